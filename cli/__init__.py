@@ -1,0 +1,1 @@
+"""The headless typer CLI: arguments in, commands to the exchange, text out."""

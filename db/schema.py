@@ -1,0 +1,144 @@
+"""Tables. Money, prices and quantities are plain decimal strings: exact, portable, readable.
+
+The journal is the truth; every other table is a projection of it that one transaction
+updates together with the journal rows that caused the change.
+"""
+from typing import Optional
+
+from sqlalchemy import BigInteger, Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+SCHEMA_VERSION = "1"
+
+
+class Meta(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class WriterLock(SQLModel, table=True):
+    """One row every writer updates first: that takes the database's write lock portably."""
+    __tablename__ = "writer_lock"
+    id: int = Field(primary_key=True)
+    n: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class Journal(SQLModel, table=True):
+    __tablename__ = "journal"
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    actor: str
+    op: str
+    body: str = Field(sa_column=Column(Text, nullable=False))      # the command, stream shape
+    status: str                                                     # accepted | rejected
+    reason: Optional[str] = None
+    events: str = Field(sa_column=Column(Text, nullable=False))    # JSON list
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+    name: str = Field(primary_key=True)
+    role: str
+    status: str
+
+
+class SymbolRow(SQLModel, table=True):
+    __tablename__ = "symbols"
+    name: str = Field(primary_key=True)
+    base: str
+    quote: str
+    tick_size: str
+    qty_step: str
+    min_qty: str
+    max_qty: Optional[str] = None
+    daily_limit: str
+    ref_price: Optional[str] = None
+    maker_fee: str
+    taker_fee: str
+    active: bool
+    sessions: bool        # governed by sessions (once one was opened or closed)
+    open: bool
+    last_price: Optional[str] = None
+
+
+class SessionRow(SQLModel, table=True):
+    __tablename__ = "sessions"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    symbol: str = Field(index=True)
+    opened_seq: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    opened_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    closed_seq: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    closed_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    opening_price: Optional[str] = None
+    maker_fee: str
+    taker_fee: str
+
+
+class WalletRow(SQLModel, table=True):
+    __tablename__ = "wallets"
+    user: str = Field(primary_key=True)
+    asset: str = Field(primary_key=True)
+    balance: str
+    hold: str
+    available: str
+
+
+class OrderRow(SQLModel, table=True):
+    __tablename__ = "orders"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    user: str
+    client_id: str
+    symbol: str
+    side: str
+    type: str
+    tif: str
+    stp: str
+    price: Optional[str] = None
+    stop_price: Optional[str] = None
+    qty: str
+    filled: str
+    cost: str             # quote traded, for the average price
+    status: str
+    reason: Optional[str] = None
+    hold: str
+    rank: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # book time priority
+    updated_seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class TradeRow(SQLModel, table=True):
+    __tablename__ = "trades"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    symbol: str
+    price: str
+    qty: str
+    maker_order: int = Field(sa_column=Column(BigInteger, nullable=False))
+    taker_order: int = Field(sa_column=Column(BigInteger, nullable=False))
+    maker_cid: str
+    taker_cid: str
+    maker_user: str
+    taker_user: str
+    maker_fee: str
+    taker_fee: str
+    taker_side: str
+
+
+class LedgerRow(SQLModel, table=True):
+    """One movement between two account buckets: the double entry in one row."""
+    __tablename__ = "ledger"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str             # deposit withdraw hold release trade fee
+    asset: str
+    from_user: str
+    from_bucket: str      # available | held
+    to_user: str
+    to_bucket: str
+    amount: str
+    ref: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # order or trade id
+
+
+Index("ix_orders_user", OrderRow.__table__.c.user)
+Index("ix_trades_symbol", TradeRow.__table__.c.symbol)

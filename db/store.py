@@ -1,0 +1,280 @@
+"""The exchange on a database: every writer locks, catches up on the journal, applies,
+appends and commits; readers follow the journal. One transaction per batch of commands.
+"""
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from sqlalchemy import bindparam, create_engine, event, func, select, update
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from engine.exchange import Exchange
+from engine.model import AVAIL, HELD, Order
+from engine.numbers import fmt, fmt_amount
+from engine.stream import parse_command
+
+from . import schema as S
+from .load import load_exchange
+from .sql import Bulk
+
+BUCKET = ("available", "held")
+ORDER_COLS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
+              "stop_price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
+              "updated_seq")
+ORDER_UPDATE = ("filled", "cost", "status", "reason", "hold", "rank", "updated_seq")
+JOURNAL_COLS = ("seq", "ts", "actor", "op", "body", "status", "reason", "events")
+TRADE_COLS = ("id", "seq", "ts", "symbol", "price", "qty", "maker_order", "taker_order",
+              "maker_cid", "taker_cid", "maker_user", "taker_user", "maker_fee", "taker_fee",
+              "taker_side")
+LEDGER_COLS = ("seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
+               "amount", "ref")
+WALLET_COLS = ("user", "asset", "balance", "hold", "available")
+SYMBOL_COLS = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max_qty",
+               "daily_limit", "ref_price", "maker_fee", "taker_fee", "active", "sessions",
+               "open", "last_price")
+
+
+def default_url() -> str:
+    """SOUQ_DB, else a SQLite file in the user's data directory (XDG)."""
+    url = os.environ.get("SOUQ_DB")
+    if url:
+        return url
+    from platformdirs import user_data_dir
+    path = Path(user_data_dir("souq")) / "souq.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path as well as a SQLAlchemy URL."""
+    return url if "://" in url else f"sqlite:///{url}"
+
+
+def connect(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 120})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+        return engine
+    return create_engine(url)
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+    with engine.begin() as conn:
+        if conn.execute(select(S.WriterLock.id)).first() is None:
+            conn.execute(S.WriterLock.__table__.insert().values(id=1, n=0))
+            conn.execute(S.Meta.__table__.insert().values(key="schema", value=S.SCHEMA_VERSION))
+
+
+@dataclass
+class Outcome:
+    seq: int
+    reason: str | None            # None: accepted
+    events: list
+
+
+@dataclass
+class BatchResult:
+    outcomes: list[Outcome] = field(default_factory=list)
+    orders: dict = field(default_factory=dict)     # oid -> Order as it stands after the batch
+    trades: list = field(default_factory=list)
+
+
+def prepare(obj, *, extended: bool = True):
+    """A stream object to (command, journal body). Raises StreamError on bad shape."""
+    return parse_command(obj, extended=extended), orjson.dumps(obj).decode()
+
+
+class Store:
+    """One process's view of the exchange on a database, kept current by the journal."""
+
+    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+        self.url = normalise_url(url or default_url())
+        self.engine = connect(self.url)
+        if create:
+            create_schema(self.engine)
+        self.bulk = Bulk(self.engine.dialect)
+        self._wallets_known: set = set()
+        self.reload()
+
+    # --------------------------------------------------------------- reading
+    def reload(self) -> None:
+        """Rebuild the in-memory exchange from the projections."""
+        with self.engine.connect() as conn:
+            self.ex, self._wallets_known = load_exchange(conn)
+
+    def refresh(self) -> int:
+        """Apply journal entries other processes committed; returns how many."""
+        with self.engine.connect() as conn:
+            n = self._catch_up(conn.connection.dbapi_connection.cursor())
+            conn.rollback()
+        return n
+
+    def _catch_up(self, cur) -> int:
+        ex = self.ex
+        J = S.Journal
+        Bulk.run(cur, self.bulk.statement("catch_up", lambda: select(
+            J.seq, J.ts, J.actor, J.body).where(J.seq > bindparam("after")).order_by(J.seq),
+            ("after",)), [(ex.seq,)])
+        rows = cur.fetchall()
+        for seq, ts, actor, body in rows:
+            cmd = parse_command(orjson.loads(body), extended=True)
+            ex.apply(cmd, ts, actor)
+            if ex.seq != seq:
+                raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
+        if rows:
+            _, _, _, wallets, _, _ = ex.drain()
+            self._wallets_known.update(wallets)
+        return len(rows)
+
+    # --------------------------------------------------------------- writing
+    def submit(self, items, ts: int) -> BatchResult:
+        """Apply commands [(command, body, actor)] in one transaction and commit."""
+        conn = self.engine.connect()
+        try:
+            raw = conn.connection.dbapi_connection
+            cur = raw.cursor()
+            W = S.WriterLock
+            Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
+                W.id == bindparam("id")).values(n=W.n + 1), ("id",)), [(1,)])
+            self._catch_up(cur)
+            result = self._apply(items, ts)
+            self._write(cur, result)
+            raw.commit()
+        except BaseException:
+            try:
+                conn.connection.dbapi_connection.rollback()
+            finally:
+                self.reload()
+            raise
+        finally:
+            conn.close()
+        return result
+
+    def _apply(self, items, ts) -> BatchResult:
+        ex = self.ex
+        result = BatchResult()
+        self._start_seq = ex.seq
+        journal = []
+        for cmd, body, actor in items:
+            reason = ex.apply(cmd, ts, actor)
+            journal.append((ex.seq, ts, actor, _op(body), body,
+                            "accepted" if reason is None else "rejected", reason,
+                            orjson.dumps(ex.events).decode()))
+            result.outcomes.append(Outcome(ex.seq, reason, ex.events))
+        self._journal = journal
+        return result
+
+    def _write(self, cur, result: BatchResult) -> None:
+        ex = self.ex
+        bulk = self.bulk
+        orders, trades, moves, wallets, users, symbols = ex.drain()
+        result.orders, result.trades = orders, trades
+        last = ex.seq
+        start = self._start_seq
+        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), self._journal)
+        new_rows, upd_rows = [], []
+        for oid, o in orders.items():
+            if oid > start:
+                new_rows.append(order_row(o, last))
+            else:
+                upd_rows.append((oid, fmt(o.filled), fmt_amount(o.cost), o.status, o.reason,
+                                 fmt_amount(o.hold), o.rank, last))
+        bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
+        bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
+        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS), [trade_row(t) for t in trades])
+        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS),
+                 [(seq, kind, asset, su, BUCKET[sb], du, BUCKET[db], fmt_amount(amount), ref)
+                  for seq, kind, asset, su, sb, du, db, amount, ref in moves])
+        known = self._wallets_known
+        w_new, w_upd = [], []
+        for key, w in wallets.items():
+            avail, held = w[AVAIL], w[HELD]
+            values = (fmt_amount(avail + held), fmt_amount(held), fmt_amount(avail))
+            if key in known:
+                w_upd.append(key + values)
+            else:
+                w_new.append(key + values)
+        bulk.run(cur, bulk.insert(S.WalletRow.__table__, WALLET_COLS), w_new)
+        bulk.run(cur, bulk.update(S.WalletRow.__table__, ("user", "asset"),
+                                  ("balance", "hold", "available")), w_upd)
+        known.update(wallets)
+        for u in users.values():
+            self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
+                         (u.role, u.status))
+        for s in symbols.values():
+            row = symbol_row(s)
+            self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:], row[1:])
+        self._write_sessions(cur, result)
+
+    def _upsert(self, cur, table, keys, key_values, cols, values) -> None:
+        if not Bulk.run(cur, self.bulk.update(table, keys, cols), [key_values + values]):
+            Bulk.run(cur, self.bulk.insert(table, keys + cols), [key_values + values])
+
+    def _write_sessions(self, cur, result: BatchResult) -> None:
+        table = S.SessionRow.__table__
+        for outcome in result.outcomes:
+            for ev in outcome.events:
+                if ev[0] != "session":
+                    continue
+                s = self.ex.symbols[ev[1]]
+                ts = self.ex.ts
+                if ev[2] == "open":
+                    Bulk.run(cur, self.bulk.insert(table, (
+                        "symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
+                        "taker_fee")), [(s.name, outcome.seq, ts, None if s.ref is None else fmt(s.ref),
+                                        fmt(s.maker), fmt(s.taker))])
+                else:
+                    c = table.c
+                    done = Bulk.run(cur, self.bulk.statement("session_close", lambda: update(
+                        table).where(c.symbol == bindparam("symbol"), c.closed_seq.is_(None))
+                        .values(closed_seq=bindparam("seq"), closed_ts=bindparam("ts")),
+                        ("symbol", "seq", "ts")), [(s.name, outcome.seq, ts)])
+                    if not done:
+                        Bulk.run(cur, self.bulk.insert(table, (
+                            "symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")),
+                            [(s.name, outcome.seq, ts, fmt(s.maker), fmt(s.taker))])
+
+    # --------------------------------------------------------------- helpers
+    def journal_length(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(S.Journal)).scalar_one()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _op(body: str) -> str:
+    # bodies are orjson dumps of the stream object; "op" is always present
+    return orjson.loads(body)["op"]
+
+
+def order_row(o: Order, seq: int) -> tuple:
+    return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
+            None if o.price is None else fmt(o.price), None if o.stop is None else fmt(o.stop),
+            fmt(o.qty), fmt(o.filled), fmt_amount(o.cost), o.status, o.reason,
+            fmt_amount(o.hold), o.rank, seq)
+
+
+def trade_row(t) -> tuple:
+    tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
+    return (tid, seq, ts, symbol, fmt(price), fmt(qty), m.oid, o.oid, m.cid, o.cid,
+            m.user.name, o.user.name, fmt_amount(maker_fee), fmt_amount(taker_fee), side)
+
+
+def symbol_row(s) -> tuple:
+    return (s.name, s.base, s.quote, fmt(s.tick), fmt(s.step), fmt(s.min_qty),
+            None if s.max_qty is None else fmt(s.max_qty), fmt(s.band),
+            None if s.ref is None else fmt(s.ref), fmt(s.maker), fmt(s.taker), s.active,
+            s.sessions, s.open, None if s.last is None else fmt(s.last))
+
+

@@ -1,0 +1,97 @@
+"""Commands the exchange accepts. Fields are already-validated integers and names.
+
+The edge (engine.stream) turns text into these; an order whose numbers could not be
+read still becomes a PlaceOrder with `invalid` set, so it is journalled and rejected.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class AddSymbol:
+    symbol: str
+    base: str
+    quote: str
+    tick: int
+    step: int
+    min_qty: int
+    max_qty: int | None
+    band: int
+    ref: int | None
+    maker: int
+    taker: int
+
+
+@dataclass(slots=True)
+class SetSymbolActive:
+    symbol: str
+    active: bool
+
+
+@dataclass(slots=True)
+class AddUser:
+    user: str
+    role: str
+
+
+@dataclass(slots=True)
+class SetUserStatus:
+    user: str
+    status: str
+
+
+@dataclass(slots=True)
+class Deposit:
+    user: str
+    asset: str
+    amount: int
+
+
+@dataclass(slots=True)
+class Withdraw:
+    user: str
+    asset: str
+    amount: int
+
+
+@dataclass(slots=True)
+class SessionOpen:
+    symbol: str
+    opening_price: int | None = None
+    maker: int | None = None
+    taker: int | None = None
+
+
+@dataclass(slots=True)
+class SessionClose:
+    symbol: str
+
+
+@dataclass(slots=True)
+class PlaceOrder:
+    user: str
+    cid: str | None
+    symbol: str
+    side: str
+    type: str
+    qty: int
+    price: int | None = None
+    stop: int | None = None
+    tif: str = "gtc"
+    stp: str = "none"
+    invalid: str | None = None   # the edge's reason to reject, e.g. a price off the grid
+
+
+@dataclass(slots=True)
+class CancelOrder:
+    user: str
+    cid: str
+
+
+@dataclass(slots=True)
+class CancelAll:
+    user: str
+    symbol: str | None = None
+
+
+ADMIN_ONLY = (AddSymbol, SetSymbolActive, AddUser, SetUserStatus, Deposit, Withdraw,
+              SessionOpen, SessionClose)

@@ -1,0 +1,116 @@
+"""Plain data the engine works on: users, symbols, orders, price levels.
+
+Small slotted objects with integer fields keep a million resting orders cheap.
+"""
+from collections import deque
+
+from sortedcontainers import SortedDict
+
+BUY, SELL = "buy", "sell"
+SIDES = (BUY, SELL)
+LIMIT, MARKET, STOP_LIMIT, STOP_MARKET = "limit", "market", "stop_limit", "stop_market"
+ORDER_TYPES = (LIMIT, MARKET, STOP_LIMIT, STOP_MARKET)
+GTC, IOC, FOK, DAY, POST_ONLY = "gtc", "ioc", "fok", "day", "post_only"
+TIFS = (GTC, IOC, FOK, DAY, POST_ONLY)
+STP_NONE, STP_NEWEST, STP_OLDEST, STP_BOTH = "none", "cancel_newest", "cancel_oldest", "cancel_both"
+STPS = (STP_NONE, STP_NEWEST, STP_OLDEST, STP_BOTH)
+
+NEW, QUEUED, ACTIVE, PARTIAL = "new", "queued", "active", "partial"
+FILLED, CANCELLED, EXPIRED, REJECTED = "filled", "cancelled", "expired", "rejected"
+OPEN_STATUSES = (QUEUED, ACTIVE, PARTIAL)
+STATUSES = (NEW, QUEUED, ACTIVE, PARTIAL, FILLED, CANCELLED, EXPIRED, REJECTED)
+
+ADMIN, TRADER, MARKET_MAKER = "admin", "trader", "market_maker"
+ROLES = (ADMIN, TRADER, MARKET_MAKER)
+ACTIVE_USER, SUSPENDED = "active", "suspended"
+
+# Built-in accounts. User names may not start with "@", so these never clash.
+OPERATOR = "@operator"   # the exchange operator: the admin the CLI acts as by default
+FEES = "@fees"           # where every maker and taker fee is credited
+WORLD = "@world"         # the outside world: counterpart of deposits and withdrawals
+
+# Ledger buckets: what a user may spend, and what open orders have reserved.
+AVAIL, HELD = 0, 1
+
+
+class User:
+    __slots__ = ("name", "role", "status", "wallets", "orders")
+
+    def __init__(self, name: str, role: str) -> None:
+        self.name = name
+        self.role = role
+        self.status = ACTIVE_USER
+        self.wallets: dict[str, list[int]] = {}   # asset -> [available, held]
+        self.orders: dict[str, "Order | None"] = {}  # client id -> open order, None once closed
+
+
+class Symbol:
+    __slots__ = ("name", "base", "quote", "tick", "step", "min_qty", "max_qty", "band",
+                 "ref", "maker", "taker", "fee_q", "active", "sessions", "open",
+                 "bids", "asks", "stops", "last")
+
+    def __init__(self, name, base, quote, tick, step, min_qty, max_qty, band, ref, maker, taker):
+        self.name = name
+        self.base = base
+        self.quote = quote
+        self.tick = tick          # price units (1e-9)
+        self.step = step          # qty units (1e-9)
+        self.min_qty = min_qty
+        self.max_qty = max_qty    # None: no maximum
+        self.band = band          # daily fluctuation limit as a rate (1e-9); 0: none
+        self.ref = ref            # band reference price or None
+        self.maker = maker        # fee rates (1e-9)
+        self.taker = taker
+        self.fee_q = tick * step  # fees are floored to one tick x one step of quote
+        self.active = True
+        self.sessions = False     # True once a session has been opened: then sessions govern
+        self.open = True
+        self.bids: SortedDict = SortedDict()  # -price -> Level (best first)
+        self.asks: SortedDict = SortedDict()  # price -> Level (best first)
+        self.stops: list["Order"] = []        # untriggered stop orders, time order
+        self.last = None                      # last trade price
+
+    def band_limits(self):
+        if not self.band or self.ref is None:
+            return None
+        delta = self.ref * self.band // 1_000_000_000
+        return self.ref - delta, self.ref + delta
+
+
+class Order:
+    __slots__ = ("oid", "user", "cid", "sym", "side", "type", "tif", "stp", "price", "stop",
+                 "qty", "filled", "cost", "status", "reason", "hold", "rank")
+
+    def __init__(self, oid, user, cid, sym, side, type_, tif, stp, price, stop, qty):
+        self.oid = oid            # the journal sequence of the command that placed it
+        self.user = user          # User
+        self.cid = cid
+        self.sym = sym            # Symbol
+        self.side = side
+        self.type = type_
+        self.tif = tif
+        self.stp = stp
+        self.price = price        # limit price (1e-9) or None
+        self.stop = stop          # stop price or None
+        self.qty = qty
+        self.filled = 0
+        self.cost = 0             # quote traded so far (1e-18), for the average price
+        self.status = NEW
+        self.reason = None
+        self.hold = 0             # what this order still reserves (1e-18 of the held asset)
+        self.rank = None          # sequence at which it joined the book: its time priority
+
+    @property
+    def remaining(self) -> int:
+        return self.qty - self.filled
+
+
+class Level:
+    """Orders resting at one price, oldest first. Cancelled ones are skipped lazily."""
+    __slots__ = ("price", "orders", "count", "total")
+
+    def __init__(self, price: int) -> None:
+        self.price = price
+        self.orders: deque = deque()
+        self.count = 0    # live orders
+        self.total = 0    # live remaining quantity

@@ -1,0 +1,1 @@
+"""The market-making desk: strategies, quoting, risk, simulation, backtests (later issues)."""
