@@ -6,12 +6,13 @@ client id a user ever used comes back so duplicates stay rejected.
 from sqlalchemy import func, select
 
 from engine.exchange import Exchange
-from engine.model import ACTIVE, PARTIAL, QUEUED, Level, Order, Symbol, User
+from engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
 from engine.numbers import AMOUNT_DP, PRICE_DP
 
 from . import schema as S
 
 _P = 10**PRICE_DP
+_STATUS = {s: s for s in STATUSES}   # the engine compares statuses by identity
 _A = 10**AMOUNT_DP
 
 
@@ -57,7 +58,7 @@ def _load_orders(conn, ex: Exchange) -> None:
     T = S.OrderRow
     open_statuses = (QUEUED, ACTIVE, PARTIAL)
     for user, cid, status in conn.execute(select(T.user, T.client_id, T.status).order_by(T.id)):
-        users[user].orders[cid] = status   # open ones are replaced in place below
+        users[user].orders[cid] = _STATUS[status]   # open ones are replaced in place below
     resting = []
     rows = conn.execute(select(
         T.id, T.user, T.client_id, T.symbol, T.side, T.type, T.tif, T.stp, T.price, T.stop_price,
@@ -68,7 +69,7 @@ def _load_orders(conn, ex: Exchange) -> None:
         u, s = users[user], symbols[sym]
         o = Order(oid, u, cid, s, side, type_, tif, stp, to_int(price), to_int(stop), to_int(qty))
         o.filled, o.cost = to_int(filled), to_int(cost, _A)
-        o.status, o.reason, o.hold, o.rank = status, reason, to_int(hold, _A), rank
+        o.status, o.reason, o.hold, o.rank = _STATUS[status], reason, to_int(hold, _A), rank
         u.orders[cid] = o
         if status == QUEUED:
             s.stops.append(o)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import bindparam, create_engine, event, func, select, update
+from sqlalchemy import bindparam, create_engine, event, func, literal_column, select, update
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -89,9 +89,10 @@ class BatchResult:
     trades: list = field(default_factory=list)
 
 
-def prepare(obj, *, extended: bool = True):
-    """A stream object to (command, journal body). Raises StreamError on bad shape."""
-    return parse_command(obj, extended=extended), orjson.dumps(obj).decode()
+def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
+    """A stream object to a submittable item. Raises StreamError on a bad shape."""
+    cmd = parse_command(obj, extended=extended)
+    return cmd, body if body is not None else orjson.dumps(obj).decode(), actor, obj["op"]
 
 
 class Store:
@@ -138,14 +139,14 @@ class Store:
 
     # --------------------------------------------------------------- writing
     def submit(self, items, ts: int) -> BatchResult:
-        """Apply commands [(command, body, actor)] in one transaction and commit."""
+        """Apply prepared items [(command, body, actor, op)] in one transaction and commit."""
         conn = self.engine.connect()
         try:
             raw = conn.connection.dbapi_connection
             cur = raw.cursor()
             W = S.WriterLock
             Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
-                W.id == bindparam("id")).values(n=W.n + 1), ("id",)), [(1,)])
+                W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
             self._catch_up(cur)
             result = self._apply(items, ts)
             self._write(cur, result)
@@ -165,9 +166,9 @@ class Store:
         result = BatchResult()
         self._start_seq = ex.seq
         journal = []
-        for cmd, body, actor in items:
+        for cmd, body, actor, op in items:
             reason = ex.apply(cmd, ts, actor)
-            journal.append((ex.seq, ts, actor, _op(body), body,
+            journal.append((ex.seq, ts, actor, op, body,
                             "accepted" if reason is None else "rejected", reason,
                             orjson.dumps(ex.events).decode()))
             result.outcomes.append(Outcome(ex.seq, reason, ex.events))
@@ -251,11 +252,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-
-def _op(body: str) -> str:
-    # bodies are orjson dumps of the stream object; "op" is always present
-    return orjson.loads(body)["op"]
 
 
 def order_row(o: Order, seq: int) -> tuple:

@@ -178,6 +178,12 @@ class Exchange:
             s.ref = c.opening_price
         s.sessions = True
         s.open = True
+        band = s.band_limits() if c.opening_price is not None else None
+        if band:   # a new reference: resting orders outside the new band may not trade
+            for o in self._open_orders(s):
+                if o.rank is not None and not band[0] <= o.price <= band[1]:
+                    self._close(o, EXPIRED, f"price {fmt(o.price)} is outside the daily band "
+                                            f"{fmt(band[0])}-{fmt(band[1])} set at session open")
         old = max(s.maker, s.taker)
         if c.maker is not None:
             s.maker = c.maker
@@ -453,7 +459,7 @@ class Exchange:
                     level.count -= 1
                 if o.filled == o.qty:
                     break
-            if not level.count:
+            if not level.count or not q:
                 del book[key]
         return None
 
@@ -569,6 +575,8 @@ class Exchange:
             sym.stops.remove(o)
             return
         if o.status is not ACTIVE and o.status is not PARTIAL:
+            return
+        if o.rank is None:   # an incoming order that never rested: nothing to take off
             return
         book, key = (sym.bids, -o.price) if o.side == BUY else (sym.asks, o.price)
         level = book.get(key)

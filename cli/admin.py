@@ -1,0 +1,149 @@
+"""Operator commands: init, symbols, sessions, users, deposits and withdrawals."""
+from typing import Optional
+
+import typer
+
+from mm.demo import demo_commands
+
+from . import views
+from .context import State, fail, guarded, out, result_or_fail
+
+symbol_app = typer.Typer(help="Add, list and show symbols.", no_args_is_help=True)
+session_app = typer.Typer(help="Open and close trading sessions.", no_args_is_help=True)
+user_app = typer.Typer(help="Add, list, suspend and reinstate users.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.add_typer(symbol_app, name="symbol")
+    app.add_typer(session_app, name="session")
+    app.add_typer(user_app, name="user")
+    app.command("deposit")(deposit)
+    app.command("withdraw")(withdraw)
+
+
+def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchange: symbols, "
+                                   "users, funded wallets and a resting book.")) -> None:
+    """Create the database (and optionally the demo exchange)."""
+    with guarded():
+        api = State.api()
+        store = api.store
+        if demo:
+            if store.ex.symbols:
+                fail(f"{api.url} already holds an exchange; --demo needs an empty database")
+            batch = api.execute_many(demo_commands())
+            bad = [o.reason for o in batch.outcomes if o.reason]
+            if bad:
+                fail(f"demo set-up rejected: {bad[0]}")
+            out.print(f"demo exchange created in {api.url}: {len(store.ex.symbols)} symbols, "
+                      f"{len(store.ex.users) - 3} users, {len(batch.outcomes)} commands")
+        else:
+            out.print(f"database ready: {api.url}")
+
+
+@symbol_app.command("add")
+def symbol_add(
+    symbol: str, base: str = typer.Option(..., help="Base asset, e.g. BTC."),
+    quote: str = typer.Option(..., help="Quote asset, e.g. IRR."),
+    tick_size: str = typer.Option(..., "--tick-size", "--tick"),
+    qty_step: str = typer.Option(..., "--qty-step", "--step"),
+    min_qty: Optional[str] = typer.Option(None, "--min-qty"),
+    max_qty: Optional[str] = typer.Option(None, "--max-qty"),
+    daily_limit: Optional[str] = typer.Option(None, "--daily-limit",
+                                              help="Band around the reference price, e.g. 0.05"),
+    ref_price: Optional[str] = typer.Option(None, "--ref-price"),
+    maker_fee: Optional[str] = typer.Option(None, "--maker-fee", help="Default 0.001"),
+    taker_fee: Optional[str] = typer.Option(None, "--taker-fee", help="Default 0.002"),
+) -> None:
+    """Add a symbol (admin)."""
+    obj = {"op": "symbol", "symbol": symbol, "base": base, "quote": quote,
+           "tick_size": tick_size, "qty_step": qty_step}
+    for key, value in (("min_qty", min_qty), ("max_qty", max_qty), ("daily_limit", daily_limit),
+                       ("ref_price", ref_price), ("maker_fee", maker_fee), ("taker_fee", taker_fee)):
+        if value is not None:
+            obj[key] = value
+    _run(obj, f"symbol {symbol}", f"symbol {symbol} added")
+
+
+@symbol_app.command("list")
+def symbol_list(json: bool = typer.Option(False, "--json")) -> None:
+    """List symbols."""
+    with guarded():
+        views.show_symbols(State.api().symbols(), json)
+
+
+@symbol_app.command("show")
+def symbol_show(symbol: str, json: bool = typer.Option(False, "--json")) -> None:
+    """Show one symbol with its sessions."""
+    with guarded():
+        api = State.api()
+        row = api.symbol(symbol)
+        if row is None:
+            fail(f"unknown symbol {symbol!r}")
+        views.show_symbol(row, api.sessions(symbol), json)
+
+
+@session_app.command("open")
+def session_open(
+    symbol: str, opening_price: Optional[str] = typer.Option(None, "--opening-price"),
+    maker_fee: Optional[str] = typer.Option(None, "--maker-fee"),
+    taker_fee: Optional[str] = typer.Option(None, "--taker-fee"),
+) -> None:
+    """Open a trading session (admin); the opening price becomes the band's reference."""
+    obj = {"op": "session_open", "symbol": symbol}
+    for key, value in (("opening_price", opening_price), ("maker_fee", maker_fee),
+                       ("taker_fee", taker_fee)):
+        if value is not None:
+            obj[key] = value
+    _run(obj, "session open", f"session for {symbol} open")
+
+
+@session_app.command("close")
+def session_close(symbol: str) -> None:
+    """Close a trading session (admin); resting day orders expire."""
+    _run({"op": "session_close", "symbol": symbol}, "session close", f"session for {symbol} closed")
+
+
+@user_app.command("add")
+def user_add(name: str, role: str = typer.Option("trader", help="admin, trader or market_maker")) -> None:
+    """Add a user (admin)."""
+    _run({"op": "user", "user": name, "role": role}, f"user {name}", f"user {name} added as {role}")
+
+
+@user_app.command("list")
+def user_list(json: bool = typer.Option(False, "--json")) -> None:
+    """List users (admin)."""
+    with guarded():
+        views.show_users(State.api().users(), json)
+
+
+@user_app.command("suspend")
+def user_suspend(name: str) -> None:
+    """Suspend a user: new orders are rejected (admin)."""
+    _run({"op": "user_status", "user": name, "status": "suspended"}, "suspend",
+         f"user {name} suspended")
+
+
+@user_app.command("reinstate")
+def user_reinstate(name: str) -> None:
+    """Reinstate a suspended user (admin)."""
+    _run({"op": "user_status", "user": name, "status": "active"}, "reinstate",
+         f"user {name} active")
+
+
+def deposit(user: str, asset: str, amount: str) -> None:
+    """Credit a user's wallet from outside the exchange (admin)."""
+    _run({"op": "deposit", "user": user, "asset": asset, "amount": amount}, "deposit",
+         f"deposited {amount} {asset} to {user}")
+
+
+def withdraw(user: str, asset: str, amount: str) -> None:
+    """Pay out from a user's available balance (admin)."""
+    _run({"op": "withdraw", "user": user, "asset": asset, "amount": amount}, "withdrawal",
+         f"withdrew {amount} {asset} from {user}")
+
+
+def _run(obj: dict, what: str, done: str) -> None:
+    with guarded():
+        result = result_or_fail(State.api().execute(obj), what)
+        out.print(f"{done} (seq {result.seq})")

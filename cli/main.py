@@ -1,0 +1,36 @@
+"""`souq`: the headless exchange. Thin: arguments in, commands to the API, text out."""
+from typing import Optional
+
+import typer
+
+from engine.model import OPERATOR
+
+from . import admin, orders, replay, tools, views
+from .context import State
+
+app = typer.Typer(
+    name="souq", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    help="souq: a trading workstation with an embedded exchange. The CLI acts as the exchange "
+         "operator (an admin) unless --as USER.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def main(
+    db: Optional[str] = typer.Option(None, "--db", envvar="SOUQ_DB",
+                                     help="SQLAlchemy URL or SQLite file path "
+                                          "(default: souq.db in your data directory)."),
+    as_user: Optional[str] = typer.Option(None, "--as", metavar="USER",
+                                          help="Act as USER with only that user's rights."),
+) -> None:
+    State.db = db
+    State.actor = as_user or OPERATOR
+    State._api = None
+
+
+admin.register(app)
+orders.register(app)
+views.register(app)
+replay.register(app)
+tools.register(app)

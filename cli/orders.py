@@ -1,0 +1,125 @@
+"""Order entry: place, cancel, cancel-all."""
+from typing import Optional
+
+import typer
+
+from db.store import order_row
+from engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
+from engine.stream import trade_record
+
+from .context import State, fail, guarded, out, print_json
+
+order_app = typer.Typer(help="Place and cancel orders.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(order_app, name="order")
+
+
+def _owner(user: Optional[str]) -> str:
+    actor = State.actor
+    if user is None:
+        if actor == OPERATOR:
+            fail("say whose order this is with --user NAME (or act as a user with --as NAME)")
+        return actor
+    return user
+
+
+@order_app.command("place")
+def place(
+    symbol: str, side: str = typer.Argument(..., help="buy or sell"),
+    qty: str = typer.Argument(..., help="Quantity in the base asset, e.g. 0.5"),
+    price: Optional[str] = typer.Option(None, "--price", "-p", help="Limit price."),
+    type_: str = typer.Option(None, "--type", "-t",
+                              help="limit (default with --price), market (default without), "
+                                   "stop_limit, stop_market"),
+    stop_price: Optional[str] = typer.Option(None, "--stop", help="Stop trigger price."),
+    tif: Optional[str] = typer.Option(None, "--tif", help="gtc, ioc, fok, day, post_only"),
+    stp: Optional[str] = typer.Option(None, "--stp",
+                                      help="Self-trade prevention: none, cancel_newest, "
+                                           "cancel_oldest, cancel_both"),
+    client_id: Optional[str] = typer.Option(None, "--id", help="Client order id (unique per user)."),
+    user: Optional[str] = typer.Option(None, "--user", help="Owner (the operator may act for anyone)."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Place an order. Prints the order as it stands after matching, with its trades."""
+    with guarded():
+        if side not in SIDES:
+            fail(f"side {side!r} must be buy or sell")
+        kind = type_ or ("limit" if price is not None else "market")
+        if stop_price is not None and type_ is None:
+            kind = "stop_limit" if price is not None else "stop_market"
+        if kind not in ORDER_TYPES:
+            fail(f"order type {kind!r} is not one of {', '.join(ORDER_TYPES)}")
+        for name, value, allowed in (("tif", tif, TIFS), ("stp", stp, STPS)):
+            if value is not None and value not in allowed:
+                fail(f"{name} {value!r} is not one of {', '.join(allowed)}")
+        if kind in ("limit", "stop_limit") and price is None:
+            fail(f"a {kind} order needs --price")
+        if kind in ("market", "stop_market") and price is not None:
+            fail(f"a {kind} order takes no --price")
+        if kind.startswith("stop") and stop_price is None:
+            fail(f"a {kind} order needs --stop")
+        obj = {"op": kind, "user": _owner(user), "symbol": symbol, "side": side, "qty": qty}
+        for key, value in (("id", client_id), ("price", price), ("stop_price", stop_price),
+                           ("tif", tif), ("stp", stp)):
+            if value is not None:
+                obj[key] = value
+        result = State.api().execute(obj)
+        order = result.orders.get(result.seq)
+        trades = [trade_record(t) for t in result.trades]
+        if json:
+            print_json({"seq": result.seq, "status": "accepted" if result.accepted else "rejected",
+                        "reason": result.reason,
+                        "order": _order_dict(order, result.seq) if order else None,
+                        "trades": trades})
+        elif order is not None:
+            _print_order(order)
+            for t in trades:
+                out.print(f"  trade {t['seq']}: {t['qty']} @ {t['price']} "
+                          f"(maker {t['maker_user']}/{t['maker']}, taker {t['taker_user']}/{t['taker']})")
+        if not result.accepted:
+            fail(f"order rejected: {result.reason}")
+
+
+def _order_dict(o, seq) -> dict:
+    row = order_row(o, seq)
+    keys = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
+            "stop_price", "qty", "filled", "cost", "status", "reason", "hold")
+    return dict(zip(keys, row))
+
+
+def _print_order(o) -> None:
+    d = _order_dict(o, o.oid)
+    price = f" @ {d['price']}" if d["price"] else ""
+    stop = f" stop {d['stop_price']}" if d["stop_price"] else ""
+    reason = f" ({d['reason']})" if d["reason"] else ""
+    out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {d['symbol']} {d['side']} "
+              f"{d['qty']}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
+              f"filled {d['filled']}{reason}", markup=False)
+
+
+@order_app.command("cancel")
+def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
+           user: Optional[str] = typer.Option(None, "--user", help="Owner (operator only).")) -> None:
+    """Cancel one order by its client id; what it held is released."""
+    with guarded():
+        result = State.api().execute({"op": "cancel", "user": _owner(user), "id": client_id})
+        if not result.accepted:
+            fail(f"cancel rejected: {result.reason}")
+        for o in result.orders.values():
+            _print_order(o)
+
+
+@order_app.command("cancel-all")
+def cancel_all(symbol: Optional[str] = typer.Option(None, "--symbol"),
+               user: Optional[str] = typer.Option(None, "--user", help="Owner (operator only).")) -> None:
+    """Cancel every open order of a user (optionally on one symbol)."""
+    with guarded():
+        obj = {"op": "cancel_all", "user": _owner(user)}
+        if symbol is not None:
+            obj["symbol"] = symbol
+        result = State.api().execute(obj)
+        if not result.accepted:
+            fail(f"cancel-all rejected: {result.reason}")
+        out.print(f"cancelled {len(result.orders)} order(s) of {obj['user']}")
