@@ -79,8 +79,10 @@ def replay(lines, *, store=None, actor: str = "@operator", batch: int = 1,
             stats.commands += 1
             if ex is not None:
                 _count(stats, ex.apply(cmd, 0, actor), number, on_reject)
-                if ex.out_trades or len(ex.out_moves) > 4096:
-                    trades = ex.drain()[1]
+                if len(ex.out_moves) > 4096:
+                    ex.drain()
+                if ex.out_trades:
+                    trades = ex.take_trades()
                     stats.trades += len(trades)
                     if on_trade:
                         for t in trades:

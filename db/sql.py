@@ -29,12 +29,12 @@ class Bulk:
         return self._cache[key]
 
     def update(self, table, keys: tuple[str, ...], cols: tuple[str, ...]):
-        """UPDATE table SET cols WHERE keys; each row is keys then cols."""
+        """UPDATE table SET cols WHERE keys; each row is cols then keys (the SQL's order)."""
         key = ("u", table.name, keys, cols)
         if key not in self._cache:
             where = [table.c[k] == bindparam("k_" + k) for k in keys]
             stmt = table.update().where(*where).values({c: bindparam("v_" + c) for c in cols})
-            self._cache[key] = self._compile(stmt, ["k_" + k for k in keys] + ["v_" + c for c in cols])
+            self._cache[key] = self._compile(stmt, ["v_" + c for c in cols] + ["k_" + k for k in keys])
         return self._cache[key]
 
     def statement(self, key, build, names: tuple[str, ...]):

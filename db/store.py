@@ -61,7 +61,8 @@ def connect(url: str) -> Engine:
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA synchronous=NORMAL")   # durable across process crashes
+            cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
         return engine
     return create_engine(url)
@@ -105,6 +106,7 @@ class Store:
             create_schema(self.engine)
         self.bulk = Bulk(self.engine.dialect)
         self._wallets_known: set = set()
+        self._raw = None
         self.reload()
 
     # --------------------------------------------------------------- reading
@@ -140,26 +142,36 @@ class Store:
     # --------------------------------------------------------------- writing
     def submit(self, items, ts: int) -> BatchResult:
         """Apply prepared items [(command, body, actor, op)] in one transaction and commit."""
-        conn = self.engine.connect()
+        raw = self._writer()
         try:
-            raw = conn.connection.dbapi_connection
             cur = raw.cursor()
-            W = S.WriterLock
-            Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
-                W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
+            self._lock(cur)
             self._catch_up(cur)
             result = self._apply(items, ts)
             self._write(cur, result)
             raw.commit()
         except BaseException:
             try:
-                conn.connection.dbapi_connection.rollback()
+                raw.rollback()
             finally:
                 self.reload()
             raise
-        finally:
-            conn.close()
         return result
+
+    def _writer(self):
+        """One DBAPI connection kept for writing: no pool round trip per command."""
+        if self._raw is None:
+            self._raw = self.engine.raw_connection()
+        return self._raw
+
+    def _lock(self, cur) -> None:
+        """Take the database's write lock before reading what others wrote."""
+        if self.engine.dialect.name == "sqlite":
+            cur.execute("BEGIN IMMEDIATE")   # SQLite's own write lock; dirties no page
+            return
+        W = S.WriterLock
+        Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
+            W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
 
     def _apply(self, items, ts) -> BatchResult:
         ex = self.ex
@@ -188,21 +200,21 @@ class Store:
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
-                upd_rows.append((oid, fmt(o.filled), fmt_amount(o.cost), o.status, o.reason,
-                                 fmt_amount(o.hold), o.rank, last))
+                upd_rows.append((fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank,
+                                 last, oid))
         bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
         bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
         bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS), [trade_row(t) for t in trades])
         bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS),
-                 [(seq, kind, asset, su, BUCKET[sb], du, BUCKET[db], fmt_amount(amount), ref)
+                 [(seq, kind, asset, su, BUCKET[sb], du, BUCKET[db], fa(amount), ref)
                   for seq, kind, asset, su, sb, du, db, amount, ref in moves])
         known = self._wallets_known
         w_new, w_upd = [], []
         for key, w in wallets.items():
             avail, held = w[AVAIL], w[HELD]
-            values = (fmt_amount(avail + held), fmt_amount(held), fmt_amount(avail))
+            values = (fa(avail + held), fa(held), fa(avail))
             if key in known:
-                w_upd.append(key + values)
+                w_upd.append(values + key)
             else:
                 w_new.append(key + values)
         bulk.run(cur, bulk.insert(S.WalletRow.__table__, WALLET_COLS), w_new)
@@ -218,7 +230,7 @@ class Store:
         self._write_sessions(cur, result)
 
     def _upsert(self, cur, table, keys, key_values, cols, values) -> None:
-        if not Bulk.run(cur, self.bulk.update(table, keys, cols), [key_values + values]):
+        if not Bulk.run(cur, self.bulk.update(table, keys, cols), [values + key_values]):
             Bulk.run(cur, self.bulk.insert(table, keys + cols), [key_values + values])
 
     def _write_sessions(self, cur, result: BatchResult) -> None:
@@ -251,20 +263,40 @@ class Store:
             return conn.execute(select(func.count()).select_from(S.Journal)).scalar_one()
 
     def close(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
         self.engine.dispose()
+
+
+def _cached(fn, limit: int = 200_000):
+    """Prices, quantities and fees repeat a lot: format each value once."""
+    cache: dict[int, str] = {}
+
+    def fast(value: int) -> str:
+        text = cache.get(value)
+        if text is None:
+            if len(cache) >= limit:
+                cache.clear()
+            text = cache[value] = fn(value)
+        return text
+    return fast
+
+
+fq = _cached(fmt)          # prices and quantities
+fa = _cached(fmt_amount)   # money amounts
 
 
 def order_row(o: Order, seq: int) -> tuple:
     return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
-            None if o.price is None else fmt(o.price), None if o.stop is None else fmt(o.stop),
-            fmt(o.qty), fmt(o.filled), fmt_amount(o.cost), o.status, o.reason,
-            fmt_amount(o.hold), o.rank, seq)
+            None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
+            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
 
 
 def trade_row(t) -> tuple:
     tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
-    return (tid, seq, ts, symbol, fmt(price), fmt(qty), m.oid, o.oid, m.cid, o.cid,
-            m.user.name, o.user.name, fmt_amount(maker_fee), fmt_amount(taker_fee), side)
+    return (tid, seq, ts, symbol, fq(price), fq(qty), m.oid, o.oid, m.cid, o.cid,
+            m.user.name, o.user.name, fa(maker_fee), fa(taker_fee), side)
 
 
 def symbol_row(s) -> tuple:

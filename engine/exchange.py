@@ -39,7 +39,6 @@ class Exchange:
         self.out_orders: dict[int, Order] = {}
         self.out_trades: list[tuple] = []
         self.out_moves: list[tuple] = []
-        self.out_wallets: dict[tuple[str, str], list[int]] = {}
         self.out_users: dict[str, User] = {}
         self.out_symbols: dict[str, Symbol] = {}
         self._handlers = {
@@ -65,12 +64,25 @@ class Exchange:
         return self._handlers[type(cmd)](cmd, who)
 
     def drain(self):
-        """Hand the accumulated outputs to the caller and start afresh."""
-        out = (self.out_orders, self.out_trades, self.out_moves, self.out_wallets,
-               self.out_users, self.out_symbols)
+        """Hand the accumulated outputs to the caller and start afresh:
+        (orders, trades, moves, wallets, users, symbols)."""
+        moves = self.out_moves
+        wallets = {}
+        users = self.users
+        for m in moves:
+            asset = m[2]
+            for name in (m[3], m[5]):
+                key = (name, asset)
+                if key not in wallets:
+                    wallets[key] = users[name].wallets[asset]
+        out = (self.out_orders, self.out_trades, moves, wallets, self.out_users, self.out_symbols)
         self.out_orders, self.out_trades, self.out_moves = {}, [], []
-        self.out_wallets, self.out_users, self.out_symbols = {}, {}, {}
+        self.out_users, self.out_symbols = {}, {}
         return out
+
+    def take_trades(self) -> list[tuple]:
+        trades, self.out_trades = self.out_trades, []
+        return trades
 
     # ------------------------------------------------------------------ ledger
     def _wallet(self, user: User, asset: str) -> list[int]:
@@ -85,9 +97,6 @@ class Exchange:
         sw[sb] -= amount
         dw[db] += amount
         self.out_moves.append((self.seq, kind, asset, src.name, sb, dst.name, db, amount, ref))
-        ow = self.out_wallets
-        ow[(src.name, asset)] = sw
-        ow[(dst.name, asset)] = dw
 
     def _fee(self, notional: int, rate: int, quantum: int) -> int:
         fee = notional * rate // PRICE_SCALE
@@ -477,10 +486,14 @@ class Exchange:
         return f
 
     def _trade(self, m: Order, o: Order, price: int, fill: int, taker_buys: bool):
+        """Settle one fill: base to the buyer, quote to the seller, both fees to @fees."""
         sym = o.sym
         n = price * fill
-        maker_fee = self._fee(n, sym.maker, sym.fee_q)
-        taker_fee = self._fee(n, sym.taker, sym.fee_q)
+        q = sym.fee_q
+        maker_fee = n * sym.maker // PRICE_SCALE
+        maker_fee -= maker_fee % q
+        taker_fee = n * sym.taker // PRICE_SCALE
+        taker_fee -= taker_fee % q
         if taker_buys:
             buyer, seller, bfee, sfee = o, m, taker_fee, maker_fee
         else:
@@ -488,14 +501,31 @@ class Exchange:
         self.trade_seq += 1
         tid = self.trade_seq
         bu, su = buyer.user, seller.user
+        base, quote = sym.base, sym.quote
         base_amt = fill * QTY_TO_AMOUNT
-        mv = self._move
-        mv("trade", sym.base, su, HELD, bu, AVAIL, base_amt, tid)
-        mv("trade", sym.quote, bu, HELD, su, AVAIL, n, tid)
-        if bfee:
-            mv("fee", sym.quote, bu, HELD, self._fees, AVAIL, bfee, tid)
-        if sfee:
-            mv("fee", sym.quote, su, AVAIL, self._fees, AVAIL, sfee, tid)
+        bq = bu.wallets[quote]
+        sb = su.wallets[base]
+        bb = bu.wallets.get(base) or self._wallet(bu, base)
+        sq = su.wallets.get(quote) or self._wallet(su, quote)
+        sb[HELD] -= base_amt
+        bb[AVAIL] += base_amt
+        bq[HELD] -= n
+        sq[AVAIL] += n
+        seq = self.seq
+        bn, sn = bu.name, su.name
+        moves = self.out_moves
+        moves.append((seq, "trade", base, sn, HELD, bn, AVAIL, base_amt, tid))
+        moves.append((seq, "trade", quote, bn, HELD, sn, AVAIL, n, tid))
+        if bfee or sfee:
+            fw = self._fees.wallets.get(quote) or self._wallet(self._fees, quote)
+            if bfee:
+                bq[HELD] -= bfee
+                fw[AVAIL] += bfee
+                moves.append((seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid))
+            if sfee:
+                sq[AVAIL] -= sfee
+                fw[AVAIL] += sfee
+                moves.append((seq, "fee", quote, sn, AVAIL, FEES, AVAIL, sfee, tid))
         buyer.hold -= n + bfee
         seller.hold -= base_amt
         m.filled += fill

@@ -70,11 +70,16 @@ def parse_rate(text, field: str) -> int:
 
 def fmt(value: int, dp: int = PRICE_DP) -> str:
     """Integer at 10**-dp to its shortest plain decimal string."""
-    sign = "-" if value < 0 else ""
-    whole, frac = divmod(abs(value), 10**dp)
-    if not frac:
-        return f"{sign}{whole}"
-    return f"{sign}{whole}.{str(frac).rjust(dp, '0').rstrip('0')}"
+    if not value:
+        return "0"
+    if value > 0:
+        sign, digits = "", str(value)
+    else:
+        sign, digits = "-", str(-value)
+    if len(digits) <= dp:
+        digits = "0" * (dp + 1 - len(digits)) + digits
+    frac = digits[-dp:].rstrip("0")
+    return f"{sign}{digits[:-dp]}.{frac}" if frac else sign + digits[:-dp]
 
 
 def fmt_amount(value: int) -> str:
