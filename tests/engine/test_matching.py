@@ -288,3 +288,39 @@ def test_self_trade_allowed_by_default_and_charged_both_fees(market):
     assert h.wallet("alice", "BTC") == ("10", "0")
     assert h.wallet("alice", "IRR") == ("999700000", "0")
     assert h.wallet("@fees", "IRR") == ("300000", "0")
+
+
+def test_order_life_cycle_events(market):
+    h = market
+    h.limit("a1", "alice", "sell", P, "1")
+    oid = h.order_obj("alice", "a1").oid
+    assert h.order_events() == [("order", oid, "new", None), ("order", oid, "queued", None),
+                                ("order", oid, "active", None)]
+    h.limit("b1", "bob", "buy", P, "0.4")
+    b1 = h.order_obj("bob", "b1").oid
+    assert [e[1:3] for e in h.order_events()] == [
+        (b1, "new"), (b1, "queued"), (b1, "active"), (oid, "partial"), (b1, "filled")]
+    assert [e[0] for e in h.ex.events].count("trade") == 1
+    h.limit("b2", "bob", "buy", P, "0.6")
+    assert (oid, "filled") in [e[1:3] for e in h.order_events()]
+    reason = h.limit("b3", "bob", "buy", "NaN", "1")
+    b3 = h.order_obj("bob", "b3").oid
+    assert h.order_events() == [("order", b3, "new", None), ("order", b3, "queued", None),
+                                ("order", b3, "rejected", reason)]
+    h.stop_market("s1", "bob", "buy", "200000000", "1")
+    s1 = h.order_obj("bob", "s1").oid
+    assert [e[2] for e in h.order_events()] == ["new", "queued"]
+    h.cancel("s1", "bob")
+    assert h.order_events() == [("order", s1, "cancelled", "cancelled by @operator")]
+
+
+def test_drain_hands_over_outputs_once(market):
+    h = market
+    h.limit("a1", "alice", "sell", P, "1")
+    h.limit("b1", "bob", "buy", P, "1")
+    orders, trades, moves, wallets, users, symbols = h.ex.drain()
+    assert sorted(o.cid for o in orders.values()) == ["a1", "b1"]
+    assert len(trades) == 1 and set(symbols) == {"BTC-IRR"}
+    assert {k for k, _ in wallets} >= {"alice", "bob", "@fees"}
+    assert [m[1] for m in moves].count("fee") == 2
+    assert h.ex.drain() == ({}, [], [], {}, {}, {})

@@ -105,7 +105,6 @@ class ExchangeMachine(RuleBasedStateMachine):
         self.net = {a: 0 for a in ASSETS}      # deposits - withdrawals seen by this test
         self.status: dict[int, str] = {}       # oid -> last status seen in events
         self.ts = 0
-        self.accepted = self.rejected = 0
         self.fresh = 0
 
     # ------------------------------------------------------------------ plumbing
@@ -135,10 +134,7 @@ class ExchangeMachine(RuleBasedStateMachine):
 
         assert check_exchange(self.ex) == []
         self.check_events(cmd, reason)
-        if reason is None:
-            self.accepted += 1
-        else:
-            self.rejected += 1
+        if reason is not None:
             assert isinstance(reason, str) and reason and "\n" not in reason
             assert self.wallets() == before_w, f"rejected ({reason}) but wallets changed"
             assert self.books() == before_b, f"rejected ({reason}) but the book changed"
@@ -316,8 +312,10 @@ class ExchangeMachine(RuleBasedStateMachine):
 
     @invariant()
     def check_escrow_covers_the_rest(self):
-        """A sell reserves exactly its unfilled base; a buy at least the rest at its price
-        plus the worse of the two fee rates (a stop-market buy: at its stop price)."""
+        """A sell reserves exactly its unfilled base; a limit buy at least the rest at its
+        price plus the worse of the two fee rates. (A stop-market buy's reserve is released
+        when it triggers and the market buy is capped by what is available, so it is not
+        re-sized when session_open changes the fee rates.)"""
         for u in self.ex.users.values():
             for o in u.orders.values():
                 if not isinstance(o, Order):
@@ -326,12 +324,15 @@ class ExchangeMachine(RuleBasedStateMachine):
                 if o.side != BUY:
                     assert o.hold == rem * 10**9, (o.oid, o.hold, rem)
                     continue
-                n = (o.price if o.price is not None else o.stop) * rem
+                if o.price is None:
+                    continue
+                n = o.price * rem
                 fee = n * max(s.maker, s.taker) // PRICE_SCALE
                 assert o.hold >= n + fee - fee % (s.tick * s.step), (o.oid, o.hold, n)
 
 
 ExchangeMachine.TestCase.settings = settings(
     max_examples=60, stateful_step_count=50, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                           HealthCheck.large_base_example])
 TestExchange = ExchangeMachine.TestCase
