@@ -8,13 +8,15 @@ from mm.demo import demo_commands
 from . import views
 from .context import State, fail, guarded, out, result_or_fail
 
-symbol_app = typer.Typer(help="Add, list and show symbols.", no_args_is_help=True)
+symbol_app = typer.Typer(help="Add, list, show, activate and deactivate symbols.",
+                         no_args_is_help=True)
 session_app = typer.Typer(help="Open and close trading sessions.", no_args_is_help=True)
 user_app = typer.Typer(help="Add, list, suspend and reinstate users.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
+    app.command("demo")(demo)
     app.add_typer(symbol_app, name="symbol")
     app.add_typer(session_app, name="session")
     app.add_typer(user_app, name="user")
@@ -83,6 +85,20 @@ def symbol_show(symbol: str, json: bool = typer.Option(False, "--json")) -> None
         views.show_symbol(row, api.sessions(symbol), json)
 
 
+@symbol_app.command("deactivate")
+def symbol_deactivate(symbol: str) -> None:
+    """Stop trading a symbol: new orders are rejected (admin)."""
+    _run({"op": "symbol_status", "symbol": symbol, "active": "false"}, "deactivate",
+         f"symbol {symbol} inactive")
+
+
+@symbol_app.command("activate")
+def symbol_activate(symbol: str) -> None:
+    """Resume trading a symbol (admin)."""
+    _run({"op": "symbol_status", "symbol": symbol, "active": "true"}, "activate",
+         f"symbol {symbol} active")
+
+
 @session_app.command("open")
 def session_open(
     symbol: str, opening_price: Optional[str] = typer.Option(None, "--opening-price"),
@@ -147,3 +163,22 @@ def _run(obj: dict, what: str, done: str) -> None:
     with guarded():
         result = result_or_fail(State.api().execute(obj), what)
         out.print(f"{done} (seq {result.seq})")
+
+
+def demo() -> None:
+    """Open the demo exchange (created on first run) and trade a little, headless."""
+    from mm.demo import demo_flow
+    from . import views as v
+    with guarded():
+        api = State.api()
+        if not api.store.ex.symbols:
+            api.execute_many(demo_commands())
+            out.print(f"created the demo exchange in {api.url}")
+        batch = api.execute_many(demo_flow(api.store.ex.seq))
+        accepted = sum(o.reason is None for o in batch.outcomes)
+        out.print(f"{len(batch.outcomes)} retail orders: {accepted} accepted, "
+                  f"{len(batch.trades)} trades\n")
+        v.book("BTC-IRR", depth=5, json=False)
+        v.trades(symbol="BTC-IRR", user=None, limit=5, json=False)
+        v.wallets(user="alice", json=False)
+        out.print("\nnext: souq --help, souq --as alice order place BTC-IRR buy 0.01 -p 95000500000")

@@ -13,7 +13,8 @@ from .model import (
 )
 from .numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 
-SYSTEM = "system"   # role of the built-in fee and world accounts: they never trade
+SYSTEM = "system"
+_ADMIN_ONLY = frozenset(C.ADMIN_ONLY)   # role of the built-in fee and world accounts: they never trade
 
 
 class UnknownSymbol:
@@ -59,7 +60,7 @@ class Exchange:
         who = self.users.get(actor)
         if who is None:
             return f"unknown user {actor!r}"
-        if isinstance(cmd, C.ADMIN_ONLY) and who.role != ADMIN:
+        if type(cmd) in _ADMIN_ONLY and who.role != ADMIN:
             return f"only an admin may {_verb(cmd)}; {actor} is a {who.role}"
         return self._handlers[type(cmd)](cmd, who)
 

@@ -46,3 +46,24 @@ def _ladder(spec: dict, user: str, levels: int) -> list[dict]:
                         "symbol": spec["symbol"], "side": side, "price": f"{price:f}",
                         "qty": f"{qty0 * i:f}"})
     return out
+
+
+def demo_flow(rng_seed: int = 7, count: int = 12) -> list[dict]:
+    """A few retail orders against the demo book: some rest, some take liquidity."""
+    import random
+    rng = random.Random(rng_seed)
+    spec = SYMBOLS[0]
+    ref, tick = Decimal(spec["ref_price"]), Decimal(spec["tick_size"])
+    out = []
+    for _ in range(count):
+        user = rng.choice(["alice", "bob", "carol", "bank-a"])
+        side = rng.choice(["buy", "sell"])
+        qty = f"{Decimal(rng.randint(1, 30)) / 1000:f}"
+        if rng.random() < 0.3:
+            out.append({"op": "market", "user": user, "symbol": spec["symbol"], "side": side,
+                        "qty": qty})
+        else:
+            offset = tick * rng.randint(-12, 12)
+            out.append({"op": "limit", "user": user, "symbol": spec["symbol"], "side": side,
+                        "price": f"{ref + offset:f}", "qty": qty})
+    return out
