@@ -107,6 +107,8 @@ class Exchange:
     def _add_user(self, c: C.AddUser, who):
         if c.user in self.users:
             return f"user {c.user} already exists"
+        if not c.user or c.user.startswith("@"):
+            return f"user name {c.user!r} is reserved; names may not start with '@'"
         if c.role not in ROLES:
             return f"unknown role {c.role!r}; use one of {', '.join(ROLES)}"
         u = self.users[c.user] = User(c.user, c.role)

@@ -26,7 +26,7 @@ def parse_fixed(text, dp: int, field: str, *, positive: bool = True,
         raise BadNumber(f"{field} must be a decimal string like \"1.5\", got {_show(text)}")
     s = text
     neg = s.startswith("-")
-    if neg or s.startswith("+"):
+    if neg:
         s = s[1:]
     whole, dot, frac = s.partition(".")
     if not (whole.isascii() and whole.isdigit() and (not dot or (frac.isascii() and frac.isdigit()))):
