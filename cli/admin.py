@@ -20,8 +20,10 @@ def register(app: typer.Typer) -> None:
     app.add_typer(symbol_app, name="symbol")
     app.add_typer(session_app, name="session")
     app.add_typer(user_app, name="user")
-    app.command("deposit")(deposit)
-    app.command("withdraw")(withdraw)
+    # "-5" is an amount to reject with a reason, not an unknown option
+    numbers = {"ignore_unknown_options": True}
+    app.command("deposit", context_settings=numbers)(deposit)
+    app.command("withdraw", context_settings=numbers)(withdraw)
 
 
 def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchange: symbols, "

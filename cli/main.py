@@ -34,3 +34,21 @@ orders.register(app)
 views.register(app)
 replay.register(app)
 tools.register(app)
+
+
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+def run() -> None:
+    """The console script: usage errors become one line too, like every other failure."""
+    import sys
+    try:
+        code = app(standalone_mode=False)
+    except _ClickException as exc:
+        hint = f"; see '{exc.ctx.command_path} --help'" if getattr(exc, "ctx", None) else ""
+        sys.stderr.write(f"error: {exc.format_message().rstrip('.')}{hint}\n")
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("error: interrupted\n")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -25,7 +25,7 @@ def _owner(user: Optional[str]) -> str:
     return user
 
 
-@order_app.command("place")
+@order_app.command("place", context_settings={"ignore_unknown_options": True})
 def place(
     symbol: str, side: str = typer.Argument(..., help="buy or sell"),
     qty: str = typer.Argument(..., help="Quantity in the base asset, e.g. 0.5"),
