@@ -15,6 +15,7 @@ from engine.stream import parse_command
 
 from . import schema as S
 from .load import _A, to_int
+from .store import ORDER_COLS, TRADE_COLS, order_row, trade_row
 
 BUCKETS = {"available": AVAIL, "held": HELD}
 
@@ -72,6 +73,21 @@ def _check_replay(conn, stored_ex, on_progress) -> list[str]:
     final_orders: dict[int, Order] = {}
     n_trades = 0
     problems = []
+    TT = S.TradeRow.__table__
+    stored_trade_rows = iter(conn.execute(select(*[TT.c[c] for c in TRADE_COLS])
+                                          .order_by(TT.c.id)).yield_per(10_000))
+
+    differ = [0]
+
+    def compare_trades(trades):
+        for t in trades:
+            want = trade_row(t)
+            got = next(stored_trade_rows, None)
+            if got is None or tuple(got) != want:
+                differ[0] += 1
+                if differ[0] <= 5:   # one lost row shifts all after it: name the first few
+                    problems.append(f"replay: trade {want[0]} replays as {want}, stored "
+                                    f"{None if got is None else tuple(got)}")
     for seq, ts, actor, body, status in conn.execute(
             select(J.seq, J.ts, J.actor, J.body, J.status).order_by(J.seq)).yield_per(10_000):
         reason = ex.apply(parse_command(orjson.loads(body), extended=True), ts, actor)
@@ -85,11 +101,15 @@ def _check_replay(conn, stored_ex, on_progress) -> list[str]:
             orders, trades = ex.drain()[:2]
             final_orders.update(orders)
             n_trades += len(trades)
+            compare_trades(trades)
         if on_progress:
             on_progress(1)
     orders, trades = ex.drain()[:2]
     final_orders.update(orders)
     n_trades += len(trades)
+    compare_trades(trades)
+    if differ[0] > 5:
+        problems.append(f"replay: {differ[0]} trades differ from the trades table")
     if wallet_totals(ex) != wallet_totals(stored_ex):
         mine, theirs = wallet_totals(ex), wallet_totals(stored_ex)
         for key in sorted(set(mine) | set(theirs)):
@@ -100,12 +120,19 @@ def _check_replay(conn, stored_ex, on_progress) -> list[str]:
     T = S.OrderRow
     stored_orders = {oid: (status, to_int(filled), to_int(hold, _A)) for oid, status, filled, hold
                      in conn.execute(select(T.id, T.status, T.filled, T.hold))}
+    OT = T.__table__
+    stored_rows = {r[0]: tuple(r) for r in
+                   conn.execute(select(*[OT.c[c] for c in ORDER_COLS[:-1]]))}
     for oid, o in final_orders.items():
         want = (o.status, o.filled, o.hold)
         got = stored_orders.pop(oid, None)
         if got != want:
             problems.append(f"replay: order {oid} replays as {o.status} filled {o.filled} "
                             f"hold {o.hold}, stored {got}")
+        elif stored_rows.get(oid) != order_row(o, 0)[:-1]:   # every other column too
+            diff = [f"{k} {w!r} stored {g!r}" for k, w, g
+                    in zip(ORDER_COLS, order_row(o, 0), stored_rows.get(oid, ())) if w != g]
+            problems.append(f"replay: order {oid} replays with {', '.join(diff)}")
     for oid in stored_orders:
         problems.append(f"replay: order {oid} is stored but the journal never placed it")
     stored_trades = conn.execute(select(func.count()).select_from(S.TradeRow)).scalar_one()

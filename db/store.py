@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import bindparam, create_engine, event, func, literal_column, select, update
+from sqlalchemy import (
+    bindparam, create_engine, event, func, inspect, literal_column, select, update,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
@@ -69,11 +71,17 @@ def connect(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
-    with engine.begin() as conn:
+    """Create what is missing. Processes opening a new SQLite database at the same moment
+    would race between "no such table" and CREATE: the creator holds the write lock."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite" and not (
+                set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        SQLModel.metadata.create_all(conn)
         if conn.execute(select(S.WriterLock.id)).first() is None:
             conn.execute(S.WriterLock.__table__.insert().values(id=1, n=0))
             conn.execute(S.Meta.__table__.insert().values(key="schema", value=S.SCHEMA_VERSION))
+        conn.commit()
 
 
 @dataclass
@@ -111,9 +119,19 @@ class Store:
 
     # --------------------------------------------------------------- reading
     def reload(self) -> None:
-        """Rebuild the in-memory exchange from the projections."""
+        """Rebuild the in-memory exchange from the projections, all read at one point of
+        the journal: SQLite's driver gives each bare SELECT its own snapshot, so a writer
+        committing between two of them would leave a state mixing two journal points."""
         with self.engine.connect() as conn:
-            self.ex, self._wallets_known = load_exchange(conn)
+            raw = conn.connection.dbapi_connection
+            if self.engine.dialect.name == "sqlite":
+                raw.cursor().execute("BEGIN")   # one read snapshot for every SELECT below
+            else:
+                self._lock(raw.cursor())        # no writer commits while we read
+            try:
+                self.ex, self._wallets_known = load_exchange(conn)
+            finally:
+                raw.rollback()
 
     def refresh(self) -> int:
         """Apply journal entries other processes committed; returns how many."""
