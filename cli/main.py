@@ -9,7 +9,7 @@ from . import admin, orders, replay, tools, views
 from .context import State
 
 app = typer.Typer(
-    name="souq", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="souq", invoke_without_command=True, add_completion=False, pretty_exceptions_enable=False,
     help="souq: a trading workstation with an embedded exchange. The CLI acts as the exchange "
          "operator (an admin) unless --as USER.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -18,15 +18,23 @@ app = typer.Typer(
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", envvar="SOUQ_DB",
                                      help="SQLAlchemy URL or SQLite file path "
                                           "(default: souq.db in your data directory)."),
     as_user: Optional[str] = typer.Option(None, "--as", metavar="USER",
                                           help="Act as USER with only that user's rights."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="Workstation theme: souq-dark, "
+                                        "souq-light or souq-contrast (remembered)."),
+    symbol: Optional[str] = typer.Option(None, "--symbol", help="Workstation: symbol to open."),
 ) -> None:
+    """With no command, opens the workstation on the database (a demo exchange if empty)."""
     State.db = db
     State.actor = as_user or OPERATOR
     State._api = None
+    if ctx.invoked_subcommand is None:
+        from .workstation import open_workstation
+        open_workstation(db, as_user, theme, symbol)
 
 
 admin.register(app)

@@ -128,3 +128,11 @@ def _plain(d: Decimal) -> str:
     """Plain decimal notation, no exponent, no trailing zeros."""
     d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
     return format(d, "f")
+
+
+def journal_since(conn, after: int, limit: int = 500) -> list[dict]:
+    """Journal entries after `after`, oldest first (for alerts and activity feeds)."""
+    J = S.Journal
+    q = (select(J.seq, J.ts, J.actor, J.op, J.status, J.reason, J.events)
+         .where(J.seq > after).order_by(J.seq).limit(limit))
+    return [dict(r) for r in conn.execute(q).mappings()]

@@ -1,0 +1,45 @@
+"""Which exchange events deserve a person's attention, and how loudly.
+
+Fed by the journal; later issues add strategy and risk alerts with the same shape.
+"""
+from dataclasses import dataclass
+from decimal import Decimal
+
+import orjson
+
+INFO, WARNING, CRITICAL = "info", "warning", "critical"
+
+
+@dataclass(frozen=True)
+class Alert:
+    seq: int
+    ts: int
+    severity: str
+    text: str
+
+
+def journal_alerts(rows, user: str, own_orders: set[int]) -> list[Alert]:
+    """The acting user's rejections and fills, and every session change."""
+    out = []
+    for r in rows:
+        if r["status"] == "rejected" and r["actor"] == user:
+            out.append(Alert(r["seq"], r["ts"], WARNING, f"{r['op']} rejected: {r['reason']}"))
+        for ev in orjson.loads(r["events"]):
+            if ev[0] == "session":
+                out.append(Alert(r["seq"], r["ts"], INFO, f"session {ev[2]} for {ev[1]}"))
+            elif ev[0] == "order" and ev[1] in own_orders and ev[2] in ("filled", "expired"):
+                why = f": {ev[3]}" if ev[3] else ""
+                out.append(Alert(r["seq"], r["ts"], INFO, f"order {ev[1]} {ev[2]}{why}"))
+    return out
+
+
+def large_trade_alerts(trades, threshold_qty: Decimal) -> list[Alert]:
+    """Trades of at least `threshold_qty`; five times that is critical."""
+    out = []
+    for t in trades:
+        qty = Decimal(t["qty"])
+        if qty >= threshold_qty:
+            level = CRITICAL if qty >= threshold_qty * 5 else WARNING
+            out.append(Alert(t["seq"], t["ts"], level,
+                             f"large trade {t['symbol']} {t['qty']} @ {t['price']}"))
+    return out

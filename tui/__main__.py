@@ -1,0 +1,3 @@
+from .app import SouqApp
+
+SouqApp().run()

@@ -1,0 +1,268 @@
+"""`souq`: the trading workstation. Keys become commands; events become pixels."""
+import time
+from datetime import datetime, timezone
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from db.api import Api
+from engine.model import OPERATOR
+from mm.demo import demo_commands
+from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
+
+from . import settings
+from .entry import EntryError, parse_entry
+from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
+from .screens.confirm import Confirm
+from .screens.main import MainScreen
+from .screens.order_ticket import OrderTicket
+from .screens.picker import Picker
+from .state import AppState
+from .widgets.alerts import AlertsPane
+from .widgets.order_book import OrderBook
+from .widgets.orders import OrdersPane
+from .widgets.quick_entry import QuickEntry
+from .widgets.status_bar import StatusBar
+
+
+class SouqApp(App):
+    CSS_PATH = "souq.tcss"
+    TITLE = "souq"
+    BINDINGS = [
+        Binding("b", "ticket('buy')", "Buy", id="order.buy"),
+        Binding("s", "ticket('sell')", "Sell", id="order.sell"),
+        Binding("c", "cancel_selected", "Cancel", id="order.cancel"),
+        Binding("C", "cancel_all", "Cancel all", id="order.cancel_all"),
+        Binding("slash", "pick_symbol", "Symbol", id="app.symbol"),
+        Binding("u", "pick_user", "User", id="app.user"),
+        Binding("p", "toggle_sim", "Pause sim", id="sim.pause"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(self, url: str | None = None, *, symbol: str | None = None,
+                 user: str | None = None, theme: str | None = None, clock=time.time_ns,
+                 follow_every: float = 0.1, demo: bool = True, show_clock: bool = True) -> None:
+        super().__init__()
+        self.clock = clock
+        self.follow_every = follow_every
+        self.demo = demo
+        self.show_clock = show_clock
+        chosen = theme or settings.load().get("theme") or DEFAULT
+        if chosen not in THEMES:
+            raise ValueError(f"unknown theme {chosen!r}; choose one of {', '.join(THEMES)}")
+        self.state = AppState(symbol or "", user or "", chosen)
+        self.facade = ExchangeFacade(url, Focus(self.state.symbol, self.state.user), clock)
+        self._following = False
+        self._entry_command = None
+
+    # ------------------------------------------------------------ start-up
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(VARIABLE_DEFAULTS)
+
+    def on_mount(self) -> None:
+        for t in THEMES.values():
+            self.register_theme(t)
+        self.theme = self.state.theme
+        self.push_screen(MainScreen())
+        self.open_exchange()
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def open_exchange(self) -> None:
+        """Load the exchange; on an empty database create the demo exchange first."""
+        self.facade.open()
+        store = self.facade.api.store
+        if self.demo and not store.ex.symbols:
+            Api(self.facade.api.url, clock=self.clock).execute_many(demo_commands())
+            store.refresh()
+        ex = store.ex
+        focus = self.facade.focus
+        focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
+        focus.user = focus.user or ("alice" if "alice" in ex.users else OPERATOR)
+        self.call_from_thread(self._opened)
+
+    def _opened(self) -> None:
+        self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
+        self.set_interval(self.follow_every, self.follow)
+        self.follow()
+
+    # ------------------------------------------------------------ following the journal
+    def follow(self) -> None:
+        if not self._following:
+            self._following = True
+            self._follow_worker()
+
+    @work(thread=True, group="follow", exit_on_error=False)
+    def _follow_worker(self) -> None:
+        try:
+            view, alerts = self.facade.follow()
+            self.post_message(ViewReady(view, alerts))
+        finally:
+            self._following = False
+
+    @on(ViewReady)
+    def _view_ready(self, message: ViewReady) -> None:
+        self.state.view = message.view
+        self.state.add_alerts(message.alerts)
+        if not isinstance(self.screen, MainScreen) and not self.screen_stack[1:]:
+            return
+        main = self._main()
+        with self.batch_update():
+            main.render_view(message.view)
+            if message.alerts:
+                main.query_one(AlertsPane).add_alerts(message.alerts, self.clock_text)
+            self._status()
+
+    def _main(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def clock_text(self, ts: int) -> str:
+        return datetime.fromtimestamp(ts / 1e9, timezone.utc).strftime("%H:%M:%S")
+
+    def _status(self) -> None:
+        v = self.state.view
+        if v is None:
+            return
+        self._main().query_one(StatusBar).show(
+            symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
+            sim=self.state.sim_state, seq=v.seq,
+            clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
+
+    # ------------------------------------------------------------ commands
+    def submit(self, command: dict) -> None:
+        self._submit_worker(command)
+
+    @work(thread=True, group="submit", exit_on_error=False)
+    def _submit_worker(self, command: dict) -> None:
+        self.post_message(self.facade.submit(command))
+
+    @on(CommandDone)
+    def _done(self, message: CommandDone) -> None:
+        if message.reason:
+            self.notify(message.reason, title=f"{message.command.get('op')} rejected",
+                        severity="error", timeout=6)
+            return
+        if isinstance(self.screen, OrderTicket):
+            self.screen.dismiss(None)
+        if message.command is self._entry_command:
+            self._main().query_one(QuickEntry).value = ""
+        self.follow()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
+
+    # ------------------------------------------------------------ order entry
+    def action_ticket(self, side: str) -> None:
+        v = self.state.view
+        if v is None or not v.symbol:
+            return
+        best = (v.asks[0].price if v.asks else None) if side == "buy" else \
+               (v.bids[0].price if v.bids else None)
+        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side, price=best,
+                                     tick=v.tick, step=v.step))
+
+    @on(OrderBook.LevelChosen)
+    def _level(self, message: OrderBook.LevelChosen) -> None:
+        v = self.state.view
+        side = "sell" if message.side == "buy" else "buy"
+        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
+                                     price=message.price, tick=v.tick, step=v.step))
+
+    @on(OrderBook.GroupChanged)
+    def _group(self, message: OrderBook.GroupChanged) -> None:
+        g = self.facade.focus.group
+        self.facade.focus.group = g * 2 if message.factor else max(1, g // 2)
+        self.follow()
+
+    @on(OrderTicket.Send)
+    def _ticket(self, message: OrderTicket.Send) -> None:
+        self.submit(message.command)
+
+    @on(QuickEntry.Submitted)
+    def _entry(self, message: QuickEntry.Submitted) -> None:
+        v = self.state.view
+        try:
+            command = parse_entry(message.text, v.user, v.symbol)
+        except EntryError as exc:
+            self.notify(str(exc), title="quick entry", severity="error")
+            return
+        self._entry_command = command
+        self.submit(command)
+
+    def action_cancel_selected(self) -> None:
+        cid = self._main().query_one(OrdersPane).selected_client_id()
+        if cid is None:
+            self.notify("no order selected", severity="warning")
+            return
+        self.submit({"op": "cancel", "user": self.state.user, "id": cid})
+
+    @on(OrdersPane.CancelRequested)
+    def _cancel(self, message: OrdersPane.CancelRequested) -> None:
+        self.submit({"op": "cancel", "user": self.state.user, "id": message.client_id})
+
+    def action_cancel_all(self) -> None:
+        user = self.state.user
+
+        def answered(yes: bool) -> None:
+            if yes:
+                self.submit({"op": "cancel_all", "user": user})
+        self.push_screen(Confirm(f"Cancel every open order of {user}?"), answered)
+
+    # ------------------------------------------------------------ switching
+    def action_pick_symbol(self) -> None:
+        v = self.state.view
+        if v:
+            self.push_screen(Picker("Symbol", list(v.symbols), v.symbol), self._set_symbol)
+
+    def _set_symbol(self, symbol: str | None) -> None:
+        if symbol:
+            self.state.symbol = self.facade.focus.symbol = symbol
+            self.facade.focus.group = 1
+            self.follow()
+
+    def action_pick_user(self) -> None:
+        v = self.state.view
+        if v:
+            self.push_screen(Picker("Act as", list(v.users), v.user), self._set_user)
+
+    def _set_user(self, user: str | None) -> None:
+        if user:
+            self.state.user = self.facade.focus.user = user
+            self.follow()
+
+    def action_toggle_sim(self) -> None:
+        self.notify("the demo market simulator is not running", severity="warning")
+
+    def action_help(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def set_theme(self, name: str) -> None:
+        self.theme = self.state.theme = name
+        settings.save(theme=name)
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for key, title, action in (
+            ("b", "Buy: order ticket", lambda: self.action_ticket("buy")),
+            ("s", "Sell: order ticket", lambda: self.action_ticket("sell")),
+            ("c", "Cancel the selected order", self.action_cancel_selected),
+            ("C", "Cancel all my orders", self.action_cancel_all),
+            ("/", "Switch symbol", self.action_pick_symbol),
+            ("u", "Switch acting user", self.action_pick_user),
+            ("p", "Pause or resume the demo market", self.action_toggle_sim),
+            (":", "Quick entry", lambda: self._main().action_focus_entry()),
+        ):
+            yield SystemCommand(title, f"key {key}", action)
+        for name in THEMES:
+            yield SystemCommand(f"Theme: {name}", "switch and remember the theme",
+                                lambda n=name: self.set_theme(n))
+
+    def on_unmount(self) -> None:
+        self.facade.close()

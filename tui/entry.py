@@ -1,0 +1,74 @@
+"""The expert quick-entry line: `buy 0.5 @ 100000000`, `sell 1 mkt`, `buy 0.2 @ 99m ioc`.
+
+Turns text into an order-stream command (decimal strings); the exchange validates it.
+"""
+from decimal import Decimal, InvalidOperation
+
+from engine.model import TIFS
+
+SUFFIX = {"k": Decimal(1000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
+TIF_WORDS = {**{t: t for t in TIFS}, "post": "post_only", "postonly": "post_only"}
+
+
+class EntryError(ValueError):
+    """The line could not be read; the message names the part that was wrong."""
+
+
+def parse_entry(text: str, user: str, symbol: str) -> dict:
+    words = text.lower().replace("@", " @ ").split()
+    if not words:
+        raise EntryError("type an order, e.g. 'buy 0.5 @ 100000000' or 'sell 1 mkt'")
+    side = words.pop(0)
+    if side not in ("buy", "sell", "b", "s"):
+        raise EntryError(f"start with buy or sell, not {side!r}")
+    side = "buy" if side.startswith("b") else "sell"
+    if not words:
+        raise EntryError("missing quantity")
+    cmd = {"user": user, "symbol": symbol, "side": side, "qty": number(words.pop(0), "quantity")}
+    price = stop = tif = None
+    market = False
+    while words:
+        w = words.pop(0)
+        if w == "@":
+            if not words:
+                raise EntryError("missing price after @")
+            price = number(words.pop(0), "price")
+        elif w in ("mkt", "market"):
+            market = True
+        elif w == "stop":
+            if not words:
+                raise EntryError("missing stop price after 'stop'")
+            stop = number(words.pop(0), "stop price")
+        elif w in TIF_WORDS:
+            tif = TIF_WORDS[w]
+        else:
+            raise EntryError(f"do not understand {w!r}")
+    if market and price is not None:
+        raise EntryError("a market order takes no price")
+    if price is None and not market and stop is None:
+        raise EntryError("give a price ('@ 100000000') or 'mkt'")
+    if price is not None:
+        cmd["op"] = "stop_limit" if stop is not None else "limit"
+        cmd["price"] = price
+    else:
+        cmd["op"] = "stop_market" if stop is not None else "market"
+    if stop is not None:
+        cmd["stop_price"] = stop
+    if tif is not None:
+        cmd["tif"] = tif
+    return cmd
+
+
+def number(word: str, what: str) -> str:
+    """'99m' -> '99000000'; plain decimals pass through; anything else is an error."""
+    factor = Decimal(1)
+    if word and word[-1] in SUFFIX:
+        factor, word = SUFFIX[word[-1]], word[:-1]
+    try:
+        value = Decimal(word) * factor
+    except InvalidOperation:
+        raise EntryError(f"{what} {word!r} is not a number") from None
+    if not value.is_finite() or "e" in word:
+        raise EntryError(f"{what} {word!r} is not a plain number")
+    text = format(value.normalize(), "f")
+    return text

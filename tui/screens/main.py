@@ -1,0 +1,84 @@
+"""The one main screen: every pane at 160x48; one pane at a time on a small terminal."""
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..snapshot import MarketView
+from ..widgets.alerts import AlertsPane
+from ..widgets.chart import ChartPane
+from ..widgets.order_book import OrderBook
+from ..widgets.orders import OrdersPane
+from ..widgets.quick_entry import QuickEntry
+from ..widgets.status_bar import StatusBar
+from ..widgets.strategy import StrategyPane
+from ..widgets.trades import TradesTape
+from ..widgets.wallets import WalletsPane
+
+PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy")
+NARROW = 120   # below this many columns, panes take turns
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}")
+        for i, name in enumerate(PANES)
+    ] + [Binding("tab", "cycle_pane", "Next pane", show=False, priority=False, id="pane.next"),
+         Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus")]
+
+    def compose(self):
+        with Vertical(id="panes"):
+            with Horizontal(id="top"):
+                yield OrderBook(id="book")
+                yield ChartPane(id="chart")
+                with Vertical(id="right"):
+                    yield TradesTape(id="trades")
+                    yield WalletsPane(id="wallets")
+            with Horizontal(id="bottom"):
+                yield OrdersPane(id="orders")
+                with Vertical(id="side"):
+                    yield AlertsPane(id="alerts")
+                    yield StrategyPane(id="strategy")
+        yield QuickEntry(id="quick-entry")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#book").focus()
+        self._layout()
+
+    def on_resize(self) -> None:
+        self._layout()
+
+    def _layout(self) -> None:
+        """Wide: every pane. Narrow: only the chosen pane and the containers around it."""
+        narrow = self.size.width < NARROW
+        self.set_class(narrow, "narrow")
+        shown = self.query_one(f"#{self.app.state.pane}")
+        for name in PANES:
+            self.query_one(f"#{name}").set_class(narrow and name != self.app.state.pane,
+                                                 "hidden-pane")
+        for box in ("top", "right", "bottom", "side"):
+            container = self.query_one(f"#{box}")
+            container.set_class(narrow and shown not in container.query("*"), "hidden-pane")
+
+    def action_show_pane(self, name: str) -> None:
+        self.app.state.pane = name
+        self._layout()
+        pane = self.query_one(f"#{name}")
+        target = pane.query("DataTable, RichLog").first() if pane.query("DataTable, RichLog") else pane
+        target.focus()
+
+    def action_cycle_pane(self) -> None:
+        if self.has_class("narrow"):
+            i = PANES.index(self.app.state.pane)
+            self.action_show_pane(PANES[(i + 1) % len(PANES)])
+        else:
+            self.focus_next()
+
+    def action_focus_entry(self) -> None:
+        self.query_one(QuickEntry).focus()
+
+    def render_view(self, view: MarketView) -> None:
+        for pane in ("book", "chart", "orders", "trades", "wallets"):
+            self.query_one(f"#{pane}").update_view(view)

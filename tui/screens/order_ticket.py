@@ -1,0 +1,111 @@
+"""The order ticket: side, type, price, quantity, stop and time in force.
+
+Up/Down step the price by ticks and the quantity by steps; Enter sends; Esc closes.
+The ticket stays open, with what was typed, until the exchange accepts the order.
+"""
+from decimal import Decimal, InvalidOperation
+
+from textual import on
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from engine.model import TIFS
+
+TYPES = ("limit", "market", "stop_limit", "stop_market")
+
+
+class OrderTicket(ModalScreen):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="ticket.close"),
+        Binding("up", "step(1)", "Up a tick/step", show=False, id="ticket.up"),
+        Binding("down", "step(-1)", "Down a tick/step", show=False, id="ticket.down"),
+        Binding("ctrl+t", "flip_side", "Buy/sell", id="ticket.side"),
+    ]
+
+    class Send(Message):
+        def __init__(self, ticket: "OrderTicket", command: dict) -> None:
+            super().__init__()
+            self.ticket = ticket
+            self.command = command
+
+    def __init__(self, *, symbol: str, user: str, side: str, price: str | None, tick: str,
+                 step: str, qty: str | None = None) -> None:
+        super().__init__()
+        self.symbol, self.user, self.side = symbol, user, side
+        self.tick, self.step = Decimal(tick or "1"), Decimal(step or "1")
+        self._price = price or ""
+        self._qty = qty or format(self.step, "f")
+
+    def compose(self):
+        with Vertical(id="ticket"):
+            yield Static(id="ticket-title")
+            with Grid(id="ticket-grid"):
+                yield Label("type")
+                yield Select([(t, t) for t in TYPES], value="limit", allow_blank=False,
+                             id="ticket-type")
+                yield Label("price")
+                yield Input(self._price, id="ticket-price")
+                yield Label("qty")
+                yield Input(self._qty, id="ticket-qty")
+                yield Label("stop")
+                yield Input("", id="ticket-stop", placeholder="stop orders only")
+                yield Label("tif")
+                yield Select([(t, t) for t in TIFS], value="gtc", allow_blank=False,
+                             id="ticket-tif")
+            with Horizontal(id="ticket-buttons"):
+                yield Button("Send (Enter)", id="ticket-send", variant="primary")
+                yield Button("Close (Esc)", id="ticket-close")
+
+    def on_mount(self) -> None:
+        self._title()
+        self.query_one("#ticket-qty" if self._price else "#ticket-price", Input).focus()
+
+    def _title(self) -> None:
+        title = self.query_one("#ticket-title", Static)
+        title.update(f"{self.side.upper()} {self.symbol} as {self.user}   (Ctrl+T flips side)")
+        title.set_class(self.side == "buy", "buy")
+        title.set_class(self.side == "sell", "sell")
+
+    def action_flip_side(self) -> None:
+        self.side = "sell" if self.side == "buy" else "buy"
+        self._title()
+
+    def action_step(self, direction: int) -> None:
+        focused = self.focused
+        if not isinstance(focused, Input) or focused.id == "ticket-stop" and not focused.value:
+            return
+        unit = self.step if focused.id == "ticket-qty" else self.tick
+        try:
+            value = Decimal(focused.value or "0") + unit * direction
+        except InvalidOperation:
+            return
+        if value > 0:
+            focused.value = format(value.normalize(), "f") if value != value.to_integral() \
+                else format(value.quantize(Decimal(1)), "f")
+
+    def command(self) -> dict:
+        kind = self.query_one("#ticket-type", Select).value
+        cmd = {"op": kind, "user": self.user, "symbol": self.symbol, "side": self.side,
+               "qty": self.query_one("#ticket-qty", Input).value.strip()}
+        price = self.query_one("#ticket-price", Input).value.strip()
+        stop = self.query_one("#ticket-stop", Input).value.strip()
+        if kind in ("limit", "stop_limit"):
+            cmd["price"] = price
+        if kind.startswith("stop"):
+            cmd["stop_price"] = stop
+        tif = self.query_one("#ticket-tif", Select).value
+        if kind in ("limit", "stop_limit"):
+            cmd["tif"] = tif
+        return cmd
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ticket-send")
+    def _send(self) -> None:
+        self.post_message(self.Send(self, self.command()))
+
+    @on(Button.Pressed, "#ticket-close")
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,101 @@
+"""What the screen shows, as plain data built off the UI thread from one journal point.
+
+Widgets render a MarketView; they never touch the exchange or the database.
+"""
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from db import queries as Q
+from engine.model import BUY, Order
+from engine.numbers import fmt, fmt_amount
+
+
+@dataclass(frozen=True)
+class Level:
+    price: str
+    qty: str
+    cum: str
+    orders: int
+    own: bool          # the acting user has an order at this price
+    fill: float        # cumulative size as a share of the deepest side, for depth bars
+
+
+@dataclass(frozen=True)
+class MarketView:
+    seq: int                                   # journal point this view was built at
+    symbol: str
+    symbols: tuple[str, ...]
+    user: str
+    users: tuple[str, ...]
+    session: str                               # open | closed | continuous | inactive
+    tick: str
+    step: str
+    bids: tuple[Level, ...] = ()
+    asks: tuple[Level, ...] = ()
+    spread: str | None = None
+    mid: str | None = None
+    last: str | None = None
+    trades: tuple[dict, ...] = ()              # newest first
+    orders: tuple[dict, ...] = ()              # the acting user's, newest first
+    wallets: tuple[dict, ...] = ()
+    prices: tuple[tuple[int, str, str], ...] = ()  # (ts, price, qty) oldest first, for the chart
+    group: int = 1                             # ticks per displayed price level
+    extra: dict = field(default_factory=dict)
+
+
+def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int = 1) -> MarketView:
+    """Read the in-memory exchange (already refreshed) and the projections."""
+    ex = store.ex
+    symbols = tuple(sorted(ex.symbols))
+    users = tuple(sorted(n for n in ex.users if not n.startswith("@") or n == "@operator"))
+    s = ex.symbols.get(symbol)
+    if s is None:
+        return MarketView(ex.seq, symbol, symbols, user, users, "unknown", "", "")
+    session = ("inactive" if not s.active else "continuous" if not s.sessions
+               else "open" if s.open else "closed")
+    u = ex.users.get(user)
+    own_prices = set()
+    if u is not None:
+        own_prices = {(o.side, o.price) for o in u.orders.values()
+                      if type(o) is Order and o.sym is s and o.price is not None}
+    bids = _levels(s.bids, BUY, own_prices, depth, s.tick * group)
+    asks = _levels(s.asks, "sell", own_prices, depth, s.tick * group)
+    deepest = max([Decimal(x.cum) for x in bids[-1:] + asks[-1:]] or [Decimal(1)]) or Decimal(1)
+    bids = tuple(_with_fill(x, deepest) for x in bids)
+    asks = tuple(_with_fill(x, deepest) for x in asks)
+    spread = mid = None
+    if s.bids and s.asks:
+        b, a = s.bids.peekitem(0)[1].price, s.asks.peekitem(0)[1].price
+        spread, mid = fmt(a - b), fmt((a + b) // 2)
+    trades = tuple(reversed(Q.trades(conn, symbol=symbol, limit=200)))
+    orders = tuple(reversed(Q.orders(conn, user=user, symbol=symbol, limit=200))) if u else ()
+    wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),
+                     "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
+    prices = tuple((t["ts"], t["price"], t["qty"]) for t in reversed(trades))
+    return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
+                      bids, asks, spread, mid, None if s.last is None else fmt(s.last),
+                      trades, orders, wallets, prices, group)
+
+
+def _levels(book, side, own_prices, depth, bucket) -> list[Level]:
+    """Best `depth` levels, grouped to multiples of `bucket` price units."""
+    grouped: dict[int, list] = {}
+    for level in book.values():
+        if len(grouped) >= depth and (level.price // bucket if side == BUY
+                                      else -(-level.price // bucket)) not in grouped:
+            break
+        key = level.price // bucket if side == BUY else -(-level.price // bucket)
+        g = grouped.setdefault(key, [0, 0, False])
+        g[0] += level.total
+        g[1] += level.count
+        g[2] = g[2] or (side, level.price) in own_prices
+    out, cum = [], 0
+    for key, (qty, n, own) in grouped.items():
+        cum += qty
+        out.append(Level(fmt(key * bucket), fmt(qty), fmt(cum), n, own, 0.0))
+    return out[:depth]
+
+
+def _with_fill(level: Level, deepest: Decimal) -> Level:
+    return Level(level.price, level.qty, level.cum, level.orders, level.own,
+                 float(Decimal(level.cum) / deepest))

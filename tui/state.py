@@ -1,0 +1,22 @@
+"""App state held outside widgets: what the user is looking at and acting as."""
+from dataclasses import dataclass, field
+
+from mm.alerts import Alert
+
+from .snapshot import MarketView
+
+
+@dataclass
+class AppState:
+    symbol: str
+    user: str
+    theme: str = "souq-dark"
+    view: MarketView | None = None
+    alerts: list[Alert] = field(default_factory=list)
+    sim_state: str = "off"        # off | running | paused
+    pane: str = "book"            # the pane shown alone on a narrow terminal
+    max_alerts: int = 500
+
+    def add_alerts(self, alerts: list[Alert]) -> None:
+        self.alerts.extend(alerts)
+        del self.alerts[:-self.max_alerts]

@@ -1,0 +1,73 @@
+"""The acting user's orders, open and past, with the selected one cancellable."""
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ..snapshot import MarketView
+from .pane import Pane
+
+COLUMNS = (("id", 6), ("cid", 10), ("side", 4), ("type", 11), ("price", 13), ("qty", 8),
+           ("filled", 8), ("avg", 13), ("status", 9), ("reason", 48))
+OPEN = ("queued", "active", "partial")
+
+
+class OrdersPane(Pane):
+    TITLE = "Orders"
+    BINDINGS = [Binding("c", "cancel_selected", "Cancel order", id="orders.cancel")]
+
+    class CancelRequested(Message):
+        def __init__(self, pane: "OrdersPane", client_id: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.client_id = client_id
+
+        @property
+        def control(self) -> "OrdersPane":
+            return self.pane
+
+    def compose(self):
+        yield DataTable(id="orders-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(DataTable)
+        for name, width in COLUMNS:
+            table.add_column(name, width=width, key=name)
+        self._rows: dict[str, tuple] = {}
+        self._order: list[str] = []
+
+    def update_view(self, view: MarketView) -> None:
+        table = self.query_one(DataTable)
+        rows = {str(o["id"]): self._cells(o) for o in view.orders}
+        order = list(rows)
+        if order != self._order:
+            cursor = table.cursor_row
+            table.clear()
+            for key, cells in rows.items():
+                table.add_row(*cells, key=key)
+            if rows:
+                table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        else:
+            for key, cells in rows.items():
+                if self._rows.get(key) != cells:
+                    for (name, _), value in zip(COLUMNS, cells):
+                        table.update_cell(key, name, value)
+        self._rows, self._order = rows, order
+        n_open = sum(o["status"] in OPEN for o in view.orders)
+        self.border_title = f"Orders of {view.user} ({n_open} open)"
+
+    @staticmethod
+    def _cells(o: dict) -> tuple:
+        return (str(o["id"]), o["client_id"], o["side"], o["type"], o["price"] or "-", o["qty"],
+                o["filled"], o["avg_price"] or "-", o["status"], o["reason"] or "")
+
+    def selected_client_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self._order or table.cursor_row is None or table.cursor_row >= len(self._order):
+            return None
+        return self._rows[self._order[table.cursor_row]][1]
+
+    def action_cancel_selected(self) -> None:
+        cid = self.selected_client_id()
+        if cid is not None:
+            self.post_message(self.CancelRequested(self, cid))

@@ -1,0 +1,20 @@
+"""The base of every pane: a titled container that renders MarketViews."""
+from textual.containers import Vertical
+
+from ..snapshot import MarketView
+
+
+class Pane(Vertical):
+    """A bordered pane with a title; subclasses override update_view."""
+
+    DEFAULT_CSS = """
+    Pane { border: round $panel-lighten-2; border-title-color: $text-muted; }
+    Pane:focus-within { border: round $accent; border-title-color: $accent; }
+    """
+    TITLE = ""
+
+    def on_mount(self) -> None:
+        self.border_title = self.TITLE
+
+    def update_view(self, view: MarketView) -> None:
+        """Render a new view. Called by the screen on every redraw tick."""

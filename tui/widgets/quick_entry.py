@@ -1,0 +1,29 @@
+"""A one-line order entry for experts, under the panes."""
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class QuickEntry(Input):
+    BINDINGS = [Binding("escape", "leave", "Leave entry", show=False, id="entry.leave")]
+
+    class Submitted(Message):
+        def __init__(self, entry: "QuickEntry", text: str) -> None:
+            super().__init__()
+            self.entry = entry
+            self.text = text
+
+        @property
+        def control(self) -> "QuickEntry":
+            return self.entry
+
+    def __init__(self, **kw) -> None:
+        super().__init__(placeholder="quick entry: buy 0.5 @ 100000000 | sell 1 mkt | "
+                                     "buy 0.2 @ 99m ioc   (Enter sends, Esc leaves)", **kw)
+
+    async def action_submit(self) -> None:
+        if self.value.strip():
+            self.post_message(self.Submitted(self, self.value))
+
+    def action_leave(self) -> None:
+        self.screen.focus_next()
