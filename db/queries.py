@@ -11,6 +11,7 @@ from engine.model import ACTIVE, BUY, PARTIAL, QUEUED, WORLD
 from . import schema as S
 
 OPEN = (QUEUED, ACTIVE, PARTIAL)
+NINE = Decimal("0.000000001")   # prices carry at most 9 decimals
 
 
 def users(conn) -> list[dict]:
@@ -56,7 +57,7 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     for r in conn.execute(q).mappings():
         d = dict(r)
         filled = Decimal(d["filled"])
-        d["avg_price"] = _plain(Decimal(d["cost"]) / filled) if filled else None
+        d["avg_price"] = _plain((Decimal(d["cost"]) / filled).quantize(NINE)) if filled else None
         out.append(d)
     out.reverse()
     return out

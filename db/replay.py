@@ -37,7 +37,7 @@ def parse_line(number: int, line: str):
     try:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise ReplayError(number, f"not valid JSON ({exc})") from None
+        raise ReplayError(number, f"not valid JSON ({str(exc).split(':')[0]})") from None
     try:
         return parse_command(obj), obj["op"]
     except StreamError as exc:

@@ -12,7 +12,6 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from engine.exchange import Exchange
 from engine.model import AVAIL, HELD, Order
 from engine.numbers import fmt, fmt_amount
 from engine.stream import parse_command

@@ -8,7 +8,7 @@ from . import commands as C
 from .model import (
     ACTIVE, ACTIVE_USER, ADMIN, AVAIL, BUY, CANCELLED, DAY, EXPIRED, FEES, FILLED, FOK,
     HELD, IOC, MARKET, NEW, OPERATOR, PARTIAL, POST_ONLY, QUEUED, REJECTED,
-    ROLES, SELL, STOP_LIMIT, STOP_MARKET, STP_BOTH, STP_NEWEST, STP_NONE, STP_OLDEST,
+    ROLES, SELL, STOP_MARKET, STP_BOTH, STP_NEWEST, STP_NONE, STP_OLDEST,
     SUSPENDED, WORLD, Level, Order, Symbol, User,
 )
 from .numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
@@ -445,8 +445,9 @@ class Exchange:
                     q.popleft()
                     level.count -= 1
                     level.total -= m.qty - m.filled
-                    self._close(m, CANCELLED, "self-trade prevention: oldest order cancelled",
-                                unbook=False)
+                    self._close(m, CANCELLED, "self-trade prevention: both orders cancelled"
+                                if stp == STP_BOTH else
+                                "self-trade prevention: oldest order cancelled", unbook=False)
                     if stp == STP_BOTH:
                         if not level.count:
                             del book[key]

@@ -1,6 +1,6 @@
 """The operator's commands through the real `souq` script: init, symbols, sessions, users,
 deposits and withdrawals, with exact outputs."""
-from conftest import Souq
+from souq_cli import Souq
 
 
 def wallet(user, asset, balance, hold="0"):

@@ -21,7 +21,7 @@ import orjson
 import pytest
 
 import streamgen
-from conftest import Souq
+from souq_cli import Souq
 from engine.exchange import Exchange
 from engine.model import WORLD, Order
 from engine.numbers import fmt, fmt_amount

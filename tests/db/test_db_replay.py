@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Souq
+from souq_cli import Souq
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "formats" / "example-seed-trade.jsonl"
 TRADE_LINE = ('{"seq":1,"symbol":"BTC-IRR","price":"100000000","qty":"1","maker":"a1",'
