@@ -6,6 +6,7 @@ import typer
 from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
+from . import sim
 from .context import State
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ orders.register(app)
 views.register(app)
 replay.register(app)
 tools.register(app)
+sim.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

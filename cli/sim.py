@@ -1,0 +1,89 @@
+"""`souq sim`: run the demo market simulator headless, in real time or as fast as it goes."""
+import os
+import sys
+import time
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from mm.demo import demo_commands
+from mm.sim import ApiDriver, SimParams, run_fast, run_realtime
+
+from .context import State, err, fail, guarded, out, print_json
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sim")(sim)
+
+
+def sim(
+    rate: float = typer.Option(200.0, "--rate", help="Orders per second, all agents together "
+                                                     "(limit, market and cancel)."),
+    duration: float = typer.Option(60.0, "--duration",
+                                   help="Seconds to run (simulated seconds with --fast)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Same seed and same starting "
+                                       "exchange: the same orders. Default: a fresh one."),
+    volatility: float = typer.Option(0.005, "--volatility",
+                                     help="Hidden fair value's relative stdev per minute."),
+    symbols: Optional[list[str]] = typer.Option(None, "--symbol", metavar="S",
+                                                help="Trade only S (repeatable). Default: all."),
+    fast: bool = typer.Option(False, "--fast", help="Run simulated time as fast as possible."),
+    json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Simulate a market: noise, informed and momentum traders (admin). On an empty
+    database the demo exchange is created first."""
+    with guarded():
+        if duration <= 0:
+            fail("duration must be positive")
+        params = SimParams(rate=rate, volatility=volatility, symbols=tuple(symbols or ()))
+        if seed is None:
+            seed = int.from_bytes(os.urandom(4), "big")
+        api = State.api()
+        api.require_admin("run the simulator")
+        if not api.store.ex.symbols:
+            bad = [o.reason for o in api.execute_many(demo_commands()).outcomes if o.reason]
+            if bad:
+                fail(f"demo set-up rejected: {bad[0]}")
+        driver = ApiDriver(api, params, seed)
+        started = time.perf_counter()
+        with _progress() as bar:
+            task = bar.add_task("sim", total=duration, info="")
+
+            def on_tick(report) -> None:
+                t = driver.tally
+                bar.update(task, completed=t.sim_seconds,
+                           info=f"{t.sent} orders, {t.trades} trades")
+            try:
+                if fast:
+                    summary = run_fast(driver, duration, on_tick=on_tick)
+                else:
+                    summary = run_realtime(driver, duration, clock=time.monotonic_ns,
+                                           sleep=time.sleep, on_tick=on_tick)
+                interrupted = False
+            except KeyboardInterrupt:
+                summary, interrupted = driver.summary(), True
+        _show(summary, seed, time.perf_counter() - started, json)
+        if interrupted:
+            fail(f"interrupted after {summary.sim_seconds:.1f} s", 130)
+
+
+def _progress() -> Progress:
+    tty = sys.stdout.isatty() and sys.stderr.isatty()
+    return Progress(TextColumn("sim"), BarColumn(), TextColumn("{task.fields[info]}"),
+                    TimeRemainingColumn(), console=err, disable=not tty, transient=True)
+
+
+def _show(summary, seed: int, wall: float, json: bool) -> None:
+    per_s = summary.sent / wall if wall > 0 else 0.0
+    if json:
+        print_json({"orders_sent": summary.sent, "accepted": summary.accepted,
+                    "rejected": summary.rejected, "trades": summary.trades,
+                    "last_prices": summary.last, "seed": seed,
+                    "sim_seconds": round(summary.sim_seconds, 3),
+                    "wall_seconds": round(wall, 3), "orders_per_second": round(per_s)})
+        return
+    last = ", ".join(f"{k} {v if v is not None else '-'}" for k, v in summary.last.items())
+    out.print(f"sim (seed {seed}): {summary.sent} orders sent, {summary.accepted} accepted, "
+              f"{summary.rejected} rejected, {summary.trades} trades in {wall:.1f} s "
+              f"({per_s:.0f}/s); last {last}", markup=False, soft_wrap=True)

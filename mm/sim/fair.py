@@ -1,0 +1,53 @@
+"""The hidden value of each symbol: a seeded random walk that only informed traders see.
+It is what gives the market a direction for informed and momentum traders to find."""
+import math
+from random import Random
+
+from engine.numbers import PRICE_SCALE
+
+from .view import SymbolView
+
+MINUTE_NS = 60 * 1_000_000_000
+
+
+class FairValue:
+    def __init__(self, rng: Random) -> None:
+        self.rng = rng
+        self.values: dict[str, int] = {}   # symbol -> price units (1e-9), not on the tick grid
+
+    def get(self, name: str) -> int:
+        return self.values[name]
+
+    def track(self, views: dict[str, SymbolView]) -> None:
+        """Start walking from the market's own anchor for symbols seen for the first time."""
+        for name, sv in views.items():
+            if name not in self.values and sv.anchor is not None:
+                self.values[name] = sv.anchor
+
+    def advance(self, dt_ns: int, volatility: float, views: dict[str, SymbolView]) -> None:
+        """One Gaussian step per symbol with stdev volatility * sqrt(dt / 1 minute),
+        reflected back inside the middle of the daily band."""
+        scale = volatility * math.sqrt(dt_ns / MINUTE_NS) * PRICE_SCALE
+        for name in sorted(self.values):
+            v = self.values[name]
+            move = int(self.rng.gauss(0.0, 1.0) * scale)     # parts per 1e9, an integer
+            v += v * move // PRICE_SCALE
+            sv = views.get(name)
+            if sv is not None:
+                v = _inside(v, sv)
+            self.values[name] = max(v, sv.tick if sv is not None else 1)
+
+
+def _inside(v: int, sv: SymbolView) -> int:
+    """Keep the value off the band's edges (its inner 80 %), mirroring any overshoot."""
+    if sv.hi is None:
+        return v
+    margin = (sv.hi - sv.lo) // 10
+    lo, hi = sv.lo + margin, sv.hi - margin
+    if hi <= lo:
+        return (sv.lo + sv.hi) // 2
+    if v > hi:
+        v = max(lo, 2 * hi - v)
+    elif v < lo:
+        v = min(hi, 2 * lo - v)
+    return v

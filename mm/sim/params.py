@@ -1,0 +1,55 @@
+"""The simulator's knobs as one frozen value, so a CLI flag, a TUI slider or a backtest
+scenario can state a whole market in one place and two runs can be compared by it."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from engine.numbers import PRICE_SCALE
+
+
+@dataclass(frozen=True)
+class SimParams:
+    rate: float = 200.0             # commands (limit, market, cancel) per simulated second
+    volatility: float = 0.005       # stdev of the hidden value's relative move per simulated minute
+    symbols: tuple[str, ...] = ()   # empty: every symbol that has a price to start from
+    noise_traders: int = 8
+    informed_traders: int = 1
+    momentum_traders: int = 1
+    mix: tuple[float, float, float] = (0.8, 0.12, 0.08)  # share of flow: noise, informed, momentum
+    spread: float = 0.0005          # typical distance of a noise quote from the mid, relative
+    edge: float = 0.001             # mispricing an informed trader acts on, relative
+    momentum_lookback: float = 5.0  # simulated seconds of trade prices a momentum trader watches
+    momentum_threshold: float = 0.0003  # relative move over the lookback that counts as a trend
+    max_lots: int = 20              # largest order, in units of the symbol's min_qty
+    max_open: int = 40              # resting orders one agent keeps per symbol before cancelling
+    max_backlog: float = 2.0        # simulated seconds of arrivals a late tick may catch up on
+    refill_seconds: float = 60.0    # how often participants' wallets are topped up
+
+    def __post_init__(self) -> None:
+        checks = (
+            (self.rate >= 0, "rate must not be negative"),
+            (self.volatility >= 0, "volatility must not be negative"),
+            (min(self.noise_traders, self.informed_traders, self.momentum_traders) >= 0,
+             "trader counts must not be negative"),
+            (self.noise_traders + self.informed_traders + self.momentum_traders > 0,
+             "at least one trader is needed"),
+            (len(self.mix) == 3 and min(self.mix) >= 0 and sum(self.mix) > 0,
+             "mix must be three non-negative shares"),
+            (self.spread > 0 and self.edge > 0 and self.momentum_threshold > 0,
+             "spread, edge and momentum_threshold must be positive"),
+            (self.momentum_lookback > 0 and self.max_backlog > 0 and self.refill_seconds > 0,
+             "time spans must be positive"),
+            (self.max_lots >= 1 and self.max_open >= 1, "max_lots and max_open must be at least 1"),
+        )
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+
+
+def ppb(rate: float) -> int:
+    """A relative parameter as an integer in parts per 1e9, exact from its decimal text, so
+    every price the simulator computes from it is integer arithmetic."""
+    return int(Decimal(repr(float(rate))) * PRICE_SCALE)
+
+
+def ns(seconds: float) -> int:
+    return int(Decimal(repr(float(seconds))) * 1_000_000_000)

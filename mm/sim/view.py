@@ -1,0 +1,128 @@
+"""What agents may see of the market: plain integers (engine units, 1e-9), read from an
+exchange in memory. The core never touches the engine itself, so a backtest can feed it
+views from anywhere."""
+from dataclasses import dataclass
+
+from engine.model import Order
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolView:
+    name: str
+    tick: int
+    step: int
+    min_qty: int
+    max_qty: int | None
+    lo: int                # lowest price an order may carry: on the tick grid, inside the band
+    hi: int | None         # highest, or None without a band
+    bid: int | None
+    ask: int | None
+    last: int | None
+    ref: int | None
+    tradable: bool         # active and in session
+
+    @property
+    def anchor(self) -> int | None:
+        """The market's own idea of value: mid, else one side, else last, else reference."""
+        if self.bid is not None and self.ask is not None:
+            return (self.bid + self.ask) // 2
+        for price in (self.last, self.bid, self.ask, self.ref):
+            if price is not None:
+                return price
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOrder:
+    oid: int
+    cid: str
+    symbol: str
+    side: str
+    price: int | None
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class MarketView:
+    symbols: dict[str, SymbolView]                       # by name, sorted
+    orders: dict[str, dict[str, tuple[OpenOrder, ...]]]  # user -> symbol -> oldest first
+
+    def own(self, user: str, symbol: str) -> tuple[OpenOrder, ...]:
+        return self.orders.get(user, {}).get(symbol, ())
+
+
+def symbol_view(s) -> SymbolView | None:
+    """One engine Symbol as a view; None when its band leaves no price on the tick grid."""
+    tick = s.tick
+    lo, hi = tick, None
+    band = s.band_limits()
+    if band:
+        lo = max(tick, -(-band[0] // tick) * tick)
+        hi = band[1] // tick * tick
+        if hi < lo:
+            return None
+    return SymbolView(
+        name=s.name, tick=tick, step=s.step, min_qty=s.min_qty, max_qty=s.max_qty, lo=lo, hi=hi,
+        bid=s.bids.peekitem(0)[1].price if s.bids else None,
+        ask=s.asks.peekitem(0)[1].price if s.asks else None,
+        last=s.last, ref=s.ref, tradable=s.active and s.open)
+
+
+class OpenOrders:
+    """The simulator's users' open orders, found by client id in the engine's own order
+    lists. A full scan only when the exchange object is new (start, or a store reload);
+    after that just the ids placed since, so a tick costs what is open, not all history."""
+
+    def __init__(self, users) -> None:
+        self.users = list(users)
+        self._cids: dict[str, dict[str, None]] = {u: {} for u in self.users}
+        self._ex = None
+
+    def placed(self, user: str, cid: str) -> None:
+        self._cids[user][cid] = None
+
+    def snapshot(self, ex) -> dict[str, dict[str, tuple[OpenOrder, ...]]]:
+        if ex is not self._ex:
+            self._rescan(ex)
+        out = {}
+        for user, cids in self._cids.items():
+            u = ex.users.get(user)
+            if u is None:
+                continue
+            live = []
+            for cid in list(cids):
+                o = u.orders.get(cid)
+                if type(o) is Order:
+                    live.append(o)
+                else:
+                    del cids[cid]
+            live.sort(key=_oid)
+            by_symbol: dict[str, list[OpenOrder]] = {}
+            for o in live:
+                by_symbol.setdefault(o.sym.name, []).append(
+                    OpenOrder(o.oid, o.cid, o.sym.name, o.side, o.price, o.qty - o.filled))
+            out[user] = {k: tuple(v) for k, v in by_symbol.items()}
+        return out
+
+    def _rescan(self, ex) -> None:
+        self._ex = ex
+        for user in self.users:
+            u = ex.users.get(user)
+            self._cids[user] = {} if u is None else {
+                cid: None for cid, o in u.orders.items() if type(o) is Order}
+
+
+def observe(ex, names, tracker: OpenOrders) -> MarketView:
+    """The view of `ex` for the named symbols (all when empty), sorted by name."""
+    wanted = set(names) if names else None
+    symbols = {}
+    for name in sorted(ex.symbols):
+        if wanted is None or name in wanted:
+            v = symbol_view(ex.symbols[name])
+            if v is not None:
+                symbols[name] = v
+    return MarketView(symbols, tracker.snapshot(ex))
+
+
+def _oid(o) -> int:
+    return o.oid
