@@ -95,7 +95,7 @@ def test_market_order_sweeps_and_triggers_a_stop(market):
         "a2": ("limit", "partial", "0.3", "100001000"),
         "c1": ("stop_market", "filled", "0.2", "100001000"),
         "c2": ("stop_limit", "queued", "0", None),
-        "b1": ("market", "filled", "0.6", "100000166.6666666666666666667"),
+        "b1": ("market", "filled", "0.6", "100000166.666666667"),
         "b2": ("market", "cancelled", "0", None)}
     assert [(t["seq"], t["price"], t["qty"], t["maker_fee"], t["taker_fee"]) for t in trades] == [
         (1, "100000000", "0.5", "50000", "100000"),
@@ -165,8 +165,8 @@ def test_self_trade_prevention(market):
     assert [(o["client_id"], o["status"], o["filled"], o["reason"]) for o in orders] == [
         ("a1", "cancelled", "0", "self-trade prevention: oldest order cancelled"),
         ("a2", "cancelled", "0", "self-trade prevention: newest order cancelled"),
-        # cancel_both: the resting one is cancelled as the oldest, the incoming as both
-        ("a3", "cancelled", "0", "self-trade prevention: oldest order cancelled"),
+        # cancel_both: the resting one and the incoming one, each saying both went
+        ("a3", "cancelled", "0", "self-trade prevention: both orders cancelled"),
         ("a4", "cancelled", "0", "self-trade prevention: both orders cancelled"),
         ("b1", "filled", "0.1", None),
         ("a5", "filled", "0.1", None)]
