@@ -49,10 +49,18 @@ def bench(
                                 help="Resting orders for the memory run (0 skips it)."),
     durable_1: int = typer.Option(20_000, "--batch1-commands",
                                   help="Commands for the commit-per-command run."),
+    tui: bool = typer.Option(False, "--tui", help="Measure the workstation instead: ticket "
+                             "latency and event-to-screen delay under the simulator."),
+    rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
+    seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
 ) -> None:
     """Measure the exchange on a seeded mixed workload and print JSON figures."""
     from db.bench import run_benchmarks
     with guarded():
+        if tui:
+            from tui.bench import run_tui_bench
+            print_json(run_tui_bench(rate=rate, seconds=seconds))
+            return
         with progress("bench") as bar:
             task = bar.add_task("bench", total=None)
             figures = run_benchmarks(commands=orders, users=users, seed=seed, rebuild=rebuild,

@@ -8,7 +8,7 @@ def open_workstation(db, user, theme, symbol) -> None:
         from tui.app import SouqApp
         if theme is not None and theme not in THEMES:
             fail(f"unknown theme {theme!r}; choose one of {', '.join(THEMES)}")
-        app = SouqApp(db, user=user, theme=theme, symbol=symbol)
+        app = SouqApp(db, user=user, theme=theme, symbol=symbol, simulate=True)
         if theme is not None:
             from tui import settings
             settings.save(theme=theme)

@@ -5,11 +5,13 @@ from datetime import datetime, timezone
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
 from db.api import Api
 from engine.model import OPERATOR
 from mm.demo import demo_commands
+from mm.sim import ApiDriver, SimParams, participants, run_realtime
 from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
 from . import settings
@@ -44,7 +46,8 @@ class SouqApp(App):
 
     def __init__(self, url: str | None = None, *, symbol: str | None = None,
                  user: str | None = None, theme: str | None = None, clock=time.time_ns,
-                 follow_every: float = 0.1, demo: bool = True, show_clock: bool = True) -> None:
+                 follow_every: float = 0.05, demo: bool = True, show_clock: bool = True,
+                 simulate: bool = False, sim_rate: float = 200.0, sim_seed: int = 1) -> None:
         super().__init__()
         self.clock = clock
         self.follow_every = follow_every
@@ -57,6 +60,11 @@ class SouqApp(App):
         self.facade = ExchangeFacade(url, Focus(self.state.symbol, self.state.user), clock)
         self._following = False
         self._entry_command = None
+        self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
+        self._sim_driver = None
+        self._closing = False
+        self.rendered_seq = 0            # journal point of the last view on screen
+        self.render_probe = None         # benchmarks: called with each rendered seq
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -74,19 +82,37 @@ class SouqApp(App):
         """Load the exchange; on an empty database create the demo exchange first."""
         self.facade.open()
         store = self.facade.api.store
+        created = False
         if self.demo and not store.ex.symbols:
             Api(self.facade.api.url, clock=self.clock).execute_many(demo_commands())
             store.refresh()
+            created = True
+        demo_db = created or participants(SimParams())[0][0] in store.ex.users
         ex = store.ex
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
         focus.user = focus.user or ("alice" if "alice" in ex.users else OPERATOR)
-        self.call_from_thread(self._opened)
+        self.call_from_thread(self._opened, self.simulate and demo_db)
 
-    def _opened(self) -> None:
+    def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         self.set_interval(self.follow_every, self.follow)
         self.follow()
+        if start_market:
+            self.state.sim_state = "running"
+            self.demo_market()
+
+    @work(thread=True, group="sim", exit_on_error=False)
+    def demo_market(self) -> None:
+        """The living demo market: simulated traders on their own connection."""
+        driver = ApiDriver(Api(self.facade.api.url, clock=self.clock),
+                           SimParams(rate=self.sim_rate), seed=self.sim_seed)
+        self._sim_driver = driver
+        try:
+            run_realtime(driver, None, clock=time.monotonic_ns, sleep=time.sleep,
+                         should_stop=lambda: self._closing)
+        finally:
+            driver.api.close()
 
     # ------------------------------------------------------------ following the journal
     def follow(self) -> None:
@@ -106,17 +132,23 @@ class SouqApp(App):
     def _view_ready(self, message: ViewReady) -> None:
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
-        if not isinstance(self.screen, MainScreen) and not self.screen_stack[1:]:
-            return
         main = self._main()
-        with self.batch_update():
-            main.render_view(message.view)
-            if message.alerts:
-                main.query_one(AlertsPane).add_alerts(message.alerts, self.clock_text)
-            self._status()
+        if main is None or not main.is_attached:      # not yet, or shutting down
+            return
+        try:
+            with self.batch_update():
+                main.render_view(message.view)
+                if message.alerts:
+                    main.query_one(AlertsPane).add_alerts(message.alerts, self.clock_text)
+                self._status()
+        except NoMatches:          # the app is closing and its widgets are already gone
+            return
+        self.rendered_seq = message.view.seq
+        if self.render_probe is not None:
+            self.render_probe(message.view.seq)
 
-    def _main(self) -> MainScreen:
-        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+    def _main(self) -> MainScreen | None:
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
     def clock_text(self, ts: int) -> str:
         return datetime.fromtimestamp(ts / 1e9, timezone.utc).strftime("%H:%M:%S")
@@ -235,7 +267,17 @@ class SouqApp(App):
             self.follow()
 
     def action_toggle_sim(self) -> None:
-        self.notify("the demo market simulator is not running", severity="warning")
+        driver = self._sim_driver
+        if driver is None:
+            self.notify("no demo market runs on this database", severity="warning")
+            return
+        if driver.paused:
+            driver.resume()
+            self.state.sim_state = "running"
+        else:
+            driver.pause()
+            self.state.sim_state = "paused"
+        self._status()
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -265,4 +307,5 @@ class SouqApp(App):
                                 lambda n=name: self.set_theme(n))
 
     def on_unmount(self) -> None:
+        self._closing = True
         self.facade.close()

@@ -25,12 +25,22 @@ class ChartPane(Pane):
         self.interval = INTERVALS[0]
         self._view: MarketView | None = None
         self._drawn = None
+        self._pending = None
 
     def compose(self):
         yield Static(id="chart-canvas")
 
     def update_view(self, view: MarketView) -> None:
+        """New data redraws at most twice a second; plotext is too slow for every tick."""
+        changed_symbol = self._view is None or self._view.symbol != view.symbol
         self._view = view
+        if changed_symbol:
+            self._draw()
+        elif self._pending is None:
+            self._pending = self.set_timer(0.5, self._deferred)
+
+    def _deferred(self) -> None:
+        self._pending = None
         self._draw()
 
     def on_resize(self) -> None:
@@ -51,7 +61,12 @@ class ChartPane(Pane):
         view = self._view
         canvas = self.query_one("#chart-canvas", Static)
         w, h = canvas.size.width, canvas.size.height
-        key = (view.seq if view else None, w, h, self.kind, self.interval)
+        last = view.prices[-1][0] if view and view.prices else None
+        bucket = None if last is None else last // (self.interval * 1_000_000_000)
+        # plotext is costly: redraw when a candle changes, not on every journal entry
+        key = (view.symbol if view else None, len(view.prices) if view else 0, bucket,
+               view.prices[-1][1] if view and view.prices else None, w, h, self.kind,
+               self.interval)
         if key == self._drawn or w < 10 or h < 5:
             return
         self._drawn = key

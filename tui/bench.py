@@ -1,0 +1,116 @@
+"""`souq bench --tui`: the workstation driven headless with Pilot, on the real exchange.
+
+Measures the keystroke-to-visible latency of orders placed by ticket, and, with the demo
+market simulator pushing orders, the delay between an engine event's commit and the
+first screen that shows it, and how often the book pane is redrawn.
+"""
+import asyncio
+import statistics
+import tempfile
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from textual import events
+
+from db.api import Api
+from mm.demo import demo_commands
+
+from .app import SouqApp
+from .screens.order_ticket import OrderTicket
+
+
+def run_tui_bench(*, orders: int = 30, rate: float = 2000, seconds: float = 5.0) -> dict:
+    with tempfile.TemporaryDirectory(prefix="souq-tui-bench-") as tmp:
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        Api(url).execute_many(demo_commands())
+        return asyncio.run(_measure(url, orders, rate, seconds))
+
+
+async def _measure(url: str, orders: int, rate: float, seconds: float) -> dict:
+    app = SouqApp(url, user="alice", symbol="BTC-IRR", show_clock=False)
+    renders: list[tuple[int, int]] = []       # (journal seq shown, ns when shown)
+    app.render_probe = lambda seq: renders.append((seq, time.time_ns()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _until(pilot, lambda: app.state.view is not None)
+        latencies = []
+        for _ in range(orders):
+            latencies.append(await _ticket_order(app, pilot))
+        renders.clear()
+        started = time.time_ns()
+        # the market runs in its own process, as another shell's orders would
+        sim = subprocess.Popen([sys.executable, "-c", "from cli.main import run; run()",
+                                "--db", url, "sim", "--rate", str(rate), "--duration",
+                                str(seconds), "--seed", "7"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        while sim.poll() is None:
+            await asyncio.sleep(0.02)
+        if sim.returncode:
+            raise RuntimeError(f"the simulator failed: {sim.stderr.read().decode().strip()}")
+        await asyncio.sleep(0.3)
+        ended = time.time_ns()
+    delays = _event_delays(url, renders, started)
+    window = (ended - started) / 1e9
+    return {
+        "ticket_to_visible_ms": {"orders": orders, "median": _ms(statistics.median(latencies)),
+                                 "p99": _ms(_pct(latencies, 99)), "max": _ms(max(latencies))},
+        "event_to_screen_ms": {"events": len(delays), "median": _ms(statistics.median(delays)),
+                               "p99": _ms(_pct(delays, 99)), "max": _ms(max(delays))},
+        "book_redraws_per_s": round(len(renders) / window, 1),
+        "sim_rate_target": rate,
+    }
+
+
+async def _ticket_order(app, pilot) -> int:
+    """b, Enter on the pre-filled ticket; ns from Enter until the order is on screen."""
+    before = {o["id"] for o in app.state.view.orders}
+    await pilot.press("b")
+    await _until(pilot, lambda: isinstance(app.screen, OrderTicket))
+    t0 = time.perf_counter_ns()
+    _type(app, "enter", "\r")     # as a terminal would: no waiting for the app to go idle
+    await _until(pilot, lambda: bool({o["id"] for o in app.state.view.orders} - before))
+    return time.perf_counter_ns() - t0
+
+
+def _type(app, key: str, char: str) -> None:
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+def _event_delays(url: str, renders, started: int) -> list[int]:
+    """For each journal entry committed under load: first render showing it minus its ts."""
+    from sqlalchemy import select
+
+    from db import schema as S
+    api = Api(url)
+    with api.db.connect() as conn:
+        rows = conn.execute(select(S.Journal.seq, S.Journal.ts)
+                            .where(S.Journal.ts >= started).order_by(S.Journal.seq)).all()
+    api.close()
+    delays, i = [], 0
+    for seq, ts in rows:
+        while i < len(renders) and renders[i][0] < seq:
+            i += 1
+        if i == len(renders):
+            break
+        delays.append(renders[i][1] - ts)
+    return delays or [0]
+
+
+async def _until(pilot, condition, limit: float = 10.0) -> None:
+    deadline = time.perf_counter() + limit
+    while not condition():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the workstation did not show the expected state in time")
+        await asyncio.sleep(0.001)     # pilot.pause() would force a full repaint each time
+
+
+def _pct(values, p: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def _ms(ns: float) -> float:
+    return round(ns / 1e6, 1)
