@@ -61,14 +61,14 @@ def parse_entry(text: str, user: str, symbol: str) -> dict:
 
 def number(word: str, what: str) -> str:
     """'99m' -> '99000000'; plain decimals pass through; anything else is an error."""
-    factor = Decimal(1)
+    factor, digits = Decimal(1), word
     if word and word[-1] in SUFFIX:
-        factor, word = SUFFIX[word[-1]], word[:-1]
+        factor, digits = SUFFIX[word[-1]], word[:-1]
     try:
-        value = Decimal(word) * factor
+        value = Decimal(digits) * factor
     except InvalidOperation:
         raise EntryError(f"{what} {word!r} is not a number") from None
-    if not value.is_finite() or "e" in word:
+    if not value.is_finite() or "e" in digits:
         raise EntryError(f"{what} {word!r} is not a plain number")
     text = format(value.normalize(), "f")
     return text

@@ -20,6 +20,7 @@ NARROW = 120   # below this many columns, panes take turns
 
 
 class MainScreen(Screen):
+    _drawn: tuple | None = None     # (view, theme) on screen now
     BINDINGS = [
         Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}")
         for i, name in enumerate(PANES)
@@ -80,5 +81,9 @@ class MainScreen(Screen):
         self.query_one(QuickEntry).focus()
 
     def render_view(self, view: MarketView) -> None:
+        """Redraw the panes, unless the follow tick found nothing new since the last draw."""
+        if (view, self.app.theme) == self._drawn:
+            return
+        self._drawn = (view, self.app.theme)
         for pane in ("book", "chart", "orders", "trades", "wallets"):
             self.query_one(f"#{pane}").update_view(view)

@@ -43,8 +43,8 @@ class OrderBook(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        table.add_column("own", width=3, key="own")
-        table.add_column("price", width=14, key="price")
+        table.add_column("●", width=1, key="own")
+        table.add_column("price", width=12, key="price")
         table.add_column("size", width=10, key="size")
         table.add_column("total", width=10, key="cum")
         table.add_column("depth", width=BAR, key="bar")

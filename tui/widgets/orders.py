@@ -1,4 +1,6 @@
 """The acting user's orders, open and past, with the selected one cancellable."""
+from decimal import Decimal
+
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -7,7 +9,7 @@ from ..snapshot import MarketView
 from .pane import Pane
 
 COLUMNS = (("id", 6), ("cid", 10), ("side", 4), ("type", 11), ("price", 13), ("qty", 8),
-           ("filled", 8), ("avg", 13), ("status", 9), ("reason", 48))
+           ("filled", 8), ("avg", 14), ("status", 9), ("reason", 48))
 OPEN = ("queued", "active", "partial")
 
 
@@ -38,7 +40,7 @@ class OrdersPane(Pane):
 
     def update_view(self, view: MarketView) -> None:
         table = self.query_one(DataTable)
-        rows = {str(o["id"]): self._cells(o) for o in view.orders}
+        rows = {str(o["id"]): self._cells(o, view.tick) for o in view.orders}
         order = list(rows)
         if order != self._order:
             cursor = table.cursor_row
@@ -57,9 +59,9 @@ class OrdersPane(Pane):
         self.border_title = f"Orders of {view.user} ({n_open} open)"
 
     @staticmethod
-    def _cells(o: dict) -> tuple:
+    def _cells(o: dict, tick: str) -> tuple:
         return (str(o["id"]), o["client_id"], o["side"], o["type"], o["price"] or "-", o["qty"],
-                o["filled"], o["avg_price"] or "-", o["status"], o["reason"] or "")
+                o["filled"], average(o["avg_price"], tick), o["status"], o["reason"] or "")
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -71,3 +73,12 @@ class OrdersPane(Pane):
         cid = self.selected_client_id()
         if cid is not None:
             self.post_message(self.CancelRequested(self, cid))
+
+
+def average(price: str | None, tick: str) -> str:
+    """An average fill price to two places past the tick: 94999516666.666666667 does not
+    fit its column, and a cut-off number reads as a different number."""
+    if not price:
+        return "-"
+    places = max(0, -Decimal(tick or "1").normalize().as_tuple().exponent) + 2
+    return format(Decimal(price).quantize(Decimal(1).scaleb(-places)).normalize(), "f")

@@ -14,7 +14,7 @@ class WalletsPane(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        for name, width in (("asset", 5), ("balance", 15), ("hold", 10), ("available", 15)):
+        for name, width in (("asset", 5), ("balance", 14), ("hold", 12), ("available", 14)):
             table.add_column(name, width=width, key=name)
         self._rows: dict[str, tuple] = {}
 

@@ -1,0 +1,70 @@
+"""The quick-entry line: every form it reads, and the message for each way it can be wrong."""
+import pytest
+
+from tui.entry import EntryError, parse_entry
+
+
+def entry(text: str) -> dict:
+    cmd = parse_entry(text, "alice", "BTC-IRR")
+    assert (cmd.pop("user"), cmd.pop("symbol")) == ("alice", "BTC-IRR")
+    return cmd
+
+
+@pytest.mark.parametrize("text, command", [
+    ("buy 0.5 @ 100000000", {"op": "limit", "side": "buy", "qty": "0.5", "price": "100000000"}),
+    ("sell 1 mkt", {"op": "market", "side": "sell", "qty": "1"}),
+    ("sell 1 market", {"op": "market", "side": "sell", "qty": "1"}),
+    ("buy 0.2 @ 99m ioc",
+     {"op": "limit", "side": "buy", "qty": "0.2", "price": "99000000", "tif": "ioc"}),
+    # one-letter sides, no spaces around @, any case
+    ("b 0.001@95000500000", {"op": "limit", "side": "buy", "qty": "0.001",
+                             "price": "95000500000"}),
+    ("S 2 @ 1.5K", {"op": "limit", "side": "sell", "qty": "2", "price": "1500"}),
+    # k, m and b multiply; plain decimals are written without exponent or trailing zeros
+    ("buy 1k mkt", {"op": "market", "side": "buy", "qty": "1000"}),
+    ("buy 0.50 @ 2.5b", {"op": "limit", "side": "buy", "qty": "0.5", "price": "2500000000"}),
+    ("buy 1 @ 100.000", {"op": "limit", "side": "buy", "qty": "1", "price": "100"}),
+    ("sell 0.001 @ 95010m", {"op": "limit", "side": "sell", "qty": "0.001",
+                             "price": "95010000000"}),
+    # stops
+    ("buy 1 stop 101m", {"op": "stop_market", "side": "buy", "qty": "1",
+                         "stop_price": "101000000"}),
+    ("sell 1 @ 99m stop 100m", {"op": "stop_limit", "side": "sell", "qty": "1",
+                                "price": "99000000", "stop_price": "100000000"}),
+    # every time in force, and the post-only spellings
+    *((f"buy 1 @ 5 {w}", {"op": "limit", "side": "buy", "qty": "1", "price": "5", "tif": t})
+      for w, t in (("gtc", "gtc"), ("ioc", "ioc"), ("fok", "fok"), ("day", "day"),
+                   ("post_only", "post_only"), ("post", "post_only"),
+                   ("postonly", "post_only"))),
+    ("sell 1 mkt ioc", {"op": "market", "side": "sell", "qty": "1", "tif": "ioc"}),
+    # the exchange, not the entry line, judges a quantity's sign
+    ("sell -1 @ 5", {"op": "limit", "side": "sell", "qty": "-1", "price": "5"}),
+])
+def test_reads(text, command):
+    assert entry(text) == command
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "type an order, e.g. 'buy 0.5 @ 100000000' or 'sell 1 mkt'"),
+    ("   ", "type an order, e.g. 'buy 0.5 @ 100000000' or 'sell 1 mkt'"),
+    ("hold 1 @ 5", "start with buy or sell, not 'hold'"),
+    ("buy", "missing quantity"),
+    ("buy abc @ 1", "quantity 'abc' is not a number"),
+    ("buy 1 @ 5kk", "price '5kk' is not a number"),          # the word as typed
+    ("buy 1 @ xm", "price 'xm' is not a number"),
+    ("buy 1e3 mkt", "quantity '1e3' is not a plain number"),
+    ("buy 1e3k mkt", "quantity '1e3k' is not a plain number"),
+    ("buy nan mkt", "quantity 'nan' is not a plain number"),
+    ("buy inf mkt", "quantity 'inf' is not a plain number"),
+    ("buy 1 @", "missing price after @"),
+    ("buy 1 stop", "missing stop price after 'stop'"),
+    ("buy 1 stop x", "stop price 'x' is not a number"),
+    ("buy 1 @ 5 now", "do not understand 'now'"),
+    ("buy 1 @ 5 mkt", "a market order takes no price"),
+    ("buy 1", "give a price ('@ 100000000') or 'mkt'"),
+    ("buy 1 ioc", "give a price ('@ 100000000') or 'mkt'"),
+])
+def test_bad_input_is_named(text, message):
+    with pytest.raises(EntryError) as err:
+        parse_entry(text, "alice", "BTC-IRR")
+    assert str(err.value) == message

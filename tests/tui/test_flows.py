@@ -1,0 +1,255 @@
+"""Whole flows through the workstation into the exchange: keys in, then what the database
+holds (read back through db.api.Api) and what the screen shows."""
+import asyncio
+import json
+import re
+
+from textual.widgets import DataTable, Input
+
+from souq_cli import Souq
+from tui.facade import CommandDone
+from tui.screens.confirm import Confirm
+from tui.screens.order_ticket import OrderTicket
+from tui.screens.picker import Picker
+from tui.widgets.quick_entry import QuickEntry
+from tui_harness import caught_up, drive, screen_text, wait_for
+
+BEST_ASK, BEST_BID = "95000500000", "94999500000"       # the demo book's BTC-IRR touch
+
+
+def resting(user: str, cid: str, side: str, price: str, qty: str = "0.001") -> dict:
+    return {"op": "limit", "id": cid, "user": user, "symbol": "BTC-IRR", "side": side,
+            "price": price, "qty": qty}
+
+
+def book_keys(app) -> list[str]:
+    return [str(k.value) for k in app.screen.query_one("#book-table", DataTable).rows]
+
+
+def field(app, name: str) -> str:
+    return app.screen.query_one(f"#ticket-{name}", Input).value
+
+
+async def submitted(pilot) -> None:
+    """Let the submit worker answer and the app redraw at the new journal point."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await caught_up(pilot)
+
+
+def notifications(messages) -> list:
+    return [m.notification for m in messages if type(m).__name__ == "Notify"]
+
+
+# ---------------------------------------------------------------- order ticket
+def test_ticket_steps_price_and_qty_then_places_the_order(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("b")
+        assert isinstance(app.screen, OrderTicket)
+        assert (field(app, "price"), field(app, "qty")) == (BEST_ASK, "0.0001")
+        assert app.focused.id == "ticket-qty"            # a price is given: size it
+        await pilot.press("up", "up", "down")            # qty steps by the symbol's step
+        assert field(app, "qty") == "0.0002"
+        await pilot.press("shift+tab", "down", "down", "down")   # price steps by ticks
+        assert field(app, "price") == "95000200000"
+        await pilot.press("enter")
+        await submitted(pilot)
+        assert not isinstance(app.screen, OrderTicket)   # accepted: the ticket closed
+        assert "buy:95000200000" in book_keys(app)       # the new best bid, own-marked
+        screen = screen_text(app)
+        assert re.search(r"●\s+95000200000", screen)
+        assert "Orders of alice (1 open)" in screen
+
+    messages = drive(workstation.app(), script)
+    [order] = workstation.open_orders("alice")
+    assert (order["side"], order["type"], order["price"], order["qty"], order["status"]) == \
+        ("buy", "limit", "95000200000", "0.0002", "active")
+    sent = list({id(m): m for m in messages if isinstance(m, (OrderTicket.Send, CommandDone))}
+                .values())                              # a bubbling message is seen per node
+    assert [type(m) for m in sent] == [OrderTicket.Send, CommandDone]
+    assert sent[1].command is sent[0].command and sent[1].reason is None
+
+
+def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("b", "up", "shift+tab", "home", "1", "enter")
+        await submitted(pilot)
+        assert isinstance(app.screen, OrderTicket)       # still open, still filled in
+        assert (field(app, "price"), field(app, "qty")) == ("1" + BEST_ASK, "0.0002")
+        assert "is outside the daily band" in screen_text(app)
+
+    messages = drive(workstation.app(), script)
+    [toast] = notifications(messages)
+    assert toast.severity == "error" and toast.title == "limit rejected"
+    assert toast.message == ("price 195000500000 is outside the daily band "
+                             "85500000000-104500000000")
+    assert workstation.open_orders("alice") == []
+    [order] = workstation.read("orders", user="alice")
+    assert order["status"] == "rejected" and "daily band" in order["reason"]
+
+
+# ---------------------------------------------------------------- quick entry
+def test_quick_entry_places_an_order_that_trades(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("colon", *f"buy 0.002 @ {BEST_ASK}", "enter")
+        await submitted(pilot)
+        assert app.screen.query_one(QuickEntry).value == ""     # accepted: the line clears
+        screen = screen_text(app)
+        assert re.search(rf"\b1\s+{BEST_ASK}\s+0\.001\s+buy", screen)    # on the tape
+        assert "Orders of alice (1 open)" in screen
+
+    drive(workstation.app(), script)
+    [trade] = workstation.read("trades", user="alice")
+    assert (trade["price"], trade["qty"], trade["taker_user"], trade["maker_user"]) == \
+        (BEST_ASK, "0.001", "alice", "maker1")
+    [order] = workstation.read("orders", user="alice")
+    assert (order["status"], order["filled"], order["qty"]) == ("partial", "0.001", "0.002")
+    wallets = {w["asset"]: w for w in workstation.read("wallets", user="alice")}
+    assert wallets["BTC"]["balance"] == "20.001"
+    # paid 95,000,500 plus the 0.2 % taker fee; the resting half holds its cost and fee
+    assert (wallets["IRR"]["balance"], wallets["IRR"]["hold"]) == ("49999904809500", "95190500")
+
+
+def test_quick_entry_reads_k_and_m_suffixes(workstation):
+    async def script(pilot):
+        await pilot.press("colon", *"sell 0.001 @ 95010m", "enter")
+        await submitted(pilot)
+        await pilot.press(*"b 0.001 @ 94990000k", "enter")
+        await submitted(pilot)
+        assert {"sell:95010000000", "buy:94990000000"} <= set(book_keys(pilot.app))
+
+    drive(workstation.app(), script)
+    orders = workstation.open_orders("alice")
+    assert sorted((o["side"], o["price"]) for o in orders) == \
+        [("buy", "94990000000"), ("sell", "95010000000")]
+
+
+def test_quick_entry_names_a_bad_line_and_keeps_it(workstation):
+    async def script(pilot):
+        await pilot.press("colon", *"buy abc @ 1", "enter")
+        await pilot.pause()
+        assert pilot.app.screen.query_one(QuickEntry).value == "buy abc @ 1"
+
+    messages = drive(workstation.app(), script)
+    [toast] = notifications(messages)
+    assert (toast.title, toast.message) == ("quick entry", "quantity 'abc' is not a number")
+    assert workstation.read("orders", user="alice") == []
+
+
+# ---------------------------------------------------------------- cancelling
+def test_cancel_the_selected_order(workstation):
+    workstation.execute([resting("alice", "a-1", "buy", "94990000000"),
+                         resting("alice", "a-2", "buy", "94991000000")])
+
+    async def script(pilot):
+        await pilot.press("3", "down")            # the orders pane; newest first: a-1 is 2nd
+        await pilot.press("c")
+        await submitted(pilot)
+        assert "Orders of alice (1 open)" in screen_text(pilot.app)
+        assert "buy:94990000000" not in book_keys(pilot.app)
+
+    drive(workstation.app(), script)
+    status = {o["client_id"]: o["status"] for o in workstation.read("orders", user="alice")}
+    assert status == {"a-1": "cancelled", "a-2": "active"}
+
+
+def test_cancel_all_asks_first_and_cancels_only_the_acting_users_orders(workstation):
+    workstation.execute([resting("alice", "a-1", "buy", "94990000000"),
+                         resting("alice", "a-2", "sell", "95010000000"),
+                         resting("bob", "b-1", "buy", "94991000000")])
+
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("C")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("n")                     # no: nothing happens
+        await app.workers.wait_for_complete()
+        assert len(workstation.open_orders("alice")) == 2
+        await pilot.press("C", "y")
+        await submitted(pilot)
+        assert "Orders of alice (0 open)" in screen_text(app)
+
+    drive(workstation.app(), script)
+    assert workstation.open_orders("alice") == []
+    assert [o["client_id"] for o in workstation.open_orders("bob")] == ["b-1"]
+
+
+# ---------------------------------------------------------------- switching
+def test_switch_symbol_then_trade_it(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("slash")
+        assert isinstance(app.screen, Picker)
+        await pilot.press("down", "enter")        # BTC-IRR -> ETH-USDT
+        await wait_for(pilot, lambda: app.state.view.symbol == "ETH-USDT")
+        await caught_up(pilot)
+        screen = screen_text(app)
+        assert "Order book ETH-USDT" in screen and " ETH-USDT  session continuous" in screen
+        assert "sell:3500.05" in book_keys(app)
+        await pilot.press("colon", *"buy 0.01 @ 3499.9", "enter")
+        await submitted(pilot)
+
+    drive(workstation.app(), script)
+    [order] = workstation.open_orders("alice")
+    assert (order["symbol"], order["price"], order["qty"]) == ("ETH-USDT", "3499.9", "0.01")
+
+
+def test_switch_user_then_act_as_them(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("u")
+        assert isinstance(app.screen, Picker)
+        await pilot.press("down", "down", "enter")   # alice -> bank-a -> bob
+        await wait_for(pilot, lambda: app.state.view.user == "bob")
+        await caught_up(pilot)
+        screen = screen_text(app)
+        assert "Orders of bob (0 open)" in screen and "Wallets of bob" in screen
+        await pilot.press("colon", *"sell 0.003 @ 95001m", "enter")
+        await submitted(pilot)
+        assert "Orders of bob (1 open)" in screen_text(app)
+
+    drive(workstation.app(), script)
+    assert workstation.read("orders", user="alice") == []
+    [order] = workstation.open_orders("bob")
+    assert (order["side"], order["price"]) == ("sell", "95001000000")
+
+
+# ---------------------------------------------------------------- following others
+def test_an_order_from_the_cli_shows_in_the_book_within_200_ms(workstation):
+    cli = Souq(workstation.path, db_flag=True)
+
+    async def script(pilot):
+        app = pilot.app
+        assert "buy:95000000000" not in book_keys(app)
+        done = await asyncio.to_thread(cli.run, "order", "place", "BTC-IRR", "buy", "0.5",
+                                       "--price", "95000000000", as_user="bob")
+        assert done.returncode == 0, done.stderr
+        # committed when the CLI exits; the app runs on while the CLI runs, then polls
+        await wait_for(pilot, lambda: "buy:95000000000" in book_keys(app), seconds=0.2)
+        await caught_up(pilot)
+        assert re.search(r"95000000000\s+0\.5\s+0\.5\s", screen_text(app))
+
+    drive(workstation.app(), script)
+    [order] = workstation.open_orders("bob")
+    assert order["price"] == "95000000000"
+
+
+# ---------------------------------------------------------------- settings
+def test_theme_command_switches_and_remembers_the_theme(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("ctrl+p", *"souq-light")
+        await wait_for(pilot, lambda: "Theme: souq-light" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.theme == "souq-light")
+
+    assert not workstation.settings.exists()
+    drive(workstation.app(), script)
+    assert json.loads(workstation.settings.read_text()) == {"theme": "souq-light"}
+
+    async def reopened(pilot):
+        assert pilot.app.theme == "souq-light"
+    drive(workstation.app(), reopened)
