@@ -70,12 +70,7 @@ def trades(conn, *, user=None, symbol=None, limit=None) -> list[dict]:
         q = q.where((T.maker_user == user) | (T.taker_user == user))
     if symbol is not None:
         q = q.where(T.symbol == symbol)
-    q = q.order_by(desc(T.id))
-    if limit:
-        q = q.limit(limit)
-    rows = [dict(r) for r in conn.execute(q).mappings()]
-    rows.reverse()
-    return rows
+    return _newest_first_reversed(conn, q, T.id, limit)
 
 
 def trade_shape(t: dict) -> dict:
@@ -100,12 +95,7 @@ def ledger(conn, *, user=None, asset=None, limit=None) -> list[dict]:
         q = q.where((T.from_user == user) | (T.to_user == user))
     if asset is not None:
         q = q.where(T.asset == asset)
-    q = q.order_by(desc(T.id))
-    if limit:
-        q = q.limit(limit)
-    rows = [dict(r) for r in conn.execute(q).mappings()]
-    rows.reverse()
-    return rows
+    return _newest_first_reversed(conn, q, T.id, limit)
 
 
 def book(conn, name: str, depth: int = 10) -> dict:
@@ -123,6 +113,16 @@ def book(conn, name: str, depth: int = 10) -> dict:
     return {"symbol": name,
             "bids": [{"price": _plain(p), "qty": _plain(q), "orders": n} for p, (q, n) in bids],
             "asks": [{"price": _plain(p), "qty": _plain(q), "orders": n} for p, (q, n) in asks]}
+
+
+def _newest_first_reversed(conn, q, key, limit) -> list[dict]:
+    """The newest `limit` rows (all without a limit), returned oldest first."""
+    q = q.order_by(desc(key))
+    if limit:
+        q = q.limit(limit)
+    rows = [dict(r) for r in conn.execute(q).mappings()]
+    rows.reverse()
+    return rows
 
 
 def _plain(d: Decimal) -> str:

@@ -583,12 +583,8 @@ class Exchange:
             o.hold = 0
 
     def _reject(self, o: Order, reason: str) -> str:
-        self._release(o)
-        o.status = REJECTED
-        o.reason = reason
-        o.user.orders[o.cid] = REJECTED
-        self.events.append(("order", o.oid, REJECTED, reason))
-        self.out_orders[o.oid] = o
+        """Refuse an order that was queued but never rested: same bookkeeping as a close."""
+        self._close(o, REJECTED, reason, unbook=False)
         return reason
 
     def _close(self, o: Order, status: str, reason: str, unbook: bool = True) -> None:
