@@ -2,6 +2,8 @@
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
 import os
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from sqlalchemy import (
     bindparam, create_engine, event, func, inspect, literal_column, select, update,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import SQLModel
 
 from engine.model import AVAIL, HELD, Order
@@ -61,7 +64,9 @@ def connect(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            # switching a new file to WAL ignores the busy timeout: retry while another
+            # process is creating the same database
+            _while_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"))
             cur.execute("PRAGMA synchronous=NORMAL")   # durable across process crashes
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
@@ -69,9 +74,27 @@ def connect(url: str) -> Engine:
     return create_engine(url)
 
 
+def _while_locked(fn, attempts: int = 100, pause: float = 0.05):
+    """Run fn, retrying SQLite's immediate 'database is locked' for a few seconds."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except (sqlite3.OperationalError, OperationalError) as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause)
+
+
 def create_schema(engine: Engine) -> None:
     """Create what is missing. Processes opening a new SQLite database at the same moment
     would race between "no such table" and CREATE: the creator holds the write lock."""
+    if engine.dialect.name == "sqlite":
+        _while_locked(lambda: _create_schema(engine))
+    else:
+        _create_schema(engine)
+
+
+def _create_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite" and not (
                 set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
