@@ -1,10 +1,10 @@
 """The tape: newest trade first, coloured by the aggressor's side.
 
-Drawn as one Rich table per change: cheaper than re-filling a DataTable under a busy market.
+Drawn as one Rich table per change, only as many rows as fit: under a busy market that
+is far cheaper than re-filling a DataTable or rendering rows nobody can see.
 """
 from rich.table import Table
 from rich.text import Text
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ..snapshot import MarketView
@@ -18,15 +18,22 @@ class TradesTape(Pane):
     TITLE = "Trades"
 
     def compose(self):
-        with VerticalScroll(id="trades-scroll"):
-            yield Static(id="trades-body")
+        yield Static(id="trades-body")
 
     def on_mount(self) -> None:
         super().on_mount()
         self._shown: tuple = ()
+        self._view: MarketView | None = None
+
+    def on_resize(self) -> None:
+        self._shown = ()
+        if self._view is not None:
+            self.update_view(self._view)
 
     def update_view(self, view: MarketView) -> None:
-        shown = tuple(t["id"] for t in view.trades[:ROWS])
+        self._view = view
+        rows = max(1, min(ROWS, self.content_size.height - 1))   # one line for the header
+        shown = tuple(t["id"] for t in view.trades[:rows])
         if shown == self._shown:
             return
         self._shown = shown
@@ -36,7 +43,7 @@ class TradesTape(Pane):
         table.add_column("price", justify="right", min_width=12)
         table.add_column("qty", justify="right", min_width=8)
         table.add_column("side", width=4)
-        for t in view.trades[:ROWS]:
+        for t in view.trades[:rows]:
             style = bid if t["taker_side"] == "buy" else ask
             table.add_row(str(t["id"]), Text(t["price"], style=style), t["qty"],
                           Text(t["taker_side"], style=style))
