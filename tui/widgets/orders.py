@@ -8,8 +8,10 @@ from textual.widgets import DataTable
 from ..snapshot import MarketView
 from .pane import Pane
 
-COLUMNS = (("id", 6), ("cid", 10), ("side", 4), ("type", 11), ("price", 13), ("qty", 8),
-           ("filled", 8), ("avg", 14), ("status", 9), ("reason", 48))
+# status and reason come early: why an order was rejected must be readable at 160 columns
+COLUMNS = (("id", 6), ("side", 4), ("type", 11), ("price", 13), ("qty", 8), ("filled", 8),
+           ("status", 9), ("reason", 44), ("avg", 14), ("cid", 10))
+CID = [name for name, _ in COLUMNS].index("cid")
 OPEN = ("queued", "active", "partial")
 
 
@@ -60,14 +62,14 @@ class OrdersPane(Pane):
 
     @staticmethod
     def _cells(o: dict, tick: str) -> tuple:
-        return (str(o["id"]), o["client_id"], o["side"], o["type"], o["price"] or "-", o["qty"],
-                o["filled"], average(o["avg_price"], tick), o["status"], o["reason"] or "")
+        return (str(o["id"]), o["side"], o["type"], o["price"] or "-", o["qty"], o["filled"],
+                o["status"], o["reason"] or "", average(o["avg_price"], tick), o["client_id"])
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
         if not self._order or table.cursor_row is None or table.cursor_row >= len(self._order):
             return None
-        return self._rows[self._order[table.cursor_row]][1]
+        return self._rows[self._order[table.cursor_row]][CID]
 
     def action_cancel_selected(self) -> None:
         cid = self.selected_client_id()
