@@ -56,13 +56,16 @@ class OrderBook(Pane):
         rows = [("sell", lv) for lv in asks] + [("buy", lv) for lv in view.bids]
         keys = [(side, lv.price) for side, lv in rows]
         if keys != self._rows:
-            cursor = table.cursor_row
+            # keep the cursor on the level it was on; at first, on the best ask (the touch)
+            was = self._rows[table.cursor_row] if self._rows and table.cursor_row < len(
+                self._rows) else None
             table.clear()
             for side, lv in rows:
                 table.add_row(*self._cells(side, lv), key=f"{side}:{lv.price}")
             self._rows = keys
             if rows:
-                table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+                row = keys.index(was) if was in keys else max(0, len(asks) - 1)
+                table.move_cursor(row=row, animate=False)
         else:
             for side, lv in rows:
                 key = f"{side}:{lv.price}"
