@@ -8,6 +8,7 @@ from decimal import Decimal
 from db import queries as Q
 from engine.model import BUY, Order
 from engine.numbers import fmt, fmt_amount
+from mm.pnl import Position, position
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class MarketView:
     wallets: tuple[dict, ...] = ()
     prices: tuple[tuple[int, str, str], ...] = ()  # (ts, price, qty) oldest first, for the chart
     group: int = 1                             # ticks per displayed price level
+    base: str = ""
+    quote: str = ""
+    position: Position | None = None           # the acting user's, in this symbol
     extra: dict = field(default_factory=dict)
 
 
@@ -72,9 +76,13 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),
                      "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
     prices = tuple((t["ts"], t["price"], t["qty"]) for t in reversed(trades))
+    pos = None
+    if u is not None:
+        mark = Decimal(mid) if mid is not None else (Decimal(fmt(s.last)) if s.last else None)
+        pos = position(Q.trades(conn, user=user, symbol=symbol), user, mark)
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
-                      trades, orders, wallets, prices, group)
+                      trades, orders, wallets, prices, group, s.base, s.quote, pos)
 
 
 def _levels(book, side, own_prices, depth, bucket) -> list[Level]:

@@ -1,5 +1,8 @@
-"""Balance, hold and available per asset of the acting user."""
-from textual.widgets import DataTable
+"""Balance, hold and available per asset of the acting user, and their position and PnL
+in the symbol on screen (average cost, marked at the mid)."""
+from decimal import Decimal
+
+from textual.widgets import DataTable, Static
 
 from ..snapshot import MarketView
 from .pane import Pane
@@ -10,6 +13,7 @@ class WalletsPane(Pane):
 
     def compose(self):
         yield DataTable(id="wallets-table", cursor_type="none", show_cursor=False)
+        yield Static(id="wallets-pnl")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -33,3 +37,22 @@ class WalletsPane(Pane):
                         table.update_cell(key, name, value)
         self._rows = rows
         self.border_title = f"Wallets of {view.user}"
+        self.query_one("#wallets-pnl", Static).update(pnl_line(view))
+
+
+def pnl_line(view: MarketView) -> str:
+    p = view.position
+    if p is None:
+        return ""
+    if not p.qty and not p.realised and not p.fees:
+        return f"{view.symbol}: flat, no trades"
+    qty = format(p.qty.normalize(), "f") if p.qty else "0"
+    return (f"{view.symbol} position {qty} {view.base} @ {_d(p.avg_price)}\n"
+            f"value at mid {_d(p.value_at_mid)}  fees {_d(p.fees)} {view.quote}\n"
+            f"PnL realised {_d(p.realised)}  unrealised {_d(p.unrealised)}")
+
+
+def _d(value: Decimal) -> str:
+    """Money, short and plain: at most two decimals, no exponent."""
+    q = value.quantize(Decimal("0.01")).normalize()
+    return format(q.quantize(Decimal(1)) if q == q.to_integral() else q, "f")
