@@ -117,21 +117,21 @@ def _check_replay(conn, stored_ex, on_progress) -> list[str]:
                 a, b = mine.get(key, (0, 0)), theirs.get(key, (0, 0))
                 problems.append(f"replay: {key[0]} {key[1]} replays to balance {fmt_amount(a[0])} "
                                 f"hold {fmt_amount(a[1])}, stored {fmt_amount(b[0])} / {fmt_amount(b[1])}")
-    T = S.OrderRow
-    stored_orders = {oid: (status, to_int(filled), to_int(hold, _A)) for oid, status, filled, hold
-                     in conn.execute(select(T.id, T.status, T.filled, T.hold))}
-    OT = T.__table__
-    stored_rows = {r[0]: tuple(r) for r in
-                   conn.execute(select(*[OT.c[c] for c in ORDER_COLS[:-1]]))}
+    OT = S.OrderRow.__table__
+    at = {name: i for i, name in enumerate(ORDER_COLS)}
+    stored_orders = {r[0]: tuple(r) for r in
+                     conn.execute(select(*[OT.c[c] for c in ORDER_COLS[:-1]]))}
     for oid, o in final_orders.items():
-        want = (o.status, o.filled, o.hold)
-        got = stored_orders.pop(oid, None)
-        if got != want:
+        row = stored_orders.pop(oid, None)
+        got = None if row is None else (row[at["status"]], to_int(row[at["filled"]]),
+                                        to_int(row[at["hold"]], _A))
+        if got != (o.status, o.filled, o.hold):
             problems.append(f"replay: order {oid} replays as {o.status} filled {o.filled} "
                             f"hold {o.hold}, stored {got}")
-        elif stored_rows.get(oid) != order_row(o, 0)[:-1]:   # every other column too
-            diff = [f"{k} {w!r} stored {g!r}" for k, w, g
-                    in zip(ORDER_COLS, order_row(o, 0), stored_rows.get(oid, ())) if w != g]
+            continue
+        want = order_row(o, 0)
+        if row != want[:-1]:   # every other column too
+            diff = [f"{k} {w!r} stored {g!r}" for k, w, g in zip(ORDER_COLS, want, row) if w != g]
             problems.append(f"replay: order {oid} replays with {', '.join(diff)}")
     for oid in stored_orders:
         problems.append(f"replay: order {oid} is stored but the journal never placed it")

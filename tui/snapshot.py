@@ -89,10 +89,10 @@ def _levels(book, side, own_prices, depth, bucket) -> list[Level]:
     """Best `depth` levels, grouped to multiples of `bucket` price units."""
     grouped: dict[int, list] = {}
     for level in book.values():
-        if len(grouped) >= depth and (level.price // bucket if side == BUY
-                                      else -(-level.price // bucket)) not in grouped:
-            break
+        # bids round down and asks round up, so a group never looks better than its orders
         key = level.price // bucket if side == BUY else -(-level.price // bucket)
+        if len(grouped) >= depth and key not in grouped:
+            break
         g = grouped.setdefault(key, [0, 0, False])
         g[0] += level.total
         g[1] += level.count
