@@ -275,7 +275,9 @@ class Store:
 
     def _write_sessions(self, cur, result: BatchResult) -> None:
         table = S.SessionRow.__table__
-        for outcome in result.outcomes:
+        for entry, outcome in zip(self._journal, result.outcomes):
+            if entry[3] not in ("session_open", "session_close"):   # only these open or close
+                continue
             for ev in outcome.events:
                 if ev[0] != "session":
                     continue
