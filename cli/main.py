@@ -6,7 +6,7 @@ import typer
 from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
-from . import sim
+from . import mm, sim
 from .context import State
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ views.register(app)
 replay.register(app)
 tools.register(app)
 sim.register(app)
+mm.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -142,3 +142,63 @@ class LedgerRow(SQLModel, table=True):
 
 Index("ix_orders_user", OrderRow.__table__.c.user)
 Index("ix_trades_symbol", TradeRow.__table__.c.symbol)
+
+
+# ------------------------------------------------------------------ the market-making desk
+# Not exchange state: strategy configurations, their runs and samples, and the alert log
+# are written by the desk directly (they change no balance), never through the journal.
+
+class MmConfig(SQLModel, table=True):
+    """One version of a named strategy configuration. Versions are never edited: a change
+    writes the next version; the life-cycle stage is the only field that moves."""
+    __tablename__ = "mm_configs"
+    name: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    template: str
+    symbol: str
+    user: str                          # the market-maker user it trades as
+    params: str = Field(sa_column=Column(Text, nullable=False))   # JSON {key: text}
+    stage: str                         # draft backtested paper live retired
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    note: str = ""
+
+
+class MmRun(SQLModel, table=True):
+    """A strategy running (or that ran): its PnL is counted from its start."""
+    __tablename__ = "mm_runs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str
+    version: int
+    mode: str                          # live | paper | sim
+    state: str                         # running paused stopping stopped killed
+    pid: Optional[int] = None          # the process running it, while it runs
+    started_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    stopped_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    start_seq: int = Field(sa_column=Column(BigInteger, nullable=False))  # journal seq at start
+    base_start: str                    # the user's base and quote totals at start
+    quote_start: str
+    reason: Optional[str] = None       # why it stopped
+
+
+class MmSample(SQLModel, table=True):
+    """Inventory and equity of a run over time, for charts and reports."""
+    __tablename__ = "mm_samples"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run: int = Field(index=True)
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    inventory: str
+    equity: str                        # quote asset: PnL since start, marked at mid
+    mid: Optional[str] = None
+
+
+class AlertRow(SQLModel, table=True):
+    """The alert log. A repeat inside the rate limit bumps `repeats` on the open row."""
+    __tablename__ = "alerts"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    source: str                        # strategy name, or "risk" / "exchange"
+    severity: str                      # info warning critical
+    kind: str                          # inventory drawdown kill_switch rejections ...
+    text: str
+    repeats: int = 0

@@ -1,0 +1,201 @@
+"""Typed strategy parameters: unit, default, valid range and help text for each.
+
+Values arrive as text (`souq mm set NAME key=value`, a form field) and are validated as a
+whole: one bad value refuses the whole change with a one-line reason, nothing half-applied.
+Quantities and money become engine integers (1e-9), durations nanoseconds.
+"""
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
+
+# kinds: what text is accepted and what the typed value is
+QTY, MONEY, PRICE = "qty", "money", "price"     # decimal text -> int at 1e-9
+NUMBER, BPS, RATIO = "number", "bps", "ratio"   # decimal text -> float
+SECONDS = "seconds"                              # decimal text -> int ns
+INT, BOOL, CHOICE, TEXT = "int", "bool", "choice", "text"
+
+UNITS = {QTY: "base", MONEY: "quote", PRICE: "quote", BPS: "bps", RATIO: "ratio",
+         SECONDS: "s", NUMBER: "", INT: "", BOOL: "", CHOICE: "", TEXT: ""}
+
+
+class BadParam(ValueError):
+    """A parameter value that is not valid; the message names it and why."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    default: str                       # as text, the way a person would type it
+    help: str
+    lo: str | None = None              # inclusive bounds, as text
+    hi: str | None = None
+    choices: tuple[str, ...] = ()
+    optional: bool = False             # "" / "none" means unset (value None)
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.kind]
+
+    def parse(self, text) -> object:
+        """The typed value of `text`, or BadParam naming this parameter."""
+        s = str(text).strip()
+        if self.optional and s.lower() in ("", "none", "off"):
+            return None
+        try:
+            value = self._parse(s)
+        except (BadNumber, InvalidOperation, ValueError) as exc:
+            raise BadParam(f"{self.name}: {exc}") from None
+        self._check_range(s)
+        return value
+
+    def _parse(self, s: str):
+        k = self.kind
+        if k in (QTY, MONEY, PRICE):
+            return parse_fixed(s, PRICE_DP, repr(s), positive=False)
+        if k in (NUMBER, BPS, RATIO):
+            return float(_decimal(s))
+        if k == SECONDS:
+            return int(_decimal(s) * 1_000_000_000)
+        if k == INT:
+            if not s.lstrip("-").isdigit():
+                raise ValueError(f"{s!r} is not a whole number")
+            return int(s)
+        if k == BOOL:
+            low = s.lower()
+            if low in ("true", "yes", "on", "1"):
+                return True
+            if low in ("false", "no", "off", "0"):
+                return False
+            raise ValueError(f"{s!r} is not true or false")
+        if k == CHOICE:
+            if s not in self.choices:
+                raise ValueError(f"{s!r} is not one of {', '.join(self.choices)}")
+            return s
+        return s
+
+    def _check_range(self, s: str) -> None:
+        if self.kind in (BOOL, CHOICE, TEXT):
+            return
+        v = _decimal(s)
+        if self.lo is not None and v < Decimal(self.lo):
+            raise BadParam(f"{self.name}: {s} is below the minimum {self.lo}")
+        if self.hi is not None and v > Decimal(self.hi):
+            raise BadParam(f"{self.name}: {s} is above the maximum {self.hi}")
+
+    def show(self, value) -> str:
+        """A typed value back as text."""
+        if value is None:
+            return "none"
+        if self.kind in (QTY, MONEY, PRICE):
+            return fmt(value)
+        if self.kind == SECONDS:
+            return format(Decimal(value) / 1_000_000_000, "f").rstrip("0").rstrip(".") or "0"
+        if self.kind == BOOL:
+            return "true" if value else "false"
+        return str(value)
+
+
+def _decimal(s: str) -> Decimal:
+    try:
+        d = Decimal(s)
+    except InvalidOperation:
+        raise ValueError(f"{s!r} is not a number") from None
+    if not d.is_finite():
+        raise ValueError(f"{s!r} is not a finite number")
+    return d
+
+
+def validate(spec: tuple[Param, ...], values: dict[str, str], base: dict[str, str] | None = None
+             ) -> dict[str, str]:
+    """`base` (defaults when None) with `values` applied, all checked: the new text values.
+
+    Raises BadParam for an unknown key or the first bad value; never returns a partial set.
+    """
+    by_name = {p.name: p for p in spec}
+    out = {p.name: p.default for p in spec} if base is None else dict(base)
+    for key, text in values.items():
+        if key not in by_name:
+            raise BadParam(f"unknown parameter {key!r}; known: {', '.join(sorted(by_name))}")
+        by_name[key].parse(text)
+        out[key] = str(text).strip()
+    for p in spec:            # every value valid together, including untouched defaults
+        p.parse(out.setdefault(p.name, p.default))
+    return out
+
+
+def typed(spec: tuple[Param, ...], text_values: dict[str, str]) -> dict[str, object]:
+    """Text values (already validated) as typed values, defaults filled in."""
+    return {p.name: p.parse(text_values.get(p.name, p.default)) for p in spec}
+
+
+def parse_assignments(items: list[str]) -> dict[str, str]:
+    """`key=value` words from a command line as a dict; BadParam on a word without '='."""
+    out = {}
+    for item in items:
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise BadParam(f"{item!r} is not key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+# ---------------------------------------------------------------- shared by every template
+FAIR_SOURCES = ("mid", "microprice", "depth_mid", "last", "ema_mid", "ema_microprice",
+                "ema_depth_mid", "ema_last", "cross")
+
+RISK = (
+    Param("max_inventory", QTY, "1", "largest position, long or short, away from the target",
+          lo="0"),
+    Param("max_order_size", QTY, "0.5", "largest single order", lo="0"),
+    Param("max_open_orders", INT, "10", "most orders open at once, both sides", lo="0",
+          hi="200"),
+    Param("max_loss", MONEY, "0", "total PnL loss that trips the kill switch (0: none)",
+          lo="0"),
+    Param("max_drawdown", MONEY, "0", "fall from the equity peak that trips the kill "
+          "switch (0: none)", lo="0"),
+    Param("vol_circuit", RATIO, "0", "realised volatility (relative, per sqrt s) above which "
+          "spreads widen and sizes shrink (0: off)", lo="0"),
+    Param("vol_circuit_widen", RATIO, "2", "spread multiplier while the volatility circuit "
+          "is tripped", lo="1", hi="20"),
+    Param("vol_circuit_size", RATIO, "0.5", "size multiplier while the volatility circuit "
+          "is tripped", lo="0", hi="1"),
+    Param("min_book_depth", QTY, "0", "stop quoting while either side of the book (without "
+          "our orders) holds less than this in its first 5 levels (0: off)", lo="0"),
+    Param("stale_after", SECONDS, "10", "stop quoting when the market data is older than "
+          "this (0: off)", lo="0"),
+)
+
+CONTROLS = (
+    Param("fair_source", CHOICE, "mid", "price the quotes centre on", choices=FAIR_SOURCES),
+    Param("fair_symbol", TEXT, "", "for fair_source=cross: the symbol whose price is used"),
+    Param("ema_half_life", SECONDS, "5", "half-life of the ema_* fair sources", lo="0.001",
+          hi="3600"),
+    Param("target_inventory", QTY, "0", "position the strategy steers toward", lo="-1000000"),
+    Param("order_refresh_time", SECONDS, "1", "minimum time between requotes", lo="0",
+          hi="3600"),
+    Param("order_refresh_tolerance", INT, "0", "price change in ticks under which a quote is "
+          "left alone", lo="0", hi="10000"),
+    Param("max_order_age", SECONDS, "60", "a quote older than this is replaced (0: never)",
+          lo="0"),
+    Param("filled_order_delay", SECONDS, "0", "after a fill, wait this long before quoting "
+          "that side again", lo="0", hi="3600"),
+    Param("hanging_orders", BOOL, "false", "after one side fills, leave the other side's "
+          "order until it drifts too far"),
+    Param("hanging_cancel_pct", BPS, "100", "distance from fair at which a hanging order is "
+          "cancelled", lo="0"),
+    Param("price_ceiling", PRICE, "none", "never quote above this", optional=True, lo="0"),
+    Param("price_floor", PRICE, "none", "never quote below this", optional=True, lo="0"),
+    Param("moving_band_pct", BPS, "0", "ceiling and floor this far around fair (0: off)",
+          lo="0"),
+    Param("jump_to_best_depth", QTY, "0", "step ahead to one tick inside the best price when "
+          "less than this rests before our price (0: off)", lo="0"),
+    Param("add_fees", BOOL, "false", "widen the spread by the maker fee on each side"),
+    Param("skew_mode", CHOICE, "price", "how inventory skew is applied",
+          choices=("price", "size", "both", "none")),
+    Param("stop_loss_pct", BPS, "0", "close the position with an IOC when the open position "
+          "loses this much against its cost (0: off)", lo="0"),
+    Param("take_profit_pct", BPS, "0", "close the position with an IOC when it gains this "
+          "much (0: off)", lo="0"),
+)

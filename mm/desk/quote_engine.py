@@ -1,0 +1,96 @@
+"""Turns the quotes a strategy wants into cancel and place commands against its live
+orders, with refresh control, and never crossing its own quotes.
+
+Pure: given the same wanted quotes, live orders and time it returns the same plan.
+Risk control has already clipped `wanted` (mm.desk.risk); this module only reconciles.
+"""
+from dataclasses import dataclass, field
+
+from .quotes import BUY, Live, Quote
+
+
+@dataclass(frozen=True)
+class Refresh:
+    min_interval: int = 0       # ns between requotes
+    tolerance_ticks: int = 0    # price moves up to this many ticks leave a quote alone
+    max_age: int = 0            # ns; 0: never replace a quote for its age
+
+
+@dataclass
+class Plan:
+    cancels: list[Live] = field(default_factory=list)
+    places: list[Quote] = field(default_factory=list)
+    keeps: list[Live] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.cancels or self.places)
+
+
+def reconcile(wanted: list[Quote], live: tuple[Live, ...], now: int, tick: int,
+              refresh: Refresh, last_refresh: int | None, *, force: bool = False) -> Plan:
+    """What to cancel and what to place so the book holds `wanted`.
+
+    Inside the minimum refresh interval nothing changes unless `force` (a risk action or
+    a fill). A live order is kept when a wanted quote of the same side and level is within
+    the tolerance, its remaining size still matches, and it is younger than max_age.
+    Immediate quotes (ioc) are always placed. Resting quotes that would cross one of our
+    own kept or new quotes on the other side are dropped.
+    """
+    plan = Plan()
+    resting = [q for q in wanted if q.tif == "gtc"]
+    immediate = [q for q in wanted if q.tif != "gtc"]
+    if (not force and last_refresh is not None
+            and now - last_refresh < refresh.min_interval):
+        plan.keeps = list(live)
+        plan.places = immediate
+        return plan
+    tol = refresh.tolerance_ticks * tick
+    for side in (BUY, "sell"):
+        want = _best_first([q for q in resting if q.side == side], side)
+        have = _best_first([o for o in live if o.side == side], side)
+        for i, q in enumerate(want):
+            o = have[i] if i < len(have) else None
+            if o is not None and _keep(o, q, now, tol, refresh.max_age):
+                plan.keeps.append(o)
+            else:
+                if o is not None:
+                    plan.cancels.append(o)
+                plan.places.append(q)
+        plan.cancels += have[len(want):]
+    plan.places = _uncrossed(plan.places, plan.keeps) + immediate
+    return plan
+
+
+def _keep(o: Live, q: Quote, now: int, tol: int, max_age: int) -> bool:
+    if max_age and now - o.placed >= max_age:
+        return False
+    if abs(o.price - q.price) > tol:
+        return False
+    return o.remaining == q.qty or (o.remaining < q.qty and o.qty == q.qty and tol > 0)
+
+
+def _best_first(items, side):
+    return sorted(items, key=(lambda x: -x.price) if side == BUY else (lambda x: x.price))
+
+
+def _uncrossed(places: list[Quote], keeps: list[Live]) -> list[Quote]:
+    """Drop new resting quotes at or through our own best opposite price."""
+    bids = [o.price for o in keeps if o.side == BUY] + [q.price for q in places if q.side == BUY]
+    asks = [o.price for o in keeps if o.side != BUY] + [q.price for q in places if q.side != BUY]
+    if not bids or not asks or max(bids) < min(asks):
+        return places
+    kept_ask = min((o.price for o in keeps if o.side != BUY), default=None)
+    kept_bid = max((o.price for o in keeps if o.side == BUY), default=None)
+    out = []
+    for q in places:
+        if q.side == BUY and kept_ask is not None and q.price >= kept_ask:
+            continue
+        if q.side != BUY and kept_bid is not None and q.price <= kept_bid:
+            continue
+        out.append(q)
+    # new quotes crossing each other: keep the bids below the lowest new ask
+    new_asks = [q.price for q in out if q.side != BUY]
+    if new_asks:
+        low = min(new_asks)
+        out = [q for q in out if q.side != BUY or q.price < low]
+    return out

@@ -1,0 +1,79 @@
+"""The plain data passed between a strategy, the quote engine and risk control."""
+from dataclasses import dataclass, field
+
+from .book import Book
+
+BUY, SELL = "buy", "sell"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """An order a strategy wants resting (tif "gtc"), or sent at once ("ioc": a hedge or
+    a stop-loss exit). `symbol` None means the strategy's own symbol."""
+    side: str
+    price: int
+    qty: int
+    symbol: str | None = None
+    tif: str = "gtc"
+
+
+@dataclass(frozen=True, slots=True)
+class Live:
+    """One of the strategy's own open orders, as the exchange holds it."""
+    cid: str
+    symbol: str
+    side: str
+    price: int
+    qty: int
+    remaining: int
+    placed: int             # ns, when the quote engine sent it
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    ts: int
+    symbol: str
+    side: str               # the strategy's side
+    price: int
+    qty: int
+    fee: int                # quote asset, 1e-18
+    cid: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trade:
+    """A trade anyone made, from the tape."""
+    ts: int
+    symbol: str
+    price: int
+    qty: int
+    taker_side: str
+
+
+@dataclass
+class Context:
+    """Everything a strategy may look at when it decides, at time `now` (ns).
+
+    `inventory` is the strategy's position in the base asset since its run started
+    (q in the literature: positive long), `target` where it wants it to be, both at 1e-9.
+    """
+    now: int
+    book: Book
+    books: dict[str, Book]
+    fair: int | None                    # from the configured fair-price source
+    inventory: int
+    target: int
+    max_inventory: int
+    live: tuple[Live, ...] = ()
+    fills: tuple[Fill, ...] = ()        # the strategy's fills since the last decision
+    trades: tuple[Trade, ...] = ()      # the tape since the last decision
+    volatility: float = 0.0             # realised, relative, per sqrt(second)
+    started: int = 0                    # ns, when the run started
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float:
+        """How far inventory is from target, as a signed share of the maximum."""
+        if self.max_inventory <= 0:
+            return 0.0
+        return (self.inventory - self.target) / self.max_inventory

@@ -1,0 +1,1 @@
+"""Strategy templates. Importing this package registers every one of them."""
