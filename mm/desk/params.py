@@ -46,14 +46,14 @@ class Param:
         try:
             value = self._parse(s)
         except (BadNumber, InvalidOperation, ValueError) as exc:
-            raise BadParam(f"{self.name}: {exc}") from None
+            raise BadParam(f"{self.name}: {str(exc).strip()}") from None
         self._check_range(s)
         return value
 
     def _parse(self, s: str):
         k = self.kind
         if k in (QTY, MONEY, PRICE):
-            return parse_fixed(s, PRICE_DP, repr(s), positive=False)
+            return parse_fixed(s, PRICE_DP, "", positive=False)
         if k in (NUMBER, BPS, RATIO):
             return float(_decimal(s))
         if k == SECONDS:
