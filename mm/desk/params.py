@@ -185,10 +185,14 @@ CONTROLS = (
           "order until it drifts too far"),
     Param("hanging_cancel_pct", BPS, "100", "distance from fair at which a hanging order is "
           "cancelled", lo="0"),
-    Param("price_ceiling", PRICE, "none", "never quote above this", optional=True, lo="0"),
-    Param("price_floor", PRICE, "none", "never quote below this", optional=True, lo="0"),
-    Param("moving_band_pct", BPS, "0", "ceiling and floor this far around fair (0: off)",
-          lo="0"),
+    Param("price_ceiling", PRICE, "none", "never bid above this; with fair above it, only "
+          "sell", optional=True, lo="0"),
+    Param("price_floor", PRICE, "none", "never offer below this; with fair below it, only "
+          "buy", optional=True, lo="0"),
+    Param("moving_band_pct", BPS, "0", "ceiling and floor this far around fair as of the "
+          "band's last re-centring (0: off)", lo="0"),
+    Param("moving_band_refresh", SECONDS, "3600", "how often the moving band re-centres on "
+          "fair", lo="0.001"),
     Param("jump_to_best_depth", QTY, "0", "step ahead to one tick inside the best price when "
           "less than this rests before our price (0: off)", lo="0"),
     Param("add_fees", BOOL, "false", "widen the spread by the maker fee on each side"),

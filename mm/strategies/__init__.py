@@ -1,4 +1,3 @@
 """Strategy templates. Importing this package registers every one of them."""
-from . import avellaneda  # noqa: F401
-from . import glft  # noqa: F401
-from . import hedger  # noqa: F401
+from . import avellaneda, fixed_spread, glft, hedger, inventory_skew, layered  # noqa: F401
+from . import ping_pong, vol_adaptive  # noqa: F401
