@@ -48,6 +48,19 @@ def reconcile(wanted: list[Quote], live: tuple[Live, ...], now: int, tick: int,
     for side in (BUY, "sell"):
         want = _best_first([q for q in resting if q.side == side], side)
         have = _best_first([o for o in live if o.side == side], side)
+        # an order already where it is wanted keeps its place in the queue, whatever
+        # moved around it; the rest pair up level by level
+        exact = {}
+        for q in want:
+            for o in have:
+                if id(o) not in exact.values() and o.price == q.price \
+                        and _keep(o, q, now, 0, refresh.max_age):
+                    exact[id(q)] = id(o)
+                    plan.keeps.append(o)
+                    break
+        taken = set(exact.values())
+        want = [q for q in want if id(q) not in exact]
+        have = [o for o in have if id(o) not in taken]
         for i, q in enumerate(want):
             o = have[i] if i < len(have) else None
             if o is not None and _keep(o, q, now, tol, refresh.max_age):

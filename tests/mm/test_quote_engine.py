@@ -96,3 +96,10 @@ def test_resting_book_after_the_plan_never_crosses_itself(wanted, have, tol):
     a = [p for s, p in after if s == "sell"]
     assert not b or not a or max(b) < min(a)
     assert cancelled.isdisjoint(o.cid for o in plan.keeps)
+
+
+def test_an_order_already_in_place_keeps_its_queue_when_a_better_level_appears():
+    have = (live("a", "buy", 100),)
+    plan = reconcile([Quote("buy", 110, 5), Quote("buy", 100, 5)], have, S, T, Refresh(), 0)
+    assert plan.keeps == list(have) and plan.cancels == []
+    assert plan.places == [Quote("buy", 110, 5)]
