@@ -1,6 +1,120 @@
-"""`souq mm` commands: (being written)."""
+"""`souq mm run NAME`: run a strategy configuration in the foreground and print its report."""
+import os
+from dataclasses import replace
+import sys
+import time
+from typing import Optional
+
 import typer
+from rich.progress import Progress, TextColumn
+from rich.table import Table
+
+from engine.numbers import fmt, fmt_amount
+from mm.desk.report import report
+from mm.desk.runner import ApiRunner, run_loop, stop_signals
+from mm.sim import ApiDriver, SimParams
+
+from .context import State, err, fail, guarded, out, print_json
 
 
 def register(mm_app: typer.Typer) -> None:
     """Adds this module's commands to the `mm` sub-app."""
+    mm_app.command("run")(run)
+
+
+def run(
+    name: str = typer.Argument(..., help="The strategy configuration to run."),
+    sim: bool = typer.Option(False, "--sim", help="Run the demo market simulator in this "
+                             "process, on the same database, while the strategy quotes."),
+    duration: Optional[float] = typer.Option(None, "--duration", metavar="S",
+                                             help="Stop after S seconds (default: run until "
+                                                  "stopped: `souq mm stop`, SIGTERM, Ctrl-C)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="With --sim: the simulator's "
+                                       "seed (default: a fresh one)."),
+    rate: Optional[float] = typer.Option(None, "--rate", metavar="R",
+                                         help="With --sim: simulated orders per second "
+                                              "(default 200)."),
+    json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    on_critical: Optional[str] = typer.Option(None, "--on-critical", metavar="CMD",
+                                              help="Shell command run on each new critical "
+                                                   "alert; the text is $1 and SOUQ_ALERT_TEXT."),
+) -> None:
+    """Run a strategy against the exchange as its market-maker user; on stop, print the
+    run's report (trades, assets, PnL against holding, drawdown, Sharpe, alerts)."""
+    with guarded():
+        if duration is not None and duration <= 0:
+            fail("duration must be positive")
+        if not sim and (seed is not None or rate is not None):
+            fail("--seed and --rate need --sim")
+        params = SimParams(rate=200.0 if rate is None else rate)
+        runner = ApiRunner(State.db, name, mode="sim" if sim else "live",
+                           on_critical=on_critical, requester=State.actor)
+        driver = None
+        if sim:
+            api = State.api()
+            api.require_admin("run the simulator")
+            driver = ApiDriver(api, replace(params, symbols=tuple(runner.watch)),
+                               int.from_bytes(os.urandom(4), "big") if seed is None else seed)
+        with stop_signals() as should_stop, _progress() as bar:
+            task = bar.add_task("mm", total=None, info="starting")
+
+            def on_tick(r, step) -> None:
+                bar.update(task, info=f"{r.name}: inventory {fmt(r.inventory)}, PnL "
+                                      f"{fmt_amount(r.equity or 0)}, {r.n} orders sent")
+            run_loop(runner, clock=time.time_ns, sleep=time.sleep, duration=duration,
+                     driver=driver, tick=0.05 if sim else 0.1, should_stop=should_stop,
+                     on_tick=on_tick)
+        result = report(runner.api, runner.run_id)
+        runner.close()
+        if json:
+            print_json(result)
+        else:
+            _show(result)
+
+
+def _progress() -> Progress:
+    tty = sys.stdout.isatty() and sys.stderr.isatty()
+    return Progress(TextColumn("mm run"), TextColumn("{task.fields[info]}"), console=err,
+                    disable=not tty, transient=True)
+
+
+def _show(r: dict) -> None:
+    base, quote = r["base"], r["quote"]
+    pnl = r["pnl"]
+    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {r['symbol']} as "
+                    f"{r['user']}: run {r['run']} {r['state']}"
+                    + (f" ({r['reason']})" if r["reason"] else ""))
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    tr = r["trades"]
+    rows = [
+        ("trades", str(tr["count"])),
+        ("bought", f"{tr['buy']['volume']} {base} in {tr['buy']['count']} fills"),
+        ("sold", f"{tr['sell']['volume']} {base} in {tr['sell']['count']} fills"),
+        ("assets at start", _assets(r["assets_start"], base, quote)),
+        ("assets now", _assets(r["assets_now"], base, quote)),
+        ("mark (mid)", f"{r['mid'] or '-'}"),
+        ("value holding the start", f"{r['hold_value']} {quote}"),
+        ("value of the strategy", f"{r['strategy_value']} {quote}"),
+        ("PnL realised", pnl["realised"]), ("PnL unrealised", pnl["unrealised"]),
+        ("fees", pnl["fees"]), ("PnL total", f"{pnl['total']} {quote}"),
+        ("return", f"{pnl['return_pct']} %"),
+        ("spread captured", f"{r['spread_captured']} {quote}"
+         + (f" ({r['spread_captured_bps']} bps)" if r["spread_captured_bps"] else "")),
+        ("inventory", f"{r['inventory']} {base}"),
+        ("max inventory", f"{r['max_inventory']} {base}"),
+        ("max drawdown", f"{r['max_drawdown']} {quote}"),
+        ("Sharpe (daily)", r["sharpe"] or "-"),
+        ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)"),
+    ]
+    for row in rows:
+        t.add_row(*row)
+    out.print(t)
+    for a in r["alerts"]["items"]:
+        more = f" (x{a['repeats'] + 1})" if a["repeats"] else ""
+        out.print(f"  {a['severity']} {a['kind']}: {a['text']}{more}", markup=False,
+                  soft_wrap=True)
+
+
+def _assets(a: dict, base: str, quote: str) -> str:
+    return f"{a[base]} {base}, {a[quote]} {quote}"

@@ -1,0 +1,178 @@
+"""A running strategy's alert rules and where its alerts go.
+
+Rules fire on the way into a condition (inventory crossing 0.7 of its maximum, a drawdown
+passing half its limit, ...), not on every decision while it lasts; the sink's rate limit
+then folds quick repeats into one row's `repeats` count (db.desk.log_alert), so nothing is
+lost and nothing floods. A new critical alert may also run a user command.
+"""
+import os
+import subprocess
+from collections import deque
+from dataclasses import dataclass
+
+from db.desk import log_alert
+from engine.numbers import QTY_TO_AMOUNT, fmt_amount
+
+from .quotes import Context
+
+INFO, WARNING, CRITICAL = "info", "warning", "critical"
+SECOND = 1_000_000_000
+
+INVENTORY_WARNING, INVENTORY_CRITICAL = 0.7, 0.9
+DRAWDOWN_WARNING, DRAWDOWN_CRITICAL = 0.5, 0.8      # of max_drawdown (kill switch at 1.0)
+REJECTIONS, REJECTION_WINDOW = 3, 10 * SECOND      # this many rejections inside the window
+VOL_SPIKE = 3.0                                     # realised vol above 3x its slow average
+SHARPE_MIN_SAMPLES = 30
+
+
+@dataclass(frozen=True)
+class Alert:
+    ts: int
+    severity: str
+    kind: str
+    text: str
+
+
+class MemorySink:
+    """Alerts kept in a list (tests, in-memory runs)."""
+
+    def __init__(self) -> None:
+        self.alerts: list[Alert] = []
+
+    def __call__(self, alert: Alert) -> bool:
+        self.alerts.append(alert)
+        return True
+
+    def poll(self) -> None:
+        """Nothing runs in the background here."""
+
+
+class DbSink:
+    """Alerts into the database's alert log under `source` (the configuration name); a new
+    critical one also starts `on_critical` (a shell command) without waiting for it. The
+    command gets the alert as $1 and as SOUQ_ALERT_* variables; a failure to start it, or
+    a non-zero exit, is logged as a warning and the run carries on."""
+
+    def __init__(self, engine, source: str, on_critical: str | None = None) -> None:
+        self.engine = engine
+        self.source = source
+        self.on_critical = on_critical
+        self.running: list[tuple[subprocess.Popen, Alert]] = []
+
+    def __call__(self, alert: Alert) -> bool:
+        new = log_alert(self.engine, alert.ts, self.source, alert.severity, alert.kind,
+                        alert.text)
+        if new and alert.severity == CRITICAL and self.on_critical:
+            self._spawn(alert)
+        return new
+
+    def _spawn(self, alert: Alert) -> None:
+        env = dict(os.environ, SOUQ_ALERT_TEXT=alert.text, SOUQ_ALERT_KIND=alert.kind,
+                   SOUQ_ALERT_SEVERITY=alert.severity, SOUQ_ALERT_SOURCE=self.source,
+                   SOUQ_ALERT_TS=str(alert.ts))
+        try:
+            proc = subprocess.Popen(["/bin/sh", "-c", self.on_critical, "souq-alert", alert.text],
+                                    env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError as exc:
+            self._failed(alert, f"could not start: {exc}")
+            return
+        self.running.append((proc, alert))
+
+    def poll(self) -> None:
+        """Reap finished on-critical commands; report the ones that failed."""
+        still = []
+        for proc, alert in self.running:
+            code = proc.poll()
+            if code is None:
+                still.append((proc, alert))
+            elif code != 0:
+                self._failed(alert, f"exited with status {code}")
+        self.running = still
+
+    def _failed(self, alert: Alert, why: str) -> None:
+        log_alert(self.engine, alert.ts, self.source, WARNING, "on_critical",
+                  f"on-critical command {why} (for: {alert.text})")
+
+
+class AlertRules:
+    """Turns what a run sees into alerts, each once on the way into its condition."""
+
+    def __init__(self, sink, p: dict, *, sharpe_floor: float = 0.0) -> None:
+        self.sink = sink
+        self.p = p
+        self.sharpe_floor = sharpe_floor
+        self.levels: dict[str, int] = {}          # rule -> current level (0: quiet)
+        self.rejected: deque[int] = deque()       # times of recent rejections
+        self.vol_slow: float | None = None
+
+    def emit(self, ts: int, severity: str, kind: str, text: str) -> bool:
+        return self.sink(Alert(ts, severity, kind, text))
+
+    def _level(self, rule: str, level: int, ts: int, kind: str, texts: dict) -> None:
+        """Emit when `rule` rises to a higher level than it was; falling resets it."""
+        before = self.levels.get(rule, 0)
+        self.levels[rule] = level
+        if level > before:
+            severity, text = texts[level]
+            self.emit(ts, severity, kind, text)
+
+    def check(self, ctx: Context, equity: int, peak: int, sharpe: float | None,
+              samples: int) -> None:
+        """The rules over one decision's context and the run's equity (1e-18 quote)."""
+        now, p = ctx.now, self.p
+        r = abs(ctx.ratio)
+        level = 2 if r >= INVENTORY_CRITICAL else 1 if r >= INVENTORY_WARNING else 0
+        share = f"{r:.0%}"
+        self._level("inventory", level, now, "inventory", {
+            1: (WARNING, f"inventory at {share} of max_inventory (warning at 70%)"),
+            2: (CRITICAL, f"inventory at {share} of max_inventory (critical at 90%)")})
+        cap = p["max_drawdown"] * QTY_TO_AMOUNT
+        if cap:
+            dd = peak - equity
+            level = 2 if dd >= DRAWDOWN_CRITICAL * cap else 1 if dd >= DRAWDOWN_WARNING * cap else 0
+            self._level("drawdown", level, now, "drawdown", {
+                1: (WARNING, f"drawdown {fmt_amount(dd)} is half of max_drawdown"),
+                2: (CRITICAL, f"drawdown {fmt_amount(dd)} is 80% of max_drawdown: the kill "
+                              "switch trips at 100%")})
+        if sharpe is not None and samples >= SHARPE_MIN_SAMPLES:
+            low = sharpe < self.sharpe_floor
+            self._level("sharpe", int(low), now, "sharpe", {
+                1: (WARNING, f"Sharpe {sharpe:.2f} below {self.sharpe_floor:g} over "
+                             f"{samples} samples")})
+        self._volatility(ctx)
+
+    def _volatility(self, ctx: Context) -> None:
+        vol = ctx.volatility
+        if vol <= 0:
+            return
+        slow = self.vol_slow
+        spike = slow is not None and vol > VOL_SPIKE * slow
+        self.vol_slow = vol if slow is None else 0.99 * slow + 0.01 * vol
+        self._level("vol_spike", int(spike), ctx.now, "volatility", {
+            1: (WARNING, f"volatility spike: {vol:.6f} is over {VOL_SPIKE:g}x its recent "
+                         f"average {slow or 0:.6f}")})
+
+    def guards(self, now: int, guards) -> None:
+        """Risk guards that changed quotes this decision (see mm.desk.risk.Guard)."""
+        active = {g.kind: g for g in guards}
+        for kind in ("stale_data", "book_depth", "vol_circuit"):
+            g = active.get(kind)
+            severity = WARNING if kind != "stale_data" else CRITICAL
+            self._level(kind, int(g is not None), now, kind,
+                        {1: (severity, g.text if g else "")})
+
+    def rejections(self, now: int, reasons: list[str]) -> None:
+        """Order rejections of one batch; REJECTIONS of them within the window alert."""
+        window = self.rejected
+        for _ in reasons:
+            window.append(now)
+        while window and now - window[0] > REJECTION_WINDOW:
+            window.popleft()
+        many = len(window) >= REJECTIONS
+        self._level("rejections", int(many), now, "rejections", {
+            1: (WARNING, f"{len(window)} orders rejected in {REJECTION_WINDOW // SECOND} s; "
+                         f"last: {reasons[-1] if reasons else ''}")})
+
+    def kill(self, now: int, what: str, done: str) -> None:
+        self.emit(now, CRITICAL, "kill_switch", f"kill switch: {what}; {done}")

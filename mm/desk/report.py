@@ -1,0 +1,197 @@
+"""A strategy run's figures, from the database alone, so they survive a restart.
+
+Assets at the end are the assets at the start plus the run's own trades (not the wallet
+now, which later activity may have moved). The run's trades are the user's trades on the
+symbol after the run's journal point (and before its stop): one run per user and symbol at
+a time, as the desk runs them. The mark is the run's latest sample mid, else the book's.
+Money is Decimal text in the quote asset; Sharpe and return are statistics, text too.
+"""
+import math
+from decimal import Decimal, localcontext
+
+from sqlalchemy import select
+
+from db import desk
+from db import queries as Q
+from db import schema as S
+from mm.pnl import position
+
+ZERO = Decimal(0)
+QUANTUM = Decimal("1e-18")
+DAY_NS = 86_400 * 1_000_000_000
+
+
+def report(source, run_id: int) -> dict:
+    """The report of run `run_id`; `source` is a db.api.Api, an Engine or a Connection.
+    KeyError when there is no such run."""
+    if hasattr(source, "read"):
+        return source.read(_report, run_id)
+    if hasattr(source, "connect"):
+        with source.connect() as conn:
+            return _report(conn, run_id)
+    return _report(source, run_id)
+
+
+def _report(conn, run_id: int) -> dict:
+    run = desk.run(conn, run_id)
+    if run is None:
+        raise KeyError(f"no run {run_id}")
+    cfg = desk.config(conn, run["name"], run["version"])
+    sym = Q.symbol(conn, cfg["symbol"])
+    user, base, quote = cfg["user"], sym["base"], sym["quote"]
+    with localcontext() as ctx:
+        ctx.prec = 80        # IRR sums carry 14 whole digits and 18 decimals: stay exact
+        trades = run_trades(conn, run, cfg)
+        samples = desk.samples(conn, run_id)
+        mid = _mark(conn, cfg["symbol"], samples, trades)
+        flows = _flows(trades, user)
+        pos = position(trades, user, mid)
+        b0, q0 = Decimal(run["base_start"]), Decimal(run["quote_start"])
+        b1 = b0 + flows["buy"]["volume"] - flows["sell"]["volume"]
+        q1 = q0 - flows["buy"]["notional"] + flows["sell"]["notional"] - flows["fees"]
+        m = mid if mid is not None else ZERO
+        hold, value = b0 * m + q0, b1 * m + q1
+        total = value - hold
+        equity = [(s["ts"], Decimal(s["equity"])) for s in samples]
+        alerts = _alerts(conn, run)
+        return {
+            "run": run_id, "name": run["name"], "version": run["version"],
+            "template": cfg["template"], "symbol": cfg["symbol"], "user": user,
+            "mode": run["mode"], "state": run["state"], "reason": run["reason"],
+            "started_ts": run["started_ts"], "stopped_ts": run["stopped_ts"],
+            "base": base, "quote": quote, "mid": _text(mid),
+            "trades": {"count": len(trades), **{side: {
+                "count": flows[side]["count"], "volume": _text(flows[side]["volume"]),
+                "notional": _text(flows[side]["notional"])} for side in ("buy", "sell")}},
+            "assets_start": {base: _text(b0), quote: _text(q0)},
+            "assets_now": {base: _text(b1), quote: _text(q1)},
+            "hold_value": _text(hold), "strategy_value": _text(value),
+            "pnl": {"realised": _text(pos.realised), "unrealised": _text(pos.unrealised),
+                    "fees": _text(pos.fees), "total": _text(total),
+                    "return_pct": _text((total / hold * 100).quantize(Decimal("0.000001")))
+                    if hold else "0"},
+            **_spread(flows),
+            "inventory": _text(b1 - b0),
+            "max_inventory": _text(_max_inventory(trades, user)),
+            "max_drawdown": _text(max_drawdown([e for _, e in equity] + [total])),
+            "sharpe": _ratio(sharpe(equity)),
+            "samples": len(samples),
+            "alerts": alerts,
+        }
+
+
+def run_trades(conn, run: dict, cfg: dict) -> list[dict]:
+    """The run's own trades, oldest first."""
+    T = S.TradeRow
+    user = cfg["user"]
+    q = select(T).where((T.symbol == cfg["symbol"]) & (T.seq > run["start_seq"])
+                        & ((T.maker_user == user) | (T.taker_user == user)))
+    if run["stopped_ts"] is not None:
+        q = q.where(T.ts <= run["stopped_ts"])
+    return [dict(r) for r in conn.execute(q.order_by(T.id)).mappings()]
+
+
+def _mark(conn, symbol: str, samples: list[dict], trades: list[dict]) -> Decimal | None:
+    for s in reversed(samples):
+        if s["mid"] is not None:
+            return Decimal(s["mid"])
+    book = Q.book(conn, symbol, 1)
+    if book["bids"] and book["asks"]:
+        return (Decimal(book["bids"][0]["price"]) + Decimal(book["asks"][0]["price"])) / 2
+    return Decimal(trades[-1]["price"]) if trades else None
+
+
+def _sides(t: dict, user: str) -> list[tuple[str, Decimal]]:
+    """(our side, our fee) for each of our legs of a trade: two for a self-trade."""
+    out = []
+    if t["taker_user"] == user:
+        out.append((t["taker_side"], Decimal(t["taker_fee"])))
+    if t["maker_user"] == user:
+        out.append(("sell" if t["taker_side"] == "buy" else "buy", Decimal(t["maker_fee"])))
+    return out
+
+
+def _flows(trades: list[dict], user: str) -> dict:
+    out = {side: {"count": 0, "volume": ZERO, "notional": ZERO} for side in ("buy", "sell")}
+    fees = ZERO
+    for t in trades:
+        price, qty = Decimal(t["price"]), Decimal(t["qty"])
+        for side, fee in _sides(t, user):
+            f = out[side]
+            f["count"] += 1
+            f["volume"] += qty
+            f["notional"] += price * qty
+            fees += fee
+    out["fees"] = fees
+    return out
+
+
+def _spread(flows: dict) -> dict:
+    """Matched volume times (average sell - average buy): what round trips earned before
+    fees, and that edge in basis points of their average price."""
+    b, s = flows["buy"], flows["sell"]
+    if not (b["volume"] and s["volume"]):
+        return {"spread_captured": "0", "spread_captured_bps": None}
+    avg_b, avg_s = b["notional"] / b["volume"], s["notional"] / s["volume"]
+    matched = min(b["volume"], s["volume"])
+    bps = (avg_s - avg_b) / ((avg_s + avg_b) / 2) * 10_000
+    return {"spread_captured": _text((avg_s - avg_b) * matched),
+            "spread_captured_bps": _text(bps.quantize(Decimal("0.01")))}
+
+
+def _max_inventory(trades: list[dict], user: str) -> Decimal:
+    q = most = ZERO
+    for t in trades:
+        for side, _ in _sides(t, user):
+            q += Decimal(t["qty"]) if side == "buy" else -Decimal(t["qty"])
+            most = max(most, abs(q))
+    return most
+
+
+def max_drawdown(equity: list[Decimal]) -> Decimal:
+    """The largest fall from a running peak (the start, 0, counts as one)."""
+    peak, worst = ZERO, ZERO
+    for e in equity:
+        peak = max(peak, e)
+        worst = max(worst, peak - e)
+    return worst
+
+
+def sharpe(points: list[tuple[int, Decimal]]) -> float | None:
+    """Mean over standard deviation of the equity's changes between samples, scaled to a
+    day by the mean sample interval; None with under three samples or no variation."""
+    if len(points) < 3:
+        return None
+    diffs = [float(b - a) for (_, a), (_, b) in zip(points, points[1:])]
+    mean = sum(diffs) / len(diffs)
+    var = sum((d - mean) ** 2 for d in diffs) / (len(diffs) - 1)
+    dt = (points[-1][0] - points[0][0]) / (len(points) - 1)
+    if var <= 0 or dt <= 0:
+        return None
+    return mean / math.sqrt(var) * math.sqrt(DAY_NS / dt)
+
+
+def _alerts(conn, run: dict) -> dict:
+    end = run["stopped_ts"]
+    rows = [a for a in desk.alerts(conn, source=run["name"], limit=None)
+            if a["last_ts"] >= run["started_ts"] and (end is None or a["ts"] <= end)]
+    rows.reverse()
+    return {"count": len(rows), "repeats": sum(a["repeats"] for a in rows),
+            "items": [{"ts": a["ts"], "severity": a["severity"], "kind": a["kind"],
+                       "text": a["text"], "repeats": a["repeats"]} for a in rows]}
+
+
+def _ratio(x: float | None) -> str | None:
+    return None if x is None else f"{x:.3f}"
+
+
+def _text(d: Decimal | None) -> str | None:
+    """Plain decimal text at most 18 places, no exponent, no trailing zeros."""
+    if d is None:
+        return None
+    if not d:
+        return "0"
+    d = d.quantize(QUANTUM) if d.as_tuple().exponent < -18 else d
+    if d == d.to_integral_value():
+        return format(d.quantize(Decimal(1)), "f")
+    return format(d.normalize(), "f")

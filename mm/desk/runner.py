@@ -1,0 +1,600 @@
+"""Runs one strategy configuration against an exchange: the only part of the desk that
+touches one.
+
+Each step reads the market (books, own open orders, own fills and the tape since the last
+step), works out fair price, volatility and inventory, and then: strategy.decide ->
+Controls.apply -> Risk.clip -> quote_engine.reconcile -> one batch of commands (cancels,
+then places) acting as the strategy's user. Risk.assess watches equity first: a breach
+cancels everything and stops the run (kill switch) before it raises its alert.
+
+Two variants share the pipeline and differ only in where the market is read and how
+commands are applied (like mm/sim's ApiDriver and ExchangeDriver):
+- ApiRunner: a database through db.api.Api (one transaction per decision), with its
+  mm_runs row, samples, live configuration reloads and pause/stop requests;
+- MemoryRunner: a bare engine Exchange, for tests, simulations and backtests.
+Neither reads a clock: time is passed in (ns).
+"""
+import os
+import signal
+import time
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from db import desk
+from db import schema as S
+from db.api import Api
+from engine.model import ADMIN, OPERATOR, Order
+from engine.numbers import (
+    AMOUNT_DP, PRICE_DP, PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount, parse_fixed,
+)
+from engine.stream import parse_command, trade_record
+from mm.sim import ExchangeDriver
+
+from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
+from .book import book_of, to_float
+from .fair import FairPrice
+from .params import validate
+from .quote_engine import Refresh, reconcile
+from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
+from .report import sharpe
+from .risk import Risk
+from .signals import RealisedVol
+from .strategy import template
+
+try:
+    from .controls import Controls
+except ImportError:          # the shared controls (branch strat-a) are not merged yet
+    class Controls:          # type: ignore[no-redef]
+        """Stand-in with the agreed interface: quotes pass through unchanged."""
+
+        def __init__(self, p: dict) -> None:
+            self.p = p
+
+        def on_fill(self, fill, ctx) -> None:
+            pass
+
+        def apply(self, wanted, ctx):
+            return wanted
+
+SECOND = 1_000_000_000
+DEPTH = 20                      # book levels per side a strategy sees
+SAMPLE_EVERY = SECOND           # inventory/equity samples
+POLL_EVERY = SECOND // 2        # run state and configuration version (ApiRunner)
+SHARPE_WINDOW = 600             # samples the Sharpe alert looks back over
+
+
+@dataclass
+class StepReport:
+    now: int
+    commands: list[dict] = field(default_factory=list)
+    reasons: list = field(default_factory=list)     # per command: None when accepted
+    fills: tuple = ()
+    wanted: list[Quote] = field(default_factory=list)   # after risk, before reconcile
+    inventory: int = 0
+    equity: int | None = None                       # 1e-18 quote, PnL since the start
+    mid: int | None = None
+
+
+@dataclass(frozen=True)
+class _T:
+    """A trade as the runner reads it, from the engine or from the trades table."""
+    tid: int
+    ts: int
+    symbol: str
+    price: int
+    qty: int
+    maker_user: str
+    taker_user: str
+    maker_cid: str
+    taker_cid: str
+    maker_fee: int
+    taker_fee: int
+    taker_side: str
+
+
+class StrategyRunner:
+    """The pipeline; subclasses say how the market is read and commands are applied."""
+
+    def __init__(self, cfg: dict, *, prefix: str = "mm.", sink=None) -> None:
+        self.cfg = cfg
+        self.version = cfg["version"]          # the newest version seen, applied or not
+        self.name, self.symbol, self.user = cfg["name"], cfg["symbol"], cfg["user"]
+        self.prefix = prefix
+        self.sink = sink if sink is not None else MemorySink()
+        self.risk: Risk | None = None
+        self._build(cfg)
+        self.vol = RealisedVol()
+        self.n = 0                              # client ids issued
+        self.open: dict[str, int] = {}          # our open orders: client id -> placed ns
+        self.started: int | None = None
+        self.base0 = self.quote0 = 0            # 1e-18 totals at the start
+        self.trade_mark = 0                     # last trade id read
+        self.data_ts: int | None = None         # when the market was last read
+        self.last_refresh: int | None = None
+        self.force = True                       # next reconcile ignores the refresh interval
+        self.paused = False
+        self.done: str | None = None            # final state once stopped or killed
+        self.reason: str | None = None
+        self.samples: list[tuple[int, int, int, int | None]] = []  # (ts, q, equity, mid)
+        self.points: deque = deque(maxlen=SHARPE_WINDOW)
+        self._next_sample = 0
+        self._sharpe: float | None = None
+        self._guards: set[str] = set()
+        self.equity: int | None = None
+        self.inventory = 0
+
+    # ------------------------------------------------------------ subclass hooks
+    def exchange(self):
+        raise NotImplementedError
+
+    def refresh(self) -> bool:
+        """Catch up on what others did; False when the market could not be read (the
+        stale-data guard then pulls the quotes once data_ts is old enough)."""
+        return True
+
+    def poll(self, now: int) -> None:
+        """Look for outside requests (ApiRunner: its run row and configuration)."""
+
+    def new_trades(self) -> list[_T]:
+        """Trades on the watched symbols since the last call, oldest first."""
+        raise NotImplementedError
+
+    def submit(self, cmds: list[dict], now: int) -> list:
+        """Apply commands as the strategy's user in one batch; the reason per command."""
+        raise NotImplementedError
+
+    def record_samples(self, rows: list) -> None:
+        """Keep (ts, inventory, equity, mid) rows somewhere that outlives the run."""
+
+    def ended(self, now: int) -> None:
+        """The run has stopped (self.done, self.reason)."""
+
+    # ------------------------------------------------------------ configuration
+    def _build(self, cfg: dict) -> None:
+        cls = template(cfg["template"])
+        text = validate(cls.spec(), cfg["params"])
+        self.strategy = cls(text)
+        p = self.p = self.strategy.p
+        self.controls = Controls(p)
+        peak = self.risk.peak if self.risk is not None else None
+        self.risk = Risk(p)
+        self.risk.peak = peak
+        self.fair = FairPrice(p["fair_source"], p["ema_half_life"], p["fair_symbol"])
+        self.refresh_rule = Refresh(p["order_refresh_time"], p["order_refresh_tolerance"],
+                                    p["max_order_age"])
+        # the books a strategy sees: its own, the cross fair's, any other *_symbol param
+        self.watch = [self.symbol] + sorted({
+            v for k, v in p.items() if k.endswith("_symbol") and isinstance(v, str) and v
+            and v != self.symbol})
+        self.rules = AlertRules(self.sink, p)
+
+    def reload(self, cfg: dict, now: int) -> None:
+        """Apply a newer version of the configuration at once (a live `souq mm set`).
+        Symbol and user stay as the run started; the strategy starts afresh with the new
+        parameters, risk keeps its equity peak."""
+        if (cfg["symbol"], cfg["user"]) != (self.symbol, self.user):
+            self.rules.emit(now, WARNING, "config", f"version {cfg['version']} changes the "
+                            "symbol or user: restart the run to apply it")
+        else:
+            self._build(cfg)
+            self.cfg = cfg
+            self.rules.emit(now, INFO, "config", f"version {cfg['version']} applied")
+            self.force = True
+        self.version = cfg["version"]
+
+    # ------------------------------------------------------------ life cycle
+    def start(self, now: int) -> None:
+        self.refresh()
+        ex = self.exchange()
+        for name in self.watch:
+            if name not in ex.symbols:
+                raise ValueError(f"unknown symbol {name!r}")
+        if self.user not in ex.users:
+            raise ValueError(f"unknown user {self.user!r}")
+        self.base0, self.quote0 = self._totals(ex)
+        self.trade_mark = ex.trade_seq
+        self.started = self.data_ts = now
+        self._next_sample = now
+
+    def step(self, now: int) -> StepReport:
+        """One decision at time `now`."""
+        report = StepReport(now)
+        if self.done:
+            return report
+        if self.refresh():
+            self.data_ts = now
+        ex = self.exchange()
+        books = {s: book_of(ex.symbols[s], DEPTH) for s in self.watch}
+        book = books[self.symbol]
+        live = self._live(ex)
+        fills, tape = self._read_trades()
+        base, quote = self._totals(ex)
+        self.inventory = (base - self.base0) // QTY_TO_AMOUNT
+        mark = book.mid if book.mid is not None else book.last
+        if book.mid is not None:
+            self.vol.update(now, to_float(book.mid))
+        p = self.p
+        ctx = Context(now, book, books, self.fair(now, book, books), self.inventory,
+                      p["target_inventory"], p["max_inventory"], live, fills, tape,
+                      self.vol.value, self.started, {"data_ts": self.data_ts})
+        report.fills, report.inventory, report.mid = fills, self.inventory, book.mid
+        for f in fills:
+            self.strategy.on_fill(f, ctx)
+            self.controls.on_fill(f, ctx)
+        if mark is not None:
+            self.equity = quote - self.quote0 + (base - self.base0) * mark // PRICE_SCALE
+            report.equity = self.equity
+            breaches = self.risk.assess(ctx, self.equity, now)
+            if breaches:
+                self.kill(now, "; ".join(b.text for b in breaches))
+                return report
+            self._sample(now, book.mid)
+            self.rules.check(ctx, self.equity, self.risk.peak, self._sharpe, len(self.points))
+        self._quote(ctx, report)
+        self.sink.poll()
+        return report
+
+    def _quote(self, ctx: Context, report: StepReport) -> None:
+        if self.paused:
+            wanted = []
+        else:
+            wanted = self.strategy.decide(ctx)
+            wanted = self.controls.apply(wanted, ctx)
+        wanted = self.risk.clip(wanted, ctx)
+        guards = {g.kind for g in self.risk.guards}
+        self.rules.guards(ctx.now, self.risk.guards)
+        force = self.force or bool(ctx.fills) or guards != self._guards
+        self._guards = guards
+        report.wanted = wanted
+        cancels, places = [], []
+        for sym in self.watch:
+            mine = [q for q in wanted if (q.symbol or self.symbol) == sym]
+            live = tuple(o for o in ctx.live if o.symbol == sym)
+            if not mine and not live:
+                continue
+            plan = reconcile(mine, live, ctx.now, ctx.books[sym].tick, self.refresh_rule,
+                             self.last_refresh, force=force)
+            cancels += plan.cancels
+            places += [(sym, q) for q in plan.places]
+        self.force = False
+        if cancels or places:
+            self.last_refresh = ctx.now
+            self._send(ctx.now, cancels, places, report)
+
+    def _send(self, now: int, cancels: list[Live], places, report: StepReport) -> None:
+        cmds = [{"op": "cancel", "id": o.cid, "user": self.user} for o in cancels]
+        for sym, q in places:
+            self.n += 1
+            cmd = {"op": "limit", "id": f"{self.prefix}{self.n}", "user": self.user,
+                   "symbol": sym, "side": q.side, "price": fmt(q.price), "qty": fmt(q.qty),
+                   "stp": "cancel_newest"}
+            if q.tif != "gtc":
+                cmd["tif"] = q.tif
+            cmds.append(cmd)
+        reasons = self.submit(cmds, now)
+        for cmd, reason in zip(cmds, reasons):
+            if cmd["op"] == "cancel":
+                self.open.pop(cmd["id"], None)
+            elif reason is None and cmd.get("tif") is None:
+                self.open[cmd["id"]] = now
+        self.rules.rejections(now, [r for c, r in zip(cmds, reasons)
+                                    if r is not None and c["op"] == "limit"])
+        report.commands, report.reasons = cmds, reasons
+
+    def cancel_all(self, now: int) -> int:
+        """Take every order of this run off the book; how many there were."""
+        self.refresh()
+        live = self._live(self.exchange())
+        if live:
+            self._send(now, list(live), [], StepReport(now))
+        self.force = True
+        return len(live)
+
+    def pause(self, now: int) -> None:
+        self.paused = True
+        self.cancel_all(now)
+
+    def resume(self) -> None:
+        self.paused, self.force = False, True
+
+    def stop(self, now: int, reason: str, state: str = "stopped") -> None:
+        """Cancel all of this run's orders and end it."""
+        if self.done:
+            return
+        self.cancel_all(now)
+        self._end(now, state, reason)
+
+    def kill(self, now: int, what: str) -> None:
+        """The kill switch: cancel all, stop, then say what happened and what was done."""
+        n = self.cancel_all(now)
+        self._end(now, "killed", f"kill switch: {what}")
+        self.rules.kill(now, what, f"cancelled {n} open order{'s' if n != 1 else ''} and "
+                                   "stopped the run")
+        self.sink.poll()
+
+    def _end(self, now: int, state: str, reason: str) -> None:
+        self.done, self.reason = state, reason
+        if self.equity is not None:
+            mid = book_of(self.exchange().symbols[self.symbol], 1).mid
+            self._sample(now, mid, force=True)
+        self.ended(now)
+
+    # ------------------------------------------------------------ reading
+    def _totals(self, ex) -> tuple[int, int]:
+        sym = ex.symbols[self.symbol]
+        wallets = ex.users[self.user].wallets
+        return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.base, sym.quote))
+
+    def _live(self, ex) -> tuple[Live, ...]:
+        """This run's open orders, as the exchange holds them now."""
+        orders = ex.users[self.user].orders
+        out = []
+        for cid, placed in list(self.open.items()):
+            o = orders.get(cid)
+            if type(o) is not Order:
+                del self.open[cid]
+                continue
+            out.append(Live(cid, o.sym.name, o.side, o.price, o.qty, o.qty - o.filled, placed))
+        return tuple(out)
+
+    def _read_trades(self) -> tuple[tuple[Fill, ...], tuple[Trade, ...]]:
+        fills, tape = [], []
+        user = self.user
+        for t in self.new_trades():
+            self.trade_mark = max(self.trade_mark, t.tid)
+            tape.append(Trade(t.ts, t.symbol, t.price, t.qty, t.taker_side))
+            if t.taker_user == user:
+                fills.append(Fill(t.ts, t.symbol, t.taker_side, t.price, t.qty, t.taker_fee,
+                                  t.taker_cid))
+            if t.maker_user == user:
+                side = SELL if t.taker_side == BUY else BUY
+                fills.append(Fill(t.ts, t.symbol, side, t.price, t.qty, t.maker_fee,
+                                  t.maker_cid))
+        return tuple(fills), tuple(tape)
+
+    def _sample(self, now: int, mid: int | None, *, force: bool = False) -> None:
+        if now < self._next_sample and not force:
+            return
+        self._next_sample = now + SAMPLE_EVERY
+        row = (now, self.inventory, self.equity, mid)
+        self.samples.append(row)
+        self.points.append((now, self.equity))
+        self._sharpe = sharpe(list(self.points))
+        self.record_samples([row])
+
+
+class MemoryRunner(StrategyRunner):
+    """On a bare engine Exchange, acting as the strategy's user. The engine hands each
+    trade out once, to whoever drains it: the runner drains its own batches, and whatever
+    else applies commands to the same exchange passes its trades to `record` (TapeDriver
+    does, for the simulator)."""
+
+    def __init__(self, ex, cfg: dict, *, prefix: str = "mm.", sink=None) -> None:
+        super().__init__(cfg, prefix=prefix, sink=sink)
+        self.ex = ex
+        self._tape: list[_T] = []
+
+    def exchange(self):
+        return self.ex
+
+    def record(self, trades) -> None:
+        """Engine trade tuples (Exchange.drain) someone else took out of the exchange."""
+        watch = self.watch
+        for tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in trades:
+            if sym in watch:
+                self._tape.append(_T(tid, ts, sym, price, qty, m.user.name, o.user.name,
+                                     m.cid, o.cid, mfee, tfee, side))
+
+    def new_trades(self) -> list[_T]:
+        out, self._tape = self._tape, []
+        return out
+
+    def submit(self, cmds, now):
+        ex = self.ex
+        reasons = [ex.apply(parse_command(c, extended=True), now, self.user) for c in cmds]
+        self.record(ex.drain()[1])
+        return reasons
+
+
+class TapeDriver(ExchangeDriver):
+    """The demo market simulator on the same bare Exchange as in-memory runners, passing
+    each batch's trades on to them."""
+
+    def __init__(self, ex, params, seed: int, runners=(), **kw) -> None:
+        super().__init__(ex, params, seed, **kw)
+        self.runners = list(runners)
+
+    def submit(self, cmds, now):
+        ex, actor = self.ex, self.actor
+        reasons = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
+        trades = ex.drain()[1]
+        for r in self.runners:
+            r.record(trades)
+        return reasons, [trade_record(t) for t in trades]
+
+
+class ApiRunner(StrategyRunner):
+    """On a database through db.api.Api, acting as the configuration's user: one
+    transaction per decision, an mm_runs row, samples, alerts in the alert log, live
+    configuration reloads and pause/stop requests read from its own run row."""
+
+    def __init__(self, url: str | None, name: str, *, mode: str = "live",
+                 on_critical: str | None = None, requester: str = OPERATOR,
+                 clock=time.time_ns) -> None:
+        self.api = Api(url, actor=requester, clock=clock)   # the journal's times
+        cfg = self.api.read(desk.config, name)
+        if cfg is None:
+            raise ValueError(f"no strategy configuration {name!r}")
+        if requester != cfg["user"] and self.api.role() != ADMIN:
+            raise ValueError(f"{requester} may not run {name}: it trades as {cfg['user']}")
+        self.api.actor = cfg["user"]
+        self.engine = self.api.db
+        self.mode = mode
+        self.run_id: int | None = None
+        self._next_poll = 0
+        super().__init__(cfg, sink=DbSink(self.engine, name, on_critical))
+
+    def exchange(self):
+        return self.api.store.ex
+
+    def refresh(self) -> bool:
+        try:
+            self.api.store.refresh()
+        except OperationalError:        # locked or unreachable past the busy timeout
+            return False
+        return True
+
+    def submit(self, cmds, now):
+        return [o.reason for o in self.api.execute_many(cmds).outcomes]
+
+    def new_trades(self) -> list[_T]:
+        T = S.TradeRow
+        q = (select(T.id, T.ts, T.symbol, T.price, T.qty, T.maker_user, T.taker_user,
+                    T.maker_cid, T.taker_cid, T.maker_fee, T.taker_fee, T.taker_side)
+             .where((T.id > self.trade_mark) & T.symbol.in_(self.watch)).order_by(T.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return [_T(r[0], r[1], r[2], _num(r[3]), _num(r[4]), r[5], r[6], r[7], r[8],
+                   _num(r[9], AMOUNT_DP), _num(r[10], AMOUNT_DP), r[11]) for r in rows]
+
+    def start(self, now: int) -> None:
+        """Refuse a second run of the same configuration, clear what a dead earlier run
+        left on the book, then write the run row (state running)."""
+        with self.engine.connect() as conn:
+            active = desk.active_run(conn, self.name)
+            earlier = {r["id"] for r in desk.runs(conn, self.name)}
+        if active is not None:
+            if _alive(active["pid"]):
+                raise ValueError(f"{self.name} is already running (run {active['id']}, "
+                                 f"pid {active['pid']})")
+            desk.set_run_state(self.engine, active["id"], "stopped", ts=now,
+                               reason="its process was gone")
+        super().start(now)
+        self._clear_leftovers(earlier, now)
+        ex = self.exchange()
+        self.base0, self.quote0 = self._totals(ex)
+        self.run_id = desk.start_run(self.engine, self.name, self.cfg["version"], self.mode,
+                                     now, ex.seq, fmt_amount(self.base0),
+                                     fmt_amount(self.quote0), pid=os.getpid())
+        self.prefix = f"mm{self.run_id}."
+
+    def _clear_leftovers(self, run_ids: set[int], now: int) -> None:
+        orders = self.exchange().users[self.user].orders
+        stale = [cid for cid, o in orders.items() if type(o) is Order and cid.startswith("mm")
+                 and _run_of(cid) in run_ids]
+        if stale:
+            self.submit([{"op": "cancel", "id": cid, "user": self.user} for cid in stale], now)
+
+    def poll(self, now: int) -> None:
+        """About every 0.5 s: act on the run row's state and on a newer configuration."""
+        if now < self._next_poll or self.done:
+            return
+        self._next_poll = now + POLL_EVERY
+        with self.engine.connect() as conn:
+            row = desk.run(conn, self.run_id)
+            latest = desk.config(conn, self.name)
+        state = row["state"]
+        if state in ("stopping", "stopped", "killed"):
+            final = "killed" if state == "killed" else "stopped"
+            self.stop(now, row["reason"] or f"{final} on request", final)
+            return
+        if state == "paused" and not self.paused:
+            self.pause(now)
+        elif state == "running" and self.paused:
+            self.resume()
+        if latest is not None and latest["version"] > self.version:
+            self.reload(latest, now)
+
+    def record_samples(self, rows) -> None:
+        desk.add_samples(self.engine, self.run_id, [
+            (ts, fmt(q), fmt_amount(e), None if mid is None else fmt(mid))
+            for ts, q, e, mid in rows])
+
+    def ended(self, now: int) -> None:
+        desk.set_run_state(self.engine, self.run_id, self.done, ts=now, reason=self.reason)
+
+    def close(self) -> None:
+        self.api.close()
+
+
+def _num(text: str, dp: int = PRICE_DP) -> int:
+    return parse_fixed(text, dp, "value", positive=False)
+
+
+def _run_of(cid: str) -> int | None:
+    head = cid[2:].partition(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ---------------------------------------------------------------- the loop
+def run_loop(runner: ApiRunner, *, clock, sleep, duration: float | None = None,
+             driver=None, tick: float = 0.1, should_stop=None, on_tick=None) -> None:
+    """Step `runner` every `tick` seconds of `clock()` (ns) until `duration` passes, its run
+    row asks it to stop, the kill switch trips, or `should_stop()` says so; with `driver`
+    (an mm.sim ApiDriver) the simulated market moves first on each tick. Whatever ends
+    the loop, the run's orders are cancelled and its row says why."""
+    step_ns = int(tick * SECOND)
+    t0 = clock()
+    runner.start(t0)
+    if driver is not None:
+        driver.start(0)
+    end = None if duration is None else t0 + int(duration * SECOND)
+    due = t0
+    try:
+        while not runner.done:
+            now = clock()
+            if should_stop is not None and should_stop():
+                runner.stop(now, "stopped by a signal")
+                break
+            if end is not None and now >= end:
+                runner.stop(now, "duration elapsed")
+                break
+            if driver is not None:
+                driver.step(now - t0)
+            runner.poll(now)
+            if runner.done:
+                break
+            report = runner.step(now)
+            if on_tick is not None:
+                on_tick(runner, report)
+            due = max(due + step_ns, now)
+            wait = due - clock()
+            if wait > 0:
+                sleep(wait / SECOND)
+    except BaseException as exc:
+        if not runner.done:
+            try:
+                runner.stop(clock(), f"error: {type(exc).__name__}: {exc}")
+            except Exception:       # the database may be what failed: the row stays
+                pass                # running with a dead pid, which the next start clears
+        raise
+
+
+@contextmanager
+def stop_signals():
+    """SIGTERM and SIGINT ask the loop to stop cleanly (cancel, mark the row) instead of
+    interrupting it mid-transaction; yields the `should_stop` callable."""
+    asked = []
+    handler = lambda signum, frame: asked.append(signum)  # noqa: E731
+    old = {s: signal.signal(s, handler) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield lambda: bool(asked)
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)

@@ -1,0 +1,64 @@
+"""A run's report from the database, on a small run computed by hand."""
+import math
+
+import desk_kit as kit
+
+from db import desk
+from db.api import Api
+from mm.desk.report import report
+
+S = 10**9
+T0 = 1_700_000_000 * S
+
+
+def test_report_of_a_small_run(tmp_path):
+    clock = [T0]
+    api = Api(str(tmp_path / "r.db"), clock=lambda: clock[0])
+    assert all(o.reason is None for o in api.execute_many(
+        kit.market_commands(maker="0.001", taker="0.002")[:-2]).outcomes)   # an empty book
+    desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm", {}, T0)
+    run = desk.start_run(api.db, "t1", 1, "live", T0, api.store.ex.seq, "100", "1000000")
+
+    def do(*cmds):
+        clock[0] += S
+        assert all(o.reason is None for o in api.execute_many(list(cmds)).outcomes)
+
+    lim = {"op": "limit", "symbol": "T-USD"}
+    do(dict(lim, id="a", user="mm", side="buy", price="100", qty="1"),
+       {"op": "market", "id": "m1", "user": "x", "symbol": "T-USD", "side": "sell", "qty": "1"})
+    do(dict(lim, id="b", user="mm", side="sell", price="110", qty="0.5"),
+       {"op": "market", "id": "m2", "user": "x", "symbol": "T-USD", "side": "buy", "qty": "0.5"})
+    do(dict(lim, id="c", user="x", side="buy", price="104", qty="1"),
+       dict(lim, id="d", user="x", side="sell", price="106", qty="1"))
+    desk.add_samples(api.db, run, [(T0 + i * S, "0", eq, None)
+                                   for i, eq in enumerate(["0", "3", "-1", "7.345"])])
+    desk.log_alert(api.db, T0 + S, "t1", "warning", "inventory", "inventory at 70%")
+    desk.log_alert(api.db, T0 + 2 * S, "t1", "warning", "inventory", "inventory at 75%")
+    desk.log_alert(api.db, T0 - 100 * S, "other", "warning", "inventory", "not ours")
+    desk.set_run_state(api.db, run, "stopped", ts=clock[0], reason="done")
+    do({"op": "market", "id": "later", "user": "mm", "symbol": "T-USD", "side": "buy",
+        "qty": "0.1"})                                           # after the run: not counted
+
+    r = report(api, run)
+    # bought 1 @ 100 (maker fee 0.1), sold 0.5 @ 110 (maker fee 0.055); mark: the book's
+    # mid (104 + 106) / 2 = 105, as no sample carries a mid
+    assert r["trades"] == {"count": 2, "buy": {"count": 1, "volume": "1", "notional": "100"},
+                           "sell": {"count": 1, "volume": "0.5", "notional": "55"}}
+    assert r["mid"] == "105"
+    assert r["assets_start"] == {"T": "100", "USD": "1000000"}
+    assert r["assets_now"] == {"T": "100.5", "USD": "999954.845"}
+    assert r["hold_value"] == "1010500"                   # 100 x 105 + 1,000,000
+    assert r["strategy_value"] == "1010507.345"           # 100.5 x 105 + 999,954.845
+    assert r["pnl"] == {"realised": "5", "unrealised": "2.5", "fees": "0.155",
+                        "total": "7.345", "return_pct": "0.000727"}
+    assert (r["spread_captured"], r["spread_captured_bps"]) == ("5", "952.38")
+    assert (r["inventory"], r["max_inventory"]) == ("0.5", "1")
+    assert r["max_drawdown"] == "4"                        # from 3 down to -1
+    diffs = [3, -4, 8.345]
+    mean = sum(diffs) / 3
+    std = math.sqrt(sum((d - mean) ** 2 for d in diffs) / 2)
+    assert r["sharpe"] == f"{mean / std * math.sqrt(86400):.3f}"
+    assert (r["alerts"]["count"], r["alerts"]["repeats"]) == (1, 1)
+    assert r["alerts"]["items"][0]["text"] == "inventory at 75%"
+    assert (r["state"], r["reason"], r["samples"]) == ("stopped", "done", 4)
+    api.close()
