@@ -36,6 +36,7 @@ from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
 from .book import book_of, to_float
+from .controls import Controls
 from .fair import FairPrice
 from .params import validate
 from .quote_engine import Refresh, reconcile
@@ -44,21 +45,6 @@ from .report import sharpe
 from .risk import Risk
 from .signals import RealisedVol
 from .strategy import template
-
-try:
-    from .controls import Controls
-except ImportError:          # the shared controls (branch strat-a) are not merged yet
-    class Controls:          # type: ignore[no-redef]
-        """Stand-in with the agreed interface: quotes pass through unchanged."""
-
-        def __init__(self, p: dict) -> None:
-            self.p = p
-
-        def on_fill(self, fill, ctx) -> None:
-            pass
-
-        def apply(self, wanted, ctx):
-            return wanted
 
 SECOND = 1_000_000_000
 DEPTH = 20                      # book levels per side a strategy sees
