@@ -3,7 +3,7 @@ from typing import Optional
 
 import typer
 
-from mm.demo import demo_commands
+from mm.desk.demo_configs import build as build_demo
 
 from . import views
 from .context import State, fail, guarded, out, result_or_fail
@@ -35,7 +35,7 @@ def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchan
         if demo:
             if store.ex.symbols:
                 fail(f"{api.url} already holds an exchange; --demo needs an empty database")
-            batch = api.execute_many(demo_commands())
+            batch = build_demo(api)
             bad = [o.reason for o in batch.outcomes if o.reason]
             if bad:
                 fail(f"demo set-up rejected: {bad[0]}")
@@ -174,7 +174,7 @@ def demo() -> None:
     with guarded():
         api = State.api()
         if not api.store.ex.symbols:
-            api.execute_many(demo_commands())
+            build_demo(api)
             out.print(f"created the demo exchange in {api.url}")
         batch = api.execute_many(demo_flow(api.store.ex.seq))
         accepted = sum(o.reason is None for o in batch.outcomes)

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from mm.demo import demo_commands
+from mm.desk.demo_configs import build as build_demo
 from mm.sim import ApiDriver, SimParams, run_fast, run_realtime
 
 from .context import State, err, fail, guarded, out, print_json
@@ -42,7 +42,7 @@ def sim(
         api = State.api()
         api.require_admin("run the simulator")
         if not api.store.ex.symbols:
-            bad = [o.reason for o in api.execute_many(demo_commands()).outcomes if o.reason]
+            bad = [o.reason for o in build_demo(api).outcomes if o.reason]
             if bad:
                 fail(f"demo set-up rejected: {bad[0]}")
         driver = ApiDriver(api, params, seed)

@@ -10,7 +10,7 @@ from textual.worker import Worker, WorkerState
 
 from db.api import Api
 from engine.model import OPERATOR
-from mm.demo import demo_commands
+from mm.desk.demo_configs import build as build_demo
 from mm.sim import ApiDriver, SimParams, participants, run_realtime
 from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
@@ -84,7 +84,7 @@ class SouqApp(App):
         store = self.facade.api.store
         created = False
         if self.demo and not store.ex.symbols:
-            Api(self.facade.api.url, clock=self.clock).execute_many(demo_commands())
+            build_demo(Api(self.facade.api.url, clock=self.clock))
             store.refresh()
             created = True
         demo_db = created or participants(SimParams())[0][0] in store.ex.users

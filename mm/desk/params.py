@@ -52,8 +52,12 @@ class Param:
 
     def _parse(self, s: str):
         k = self.kind
-        if k in (QTY, MONEY, PRICE):
-            return parse_fixed(s, PRICE_DP, "", positive=False)
+        if k in (QTY, MONEY, PRICE):       # the sign is the range's business (lo/hi)
+            neg = s.startswith("-")
+            if s[neg:neg + 1] == "-":
+                raise ValueError(f"{s!r} is not a plain decimal number")
+            value = parse_fixed(s[neg:], PRICE_DP, "", positive=False)
+            return -value if neg else value
         if k in (NUMBER, BPS, RATIO):
             return float(_decimal(s))
         if k == SECONDS:

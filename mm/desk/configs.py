@@ -1,0 +1,206 @@
+"""Named strategy configurations: the rules for creating, changing and staging them.
+
+A configuration names a template, the symbol it quotes and the market-maker user it trades
+as; its parameters are checked against the template's spec as a whole, so a change is
+either written completely as the next version or refused with one reason. Versions are
+never edited; the life-cycle stage of the latest version is the only thing that moves.
+
+Everything here works through an `Api` (the acting user's rights) and db/desk.py.
+"""
+import re
+
+from db import desk as D
+from db import queries as Q
+from engine.model import ADMIN, MARKET_MAKER
+
+from .params import BadParam, Param, validate
+from .strategy import Strategy, template
+
+STAGES = D.STAGES
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
+
+# The life cycle. Forward one step at a time (a configuration is backtested before it is
+# paper traded, paper traded before it goes live); back to any earlier stage (demote after
+# trouble); any stage may be retired, and a retired one only comes back as a draft.
+TRANSITIONS = {
+    "draft": ("backtested", "retired"),
+    "backtested": ("paper", "draft", "retired"),
+    "paper": ("live", "backtested", "draft", "retired"),
+    "live": ("paper", "backtested", "draft", "retired"),
+    "retired": ("draft",),
+}
+# Stages that may run against the database itself; the others only with --sim.
+RUNS_LIVE = ("paper", "live")
+
+
+class ConfigError(ValueError):
+    """A request about a configuration that cannot be done; the message says why."""
+
+
+def spec_of(cfg: dict) -> tuple[Param, ...]:
+    return template(cfg["template"]).spec()
+
+
+def get(api, name: str, version: int | None = None) -> dict:
+    """The configuration (latest version unless `version`) the actor may see."""
+    cfg = api.read(D.config, name, version)
+    if cfg is None:
+        if version is not None and api.read(D.config, name) is not None:
+            raise ConfigError(f"configuration {name!r} has no version {version}")
+        raise ConfigError(f"no configuration {name!r}")
+    _may_see(api, cfg["user"], name)
+    return cfg
+
+
+def listing(api) -> list[dict]:
+    """Latest version of every configuration the actor may see, each with `run` (its
+    newest run or None)."""
+    out = []
+    admin = api.role() == ADMIN
+    for cfg in api.read(D.configs):
+        if admin or cfg["user"] == api.actor:
+            runs = api.read(D.runs, cfg["name"], 1)
+            out.append({**cfg, "run": runs[0] if runs else None})
+    return out
+
+
+def create(api, name: str, template_name: str, symbol: str, user: str,
+           values: dict[str, str], note: str = "") -> dict:
+    """Version 1 of a new configuration, stage draft."""
+    if not NAME.match(name):
+        raise ConfigError(f"configuration name {name!r} must be 1-64 letters, digits, '.', "
+                          "'-' or '_', starting with a letter or digit")
+    cls = template(template_name)
+    if api.read(D.config, name) is not None:
+        raise ConfigError(f"configuration {name!r} already exists; change it with "
+                          f"souq mm set {name} key=value")
+    if api.read(Q.symbol, symbol) is None:
+        raise ConfigError(f"unknown symbol {symbol!r}")
+    _check_user(api, user)
+    params = _validated(cls.spec(), values, None)
+    D.save_config(api.db, name, cls.template, symbol, user, params, api.clock(), note=note)
+    return api.read(D.config, name)
+
+
+def change(api, name: str, values: dict[str, str]) -> tuple[dict, dict | None]:
+    """(before, after): `values` applied to the latest version and written as the next one,
+    which keeps the stage. `after` is None when nothing would change."""
+    cfg = get(api, name)
+    _may_change(api, cfg)
+    if cfg["stage"] == "retired":
+        raise ConfigError(f"{name} is retired; bring it back first: souq mm stage {name} draft")
+    if not values:
+        raise ConfigError("nothing to set; give key=value pairs")
+    params = _validated(spec_of(cfg), values, cfg["params"])
+    if params == cfg["params"]:
+        return cfg, None
+    D.save_config(api.db, name, cfg["template"], cfg["symbol"], cfg["user"], params,
+                  api.clock(), stage=cfg["stage"])
+    return cfg, api.read(D.config, name)
+
+
+def stage(api, name: str, to: str) -> tuple[str, dict]:
+    """Move the latest version to stage `to`; (the old stage, the configuration)."""
+    if to not in STAGES:
+        raise ConfigError(f"unknown stage {to!r}; stages: {', '.join(STAGES)}")
+    cfg = get(api, name)
+    _may_change(api, cfg)
+    old = cfg["stage"]
+    if to == old:
+        raise ConfigError(f"{name} version {cfg['version']} is already {to}")
+    if to not in TRANSITIONS[old]:
+        raise ConfigError(f"{name} cannot go from {old} to {to}; from {old}: "
+                          f"{', '.join(TRANSITIONS[old])}")
+    if to == "retired" and api.read(D.active_run, name) is not None:
+        raise ConfigError(f"{name} is running; stop it before retiring it")
+    D.set_stage(api.db, name, cfg["version"], to)
+    return old, {**cfg, "stage": to}
+
+
+def history(api, name: str) -> list[dict]:
+    """Every version, oldest first: version, stage, created_ts and the parameters it
+    changed from the version before (none for the first)."""
+    get(api, name)
+    rows, prev = [], None
+    for v in api.read(D.versions, name):
+        changed = {} if prev is None else {k: x for k, x in v["params"].items()
+                                           if prev.get(k) != x}
+        rows.append({"version": v["version"], "stage": v["stage"],
+                     "created_ts": v["created_ts"], "changed": changed})
+        prev = v["params"]
+    return rows
+
+
+def active_run(api, name: str) -> dict | None:
+    return api.read(D.active_run, name)
+
+
+def startable(cfg: dict, sim: bool) -> None:
+    """ConfigError unless the configuration's stage lets it run this way."""
+    name, at = cfg["name"], cfg["stage"]
+    if at == "retired":
+        raise ConfigError(f"{name} is retired; bring it back first: souq mm stage {name} draft")
+    if not sim and at not in RUNS_LIVE:
+        raise ConfigError(f"{name} is at stage {at}: only paper and live configurations run "
+                          f"against the exchange; use --sim, or move it on with "
+                          f"souq mm stage {name} {TRANSITIONS[at][0]}")
+
+
+def parameter_rows(cfg: dict) -> list[dict]:
+    """Every parameter of the configuration with its value, unit, default and range."""
+    rows = []
+    for p in spec_of(cfg):
+        rows.append({"name": p.name, "value": cfg["params"].get(p.name, p.default),
+                     "unit": p.unit, "default": p.default, "range": value_range(p),
+                     "help": p.help})
+    return rows
+
+
+def template_rows(cls: type[Strategy]) -> list[dict]:
+    return [{"name": p.name, "unit": p.unit, "default": p.default, "range": value_range(p),
+             "help": p.help} for p in cls.spec()]
+
+
+def value_range(p: Param) -> str:
+    """The accepted values as a person reads them: '0..200', '>= 0', 'a|b|c', ..."""
+    if p.choices:
+        text = "|".join(p.choices)
+    elif p.kind == "bool":
+        text = "true|false"
+    elif p.lo is not None and p.hi is not None:
+        text = f"{p.lo}..{p.hi}"
+    elif p.lo is not None:
+        text = f">= {p.lo}"
+    elif p.hi is not None:
+        text = f"<= {p.hi}"
+    else:
+        text = "any"
+    return f"{text} or none" if p.optional else text
+
+
+def _validated(spec, values, base) -> dict[str, str]:
+    try:
+        return validate(spec, values, base)
+    except BadParam as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _check_user(api, user: str) -> None:
+    row = api.read(Q.user, user)
+    if row is None:
+        raise ConfigError(f"unknown user {user!r}")
+    if row["role"] != MARKET_MAKER:
+        raise ConfigError(f"user {user!r} is a {row['role']}, not a market_maker; a "
+                          "strategy trades as a market-maker user")
+    if api.role() != ADMIN and api.actor != user:
+        raise ConfigError(f"{api.actor} may only configure strategies that trade as "
+                          f"{api.actor}")
+
+
+def _may_see(api, user: str, name: str) -> None:
+    if api.role() != ADMIN and api.actor != user:
+        raise ConfigError(f"no configuration {name!r}")
+
+
+def _may_change(api, cfg: dict) -> None:
+    _may_see(api, cfg["user"], cfg["name"])

@@ -1,0 +1,73 @@
+"""One ready configuration of every strategy template in the demo database.
+
+Each quotes a demo symbol as its own market-maker user (created and funded through the
+exchange API after the demo market, so the visible market is unchanged) and ships at stage
+paper, so a newcomer can `souq mm start NAME` at once; several run side by side.
+`build(api)` makes the whole demo exchange: every place that creates one calls it.
+"""
+from db import desk as D
+
+from ..demo import FUNDS, demo_commands
+from .params import validate
+from .strategy import templates
+
+# Risk sized to each symbol: a few ladder levels of the demo book, losses of a few percent.
+SIZING = {
+    "BTC-IRR": {"max_inventory": "0.05", "max_order_size": "0.01", "max_loss": "100000000",
+                "max_drawdown": "100000000"},
+    "USDT-IRR": {"max_inventory": "2000", "max_order_size": "200", "max_loss": "40000000",
+                 "max_drawdown": "40000000"},
+    "ETH-USDT": {"max_inventory": "2", "max_order_size": "0.2", "max_loss": "150",
+                 "max_drawdown": "150"},
+}
+
+# template: (configuration name, symbol, user, parameters beyond the sizing). Quote sizes
+# are a couple of the demo ladder's first levels; the templates' own defaults do the rest.
+DEMO = {
+    "fixed_spread": ("fixed-btc", "BTC-IRR", "mm-fixed", {"order_amount": "0.002"}),
+    "vol_adaptive": ("vol-eth", "ETH-USDT", "mm-vol", {"order_amount": "0.05"}),
+    "inventory_skew": ("skew-usdt", "USDT-IRR", "mm-skew", {"order_amount": "50"}),
+    "layered": ("layered-btc", "BTC-IRR", "mm-layered", {"order_amount": "0.002"}),
+    "ping_pong": ("pingpong-eth", "ETH-USDT", "mm-pingpong", {"order_amount": "0.05"}),
+    "avellaneda_stoikov": ("as-usdt", "USDT-IRR", "mm-as", {"order_amount": "50"}),
+    "glft": ("glft-eth", "ETH-USDT", "mm-glft", {"order_amount": "0.05"}),
+    # no demo symbol shares ETH: a proxy hedge in BTC, 1 ETH ~ 0.035 BTC at the demo prices
+    "hedger": ("hedger-eth", "ETH-USDT", "mm-hedger",
+               {"order_amount": "0.05", "hedge_symbol": "BTC-IRR", "hedge_ratio": "0.035"}),
+}
+STAGE = "paper"
+
+
+def configurations() -> list[dict]:
+    """The demo configuration of every registered template, parameters validated."""
+    out = []
+    for name, cls in templates().items():
+        cfg_name, symbol, user, extra = DEMO.get(
+            name, (name.replace("_", "-"), "BTC-IRR", "mm-" + name.replace("_", "-"), {}))
+        params = validate(cls.spec(), {**SIZING[symbol], **extra})
+        out.append({"name": cfg_name, "template": name, "symbol": symbol, "user": user,
+                    "params": params})
+    return out
+
+
+def user_commands(cfgs: list[dict]) -> list[dict]:
+    """Each configuration's market-maker user, funded like the demo's makers."""
+    cmds = []
+    for cfg in cfgs:
+        cmds.append({"op": "user", "user": cfg["user"], "role": "market_maker"})
+        cmds += [{"op": "deposit", "user": cfg["user"], "asset": asset, "amount": amount}
+                 for asset, amount in FUNDS.items()]
+    return cmds
+
+
+def build(api):
+    """The demo exchange with its strategy configurations, in an empty database; the
+    exchange batch (its outcomes say whether every command was accepted)."""
+    cfgs = configurations()
+    batch = api.execute_many(demo_commands() + user_commands(cfgs))
+    if all(o.reason is None for o in batch.outcomes):
+        ts = api.clock()
+        for cfg in cfgs:
+            D.save_config(api.db, cfg["name"], cfg["template"], cfg["symbol"], cfg["user"],
+                          cfg["params"], ts, stage=STAGE, note="demo")
+    return batch
