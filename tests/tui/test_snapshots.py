@@ -1,4 +1,5 @@
-"""What the workstation looks like: SVG snapshots of the screens people see.
+"""What the workstation looks like: SVG snapshots of the screens people see, at 160x48 and
+at 80x24, in every theme.
 
 Accept a changed snapshot only after looking at it (`pytest --snapshot-update`, then the
 HTML report or the SVG in __snapshots__/test_snapshots/).
@@ -6,7 +7,21 @@ HTML report or the SVG in __snapshots__/test_snapshots/).
 import pytest
 
 from themes import THEMES
-from tui_harness import NARROW, WIDE, populated, settle
+from tui.screens.main import PANES
+from tui_harness import NARROW, WIDE, caught_up, populated, settle
+
+SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
+
+
+def after(*keys: str):
+    """run_before: settle, press keys, then wait for the workers they started (the chart
+    draws in one) so the snapshot never races a drawing."""
+    async def run(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    return run
 
 
 def test_fresh_demo_wide(snap_compare, empty_workstation):
@@ -20,48 +35,89 @@ def test_fresh_demo_narrow(snap_compare, workstation):
 
 
 def test_populated_book(snap_compare, workstation):
-    """Trades on the tape and in the chart, alice's own orders marked in the book."""
+    """Trades on the tape, in the chart and its volume bars, alice's own orders marked
+    in the book."""
     assert snap_compare(populated(workstation).app(), run_before=settle, terminal_size=WIDE)
 
 
-def test_order_ticket(snap_compare, workstation):
+async def feed_alerts(pilot) -> None:
+    """A fill and a rejection through the quick entry, so the alerts pane has lines of
+    both severities; the rejection's toast is cleared so the snapshot never races it."""
+    await settle(pilot)
+    await pilot.press(":")
+    for entry in ("sell 0.02 mkt", "buy 1 @ 1"):     # the entry keeps focus after Enter
+        await pilot.press(*entry, "enter")
+        await caught_up(pilot)
+    pilot.app.clear_notifications()
+    await pilot.press("escape")
+
+
+@pytest.mark.parametrize("pane", PANES)
+def test_narrow_pane(snap_compare, workstation, pane):
+    """80x24 on a populated market: the number key of each pane shows it alone, drawn to
+    the pane's size."""
+    key = str(PANES.index(pane) + 1)
+
+    async def run_before(pilot) -> None:
+        if pane == "alerts":
+            await feed_alerts(pilot)
+        await after(key)(pilot)
+    assert snap_compare(populated(workstation).app(), run_before=run_before,
+                        terminal_size=NARROW)
+
+
+@SIZES
+def test_order_ticket(snap_compare, workstation, size):
     """b opens a buy ticket at the best ask, the quantity field focused."""
-    assert snap_compare(workstation.app(), run_before=settle, press=["b"], terminal_size=WIDE)
+    assert snap_compare(workstation.app(), run_before=after("b"), terminal_size=size)
 
 
-def test_quick_entry_typed(snap_compare, workstation):
-    assert snap_compare(workstation.app(), run_before=settle,
-                        press=[":", *"buy 0.2 @ 99m ioc"], terminal_size=WIDE)
+@SIZES
+def test_quick_entry_typed(snap_compare, workstation, size):
+    """The entry has focus: the footer offers no binding that the typing would take."""
+    assert snap_compare(workstation.app(), run_before=after(":", *"buy 0.2 @ 99m ioc"),
+                        terminal_size=size)
 
 
-def test_rejected_order_notification(snap_compare, workstation):
+@SIZES
+def test_rejected_order_notification(snap_compare, workstation, size):
     """A price outside the daily band: the reason in an error toast, the ticket still open."""
-    async def reject(pilot):
-        await settle(pilot)
-        await pilot.press("b", "shift+tab", "home", "1", "enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    assert snap_compare(workstation.app(), run_before=reject, terminal_size=WIDE)
+    assert snap_compare(workstation.app(),
+                        run_before=after("b", "shift+tab", "home", "1", "enter"),
+                        terminal_size=size)
 
 
-def test_help_panel(snap_compare, workstation):
-    assert snap_compare(workstation.app(), run_before=settle, press=["question_mark"],
-                        terminal_size=WIDE)
+@SIZES
+def test_help_panel(snap_compare, workstation, size):
+    """? lays the keys over the right of the screen; the panes keep their sizes."""
+    assert snap_compare(populated(workstation).app(), run_before=after("question_mark"),
+                        terminal_size=size)
 
 
-def test_symbol_picker(snap_compare, workstation):
-    assert snap_compare(workstation.app(), run_before=settle, press=["slash"],
-                        terminal_size=WIDE)
+@SIZES
+def test_symbol_picker(snap_compare, workstation, size):
+    assert snap_compare(workstation.app(), run_before=after("slash"), terminal_size=size)
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
 def test_theme(snap_compare, workstation, theme):
-    """Bid, ask and own-order colours in every theme, on a populated market."""
+    """Bid, ask, own-order and chart colours in every theme, on a populated market."""
     assert snap_compare(populated(workstation).app(theme=theme), run_before=settle,
                         terminal_size=WIDE)
 
 
-def test_narrow_chart_pane(snap_compare, workstation):
-    """80x24 after pressing 2: the chart alone, drawn to the pane's size."""
-    assert snap_compare(populated(workstation).app(), run_before=settle, press=["2"],
+@pytest.mark.parametrize("theme", list(THEMES))
+@SIZES
+def test_theme_ticket(snap_compare, workstation, theme, size):
+    """The order ticket over a populated market in every theme."""
+    assert snap_compare(populated(workstation).app(theme=theme), run_before=after("s"),
+                        terminal_size=size)
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.parametrize("pane", ["book", "chart"])
+def test_theme_narrow(snap_compare, workstation, theme, pane):
+    """80x24 in every theme: the book's sides and the chart's up and down colours."""
+    key = str(PANES.index(pane) + 1)
+    assert snap_compare(populated(workstation).app(theme=theme), run_before=after(key),
                         terminal_size=NARROW)

@@ -1,11 +1,13 @@
-"""Price line or candles with volume, drawn by plotext to the widget's size."""
-from decimal import Decimal
-
-import plotext as plt
+"""Price line or candles above volume bars, drawn by plotext to the widget's size in the
+theme's colours. plotext is slow, so the drawing runs in a thread worker."""
 from rich.text import Text
+from textual import on, work
 from textual.binding import Binding
+from textual.color import Color
+from textual.message import Message
 from textual.widgets import Static
 
+from ..plotting import Colours, render
 from ..snapshot import MarketView
 from .pane import Pane
 
@@ -19,12 +21,25 @@ class ChartPane(Pane):
         Binding("i", "next_interval", "Interval", id="chart.interval"),
     ]
 
+    class Drawn(Message):
+        """A chart finished drawing in the worker; `key` says what it shows."""
+
+        def __init__(self, pane: "ChartPane", key: tuple, text: Text) -> None:
+            super().__init__()
+            self.pane = pane
+            self.key = key
+            self.text = text
+
+        @property
+        def control(self) -> "ChartPane":
+            return self.pane
+
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.kind = "line"
         self.interval = INTERVALS[0]
         self._view: MarketView | None = None
-        self._drawn = None
+        self._drawn = None          # the key of the newest chart asked for
         self._pending = None
 
     def compose(self):
@@ -57,16 +72,25 @@ class ChartPane(Pane):
         self._drawn = None
         self._draw()
 
+    def _colours(self, canvas: Static) -> Colours:
+        """Up and down from the theme's variables; the frame in its muted foreground over
+        the background the canvas really has."""
+        theme = self.app.theme_variables
+        background = canvas.background_colors[1]
+        return Colours(background.rgb, (background + Color.parse(theme["foreground-muted"])).rgb,
+                       Color.parse(theme["up"]).rgb, Color.parse(theme["down"]).rgb)
+
     def _draw(self) -> None:
         view = self._view
         canvas = self.query_one("#chart-canvas", Static)
         w, h = canvas.size.width, canvas.size.height
         last = view.prices[-1][0] if view and view.prices else None
         bucket = None if last is None else last // (self.interval * 1_000_000_000)
+        colours = self._colours(canvas)
         # plotext is costly: redraw when a candle changes, not on every journal entry
         key = (view.symbol if view else None, len(view.prices) if view else 0, bucket,
                view.prices[-1][1] if view and view.prices else None, w, h, self.kind,
-               self.interval)
+               self.interval, colours)
         if key == self._drawn or w < 10 or h < 5:
             return
         self._drawn = key
@@ -74,34 +98,15 @@ class ChartPane(Pane):
         if not view or not view.prices:
             canvas.update("no trades yet")
             return
-        canvas.update(Text.from_ansi(render(view.prices, self.kind, self.interval, w, h,
-                                            self.app.theme_variables)))
+        self._plot(key, view.prices, self.kind, self.interval, w, h, colours)
 
+    @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
+    def _plot(self, key: tuple, prices, kind: str, interval: int, width: int, height: int,
+              colours: Colours) -> None:
+        text = Text.from_ansi(render(prices, kind, interval, width, height, colours))
+        self.post_message(self.Drawn(self, key, text))
 
-def candles(prices, interval: int):
-    """(ts_ns, price, qty) oldest first -> OHLC + volume per interval bucket."""
-    out = []
-    for ts, price, qty in prices:
-        bucket = ts // (interval * 1_000_000_000)
-        p, q = float(Decimal(price)), float(Decimal(qty))   # display only
-        if out and out[-1][0] == bucket:
-            b = out[-1]
-            b[2], b[3], b[4], b[5] = max(b[2], p), min(b[3], p), p, b[5] + q
-        else:
-            out.append([bucket, p, p, p, p, q])
-    return out
-
-
-def render(prices, kind: str, interval: int, width: int, height: int, colours) -> str:
-    plt.clf()
-    plt.plotsize(width, height)
-    plt.theme("clear")
-    bars = candles(prices, interval)[-max(10, width // 2):]
-    xs = list(range(len(bars)))
-    if kind == "candles":
-        plt.candlestick(xs, {"Open": [b[1] for b in bars], "Close": [b[4] for b in bars],
-                             "High": [b[2] for b in bars], "Low": [b[3] for b in bars]})
-    else:
-        plt.plot(xs, [b[4] for b in bars], marker="braille")
-    plt.xticks([])
-    return plt.build()
+    @on(Drawn)
+    def _show(self, message: Drawn) -> None:
+        if message.key == self._drawn:      # an older chart finishing late stays unseen
+            self.query_one("#chart-canvas", Static).update(message.text)

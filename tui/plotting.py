@@ -1,0 +1,146 @@
+"""Price and volume as plotext text: pure functions of plain data, safe to run in a worker.
+
+The chart pane collects the trades and the theme's colours on the UI thread and calls
+`render` from a thread worker. Each render builds its own plotext figure, never the
+module-level one (whose size is capped to the real terminal's and whose clf() clears
+only the last active subplot), and holds `_PLOTEXT` in case plotext shares more state.
+"""
+import math
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from plotext._figure import _figure_class
+
+RGB = tuple[int, int, int]
+_PLOTEXT = threading.Lock()
+VOLUME_SHARE = 0.3      # of the chart's height, under the price
+MIN_VOLUME_ROWS = 5     # three rows of bars, the axis and the times under it
+MIN_PRICE_ROWS = 9      # with less room the price keeps all of it
+
+
+@dataclass(frozen=True)
+class Colours:
+    """What the chart paints with, resolved from the active theme."""
+    background: RGB
+    foreground: RGB     # ticks, labels and frame
+    up: RGB             # candle or volume bar that closed at or above its open
+    down: RGB
+
+
+def candles(prices, interval: int) -> list[list]:
+    """(ts_ns, price, qty) oldest first -> [bucket, open, high, low, close, volume] per
+    `interval` seconds, oldest first. Floats: display only."""
+    out: list[list] = []
+    for ts, price, qty in prices:
+        bucket = ts // (interval * 1_000_000_000)
+        p, q = float(Decimal(price)), float(Decimal(qty))
+        if out and out[-1][0] == bucket:
+            b = out[-1]
+            b[2], b[3], b[4], b[5] = max(b[2], p), min(b[3], p), p, b[5] + q
+        else:
+            out.append([bucket, p, p, p, p, q])
+    return out
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
+    """About `count` round values (1, 2 or 5 times a power of ten apart) within lo..hi,
+    and their labels with as many decimals as that spacing needs."""
+    if hi <= lo:
+        return [lo], [f"{lo:f}".rstrip("0").rstrip(".")]
+    count = max(2, count)
+    while True:       # a narrow range between two round values: look closer until two fit
+        raw = (hi - lo) / (count - 1)
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        first = math.ceil(lo / step) * step
+        values = [first + i * step for i in range(count + 1)
+                  if first + i * step <= hi + step / 1e6]
+        if len(values) >= 2:
+            decimals = max(0, -math.floor(math.log10(step)))
+            return values, [f"{v:.{decimals}f}" for v in values]
+        count *= 2
+
+
+def volume_ticks(top: float) -> tuple[list[float], list[str]]:
+    """The largest round value under the tallest bar."""
+    values, labels = nice_ticks(0.0, top, 3)
+    return values[-1:], labels[-1:]
+
+
+def render(prices, kind: str, interval: int, width: int, height: int,
+           colours: Colours) -> str:
+    """Price (line or candles) above volume bars, both to width x height, in the theme's
+    colours. Up and down follow each candle's close against its open."""
+    bars = candles(prices, interval)[-max(10, width // 2):]
+    volume_rows = max(MIN_VOLUME_ROWS, round(height * VOLUME_SHARE))
+    if height - volume_rows < MIN_PRICE_ROWS:
+        volume_rows = 0
+    price_axis = nice_ticks(min(b[3] for b in bars), max(b[2] for b in bars),
+                            max(2, (height - volume_rows) // 3))
+    volume_axis = volume_ticks(max(b[5] for b in bars))
+    # one label width for both plots, so their x axes line up
+    pad = max(map(len, price_axis[1] + (volume_axis[1] if volume_rows else [])))
+    times = _time_ticks(bars, interval, width - pad)
+    with _PLOTEXT:
+        figure = _figure_class()
+        figure._limit_size(False, False)     # the widget's size, whatever the terminal's
+        figure.plot_size(width, height)
+        price = figure
+        if volume_rows:
+            figure.subplots(2, 1)
+            price = figure.subplot(1, 1)
+        _price(price, bars, kind, colours, width, height - volume_rows, price_axis, pad)
+        if not volume_rows:
+            price.xticks(*times)
+        else:                   # the times go under the volume, the lower plot
+            price.xticks([])
+            volume = figure.subplot(2, 1)
+            _volume(volume, bars, colours, width, volume_rows, volume_axis, pad)
+            volume.xticks(*times)
+        return figure.build().removesuffix("\n")
+
+
+def _price(plot, bars, kind, colours: Colours, width, height, axis, pad) -> None:
+    xs = list(range(len(bars)))
+    opens, highs, lows, closes = ([b[i] for b in bars] for i in range(1, 5))
+    _frame(plot, colours, width, height, len(bars), axis, pad)
+    if kind == "candles":
+        plot.candlestick(xs, {"Open": opens, "Close": closes, "High": highs, "Low": lows},
+                         colors=[colours.up, colours.down])
+    else:
+        rising = closes[-1] >= opens[0]
+        plot.plot(xs, closes, marker="braille", color=colours.up if rising else colours.down)
+
+
+def _volume(plot, bars, colours: Colours, width, height, axis, pad) -> None:
+    _frame(plot, colours, width, height, len(bars), axis, pad)
+    plot.xaxes(True, False)     # the price plot's lower edge is this plot's upper one
+    plot.ylim(0, max(b[5] for b in bars))
+    for rising, colour in ((True, colours.up), (False, colours.down)):
+        picked = [i for i, b in enumerate(bars) if (b[4] >= b[1]) is rising]
+        if picked:
+            plot.bar(picked, [bars[i][5] for i in picked], color=colour, width=0.6,
+                     reset_ticks=False)
+
+
+def _frame(plot, colours: Colours, width, height, count, axis, pad) -> None:
+    """Size, theme colours, the shared x range and right-aligned y labels."""
+    plot.plot_size(width, height)
+    plot.theme("clear")
+    plot.canvas_color(colours.background)
+    plot.axes_color(colours.background)
+    plot.ticks_color(colours.foreground)
+    plot.xlim(-0.5, count - 0.5)
+    plot.yticks(axis[0], [label.rjust(pad) for label in axis[1]])
+
+
+def _time_ticks(bars, interval: int, width: int) -> tuple[list[int], list[str]]:
+    """A candle's start time (UTC) every 12 or more columns under the chart."""
+    if not bars:
+        return [], []
+    every = max(1, math.ceil(len(bars) * 12 / max(width, 1)))
+    xs = list(range(0, len(bars), every))
+    return xs, [datetime.fromtimestamp(bars[i][0] * interval, timezone.utc).strftime("%H:%M:%S")
+                for i in xs]
