@@ -47,11 +47,12 @@ def run(
         if not sim and (seed is not None or rate is not None):
             fail("--seed and --rate need --sim")
         params = SimParams(rate=200.0 if rate is None else rate)
+        api = State.api()
         runner = ApiRunner(State.db, name, mode="sim" if sim else "live",
-                           on_critical=on_critical, requester=State.actor)
+                           on_critical=on_critical, requester=State.actor,
+                           store=api.store if sim else None)
         driver = None
         if sim:
-            api = State.api()
             api.require_admin("run the simulator")
             driver = ApiDriver(api, replace(params, symbols=tuple(runner.watch)),
                                int.from_bytes(os.urandom(4), "big") if seed is None else seed)

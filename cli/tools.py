@@ -51,12 +51,25 @@ def bench(
                                   help="Commands for the commit-per-command run."),
     tui: bool = typer.Option(False, "--tui", help="Measure the workstation instead: ticket "
                              "latency and event-to-screen delay under the simulator."),
+    mm: bool = typer.Option(False, "--mm", help="Measure the desk instead: book change to "
+                            "a strategy's committed commands, by number of strategies."),
+    events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
 ) -> None:
     """Measure the exchange on a seeded mixed workload and print JSON figures."""
     from db.bench import run_benchmarks
     with guarded():
+        if mm:
+            from mm.desk.bench import run_mm_bench
+            if events <= 0:
+                fail("--events must be positive")
+            with progress("bench --mm") as bar:
+                task = bar.add_task("bench --mm", total=None)
+                figures = run_mm_bench(events, step=lambda label: bar.update(
+                    task, description=label))
+            print_json(figures)
+            return
         if tui:
             from tui.bench import run_tui_bench
             print_json(run_tui_bench(rate=rate, seconds=seconds))

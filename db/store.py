@@ -137,6 +137,8 @@ class Store:
         self.bulk = Bulk(self.engine.dialect)
         self._wallets_known: set = set()
         self._raw = None
+        self._pending: list = []
+        self.trade_listeners: list = []     # called with engine trade tuples once committed
         self.reload()
 
     # --------------------------------------------------------------- reading
@@ -175,9 +177,15 @@ class Store:
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
-            _, _, _, wallets, _, _ = ex.drain()
+            _, trades, _, wallets, _, _ = ex.drain()
             self._wallets_known.update(wallets)
+            self._tell(trades)
         return len(rows)
+
+    def _tell(self, trades) -> None:
+        if trades:
+            for listen in self.trade_listeners:
+                listen(trades)
 
     # --------------------------------------------------------------- writing
     def submit(self, items, ts: int) -> BatchResult:
@@ -188,8 +196,10 @@ class Store:
             self._lock(cur)
             self._catch_up(cur)
             result = self._apply(items, ts)
+            self._pending = []
             self._write(cur, result)
             raw.commit()
+            self._tell(self._pending)
         except BaseException:
             try:
                 raw.rollback()
@@ -232,6 +242,7 @@ class Store:
         bulk = self.bulk
         orders, trades, moves, wallets, users, symbols = ex.drain()
         result.orders, result.trades = orders, trades
+        self._pending = trades
         last = ex.seq
         start = self._start_seq
         bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), self._journal)

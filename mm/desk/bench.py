@@ -52,7 +52,8 @@ def measure(k: int, events: int, seed: int = 1, rate: float = 400.0) -> dict:
         url = str(Path(tmp) / "bench.db")
         names = _setup(url, k)
         flow = ApiDriver(Api(url), SimParams(rate=rate, symbols=SYMBOLS), seed)
-        runners = [ApiRunner(url, n, mode="sim") for n in names]
+        store = flow.api.store           # one exchange in memory for the whole process
+        runners = [ApiRunner(url, n, mode="sim", store=store) for n in names]
         flow.start(0)
         now = time.time_ns()
         for r in runners:
@@ -74,23 +75,27 @@ def measure(k: int, events: int, seed: int = 1, rate: float = 400.0) -> dict:
             r.close()
         flow.api.close()
     lat.sort()
-    return {"strategies": k, "events": events, "requotes": len(lat), "quiet_steps": quiet,
-            "median_ms": round(statistics.median(lat), 3),
-            "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-            "max_ms": round(lat[-1], 3)}
+    figures = {"strategies": k, "events": events, "requotes": len(lat), "quiet_steps": quiet}
+    if not lat:                          # nothing moved enough to requote
+        return figures | {"median_ms": None, "p99_ms": None, "max_ms": None}
+    return figures | {"median_ms": round(statistics.median(lat), 3),
+                      "p99_ms": round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+                      "max_ms": round(lat[-1], 3)}
 
 
-def run_mm_bench(events: int = 300, counts=(1, 2, 4, 8, 16), step=None) -> dict:
+def run_mm_bench(events: int = 300, counts=(1, 2, 3, 4, 6, 8, 12, 16), step=None) -> dict:
     rows = []
     for k in counts:
         if step:
             step(f"{k} strategies")
         rows.append(measure(k, events))
-    ok = [r["strategies"] for r in rows
-          if r["median_ms"] < TARGET_MEDIAN_MS and r["p99_ms"] < TARGET_P99_MS]
+    ok = [r["strategies"] for r in rows if r["median_ms"] is not None
+          and r["median_ms"] < TARGET_MEDIAN_MS and r["p99_ms"] < TARGET_P99_MS]
     one = rows[0]
     return {"book_change_to_commands": {"median_ms": one["median_ms"], "p99_ms": one["p99_ms"],
                                         "target_median_ms": TARGET_MEDIAN_MS,
                                         "target_p99_ms": TARGET_P99_MS},
             "by_strategies": rows,
-            "most_strategies_within_targets": max(ok) if ok else 0}
+            "most_strategies_within_targets": max(ok) if ok else 0,
+            "note": "one process, one core: a strategy's latency includes every strategy "
+                    "that stepped before it on the same book change"}

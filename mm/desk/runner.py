@@ -21,16 +21,12 @@ from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from db import desk
-from db import schema as S
 from db.api import Api
 from engine.model import ADMIN, OPERATOR, Order
-from engine.numbers import (
-    AMOUNT_DP, PRICE_DP, PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount, parse_fixed,
-)
+from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
 from mm.sim import ExchangeDriver
 
@@ -99,6 +95,7 @@ class StrategyRunner:
         self.started: int | None = None
         self.base0 = self.quote0 = 0            # 1e-18 totals at the start
         self.trade_mark = 0                     # last trade id read
+        self._tape: list[_T] = []               # trades recorded since the last step
         self.data_ts: int | None = None         # when the market was last read
         self.last_refresh: int | None = None
         self.force = True                       # next reconcile ignores the refresh interval
@@ -125,9 +122,18 @@ class StrategyRunner:
     def poll(self, now: int) -> None:
         """Look for outside requests (ApiRunner: its run row and configuration)."""
 
+    def record(self, trades) -> None:
+        """Engine trade tuples (Exchange.drain) as they are committed: the runner's own
+        batches, and whatever else applies commands to the same exchange."""
+        watch = self.watch
+        for tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in trades:
+            if sym in watch:
+                self._tape.append(_T(tid, ts, sym, price, qty, m.user.name, o.user.name,
+                                     m.cid, o.cid, mfee, tfee, side))
+
     def new_trades(self) -> list[_T]:
-        """Trades on the watched symbols since the last call, oldest first."""
-        raise NotImplementedError
+        out, self._tape = self._tape, []
+        return out
 
     def submit(self, cmds: list[dict], now: int) -> list:
         """Apply commands as the strategy's user in one batch; the reason per command."""
@@ -183,6 +189,7 @@ class StrategyRunner:
             raise ValueError(f"unknown user {self.user!r}")
         self.base0, self.quote0 = self._totals(ex)
         self.trade_mark = ex.trade_seq
+        self._tape = []
         self.started = self.data_ts = now
         self._next_sample = now
 
@@ -362,22 +369,9 @@ class MemoryRunner(StrategyRunner):
     def __init__(self, ex, cfg: dict, *, prefix: str = "mm.", sink=None) -> None:
         super().__init__(cfg, prefix=prefix, sink=sink)
         self.ex = ex
-        self._tape: list[_T] = []
 
     def exchange(self):
         return self.ex
-
-    def record(self, trades) -> None:
-        """Engine trade tuples (Exchange.drain) someone else took out of the exchange."""
-        watch = self.watch
-        for tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in trades:
-            if sym in watch:
-                self._tape.append(_T(tid, ts, sym, price, qty, m.user.name, o.user.name,
-                                     m.cid, o.cid, mfee, tfee, side))
-
-    def new_trades(self) -> list[_T]:
-        out, self._tape = self._tape, []
-        return out
 
     def submit(self, cmds, now):
         ex = self.ex
@@ -410,8 +404,11 @@ class ApiRunner(StrategyRunner):
 
     def __init__(self, url: str | None, name: str, *, mode: str = "live",
                  on_critical: str | None = None, requester: str = OPERATOR,
-                 clock=time.time_ns) -> None:
+                 clock=time.time_ns, store=None) -> None:
         self.api = Api(url, actor=requester, clock=clock)   # the journal's times
+        self._shared = store is not None
+        if store is not None:       # one in-memory exchange for everything in this process
+            self.api._store = store
         cfg = self.api.read(desk.config, name)
         if cfg is None:
             raise ValueError(f"no strategy configuration {name!r}")
@@ -423,6 +420,8 @@ class ApiRunner(StrategyRunner):
         self.run_id: int | None = None
         self._next_poll = 0
         super().__init__(cfg, sink=DbSink(self.engine, name, on_critical))
+        # trades reach the runner as the store commits or catches up on them: no query
+        self.api.store.trade_listeners.append(self.record)
 
     def exchange(self):
         return self.api.store.ex
@@ -436,16 +435,6 @@ class ApiRunner(StrategyRunner):
 
     def submit(self, cmds, now):
         return [o.reason for o in self.api.execute_many(cmds).outcomes]
-
-    def new_trades(self) -> list[_T]:
-        T = S.TradeRow
-        q = (select(T.id, T.ts, T.symbol, T.price, T.qty, T.maker_user, T.taker_user,
-                    T.maker_cid, T.taker_cid, T.maker_fee, T.taker_fee, T.taker_side)
-             .where((T.id > self.trade_mark) & T.symbol.in_(self.watch)).order_by(T.id))
-        with self.engine.connect() as conn:
-            rows = conn.execute(q).all()
-        return [_T(r[0], r[1], r[2], _num(r[3]), _num(r[4]), r[5], r[6], r[7], r[8],
-                   _num(r[9], AMOUNT_DP), _num(r[10], AMOUNT_DP), r[11]) for r in rows]
 
     def start(self, now: int) -> None:
         """Refuse a second run of the same configuration, clear what a dead earlier run
@@ -504,11 +493,9 @@ class ApiRunner(StrategyRunner):
         desk.set_run_state(self.engine, self.run_id, self.done, ts=now, reason=self.reason)
 
     def close(self) -> None:
-        self.api.close()
-
-
-def _num(text: str, dp: int = PRICE_DP) -> int:
-    return parse_fixed(text, dp, "value", positive=False)
+        self.api.store.trade_listeners.remove(self.record)
+        if not self._shared:
+            self.api.close()
 
 
 def _run_of(cid: str) -> int | None:
