@@ -88,6 +88,12 @@ def set_run_state(engine, run_id: int, state: str, *, ts: int | None = None,
         conn.execute(update(R).where(R.id == run_id).values(**values))
 
 
+def set_run_version(engine, run_id: int, version: int) -> None:
+    """The configuration version a run now trades (after a live reload)."""
+    with engine.begin() as conn:
+        conn.execute(update(R).where(R.id == run_id).values(version=version))
+
+
 def run(conn, run_id: int) -> dict | None:
     row = conn.execute(select(R).where(R.id == run_id)).mappings().first()
     return dict(row) if row else None

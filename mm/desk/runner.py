@@ -483,6 +483,8 @@ class ApiRunner(StrategyRunner):
             self.resume()
         if latest is not None and latest["version"] > self.version:
             self.reload(latest, now)
+            if self.cfg["version"] == latest["version"]:       # applied, not refused
+                desk.set_run_version(self.engine, self.run_id, latest["version"])
 
     def record_samples(self, rows) -> None:
         desk.add_samples(self.engine, self.run_id, [

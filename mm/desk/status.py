@@ -2,8 +2,8 @@
 
 Figures come from the database (the run row and the trades table), never from a runner's
 memory, so they survive restarts. The position is the configuration's user's in its symbol
-counted from the run's start (average cost, marked at the mid; see mm/pnl.py); when the
-runner's report module exists (mm.desk.report) its figures are added under `report`.
+counted from the run's start (average cost, marked at the mid; see mm/pnl.py); the run's
+full report (mm.desk.report) comes under `report`.
 """
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -13,9 +13,10 @@ from db import queries as Q
 from db.queries import _plain
 
 from ..pnl import position
+from .configs import get, listing
+from .report import report
 
 PRICE, MONEY = Decimal("1e-9"), Decimal("1e-18")   # engine/numbers.py's grids
-from .configs import get, listing
 
 
 def status(api, name: str | None = None) -> list[dict]:
@@ -42,9 +43,7 @@ def _entry(api, cfg: dict) -> dict:
                                       "stopped_ts", "reason")}
     out["run"]["started"] = when(run["started_ts"])
     out["position"] = _position(api, cfg, run)
-    figures = _report(api, run["id"])
-    if figures is not None:
-        out["report"] = figures
+    out["report"] = report(api, run["id"])
     return out
 
 
@@ -76,12 +75,3 @@ def _mid(api, symbol: str) -> Decimal | None:
 def _newest(api, name: str) -> dict | None:
     rows = api.read(D.runs, name, 1)
     return rows[0] if rows else None
-
-
-def _report(api, run_id: int) -> dict | None:
-    """The runner's own report of the run, once desk-runner's mm.desk.report exists."""
-    try:
-        from .report import report
-    except ImportError:
-        return None
-    return report(api, run_id)

@@ -69,6 +69,7 @@ def test_a_run_writes_its_row_quotes_obeys_its_row_and_stops_clean(db):
     r.poll(clock.now)
     assert [c["price"] for c in r.step(clock.now).commands if c["op"] == "limit"] == [
         "997", "1003"]
+    assert api.read(desk.run, r.run_id)["version"] == 2          # the run says what it trades
 
     desk.set_run_state(api.db, r.run_id, "stopping")
     clock.now += S
