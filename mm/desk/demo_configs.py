@@ -23,17 +23,24 @@ SIZING = {
 
 # template: (configuration name, symbol, user, parameters beyond the sizing). Quote sizes
 # are a couple of the demo ladder's first levels; the templates' own defaults do the rest.
+# Spreads sit a couple of basis points from fair: the demo market's own touch is that
+# tight, and a newcomer should see fills within seconds.
 DEMO = {
-    "fixed_spread": ("fixed-btc", "BTC-IRR", "mm-fixed", {"order_amount": "0.002"}),
-    "vol_adaptive": ("vol-eth", "ETH-USDT", "mm-vol", {"order_amount": "0.05"}),
-    "inventory_skew": ("skew-usdt", "USDT-IRR", "mm-skew", {"order_amount": "50"}),
-    "layered": ("layered-btc", "BTC-IRR", "mm-layered", {"order_amount": "0.002"}),
-    "ping_pong": ("pingpong-eth", "ETH-USDT", "mm-pingpong", {"order_amount": "0.05"}),
+    "fixed_spread": ("fixed-btc", "BTC-IRR", "mm-fixed", {
+        "order_amount": "0.002", "bid_spread_bps": "2", "ask_spread_bps": "2"}),
+    "vol_adaptive": ("vol-eth", "ETH-USDT", "mm-vol", {
+        "order_amount": "0.05", "base_spread_bps": "2", "min_spread_bps": "1"}),
+    "inventory_skew": ("skew-usdt", "USDT-IRR", "mm-skew", {
+        "order_amount": "50", "spread_bps": "2", "skew_bps": "2"}),
+    "layered": ("layered-btc", "BTC-IRR", "mm-layered", {
+        "order_amount": "0.002", "level_spread_bps": "2", "level_step_bps": "2"}),
+    "ping_pong": ("pingpong-eth", "ETH-USDT", "mm-pingpong", {
+        "order_amount": "0.05", "spread_bps": "2"}),
     "avellaneda_stoikov": ("as-usdt", "USDT-IRR", "mm-as", {"order_amount": "50"}),
     "glft": ("glft-eth", "ETH-USDT", "mm-glft", {"order_amount": "0.05"}),
-    # no demo symbol shares ETH: a proxy hedge in BTC, 1 ETH ~ 0.035 BTC at the demo prices
-    "hedger": ("hedger-eth", "ETH-USDT", "mm-hedger",
-               {"order_amount": "0.05", "hedge_symbol": "BTC-IRR", "hedge_ratio": "0.035"}),
+    "hedger": ("hedger-eth", "ETH-USDT", "mm-hedger", {
+        "order_amount": "0.05", "bid_spread": "2", "ask_spread": "2",
+        "hedge_symbol": "BTC-IRR", "hedge_ratio": "0.035"}),
 }
 STAGE = "paper"
 
