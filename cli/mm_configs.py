@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from mm.desk import configs as C
-from mm.desk import launch, status as S
+from mm.desk import launch, limits as L, status as S
 from mm.desk.params import BadParam, parse_assignments
 from mm.desk.strategy import template, templates as all_templates
 
@@ -23,7 +23,8 @@ def register(mm_app: typer.Typer) -> None:
     """Adds this module's commands to the `mm` sub-app."""
     for name, fn in (("templates", templates), ("list", list_configs), ("show", show),
                      ("create", create), ("set", set_params), ("stage", stage),
-                     ("start", start), ("stop", stop), ("status", status)):
+                     ("start", start), ("stop", stop), ("status", status),
+                     ("limits", desk_limits)):
         mm_app.command(name, context_settings={"ignore_unknown_options": name in
                                                ("create", "set")})(fn)
 
@@ -200,3 +201,29 @@ def _pairs(items: Optional[list[str]]) -> dict[str, str]:
         return parse_assignments(items or [])
     except BadParam as exc:
         fail(str(exc))
+
+
+def desk_limits(asset: Optional[str] = typer.Argument(None, help="The asset to limit."),
+                setting: Optional[str] = typer.Argument(None, metavar="max_inventory=Q|none",
+                                                        help="The desk's net cap."),
+                json: bool = typer.Option(False, "--json")) -> None:
+    """Desk-wide limits: the net inventory of every running strategy together, per asset.
+    With ASSET max_inventory=Q, set one (admin); with max_inventory=none, remove it."""
+    with guarded():
+        api = State.api()
+        if asset is not None:
+            key, eq, value = (setting or "").partition("=")
+            if key != "max_inventory" or not eq:
+                fail("give the limit as max_inventory=QTY (or max_inventory=none)")
+            now = L.set_limit(api, asset, value)
+            out.print(f"desk limit {asset}: max_inventory {now or 'none'}")
+            return
+        rows = L.limits(api)
+        if json:
+            print_json(rows)
+            return
+        if not rows:
+            out.print("no desk-wide limits")
+        for r in rows:
+            out.print(f"{r['asset']}: net {r['net_inventory']} of max_inventory "
+                      f"{r['max_inventory']}")

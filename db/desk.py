@@ -11,7 +11,7 @@ STAGES = ("draft", "backtested", "paper", "live", "retired")
 RUN_STATES = ("running", "paused", "stopping", "stopped", "killed")
 ACTIVE_RUN_STATES = ("running", "paused", "stopping")
 
-C, R, A, SM = S.MmConfig, S.MmRun, S.AlertRow, S.MmSample
+C, R, A, SM, DL = S.MmConfig, S.MmRun, S.AlertRow, S.MmSample, S.DeskLimit
 
 
 def _config(row) -> dict:
@@ -157,3 +157,28 @@ def alerts(conn, *, source: str | None = None, limit: int | None = 100) -> list[
     if limit:
         q = q.limit(limit)
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+# ------------------------------------------------------------------ desk-wide limits
+def set_desk_limit(engine, asset: str, max_inventory: str | None) -> None:
+    """Set (or with None remove) the desk's net inventory limit in `asset`."""
+    with engine.begin() as conn:
+        conn.execute(DL.__table__.delete().where(DL.asset == asset))
+        if max_inventory is not None:
+            conn.execute(DL.__table__.insert().values(asset=asset, max_inventory=max_inventory))
+
+
+def desk_limits(conn) -> dict[str, str]:
+    return {r.asset: r.max_inventory for r in conn.execute(select(DL).order_by(DL.asset))}
+
+
+def active_inventories(conn) -> list[dict]:
+    """Every active run with its symbol and its latest sampled inventory (text)."""
+    latest = (select(SM.run, func.max(SM.id).label("sid")).group_by(SM.run).subquery())
+    q = (select(R.id, R.name, C.symbol, SM.inventory)
+         .join(C, (C.name == R.name) & (C.version == R.version))
+         .join(latest, latest.c.run == R.id, isouter=True)
+         .join(SM, SM.id == latest.c.sid, isouter=True)
+         .where(R.state.in_(ACTIVE_RUN_STATES)).order_by(R.id))
+    return [{"run": r.id, "name": r.name, "symbol": r.symbol, "inventory": r.inventory}
+            for r in conn.execute(q)]

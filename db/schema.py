@@ -202,3 +202,11 @@ class AlertRow(SQLModel, table=True):
     kind: str                          # inventory drawdown kill_switch rejections ...
     text: str
     repeats: int = 0
+
+
+class DeskLimit(SQLModel, table=True):
+    """A limit over every running strategy together: the desk's net position in an asset
+    (the sum of each run's inventory) stays within max_inventory."""
+    __tablename__ = "desk_limits"
+    asset: str = Field(primary_key=True)
+    max_inventory: str

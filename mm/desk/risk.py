@@ -5,9 +5,10 @@ quote engine. It never adds or moves a quote toward the market; it only removes 
 shrinks them, or (volatility circuit) pushes them away from fair. `assess` watches equity
 for the kill switch. Pure: the same context gives the same answer.
 
-Limits are per strategy run. The inventory limit covers the strategy's own symbol (its
-base asset, q since the run started); quotes on other symbols (a hedge) are bounded by
-size and open-order count only.
+Limits are per strategy run, plus one over the whole desk: a net inventory limit per
+asset across every running strategy (`souq mm limits`), passed in as ctx.extra["desk_room"].
+The inventory limits cover the strategy's own symbol (its base asset, q since the run
+started); quotes on other symbols (a hedge) are bounded by size and open-order count only.
 """
 from dataclasses import dataclass
 
@@ -106,6 +107,9 @@ class Risk:
         within max_inventory."""
         cap = self.p["max_inventory"]
         room = {BUY: ctx.target + cap - ctx.inventory, "sell": ctx.inventory - ctx.target + cap}
+        desk = ctx.extra.get("desk_room")      # the desk-wide limit, when one is set
+        if desk is not None:
+            room = {side: min(room[side], desk[side]) for side in room}
         out = []
         for q in quotes:
             if (q.symbol or ctx.book.symbol) != ctx.book.symbol:

@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 from db import desk
 from db.api import Api
 from engine.model import ADMIN, OPERATOR, Order
-from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
+from engine.numbers import PRICE_DP, PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount, parse_fixed
 from engine.stream import parse_command, trade_record
 from mm.sim import ExchangeDriver
 
@@ -109,6 +109,7 @@ class StrategyRunner:
         self._guards: set[str] = set()
         self.equity: int | None = None
         self.inventory = 0
+        self.desk: tuple[int, int] | None = None    # (desk limit, other runs' net) in base
 
     # ------------------------------------------------------------ subclass hooks
     def exchange(self):
@@ -214,6 +215,10 @@ class StrategyRunner:
         ctx = Context(now, book, books, self.fair(now, book, books), self.inventory,
                       p["target_inventory"], p["max_inventory"], live, fills, tape,
                       self.vol.value, self.started, {"data_ts": self.data_ts})
+        if self.desk is not None:        # the desk-wide net limit, others' runs included
+            cap, others = self.desk
+            net = others + self.inventory
+            ctx.extra["desk_room"] = {BUY: cap - net, SELL: cap + net}
         report.fills, report.inventory, report.mid = fills, self.inventory, book.mid
         for f in fills:
             self.strategy.on_fill(f, ctx)
@@ -472,6 +477,7 @@ class ApiRunner(StrategyRunner):
         with self.engine.connect() as conn:
             row = desk.run(conn, self.run_id)
             latest = desk.config(conn, self.name)
+            self.desk = self._desk_limit(conn)
         state = row["state"]
         if state in ("stopping", "stopped", "killed"):
             final = "killed" if state == "killed" else "stopped"
@@ -485,6 +491,19 @@ class ApiRunner(StrategyRunner):
             self.reload(latest, now)
             if self.cfg["version"] == latest["version"]:       # applied, not refused
                 desk.set_run_version(self.engine, self.run_id, latest["version"])
+
+    def _desk_limit(self, conn) -> tuple[int, int] | None:
+        """The desk's net limit in our base asset and what the other active runs in that
+        asset hold (their latest samples: up to a second and a half old)."""
+        syms = self.exchange().symbols
+        base = syms[self.symbol].base
+        cap = desk.desk_limits(conn).get(base)
+        if cap is None:
+            return None
+        others = sum(parse_qty(r["inventory"]) for r in desk.active_inventories(conn)
+                     if r["run"] != self.run_id and r["inventory"] is not None
+                     and r["symbol"] in syms and syms[r["symbol"]].base == base)
+        return parse_qty(cap), others
 
     def record_samples(self, rows) -> None:
         desk.add_samples(self.engine, self.run_id, [
@@ -573,3 +592,10 @@ def stop_signals():
     finally:
         for s, h in old.items():
             signal.signal(s, h)
+
+
+def parse_qty(text: str) -> int:
+    """A signed quantity as stored (decimal text) in engine units."""
+    neg = text.startswith("-")
+    value = parse_fixed(text[neg:], PRICE_DP, "quantity", positive=False)
+    return -value if neg else value

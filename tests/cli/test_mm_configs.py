@@ -195,3 +195,26 @@ def test_start_status_stop_with_the_real_runner(cli):
     assert (entry["state"], entry["run"]["id"]) == ("running", 1)
     assert plain.ok("mm", "stop", name).startswith(f"stopped {name}: run 1 stopped")
     plain.fails("mm", "stop", name, match=f"{name} is not running")
+
+
+def test_desk_wide_limits(cli):
+    assert cli.ok("mm", "limits") == "no desk-wide limits\n"
+    assert cli.ok("mm", "limits", "BTC", "max_inventory=0.5") == (
+        "desk limit BTC: max_inventory 0.5\n")
+    assert cli.json("mm", "limits") == [
+        {"asset": "BTC", "max_inventory": "0.5", "net_inventory": "0"}]
+    with sqlite3.connect(cli.db) as conn:
+        before = conn.execute("select * from desk_limits").fetchall()
+    cli.fails("mm", "limits", "DOGE", "max_inventory=1",
+              match="no symbol trades 'DOGE' as its base asset; known: BTC, ETH, USDT")
+    cli.fails("mm", "limits", "BTC", "max_inventory=-1",
+              match="max_inventory must not be negative, got '-1'")
+    cli.fails("mm", "limits", "BTC", "size=1",
+              match="give the limit as max_inventory=QTY (or max_inventory=none)")
+    cli.fails("mm", "limits", "BTC", "max_inventory=1", as_user="maker1",
+              match="only an admin may set desk limits; maker1 is not one")
+    with sqlite3.connect(cli.db) as conn:
+        assert conn.execute("select * from desk_limits").fetchall() == before
+    assert cli.ok("mm", "limits", "BTC", "max_inventory=none") == (
+        "desk limit BTC: max_inventory none\n")
+    assert cli.ok("mm", "limits") == "no desk-wide limits\n"

@@ -111,3 +111,27 @@ def test_only_an_admin_or_the_strategy_user_may_run_it(db):
     ApiRunner(url, "t1", requester="mm").close()
     with pytest.raises(ValueError, match="no strategy configuration 'nope'"):
         ApiRunner(url, "nope")
+
+
+def test_the_desk_wide_limit_counts_every_running_strategy(db):
+    """Another run already holds 0.8 T; the desk caps T at 1 net: our bid shrinks to 0.2,
+    our ask (which would bring the desk back toward flat) stays whole."""
+    url, api = db
+    desk.save_config(api.db, "other", "test_ladder", "T-USD", "x", {}, T0)
+    other = desk.start_run(api.db, "other", 1, "sim", T0, 0, "0", "0")
+    desk.add_samples(api.db, other, [(T0, "0.8", "0", None)])
+    desk.set_desk_limit(api.db, "T", "1")
+    clock = Clock()
+    r = ApiRunner(url, "t1", clock=clock)
+    r.start(clock())
+    r.poll(clock.now)
+    clock.now += S
+    sent = {c["side"]: c["qty"] for c in r.step(clock.now).commands}
+    assert sent == {"buy": "0.2", "sell": "0.5"}
+    desk.set_desk_limit(api.db, "T", None)
+    clock.now += S
+    r.poll(clock.now)
+    r.force = True
+    clock.now += S
+    assert {c["qty"] for c in r.step(clock.now).commands if c["op"] == "limit"} == {"0.5"}
+    r.close()
