@@ -18,8 +18,12 @@ RATIO_DIGITS = 10
 def figures(result) -> dict:
     """`result` has .fills (ts, side, price, qty, fee), .orders (dicts with qty, filled,
     status), .series ((ts, equity 1e-18, inventory 1e-9, mid 1e-9 | None)) and .mids
-    ((ts, mid))."""
-    fills = sorted(result.fills, key=lambda f: f.ts)
+    ((ts, mid)). When it also has .spec with the configuration's symbol, only that symbol's
+    fills count (the mids are its mids); fills in other symbols, such as a hedger's, are
+    counted apart in `other_fills`, their PnL not judged here."""
+    own = _symbol(result)
+    every = sorted(result.fills, key=lambda f: f.ts)
+    fills = [f for f in every if own is None or f.symbol == own]
     series, mids = list(result.series), list(result.mids)
     mark = _mark(series, mids, fills)
     end = max([x[-1][0] for x in (series, mids) if x] + [f.ts for f in fills[-1:]], default=0)
@@ -36,6 +40,7 @@ def figures(result) -> dict:
     capital = T.capital_usage(fills, series)
     return {
         "fills": len(fills),
+        "other_fills": len(every) - len(fills),
         "orders": len(result.orders),
         "pnl": {"realised": money(position.realised), "unrealised": money(position.unrealised),
                 "fees": money(position.fees), "total": money(position.total),
@@ -64,6 +69,12 @@ def figures(result) -> dict:
         "market_impact": {"fills": impact["fills"], "mean": price(impact["mean"]),
                           "mean_bps": ratio_of(impact["mean_bps"])},
     }
+
+
+def _symbol(result) -> str | None:
+    spec = getattr(result, "spec", None)
+    config = spec.get("config") if isinstance(spec, dict) else getattr(spec, "config", None)
+    return config.get("symbol") if isinstance(config, dict) else None
 
 
 def _mark(series, mids, fills) -> int | None:

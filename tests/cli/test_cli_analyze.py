@@ -25,3 +25,12 @@ def test_analyze_bad_input_is_one_line(souq):
     souq.fail_all([(("analyze", "NOPE"), None, "unknown symbol 'NOPE'"),
                    (("analyze", "BTC-IRR", "--size", "abc"), None, "--size 'abc'"),
                    (("analyze", "BTC-IRR", "--size", "0"), None, "--size must be positive")])
+
+
+def test_analyze_an_empty_book(market):
+    f = market.json("analyze", "BTC-IRR", "--size", "1")
+    assert f["mid"] is None and f["microprice"] is None and f["trades"] == 0
+    assert f["cost"]["buy"] == {"filled": "0", "notional": "0", "avg_price": None,
+                                "slippage": None, "slippage_bps": None, "levels": 0,
+                                "complete": False}
+    assert f["rsi_14"] is None and f["resiliency"]["shocks"] == 0

@@ -205,3 +205,12 @@ def test_figures_of_an_empty_run():
     assert f["var_95"] == "0"           # the one period made 0
     f = figures(_result([], [], [], []))
     assert f["sharpe"] is None and f["var_99"] is None and f["inventory"]["peak"] is None
+
+
+def test_figures_judges_only_the_configured_symbol():
+    hedge = Fill(2 * S, "Y", "sell", 7 * E, 5 * E, 0, "h")
+    r = _result(FILLS + [hedge], [], [], MIDS)
+    assert figures(r)["fills"] == 3                     # no spec: every fill
+    r.spec = {"config": {"symbol": "X"}}
+    f = figures(r)
+    assert f["fills"] == 2 and f["other_fills"] == 1 and f["pnl"]["total"] == "6.8"
