@@ -6,7 +6,7 @@ import typer
 from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
-from . import mm, sim
+from . import analyze, mm, sim
 from .context import State
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ replay.register(app)
 tools.register(app)
 sim.register(app)
 mm.register(app)
+analyze.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -1,0 +1,33 @@
+"""Looking up a step series such as the mid: the value in force at a time.
+
+A mid series lists every change as (ts, value); the value at time t is the last change at or
+before t (`at`), or strictly before t (`before`: the mid a trade at t met).
+"""
+from bisect import bisect_left, bisect_right
+
+
+class Step:
+    def __init__(self, points) -> None:
+        pts = [(t, v) for t, v in points if v is not None]
+        self.ts = [t for t, _ in pts]
+        self.values = [v for _, v in pts]
+
+    def __bool__(self) -> bool:
+        return bool(self.ts)
+
+    def at(self, t: int):
+        i = bisect_right(self.ts, t)
+        return self.values[i - 1] if i else None
+
+    def before(self, t: int):
+        i = bisect_left(self.ts, t)
+        return self.values[i - 1] if i else None
+
+    @property
+    def last(self):
+        return self.values[-1] if self.values else None
+
+
+def signed(side: str) -> int:
+    """+1 for a buy, -1 for a sell: the sign of the inventory change."""
+    return 1 if side == "buy" else -1
