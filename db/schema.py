@@ -210,3 +210,46 @@ class DeskLimit(SQLModel, table=True):
     __tablename__ = "desk_limits"
     asset: str = Field(primary_key=True)
     max_inventory: str
+
+
+# ------------------------------------------------------------------ imported market data
+# Historical trades and book changes for backtests. Not exchange state: written by
+# `souq data import` in one transaction per file, never through the journal. `line` is the
+# row's line number in the source file, so rows keep file (= time) order.
+
+class MdSet(SQLModel, table=True):
+    """One imported file: a named data set of one kind for one symbol."""
+    __tablename__ = "md_sets"
+    name: str = Field(primary_key=True)
+    kind: str                          # trades | book
+    symbol: str
+    rows: int = Field(sa_column=Column(BigInteger, nullable=False))
+    first_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    last_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    source: str                        # the file's name as given
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class MdTrade(SQLModel, table=True):
+    __tablename__ = "md_trades"
+    dataset: str = Field(primary_key=True)
+    line: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    price: str
+    qty: str
+    side: str                          # the aggressor: buy | sell
+
+
+class MdBook(SQLModel, table=True):
+    __tablename__ = "md_book"
+    dataset: str = Field(primary_key=True)
+    line: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    side: str                          # bid | ask
+    price: str
+    size: str                          # 0: the level is gone
+    kind: str                          # snapshot | update
+
+
+Index("ix_md_trades_ts", MdTrade.__table__.c.dataset, MdTrade.__table__.c.ts)
+Index("ix_md_book_ts", MdBook.__table__.c.dataset, MdBook.__table__.c.ts)

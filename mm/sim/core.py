@@ -31,6 +31,7 @@ class Simulator:
         self.now: int | None = None
         self._next: int | None = None     # time of the next arrival (ns)
         self._count = 0
+        self._symbols: dict = {}          # the last view's symbols, for shocks' band limits
 
     # ------------------------------------------------------------ control
     def pause(self) -> None:
@@ -51,12 +52,26 @@ class Simulator:
             raise ValueError("volatility must not be negative")
         self.volatility = volatility
 
+    def shock(self, *, fair_ppb: int = 0, volatility: float | None = None,
+              rate: float | None = None) -> None:
+        """A scenario's timed change: every tracked fair value jumps by `fair_ppb` parts per
+        1e9 (inside the band last seen), and/or the volatility or flow rate is set anew.
+        Touches no random stream, so a run with shocks stays reproducible."""
+        if fair_ppb:
+            for name in sorted(self.fair.values):
+                self.fair.jump(name, fair_ppb, self._symbols.get(name))
+        if volatility is not None:
+            self.set_volatility(volatility)
+        if rate is not None:
+            self.set_rate(rate)
+
     # ------------------------------------------------------------ the step
     def start(self, view: MarketView, now: int) -> None:
         """Set the clock to `now` without generating anything: a first start, or a restart
         after a stop, carries on as if no time had passed in between."""
         self.now = now
         self._next = None
+        self._symbols = view.symbols
         self.fair.track(view.symbols)
 
     def step(self, view: MarketView, now: int) -> list[dict]:
@@ -67,6 +82,7 @@ class Simulator:
         if now <= self.now:
             return []
         start, dt, self.now = self.now, now - self.now, now
+        self._symbols = view.symbols
         self.fair.track(view.symbols)
         self.fair.advance(dt, self.volatility, view.symbols)
         self.trend.record(now, view.symbols)

@@ -87,6 +87,10 @@ class Driver:
     def set_volatility(self, volatility: float) -> None:
         self._simulator().set_volatility(volatility)
 
+    def shock(self, **change) -> None:
+        """A scenario's timed change (Simulator.shock: fair_ppb, volatility, rate)."""
+        self._simulator().shock(**change)
+
     def view(self) -> MarketView:
         return observe(self.exchange(), self.params.symbols, self.orders)
 

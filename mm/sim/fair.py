@@ -24,6 +24,18 @@ class FairValue:
             if name not in self.values and sv.anchor is not None:
                 self.values[name] = sv.anchor
 
+    def jump(self, name: str, rel_ppb: int, sv: SymbolView | None = None) -> None:
+        """A sudden move of `rel_ppb` parts per 1e9 (news, a crash), exact in integers and
+        clamped (not mirrored) into the inner band of `sv`, so a big drop stays a drop."""
+        if name not in self.values:
+            return
+        v = self.values[name]
+        v += v * rel_ppb // PRICE_SCALE
+        if sv is not None and sv.hi is not None:
+            margin = (sv.hi - sv.lo) // 10
+            v = min(max(v, sv.lo + margin), sv.hi - margin)
+        self.values[name] = max(v, sv.tick if sv is not None else 1)
+
     def advance(self, dt_ns: int, volatility: float, views: dict[str, SymbolView]) -> None:
         """One Gaussian step per symbol with stdev volatility * sqrt(dt / 1 minute),
         reflected back inside the middle of the daily band."""
