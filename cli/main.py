@@ -7,6 +7,7 @@ from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
 from . import mm, sim
+from . import backtest  # noqa: I001  (issue 5)
 from .context import State
 
 app = typer.Typer(
@@ -45,6 +46,7 @@ replay.register(app)
 tools.register(app)
 sim.register(app)
 mm.register(app)
+backtest.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -202,3 +202,31 @@ class AlertRow(SQLModel, table=True):
     kind: str                          # inventory drawdown kill_switch rejections ...
     text: str
     repeats: int = 0
+
+
+from sqlalchemy import LargeBinary  # noqa: E402  (kept in this block: one edit per branch)
+
+
+class BtRun(SQLModel, table=True):
+    """A stored backtest: what was run (configuration version, overrides, data or scenario,
+    seed, latency, code version), its figures, and the whole result (zlib'd JSON text)."""
+    __tablename__ = "bt_runs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    config: str = Field(index=True)
+    version: int
+    template: str
+    symbol: str
+    overrides: str = Field(sa_column=Column(Text, nullable=False))        # JSON {key: text}
+    data: Optional[str] = None
+    scenario: Optional[str] = None
+    scenario_params: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    start_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    end_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    duration_ns: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    latency_ns: int = Field(sa_column=Column(BigInteger, nullable=False))
+    code_version: str
+    events: int = Field(sa_column=Column(BigInteger, nullable=False))
+    figures: str = Field(sa_column=Column(Text, nullable=False))          # JSON
+    result: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(to_json())
