@@ -5,7 +5,7 @@ updates together with the journal rows that caused the change.
 """
 from typing import Optional
 
-from sqlalchemy import BigInteger, Column, Index, Text
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = "1"
@@ -253,3 +253,30 @@ class MdBook(SQLModel, table=True):
 
 Index("ix_md_trades_ts", MdTrade.__table__.c.dataset, MdTrade.__table__.c.ts)
 Index("ix_md_book_ts", MdBook.__table__.c.dataset, MdBook.__table__.c.ts)
+
+
+
+
+class BtRun(SQLModel, table=True):
+    """A stored backtest: what was run (configuration version, overrides, data or scenario,
+    seed, latency, code version), its figures, and the whole result (zlib'd JSON text)."""
+    __tablename__ = "bt_runs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    config: str = Field(index=True)
+    version: int
+    template: str
+    symbol: str
+    overrides: str = Field(sa_column=Column(Text, nullable=False))        # JSON {key: text}
+    data: Optional[str] = None
+    scenario: Optional[str] = None
+    scenario_params: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    start_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    end_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    duration_ns: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    latency_ns: int = Field(sa_column=Column(BigInteger, nullable=False))
+    code_version: str
+    events: int = Field(sa_column=Column(BigInteger, nullable=False))
+    figures: str = Field(sa_column=Column(Text, nullable=False))          # JSON
+    result: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(to_json())

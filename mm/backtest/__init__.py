@@ -1,0 +1,7 @@
+"""Backtests: a strategy configuration through the real matching engine, on a scenario's
+simulated flow or on replayed market data, in simulated time. Pure and deterministic:
+no clock, seeded RNGs, the same spec and seed give byte-identical results.
+
+    from mm.backtest.run import Spec, run_backtest
+    result = run_backtest(Spec(cfg, scenario="normal", seed=1))
+"""

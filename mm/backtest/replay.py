@@ -1,0 +1,166 @@
+"""Historical market data replayed through the real engine as other participants' orders.
+
+- Book data (BookEvent: a level now holds `size`) becomes resting orders of a synthetic
+  participant, BOOK: a level that grows gets a new order for the difference at the back of
+  its queue, so an own order that joined earlier stays ahead of it; a level that shrinks
+  without trading loses quantity from the back of its queue first. Quantity queued ahead
+  of an own order is never cancelled away (only a trade consumes it, or the level
+  disappearing, size 0): where the data shrinks a level below what is ahead of an own
+  order, the engine keeps showing what is ahead until it trades. Pessimistic on purpose.
+- A snapshot (SnapshotEvent, then its levels at the same time) sets each level it lists
+  and removes every level it does not, without disturbing the queues of the levels kept.
+- A trade (TradeEvent: price, qty, aggressor side) becomes an immediate-or-cancel order of
+  a synthetic aggressor, FLOW, for qty at the trade price. Just before it, BOOK rests a
+  backstop of qty at that price at the back of the queue (post-only), taken off after.
+  So the engine prints the trade whatever the book shows, and by price-time priority:
+  an own order at a better price fills first (the market traded through it); one at the
+  trade price fills only from what is left once the quantity queued ahead is consumed;
+  a trade smaller than that leaves it untouched, a larger one fills it in part or whole.
+  BOOK depth at prices better than the trade's is stale by the trade's own word (nobody
+  bids above a sell at that price) and goes first: a trade through an own order's price
+  fills it whatever was queued ahead of it.
+  With no book data nothing is queued ahead: an own order at the trade price fills first.
+- Synthetic orders are post-only: a level that would cross the book is skipped (so data
+  never fills the strategy except through trades); so is one off the symbol's grid. Such
+  skips are counted.
+
+Events must come in time order; at one timestamp, a trade before the book update that
+reflects it (else the update's cut and the trade both take the same quantity).
+"""
+from engine.model import ACTIVE, BUY, PARTIAL, SELL, Order
+from engine.numbers import fmt
+from engine.stream import parse_command
+
+BOOK, FLOW = "bt-book", "bt-flow"
+SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}
+
+
+class Replay:
+    """Applies market-data events to an Exchange, passing each batch's trades on."""
+
+    def __init__(self, ex, symbol: str, on_trades) -> None:
+        self.ex = ex
+        self.sym = ex.symbols[symbol]
+        self.symbol = symbol
+        self.on_trades = on_trades
+        self.levels: dict[tuple[str, int], list[str]] = {}   # (side, price) -> BOOK cids
+        self.n = 0
+        self.skipped = 0
+        self._snap: tuple[int, set] | None = None     # (ts, levels not yet relisted)
+
+    # ------------------------------------------------------------ events
+    def apply(self, ev) -> None:
+        kind = type(ev).__name__
+        if self._snap is not None and (kind != "BookEvent" or ev.ts != self._snap[0]):
+            self._end_snapshot(ev.ts if kind != "BookEvent" else self._snap[0])
+        if kind == "TradeEvent":
+            self.trade(ev.ts, SIDES[ev.side], ev.price, ev.qty)
+        elif kind == "BookEvent":
+            side = SIDES[ev.side]
+            if self._snap is not None:
+                self._snap[1].discard((side, ev.price))
+            self.level(ev.ts, side, ev.price, ev.size)
+        elif kind == "SnapshotEvent":
+            self._snap = (ev.ts, set(self.levels))
+        else:
+            raise ValueError(f"not a market data event: {ev!r}")
+
+    def finish(self, ts: int) -> None:
+        if self._snap is not None:
+            self._end_snapshot(ts)
+
+    def _end_snapshot(self, ts: int) -> None:
+        _, gone = self._snap
+        self._snap = None
+        for side, price in sorted(gone):
+            self.level(ts, side, price, 0)
+
+    # ------------------------------------------------------------ a level
+    def level(self, ts: int, side: str, price: int, size: int) -> None:
+        """Make BOOK's quantity at (side, price) `size`, by the rules above."""
+        key = (side, price)
+        chunks = self._alive(key)
+        have = sum(o.qty - o.filled for o in chunks)
+        if size > have:
+            cid = self._place(ts, side, price, size - have, "post_only")
+            if cid is not None:
+                self.levels.setdefault(key, []).append(cid)
+        elif size < have:
+            cut = have - size
+            cuttable = chunks if size == 0 else self._behind_own(chunks, side, price)
+            cancels, again = [], 0
+            for o in reversed(cuttable):
+                if cut <= 0:
+                    break
+                left = o.qty - o.filled
+                cancels.append(o.cid)
+                if left > cut:
+                    again = left - cut
+                cut -= left
+            if cancels:
+                self._run([{"op": "cancel", "id": c, "user": BOOK} for c in cancels], ts)
+            if again:   # the part of a cut order that stays: it was behind every own order
+                cid = self._place(ts, side, price, again, "post_only")
+                if cid is not None:
+                    self.levels[key].append(cid)
+            self._alive(key)
+
+    def _alive(self, key) -> list[Order]:
+        cids = self.levels.get(key)
+        if not cids:
+            return []
+        orders = self.ex.users[BOOK].orders
+        live = [orders[c] for c in cids if type(orders[c]) is Order]
+        if len(live) != len(cids):
+            if live:
+                self.levels[key] = [o.cid for o in live]
+            else:
+                del self.levels[key]
+        return live
+
+    def _behind_own(self, chunks: list[Order], side: str, price: int) -> list[Order]:
+        """BOOK's orders at a level queued behind the last own order there (all of them
+        when the strategy has none there)."""
+        level = (self.sym.bids.get(-price) if side == BUY else self.sym.asks.get(price))
+        if level is None:
+            return chunks
+        last_other = None
+        for o in level.orders:
+            if (o.status is ACTIVE or o.status is PARTIAL) and o.user.name != BOOK:
+                last_other = o.rank
+        if last_other is None:
+            return chunks
+        return [o for o in chunks if o.rank > last_other]
+
+    # ------------------------------------------------------------ a trade
+    def trade(self, ts: int, side: str, price: int, qty: int) -> None:
+        passive = SELL if side == BUY else BUY
+        # BOOK depth better than the trade's price is stale by the trade's own word (no
+        # one bid above a sell at that price): gone, so own orders there are first
+        for key in [k for k in sorted(self.levels) if k[0] == passive
+                    and (k[1] > price if passive == BUY else k[1] < price)]:
+            self.level(ts, passive, key[1], 0)
+        backstop = self._place(ts, passive, price, qty, "post_only")
+        cmds = [self._limit(FLOW, side, price, qty, "ioc")]
+        if backstop is not None:
+            cmds.append({"op": "cancel", "id": backstop, "user": BOOK})
+        self._run(cmds, ts, quiet=True)
+
+    # ------------------------------------------------------------ commands
+    def _limit(self, user: str, side: str, price: int, qty: int, tif: str) -> dict:
+        self.n += 1
+        return {"op": "limit", "id": f"r{self.n}", "user": user, "symbol": self.symbol,
+                "side": side, "price": fmt(price), "qty": fmt(qty), "tif": tif}
+
+    def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
+        cmd = self._limit(BOOK, side, price, qty, tif)
+        ok = self._run([cmd], ts)[0] is None
+        return cmd["id"] if ok and type(self.ex.users[BOOK].orders[cmd["id"]]) is Order else None
+
+    def _run(self, cmds: list[dict], ts: int, quiet: bool = False) -> list:
+        ex = self.ex
+        reasons = [ex.apply(parse_command(c, extended=True), ts, c["user"]) for c in cmds]
+        if not quiet:
+            self.skipped += sum(r is not None for r in reasons)
+        self.on_trades(ex.drain()[1])
+        return reasons

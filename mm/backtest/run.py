@@ -1,0 +1,283 @@
+"""One backtest: a strategy configuration on a scenario's simulated market or on replayed
+market data, through the real engine, stepped in simulated time.
+
+The strategy decides every STEP of market time (MemoryRunner, via BacktestRunner's
+latency line); equity, inventory and mid are sampled every second of market time; every
+change of the mid is kept for markouts. At one nanosecond the market moves first, then
+own commands that arrive then, then the strategy decides, then the sample is taken.
+"""
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
+from mm.desk.quotes import Fill
+from mm.desk.runner import TapeDriver
+
+from . import shocks as S
+from .replay import Replay
+from .runner import BacktestRunner
+from .scenario import resolve
+from .setup import data_exchange, scenario_exchange
+
+SECOND = 1_000_000_000
+STEP = 50_000_000                   # the strategy decides every 50 ms of market time
+SAMPLE = SECOND
+DEFAULT_DURATION = 60 * SECOND      # scenario runs without a duration
+
+
+@dataclass
+class Spec:
+    config: dict                    # name, version, template, symbol, user, params {key: text}
+    overrides: dict[str, str] = field(default_factory=dict)
+    data: str | None = None
+    scenario: object = None         # a name, or an object with build(seed, params)
+    scenario_params: dict = field(default_factory=dict)
+    start: int | None = None        # ns: data window (inclusive start, exclusive end)
+    end: int | None = None
+    seed: int = 0
+    latency_ns: int = 0
+    duration_ns: int | None = None
+
+    def describe(self) -> dict:
+        """The spec as plain JSON values (a scenario object by its name)."""
+        sc = self.scenario
+        if sc is not None and not isinstance(sc, str):
+            sc = getattr(sc, "name", type(sc).__name__)
+        return {"config": {k: self.config[k] for k in ("name", "version", "template",
+                                                        "symbol", "user")},
+                "params": dict(sorted(self.config["params"].items())),
+                "overrides": dict(sorted(self.overrides.items())), "data": self.data,
+                "scenario": sc, "scenario_params": self.scenario_params,
+                "start": self.start, "end": self.end, "seed": self.seed,
+                "latency_ns": self.latency_ns, "duration_ns": self.duration_ns}
+
+
+@dataclass
+class Result:
+    spec: dict
+    fills: list[Fill] = field(default_factory=list)
+    orders: list[dict] = field(default_factory=list)
+    series: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+    mids: list[tuple[int, int]] = field(default_factory=list)
+    events: int = 0
+    figures: dict = field(default_factory=dict)
+    alerts: list[dict] = field(default_factory=list)
+    stopped: str = ""               # stopped | killed
+    reason: str = ""
+    skipped: int = 0                # data events the engine could not place (see replay)
+
+    def to_json(self) -> str:
+        """Deterministic text: sorted keys, exact decimal strings for every amount."""
+        return json.dumps(self.plain(), sort_keys=True, separators=(",", ":"))
+
+    def plain(self) -> dict:
+        return {
+            "spec": self.spec, "events": self.events, "figures": self.figures,
+            "stopped": self.stopped, "reason": self.reason, "skipped": self.skipped,
+            "alerts": self.alerts,
+            "fills": [{"ts": f.ts, "symbol": f.symbol, "side": f.side, "price": fmt(f.price),
+                       "qty": fmt(f.qty), "fee": fmt_amount(f.fee), "cid": f.cid}
+                      for f in self.fills],
+            "orders": [{**o, "price": fmt(o["price"]), "qty": fmt(o["qty"]),
+                        "filled": fmt(o["filled"])} for o in self.orders],
+            "series": [[ts, fmt_amount(e), fmt(q), None if m is None else fmt(m)]
+                       for ts, e, q, m in self.series],
+            "mids": [[ts, fmt(m)] for ts, m in self.mids],
+        }
+
+
+def run_backtest(spec: Spec, *, data_source=None, progress=None) -> Result:
+    """Run `spec`. `data_source(name, start, end)` yields the data set's events in time
+    order (mm.marketdata.load bound to a connection); `progress(done, total)` is called
+    now and then with market time done and the total (None when unknown)."""
+    if (spec.data is None) == (spec.scenario is None):
+        raise ValueError("a backtest needs exactly one of data or scenario")
+    if spec.latency_ns < 0:
+        raise ValueError("latency must not be negative")
+    if spec.start is not None and spec.end is not None and spec.end <= spec.start:
+        raise ValueError("the window's end must come after its start")
+    cfg = dict(spec.config)
+    if spec.overrides:
+        from mm.desk.params import validate
+        from mm.desk.strategy import template
+        cfg["params"] = validate(template(cfg["template"]).spec(), spec.overrides,
+                                 base=dict(cfg["params"]))
+    spec = dataclasses.replace(spec, config=cfg)
+    if spec.data is not None:
+        if data_source is None:
+            raise ValueError("a data backtest needs a data source")
+        loop = _DataLoop(spec, data_source(spec.data, spec.start, spec.end), progress)
+    else:
+        loop = _ScenarioLoop(spec, progress)
+    result = loop.run()
+    result.figures = figures(result)
+    return result
+
+
+def figures(result: Result) -> dict:
+    """mm.analytics.figures when it is installed; else a minimal set computed here."""
+    try:
+        from mm.analytics import figures as full
+    except ImportError:
+        full = None
+    if full is not None:
+        return full(result)
+    last = result.series[-1] if result.series else None
+    return {"pnl": fmt_amount(last[1]) if last else "0",
+            "trades": len(result.fills),
+            "fees": fmt_amount(sum(f.fee for f in result.fills)),
+            "max_inventory": fmt(max((abs(q) for _, _, q, _ in result.series), default=0)),
+            "orders": len(result.orders), "minimal": True}
+
+
+class _Loop:
+    """What both kinds share: the strategy, its latency line, samples and mids."""
+
+    def __init__(self, spec: Spec, ex, progress) -> None:
+        self.spec = spec
+        self.ex = ex
+        self.runner = BacktestRunner(ex, spec.config, latency_ns=spec.latency_ns)
+        self.sym = ex.symbols[self.runner.symbol]
+        self.progress = progress
+        self.result = Result(spec.describe())
+        self.mid = None
+        self.next_step = self.next_sample = 0
+
+    def begin(self, t0: int) -> None:
+        self.runner.start(t0)
+        self.next_step = self.next_sample = t0
+        self.note_mid(t0)
+
+    def note_mid(self, ts: int) -> None:
+        sym = self.sym
+        if sym.bids and sym.asks:
+            mid = (sym.bids.peekitem(0)[1].price + sym.asks.peekitem(0)[1].price) // 2
+        else:
+            mid = None
+        if mid != self.mid:
+            self.mid = mid
+            if mid is not None:
+                self.result.mids.append((ts, mid))
+
+    def until(self, t: int, inclusive: bool) -> None:
+        """Own arrivals, decisions and samples due before market time t (or at t)."""
+        r = self.runner
+        while True:
+            due = r.next_due()
+            nxt = min(self.next_step, self.next_sample) if due is None else min(
+                due, self.next_step, self.next_sample)
+            if nxt > t or (nxt == t and not inclusive):
+                return
+            if due is not None and due == nxt:
+                r.deliver(nxt)
+                self.note_mid(nxt)
+            elif self.next_step == nxt:
+                self.next_step += STEP
+                r.step(nxt)
+                self.note_mid(nxt)
+            else:
+                self.next_sample += SAMPLE
+                self.sample(nxt)
+
+    def sample(self, ts: int) -> None:
+        r = self.runner
+        base, quote = r._totals(self.ex)
+        mark = self.mid if self.mid is not None else self.sym.last
+        equity = quote - r.quote0
+        if mark is not None:
+            equity += (base - r.base0) * mark // PRICE_SCALE
+        self.result.series.append((ts, equity, (base - r.base0) // QTY_TO_AMOUNT, self.mid))
+
+    def finish(self, end: int) -> Result:
+        r = self.runner
+        self.until(end, inclusive=False)
+        r.stop(end, "backtest over")
+        r.deliver(end + r.latency)
+        self.note_mid(end)
+        self.sample(end)
+        res = self.result
+        res.fills, res.orders = r.fills, r.orders()
+        res.stopped, res.reason = r.done or "stopped", r.reason or ""
+        res.alerts = [{"ts": a.ts, "severity": a.severity, "kind": a.kind, "text": a.text}
+                      for a in r.sink.alerts]
+        return res
+
+
+class _ScenarioLoop(_Loop):
+    """The demo exchange with the simulator as everyone else, from time 0."""
+
+    def __init__(self, spec: Spec, progress) -> None:
+        super().__init__(spec, scenario_exchange(spec.config), progress)
+        params, shocks = resolve(spec.scenario).build(spec.seed, spec.scenario_params)
+        if not params.symbols:
+            params = dataclasses.replace(params, symbols=tuple(self.runner.watch))
+        self.driver = TapeDriver(self.ex, params, spec.seed, runners=[self.runner],
+                                 id_prefix="sim")
+        self.shocks = S.ordered(shocks)
+        self.duration = spec.duration_ns if spec.duration_ns is not None else DEFAULT_DURATION
+
+    def run(self) -> Result:
+        d, end = self.driver, self.duration
+        d.start(0)
+        self.begin(0)
+        shocks = list(self.shocks)
+        t, events, tick = 0, 0, 0
+        while True:
+            t += STEP
+            if t >= end:
+                break
+            while shocks and S.field(shocks[0], "at") <= t:
+                S.apply(d, shocks.pop(0))
+            self.until(t, inclusive=False)
+            report = d.step(t)
+            events += len(report.commands)
+            self.note_mid(t)
+            self.until(t, inclusive=True)
+            tick += 1
+            if self.progress is not None and tick % 200 == 0:
+                self.progress(t, end)
+        self.result.events = events
+        res = self.finish(end)
+        if self.progress is not None:
+            self.progress(end, end)
+        return res
+
+
+class _DataLoop(_Loop):
+    """The data set's events through Replay; the clock starts at the window's start (or
+    the first event) and ends at the window's end (or the last event)."""
+
+    def __init__(self, spec: Spec, events, progress) -> None:
+        super().__init__(spec, data_exchange(spec.config), progress)
+        self.events = events
+        self.replay = Replay(self.ex, self.runner.symbol, self.runner.record)
+
+    def run(self) -> Result:
+        spec, replay = self.spec, self.replay
+        start, end = spec.start, spec.end
+        total = None if start is None or end is None else end - start
+        n, last, begun = 0, start, False
+        for ev in self.events:
+            ts = ev.ts
+            if start is not None and ts < start or end is not None and ts >= end:
+                continue
+            if not begun:
+                self.begin(start if start is not None else ts)
+                begun = True
+            if last is not None and ts < last:
+                raise ValueError(f"data events out of time order at {ts}")
+            self.until(ts, inclusive=False)
+            replay.apply(ev)
+            self.note_mid(ts)
+            n += 1
+            last = ts
+            if self.progress is not None and n % 5000 == 0:
+                self.progress(ts - (start or 0) if total else n, total)
+        if not begun:
+            raise ValueError(f"data set {spec.data!r} has no events in the window")
+        stop = end if end is not None else last + STEP
+        replay.finish(stop)
+        self.result.events = n
+        self.result.skipped = replay.skipped
+        return self.finish(stop)

@@ -1,0 +1,100 @@
+"""The strategy in a backtest: the desk's MemoryRunner with a latency line between its
+decisions and the exchange, and a record of its own orders and fills.
+
+With latency L, the commands a step decides at time t reach the exchange at t + L, in the
+order decided, after any market event of that same nanosecond. Until then the runner
+treats its pending orders as live (so it does not place them twice) and its pending
+cancels as done (as a live runner does between sending a cancel and its confirmation).
+"""
+from collections import deque
+
+from engine.model import Order
+from engine.numbers import parse_price
+from engine.stream import parse_command
+from mm.desk.quotes import BUY, SELL, Fill, Live
+from mm.desk.runner import MemoryRunner
+
+
+class BacktestRunner(MemoryRunner):
+    def __init__(self, ex, cfg: dict, *, latency_ns: int = 0) -> None:
+        super().__init__(ex, cfg, prefix="bt.")
+        self.latency = latency_ns
+        self.pending: deque = deque()       # (due ns, decided ns, command)
+        self.fills: list[Fill] = []
+        self.placed: list[tuple[int, dict, object]] = []   # (decided, command, Order|reason)
+
+    # ------------------------------------------------------------ the latency line
+    def submit(self, cmds, now):
+        if self.latency <= 0:
+            return [self._apply(c, now, now) for c in cmds]
+        due = now + self.latency
+        self.pending.extend((due, now, c) for c in cmds)
+        return [None] * len(cmds)
+
+    def next_due(self) -> int | None:
+        return self.pending[0][0] if self.pending else None
+
+    def deliver(self, until: int) -> int:
+        """Apply every pending command due by `until`; how many."""
+        n = 0
+        pending = self.pending
+        while pending and pending[0][0] <= until:
+            due, decided, cmd = pending.popleft()
+            self._apply(cmd, due, decided)
+            n += 1
+        return n
+
+    def _apply(self, cmd: dict, now: int, decided: int):
+        ex = self.ex
+        reason = ex.apply(parse_command(cmd, extended=True), now, self.user)
+        if cmd["op"] == "limit":
+            self.placed.append((decided, cmd, ex.out_orders.get(ex.seq, reason)))
+        self.record(ex.drain()[1])
+        return reason
+
+    def _live(self, ex):
+        """The exchange's open orders plus those still on their way to it."""
+        on_way = {c["id"]: (d, c) for _, d, c in self.pending
+                  if c["op"] == "limit" and c.get("tif") is None}
+        orders = ex.users[self.user].orders
+        out = []
+        for cid, placed in list(self.open.items()):
+            o = orders.get(cid)
+            if type(o) is Order:
+                out.append(Live(cid, o.sym.name, o.side, o.price, o.qty, o.qty - o.filled,
+                                placed))
+            elif cid in on_way:
+                c = on_way[cid][1]
+                q = _int(c["qty"])
+                out.append(Live(cid, c["symbol"], c["side"], _int(c["price"]), q, q, placed))
+            else:
+                del self.open[cid]
+        return tuple(out)
+
+    # ------------------------------------------------------------ what it did
+    def record(self, trades) -> None:
+        super().record(trades)
+        user = self.user
+        for _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in trades:
+            if o.user.name == user:
+                self.fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
+            if m.user.name == user:
+                self.fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty,
+                                       mfee, m.cid))
+
+    def orders(self) -> list[dict]:
+        """Every own order the exchange saw: as decided, and how it ended (so far)."""
+        out = []
+        for decided, c, o in self.placed:
+            if type(o) is Order:
+                status, filled = o.status, o.filled
+            else:
+                status, filled = "rejected", 0
+            out.append({"id": c["id"], "ts": decided, "side": c["side"],
+                        "price": _int(c["price"]), "qty": _int(c["qty"]),
+                        "status": status, "filled": filled})
+        return out
+
+
+def _int(text: str) -> int:
+    return parse_price(text)
