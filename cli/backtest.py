@@ -161,30 +161,22 @@ def _write(directory: Path, texts: dict[str, str]) -> None:
 
 
 def _source(conn):
+    from mm.marketdata import load as load_data
+
     def load(name, start, end):
-        try:
-            from mm.marketdata import load as load_data
-        except ImportError:
-            raise ValueError("no market data support in this build: use --scenario") from None
         return load_data(conn, name, start, end)
     return load
 
 
 def _time(text: str | None, flag: str) -> int | None:
+    """ISO-8601 with a zone, or integer nanoseconds since the epoch (as data files)."""
+    from mm.marketdata.timefmt import parse_time
     if text is None:
         return None
     try:
-        from mm.marketdata.timefmt import parse_time
-    except ImportError:
-        parse_time = None
-    if parse_time is not None:
-        try:
-            return parse_time(text)
-        except ValueError as exc:
-            raise ValueError(f"{flag}: {exc}") from None
-    if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{flag}: time {text!r} is not integer nanoseconds")
-    return int(text)
+        return parse_time(text)
+    except ValueError as exc:
+        raise ValueError(f"{flag}: {exc}") from None
 
 
 def _ns(text: str, unit: int, flag: str) -> int:

@@ -1,6 +1,5 @@
 """`souq stress CONFIG`: a strategy across every scenario and several seeds. The runs and
 their figures are mm/stress.py's; this only reads options and prints."""
-import importlib.util
 from typing import Optional
 
 import typer
@@ -46,8 +45,6 @@ def stress(
             fail("--seeds must be at least 1")
         if duration <= 0:
             fail("--duration must be positive")
-        if importlib.util.find_spec("mm.backtest") is None:
-            fail("backtests are not available in this build (no mm.backtest)")
         per_scenario: dict[str, dict[str, str]] = {}
         for key, value in parse_assignments(params or []).items():
             name, dot, knob = key.partition(".")

@@ -14,7 +14,6 @@ from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 from mm.desk.quotes import Fill
 from mm.desk.runner import TapeDriver
 
-from . import shocks as S
 from .replay import Replay
 from .runner import BacktestRunner
 from .scenario import resolve
@@ -209,12 +208,13 @@ class _ScenarioLoop(_Loop):
 
     def __init__(self, spec: Spec, progress) -> None:
         super().__init__(spec, scenario_exchange(spec.config), progress)
-        params, shocks = resolve(spec.scenario).build(spec.seed, spec.scenario_params)
+        params, shocks = resolve(spec.scenario).build(spec.seed, spec.scenario_params,
+                                                      symbols=tuple(self.runner.watch))
         if not params.symbols:
             params = dataclasses.replace(params, symbols=tuple(self.runner.watch))
         self.driver = TapeDriver(self.ex, params, spec.seed, runners=[self.runner],
                                  id_prefix="sim")
-        self.shocks = S.ordered(shocks)
+        self.shocks = sorted(shocks, key=lambda x: x.at_ns)   # mm.scenarios.Shock
         self.duration = spec.duration_ns if spec.duration_ns is not None else DEFAULT_DURATION
 
     def run(self) -> Result:
@@ -227,8 +227,8 @@ class _ScenarioLoop(_Loop):
             t += STEP
             if t >= end:
                 break
-            while shocks and S.field(shocks[0], "at") <= t:
-                S.apply(d, shocks.pop(0))
+            while shocks and shocks[0].at_ns <= t:
+                shocks.pop(0).apply(d)
             self.until(t, inclusive=False)
             report = d.step(t)
             events += len(report.commands)

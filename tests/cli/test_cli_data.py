@@ -1,9 +1,7 @@
 """`souq data import|list|show|delete` and `souq stress` through the real script: exact
 outputs; a bad file is one `error:` line naming the line, and nothing is stored."""
-import importlib.util
 import sqlite3
 
-import pytest
 
 TRADES = ("time,price,qty,side\n"
           "2024-03-01T09:30:00Z,100.5,0.25,buy\n"
@@ -74,15 +72,6 @@ def test_stress_rejects_bad_options(souq):
     souq.fails("stress", "x", "--duration", "-1", match="--duration must be positive")
 
 
-HAS_BACKTEST = importlib.util.find_spec("mm.backtest") is not None
-
-
-@pytest.mark.skipif(HAS_BACKTEST, reason="mm.backtest is present")
-def test_stress_says_when_backtests_are_missing(souq):
-    souq.fails("stress", "x", match="backtests are not available in this build")
-
-
-@pytest.mark.skipif(not HAS_BACKTEST, reason="mm.backtest (branch bt-core) not merged yet")
 def test_stress_runs_scenarios_on_a_demo_configuration(souq):
     souq.ok("init", "--demo")
     out = souq.json("stress", "pingpong-eth", "--seeds", "2", "--duration", "5",
