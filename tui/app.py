@@ -15,6 +15,7 @@ from mm.sim import ApiDriver, SimParams, participants, run_realtime
 from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
 from . import settings
+from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .screens.confirm import Confirm
@@ -29,7 +30,7 @@ from .widgets.quick_entry import QuickEntry
 from .widgets.status_bar import StatusBar
 
 
-class SouqApp(App):
+class SouqApp(DeskControl, App):
     CSS_PATH = "souq.tcss"
     TITLE = "souq"
     BINDINGS = [
@@ -98,6 +99,7 @@ class SouqApp(App):
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         self.set_interval(self.follow_every, self.follow)
         self.follow()
+        self.start_desk()
         if start_market:
             self.state.sim_state = "running"
             self.demo_market()
@@ -302,6 +304,7 @@ class SouqApp(App):
             (":", "Quick entry", lambda: self._main().action_focus_entry()),
         ):
             yield SystemCommand(title, f"key {key}", action)
+        yield from self.desk_commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",
                                 lambda n=name: self.set_theme(n))
@@ -309,3 +312,4 @@ class SouqApp(App):
     def on_unmount(self) -> None:
         self._closing = True
         self.facade.close()
+        self.close_desk()

@@ -144,3 +144,29 @@ def _time_ticks(bars, interval: int, width: int) -> tuple[list[int], list[str]]:
     xs = list(range(0, len(bars), every))
     return xs, [datetime.fromtimestamp(bars[i][0] * interval, timezone.utc).strftime("%H:%M:%S")
                 for i in xs]
+
+
+def render_desk(samples, width: int, height: int, colours: Colours) -> str:
+    """A strategy run's inventory (upper half) and PnL (lower half) over time, from its
+    (ts_ns, inventory, pnl) samples oldest first. Floats: display only."""
+    points = list(samples)[-max(10, width * 2):]
+    xs = list(range(len(points)))
+    series = [[float(Decimal(p[i])) for p in points] for i in (1, 2)]
+    axes = [nice_ticks(min(s), max(s), max(2, height // 6)) for s in series]
+    pad = max(map(len, axes[0][1] + axes[1][1]))
+    every = max(1, math.ceil(len(points) * 12 / max(width - pad, 1)))
+    ticks = (xs[::every], [datetime.fromtimestamp(points[i][0] / 1e9, timezone.utc)
+                           .strftime("%H:%M:%S") for i in xs[::every]])
+    with _PLOTEXT:
+        figure = _figure_class()
+        figure._limit_size(False, False)
+        figure.plot_size(width, height)
+        figure.subplots(2, 1)
+        for row, (values, axis, label) in enumerate(zip(series, axes, ("inventory", "PnL"))):
+            plot = figure.subplot(row + 1, 1)
+            _frame(plot, colours, width, height // 2 if row == 0 else height - height // 2,
+                   len(points), axis, pad)
+            colour = colours.up if values[-1] >= values[0] else colours.down
+            plot.plot(xs, values, marker="braille", color=colour, label=label)
+            plot.xticks(*ticks) if row else plot.xticks([])
+        return figure.build().removesuffix("\n")

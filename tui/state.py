@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from mm.alerts import Alert
 
+from .desk_facade import DeskView
 from .snapshot import MarketView
 
 
@@ -16,6 +17,8 @@ class AppState:
     sim_state: str = "off"        # off | running | paused
     pane: str = "book"            # the pane shown alone on a narrow terminal
     max_alerts: int = 500
+    desk: DeskView | None = None  # the strategy configurations, their runs and figures
+    strategy: str | None = None   # the configuration selected in the Strategy pane
 
     def add_alerts(self, alerts: list[Alert]) -> None:
         self.alerts.extend(alerts)

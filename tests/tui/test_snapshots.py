@@ -8,6 +8,7 @@ import pytest
 
 from themes import THEMES
 from tui.screens.main import PANES
+from desk_kit import desk_market
 from tui_harness import NARROW, WIDE, caught_up, populated, settle
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
@@ -121,3 +122,35 @@ def test_theme_narrow(snap_compare, workstation, theme, pane):
     key = str(PANES.index(pane) + 1)
     assert snap_compare(populated(workstation).app(theme=theme), run_before=after(key),
                         terminal_size=NARROW)
+
+
+# ---------------------------------------------------------------- the desk
+@SIZES
+def test_strategy_pane(snap_compare, workstation, size):
+    """The eight demo configurations, one running and one stopped (rows written by the
+    fixture, no runner process); 7 shows the pane (alone at 80x24)."""
+    assert snap_compare(desk_market(workstation).app(), run_before=after("7"),
+                        terminal_size=size)
+
+
+@SIZES
+def test_inventory_pane(snap_compare, workstation, size):
+    """Gauges: fixed-btc at 0.8 of max_inventory (warning), layered-btc at 0.96
+    (critical); realised, unrealised, fees and spread captured of their runs."""
+    assert snap_compare(desk_market(workstation).app(), run_before=after("8"),
+                        terminal_size=size)
+
+
+@SIZES
+def test_strategy_form(snap_compare, workstation, size):
+    """Enter on a configuration: its parameters with unit and range, the focused one's
+    help under them."""
+    assert snap_compare(desk_market(workstation).app(), run_before=after("7", "down", "enter"),
+                        terminal_size=size)
+
+
+@SIZES
+def test_chart_strategy_mode(snap_compare, workstation, size):
+    """m in the chart: the selected strategy's inventory and PnL over its run."""
+    assert snap_compare(desk_market(workstation).app(),
+                        run_before=after("7", "down", "2", "m"), terminal_size=size)

@@ -7,6 +7,7 @@ from textual.widgets import Footer
 from ..snapshot import MarketView
 from ..widgets.alerts import AlertsPane
 from ..widgets.chart import ChartPane
+from ..widgets.inventory import InventoryPane
 from ..widgets.order_book import OrderBook
 from ..widgets.orders import OrdersPane
 from ..widgets.quick_entry import QuickEntry
@@ -15,7 +16,7 @@ from ..widgets.strategy import StrategyPane
 from ..widgets.trades import TradesTape
 from ..widgets.wallets import WalletsPane
 
-PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy")
+PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy", "inventory")
 NARROW = 120   # below this many columns, panes take turns
 
 
@@ -35,11 +36,13 @@ class MainScreen(Screen):
                 with Vertical(id="right"):
                     yield TradesTape(id="trades")
                     yield WalletsPane(id="wallets")
+            with Horizontal(id="desk"):
+                yield StrategyPane(id="strategy")
+                yield InventoryPane(id="inventory")
             with Horizontal(id="bottom"):
                 yield OrdersPane(id="orders")
                 with Vertical(id="side"):
                     yield AlertsPane(id="alerts")
-                    yield StrategyPane(id="strategy")
         yield QuickEntry(id="quick-entry")
         yield StatusBar(id="status")
         yield Footer()
@@ -59,7 +62,7 @@ class MainScreen(Screen):
         for name in PANES:
             self.query_one(f"#{name}").set_class(narrow and name != self.app.state.pane,
                                                  "hidden-pane")
-        for box in ("top", "right", "bottom", "side"):
+        for box in ("top", "right", "desk", "bottom", "side"):
             container = self.query_one(f"#{box}")
             container.set_class(narrow and shown not in container.query("*"), "hidden-pane")
 

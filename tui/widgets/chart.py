@@ -1,5 +1,6 @@
 """Price line or candles above volume bars, drawn by plotext to the widget's size in the
-theme's colours. plotext is slow, so the drawing runs in a thread worker."""
+theme's colours; or, in strategy mode, the selected strategy's inventory and PnL over its
+newest run. plotext is slow, so the drawing runs in a thread worker."""
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -7,7 +8,8 @@ from textual.color import Color
 from textual.message import Message
 from textual.widgets import Static
 
-from ..plotting import Colours, render
+from ..desk_facade import DeskView
+from ..plotting import Colours, render, render_desk
 from ..snapshot import MarketView
 from .pane import Pane
 
@@ -16,9 +18,11 @@ INTERVALS = (1, 5, 15, 60)   # seconds per candle
 
 class ChartPane(Pane):
     TITLE = "Chart"
+    can_focus = True            # its keys (k, i, m) work once the pane has focus
     BINDINGS = [
         Binding("k", "toggle_kind", "Line/candles", id="chart.kind"),
         Binding("i", "next_interval", "Interval", id="chart.interval"),
+        Binding("m", "toggle_mode", "Market/strategy", id="chart.mode"),
     ]
 
     class Drawn(Message):
@@ -39,6 +43,8 @@ class ChartPane(Pane):
         self.kind = "line"
         self.interval = INTERVALS[0]
         self._view: MarketView | None = None
+        self.mode = "market"            # market | strategy
+        self._desk: DeskView | None = None
         self._drawn = None          # the key of the newest chart asked for
         self._pending = None
 
@@ -62,6 +68,19 @@ class ChartPane(Pane):
         self._drawn = None
         self._draw()
 
+    def update_desk(self, view: DeskView) -> None:
+        """Samples of the selected strategy arrive about once a second."""
+        changed = self._desk is None or (view.focus, view.samples) != (self._desk.focus,
+                                                                       self._desk.samples)
+        self._desk = view
+        if changed and self.mode == "strategy":
+            self._draw()
+
+    def action_toggle_mode(self) -> None:
+        self.mode = "strategy" if self.mode == "market" else "market"
+        self._drawn = None
+        self._draw()
+
     def action_toggle_kind(self) -> None:
         self.kind = "candles" if self.kind == "line" else "line"
         self._drawn = None
@@ -81,6 +100,9 @@ class ChartPane(Pane):
                        Color.parse(theme["up"]).rgb, Color.parse(theme["down"]).rgb)
 
     def _draw(self) -> None:
+        if self.mode == "strategy":
+            self._draw_desk()
+            return
         view = self._view
         canvas = self.query_one("#chart-canvas", Static)
         w, h = canvas.size.width, canvas.size.height
@@ -99,6 +121,28 @@ class ChartPane(Pane):
             canvas.update("no trades yet")
             return
         self._plot(key, view.prices, self.kind, self.interval, w, h, colours)
+
+    def _draw_desk(self) -> None:
+        desk = self._desk
+        canvas = self.query_one("#chart-canvas", Static)
+        w, h = canvas.size.width, canvas.size.height
+        colours = self._colours(canvas)
+        name = desk.focus if desk else None
+        key = ("strategy", name, desk.samples if desk else (), w, h, colours)
+        if key == self._drawn or w < 10 or h < 5:
+            return
+        self._drawn = key
+        self.border_title = f"Chart {name or ''} inventory and PnL"
+        if not desk or not desk.samples:
+            canvas.update(f"{name}: no run samples yet" if name else "no strategy selected")
+            return
+        self._plot_desk(key, desk.samples, w, h, colours)
+
+    @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
+    def _plot_desk(self, key: tuple, samples, width: int, height: int,
+                   colours: Colours) -> None:
+        text = Text.from_ansi(render_desk(samples, width, height, colours))
+        self.post_message(self.Drawn(self, key, text))
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
     def _plot(self, key: tuple, prices, kind: str, interval: int, width: int, height: int,

@@ -1,13 +1,105 @@
-"""Reserved for the market-making desk: says what it will hold, offers no fake controls."""
-from textual.widgets import Static
+"""The desk's strategy configurations: template, symbol, user, stage, version, run state.
 
+Keys act on the selected configuration; the pane only says what was asked (a `Request`
+message up to the app, which runs it through the desk facade in a worker).
+"""
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
+
+COLUMNS = (("name", 12), ("template", 14), ("symbol", 8), ("user", 11), ("stage", 10),
+           ("v", 2), ("state", 9))
+# (key, action, description, binding id); the palette and the help panel read these too
+ACTIONS = (
+    ("enter", "edit", "Parameters", "strategy.edit"),
+    ("g", "start", "Start", "strategy.start"),
+    ("z", "pause", "Pause/resume", "strategy.pause"),
+    ("x", "stop", "Stop", "strategy.stop"),
+    ("K", "kill", "Kill", "strategy.kill"),
+)
 
 
 class StrategyPane(Pane):
     TITLE = "Strategy"
+    BINDINGS = [Binding(key, f"request('{action}')", text, id=bid)
+                for key, action, text, bid in ACTIONS]
+
+    class Request(Message):
+        """Do `action` (one of ACTIONS) to configuration `name`."""
+
+        def __init__(self, pane: "StrategyPane", action: str, name: str) -> None:
+            super().__init__()
+            self.pane, self.action, self.name = pane, action, name
+
+        @property
+        def control(self) -> "StrategyPane":
+            return self.pane
+
+    class Selected(Message):
+        """The cursor moved to configuration `name` (the inventory chart follows it)."""
+
+        def __init__(self, pane: "StrategyPane", name: str) -> None:
+            super().__init__()
+            self.pane, self.name = pane, name
+
+        @property
+        def control(self) -> "StrategyPane":
+            return self.pane
 
     def compose(self):
-        yield Static("Market-making strategies arrive with the desk: their configurations, "
-                     "live parameters, state and start/pause/stop controls will be here.",
-                     id="strategy-note")
+        yield DataTable(id="strategy-table", cursor_type="row")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(DataTable)
+        for name, width in COLUMNS:
+            table.add_column(name, width=width, key=name)
+        self._rows: dict[str, tuple] = {}
+
+    def update_desk(self, view: DeskView) -> None:
+        table = self.query_one(DataTable)
+        rows = {r.name: cells(r) for r in view.rows}
+        if list(rows) != list(self._rows):
+            cursor = table.cursor_row
+            table.clear()
+            for key, row in rows.items():
+                table.add_row(*row, key=key)
+            if rows:
+                table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        else:
+            for key, row in rows.items():
+                if self._rows[key] != row:
+                    for (name, _), value in zip(COLUMNS, row):
+                        table.update_cell(key, name, value)
+        self._rows = rows
+        running = sum(r.state in ("running", "paused", "stopping") for r in view.rows)
+        self.border_title = f"Strategy ({len(rows)} configured, {running} running)"
+
+    def selected(self) -> str | None:
+        table = self.query_one(DataTable)
+        names = list(self._rows)
+        if not names or table.cursor_row is None or table.cursor_row >= len(names):
+            return None
+        return names[table.cursor_row]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value is not None:
+            self.post_message(self.Selected(self, event.row_key.value))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_request("edit")
+
+    def action_request(self, action: str) -> None:
+        name = self.selected()
+        if name is None:
+            self.notify("no strategy configuration selected", severity="warning")
+            return
+        self.post_message(self.Request(self, action, name))
+
+
+def cells(r: StrategyRow) -> tuple:
+    return (r.name, r.template, r.symbol, r.user, r.stage, str(r.version), r.state)

@@ -1,0 +1,127 @@
+"""The app's side of the desk: a refresh about once a second, and the strategy actions
+(parameters, start, pause/resume, stop, kill) run through the desk facade in workers.
+
+A mixin of SouqApp, so app.py only starts it and lists its palette commands. Handlers use
+Textual's naming convention (`on_<message>`): `@on` needs a MessagePump class body.
+"""
+from textual import work
+from textual.app import SystemCommand
+from textual.css.query import NoMatches
+
+from mm.desk.configs import ConfigError
+
+from .desk_facade import DeskDone, DeskFacade, DeskReady
+from .screens.strategy_form import StrategyForm
+from .widgets.chart import ChartPane
+from .widgets.inventory import InventoryPane
+from .widgets.strategy import ACTIONS, StrategyPane
+
+REFRESH_EVERY = 1.0          # seconds between desk reads
+VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
+         "stop": "stop", "kill": "kill (cancel all its orders now and stop)"}
+
+
+class DeskControl:
+    desk: DeskFacade | None = None
+    _desk_busy = False
+
+    def start_desk(self) -> None:
+        self.desk = DeskFacade(self.facade.api.url, clock=self.clock)
+        self.set_interval(REFRESH_EVERY, self.refresh_desk)
+        self.refresh_desk()
+
+    def refresh_desk(self) -> None:
+        if self.desk is not None and not self._desk_busy:
+            self._desk_busy = True
+            self._desk_worker(self.state.strategy)
+
+    @work(thread=True, group="desk", exit_on_error=False)
+    def _desk_worker(self, focus: str | None) -> None:
+        try:
+            self.post_message(DeskReady(self.desk.view(focus)))
+        finally:
+            self._desk_busy = False
+
+    def on_desk_ready(self, message: DeskReady) -> None:
+        self.state.desk = message.view
+        if self.state.strategy is None:
+            self.state.strategy = message.view.focus
+        main = self._main()
+        if main is None or not main.is_attached:
+            return
+        try:
+            with self.batch_update():
+                for pane in (StrategyPane, InventoryPane, ChartPane):
+                    main.query_one(pane).update_desk(message.view)
+        except NoMatches:          # closing
+            return
+
+    # ------------------------------------------------------------ actions
+    def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:
+        if message.name != self.state.strategy:
+            self.state.strategy = message.name
+            self.refresh_desk()
+
+    def on_strategy_pane_request(self, message: StrategyPane.Request) -> None:
+        self.desk_action(message.action, message.name)
+
+    def on_strategy_form_apply(self, message: StrategyForm.Apply) -> None:
+        self._desk_action("change", message.name, message.values)
+
+    def desk_action(self, action: str, name: str) -> None:
+        """What a key or a palette command asked for `name`."""
+        if self.desk is None:
+            return
+        if action == "pause":
+            row = self.state.desk.row(name) if self.state.desk else None
+            action = "running" if row is not None and row.state == "paused" else "paused"
+        self._desk_action(action, name)
+
+    @work(thread=True, group="desk-action", exit_on_error=False)
+    def _desk_action(self, action: str, name: str, values: dict | None = None) -> None:
+        d = self.desk
+        try:
+            if action == "edit":
+                cfg, rows = d.parameters(name)
+                done = DeskDone("edit", name, result=(cfg, rows))
+            elif action == "change":
+                done = d.change(name, values)
+            elif action in ("paused", "running"):
+                done = d.set_state(name, action)
+            else:
+                done = {"start": d.start, "stop": d.stop, "kill": d.kill}[action](name)
+        except (ConfigError, ValueError, KeyError) as exc:
+            done = DeskDone(action, name, error=str(exc).strip("'\""))
+        self.post_message(done)
+
+    def on_desk_done(self, message: DeskDone) -> None:
+        form = self.screen if isinstance(self.screen, StrategyForm) else None
+        if message.error:
+            self.notify(message.error, title=f"{message.name}: {message.action} refused",
+                        severity="error", timeout=6)
+            if form is not None and message.action == "change":
+                form.refused(message.error)
+        elif message.action == "edit":
+            self.push_screen(StrategyForm(*message.result))
+        else:
+            if form is not None and message.action == "change":
+                form.dismiss(None)
+            self.notify(message.text, title="strategy")
+        self.refresh_desk()
+
+    # ------------------------------------------------------------ palette
+    def desk_commands(self):
+        """Every strategy action by name, for each configuration on the desk."""
+        view = self.state.desk
+        for row in view.rows if view else ():
+            for key, action, _text, _id in ACTIONS:
+                yield SystemCommand(f"Strategy {row.name}: {VERBS[action]}",
+                                    f"key {key} in the Strategy pane ({row.state})",
+                                    lambda a=action, n=row.name: self.desk_action(a, n))
+        yield SystemCommand("Chart: market or strategy inventory and PnL",
+                            "key m in the Chart pane",
+                            lambda: self._main().query_one(ChartPane).action_toggle_mode())
+
+    def close_desk(self) -> None:
+        if self.desk is not None:
+            self.desk.close()

@@ -1,0 +1,98 @@
+"""Each strategy's position against its target and limits, and what its run has earned.
+
+A gauge spans -max_inventory..+max_inventory with 0 in the middle: the position is
+filled from 0, the target is marked, and the fill turns to warning at 0.7 and to error
+at 0.9 of max_inventory away from the target (the desk's alert ratios). The figures are
+the report of the newest run (mm.desk.report): realised, unrealised, fees, spread
+captured, in the symbol's quote asset, shortened for the eye (the CLI has them exact).
+"""
+from decimal import Decimal, InvalidOperation
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ..desk_facade import DeskView, StrategyRow
+from .pane import Pane
+
+WARNING, CRITICAL = Decimal("0.7"), Decimal("0.9")
+GAUGE = 15                      # odd, so 0 has a middle cell
+HEAD = ("strategy", "inventory", "q", "real", "unreal", "fees", "spread", "")
+WIDTHS = (12, GAUGE, 7, 7, 7, 7, 7, 4)
+
+
+class InventoryPane(Pane):
+    TITLE = "Inventory"
+
+    def compose(self):
+        yield Static(id="inventory-gauges")
+
+    def update_desk(self, view: DeskView) -> None:
+        lines = [Content.styled(line(HEAD), "$text-muted")]
+        lines += [row_content(r) for r in view.rows]
+        self.query_one("#inventory-gauges", Static).update(Content("\n").join(lines))
+        runs = sum(r.run_id is not None for r in view.rows)
+        self.border_title = f"Inventory ({runs} with a run)"
+
+
+def line(cells) -> str:
+    return " ".join(str(c).rjust(w) if i > 1 else str(c).ljust(w)
+                    for i, (c, w) in enumerate(zip(cells, WIDTHS))).rstrip()
+
+
+def row_content(r: StrategyRow) -> Content:
+    name = Content(r.name[:WIDTHS[0]].ljust(WIDTHS[0]) + " ")
+    if r.figures is None:
+        return name + Content.styled("never run", "$text-muted")
+    f = r.figures
+    figures = [short(f[k]) for k in ("inventory", "realised", "unrealised", "fees", "spread")]
+    tail = "".join(" " + c.rjust(w) for c, w in zip(figures + [r.quote], WIDTHS[2:]))
+    return name + gauge(f["inventory"], r.target, r.max_inventory) + Content(tail)
+
+
+def level(q: Decimal, target: Decimal, most: Decimal) -> str:
+    """ok, warning or critical: how far the position is from the target, of the max."""
+    ratio = abs(q - target) / most if most > 0 else Decimal(0)
+    return "critical" if ratio >= CRITICAL else "warning" if ratio >= WARNING else "ok"
+
+
+def gauge(q_text: str, target_text: str, most_text: str, width: int = GAUGE) -> Content:
+    """The position filled from the middle (0) toward its side, the target marked."""
+    q, target, most = (_dec(t) for t in (q_text, target_text, most_text))
+    if most <= 0:
+        return Content("─" * width)
+    mid = width // 2
+
+    def cell(v: Decimal) -> int:
+        return max(0, min(width - 1, round((v / most + 1) / 2 * (width - 1))))
+    at, aim = cell(q), cell(target)
+    lo, hi = sorted((mid, at))
+    style = {"ok": "$success", "warning": "$warning", "critical": "$error"}[
+        level(q, target, most)]
+    parts = []
+    for i in range(width):
+        if i == aim:
+            parts.append(Content.styled("┃", "bold $text"))
+        elif q and lo <= i <= hi:
+            parts.append(Content.styled("█", style))
+        else:
+            parts.append(Content.styled("─", "$text-muted"))
+    return Content("").join(parts)
+
+
+def short(text: str | None) -> str:
+    """A figure in at most 7 characters: 12.3, -0.0012, 1.23M, 45.6B (display only)."""
+    d = _dec(text)
+    for scale, suffix in ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"),
+                          (Decimal(10) ** 6, "M"), (Decimal(10) ** 4, "k")):
+        if abs(d) >= scale:
+            return f"{d / scale:.3g}{suffix}" if abs(d / scale) < 1000 else f"{d / scale:.0f}{suffix}"
+    if d == d.to_integral_value():
+        return str(int(d))
+    return f"{d:.3g}" if abs(d) < 1 else f"{d:.5g}"[:7]
+
+
+def _dec(text: str | None) -> Decimal:
+    try:
+        return Decimal(text) if text not in (None, "", "none") else Decimal(0)
+    except InvalidOperation:
+        return Decimal(0)
