@@ -4,13 +4,14 @@ import asyncio
 import json
 import re
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from souq_cli import Souq
 from tui.facade import CommandDone
 from tui.screens.confirm import Confirm
 from tui.screens.order_ticket import OrderTicket
 from tui.screens.picker import Picker
+from tui.widgets.order_book import OrderBook
 from tui.widgets.quick_entry import QuickEntry
 from tui_harness import caught_up, drive, screen_text, wait_for
 
@@ -23,7 +24,7 @@ def resting(user: str, cid: str, side: str, price: str, qty: str = "0.001") -> d
 
 
 def book_keys(app) -> list[str]:
-    return [str(k.value) for k in app.screen.query_one("#book-table", DataTable).rows]
+    return app.screen.query_one(OrderBook).level_keys()
 
 
 def field(app, name: str) -> str:
