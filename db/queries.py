@@ -63,9 +63,12 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     return out
 
 
-def trades(conn, *, user=None, symbol=None, limit=None) -> list[dict]:
+def trades(conn, *, user=None, symbol=None, limit=None, after=None) -> list[dict]:
+    """Oldest first; the newest `limit`, and only those after trade id `after` if given."""
     T = S.TradeRow
     q = select(T)
+    if after is not None:
+        q = q.where(T.id > after)
     if user is not None:
         q = q.where((T.maker_user == user) | (T.taker_user == user))
     if symbol is not None:

@@ -1,4 +1,5 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -6,6 +7,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from db.api import Api
@@ -59,7 +61,11 @@ class SouqApp(DeskControl, App):
             raise ValueError(f"unknown theme {chosen!r}; choose one of {', '.join(THEMES)}")
         self.state = AppState(symbol or "", user or "", chosen)
         self.facade = ExchangeFacade(url, Focus(self.state.symbol, self.state.user), clock)
-        self._following = False
+        self._follow_wake = threading.Event()     # a poll now, not at the next tick
+        self._follow_thread: threading.Thread | None = None
+        self._view_pending = False                # posted, not yet taken by the screen
+        self._follow_skipped = False              # a poll waited for the screen
+        self._shown_serial = 0                    # the newest view taken so far
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._sim_driver = None
@@ -97,8 +103,11 @@ class SouqApp(DeskControl, App):
 
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
-        self.set_interval(self.follow_every, self.follow)
-        self.follow()
+        self._follow_thread = threading.Thread(target=self._follow_loop, name="souq-follow",
+                                               daemon=True)
+        self._follow_thread.start()
+        if self.show_clock:                 # no new view when the market is quiet
+            self.set_interval(1.0, self._status)
         self.start_desk()
         if start_market:
             self.state.sim_state = "running"
@@ -117,21 +126,56 @@ class SouqApp(DeskControl, App):
             driver.api.close()
 
     # ------------------------------------------------------------ following the journal
-    def follow(self) -> None:
-        if not self._following:
-            self._following = True
-            self._follow_worker()
+    class FollowFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
 
-    @work(thread=True, group="follow", exit_on_error=False)
-    def _follow_worker(self) -> None:
-        try:
-            view, alerts = self.facade.follow()
-            self.post_message(ViewReady(view, alerts))
-        finally:
-            self._following = False
+    def follow(self) -> None:
+        """Poll now (the focus changed), rather than at the next tick."""
+        self._follow_wake.set()
+
+    def _follow_loop(self) -> None:
+        """One thread for the app's life: every follow_every seconds, or when woken, apply
+        what others committed; post a view only when the journal or the focus moved, and
+        only once the screen took the previous one, so a busy screen is handed the newest
+        view instead of a queue of stale ones."""
+        while not self._closing:
+            self._follow_wake.wait(self.follow_every)
+            self._follow_wake.clear()
+            if self._closing:
+                return
+            if self._view_pending:
+                self._follow_skipped = True
+                continue
+            try:
+                ready = self.facade.follow(force=False)
+            except Exception as exc:        # keep following; say what went wrong
+                if self._closing:
+                    return
+                self.post_message(self.FollowFailed(f"{type(exc).__name__}: {exc}"))
+                time.sleep(1.0)
+                continue
+            if ready is not None:
+                self._view_pending = True
+                self.post_message(ready)
+
+    @on(FollowFailed)
+    def _follow_failed(self, message: FollowFailed) -> None:
+        self.notify(f"following the journal: {message.error}", severity="error")
 
     @on(ViewReady)
     def _view_ready(self, message: ViewReady) -> None:
+        self._view_pending = False
+        if self._follow_skipped:            # the loop waited for this screen: poll now
+            self._follow_skipped = False
+            self._follow_wake.set()
+        self._show(message)
+
+    def _show(self, message: ViewReady) -> None:
+        if message.serial < self._shown_serial:    # built before the view on screen
+            return
+        self._shown_serial = message.serial
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
         main = self._main()
@@ -156,10 +200,14 @@ class SouqApp(DeskControl, App):
         return datetime.fromtimestamp(ts / 1e9, timezone.utc).strftime("%H:%M:%S")
 
     def _status(self) -> None:
-        v = self.state.view
-        if v is None:
+        v, main = self.state.view, self._main()
+        if v is None or main is None or not main.is_attached:
             return
-        self._main().query_one(StatusBar).show(
+        try:
+            bar = main.query_one(StatusBar)
+        except NoMatches:          # the app is closing and its widgets are already gone
+            return
+        bar.show(
             symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
             sim=self.state.sim_state, seq=v.seq,
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
@@ -177,12 +225,16 @@ class SouqApp(DeskControl, App):
         if message.reason:
             self.notify(message.reason, title=f"{message.command.get('op')} rejected",
                         severity="error", timeout=6)
+            if message.ready is not None:
+                self._show(message.ready)
             return
-        if isinstance(self.screen, OrderTicket):
-            self.screen.dismiss(None)
-        if message.command is self._entry_command:
-            self._main().query_one(QuickEntry).value = ""
-        self.follow()
+        with self.batch_update():           # close the ticket and show the order: one redraw
+            if isinstance(self.screen, OrderTicket):
+                self.screen.dismiss(None)
+            if message.command is self._entry_command:
+                self._main().query_one(QuickEntry).value = ""
+            if message.ready is not None:
+                self._show(message.ready)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -311,5 +363,8 @@ class SouqApp(DeskControl, App):
 
     def on_unmount(self) -> None:
         self._closing = True
+        self._follow_wake.set()
+        if self._follow_thread is not None:
+            self._follow_thread.join(timeout=2.0)
         self.facade.close()
         self.close_desk()

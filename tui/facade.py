@@ -13,26 +13,29 @@ from db import queries as Q
 from db.api import Api, Result
 from mm.alerts import Alert, journal_alerts
 
-from .snapshot import MarketView, build_view
+from .snapshot import MarketView, Tape, build_view
 
 
 class ViewReady(Message):
     """A fresh MarketView, built at one journal point."""
 
-    def __init__(self, view: MarketView, alerts: list[Alert]) -> None:
+    def __init__(self, view: MarketView, alerts: list[Alert], serial: int = 0) -> None:
         super().__init__()
         self.view = view
         self.alerts = alerts
+        self.serial = serial      # views are numbered as built: an older one never wins
 
 
 class CommandDone(Message):
     """The exchange answered a command (accepted or rejected)."""
 
-    def __init__(self, command: dict, result: Result | None, error: str | None) -> None:
+    def __init__(self, command: dict, result: Result | None, error: str | None,
+                 ready: ViewReady | None = None) -> None:
         super().__init__()
         self.command = command
         self.result = result
         self.error = error        # a command that never reached the exchange (bad shape)
+        self.ready = ready        # the view right after the command, built on the same thread
 
     @property
     def reason(self) -> str | None:
@@ -54,22 +57,42 @@ class ExchangeFacade:
         self.focus = focus
         self._lock = threading.Lock()   # the store's engine is not shared between threads
         self._alert_seq = None
+        self._serial = 0
+        self._built: tuple | None = None   # (journal seq, focus) of the last view built
+        self._tape = Tape()
 
     # ----------------------------------------------------------- called from workers
     def open(self) -> None:
         with self._lock:
             _ = self.api.store      # loads the exchange from the database
 
-    def follow(self) -> tuple[MarketView, list[Alert]]:
-        """Apply what others committed, then build the view for the current focus."""
+    def follow(self, force: bool = True) -> ViewReady | None:
+        """Apply what others committed, then build the view for the current focus.
+
+        Unless forced, None when neither the journal nor the focus moved since the last
+        view: an idle poll costs one indexed query, not a view."""
         with self._lock:
             store = self.api.store
             store.refresh()
-            with store.engine.connect() as conn:
-                view = build_view(store, conn, self.focus.symbol, self.focus.user,
-                                  self.focus.depth, self.focus.group)
-                alerts = self._new_alerts(conn, view)
-        return view, alerts
+            if not force and self._built == self._point():
+                return None
+            return self._view()
+
+    def _point(self) -> tuple:
+        f = self.focus
+        return (self.api.store.ex.seq, f.symbol, f.user, f.depth, f.group)
+
+    def _view(self) -> ViewReady:
+        """Build the view at the store's journal point; the caller holds the lock."""
+        store = self.api.store
+        point = self._point()
+        with store.engine.connect() as conn:
+            view = build_view(store, conn, self.focus.symbol, self.focus.user,
+                              self.focus.depth, self.focus.group, self._tape)
+            alerts = self._new_alerts(conn, view)
+        self._built = point
+        self._serial += 1
+        return ViewReady(view, alerts, self._serial)
 
     def _new_alerts(self, conn, view: MarketView) -> list[Alert]:
         if self._alert_seq is None:          # alerts start from when the session opened
@@ -82,14 +105,18 @@ class ExchangeFacade:
         return journal_alerts(rows, view.user, own)
 
     def submit(self, command: dict) -> CommandDone:
-        """Run one command as the acting user; never raises for a refused command."""
-        try:
-            with self._lock:
-                self.api.actor = self.focus.user
+        """Run one command as the acting user; never raises for a refused command.
+
+        The answer carries the view right after the command, so what was done shows in
+        the same redraw that closes the ticket, without waiting for the next poll."""
+        with self._lock:
+            self.api.actor = self.focus.user
+            try:
                 result = self.api.execute(command)
-        except ValueError as exc:        # a command of the wrong shape: name the problem
-            return CommandDone(command, None, str(exc))
-        return CommandDone(command, result, None)
+            except ValueError as exc:    # a command of the wrong shape: name the problem
+                return CommandDone(command, None, str(exc))
+            ready = self._view()
+        return CommandDone(command, result, None, ready)
 
     def close(self) -> None:
         with self._lock:

@@ -47,7 +47,37 @@ class MarketView:
     extra: dict = field(default_factory=dict)
 
 
-def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int = 1) -> MarketView:
+class Tape:
+    """The newest TAPE trades of one symbol and the user's trades in it, read incrementally:
+    each view reads only the trades committed since the last view, not the last 200 again.
+    Trades never change once written, so what was read stays true."""
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.market: list[dict] = []        # oldest first
+        self.mine: list[dict] = []          # oldest first, every one (for the position)
+        self.last: int | None = None        # the newest trade id read for this symbol
+
+    def read(self, conn, symbol: str, user: str) -> tuple[list[dict], list[dict]]:
+        if self.key != (symbol, user):
+            self.key = (symbol, user)
+            self.market = Q.trades(conn, symbol=symbol, limit=TAPE)
+            self.mine = Q.trades(conn, user=user, symbol=symbol)
+        else:
+            new = Q.trades(conn, symbol=symbol, after=self.last)
+            if new:
+                self.market = (self.market + new)[-TAPE:]
+                self.mine = self.mine + [t for t in new
+                                         if user in (t["maker_user"], t["taker_user"])]
+        self.last = self.market[-1]["id"] if self.market else 0
+        return self.market, self.mine
+
+
+TAPE = 200
+
+
+def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int = 1,
+               tape: Tape | None = None) -> MarketView:
     """Read the in-memory exchange (already refreshed) and the projections."""
     ex = store.ex
     symbols = tuple(sorted(ex.symbols))
@@ -71,7 +101,11 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     if s.bids and s.asks:
         b, a = s.bids.peekitem(0)[1].price, s.asks.peekitem(0)[1].price
         spread, mid = fmt(a - b), fmt((a + b) // 2)
-    trades = tuple(reversed(Q.trades(conn, symbol=symbol, limit=200)))
+    if tape is None:
+        market, mine = Q.trades(conn, symbol=symbol, limit=TAPE), None
+    else:
+        market, mine = tape.read(conn, symbol, user)
+    trades = tuple(reversed(market))
     orders = tuple(reversed(Q.orders(conn, user=user, symbol=symbol, limit=200))) if u else ()
     wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),
                      "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
@@ -79,7 +113,9 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     pos = None
     if u is not None:
         mark = Decimal(mid) if mid is not None else (Decimal(fmt(s.last)) if s.last else None)
-        pos = position(Q.trades(conn, user=user, symbol=symbol), user, mark)
+        if mine is None:
+            mine = Q.trades(conn, user=user, symbol=symbol)
+        pos = position(mine, user, mark)
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
                       trades, orders, wallets, prices, group, s.base, s.quote, pos)

@@ -4,13 +4,14 @@ import asyncio
 import json
 import re
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from souq_cli import Souq
 from tui.facade import CommandDone
 from tui.screens.confirm import Confirm
 from tui.screens.order_ticket import OrderTicket
 from tui.screens.picker import Picker
+from tui.widgets.order_book import OrderBook
 from tui.widgets.quick_entry import QuickEntry
 from tui_harness import caught_up, drive, screen_text, wait_for
 
@@ -23,7 +24,7 @@ def resting(user: str, cid: str, side: str, price: str, qty: str = "0.001") -> d
 
 
 def book_keys(app) -> list[str]:
-    return [str(k.value) for k in app.screen.query_one("#book-table", DataTable).rows]
+    return app.screen.query_one(OrderBook).level_keys()
 
 
 def field(app, name: str) -> str:
@@ -88,6 +89,33 @@ def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(wor
     assert workstation.open_orders("alice") == []
     [order] = workstation.read("orders", user="alice")
     assert order["status"] == "rejected" and "daily band" in order["reason"]
+
+
+# ---------------------------------------------------------------- the book ladder
+def test_book_cursor_starts_at_the_touch_and_a_level_opens_a_ticket(workstation):
+    async def script(pilot):
+        app = pilot.app
+        ladder = app.screen.query_one("#book-ladder")
+        assert ladder.chosen() == ("sell", BEST_ASK)          # the touch
+        await pilot.press("enter")                           # a ticket against that ask
+        assert isinstance(app.screen, OrderTicket) and app.screen.side == "buy"
+        assert field(app, "price") == BEST_ASK
+        await pilot.press("escape", "down")                  # over the spread row
+        assert ladder.chosen() == ("buy", BEST_BID)
+        await pilot.press("enter")
+        assert app.screen.side == "sell" and field(app, "price") == BEST_BID
+        await pilot.press("escape")
+        i = ladder._spread_index() - 2                       # the ask above the best ask
+        deeper = ladder.rows[i][1].price
+        await pilot.click("#book-ladder", offset=(20, 1 + i - ladder._top))   # 1: header
+        assert isinstance(app.screen, OrderTicket) and app.screen.side == "buy"
+        assert field(app, "price") == deeper and int(deeper) > int(BEST_ASK)
+        await pilot.press("escape", "plus")                  # group two ticks a level
+        await wait_for(pilot, lambda: app.state.view.group == 2)
+        await caught_up(pilot)
+        assert "group 2×tick" in screen_text(app)
+
+    drive(workstation.app(), script)
 
 
 # ---------------------------------------------------------------- quick entry

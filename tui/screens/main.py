@@ -70,7 +70,8 @@ class MainScreen(Screen):
         self.app.state.pane = name
         self._layout()
         pane = self.query_one(f"#{name}")
-        target = pane.query("DataTable, RichLog").first() if pane.query("DataTable, RichLog") else pane
+        inner = pane.query("DataTable, RichLog, BookLadder")
+        target = inner.first() if inner else pane
         target.focus()
 
     def action_cycle_pane(self) -> None:

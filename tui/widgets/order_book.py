@@ -1,14 +1,235 @@
-"""The depth ladder: asks above, spread and mid, bids below, own orders marked."""
-from rich.text import Text
-from textual import on
+"""The depth ladder: asks above, spread and mid, bids below, own orders marked.
+
+Drawn line by line (Textual's line API): an update recomputes each visible line's content
+and repaints only the lines that changed, so a busy market costs a few lines per redraw,
+not a table rebuilt cell by cell and laid out again.
+"""
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..snapshot import Level, MarketView
 from .pane import Pane
 
-BAR = 12
+BAR = 12                      # the narrowest depth bar
+MARK, PRICE, SIZE, TOTAL, GAP = 3, 12, 10, 10, 2
+FIXED = MARK + PRICE + GAP + SIZE + GAP + TOTAL + GAP
+SPREAD = "spread"             # the row between the sides
+
+
+class BookLadder(Widget, can_focus=True):
+    """The ladder itself: a header line, then asks, the spread row and bids.
+
+    The spread row sits in the middle of the pane when the book allows; the cursor starts
+    on the best ask (the touch), stays on its level while the book moves, and the ladder
+    scrolls only as far as needed to keep the cursor in view.
+    """
+
+    COMPONENT_CLASSES = {"book--header", "book--cursor", "book--spread"}
+    DEFAULT_CSS = """
+    BookLadder { height: 1fr; background: $surface; color: $foreground; }
+    BookLadder:focus { background-tint: $foreground 5%; }
+    BookLadder > .book--header { text-style: bold; background: $panel; color: $foreground; }
+    BookLadder:focus > .book--header { background-tint: $foreground 5%; }
+    BookLadder > .book--cursor { background: $block-cursor-blurred-background;
+                                 color: $block-cursor-blurred-foreground;
+                                 text-style: $block-cursor-blurred-text-style; }
+    BookLadder:focus > .book--cursor { background: $block-cursor-background;
+                                       color: $block-cursor-foreground;
+                                       text-style: $block-cursor-text-style; }
+    BookLadder > .book--spread { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("enter", "choose", "Ticket at level", show=False),
+        Binding("up", "move(-1)", "Up a level", show=False),
+        Binding("down", "move(1)", "Down a level", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "touch", "Back to the touch", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[tuple[str, Level | None]] = [(SPREAD, None)]
+        self.spread_text = ""
+        self.cursor = 0                     # index into rows; never the spread row
+        self._cursor_key: tuple[str, str] | None = None
+        self._top = 0                       # rows index of the first body line
+        self._lines: list[tuple] = []       # what each screen line shows, to diff
+
+    # ------------------------------------------------------------ data in
+    def show(self, view: MarketView) -> None:
+        asks = [("sell", lv) for lv in reversed(view.asks)]
+        rows = asks + [(SPREAD, None)] + [("buy", lv) for lv in view.bids]
+        group = f"  group {view.group}×tick" if view.group > 1 else ""
+        spread = f"spread {view.spread}  mid {view.mid}" if view.spread else "no two-sided market"
+        self.rows, self.spread_text = rows, f"{spread}  last {view.last or '-'}{group}"
+        keys = [(side, lv.price if lv else "") for side, lv in rows]
+        if self._cursor_key in keys:
+            self.cursor = keys.index(self._cursor_key)
+        else:                                # at first, or the level went: the touch
+            self.cursor = self._touch()
+        self._remember_cursor()
+        self._redraw()
+
+    def level_keys(self) -> list[str]:
+        """'side:price' of every level, top to bottom (what a test or a script reads)."""
+        return [f"{side}:{lv.price}" for side, lv in self.rows if lv is not None]
+
+    def chosen(self) -> tuple[str, str] | None:
+        side, lv = self.rows[self.cursor] if self.cursor < len(self.rows) else (SPREAD, None)
+        return None if lv is None else (side, lv.price)
+
+    # ------------------------------------------------------------ geometry
+    def _touch(self) -> int:
+        spread = self._spread_index()
+        if spread > 0:
+            return spread - 1                 # the best ask
+        return 1 if len(self.rows) > 1 else 0  # no asks: the best bid
+
+    def _spread_index(self) -> int:
+        return next(i for i, (side, _) in enumerate(self.rows) if side == SPREAD)
+
+    def _body_height(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def _place(self) -> None:
+        """Centre the spread row, then scroll only as far as the cursor needs."""
+        body = self._body_height()
+        top = self._spread_index() - (body - 1) // 2
+        if self.cursor < top:
+            top = self.cursor
+        elif self.cursor >= top + body:
+            top = self.cursor - body + 1
+        self._top = top
+
+    def _line_key(self, y: int, width: int) -> tuple:
+        if y == 0:
+            return ("header", width)
+        i = self._top + y - 1
+        if not 0 <= i < len(self.rows):
+            return ("blank", width)
+        side, lv = self.rows[i]
+        if lv is None:
+            return (SPREAD, width, self.spread_text)
+        return (side, width, lv, i == self.cursor)
+
+    def _redraw(self) -> None:
+        """Repaint only the lines whose content changed."""
+        self._place()
+        width, height = self.size
+        lines = [self._line_key(y, width) for y in range(height)]
+        old = self._lines
+        self._lines = lines
+        if len(old) != len(lines):
+            self.refresh()
+            return
+        changed = [y for y, (a, b) in enumerate(zip(old, lines)) if a != b]
+        if len(changed) > height // 2:
+            self.refresh()
+        elif changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+
+    def on_resize(self) -> None:
+        self._lines = []
+        self._redraw()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ------------------------------------------------------------ drawing
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        key = self._lines[y] if y < len(self._lines) else self._line_key(y, width)
+        kind = key[0]
+        if kind == "header":
+            style = base + self.get_component_rich_style("book--header")
+            text = (" ●".ljust(MARK) + "price".rjust(PRICE) + " " * GAP + "size".rjust(SIZE)
+                    + " " * GAP + "total".rjust(TOTAL) + " " * GAP + "depth")
+            return Strip([Segment(text.ljust(width)[:width], style)], width)
+        if kind == "blank":
+            return Strip.blank(width, base)
+        if kind == SPREAD:
+            style = base + self.get_component_rich_style("book--spread")
+            text = f" {key[2]} "
+            fill = max(0, width - len(text))
+            line = "─" * (fill // 2) + text + "─" * (fill - fill // 2)
+            return Strip([Segment(line[:width], style)], width)
+        side, _, lv, is_cursor = key
+        return self._level_strip(side, lv, is_cursor, width, base)
+
+    def _level_strip(self, side: str, lv: Level, is_cursor: bool, width: int,
+                     base: Style) -> Strip:
+        colour = Style(color=_colour(self, "bid" if side == "buy" else "ask"))
+        row = base
+        if is_cursor:
+            row = base + self.get_component_rich_style("book--cursor")
+        bar = max(BAR, width - FIXED)
+        filled = (max(1, round(lv.fill * bar)) if lv.qty != "0" else 0)
+        segments = [
+            Segment((" ●" if lv.own else "").ljust(MARK), row + Style(bold=True)),
+            Segment(lv.price.rjust(PRICE), row if is_cursor else row + colour + Style(bold=True)),
+            Segment(" " * GAP + lv.qty.rjust(SIZE) + " " * GAP + lv.cum.rjust(TOTAL)
+                    + " " * GAP, row),
+            Segment("█" * filled, row if is_cursor else row + colour),
+            Segment(" " * (bar - filled), row),
+        ]
+        return Strip(segments).crop_extend(0, width, base)
+
+    # ------------------------------------------------------------ keys and mouse
+    def _levels(self) -> list[int]:
+        return [i for i, (side, _) in enumerate(self.rows) if side != SPREAD]
+
+    def _move_to(self, index: int) -> None:
+        self.cursor = index
+        self._remember_cursor()
+        self._redraw()
+
+    def _remember_cursor(self) -> None:
+        side, lv = self.rows[self.cursor] if self.cursor < len(self.rows) else (SPREAD, None)
+        self._cursor_key = None if lv is None else (side, lv.price)
+
+    def action_move(self, step: int) -> None:
+        levels = self._levels()
+        if not levels:
+            return
+        here = levels.index(self.cursor) if self.cursor in levels else 0
+        self._move_to(levels[max(0, min(len(levels) - 1, here + step))])
+
+    def action_page(self, direction: int) -> None:
+        self.action_move(direction * max(1, self._body_height() - 1))
+
+    def action_touch(self) -> None:
+        self._move_to(self._touch())
+
+    def action_choose(self) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self.post_message(OrderBook.LevelChosen(self.parent, *chosen))
+
+    def on_click(self, event: events.Click) -> None:
+        """A click on a level opens the ticket at that price."""
+        i = self._top + event.y - 1
+        if event.y >= 1 and 0 <= i < len(self.rows) and self.rows[i][1] is not None:
+            self._move_to(i)
+            self.action_choose()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.action_move(1)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.action_move(-1)
 
 
 class OrderBook(Pane):
@@ -37,57 +258,14 @@ class OrderBook(Pane):
             self.factor = factor
 
     def compose(self):
-        yield DataTable(id="book-table", cursor_type="row", zebra_stripes=False)
-        yield Static(id="book-summary")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one(DataTable)
-        table.add_column("●", width=1, key="own")
-        table.add_column("price", width=12, key="price")
-        table.add_column("size", width=10, key="size")
-        table.add_column("total", width=10, key="cum")
-        table.add_column("depth", width=BAR, key="bar")
-        self._rows: list[tuple[str, str]] = []
+        yield BookLadder(id="book-ladder")
 
     def update_view(self, view: MarketView) -> None:
-        table = self.query_one(DataTable)
-        asks = list(reversed(view.asks))
-        rows = [("sell", lv) for lv in asks] + [("buy", lv) for lv in view.bids]
-        keys = [(side, lv.price) for side, lv in rows]
-        if keys != self._rows:
-            # keep the cursor on the level it was on; at first, on the best ask (the touch)
-            was = self._rows[table.cursor_row] if self._rows and table.cursor_row < len(
-                self._rows) else None
-            table.clear()
-            for side, lv in rows:
-                table.add_row(*self._cells(side, lv), key=f"{side}:{lv.price}")
-            self._rows = keys
-            if rows:
-                row = keys.index(was) if was in keys else max(0, len(asks) - 1)
-                table.move_cursor(row=row, animate=False)
-        else:
-            for side, lv in rows:
-                key = f"{side}:{lv.price}"
-                for col, value in zip(("own", "price", "size", "cum", "bar"), self._cells(side, lv)):
-                    table.update_cell(key, col, value)
-        group = f"  group {view.group}×tick" if view.group > 1 else ""
-        spread = f"spread {view.spread}  mid {view.mid}" if view.spread else "no two-sided market"
-        self.query_one("#book-summary", Static).update(f"{spread}  last {view.last or '-'}{group}")
-        self.border_title = f"Order book {view.symbol}"
+        self.query_one(BookLadder).show(view)
+        self.set_title(f"Order book {view.symbol}")
 
-    def _cells(self, side: str, lv: Level):
-        style = "bid" if side == "buy" else "ask"
-        width = max(1, round(lv.fill * BAR)) if lv.qty != "0" else 0
-        return (Text("●" if lv.own else "", style="bold"),
-                Text(lv.price, style=f"{_colour(self, style)} bold", justify="right"),
-                Text(lv.qty, justify="right"), Text(lv.cum, justify="right"),
-                Text("█" * width, style=_colour(self, style)))
-
-    @on(DataTable.RowSelected, "#book-table")
-    def _chosen(self, event: DataTable.RowSelected) -> None:
-        side, price = str(event.row_key.value).split(":", 1)
-        self.post_message(self.LevelChosen(self, side, price))
+    def level_keys(self) -> list[str]:
+        return self.query_one(BookLadder).level_keys()
 
     def action_group(self, factor: int) -> None:
         self.post_message(self.GroupChanged(factor))

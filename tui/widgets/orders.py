@@ -58,7 +58,7 @@ class OrdersPane(Pane):
                         table.update_cell(key, name, value)
         self._rows, self._order = rows, order
         n_open = sum(o["status"] in OPEN for o in view.orders)
-        self.border_title = f"Orders of {view.user} ({n_open} open)"
+        self.set_title(f"Orders of {view.user} ({n_open} open)")
 
     @staticmethod
     def _cells(o: dict, tick: str) -> tuple:

@@ -12,9 +12,16 @@ class Pane(Vertical):
     Pane:focus-within { border: round $accent; border-title-color: $accent; }
     """
     TITLE = ""
+    _title: str | None = None       # the last title set through set_title
 
     def on_mount(self) -> None:
         self.border_title = self.TITLE
 
     def update_view(self, view: MarketView) -> None:
         """Render a new view. Called by the screen on every redraw tick."""
+
+    def set_title(self, title: str) -> None:
+        """Set the border title; setting one repaints the whole pane, even when unchanged."""
+        if title != self._title:
+            self._title = title
+            self.border_title = title

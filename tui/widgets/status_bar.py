@@ -18,4 +18,4 @@ class StatusBar(Static):
         text = head + db + tail
         if text != self._text:          # called on every follow tick; redraw only a change
             self._text = text
-            self.update(text)
+            self.update(text, layout=False)     # one line, always: no layout pass

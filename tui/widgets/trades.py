@@ -1,24 +1,76 @@
 """The tape: newest trade first, coloured by the aggressor's side.
 
-Drawn as one Rich table per change, only as many rows as fit: under a busy market that
-is far cheaper than re-filling a DataTable or rendering rows nobody can see.
+Drawn line by line (Textual's line API), only as many rows as fit, and each trade's line
+is built once: under a busy market a new trade costs one line, not a table laid out again.
 """
-from rich.table import Table
-from rich.text import Text
-from textual.widgets import Static
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+from textual.widget import Widget
 
 from ..snapshot import MarketView
 from .order_book import _colour
 from .pane import Pane
 
 ROWS = 100
+ID, SIDE, GAP = 6, 4, 2
+
+
+class TapeLines(Widget):
+    DEFAULT_CSS = """
+    TapeLines { height: 1fr; }
+    TapeLines > .tape--header { text-style: bold; }
+    """
+    COMPONENT_CLASSES = {"tape--header"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.trades: tuple[dict, ...] = ()
+        self._strips: dict[tuple, Strip] = {}
+
+    def show(self, trades: tuple[dict, ...]) -> None:
+        self.trades = trades
+        self.refresh()
+
+    def _columns(self, width: int) -> tuple[int, int]:
+        rest = max(0, width - ID - SIDE - 3 * GAP)
+        price = max(12, rest - rest // 2)
+        return price, max(8, rest - price)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        price_w, qty_w = self._columns(width)
+        if y == 0:
+            text = ("#".rjust(ID) + " " * GAP + "price".rjust(price_w) + " " * GAP
+                    + "qty".rjust(qty_w) + " " * GAP + "side".ljust(SIDE))
+            style = base + self.get_component_rich_style("tape--header")
+            return Strip([Segment(text, style)]).crop_extend(0, width, base)
+        if y - 1 >= len(self.trades):
+            return Strip.blank(width, base)
+        t = self.trades[y - 1]
+        colour = _colour(self, "bid" if t["taker_side"] == "buy" else "ask")
+        key = (t["id"], width, colour, base)
+        strip = self._strips.get(key)
+        if strip is None:
+            side = base + Style(color=colour)
+            strip = Strip([
+                Segment(str(t["id"]).rjust(ID) + " " * GAP, base),
+                Segment(t["price"].rjust(price_w), side),
+                Segment(" " * GAP + t["qty"].rjust(qty_w) + " " * GAP, base),
+                Segment(t["taker_side"].ljust(SIDE), side),
+            ]).crop_extend(0, width, base)
+            if len(self._strips) > 4 * ROWS:
+                self._strips.clear()
+            self._strips[key] = strip
+        return strip
 
 
 class TradesTape(Pane):
     TITLE = "Trades"
 
     def compose(self):
-        yield Static(id="trades-body")
+        yield TapeLines(id="trades-body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -37,14 +89,4 @@ class TradesTape(Pane):
         if shown == self._shown:
             return
         self._shown = shown
-        bid, ask = _colour(self, "bid"), _colour(self, "ask")
-        table = Table(box=None, pad_edge=False, expand=True, header_style="bold")
-        table.add_column("#", justify="right", width=6)
-        table.add_column("price", justify="right", min_width=12)
-        table.add_column("qty", justify="right", min_width=8)
-        table.add_column("side", width=4)
-        for t in view.trades[:rows]:
-            style = bid if t["taker_side"] == "buy" else ask
-            table.add_row(str(t["id"]), Text(t["price"], style=style), t["qty"],
-                          Text(t["taker_side"], style=style))
-        self.query_one("#trades-body", Static).update(table)
+        self.query_one(TapeLines).show(view.trades[:rows])

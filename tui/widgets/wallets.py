@@ -36,8 +36,8 @@ class WalletsPane(Pane):
                     for name, value in zip(("asset", "balance", "hold", "available"), cells):
                         table.update_cell(key, name, value)
         self._rows = rows
-        self.border_title = f"Wallets of {view.user}"
-        self.query_one("#wallets-pnl", Static).update(pnl_line(view))
+        self.set_title(f"Wallets of {view.user}")
+        self.query_one("#wallets-pnl", Static).update(pnl_line(view), layout=False)  # 3 lines
 
 
 def pnl_line(view: MarketView) -> str:
