@@ -342,6 +342,9 @@ class SouqApp(DeskControl, App):
     def set_theme(self, name: str) -> None:
         self.theme = self.state.theme = name
         settings.save(theme=name)
+        main = self._main()
+        if main is not None and self.state.view is not None:   # colours drawn in workers too
+            main.render_view(self.state.view)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

@@ -62,7 +62,7 @@ def test_a_valid_edit_writes_the_next_version_and_shows_it(workstation):
     async def script(pilot):
         form = await open_form(pilot)
         field = form.query_one("#param-bid_spread_bps", Input)
-        assert field.value == "10"
+        assert field.value == "2"
         field.value = "15"
         field.focus()
         await pilot.press("enter")
@@ -77,9 +77,9 @@ def test_a_valid_edit_writes_the_next_version_and_shows_it(workstation):
     messages = drive(ws.app(), script)
     cfg = latest(ws)
     assert cfg["version"] == 2 and cfg["stage"] == "paper"
-    assert cfg["params"]["bid_spread_bps"] == "15" and cfg["params"]["ask_spread_bps"] == "10"
+    assert cfg["params"]["bid_spread_bps"] == "15" and cfg["params"]["ask_spread_bps"] == "2"
     assert [n.message for n in notifications(messages)] == [
-        "fixed-btc version 2: bid_spread_bps 10 → 15"]
+        "fixed-btc version 2: bid_spread_bps 2 → 15"]
 
 
 def test_an_invalid_edit_is_refused_with_the_reason_and_nothing_is_written(workstation):
