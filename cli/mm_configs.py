@@ -1,8 +1,5 @@
 """`souq mm templates|list|show|create|set|stage|start|stop|status`: named strategy
 configurations and their runs. The rules live in mm/desk/configs.py, launch.py, status.py."""
-import shutil
-import sys
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -135,7 +132,7 @@ def start(name: str, sim: bool = typer.Option(False, "--sim", help="Against the 
     """Start a configuration's runner in the background; returns once it runs."""
     with guarded():
         api = State.api()
-        row = launch.start(api, name, runner_command(api.url), sim=sim, timeout=timeout)
+        row = launch.start(api, name, launch.runner_command(api.url), sim=sim, timeout=timeout)
         out.print(f"started {name}: run {row['id']} (version {row['version']}, "
                   f"{row['mode']}, process {row['pid']})")
 
@@ -162,13 +159,6 @@ def status(name: Optional[str] = typer.Argument(None),
                 "unrealised", "fees", "pnl")
         _table("strategy status", keys, (_status_row(r) for r in rows),
                right=("run", "trades", "inventory", "realised", "unrealised", "fees", "pnl"))
-
-
-def runner_command(url: str) -> list[str]:
-    """`souq --db URL mm run`, with the souq beside this interpreter when installed."""
-    script = shutil.which("souq", path=str(Path(sys.executable).parent))
-    souq = [script] if script else [sys.executable, "-c", "from cli.main import run; run()"]
-    return souq + ["--db", url, "mm", "run"]
 
 
 def _status_row(r: dict) -> list:

@@ -150,6 +150,12 @@ def log_alert(engine, ts: int, source: str, severity: str, kind: str, text: str,
         return True
 
 
+def alerts_after(conn, after_id: int) -> list[dict]:
+    """Alert rows written after row `after_id`, oldest first (repeats bump old rows)."""
+    q = select(A).where(A.id > after_id).order_by(A.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
 def alerts(conn, *, source: str | None = None, limit: int | None = 100) -> list[dict]:
     q = select(A).order_by(desc(A.id))
     if source is not None:

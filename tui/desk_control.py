@@ -12,6 +12,7 @@ from mm.desk.configs import ConfigError
 
 from .desk_facade import DeskDone, DeskFacade, DeskReady
 from .screens.strategy_form import StrategyForm
+from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
 from .widgets.inventory import InventoryPane
 from .widgets.strategy import ACTIONS, StrategyPane
@@ -49,12 +50,20 @@ class DeskControl:
         main = self._main()
         if main is None or not main.is_attached:
             return
+        alerts = list(message.view.alerts)
         try:
             with self.batch_update():
                 for pane in (StrategyPane, InventoryPane, ChartPane):
                     main.query_one(pane).update_desk(message.view)
+                if alerts:
+                    self.state.add_alerts(alerts)
+                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
         except NoMatches:          # closing
             return
+        for a in alerts:           # risk and strategy alerts also interrupt, loudly if critical
+            if a.severity != "info":
+                self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
+                            timeout=8 if a.severity == "critical" else 4)
 
     # ------------------------------------------------------------ actions
     def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:

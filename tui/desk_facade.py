@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from cli.mm_configs import runner_command
 from db import desk as D
+from db.api import Api
 from engine.model import OPERATOR
 from mm.desk import configs, launch
+from mm.alerts import Alert
 from mm.desk.report import report
-from db.api import Api
 
 FIGURES = ("inventory", "realised", "unrealised", "fees", "total", "spread")
 
@@ -44,6 +44,7 @@ class DeskView:
     rows: tuple[StrategyRow, ...]
     focus: str | None = None            # the configuration whose samples are included
     samples: tuple = ()                 # (ts, inventory, pnl) text, oldest first
+    alerts: tuple[Alert, ...] = ()      # desk alerts logged since the last view
 
     def row(self, name: str | None) -> StrategyRow | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -71,8 +72,9 @@ class DeskDone(Message):
 class DeskFacade:
     def __init__(self, url: str, clock=time.time_ns, command=None) -> None:
         self.api = Api(url, OPERATOR, clock=clock)
-        self.command = command or runner_command(self.api.url)
+        self.command = command or launch.runner_command(self.api.url)
         self._reports: dict[int, dict] = {}        # finished runs never change
+        self._alert_id: int | None = None          # alerts start from when the app opened
 
     # ----------------------------------------------------------- reads
     def view(self, focus: str | None) -> DeskView:
@@ -82,7 +84,17 @@ class DeskFacade:
         if picked is not None and picked.run_id is not None:
             samples = tuple((s["ts"], s["inventory"], s["equity"])
                             for s in self.api.read(D.samples, picked.run_id))
-        return DeskView(rows, picked.name if picked else None, samples)
+        return DeskView(rows, picked.name if picked else None, samples, self._new_alerts())
+
+    def _new_alerts(self) -> tuple[Alert, ...]:
+        rows = self.api.read(D.alerts_after, self._alert_id or 0)
+        if self._alert_id is None:
+            self._alert_id = rows[-1]["id"] if rows else 0
+            return ()
+        if rows:
+            self._alert_id = rows[-1]["id"]
+        return tuple(Alert(r["id"], r["ts"], r["severity"], f"{r['source']}: {r['text']}")
+                     for r in rows)
 
     def _row(self, cfg: dict) -> StrategyRow:
         run = cfg["run"]

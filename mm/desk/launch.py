@@ -7,7 +7,9 @@ process is the only thing that touches the exchange; this module only talks to i
 the database. The caller says how to invoke the runner (`command`), so mm needs no cli.
 """
 import os
+import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -156,3 +158,10 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] == "Z"
     except OSError:
         return False
+
+
+def runner_command(url: str) -> list[str]:
+    """`souq --db URL mm run`, with the souq beside this interpreter when installed."""
+    script = shutil.which("souq", path=str(Path(sys.executable).parent))
+    souq = [script] if script else [sys.executable, "-c", "from cli.main import run; run()"]
+    return souq + ["--db", url, "mm", "run"]

@@ -173,3 +173,25 @@ def test_start_pause_resume_stop_then_start_and_kill(workstation):
                            (newest_run(ws)["id"] - 1, "running"),
                            (newest_run(ws)["id"] - 1, "stopped"))]
     assert texts[-1].startswith(f"fixed-btc: run {newest_run(ws)['id']} killed, ")
+
+
+def test_risk_alerts_reach_the_alerts_pane_and_critical_ones_notify(workstation):
+    """A runner in another process logs alerts in the database: the workstation shows the
+    ones logged after it opened, and a critical one interrupts as an error toast."""
+    ws = with_desk(workstation)
+    api = Api(str(ws.path))
+    D.log_alert(api.db, 1, NAME, "warning", "old", "before the app opened")
+
+    async def script(pilot):
+        await wait_for(pilot, lambda: pilot.app.state.desk is not None)
+        D.log_alert(api.db, 2, NAME, "critical", "kill_switch",
+                    "loss 4.49 passed max_loss 4: orders cancelled, run killed")
+        await wait_for(pilot, lambda: any("kill" in a.text for a in pilot.app.state.alerts))
+        await pilot.pause()
+        assert [a.text for a in pilot.app.state.alerts if a.text.startswith(NAME)] == [
+            "fixed-btc: loss 4.49 passed max_loss 4: orders cancelled, run killed"]
+    messages = drive(ws.app(), script)
+    api.close()
+    toasts = [(n.message, n.severity) for n in notifications(messages)]
+    assert toasts == [("fixed-btc: loss 4.49 passed max_loss 4: orders cancelled, run killed",
+                       "error")]
