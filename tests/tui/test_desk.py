@@ -6,7 +6,7 @@ from textual.widgets import DataTable, Input
 
 from db import desk as D
 from db.api import Api
-from desk_kit import with_desk
+from tui_desk_kit import with_desk
 from tui.screens.strategy_form import StrategyForm
 from tui_harness import drive, screen_text, wait_for
 

@@ -8,7 +8,7 @@ import pytest
 
 from themes import THEMES
 from tui.screens.main import PANES
-from desk_kit import desk_market
+from tui_desk_kit import desk_market
 from tui_harness import NARROW, WIDE, caught_up, populated, settle
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
