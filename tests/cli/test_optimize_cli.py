@@ -9,6 +9,7 @@ from mm.desk import configs as C
 
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture
 def souq(desk_souq):
     return desk_souq
