@@ -53,6 +53,9 @@ def bench(
                              "latency and event-to-screen delay under the simulator."),
     mm: bool = typer.Option(False, "--mm", help="Measure the desk instead: book change to "
                             "a strategy's committed commands, by number of strategies."),
+    backtest: bool = typer.Option(False, "--backtest", help="Measure backtests instead: "
+                                  "market events per second (data replay and scenario) and "
+                                  "the optimiser's speed-up from 1 to 2 workers."),
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
@@ -67,6 +70,14 @@ def bench(
             with progress("bench --mm") as bar:
                 task = bar.add_task("bench --mm", total=None)
                 figures = run_mm_bench(events, step=lambda label: bar.update(
+                    task, description=label))
+            print_json(figures)
+            return
+        if backtest:
+            from mm.backtest.bench import run_backtest_bench
+            with progress("bench --backtest") as bar:
+                task = bar.add_task("bench --backtest", total=None)
+                figures = run_backtest_bench(step=lambda label: bar.update(
                     task, description=label))
             print_json(figures)
             return

@@ -280,3 +280,26 @@ class BtRun(SQLModel, table=True):
     events: int = Field(sa_column=Column(BigInteger, nullable=False))
     figures: str = Field(sa_column=Column(Text, nullable=False))          # JSON
     result: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(to_json())
+
+
+class OptRun(SQLModel, table=True):
+    """A stored parameter search (mm/optimize.py): what was searched over what, the
+    objective, the best parameter set, and the ranking and walk-forward as JSON."""
+    __tablename__ = "opt_runs"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    config: str = Field(index=True)
+    version: int
+    template: str
+    objective: str
+    grid: str = Field(sa_column=Column(Text, nullable=False))             # JSON [--grid text]
+    random: Optional[int] = None                                          # --random N
+    data: Optional[str] = None
+    scenario: Optional[str] = None
+    seed: int = Field(sa_column=Column(BigInteger, nullable=False))
+    duration_ns: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+    folds: int
+    code_version: str
+    best: str = Field(sa_column=Column(Text, nullable=False))             # JSON {key: text}
+    saved_version: Optional[int] = None                                   # --save wrote it
+    results: str = Field(sa_column=Column(Text, nullable=False))          # JSON summary

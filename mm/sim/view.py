@@ -2,6 +2,7 @@
 exchange in memory. The core never touches the engine itself, so a backtest can feed it
 views from anywhere."""
 from dataclasses import dataclass
+from operator import attrgetter
 
 from engine.model import Order
 
@@ -71,15 +72,19 @@ def symbol_view(s) -> SymbolView | None:
 class OpenOrders:
     """The simulator's users' open orders, found by client id in the engine's own order
     lists. A full scan only when the exchange object is new (start, or a store reload);
-    after that just the ids placed since, so a tick costs what is open, not all history."""
+    after that just the ids placed since, so a tick costs what is open, not all history.
+    Each order's view is kept and rebuilt only when its remaining quantity moved: most
+    resting orders do not change from one tick to the next."""
 
     def __init__(self, users) -> None:
         self.users = list(users)
-        self._cids: dict[str, dict[str, None]] = {u: {} for u in self.users}
+        self._cids: dict[str, dict[str, OpenOrder | None]] = {u: {} for u in self.users}
         self._ex = None
+        self._last: dict[str, dict[str, tuple[OpenOrder, ...]]] = {}
 
     def placed(self, user: str, cid: str) -> None:
         self._cids[user][cid] = None
+        self._last.pop(user, None)
 
     def snapshot(self, ex) -> dict[str, dict[str, tuple[OpenOrder, ...]]]:
         if ex is not self._ex:
@@ -89,23 +94,39 @@ class OpenOrders:
             u = ex.users.get(user)
             if u is None:
                 continue
-            live = []
-            for cid in list(cids):
-                o = u.orders.get(cid)
-                if type(o) is Order:
-                    live.append(o)
-                else:
-                    del cids[cid]
-            live.sort(key=_oid)
+            orders = u.orders
+            live, dead, moved = [], [], False
+            for cid, view in cids.items():
+                o = orders.get(cid)
+                if type(o) is not Order:
+                    dead.append(cid)
+                    continue
+                left = o.qty - o.filled
+                if view is None or view.remaining != left or view.oid != o.oid:
+                    view = cids[cid] = OpenOrder(o.oid, cid, o.sym.name, o.side, o.price,
+                                                 left)
+                    moved = True
+                live.append(view)
+            for cid in dead:
+                del cids[cid]
+            last = self._last.get(user)
+            if last is not None and not moved and not dead:
+                out[user] = last            # nothing placed, filled or gone since
+                continue
+            live.sort(key=_OID)
             by_symbol: dict[str, list[OpenOrder]] = {}
-            for o in live:
-                by_symbol.setdefault(o.sym.name, []).append(
-                    OpenOrder(o.oid, o.cid, o.sym.name, o.side, o.price, o.qty - o.filled))
-            out[user] = {k: tuple(v) for k, v in by_symbol.items()}
+            for v in live:
+                got = by_symbol.get(v.symbol)
+                if got is None:
+                    by_symbol[v.symbol] = [v]
+                else:
+                    got.append(v)
+            out[user] = self._last[user] = {k: tuple(v) for k, v in by_symbol.items()}
         return out
 
     def _rescan(self, ex) -> None:
         self._ex = ex
+        self._last = {}
         for user in self.users:
             u = ex.users.get(user)
             self._cids[user] = {} if u is None else {
@@ -124,5 +145,4 @@ def observe(ex, names, tracker: OpenOrders) -> MarketView:
     return MarketView(symbols, tracker.snapshot(ex))
 
 
-def _oid(o) -> int:
-    return o.oid
+_OID = attrgetter("oid")

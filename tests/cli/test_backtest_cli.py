@@ -5,20 +5,12 @@ import json
 
 import pytest
 
-from db.api import Api
-from mm.desk.demo_configs import build
-from souq_cli import Souq
-
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def souq(tmp_path):
-    db = tmp_path / "demo.db"
-    api = Api(str(db))
-    assert all(o.reason is None for o in build(api).outcomes)
-    api.close()
-    return Souq(db)
+def souq(desk_souq):
+    return desk_souq
 
 
 def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):

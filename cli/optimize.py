@@ -1,0 +1,154 @@
+"""`souq optimize CONFIG --grid ...`: a parameter search over backtests, in parallel, with
+walk-forward validation; ranked, stored, the best optionally saved as a new version. The
+search is mm/optimize.py's; this reads options, shows progress and prints."""
+import os
+import time
+from typing import List, Optional
+
+import typer
+
+from .context import State, fail, guarded, out, print_json
+from .tools import progress
+from .views import _table
+
+TOP = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("optimize")(optimize)
+
+
+def optimize(
+    config: str = typer.Argument(..., help="Strategy configuration name."),
+    grid: List[str] = typer.Option([], "--grid", metavar="NAME=LO:HI:N|NAME=A,B,C",
+                                   help="A parameter axis: N evenly spaced values from LO "
+                                        "to HI inclusive, or a list (repeatable)."),
+    random_n: Optional[int] = typer.Option(None, "--random", metavar="N",
+                                           help="N points drawn uniformly from the grid's "
+                                                "box (seeded by --seed) instead of the grid."),
+    objective: str = typer.Option("sharpe", "--objective", help="sharpe, pnl or calmar."),
+    workers: int = typer.Option(os.cpu_count() or 1, "--workers",
+                                help="Processes evaluating in parallel (default: all cores)."),
+    scenario: Optional[str] = typer.Option(None, "--scenario", help="Simulated scenario."),
+    data: Optional[str] = typer.Option(None, "--data", help="Imported data set to replay."),
+    start: Optional[str] = typer.Option(None, "--from", help="Data window start."),
+    end: Optional[str] = typer.Option(None, "--to", help="Data window end (exclusive)."),
+    seed: int = typer.Option(0, "--seed", help="Scenario seed (fold i: seed+i); random "
+                             "draws."),
+    duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
+    latency: str = typer.Option("0", "--latency", help="Order and cancel latency, ms."),
+    walk_forward: Optional[int] = typer.Option(None, "--walk-forward", metavar="K",
+                                               help="K folds: fit on fold i, score on i+1."),
+    save: bool = typer.Option(False, "--save", help="Write the best as a new configuration "
+                              "version, stage backtested."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Search CONFIG's parameters: each set a backtest, scored by the objective."""
+    from db import optimize as O
+    from mm import optimize as M
+    from mm.desk import configs as C
+
+    from .backtest import _ns, _time, code_version
+    with guarded():
+        if workers < 1:
+            fail("--workers must be at least 1")
+        if (data is None) == (scenario is None):
+            fail("give exactly one of --data NAME or --scenario NAME")
+        if scenario is not None and (start or end):
+            fail("--from/--to apply to --data runs only")
+        if scenario is not None:
+            from mm.backtest.scenario import resolve
+            resolve(scenario)
+        duration_ns = _ns(duration, 1_000_000_000, "--duration")
+        if duration_ns <= 0:
+            fail("--duration must be positive")
+        api = State.api()
+        cfg = C.get(api, config)
+        if save and cfg["stage"] == "retired":
+            fail(f"{config} is retired; bring it back before saving to it")
+        window = _window(api, data, _time(start, "--from"), _time(end, "--to"))
+        points, folds = M.plan(cfg, grid, objective=objective, random_n=random_n, seed=seed,
+                               walk_forward=walk_forward, data_window=window)
+        evaluate = M.Backtest(cfg, objective, scenario=scenario, data=data,
+                              db_url=api.url if data else None,
+                              duration_ns=duration_ns if scenario else None,
+                              latency_ns=_ns(latency, 1_000_000, "--latency"))
+        with progress("optimize") as bar:
+            task = bar.add_task("optimize", total=None)
+            search = M.run_search(points, folds, objective, evaluate, workers=workers,
+                                  on_progress=lambda d, t: bar.update(task, completed=d,
+                                                                      total=t))
+        best = search.best
+        saved = None
+        if save:
+            _, after = C.change(api, config, best["params"])
+            if after is not None:
+                if after["stage"] != "backtested":
+                    C.stage(api, config, "backtested")
+                saved = after["version"]
+        summary = search.summary()
+        search_id = O.save(api.db, config=cfg, objective=objective, grid=list(grid),
+                           random=random_n, data=data, scenario=scenario, seed=seed,
+                           duration_ns=evaluate.duration_ns, folds=len(folds),
+                           best=best["params"], results=summary,
+                           code_version=code_version(), created_ts=time.time_ns(),
+                           saved_version=saved)
+    if json:
+        print_json({"search": search_id, "config": cfg["name"], "version": cfg["version"],
+                    "best": best["params"], "saved_version": saved, **summary})
+        return
+    _print(search, cfg, search_id, saved)
+
+
+def _window(api, data: str | None, start: int | None, end: int | None):
+    """A data search's window: as given, else the data set's first to last event."""
+    if data is None:
+        return None
+    from mm.marketdata.load import info
+    with api.db.connect() as conn:
+        found = info(conn, data)
+    if start is None:
+        start = found["first_ts"]
+    if end is None:
+        end = found["last_ts"] + 1 if found["last_ts"] is not None else None
+    if start is None or end is None:
+        raise ValueError(f"data set {data!r} has no events")
+    return start, end
+
+
+def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
+    names = list(search.points[0])
+    single = len(search.folds) == 1
+    extra = (["pnl", "sharpe", "calmar", "fills"] if single else
+             [f"fold {f.index}" for f in search.folds[:-1]])
+    cols = ["rank", *names, "objective", *extra]
+    rows = []
+    for r in search.ranking[:TOP]:
+        if single:
+            f = r["folds"][0]
+            more = [f["pnl"], _num(f["sharpe"]), _num(f["calmar"]), f.get("fills", "")]
+        else:
+            more = [_num(f["objective"]) for f in r["folds"]]
+        rows.append([r["rank"], *(r["params"][n] for n in names), _num(r["objective"]),
+                     *more])
+    fit = "fold 0" if len(search.folds) == 1 else f"mean of folds 0-{len(search.folds) - 2}"
+    _table(f"search {search_id}: {cfg['name']} v{cfg['version']}, {len(search.points)} "
+           f"set(s), {search.objective} ({fit})", cols, rows, right=cols[len(names) + 1:])
+    if len(search.ranking) > TOP:
+        out.print(f"... {len(search.ranking) - TOP} more (--json for all)", markup=False)
+    if search.steps:
+        _table("walk-forward: fit on fold i, score on fold i+1",
+               ["fit", "test", *names, "in-sample", "out-of-sample"],
+               ([s["fit_fold"], s["test_fold"], *(s["params"][n] for n in names),
+                 _num(s["in_sample"]), _num(s["out_of_sample"])] for s in search.steps),
+               right=("in-sample", "out-of-sample"))
+        sm = search.summary()
+        out.print(f"in-sample mean {_num(sm['in_sample_mean'])}, out-of-sample mean "
+                  f"{_num(sm['out_of_sample_mean'])}", markup=False)
+    best = ", ".join(f"{k}={v}" for k, v in search.best["params"].items())
+    out.print(f"best: {best}" + (f"; saved as {cfg['name']} v{saved} (backtested)"
+                                 if saved else ""), markup=False)
+
+
+def _num(v) -> str:
+    return "-" if v is None else f"{v:.6g}"

@@ -1,0 +1,151 @@
+"""`souq bench --backtest`: market events per second through the real engine with a strategy
+quoting, on replayed data and on a scenario, and the parameter search's speed-up from one
+worker to two. Wall-clock figures: they vary with the machine and whatever else runs on it.
+
+The data set is synthetic, made in memory: a random-walk mid on ETH-USDT with ten levels a
+side around it, level sizes that change, trades at the touch (each followed by the book
+update that reflects it) and, when the mid moves, the touch swept, the far levels dropped
+and new ones added: the shape of an exchange's trades-plus-L2 feed.
+"""
+import os
+import random
+import time
+
+from engine.model import BUY, SELL
+
+from ..desk.params import validate
+from ..desk.strategy import template
+from ..marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from .run import Spec, run_backtest
+
+TICK = 10_000_000                  # ETH-USDT: 0.01 at 1e-9
+LOT = 100_000                      # its qty step, 0.0001
+DEPTH = 10
+TARGET_EVENTS_PER_S, TARGET_SPEEDUP = 100_000, 1.8
+
+
+def config(symbol: str = "ETH-USDT") -> dict:
+    """A fixed-spread maker quoting near the touch, with room to trade."""
+    params = validate(template("fixed_spread").spec(), {
+        "order_amount": "0.05", "bid_spread_bps": "0.01", "ask_spread_bps": "0.01",
+        "max_inventory": "5", "max_order_size": "1", "order_refresh_time": "0",
+        "stale_after": "0"})
+    return {"name": "bench", "version": 1, "template": "fixed_spread", "symbol": symbol,
+            "user": "mm-bench", "params": params}
+
+
+def synthetic_data(n: int, seed: int = 1, *, dt_ns: int = 2_000_000) -> list:
+    """About n events, time-ordered, every dt_ns a few of them."""
+    rng = random.Random(seed)
+    t = 1_000_000_000
+    bid = 350_000                  # ticks: 3500.00
+    ask = bid + 1
+    size = {}                      # (side, tick) -> lots
+    out = [SnapshotEvent(t)]
+
+    def put(side, tick, lots):
+        if lots:
+            size[(side, tick)] = lots
+        else:
+            size.pop((side, tick), None)
+        out.append(BookEvent(t, side, tick * TICK, lots * LOT))
+
+    for i in range(DEPTH):
+        put(BUY, bid - i, rng.randint(5, 200))
+        put(SELL, ask + i, rng.randint(5, 200))
+    while len(out) < n:
+        t += dt_ns
+        r = rng.random()
+        if r < 0.08:               # the mid moves a tick: the touch is swept
+            up = rng.random() < 0.5
+            side, touch = (SELL, ask) if up else (BUY, bid)
+            lots = size.get((side, touch), 1) + rng.randint(0, 20)   # and whoever joined
+            out.append(TradeEvent(t, touch * TICK, lots * LOT, BUY if up else SELL))
+            put(side, touch, 0)
+            if up:
+                ask += 1
+                bid += 1
+                put(SELL, ask + DEPTH - 1, rng.randint(5, 200))
+                put(BUY, bid, rng.randint(5, 60))
+                put(BUY, bid - DEPTH, 0)
+            else:
+                bid -= 1
+                ask -= 1
+                put(BUY, bid - DEPTH + 1, rng.randint(5, 200))
+                put(SELL, ask, rng.randint(5, 60))
+                put(SELL, ask + DEPTH, 0)
+        elif r < 0.40:             # a trade at the touch, then the level it took from
+            buy = rng.random() < 0.5
+            side, touch = (SELL, ask) if buy else (BUY, bid)
+            have = size.get((side, touch), 1)
+            lots = rng.randint(1, max(1, have - 1))
+            out.append(TradeEvent(t, touch * TICK, lots * LOT, BUY if buy else SELL))
+            put(side, touch, max(1, have - lots))
+        else:                      # sizes change somewhere in the book
+            for _ in range(rng.randint(1, 3)):
+                side = BUY if rng.random() < 0.5 else SELL
+                k = min(int(rng.expovariate(0.5)), DEPTH - 1)
+                put(side, bid - k if side == BUY else ask + k, rng.randint(5, 200))
+    return out
+
+
+def data_run(n_events: int = 200_000, seed: int = 1) -> dict:
+    """Events per second replaying the synthetic data set (its making not timed)."""
+    events = synthetic_data(n_events, seed)
+    spec = Spec(config(), data="synthetic", seed=seed)
+    t0 = time.perf_counter()
+    r = run_backtest(spec, data_source=lambda name, start, end: iter(events))
+    return _figures(r, time.perf_counter() - t0)
+
+
+def scenario_run(seconds: int = 60, seed: int = 1, scenario: str = "normal") -> dict:
+    """Events per second on a scenario (events: the simulator's orders and cancels)."""
+    spec = Spec(config(), scenario=scenario, seed=seed, duration_ns=seconds * 10**9)
+    t0 = time.perf_counter()
+    r = run_backtest(spec)
+    return {"scenario": scenario, "simulated_s": seconds, **_figures(r, time.perf_counter() - t0)}
+
+
+def speedup(points: int = 8, seconds: int = 20) -> dict:
+    """The same small search (fixed grid, one fold) with one worker and with two."""
+    from ..optimize import Backtest, folds, run_search
+    grid = [{"bid_spread_bps": str(b), "ask_spread_bps": str(a)}
+            for b in range(1, points // 2 + 1) for a in (1, 3)][:points]
+    evaluate = Backtest(config(), "pnl", scenario="normal", duration_ns=seconds * 10**9)
+    fl = folds(1, seed=1)
+    times, rankings = {}, {}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    for w in (1, 2):
+        t0, c0 = time.perf_counter(), os.times()
+        s = run_search(grid, fl, "pnl", evaluate, workers=w)
+        times[w] = time.perf_counter() - t0
+        c1 = os.times()
+        rankings[w] = s.ranking
+    workers_cpu = c1.children_user + c1.children_system - c0.children_user - c0.children_system
+    return {"points": len(grid), "simulated_s": seconds, "seconds_1": round(times[1], 3),
+            "seconds_2": round(times[2], 3), "speedup": round(times[1] / times[2], 2),
+            # the two workers' CPU time against one worker's wall time: near 1 means the
+            # split costs nothing and a shortfall in speed-up is cores taken by others
+            "workers_cpu_s": round(workers_cpu, 3), "cores": os.cpu_count(),
+            "load_average_1m": load, "identical": rankings[1] == rankings[2],
+            "target": TARGET_SPEEDUP}
+
+
+def run_backtest_bench(n_events: int = 200_000, seconds: int = 60, *, points: int = 8,
+                       point_seconds: int = 20, step=None) -> dict:
+    step = step or (lambda label: None)
+    step("data replay")
+    data = data_run(n_events)
+    step("scenario run")
+    scenario = scenario_run(seconds)
+    step("optimiser speed-up")
+    return {"data_replay": data, "scenario": scenario,
+            "optimizer": speedup(points, point_seconds),
+            "target_events_per_s": TARGET_EVENTS_PER_S,
+            "note": "wall-clock on a shared machine: noisy"}
+
+
+def _figures(r, secs: float) -> dict:
+    return {"events": r.events, "seconds": round(secs, 3),
+            "events_per_s": int(r.events / secs) if secs > 0 else None,
+            "fills": len(r.fills), "orders": len(r.orders), "skipped": r.skipped}

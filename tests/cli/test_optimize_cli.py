@@ -1,0 +1,89 @@
+"""`souq optimize` through the real console script: a small search stored and its best saved
+as a new configuration version; the same search in one process ranks identically; bad
+input is one line and stores nothing."""
+import pytest
+
+from db import optimize as O
+from db.api import Api
+from mm.desk import configs as C
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def souq(desk_souq):
+    return desk_souq
+
+
+def stored(souq) -> tuple[list[dict], dict]:
+    api = Api(str(souq.db))
+    try:
+        with api.db.connect() as conn:
+            return O.searches(conn), C.get(api, "fixed-btc")
+    finally:
+        api.close()
+
+
+SEARCH = ("optimize", "fixed-btc", "--grid", "bid_spread_bps=1,4", "--grid",
+          "ask_spread_bps=1:4:2", "--scenario", "normal", "--duration", "4", "--seed", "3",
+          "--objective", "pnl")
+
+
+def test_a_search_is_ranked_stored_and_its_best_saved(souq):
+    two, one = souq.jsons((*SEARCH, "--workers", "2", "--save"), (*SEARCH, "--workers", "1"))
+    assert len(two["ranking"]) == 4 and two["points"] == 4
+    assert [r["rank"] for r in two["ranking"]] == [1, 2, 3, 4]
+    values = [r["objective"] for r in two["ranking"]]
+    assert values == sorted(values, reverse=True)
+    assert two["folds"] == [{"index": 0, "seed": 3, "start": None, "end": None}]
+    assert two["best"] == two["ranking"][0]["params"]
+    # the worker count changes nothing but the time taken
+    assert one["ranking"] == two["ranking"]
+    assert one["saved_version"] is None
+    searches, cfg = stored(souq)
+    assert sorted(s["id"] for s in searches) == [1, 2]
+    saved = next(s for s in searches if s["saved_version"] is not None)
+    assert saved["id"] == two["search"] and saved["objective"] == "pnl"
+    assert saved["best"] == two["best"] and saved["folds"] == 1
+    assert saved["results"]["ranking"] == two["ranking"]
+    # the best as version 2 of the configuration, stage backtested (it shipped at paper)
+    assert two["saved_version"] == 2 and cfg["version"] == 2 and cfg["stage"] == "backtested"
+    for k, v in two["best"].items():
+        assert cfg["params"][k] == v
+
+
+def test_walk_forward_reports_in_and_out_of_sample(souq):
+    res = souq.json("optimize", "fixed-btc", "--grid", "bid_spread_bps=1,4", "--scenario",
+                    "normal", "--duration", "3", "--walk-forward", "3", "--objective", "pnl",
+                    "--workers", "2")
+    assert [f["seed"] for f in res["folds"]] == [0, 1, 2]
+    assert [(s["fit_fold"], s["test_fold"]) for s in res["walk_forward"]] == [(0, 1), (1, 2)]
+    assert all(len(r["folds"]) == 2 for r in res["ranking"])
+    assert "in_sample_mean" in res and "out_of_sample_mean" in res
+    # the table form says the same
+    out = souq.ok("optimize", "fixed-btc", "--grid", "bid_spread_bps=1,4", "--scenario",
+                  "normal", "--duration", "3", "--walk-forward", "3", "--objective", "pnl",
+                  "--workers", "1")
+    assert "walk-forward" in out and "out-of-sample mean" in out and "best: " in out
+
+
+def test_bad_input_is_one_line_and_stores_nothing(souq):
+    base = ("optimize", "fixed-btc", "--scenario", "normal", "--duration", "2")
+    g = ("--grid", "bid_spread_bps=1,2")
+    souq.fail_all([
+        ((*base, "--grid", "nope=1:2:3"), None, "unknown parameter 'nope'"),
+        ((*base, "--grid", "bid_spread_bps=1:2"), None, "a range is LO:HI:N"),
+        ((*base, "--grid", "bid_spread_bps=1-2"), None, "'1-2' is not a number"),
+        ((*base, "--grid", "bid_spread_bps=1:9000:3"), None, "above the maximum 5000"),
+        ((*base, *g, "--workers", "0"), None, "--workers must be at least 1"),
+        ((*base, *g, "--objective", "sortino"), None, "unknown objective 'sortino'"),
+        ((*base, *g, "--walk-forward", "1"), None, "--walk-forward must be at least 2"),
+        ((*base, *g, "--random", "0"), None, "--random must be at least 1"),
+        ((*base,), None, "at least one --grid"),
+        (("optimize", "fixed-btc", *g), None, "exactly one of --data NAME or --scenario"),
+        (("optimize", "fixed-btc", *g, "--scenario", "nope"), None, "unknown scenario"),
+        (("optimize", "fixed-btc", *g, "--data", "nope"), None, "no data set 'nope'"),
+        (("optimize", "nope", *g, "--scenario", "normal"), None, "no configuration 'nope'"),
+    ])
+    searches, cfg = stored(souq)
+    assert searches == [] and cfg["version"] == 1

@@ -1,0 +1,31 @@
+"""`souq bench --backtest`'s pieces on a small scale: the synthetic data set's shape and
+determinism, and that the report has every figure (no speed is asserted: that is the
+bench's job, on a quiet machine)."""
+from engine.model import BUY, SELL
+from mm.backtest.bench import LOT, TICK, run_backtest_bench, synthetic_data
+from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+
+
+def test_the_synthetic_data_is_a_seeded_time_ordered_book_and_tape():
+    ev = synthetic_data(3000, seed=4)
+    assert ev == synthetic_data(3000, seed=4) and ev != synthetic_data(3000, seed=5)
+    assert type(ev[0]) is SnapshotEvent and all(type(e) is BookEvent for e in ev[1:21])
+    assert [e.ts for e in ev] == sorted(e.ts for e in ev)
+    trades = [i for i, e in enumerate(ev) if type(e) is TradeEvent]
+    assert len(trades) > 300
+    for i in trades:
+        t, after = ev[i], ev[i + 1]
+        # the book update that reflects a trade comes right after it, at its price
+        assert type(after) is BookEvent and after.ts == t.ts and after.price == t.price
+        assert after.side == (SELL if t.side == BUY else BUY)
+    assert all(e.price % TICK == 0 for e in ev[1:] if hasattr(e, "price"))
+    assert all(e.size % LOT == 0 for e in ev if type(e) is BookEvent)
+
+
+def test_the_report_has_every_figure():
+    r = run_backtest_bench(3000, 2, points=2, point_seconds=1)
+    assert r["data_replay"]["events"] >= 3000 and r["data_replay"]["fills"] > 0
+    assert r["scenario"]["events"] > 0
+    assert r["optimizer"]["identical"] is True and r["optimizer"]["points"] == 2
+    for part in ("data_replay", "scenario"):
+        assert r[part]["events_per_s"] > 0
