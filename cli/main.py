@@ -6,7 +6,7 @@ import typer
 from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
-from . import analyze, backtest, data, mm, sim, stress
+from . import analyze, backtest, data, mm, report, sim, stress
 from .context import State
 
 app = typer.Typer(
@@ -49,6 +49,7 @@ analyze.register(app)
 data.register(app)
 stress.register(app)
 backtest.register(app)
+report.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
