@@ -6,7 +6,7 @@ import typer
 from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
-from . import analyze, backtest, data, mm, optimize, sim, stress
+from . import analyze, backtest, data, mm, optimize, report, sim, stress
 from .context import State
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ data.register(app)
 stress.register(app)
 backtest.register(app)
 optimize.register(app)
+report.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -20,6 +20,8 @@ from . import settings
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
+from .backtest_facade import BacktestFacade
+from .screens.backtest import BacktestScreen
 from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
@@ -30,6 +32,10 @@ from .widgets.order_book import OrderBook
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
 from .widgets.status_bar import StatusBar
+
+
+MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
+                  "toggle_sim", "backtest"}
 
 
 class SouqApp(DeskControl, App):
@@ -43,6 +49,7 @@ class SouqApp(DeskControl, App):
         Binding("slash", "pick_symbol", "Symbol", id="app.symbol"),
         Binding("u", "pick_user", "User", id="app.user"),
         Binding("p", "toggle_sim", "Pause sim", id="sim.pause"),
+        Binding("B", "backtest", "Backtest", id="app.backtest"),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -70,6 +77,7 @@ class SouqApp(DeskControl, App):
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._sim_driver = None
         self._closing = False
+        self._backtests: BacktestFacade | None = None
         self.rendered_seq = 0            # journal point of the last view on screen
         self.render_probe = None         # benchmarks: called with each rendered seq
 
@@ -333,6 +341,19 @@ class SouqApp(DeskControl, App):
             self.state.sim_state = "paused"
         self._status()
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        """The workstation's order and market keys do nothing on the Backtest screen."""
+        if isinstance(self.screen, BacktestScreen) and action in MARKET_ACTIONS:
+            return False
+        return True
+
+    def action_backtest(self) -> None:
+        if isinstance(self.screen, BacktestScreen):
+            return
+        if self._backtests is None:
+            self._backtests = BacktestFacade(self.facade.api.url, clock=self.clock)
+        self.push_screen(BacktestScreen(self._backtests))
+
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
             self.action_hide_help_panel()
@@ -356,6 +377,7 @@ class SouqApp(DeskControl, App):
             ("/", "Switch symbol", self.action_pick_symbol),
             ("u", "Switch acting user", self.action_pick_user),
             ("p", "Pause or resume the demo market", self.action_toggle_sim),
+            ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
             (":", "Quick entry", lambda: self._main().action_focus_entry()),
         ):
             yield SystemCommand(title, f"key {key}", action)
@@ -371,3 +393,5 @@ class SouqApp(DeskControl, App):
             self._follow_thread.join(timeout=2.0)
         self.facade.close()
         self.close_desk()
+        if self._backtests is not None:
+            self._backtests.close()

@@ -1,0 +1,135 @@
+"""The Backtest screen: its form, a finished run's report and two runs compared, at
+160x48 and 80x24; and a backtest run from the screen ends up stored.
+
+Deterministic: fixed seeds, the harness's frozen clock (the stored runs' created time),
+no ETA on the progress bar, no code version on screen.
+"""
+import pytest
+
+from db import backtests as B
+from db.api import Api
+from desk_kit import with_desk
+from tui.screens.backtest import BacktestScreen
+from tui_harness import NARROW, WIDE, drive, settle
+
+SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
+RUN = dict(config="fixed-btc", source="scenario:high_volatility", duration="20", seed="1")
+
+
+async def open_screen(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("B")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def run_one(pilot, *, overrides: str = "", **fields) -> None:
+    """Fill the form (the selects set as a choice would), Ctrl+R, wait for the worker."""
+    screen = pilot.app.screen
+    values = RUN | fields
+    screen.query_one("#bt-config").value = values["config"]
+    screen.query_one("#bt-source").value = values["source"]
+    screen.query_one("#bt-duration").value = values["duration"]
+    screen.query_one("#bt-seed").value = values["seed"]
+    screen.query_one("#bt-overrides").value = overrides
+    await pilot.press("ctrl+r")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def two_compared(pilot) -> None:
+    await open_screen(pilot)
+    await run_one(pilot)
+    await run_one(pilot, seed="2")
+    screen = pilot.app.screen
+    if screen.has_class("narrow"):
+        await pilot.press("v")          # back from the report to the setup and the runs
+        await pilot.pause()
+    screen.query_one("#bt-runs").focus()
+    await pilot.pause()
+    await pilot.press("space", "down", "space", "c")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def one_run(pilot) -> None:
+    await open_screen(pilot)
+    await run_one(pilot)
+    pilot.app.screen.query_one("#bt-runs").focus()
+    await pilot.pause()
+
+
+@SIZES
+def test_backtest_form(snap_compare, workstation, size):
+    """B opens the screen: the first configuration and scenario chosen, no runs yet."""
+    assert snap_compare(with_desk(workstation).app(), run_before=open_screen,
+                        terminal_size=size)
+
+
+@SIZES
+def test_backtest_report(snap_compare, workstation, size):
+    """A finished run: stored, listed, its figures beside equity and inventory charts."""
+    assert snap_compare(with_desk(workstation).app(), run_before=one_run, terminal_size=size)
+
+
+@SIZES
+def test_backtest_compare(snap_compare, workstation, size):
+    """Two seeds of one configuration marked with Space and compared with c."""
+    assert snap_compare(with_desk(workstation).app(), run_before=two_compared,
+                        terminal_size=size)
+
+
+def test_a_run_from_the_screen_is_stored_and_shown(workstation):
+    ws = with_desk(workstation)
+    seen = {}
+
+    async def script(pilot) -> None:
+        await open_screen(pilot)
+        assert isinstance(pilot.app.screen, BacktestScreen)
+        await run_one(pilot, overrides="order_amount=0.003")
+        screen = pilot.app.screen
+        seen["report"] = screen.query_one("#bt-report").report
+        seen["status"] = str(screen.query_one("#bt-status").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["after"] = type(pilot.app.screen).__name__
+
+    messages = drive(ws.app(), script)
+    kinds = [type(m).__name__ for m in messages]
+    assert "Progress" in kinds and kinds.index("Progress") < kinds.index("Finished")
+    api = Api(str(ws.path))
+    try:
+        with api.db.connect() as conn:
+            runs = B.runs(conn)
+    finally:
+        api.close()
+    assert [(r["id"], r["config"], r["scenario"], r["seed"], r["duration_ns"], r["overrides"],
+             r["created_ts"]) for r in runs] == [
+        (1, "fixed-btc", "high_volatility", 1, 20 * 10**9, {"order_amount": "0.003"},
+         1_740_830_400_000_000_000)]
+    report = seen["report"]
+    assert report.run["id"] == 1 and report.figures == runs[0]["figures"]
+    assert seen["status"] == "run 1 stored"
+    assert seen["after"] == "MainScreen"
+
+
+def test_bad_form_is_refused_and_stores_nothing(workstation):
+    ws = with_desk(workstation)
+    seen = {}
+
+    async def script(pilot) -> None:
+        await open_screen(pilot)
+        await run_one(pilot, duration="zero")
+        seen["status"] = str(pilot.app.screen.query_one("#bt-status").render())
+        await run_one(pilot, overrides="nope=1")
+        seen["second"] = str(pilot.app.screen.query_one("#bt-status").render())
+
+    drive(ws.app(), script)
+    assert seen["status"] == "refused: duration: 'zero' is not a number"
+    assert seen["second"].startswith("refused: unknown parameter 'nope'; known: ")
+    api = Api(str(ws.path))
+    try:
+        with api.db.connect() as conn:
+            assert B.runs(conn) == []
+    finally:
+        api.close()

@@ -1,0 +1,106 @@
+"""Backtests on the UI side: the choices a form offers, a run from the form's fields
+through mm.backtest into db.backtests, stored runs, their reports and comparisons.
+
+Called only from thread workers; it posts nothing and holds no widget. Its own Api, so a
+long backtest never waits on the journal follower's lock.
+"""
+import time
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from cli.backtest import code_version
+from db import backtests as B
+from db import marketdata as MD
+from db.api import Api
+from engine.model import OPERATOR
+from mm.backtest.run import Spec, run_backtest
+from mm.desk import configs
+from mm.desk.params import parse_assignments
+from mm.marketdata import load as load_data
+from mm.reports import Report, build
+from mm.reports.compare import compare
+from mm.scenarios import SCENARIOS
+
+
+@dataclass(frozen=True)
+class Choices:
+    configs: tuple[str, ...]
+    sources: tuple[tuple[str, str], ...]      # (label, "scenario:NAME" | "data:NAME")
+
+
+@dataclass(frozen=True)
+class Form:
+    """What the Backtest screen's fields hold, as typed."""
+    config: str
+    source: str             # scenario:NAME or data:NAME
+    duration: str           # seconds (scenarios)
+    seed: str
+    overrides: str          # key=value words
+
+
+class BacktestFacade:
+    def __init__(self, url: str, clock=time.time_ns) -> None:
+        self.api = Api(url, OPERATOR, clock=clock)
+        self.clock = clock
+        self.code_version: str | None = None      # asked of git on the first run
+
+    def choices(self) -> Choices:
+        names = tuple(sorted(c["name"] for c in configs.listing(self.api)))
+        sources = [(f"scenario {n}", f"scenario:{n}") for n in SCENARIOS]
+        with self.api.db.connect() as conn:
+            sources += [(f"data {s['name']}", f"data:{s['name']}") for s in MD.sets(conn)]
+        return Choices(names, tuple(sources))
+
+    def spec(self, form: Form) -> Spec:
+        """The form as a Spec, or ValueError naming the field that is wrong."""
+        if not form.config:
+            raise ValueError("pick a configuration")
+        kind, _, name = form.source.partition(":")
+        if kind not in ("scenario", "data") or not name:
+            raise ValueError("pick a scenario or a data set")
+        seed = form.seed.strip() or "0"
+        if not seed.lstrip("-").isdigit():
+            raise ValueError(f"seed: {seed!r} is not a whole number")
+        duration = None
+        if kind == "scenario":
+            try:
+                seconds = Decimal(form.duration.strip() or "60")
+            except InvalidOperation:
+                raise ValueError(f"duration: {form.duration!r} is not a number") from None
+            if not seconds.is_finite() or seconds <= 0:
+                raise ValueError("duration: must be a positive number of seconds")
+            duration = int(seconds * 1_000_000_000)
+        cfg = configs.get(self.api, form.config)
+        return Spec(cfg, parse_assignments(form.overrides.split()),
+                    scenario=name if kind == "scenario" else None,
+                    data=name if kind == "data" else None, seed=int(seed),
+                    duration_ns=duration)
+
+    def run(self, form: Form, progress=None) -> int:
+        """Run the form's backtest and store it; the stored run's id."""
+        spec = self.spec(form)
+        if self.code_version is None:
+            self.code_version = code_version()
+        with self.api.db.connect() as conn:
+            result = run_backtest(spec, progress=progress,
+                                  data_source=lambda n, s, e: load_data(conn, n, s, e))
+        return B.save(self.api.db, result.spec, result.to_json(), result.figures,
+                      result.events, code_version=self.code_version,
+                      created_ts=self.clock())
+
+    def runs(self) -> list[dict]:
+        with self.api.db.connect() as conn:
+            return B.runs(conn)
+
+    def report(self, run_id: int) -> Report:
+        with self.api.db.connect() as conn:
+            row = B.run(conn, run_id, with_result=True)
+        if row is None:
+            raise ValueError(f"no stored run {run_id}")
+        return build(row)
+
+    def compare(self, a: int, b: int) -> list[tuple[str, str, str, str]]:
+        return compare(self.report(a), self.report(b))
+
+    def close(self) -> None:
+        self.api.close()
