@@ -2,7 +2,6 @@
 scenario or on imported market data; stored runs listed, shown, compared, exported and
 deleted. Thin: the work is mm/backtest and db/backtests."""
 import json as jsonlib
-import subprocess
 import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from db import backtests as B
+from mm.backtest.version import code_version
 
 from .context import State, fail, guarded, out, print_json
 from .tools import progress
@@ -187,21 +187,3 @@ def _ns(text: str, unit: int, flag: str) -> int:
     if not value.is_finite() or value < 0:
         raise ValueError(f"{flag}: {text!r} must be a non-negative number")
     return int(value * unit)
-
-
-def code_version() -> str:
-    """The package version, plus `git describe` of the source tree when git can tell."""
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        v = version("souq")
-    except PackageNotFoundError:
-        v = "unknown"
-    try:
-        here = Path(__file__).resolve().parent
-        r = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=here,
-                           capture_output=True, text=True, timeout=5)
-        if r.returncode == 0 and r.stdout.strip():
-            return f"{v}+{r.stdout.strip()}"
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return v

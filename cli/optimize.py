@@ -48,7 +48,9 @@ def optimize(
     from mm import optimize as M
     from mm.desk import configs as C
 
-    from .backtest import _ns, _time, code_version
+    from mm.backtest.version import code_version
+
+    from .backtest import _ns, _time
     with guarded():
         if workers < 1:
             fail("--workers must be at least 1")

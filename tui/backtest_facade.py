@@ -8,12 +8,12 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from cli.backtest import code_version
 from db import backtests as B
 from db import marketdata as MD
 from db.api import Api
 from engine.model import OPERATOR
 from mm.backtest.run import Spec, run_backtest
+from mm.backtest.version import code_version
 from mm.desk import configs
 from mm.desk.params import parse_assignments
 from mm.marketdata import load as load_data
