@@ -8,7 +8,7 @@ import pytest
 
 from db import backtests as B
 from db.api import Api
-from desk_kit import with_desk
+from tui_desk_kit import with_desk
 from tui.screens.backtest import BacktestScreen
 from tui_harness import NARROW, WIDE, drive, settle
 
