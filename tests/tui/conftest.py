@@ -41,3 +41,14 @@ def workstation(demo_template, tmp_path, monkeypatch) -> Workstation:
 def empty_workstation(tmp_path, monkeypatch) -> Workstation:
     """No database yet: the app must build the demo exchange itself."""
     return _isolate(tmp_path, monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def only_real_templates(monkeypatch):
+    """Test-only strategy templates (tests/mm, tests/cli) register themselves for good in
+    the worker process that imports them; the screens show the demo's real ones only."""
+    import mm.desk.strategy as strategy
+    import mm.strategies  # noqa: F401  (registers the real templates)
+    real = {k: v for k, v in strategy.TEMPLATES.items()
+            if v.__module__.startswith("mm.strategies.")}
+    monkeypatch.setattr(strategy, "TEMPLATES", real)
