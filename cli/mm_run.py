@@ -106,6 +106,7 @@ def _show(r: dict) -> None:
         ("max inventory", f"{r['max_inventory']} {base}"),
         ("max drawdown", f"{r['max_drawdown']} {quote}"),
         ("Sharpe (daily)", r["sharpe"] or "-"),
+        *_analytics(r["analytics"], quote),
         ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)"),
     ]
     for row in rows:
@@ -115,6 +116,20 @@ def _show(r: dict) -> None:
         more = f" (x{a['repeats'] + 1})" if a["repeats"] else ""
         out.print(f"  {a['severity']} {a['kind']}: {a['text']}{more}", markup=False,
                   soft_wrap=True)
+
+
+def _analytics(a: dict, quote: str) -> list[tuple[str, str]]:
+    """A few of the backtest metrics, the full set being in --json."""
+    def num(x) -> str:
+        return "-" if x is None else str(x)
+    att = a["attribution"]
+    mk = a["markouts"]["1s"]
+    return [("PnL from spread / inventory / fees", f"{att['spread']} / {att['inventory']} / "
+                                                  f"{att['fees']} {quote}"),
+            ("Sortino / Calmar (annualised)", f"{num(a['sortino'])} / {num(a['calmar'])}"),
+            ("fill ratio (quantity)", num(a["fill_ratio_qty"])),
+            ("markout 1 s (PnL)", f"{mk['pnl']} {quote} over {mk['fills']} fills"),
+            ("VaR 95 / 99 per sample", f"{num(a['var_95'])} / {num(a['var_99'])} {quote}")]
 
 
 def _assets(a: dict, base: str, quote: str) -> str:

@@ -14,7 +14,11 @@ from sqlalchemy import select
 from db import desk
 from db import queries as Q
 from db import schema as S
+from engine.numbers import AMOUNT_DP, PRICE_DP, parse_fixed
+from mm.analytics import figures
 from mm.pnl import position
+
+from .quotes import Fill
 
 ZERO = Decimal(0)
 QUANTUM = Decimal("1e-18")
@@ -77,6 +81,7 @@ def _report(conn, run_id: int) -> dict:
             "sharpe": _ratio(sharpe(equity)),
             "samples": len(samples),
             "alerts": alerts,
+            "analytics": live_figures(conn, run, cfg, trades, samples),
         }
 
 
@@ -195,3 +200,51 @@ def _text(d: Decimal | None) -> str | None:
     if d == d.to_integral_value():
         return format(d.quantize(Decimal(1)), "f")
     return format(d.normalize(), "f")
+
+
+class _LiveRun:
+    """A live run shaped like a backtest result, so mm.analytics judges both alike."""
+
+    def __init__(self, fills, orders, series, mids) -> None:
+        self.fills, self.orders, self.series, self.mids = fills, orders, series, mids
+
+
+def live_figures(conn, run: dict, cfg: dict, trades: list[dict], samples: list[dict]) -> dict:
+    """The backtest metrics (markouts, VaR, attribution...) of a live or paper run, from its
+    trades, orders and once-a-second samples: mids are as fine as the samples."""
+    user, symbol = cfg["user"], cfg["symbol"]
+    fills = []
+    for t in trades:
+        for side, fee, cid in _own_legs(t, user):
+            fills.append(Fill(t["ts"], symbol, side, _units(t["price"]), _units(t["qty"]),
+                              _signed(fee, AMOUNT_DP), cid))
+    O, J = S.OrderRow, S.Journal
+    q = (select(O.qty, O.filled, O.status).join(J, J.seq == O.id)   # an order's id is its seq
+         .where((O.user == user) & (O.symbol == symbol) & (O.id > run["start_seq"])))
+    if run["stopped_ts"] is not None:
+        q = q.where(J.ts <= run["stopped_ts"])
+    orders = [dict(r) for r in conn.execute(q).mappings()]
+    series, mids = [], []
+    for smp in samples:
+        mid = None if smp["mid"] is None else _units(smp["mid"])
+        series.append((smp["ts"], _signed(smp["equity"], AMOUNT_DP), _signed(smp["inventory"]),
+                       mid))
+        if mid is not None and (not mids or mids[-1][1] != mid):
+            mids.append((smp["ts"], mid))
+    return figures(_LiveRun(fills, orders, series, mids))
+
+
+def _own_legs(t: dict, user: str):
+    if t["taker_user"] == user:
+        yield t["taker_side"], t["taker_fee"], t["taker_cid"]
+    if t["maker_user"] == user:
+        yield ("sell" if t["taker_side"] == "buy" else "buy"), t["maker_fee"], t["maker_cid"]
+
+
+def _units(text: str) -> int:
+    return parse_fixed(text, PRICE_DP, "number")
+
+
+def _signed(text: str, dp: int = PRICE_DP) -> int:
+    neg = text.startswith("-")
+    return parse_fixed(text[neg:], dp, "number", positive=False) * (-1 if neg else 1)

@@ -62,3 +62,37 @@ def test_report_of_a_small_run(tmp_path):
     assert r["alerts"]["items"][0]["text"] == "inventory at 75%"
     assert (r["state"], r["reason"], r["samples"]) == ("stopped", "done", 4)
     api.close()
+
+
+def test_a_live_run_gets_the_backtest_analytics(tmp_path):
+    """The same small run: bought 1 @ 100 (fee 0.1), sold 0.5 @ 110 (fee 0.055), both as
+    maker; samples carry mids 100 then 104, so the mark is 104."""
+    clock = [T0]
+    api = Api(str(tmp_path / "r.db"), clock=lambda: clock[0])
+    assert all(o.reason is None for o in api.execute_many(
+        kit.market_commands(maker="0.001", taker="0.002")[:-2]).outcomes)
+    desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm", {}, T0)
+    run = desk.start_run(api.db, "t1", 1, "live", T0, api.store.ex.seq, "100", "1000000")
+    lim = {"op": "limit", "symbol": "T-USD"}
+    for cmds in ([dict(lim, id="a", user="mm", side="buy", price="100", qty="1"),
+                  {"op": "market", "id": "m1", "user": "x", "symbol": "T-USD", "side": "sell",
+                   "qty": "1"}],
+                 [dict(lim, id="b", user="mm", side="sell", price="110", qty="0.5"),
+                  {"op": "market", "id": "m2", "user": "x", "symbol": "T-USD", "side": "buy",
+                   "qty": "0.5"}],
+                 [dict(lim, id="q", user="mm", side="buy", price="90", qty="2")]):
+        clock[0] += S
+        assert all(o.reason is None for o in api.execute_many(cmds).outcomes)
+    desk.add_samples(api.db, run, [(T0 + S, "1", "0", "100"), (T0 + 2 * S, "0.5", "4.845", "104")])
+    desk.set_run_state(api.db, run, "stopped", ts=clock[0], reason="done")
+    clock[0] += S
+    api.execute({"op": "limit", "id": "later", "user": "mm", "symbol": "T-USD", "side": "buy",
+                 "price": "95", "qty": "1"})                      # after the stop: not counted
+    a = report(api, run)["analytics"]
+    assert a["fills"] == 2 and a["orders"] == 3
+    # realised 0.5 x (110 - 100) = 5; open 0.5 marked at 104: 0.5 x (104 - 100) = 2
+    assert a["pnl"] == {"realised": "5", "unrealised": "2", "fees": "0.155", "total": "6.845",
+                        "mark": "104"}
+    assert a["fill_ratio_qty"] == 0.4285714286               # 1.5 filled of 3.5 quoted
+    assert a["fill_ratio_orders"] == 0.6666666667           # a and b of a, b, q
+    api.close()
