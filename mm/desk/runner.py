@@ -32,6 +32,7 @@ from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
 from .book import book_of, to_float
+from . import launch
 from .controls import Controls
 from .fair import FairPrice
 from .params import validate
@@ -448,7 +449,7 @@ class ApiRunner(StrategyRunner):
             active = desk.active_run(conn, self.name)
             earlier = {r["id"] for r in desk.runs(conn, self.name)}
         if active is not None:
-            if _alive(active["pid"]):
+            if active["pid"] and launch.alive(active["pid"]):
                 raise ValueError(f"{self.name} is already running (run {active['id']}, "
                                  f"pid {active['pid']})")
             desk.set_run_state(self.engine, active["id"], "stopped", ts=now,
@@ -522,18 +523,6 @@ class ApiRunner(StrategyRunner):
 def _run_of(cid: str) -> int | None:
     head = cid[2:].partition(".")[0]
     return int(head) if head.isdigit() else None
-
-
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # ---------------------------------------------------------------- the loop

@@ -1,31 +1,11 @@
-"""Shared by the backtest tests: a strategy that rests fixed quotes, and market-data
-events shaped like mm.marketdata's (plain named tuples, engine units)."""
-from typing import NamedTuple
-
+"""Shared by the backtest tests: a strategy that rests fixed quotes; the market-data
+events themselves are mm.marketdata.events."""
 from mm.desk.params import PRICE, QTY, SECONDS, Param
 from mm.desk.quotes import BUY, SELL, Quote
 from mm.desk.strategy import Strategy
 
 P = 10**9          # 1 at 1e-9
 S = 10**9          # 1 s in ns
-
-
-class TradeEvent(NamedTuple):
-    ts: int
-    price: int
-    qty: int
-    side: str
-
-
-class BookEvent(NamedTuple):
-    ts: int
-    side: str
-    price: int
-    size: int
-
-
-class SnapshotEvent(NamedTuple):
-    ts: int
 
 
 class Fixed(Strategy):

@@ -1,9 +1,10 @@
 """The data backtest's fill model, exactly: a resting bid at 3500 on ETH-USDT (maker fee
 0.1 %, taker 0.2 %) against replayed trades and book levels, with and without latency."""
 import btkit as K
-from btkit import P, S, BookEvent, SnapshotEvent, TradeEvent
+from btkit import P, S
 
 from mm.backtest.run import Spec, run_backtest
+from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
 
 BID = 3500 * P
 

@@ -6,7 +6,7 @@ import json
 
 import btkit as K
 import pytest
-from btkit import P, S, BookEvent, TradeEvent
+from btkit import P, S
 from sqlalchemy import create_engine
 
 from db import backtests as B
@@ -14,6 +14,7 @@ from db.schema import BtRun
 from mm.backtest.export import files
 from mm.backtest.run import Spec, run_backtest
 from mm.desk.demo_configs import configurations
+from mm.marketdata.events import BookEvent, TradeEvent
 
 
 def fixed_btc():
