@@ -71,7 +71,12 @@ def connect(url: str) -> Engine:
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.close()
         return engine
-    return create_engine(url)
+    try:
+        return create_engine(url)
+    except ModuleNotFoundError as exc:     # e.g. postgresql:// without psycopg installed
+        raise ValueError(f"the database URL needs the Python driver {exc.name!r}, which is "
+                         f"not installed (pip install it, or name another driver in the "
+                         f"URL, e.g. postgresql+psycopg2://)") from None
 
 
 def _while_locked(fn, attempts: int = 100, pause: float = 0.05):

@@ -1,6 +1,8 @@
 """The operator's commands through the real `souq` script: init, symbols, sessions, users,
 deposits and withdrawals, with exact outputs."""
-from souq_cli import Souq
+import subprocess
+
+from souq_cli import SOUQ, Souq
 
 
 def wallet(user, asset, balance, hold="0"):
@@ -180,3 +182,14 @@ def test_deposit_withdraw_and_ledger(market):
          "from_bucket": "available", "to_user": "@world", "to_bucket": "available",
          "amount": "0.25", "ref": None}]
     assert market.ok("check").startswith("ok: ")
+
+
+def test_a_database_url_whose_driver_is_missing_is_one_line(tmp_path):
+    """Any SQLAlchemy URL works once its driver is installed; without it, say which."""
+    r = subprocess.run(SOUQ + ["--db", "postgresql+pg8000://u:p@localhost/souq", "check"],
+                       capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                       stdin=subprocess.DEVNULL)
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr == ("error: the database URL needs the Python driver 'pg8000', which is "
+                        "not installed (pip install it, or name another driver in the URL, "
+                        "e.g. postgresql+psycopg2://)\n")
