@@ -10,7 +10,7 @@ from textual.widgets import DataTable
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
 
-COLUMNS = (("name", 12), ("template", 14), ("symbol", 8), ("user", 11), ("stage", 10),
+COLUMNS = (("name", 12), ("template", 12), ("symbol", 8), ("user", 11), ("stage", 10),
            ("v", 2), ("state", 9))
 # (key, action, description, binding id); the palette and the help panel read these too
 ACTIONS = (
