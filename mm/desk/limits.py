@@ -4,6 +4,7 @@ Per-strategy limits live in each configuration; this one protects the desk from 
 strategies each inside its own limit adding up to a position nobody chose.
 """
 from db import desk as D
+from db.load import to_int
 from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
 
 from .configs import ConfigError
@@ -17,9 +18,7 @@ def limits(api) -> list[dict]:
     for r in api.read(D.active_inventories):
         base = symbols.get(r["symbol"])
         if base is not None and r["inventory"] is not None:
-            neg = r["inventory"].startswith("-")
-            q = parse_fixed(r["inventory"][neg:], PRICE_DP, "inventory", positive=False)
-            net[base] = net.get(base, 0) + (-q if neg else q)
+            net[base] = net.get(base, 0) + to_int(r["inventory"])
     return [{"asset": a, "max_inventory": cap, "net_inventory": fmt(net.get(a, 0))}
             for a, cap in sorted(caps.items())]
 

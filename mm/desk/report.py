@@ -14,7 +14,8 @@ from sqlalchemy import select
 from db import desk
 from db import queries as Q
 from db import schema as S
-from engine.numbers import AMOUNT_DP, PRICE_DP, parse_fixed
+from db.load import to_int
+from engine.numbers import AMOUNT_SCALE as AMOUNT
 from mm.analytics import figures
 from mm.pnl import position
 
@@ -216,8 +217,8 @@ def live_figures(conn, run: dict, cfg: dict, trades: list[dict], samples: list[d
     fills = []
     for t in trades:
         for side, fee, cid in _own_legs(t, user):
-            fills.append(Fill(t["ts"], symbol, side, _units(t["price"]), _units(t["qty"]),
-                              _signed(fee, AMOUNT_DP), cid))
+            fills.append(Fill(t["ts"], symbol, side, to_int(t["price"]), to_int(t["qty"]),
+                              to_int(fee, AMOUNT), cid))
     O, J = S.OrderRow, S.Journal
     q = (select(O.qty, O.filled, O.status).join(J, J.seq == O.id)   # an order's id is its seq
          .where((O.user == user) & (O.symbol == symbol) & (O.id > run["start_seq"])))
@@ -226,8 +227,8 @@ def live_figures(conn, run: dict, cfg: dict, trades: list[dict], samples: list[d
     orders = [dict(r) for r in conn.execute(q).mappings()]
     series, mids = [], []
     for smp in samples:
-        mid = None if smp["mid"] is None else _units(smp["mid"])
-        series.append((smp["ts"], _signed(smp["equity"], AMOUNT_DP), _signed(smp["inventory"]),
+        mid = None if smp["mid"] is None else to_int(smp["mid"])
+        series.append((smp["ts"], to_int(smp["equity"], AMOUNT), to_int(smp["inventory"]),
                        mid))
         if mid is not None and (not mids or mids[-1][1] != mid):
             mids.append((smp["ts"], mid))
@@ -239,12 +240,3 @@ def _own_legs(t: dict, user: str):
         yield t["taker_side"], t["taker_fee"], t["taker_cid"]
     if t["maker_user"] == user:
         yield ("sell" if t["taker_side"] == "buy" else "buy"), t["maker_fee"], t["maker_cid"]
-
-
-def _units(text: str) -> int:
-    return parse_fixed(text, PRICE_DP, "number")
-
-
-def _signed(text: str, dp: int = PRICE_DP) -> int:
-    neg = text.startswith("-")
-    return parse_fixed(text[neg:], dp, "number", positive=False) * (-1 if neg else 1)

@@ -25,8 +25,9 @@ from sqlalchemy.exc import OperationalError
 
 from db import desk
 from db.api import Api
+from db.load import to_int
 from engine.model import ADMIN, OPERATOR, Order
-from engine.numbers import PRICE_DP, PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount, parse_fixed
+from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
 from mm.sim import ExchangeDriver
 
@@ -501,10 +502,10 @@ class ApiRunner(StrategyRunner):
         cap = desk.desk_limits(conn).get(base)
         if cap is None:
             return None
-        others = sum(parse_qty(r["inventory"]) for r in desk.active_inventories(conn)
+        others = sum(to_int(r["inventory"]) for r in desk.active_inventories(conn)
                      if r["run"] != self.run_id and r["inventory"] is not None
                      and r["symbol"] in syms and syms[r["symbol"]].base == base)
-        return parse_qty(cap), others
+        return to_int(cap), others
 
     def record_samples(self, rows) -> None:
         desk.add_samples(self.engine, self.run_id, [
@@ -581,10 +582,3 @@ def stop_signals():
     finally:
         for s, h in old.items():
             signal.signal(s, h)
-
-
-def parse_qty(text: str) -> int:
-    """A signed quantity as stored (decimal text) in engine units."""
-    neg = text.startswith("-")
-    value = parse_fixed(text[neg:], PRICE_DP, "quantity", positive=False)
-    return -value if neg else value
