@@ -7,6 +7,7 @@ from textual.widgets import DataTable
 
 from ..snapshot import MarketView
 from .pane import Pane
+from .table_sync import sync_rows
 
 # status and reason come early: why an order was rejected must be readable at 160 columns
 COLUMNS = (("id", 6), ("side", 4), ("type", 11), ("price", 13), ("qty", 8), ("filled", 8),
@@ -38,25 +39,11 @@ class OrdersPane(Pane):
         for name, width in COLUMNS:
             table.add_column(name, width=width, key=name)
         self._rows: dict[str, tuple] = {}
-        self._order: list[str] = []
 
     def update_view(self, view: MarketView) -> None:
         table = self.query_one(DataTable)
         rows = {str(o["id"]): self._cells(o, view.tick) for o in view.orders}
-        order = list(rows)
-        if order != self._order:
-            cursor = table.cursor_row
-            table.clear()
-            for key, cells in rows.items():
-                table.add_row(*cells, key=key)
-            if rows:
-                table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
-        else:
-            for key, cells in rows.items():
-                if self._rows.get(key) != cells:
-                    for (name, _), value in zip(COLUMNS, cells):
-                        table.update_cell(key, name, value)
-        self._rows, self._order = rows, order
+        self._rows = sync_rows(table, COLUMNS, rows, self._rows)
         n_open = sum(o["status"] in OPEN for o in view.orders)
         self.set_title(f"Orders of {view.user} ({n_open} open)")
 
@@ -67,9 +54,10 @@ class OrdersPane(Pane):
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
-        if not self._order or table.cursor_row is None or table.cursor_row >= len(self._order):
+        keys = list(self._rows)
+        if table.cursor_row is None or not 0 <= table.cursor_row < len(keys):
             return None
-        return self._rows[self._order[table.cursor_row]][CID]
+        return self._rows[keys[table.cursor_row]][CID]
 
     def action_cancel_selected(self) -> None:
         cid = self.selected_client_id()

@@ -9,6 +9,7 @@ from textual.widgets import DataTable
 
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
+from .table_sync import sync_rows
 
 COLUMNS = (("name", 12), ("template", 12), ("symbol", 8), ("user", 11), ("stage", 10),
            ("v", 2), ("state", 9))
@@ -62,19 +63,7 @@ class StrategyPane(Pane):
     def update_desk(self, view: DeskView) -> None:
         table = self.query_one(DataTable)
         rows = {r.name: cells(r) for r in view.rows}
-        if list(rows) != list(self._rows):
-            cursor = table.cursor_row
-            table.clear()
-            for key, row in rows.items():
-                table.add_row(*row, key=key)
-            if rows:
-                table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
-        else:
-            for key, row in rows.items():
-                if self._rows[key] != row:
-                    for (name, _), value in zip(COLUMNS, row):
-                        table.update_cell(key, name, value)
-        self._rows = rows
+        self._rows = sync_rows(table, COLUMNS, rows, self._rows)
         running = sum(r.state in ("running", "paused", "stopping") for r in view.rows)
         self.border_title = f"Strategy ({len(rows)} configured, {running} running)"
 
