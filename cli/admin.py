@@ -137,9 +137,13 @@ def user_list(json: bool = typer.Option(False, "--json")) -> None:
 
 @user_app.command("suspend")
 def user_suspend(name: str) -> None:
-    """Suspend a user: new orders are rejected (admin)."""
-    _run({"op": "user_status", "user": name, "status": "suspended"}, "suspend",
-         f"user {name} suspended")
+    """Suspend a user (admin): their open orders and untriggered stops are cancelled at
+    once, releasing the holds, and new orders are rejected until reinstated."""
+    with guarded():
+        result = result_or_fail(State.api().execute(
+            {"op": "user_status", "user": name, "status": "suspended"}), "suspend")
+        n = sum(1 for ev in result.events if ev[0] == "order")
+        out.print(f"user {name} suspended, {n} open order(s) cancelled (seq {result.seq})")
 
 
 @user_app.command("reinstate")

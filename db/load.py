@@ -1,15 +1,19 @@
 """Start-up: rebuild the in-memory exchange from the projections, not by replaying.
 
-Books come back in their time priority (`rank`), stops in placement order, and every
-client id a user ever used comes back so duplicates stay rejected.
+Books come back in their time priority (`rank`, unique), stops in placement order. Only
+open orders are read, so start-up costs the same at 1k or 1M journal entries; a client id
+from the closed history is looked up when a command names it (`ClientIds`), so duplicates
+stay rejected and a cancel of a closed order keeps its reason.
 """
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
+from engine.commands import CancelOrder, PlaceOrder
 from engine.exchange import Exchange
 from engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
 from engine.numbers import AMOUNT_DP, PRICE_DP
 
 from . import schema as S
+from .sql import Bulk
 
 _P = 10**PRICE_DP
 _STATUS = {s: s for s in STATUSES}   # the engine compares statuses by identity
@@ -50,20 +54,18 @@ def load_exchange(conn):
     _load_orders(conn, ex)
     ex.seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
     ex.trade_seq = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
+    ex.rank_seq = conn.execute(select(func.max(S.OrderRow.rank))).scalar() or 0
     return ex, known
 
 
 def _load_orders(conn, ex: Exchange) -> None:
     users, symbols = ex.users, ex.symbols
     T = S.OrderRow
-    open_statuses = (QUEUED, ACTIVE, PARTIAL)
-    for user, cid, status in conn.execute(select(T.user, T.client_id, T.status).order_by(T.id)):
-        users[user].orders[cid] = _STATUS[status]   # open ones are replaced in place below
     resting = []
     rows = conn.execute(select(
         T.id, T.user, T.client_id, T.symbol, T.side, T.type, T.tif, T.stp, T.price, T.stop_price,
         T.qty, T.filled, T.cost, T.status, T.reason, T.hold, T.rank,
-    ).where(T.status.in_(open_statuses)).order_by(T.id))
+    ).where(T.status.in_((QUEUED, ACTIVE, PARTIAL))).order_by(T.id))
     for (oid, user, cid, sym, side, type_, tif, stp, price, stop, qty, filled, cost, status,
          reason, hold, rank) in rows:
         u, s = users[user], symbols[sym]
@@ -86,3 +88,42 @@ def _load_orders(conn, ex: Exchange) -> None:
         level.orders.append(o)
         level.count += 1
         level.total += o.qty - o.filled
+
+
+class ClientIds:
+    """Brings the client ids that commands name back from the orders table, before the
+    engine applies them: start-up loads only open orders, so a closed order's id (a
+    duplicate to refuse, a cancel to answer "already filled") may not be in memory yet.
+
+    `seed(cursor, ex, commands)` looks up, in chunks of CHUNK per query on the
+    (client_id, user) index, every id a PlaceOrder or CancelOrder names that its user does
+    not hold in memory, among orders placed at or before `ex.seq` (entries after it are
+    being replayed and bring their own ids). Found ids are stored as their status string,
+    which is how the engine keeps closed orders. Uses a raw DBAPI cursor."""
+    CHUNK = 100
+
+    def __init__(self, bulk: Bulk) -> None:
+        T = S.OrderRow
+        names = ("upto",) + tuple(f"c{i}" for i in range(self.CHUNK))
+        self._sql = bulk.statement("client_ids", lambda: select(T.user, T.client_id, T.status)
+                                   .where(T.id <= bindparam("upto"), T.client_id.in_(
+                                       [bindparam(n) for n in names[1:]])), names)
+
+    def seed(self, cur, ex: Exchange, commands) -> None:
+        users = ex.users
+        wanted: dict[str, set] = {}
+        for cmd in commands:
+            if type(cmd) is PlaceOrder or type(cmd) is CancelOrder:
+                u = users.get(cmd.user)
+                if u is not None and cmd.cid is not None and cmd.cid not in u.orders:
+                    wanted.setdefault(cmd.cid, set()).add(cmd.user)
+        if not wanted:
+            return
+        cids = list(wanted)
+        for i in range(0, len(cids), self.CHUNK):
+            part = cids[i:i + self.CHUNK]
+            part += [part[-1]] * (self.CHUNK - len(part))   # one compiled statement for all
+            Bulk.run(cur, self._sql, [(ex.seq, *part)])
+            for user, cid, status in cur.fetchall():
+                if user in wanted.get(cid, ()):
+                    users[user].orders.setdefault(cid, _STATUS[status])

@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"   # 2: orders indexes for start-up, md_sets.state (db.store.migrate)
 
 
 class Meta(SQLModel, table=True):
@@ -141,6 +141,11 @@ class LedgerRow(SQLModel, table=True):
 
 
 Index("ix_orders_user", OrderRow.__table__.c.user)
+# start-up reads only open orders and the highest rank, and looks client ids up one by one:
+# each has an index, so a start-up costs the same at 1k or 1M orders (db.load)
+Index("ix_orders_status", OrderRow.__table__.c.status)
+Index("ix_orders_rank", OrderRow.__table__.c.rank)
+Index("ix_orders_client_id", OrderRow.__table__.c.client_id, OrderRow.__table__.c.user)
 Index("ix_trades_symbol", TradeRow.__table__.c.symbol)
 
 

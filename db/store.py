@@ -13,6 +13,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from engine.model import AVAIL, HELD, Order
@@ -20,7 +21,7 @@ from engine.numbers import fmt, fmt_amount
 from engine.stream import parse_command
 
 from . import schema as S
-from .load import load_exchange
+from .load import ClientIds, load_exchange
 from .sql import Bulk
 
 BUCKET = ("available", "held")
@@ -101,14 +102,41 @@ def create_schema(engine: Engine) -> None:
 
 def _create_schema(engine: Engine) -> None:
     with engine.connect() as conn:
-        if engine.dialect.name == "sqlite" and not (
-                set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite and not (set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         SQLModel.metadata.create_all(conn)
         if conn.execute(select(S.WriterLock.id)).first() is None:
             conn.execute(S.WriterLock.__table__.insert().values(id=1, n=0))
             conn.execute(S.Meta.__table__.insert().values(key="schema", value=S.SCHEMA_VERSION))
         conn.commit()
+        if _schema_version(conn) != S.SCHEMA_VERSION:
+            if sqlite:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            migrate(conn)
+            conn.commit()
+
+
+def _schema_version(conn) -> str | None:
+    return conn.execute(select(S.Meta.value).where(S.Meta.key == "schema")).scalar()
+
+
+def migrate(conn) -> None:
+    """Bring a database written by an older souq up to SCHEMA_VERSION, under the write lock:
+    add the columns it lacks (each new column is nullable or has a server default) and the
+    indexes it lacks, then record the version. Runs once per database."""
+    if _schema_version(conn) == S.SCHEMA_VERSION:   # another process migrated meanwhile
+        return
+    have = inspect(conn)
+    for table in SQLModel.metadata.sorted_tables:
+        cols = {c["name"] for c in have.get_columns(table.name)}
+        for col in table.columns:
+            if col.name not in cols:
+                spec = CreateColumn(col).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+    conn.execute(update(S.Meta).where(S.Meta.key == "schema").values(value=S.SCHEMA_VERSION))
 
 
 @dataclass
@@ -140,6 +168,7 @@ class Store:
         if create:
             create_schema(self.engine)
         self.bulk = Bulk(self.engine.dialect)
+        self._client_ids = ClientIds(self.bulk)
         self._wallets_known: set = set()
         self._raw = None
         self._pending: list = []
@@ -176,8 +205,9 @@ class Store:
             J.seq, J.ts, J.actor, J.body).where(J.seq > bindparam("after")).order_by(J.seq),
             ("after",)), [(ex.seq,)])
         rows = cur.fetchall()
-        for seq, ts, actor, body in rows:
-            cmd = parse_command(orjson.loads(body), extended=True)
+        cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
+        self._client_ids.seed(cur, ex, cmds)
+        for (seq, ts, actor, _), cmd in zip(rows, cmds):
             ex.apply(cmd, ts, actor)
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
@@ -200,6 +230,7 @@ class Store:
             cur = raw.cursor()
             self._lock(cur)
             self._catch_up(cur)
+            self._client_ids.seed(cur, self.ex, [item[0] for item in items])
             result = self._apply(items, ts)
             self._pending = []
             self._write(cur, result)

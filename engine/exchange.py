@@ -29,6 +29,7 @@ class Exchange:
     def __init__(self) -> None:
         self.seq = 0              # journal sequence of the last applied command
         self.trade_seq = 0
+        self.rank_seq = 0         # the time priority given to the last order that rested
         self.users: dict[str, User] = {}
         self.symbols: dict[str, Symbol] = {}
         for name, role in ((OPERATOR, ADMIN), (FEES, SYSTEM), (WORLD, SYSTEM)):
@@ -125,6 +126,8 @@ class Exchange:
         if c.status not in (ACTIVE_USER, SUSPENDED):
             return f"unknown user status {c.status!r}; use active or suspended"
         u.status = c.status
+        if c.status == SUSPENDED:   # the rule: a suspended user has no live order, ever
+            self._close_all(u, None, f"user {u.name} suspended")
         self.out_users[u.name] = u
         self.events.append(("user", u.name, u.role, u.status))
         return None
@@ -571,10 +574,20 @@ class Exchange:
         if level is None:
             level = book[key] = Level(o.price)
         o.price = level.price
-        o.rank = o.oid if o.oid == self.seq else self.seq
+        o.rank = self._next_rank()
         level.orders.append(o)
         level.count += 1
         level.total += o.qty - o.filled
+
+    def _next_rank(self) -> int:
+        """Time priority for an order joining the book now: strictly above every rank given
+        before, so two orders resting in one command (a taker's rest and the stops its
+        trades trigger) never tie. It equals the command's seq whenever that is free, so
+        ranks stay readable as "rested at seq ...". Persisted with the order; a rebuild
+        resumes from the highest stored rank (db.load)."""
+        rank = self.seq if self.seq > self.rank_seq else self.rank_seq + 1
+        self.rank_seq = rank
+        return rank
 
     def _release(self, o: Order):
         if o.hold:
@@ -630,6 +643,9 @@ class Exchange:
             for o in fired:
                 o.reason = f"stop triggered at {fmt(last)}"
                 self.out_orders[o.oid] = o
+                if o.user.status != ACTIVE_USER:   # never trades for a suspended user
+                    self._close(o, CANCELLED, f"user {o.user.name} suspended", unbook=False)
+                    continue
                 if o.price is not None:
                     band = sym.band_limits()
                     if band and not band[0] <= o.price <= band[1]:
@@ -660,14 +676,20 @@ class Exchange:
             return f"{who.name} may not act for {user.name}"
         if c.symbol is not None and c.symbol not in self.symbols:
             return f"unknown symbol {c.symbol!r}"
-        live = [o for o in user.orders.values()
-                if type(o) is Order and (c.symbol is None or o.sym.name == c.symbol)]
-        live.sort(key=_oid)
         reason = "cancelled by user (cancel all)" if who is user else f"cancelled by {who.name} (cancel all)"
+        n = self._close_all(user, c.symbol, reason)
+        self.events.append(("cancel_all", user.name, n))
+        return None
+
+    def _close_all(self, user: User, symbol: str | None, reason: str) -> int:
+        """Cancel every live order of `user` (resting and untriggered stops), in `symbol`
+        or everywhere, oldest first, releasing their holds. Returns how many."""
+        live = [o for o in user.orders.values()
+                if type(o) is Order and (symbol is None or o.sym.name == symbol)]
+        live.sort(key=_oid)
         for o in live:
             self._close(o, CANCELLED, reason)
-        self.events.append(("cancel_all", user.name, len(live)))
-        return None
+        return len(live)
 
 
 def _best(book):

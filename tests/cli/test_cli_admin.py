@@ -131,7 +131,8 @@ def test_users_add_list_suspend_reinstate(souq):
         (("user", "add", "@fees"), None, "user '@fees' is not a valid user name"),
     ])
     souq.ok("deposit", "alice", "IRR", "1000000000")
-    assert souq.ok("user", "suspend", "alice") == "user alice suspended (seq 6)\n"
+    assert souq.ok("user", "suspend", "alice") == \
+        "user alice suspended, 0 open order(s) cancelled (seq 6)\n"
     assert souq.json("user", "list") == [
         {"name": "alice", "role": "trader", "status": "suspended"},
         {"name": "mm", "role": "market_maker", "status": "active"}]

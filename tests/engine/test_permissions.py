@@ -104,9 +104,9 @@ def test_suspended_user_orders_are_rejected_until_reinstated(market):
     assert h.limit("a2", "alice", "sell", P, "1", actor="alice") == "user alice is suspended"
     assert h.status("alice", "a2") == "rejected"
     assert h.snapshot() == before
-    # her resting order stays, and she may still cancel it
-    assert h.status("alice", "a1") == "active"
-    assert h.cancel("a1", "alice", actor="alice") is None
+    # suspension cancelled her resting order at once (issue 10 item 2)
+    assert h.status("alice", "a1") == "cancelled"
+    assert h.cancel("a1", "alice", actor="alice") == "order 'a1' is already cancelled"
     assert h.apply(C.SetUserStatus("alice", "active")) is None
     assert h.limit("a3", "alice", "sell", P, "1", actor="alice") is None
 
