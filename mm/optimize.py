@@ -18,6 +18,7 @@ ranked; with walk-forward validation so an over-fitted choice shows.
 """
 import itertools
 import math
+import os
 import random
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -290,7 +291,8 @@ class _Pool:
         if self.workers > 1:
             import multiprocessing as mp
             ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            self.ex = ProcessPoolExecutor(self.workers, mp_context=ctx)
+            self.ex = ProcessPoolExecutor(self.workers, mp_context=ctx,
+                                          initializer=_die_with_parent)
         return self
 
     def __exit__(self, *exc):
@@ -310,6 +312,23 @@ class _Pool:
             out[futures[fut]] = fut.result()
             tick()
         return out
+
+
+def _die_with_parent() -> None:
+    """Worker start-up: a watcher thread ends this worker as soon as the process that
+    started it is gone, even after a kill -9 that gave the pool no chance to stop it.
+    It waits on multiprocessing's parent sentinel (a pipe the parent holds open)."""
+    import multiprocessing as mp
+    import threading
+    from multiprocessing.connection import wait
+    parent = mp.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 # ---------------------------------------------------------------- backtests as evaluations
