@@ -56,6 +56,11 @@ def bench(
     backtest: bool = typer.Option(False, "--backtest", help="Measure backtests instead: "
                                   "market events per second (data replay and scenario) and "
                                   "the optimiser's speed-up from 1 to 2 workers."),
+    latency: bool = typer.Option(False, "--latency", help="Measure `order place` latency "
+                                 "instead, at each --sizes journal length (one database "
+                                 "grown by batch replay)."),
+    sizes: str = typer.Option("1000,100000,1000000", "--sizes",
+                              help="--latency: journal lengths, comma-separated."),
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
@@ -78,6 +83,20 @@ def bench(
             with progress("bench --backtest") as bar:
                 task = bar.add_task("bench --backtest", total=None)
                 figures = run_backtest_bench(step=lambda label: bar.update(
+                    task, description=label))
+            print_json(figures)
+            return
+        if latency:
+            from db.bench import place_latency
+            try:
+                wanted = sorted({int(x) for x in sizes.split(",")})
+            except ValueError:
+                fail(f"--sizes must be whole numbers separated by commas, not {sizes!r}")
+            if not wanted or wanted[0] < 1000 or wanted[-1] > 10_000_000:
+                fail("--sizes must lie between 1000 and 10000000 journal entries")
+            with progress("bench --latency") as bar:
+                task = bar.add_task("bench --latency", total=None)
+                figures = place_latency(wanted, step=lambda label: bar.update(
                     task, description=label))
             print_json(figures)
             return

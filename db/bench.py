@@ -6,6 +6,8 @@ escrow, ledger, journal and projections), not JSON decoding.
 import gc
 import json
 import os
+import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -13,8 +15,9 @@ import time
 from pathlib import Path
 
 from engine.exchange import Exchange
+from engine.model import Order
 from engine.stream import parse_command
-from engine.workload import orders, resting, setup
+from engine.workload import MID_TICKS, orders, resting, setup
 
 from .store import Store, prepare
 
@@ -81,6 +84,94 @@ def rebuild_run(path: Path, entries: int, users: int, seed: int, step) -> dict:
     cold.close()
     return {"journal_entries": n, "seconds": round(seconds, 3), "resting_orders": resting_orders,
             "db_mb": round(path.stat().st_size / 2**20, 1)}
+
+
+def history(n: int, users: int, seed: int, keep: int = 1000, prefix: str = "h"):
+    """n commands of trading history that leave about `keep` orders resting however long
+    it runs: limits near a drifting touch (some cross), the odd market order, and a cancel
+    of the order placed `keep` placements earlier (rejected when it already filled)."""
+    rng = random.Random(seed)
+    mid = MID_TICKS
+    placed: list[tuple[str, str]] = []
+    for i in range(n):
+        if len(placed) > keep and i % 2:
+            owner, cid = placed[-keep - 1]
+            del placed[-keep - 1]
+            yield {"op": "cancel", "id": cid, "user": owner}
+            continue
+        user = f"u{rng.randrange(users)}"
+        side = "buy" if rng.random() < 0.5 else "sell"
+        cid = f"{prefix}{i}"
+        if rng.random() < 0.05:
+            yield {"op": "market", "id": cid, "user": user, "symbol": "BTC-IRR", "side": side,
+                   "qty": "0.0010"}
+            continue
+        mid += rng.choice((-1, 0, 0, 1))
+        ticks = mid - int(rng.expovariate(1 / 8)) + 2 if side == "buy" else \
+            mid + int(rng.expovariate(1 / 8)) - 2
+        placed.append((user, cid))
+        yield {"op": "limit", "id": cid, "user": user, "symbol": "BTC-IRR", "side": side,
+               "price": str(ticks * 1000), "qty": f"0.{rng.randint(1, 200):04d}"}
+
+
+def place_latency(sizes: list[int], users: int = 100, seed: int = 1, samples: int = 5,
+                  cli_samples: int = 3, step=lambda label: None) -> dict:
+    """`order place` latency against the journal's length: one database grown through each
+    size in `sizes` (journal entries, ascending) by batch replay of `history`, and at each
+    size the median seconds of (a) a fresh Api opening the database, placing one limit
+    order as a trader and closing (what `souq order place` does after its imports) and
+    (b) the real `souq order place` process, start-up included. The first size is the
+    anchor: `ratio` is each size's (a) over the first's. Flat means ratio near 1."""
+    from .api import Api
+    out: dict = {"workload": f"history(): about 1000 orders resting at any size, {users} users",
+                 "sizes": []}
+    with tempfile.TemporaryDirectory(prefix="souq-bench-latency-") as tmp:
+        path = Path(tmp) / "latency.db"
+        url = f"sqlite:///{path}"
+        store = Store(url)
+        store.submit(_prepared(setup(users)), 0)
+        stream = history(max(sizes), users, seed)
+        written = len(setup(users))
+        anchor = None
+        for size in sorted(sizes):
+            while written < size:
+                n = min(1000, size - written)
+                store.submit(_prepared([next(stream) for _ in range(n)]), time.time_ns())
+                written += n
+                if not written % 100_000:
+                    step(f"latency: wrote {written:,} entries")
+            step(f"latency: measuring at {written:,} entries")
+            api_times, cli_times = [], []
+            for k in range(samples):
+                start = time.perf_counter()
+                api = Api(url, actor="u0")
+                reason = api.execute({"op": "limit", "id": f"lat{size}-{k}", "user": "u0",
+                                      "symbol": "BTC-IRR", "side": "buy", "price": "1000",
+                                      "qty": "0.0001"}).reason
+                api.close()
+                api_times.append(time.perf_counter() - start)
+                assert reason is None, reason
+            for k in range(cli_samples):
+                start = time.perf_counter()
+                subprocess.run([sys.executable, "-c", "from cli.main import run; run()", "--db",
+                                str(path), "--as", "u0", "order", "place", "BTC-IRR", "buy",
+                                "0.0001", "--price", "1000", "--id", f"cli{size}-{k}"],
+                               check=True, capture_output=True)
+                cli_times.append(time.perf_counter() - start)
+            store.refresh()
+            written = store.journal_length()
+            api_s = statistics.median(api_times)
+            anchor = anchor or api_s
+            out["sizes"].append({
+                "journal_entries": written, "open_orders": _open_orders(store),
+                "place_s": round(api_s, 4), "cli_place_s": round(statistics.median(cli_times), 3),
+                "ratio": round(api_s / anchor, 2)})
+        store.close()
+    return out
+
+
+def _open_orders(store: Store) -> int:
+    return sum(1 for u in store.ex.users.values() for o in u.orders.values() if type(o) is Order)
 
 
 def memory_probe(count: int, users: int) -> dict:
