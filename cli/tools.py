@@ -1,10 +1,9 @@
 """`souq check` and `souq bench`."""
 import sys
+from typing import Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-from db.check import check_database
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -19,24 +18,62 @@ def progress(label: str):
                     disable=not sys.stderr.isatty(), transient=True)
 
 
-def check(json: bool = typer.Option(False, "--json")) -> None:
-    """Verify every invariant; exits non-zero naming each violation."""
+def check(
+    since: Optional[int] = typer.Option(None, "--since", metavar="SEQ", min=1,
+                                        help="Start from the clean check recorded at journal "
+                                             "seq SEQ and check only what came after it."),
+    json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Verify every invariant from one snapshot of the database; exits non-zero naming each
+    violation. A clean check is recorded, so `--since SEQ` can continue from it."""
+    from db.check import run_check
     with guarded():
-        store = State.api().store
-        total = store.journal_length()
+        api = State.api()
         with progress("check") as bar:
-            task = bar.add_task("check", total=total)
-            problems = check_database(store, on_progress=lambda n: bar.advance(task, n))
+            task = bar.add_task("check", total=None)
+            report = _Progress(bar, task)
+            result = run_check(api.db, since=since, on_start=report.start,
+                               on_progress=report.advance)
+        problems = result.problems
         if json:
-            print_json({"ok": not problems, "journal": total, "problems": problems})
+            print_json({"ok": not problems, "journal": result.seq, "since": result.since,
+                        "replayed": result.replayed, "recorded": result.recorded,
+                        "problems": problems})
         if problems:
             if not json:
                 for p in problems:
                     err.print(f"violation: {p}", markup=False, soft_wrap=True)
             fail(f"{len(problems)} invariant violation(s)")
         if not json:
-            out.print(f"ok: {total} journal entries replayed; ledger, holds, books and "
-                      "projections agree")
+            after = f" after seq {result.since}" if result.since else ""
+            out.print(f"ok: {result.replayed} journal entries replayed{after}; ledger, holds, "
+                      "books and projections agree", markup=False)
+            if result.recorded:
+                out.print(f"clean at seq {result.seq}: `souq check --since {result.seq}` "
+                          "checks only what comes after", markup=False)
+
+
+class _Progress:
+    """The bar on a terminal; elsewhere, on a big journal, a line on stderr every 10 %."""
+    LINES_FROM = 100_000
+
+    def __init__(self, bar, task) -> None:
+        self.bar, self.task = bar, task
+        self.total = self.done = self.next_line = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.next_line = total // 10
+        self.bar.update(self.task, total=total)
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        self.bar.advance(self.task, n)
+        if (not sys.stderr.isatty() and self.total >= self.LINES_FROM
+                and self.done >= self.next_line):
+            err.print(f"check: {self.done:,} of {self.total:,} journal entries replayed",
+                      markup=False)
+            self.next_line += self.total // 10
 
 
 def bench(

@@ -1,9 +1,15 @@
 """`souq check`: every invariant of a stored exchange, each violation named.
 
-The in-memory invariants (engine.invariants) run on the state rebuilt from the tables;
-then the ledger is summed from its rows and the journal is replayed from scratch, and
-both must agree with what is stored.
+Everything is read in ONE read transaction (one snapshot of the database), so writers
+committing meanwhile are simply not seen: a healthy exchange under load checks clean.
+In it: the state is rebuilt from the tables and the in-memory invariants (engine.invariants)
+run on it; the ledger is summed from its rows; the journal is replayed and must agree with
+what is stored. A full check replays from scratch and, when clean, records a check point;
+`since=SEQ` starts from the check point at SEQ and checks only what came after it.
 """
+import time
+from dataclasses import dataclass, field
+
 import orjson
 from sqlalchemy import func, select
 
@@ -13,28 +19,105 @@ from engine.model import AVAIL, HELD, WORLD, Order
 from engine.numbers import fmt_amount
 from engine.stream import parse_command
 
+from . import checkpoint
 from . import schema as S
-from .load import _A, to_int
+from .load import _A, ClientIds, load_exchange, to_int
+from .sql import Bulk
 from .store import ORDER_COLS, TRADE_COLS, order_row, trade_row
 
 BUCKETS = {"available": AVAIL, "held": HELD}
+CHUNK = 2_000   # journal entries parsed, seeded with client ids and applied together
+
+
+class NoCheckPoint(ValueError):
+    """`since` names a sequence with no recorded clean check."""
+
+
+@dataclass
+class CheckReport:
+    problems: list[str] = field(default_factory=list)
+    since: int = 0            # replay started after this seq (0: from scratch)
+    seq: int = 0              # the journal position checked up to (the snapshot's)
+    replayed: int = 0         # journal entries replayed
+    recorded: bool = False    # a check point was stored at `seq`
 
 
 def check_database(store, on_progress=None) -> list[str]:
-    problems = [f"state: {p}" for p in check_exchange(store.ex)]
-    with store.engine.connect() as conn:
-        problems += _check_ledger(conn)
-        problems += _check_replay(conn, store.ex, on_progress)
-    return problems
+    """The violations in the database of `store` (empty when sound); a full check."""
+    return run_check(store.engine, on_progress=on_progress).problems
 
 
-def _check_ledger(conn) -> list[str]:
-    """Sum every ledger row per account bucket: it must give the wallets table."""
+def run_check(engine, *, since: int | None = None, on_start=None, on_progress=None,
+              record: bool = True) -> CheckReport:
+    """Check the database behind `engine` from one snapshot. `since`: start from the check
+    point recorded at that seq (NoCheckPoint when there is none). `on_start(n)` gets the
+    number of journal entries to replay, `on_progress(k)` each k replayed. A clean check
+    records a check point at the journal position it read (when `record`)."""
+    report = CheckReport(since=since or 0)
+    with _snapshot(engine) as conn:
+        base, external = None, {}
+        if since:
+            blob = checkpoint.find(conn, since)
+            if blob is None:
+                have = checkpoint.recorded(conn)
+                raise NoCheckPoint(
+                    f"no clean check was recorded at seq {since}; "
+                    + (f"recorded: {', '.join(map(str, have))}" if have else "none is recorded")
+                    + " (a full `souq check` records one)")
+            base, external = checkpoint.load(blob)
+        stored_ex, _ = load_exchange(conn)
+        report.seq = stored_ex.seq
+        if on_start:
+            on_start(report.seq - report.since)
+        report.problems += [f"state: {p}" for p in check_exchange(stored_ex)]
+        report.problems += _check_ledger(conn, base, external)
+        replayed = _Replay(conn, engine, base, report.since)
+        report.problems += replayed.run(stored_ex, on_progress)
+        report.replayed = replayed.count
+    report.problems = report.problems[:200]
+    if record and not report.problems and report.seq > report.since:
+        checkpoint.record(engine, replayed.ex, replayed.external(external), time.time_ns())
+        report.recorded = True
+    return report
+
+
+class _snapshot:
+    """A connection inside one read transaction: SQLite's driver would otherwise give each
+    SELECT its own snapshot; elsewhere REPEATABLE READ gives one for the transaction."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+
+    def __enter__(self):
+        if self.engine.dialect.name == "sqlite":
+            self.conn = self.engine.connect()
+            self.conn.connection.dbapi_connection.cursor().execute("BEGIN")
+        else:
+            self.conn = self.engine.connect().execution_options(isolation_level="REPEATABLE READ")
+            self.conn.begin()
+        return self.conn
+
+    def __exit__(self, *exc):
+        try:
+            self.conn.connection.dbapi_connection.rollback()
+        finally:
+            self.conn.close()
+
+
+def _check_ledger(conn, base: Exchange | None, external: dict[str, int]) -> list[str]:
+    """Sum the ledger rows per account bucket (on top of the check point's wallets, when
+    there is one): it must give the wallets table."""
     sums: dict[tuple[str, str], list[int]] = {}
-    external: dict[str, int] = {}
+    external = dict(external)
+    if base is not None:
+        for u in base.users.values():
+            for asset, (avail, held) in u.wallets.items():
+                sums[(u.name, asset)] = [avail, held]
     L = S.LedgerRow
-    for asset, fu, fb, tu, tb, amount, kind in conn.execute(select(
-            L.asset, L.from_user, L.from_bucket, L.to_user, L.to_bucket, L.amount, L.kind)):
+    q = select(L.asset, L.from_user, L.from_bucket, L.to_user, L.to_bucket, L.amount, L.kind)
+    if base is not None:
+        q = q.where(L.seq > base.seq)
+    for asset, fu, fb, tu, tb, amount, kind in conn.execute(q).yield_per(10_000):
         a = to_int(amount, _A)
         sums.setdefault((fu, asset), [0, 0])[BUCKETS[fb]] -= a
         sums.setdefault((tu, asset), [0, 0])[BUCKETS[tb]] += a
@@ -66,81 +149,127 @@ def _check_ledger(conn) -> list[str]:
     return problems
 
 
-def _check_replay(conn, stored_ex, on_progress) -> list[str]:
-    """Replay the whole journal into a fresh engine and compare with the stored state."""
-    ex = Exchange()
-    J = S.Journal
-    final_orders: dict[int, Order] = {}
-    n_trades = 0
-    problems = []
-    TT = S.TradeRow.__table__
-    stored_trade_rows = iter(conn.execute(select(*[TT.c[c] for c in TRADE_COLS])
-                                          .order_by(TT.c.id)).yield_per(10_000))
+class _Replay:
+    """Replay the journal after `since` into `base` (a fresh engine when None) and compare
+    trades, orders, wallets and symbols with what is stored."""
 
-    differ = [0]
+    def __init__(self, conn, engine, base: Exchange | None, since: int) -> None:
+        self.conn, self.since = conn, since
+        self.ex = base if base is not None else Exchange()
+        self.bulk = Bulk(engine.dialect)
+        self.count = 0
+        self.deposits: dict[str, int] = {}
+        self.problems: list[str] = []
+        self.differ = 0
 
-    def compare_trades(trades):
+    def external(self, before: dict[str, int]) -> dict[str, int]:
+        """Deposits minus withdrawals per asset, up to the replayed seq."""
+        out = dict(before)
+        for asset, amount in self.deposits.items():
+            out[asset] = out.get(asset, 0) + amount
+        return out
+
+    def run(self, stored_ex, on_progress) -> list[str]:
+        conn, ex, J = self.conn, self.ex, S.Journal
+        start_trade = ex.trade_seq
+        TT = S.TradeRow.__table__
+        self.stored_trades = iter(conn.execute(
+            select(*[TT.c[c] for c in TRADE_COLS]).where(TT.c.id > start_trade)
+            .order_by(TT.c.id)).yield_per(10_000))
+        final_orders: dict[int, Order] = {}
+        n_trades = 0
+        seeds = ClientIds(self.bulk) if self.since else None
+        cur = conn.connection.dbapi_connection.cursor()
+        rows = conn.execute(select(J.seq, J.ts, J.actor, J.body, J.status)
+                            .where(J.seq > self.since).order_by(J.seq)).yield_per(CHUNK)
+        for part in rows.partitions(CHUNK):
+            cmds = [parse_command(orjson.loads(r[3]), extended=True) for r in part]
+            if seeds is not None:
+                seeds.seed(cur, ex, cmds)
+            for (seq, ts, actor, _, status), cmd in zip(part, cmds):
+                reason = ex.apply(cmd, ts, actor)
+                if ex.seq != seq:
+                    self.problems.append(f"journal: sequence jumps from {ex.seq - 1} to {seq}")
+                    ex.seq = seq
+                if (reason is None) != (status == "accepted"):
+                    self.problems.append(
+                        f"journal: seq {seq} stored as {status} but replays as "
+                        f"{'accepted' if reason is None else 'rejected: ' + reason}")
+                if len(ex.out_moves) > 50_000 or ex.out_trades:
+                    n_trades += self._drain(final_orders)
+            self.count += len(part)
+            if on_progress:
+                on_progress(len(part))
+        n_trades += self._drain(final_orders)
+        problems = self.problems
+        if self.differ > 5:
+            problems.append(f"replay: {self.differ} trades differ from the trades table")
+        problems += _compare_wallets(ex, stored_ex)
+        problems += self._compare_orders(final_orders)
+        stored_trades = conn.execute(select(func.count()).select_from(S.TradeRow)
+                                     .where(S.TradeRow.id > start_trade)).scalar_one()
+        if stored_trades != n_trades:
+            problems.append(f"replay: journal gives {n_trades} trades, trades table holds "
+                            f"{stored_trades}" + (f" after trade {start_trade}" if start_trade else ""))
+        for name, s in ex.symbols.items():
+            t = stored_ex.symbols.get(name)
+            if t is None or (s.last, s.open, s.active, s.ref, s.maker, s.taker) != (
+                    t.last, t.open, t.active, t.ref, t.maker, t.taker):
+                problems.append(f"replay: symbol {name} state differs from the stored one")
+        return problems
+
+    def _drain(self, final_orders: dict) -> int:
+        orders, trades, moves = self.ex.drain()[:3]
+        final_orders.update(orders)
+        for m in moves:
+            if m[1] == "deposit" or m[1] == "withdraw":
+                sign = 1 if m[1] == "deposit" else -1
+                self.deposits[m[2]] = self.deposits.get(m[2], 0) + sign * m[7]
         for t in trades:
             want = trade_row(t)
-            got = next(stored_trade_rows, None)
+            got = next(self.stored_trades, None)
             if got is None or tuple(got) != want:
-                differ[0] += 1
-                if differ[0] <= 5:   # one lost row shifts all after it: name the first few
-                    problems.append(f"replay: trade {want[0]} replays as {want}, stored "
-                                    f"{None if got is None else tuple(got)}")
-    for seq, ts, actor, body, status in conn.execute(
-            select(J.seq, J.ts, J.actor, J.body, J.status).order_by(J.seq)).yield_per(10_000):
-        reason = ex.apply(parse_command(orjson.loads(body), extended=True), ts, actor)
-        if ex.seq != seq:
-            problems.append(f"journal: sequence jumps from {ex.seq - 1} to {seq}")
-            ex.seq = seq
-        if (reason is None) != (status == "accepted"):
-            problems.append(f"journal: seq {seq} stored as {status} but replays as "
-                            f"{'accepted' if reason is None else 'rejected: ' + reason}")
-        if len(ex.out_moves) > 50_000 or ex.out_trades:
-            orders, trades = ex.drain()[:2]
-            final_orders.update(orders)
-            n_trades += len(trades)
-            compare_trades(trades)
-        if on_progress:
-            on_progress(1)
-    orders, trades = ex.drain()[:2]
-    final_orders.update(orders)
-    n_trades += len(trades)
-    compare_trades(trades)
-    if differ[0] > 5:
-        problems.append(f"replay: {differ[0]} trades differ from the trades table")
-    if wallet_totals(ex) != wallet_totals(stored_ex):
-        mine, theirs = wallet_totals(ex), wallet_totals(stored_ex)
+                self.differ += 1
+                if self.differ <= 5:   # one lost row shifts all after it: name the first few
+                    self.problems.append(f"replay: trade {want[0]} replays as {want}, stored "
+                                         f"{None if got is None else tuple(got)}")
+        return len(trades)
+
+    def _compare_orders(self, final_orders: dict[int, Order]) -> list[str]:
+        problems = []
+        OT = S.OrderRow.__table__
+        at = {name: i for i, name in enumerate(ORDER_COLS)}
+        q = select(*[OT.c[c] for c in ORDER_COLS[:-1]])
+        if self.since:   # what changed after the check point
+            q = q.where((OT.c.updated_seq > self.since) | (OT.c.id > self.since))
+        stored_orders = {r[0]: tuple(r) for r in self.conn.execute(q)}
+        for oid, o in final_orders.items():
+            row = stored_orders.pop(oid, None)
+            got = None if row is None else (row[at["status"]], to_int(row[at["filled"]]),
+                                            to_int(row[at["hold"]], _A))
+            if got != (o.status, o.filled, o.hold):
+                problems.append(f"replay: order {oid} replays as {o.status} filled {o.filled} "
+                                f"hold {o.hold}, stored {got}")
+                continue
+            want = order_row(o, 0)
+            if row != want[:-1]:   # every other column too
+                diff = [f"{k} {w!r} stored {g!r}" for k, w, g in zip(ORDER_COLS, want, row) if w != g]
+                problems.append(f"replay: order {oid} replays with {', '.join(diff)}")
+        for oid in stored_orders:
+            problems.append(f"replay: order {oid} is stored but the journal never placed it"
+                            if not self.since or oid > self.since else
+                            f"replay: order {oid} changed after seq {self.since} but the "
+                            "journal does not change it")
+        return problems
+
+
+def _compare_wallets(ex, stored_ex) -> list[str]:
+    mine, theirs = wallet_totals(ex), wallet_totals(stored_ex)
+    problems = []
+    if mine != theirs:
         for key in sorted(set(mine) | set(theirs)):
-            if mine.get(key, (0, 0)) != theirs.get(key, (0, 0)):
-                a, b = mine.get(key, (0, 0)), theirs.get(key, (0, 0))
+            a, b = mine.get(key, (0, 0)), theirs.get(key, (0, 0))
+            if a != b:
                 problems.append(f"replay: {key[0]} {key[1]} replays to balance {fmt_amount(a[0])} "
                                 f"hold {fmt_amount(a[1])}, stored {fmt_amount(b[0])} / {fmt_amount(b[1])}")
-    OT = S.OrderRow.__table__
-    at = {name: i for i, name in enumerate(ORDER_COLS)}
-    stored_orders = {r[0]: tuple(r) for r in
-                     conn.execute(select(*[OT.c[c] for c in ORDER_COLS[:-1]]))}
-    for oid, o in final_orders.items():
-        row = stored_orders.pop(oid, None)
-        got = None if row is None else (row[at["status"]], to_int(row[at["filled"]]),
-                                        to_int(row[at["hold"]], _A))
-        if got != (o.status, o.filled, o.hold):
-            problems.append(f"replay: order {oid} replays as {o.status} filled {o.filled} "
-                            f"hold {o.hold}, stored {got}")
-            continue
-        want = order_row(o, 0)
-        if row != want[:-1]:   # every other column too
-            diff = [f"{k} {w!r} stored {g!r}" for k, w, g in zip(ORDER_COLS, want, row) if w != g]
-            problems.append(f"replay: order {oid} replays with {', '.join(diff)}")
-    for oid in stored_orders:
-        problems.append(f"replay: order {oid} is stored but the journal never placed it")
-    stored_trades = conn.execute(select(func.count()).select_from(S.TradeRow)).scalar_one()
-    if stored_trades != n_trades:
-        problems.append(f"replay: journal gives {n_trades} trades, trades table holds {stored_trades}")
-    for name, s in ex.symbols.items():
-        t = stored_ex.symbols.get(name)
-        if t is None or (s.last, s.open, s.active, s.ref, s.maker, s.taker) != (
-                t.last, t.open, t.active, t.ref, t.maker, t.taker):
-            problems.append(f"replay: symbol {name} state differs from the stored one")
-    return problems[:200]
+    return problems

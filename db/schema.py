@@ -140,6 +140,15 @@ class LedgerRow(SQLModel, table=True):
     ref: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # order or trade id
 
 
+class CheckPoint(SQLModel, table=True):
+    """The exchange as a clean `souq check` replayed it up to `seq` (db.checkpoint), so
+    `souq check --since SEQ` replays only what came after. Not exchange state."""
+    __tablename__ = "check_points"
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))   # zlib(JSON)
+
+
 Index("ix_orders_user", OrderRow.__table__.c.user)
 # start-up reads only open orders and the highest rank, and looks client ids up one by one:
 # each has an index, so a start-up costs the same at 1k or 1M orders (db.load)

@@ -51,7 +51,8 @@ def test_worked_example_replays_to_the_exact_balances(souq, tmp_path, batch):
     assert wallets == EXAMPLE_WALLETS
     assert trades == [json.loads(TRADE_LINE)]
     assert souq.ok("check") == ("ok: 7 journal entries replayed; ledger, holds, books and "
-                                "projections agree\n")
+                                "projections agree\nclean at seq 7: `souq check --since 7` "
+                                "checks only what comes after\n")
 
 
 def test_worked_example_in_memory(souq, tmp_path):
