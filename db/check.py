@@ -138,6 +138,8 @@ def _check_replay(conn, stored_ex, on_progress) -> list[str]:
     stored_trades = conn.execute(select(func.count()).select_from(S.TradeRow)).scalar_one()
     if stored_trades != n_trades:
         problems.append(f"replay: journal gives {n_trades} trades, trades table holds {stored_trades}")
+    if ex.assets != stored_ex.assets:
+        problems.append(f"replay: asset precisions replay as {ex.assets}, stored {stored_ex.assets}")
     for name, s in ex.symbols.items():
         t = stored_ex.symbols.get(name)
         if t is None or (s.last, s.open, s.active, s.ref, s.maker, s.taker) != (

@@ -182,6 +182,7 @@ class Store:
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
+            ex.take_assets()
             _, trades, _, wallets, _, _ = ex.drain()
             self._wallets_known.update(wallets)
             self._tell(trades)
@@ -280,6 +281,9 @@ class Store:
         for u in users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
+        for asset, places in ex.take_assets().items():
+            self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
+                         (places,))
         for s in symbols.values():
             row = symbol_row(s)
             self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:], row[1:])
