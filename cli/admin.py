@@ -153,7 +153,7 @@ def user_reinstate(name: str) -> None:
          f"user {name} active")
 
 
-@asset_app.command("precision")
+@asset_app.command("precision", context_settings={"ignore_unknown_options": True})
 def asset_precision(asset: str, places: str = typer.Argument(..., metavar="PLACES")) -> None:
     """Set an asset's precision in decimal places, 0 to 18 (admin). Every fee charged in
     it is rounded up to that; resting buys are re-held for the new rounding."""
