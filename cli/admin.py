@@ -6,12 +6,15 @@ import typer
 from mm.desk.demo_configs import build as build_demo
 
 from . import views
-from .context import State, fail, guarded, out, result_or_fail
+from db import queries as Q
+
+from .context import State, fail, guarded, out, print_json, result_or_fail
 
 symbol_app = typer.Typer(help="Add, list, show, activate and deactivate symbols.",
                          no_args_is_help=True)
 session_app = typer.Typer(help="Open and close trading sessions.", no_args_is_help=True)
 user_app = typer.Typer(help="Add, list, suspend and reinstate users.", no_args_is_help=True)
+asset_app = typer.Typer(help="Asset precisions: fees round up to them.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(symbol_app, name="symbol")
     app.add_typer(session_app, name="session")
     app.add_typer(user_app, name="user")
+    app.add_typer(asset_app, name="asset")
     # "-5" is an amount to reject with a reason, not an unknown option
     numbers = {"ignore_unknown_options": True}
     app.command("deposit", context_settings=numbers)(deposit)
@@ -151,6 +155,27 @@ def user_reinstate(name: str) -> None:
     """Reinstate a suspended user (admin)."""
     _run({"op": "user_status", "user": name, "status": "active"}, "reinstate",
          f"user {name} active")
+
+
+@asset_app.command("precision", context_settings={"ignore_unknown_options": True})
+def asset_precision(asset: str, places: str = typer.Argument(..., metavar="PLACES")) -> None:
+    """Set an asset's precision in decimal places, 0 to 18 (admin). Every fee charged in
+    it is rounded up to that; resting buys are re-held for the new rounding."""
+    _run({"op": "asset", "asset": asset, "precision": places}, "precision",
+         f"{asset} precision {places} decimal places")
+
+
+@asset_app.command("list")
+def asset_list(json: bool = typer.Option(False, "--json")) -> None:
+    """Assets and their precisions (18, the ledger's own, until one is set)."""
+    with guarded():
+        rows = State.api().read(Q.assets)
+        if json:
+            print_json(rows)
+            return
+        for r in rows:
+            out.print(f"{r['asset']}: {r['precision']} decimal places"
+                      + ("" if r["set"] else " (not set)"), markup=False)
 
 
 def deposit(user: str, asset: str, amount: str) -> None:

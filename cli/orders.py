@@ -1,4 +1,4 @@
-"""Order entry: place, cancel, cancel-all."""
+"""Order entry: place, amend, cancel, cancel-all."""
 from typing import Optional
 
 import typer
@@ -9,7 +9,7 @@ from engine.stream import trade_record
 
 from .context import State, fail, guarded, out, print_json
 
-order_app = typer.Typer(help="Place and cancel orders.", no_args_is_help=True)
+order_app = typer.Typer(help="Place, amend and cancel orders.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -75,11 +75,15 @@ def place(
                         "trades": trades})
         elif order is not None:
             _print_order(order)
-            for t in trades:
-                out.print(f"  trade {t['seq']}: {t['qty']} @ {t['price']} "
-                          f"(maker {t['maker_user']}/{t['maker']}, taker {t['taker_user']}/{t['taker']})")
+            _print_trades(trades)
         if not result.accepted:
             fail(f"order rejected: {result.reason}")
+
+
+def _print_trades(trades: list[dict]) -> None:
+    for t in trades:
+        out.print(f"  trade {t['seq']}: {t['qty']} @ {t['price']} "
+                  f"(maker {t['maker_user']}/{t['maker']}, taker {t['taker_user']}/{t['taker']})")
 
 
 def _order_dict(o, seq) -> dict:
@@ -109,6 +113,34 @@ def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
             fail(f"cancel rejected: {result.reason}")
         for o in result.orders.values():
             _print_order(o)
+
+
+@order_app.command("amend", context_settings={"ignore_unknown_options": True})
+def amend(client_id: str = typer.Argument(..., help="The order's client id."),
+          price: Optional[str] = typer.Option(None, "--price", "-p", help="New limit price."),
+          qty: Optional[str] = typer.Option(None, "--qty", "-q",
+                                            help="New total quantity (filled part included)."),
+          user: Optional[str] = typer.Option(None, "--user", help="Owner (operator only).")) -> None:
+    """Change a resting order's price and/or quantity. A smaller quantity keeps its time
+    priority; a new price or a larger quantity puts it at the back of the queue (and a
+    price that crosses the book trades at once). The hold moves by the difference."""
+    with guarded():
+        if price is None and qty is None:
+            fail("say what to change: --price P and/or --qty Q")
+        obj = {"op": "amend", "user": _owner(user), "id": client_id}
+        for key, value in (("price", price), ("qty", qty)):
+            if value is not None:
+                obj[key] = value
+        result = State.api().execute(obj)
+        if not result.accepted:
+            fail(f"amend rejected: {result.reason}")
+        kept = next((ev[4] for ev in result.events if ev[0] == "amend"), False)
+        for o in result.orders.values():
+            if o.cid == client_id and o.user.name == obj["user"]:
+                _print_order(o)
+        out.print("  time priority kept" if kept else "  time priority lost: at the back of "
+                  "its price level")
+        _print_trades([trade_record(t) for t in result.trades])
 
 
 @order_app.command("cancel-all")

@@ -205,6 +205,8 @@ class _Replay:
         if self.differ > 5:
             problems.append(f"replay: {self.differ} trades differ from the trades table")
         problems += _compare_wallets(ex, stored_ex)
+        if ex.assets != stored_ex.assets:
+            problems.append(f"replay: asset precisions replay as {ex.assets}, stored {stored_ex.assets}")
         problems += self._compare_orders(final_orders)
         stored_trades = conn.execute(select(func.count()).select_from(S.TradeRow)
                                      .where(S.TradeRow.id > start_trade)).scalar_one()

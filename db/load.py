@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select
 
 from engine.commands import CancelOrder, PlaceOrder
 from engine.exchange import Exchange
+from engine.fees import precision_unit
 from engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
 from engine.numbers import AMOUNT_DP, PRICE_DP
 
@@ -39,12 +40,16 @@ def load_exchange(conn):
         u = ex.users.get(r["name"]) or User(r["name"], r["role"])
         u.role, u.status = r["role"], r["status"]
         ex.users[u.name] = u
+    for name, places in conn.execute(select(S.AssetRow.name, S.AssetRow.precision)):
+        ex.assets[name] = places
     for r in conn.execute(select(S.SymbolRow)).mappings():
         s = Symbol(r["name"], r["base"], r["quote"], to_int(r["tick_size"]), to_int(r["qty_step"]),
                    to_int(r["min_qty"]), to_int(r["max_qty"]), to_int(r["daily_limit"]),
                    to_int(r["ref_price"]), to_int(r["maker_fee"]), to_int(r["taker_fee"]))
         s.active, s.sessions, s.open = bool(r["active"]), bool(r["sessions"]), bool(r["open"])
         s.last = to_int(r["last_price"])
+        if s.quote in ex.assets:
+            s.fee_q = precision_unit(ex.assets[s.quote])
         ex.symbols[s.name] = s
     known = set()
     for user, asset, hold, available in conn.execute(

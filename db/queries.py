@@ -28,6 +28,16 @@ def symbols(conn) -> list[dict]:
     return [dict(r) for r in conn.execute(select(S.SymbolRow).order_by(S.SymbolRow.name)).mappings()]
 
 
+def assets(conn) -> list[dict]:
+    """Every asset a symbol names or a precision was set for: name and precision (decimal
+    places; 18, the ledger's own, until the operator sets one)."""
+    places = {r.name: r.precision for r in conn.execute(select(S.AssetRow))}
+    names = set(places)
+    for base, quote in conn.execute(select(S.SymbolRow.base, S.SymbolRow.quote)):
+        names.update((base, quote))
+    return [{"asset": a, "precision": places.get(a, 18), "set": a in places} for a in sorted(names)]
+
+
 def symbol(conn, name: str) -> dict | None:
     r = conn.execute(select(S.SymbolRow).where(S.SymbolRow.name == name)).mappings().first()
     return dict(r) if r else None

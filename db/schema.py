@@ -43,6 +43,14 @@ class UserRow(SQLModel, table=True):
     status: str
 
 
+class AssetRow(SQLModel, table=True):
+    """An asset's precision (decimal places), once the operator set one: fees in it round
+    up to that. An asset with no row has the ledger's own 18."""
+    __tablename__ = "assets"
+    name: str = Field(primary_key=True)
+    precision: int
+
+
 class SymbolRow(SQLModel, table=True):
     __tablename__ = "symbols"
     name: str = Field(primary_key=True)

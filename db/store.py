@@ -28,7 +28,8 @@ BUCKET = ("available", "held")
 ORDER_COLS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
               "stop_price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
               "updated_seq")
-ORDER_UPDATE = ("filled", "cost", "status", "reason", "hold", "rank", "updated_seq")
+ORDER_UPDATE = ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
+                "updated_seq")     # price and qty move only by amend
 JOURNAL_COLS = ("seq", "ts", "actor", "op", "body", "status", "reason", "events")
 TRADE_COLS = ("id", "seq", "ts", "symbol", "price", "qty", "maker_order", "taker_order",
               "maker_cid", "taker_cid", "maker_user", "taker_user", "maker_fee", "taker_fee",
@@ -212,6 +213,7 @@ class Store:
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
+            ex.take_assets()
             _, trades, _, wallets, _, _ = ex.drain()
             self._wallets_known.update(wallets)
             self._tell(trades)
@@ -287,8 +289,8 @@ class Store:
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
-                upd_rows.append((fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank,
-                                 last, oid))
+                upd_rows.append((None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled),
+                                 fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, last, oid))
         bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
         bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
         bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS), [trade_row(t) for t in trades])
@@ -311,6 +313,9 @@ class Store:
         for u in users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
+        for asset, places in ex.take_assets().items():
+            self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
+                         (places,))
         for s in symbols.values():
             row = symbol_row(s)
             self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:], row[1:])

@@ -88,10 +88,28 @@ class CancelOrder:
 
 
 @dataclass(slots=True)
+class AmendOrder:
+    """Change a resting order's price and/or total quantity (None: unchanged). A smaller
+    quantity keeps its time priority; a new price or a larger quantity loses it."""
+    user: str
+    cid: str
+    price: int | None = None
+    qty: int | None = None
+    invalid: str | None = None   # the edge's reason to reject, e.g. an unreadable number
+
+
+@dataclass(slots=True)
+class SetAssetPrecision:
+    """The number of decimal places of an asset (0..18): fees in it round up to that."""
+    asset: str
+    places: int
+
+
+@dataclass(slots=True)
 class CancelAll:
     user: str
     symbol: str | None = None
 
 
 ADMIN_ONLY = (AddSymbol, SetSymbolActive, AddUser, SetUserStatus, Deposit, Withdraw,
-              SessionOpen, SessionClose)
+              SessionOpen, SessionClose, SetAssetPrecision)

@@ -11,6 +11,7 @@ from .model import (
     ROLES, SELL, STOP_MARKET, STP_BOTH, STP_NEWEST, STP_NONE, STP_OLDEST,
     SUSPENDED, WORLD, Level, Order, Symbol, User,
 )
+from .fees import MAX_PRECISION, buy_hold, fee, precision_unit
 from .numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 
 SYSTEM = "system"
@@ -32,6 +33,8 @@ class Exchange:
         self.rank_seq = 0         # the time priority given to the last order that rested
         self.users: dict[str, User] = {}
         self.symbols: dict[str, Symbol] = {}
+        self.assets: dict[str, int] = {}   # asset -> precision (decimal places) once set
+        self.out_assets: dict[str, int] = {}
         for name, role in ((OPERATOR, ADMIN), (FEES, SYSTEM), (WORLD, SYSTEM)):
             self.users[name] = User(name, role)
         self._fees = self.users[FEES]
@@ -48,7 +51,8 @@ class Exchange:
             C.Deposit: self._deposit, C.Withdraw: self._withdraw, C.AddUser: self._add_user,
             C.SetUserStatus: self._set_user_status, C.AddSymbol: self._add_symbol,
             C.SetSymbolActive: self._set_symbol_active, C.SessionOpen: self._session_open,
-            C.SessionClose: self._session_close,
+            C.SessionClose: self._session_close, C.SetAssetPrecision: self._set_precision,
+            C.AmendOrder: self._amend,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -100,9 +104,14 @@ class Exchange:
         dw[db] += amount
         self.out_moves.append((self.seq, kind, asset, src.name, sb, dst.name, db, amount, ref))
 
-    def _fee(self, notional: int, rate: int, quantum: int) -> int:
-        fee = notional * rate // PRICE_SCALE
-        return fee - fee % quantum
+    def take_assets(self) -> dict[str, int]:
+        """Asset precisions set since the last call (asset -> decimal places)."""
+        out, self.out_assets = self.out_assets, {}
+        return out
+
+    def _hold_for_buy(self, o: Order, price: int, qty: int) -> int:
+        s = o.sym
+        return buy_hold(price, qty, s.step, max(s.maker, s.taker), s.fee_q)
 
     # ------------------------------------------------------------------ admin commands
     def _add_user(self, c: C.AddUser, who):
@@ -147,6 +156,8 @@ class Exchange:
             return "daily_limit must be below 1"
         s = self.symbols[c.symbol] = Symbol(c.symbol, c.base, c.quote, c.tick, c.step, c.min_qty,
                                             c.max_qty, c.band, c.ref, c.maker, c.taker)
+        if c.quote in self.assets:
+            s.fee_q = precision_unit(self.assets[c.quote])
         self.out_symbols[s.name] = s
         self.events.append(("symbol", s.name))
         return None
@@ -158,6 +169,19 @@ class Exchange:
         s.active = c.active
         self.out_symbols[s.name] = s
         self.events.append(("symbol", s.name))
+        return None
+
+    def _set_precision(self, c: C.SetAssetPrecision, who):
+        if not 0 <= c.places <= MAX_PRECISION:
+            return f"precision of {c.asset} must be 0 to {MAX_PRECISION} decimal places"
+        self.assets[c.asset] = c.places
+        self.out_assets[c.asset] = c.places
+        unit = precision_unit(c.places)
+        for s in self.symbols.values():
+            if s.quote == c.asset and s.fee_q != unit:
+                s.fee_q = unit
+                self._rehold_buys(s)
+        self.events.append(("asset", c.asset, c.places))
         return None
 
     def _deposit(self, c: C.Deposit, who):
@@ -212,12 +236,10 @@ class Exchange:
 
     def _rehold_buys(self, s: Symbol):
         """New fee rates change what a resting buy must reserve: top up or release."""
-        rate = max(s.maker, s.taker)
         for o in list(self._open_orders(s)):
             if o.side != BUY or o.price is None:
                 continue
-            n = o.price * (o.qty - o.filled)
-            need = n + self._fee(n, rate, s.fee_q)
+            need = self._hold_for_buy(o, o.price, o.qty - o.filled)
             diff = need - o.hold
             u = o.user
             if diff > 0:
@@ -335,8 +357,7 @@ class Exchange:
         else:
             asset = sym.quote
             price = o.price if o.price is not None else o.stop
-            n = price * o.qty
-            need = n + self._fee(n, max(sym.maker, sym.taker), sym.fee_q)
+            need = self._hold_for_buy(o, price, o.qty)
         w = u.wallets.get(asset)
         have = w[AVAIL] if w else 0
         if have < need:
@@ -396,13 +417,21 @@ class Exchange:
         sym = o.sym
         left = o.qty - o.filled
         total = 0
+        rate, unit = sym.taker, sym.fee_q
         for level in sym.asks.values():
-            if left <= 0 or (limit is not None and level.price > limit):
+            if limit is not None and level.price > limit:
                 break
-            q = level.total if level.total < left else left
-            n = level.price * q
-            total += n + self._fee(n, sym.taker, sym.fee_q)
-            left -= q
+            for m in level.orders:      # one fee per fill: per resting order, as _match charges
+                if left <= 0:
+                    return total
+                if m.status is not ACTIVE and m.status is not PARTIAL:
+                    continue
+                q = m.qty - m.filled
+                if q > left:
+                    q = left
+                n = level.price * q
+                total += n + fee(n, rate, unit)
+                left -= q
         return total
 
     def _fillable(self, o: Order, limit: int) -> bool:
@@ -462,7 +491,7 @@ class Exchange:
                     fill = mrem
                 if is_market and buy:
                     n = price * fill
-                    if n + self._fee(n, taker_rate, sym.fee_q) > o.hold:
+                    if n + fee(n, taker_rate, sym.fee_q) > o.hold:
                         fill = self._affordable(o, price, fill)
                         if not fill:
                             if not level.count:
@@ -487,7 +516,7 @@ class Exchange:
         f -= f % sym.step
         while f > 0:
             n = price * f
-            if n + self._fee(n, sym.taker, sym.fee_q) <= o.hold:
+            if n + fee(n, sym.taker, sym.fee_q) <= o.hold:
                 break
             f -= sym.step
         return f
@@ -496,11 +525,8 @@ class Exchange:
         """Settle one fill: base to the buyer, quote to the seller, both fees to @fees."""
         sym = o.sym
         n = price * fill
-        q = sym.fee_q
-        maker_fee = n * sym.maker // PRICE_SCALE
-        maker_fee -= maker_fee % q
-        taker_fee = n * sym.taker // PRICE_SCALE
-        taker_fee -= taker_fee % q
+        maker_fee = fee(n, sym.maker, sym.fee_q)
+        taker_fee = fee(n, sym.taker, sym.fee_q)
         if taker_buys:
             buyer, seller, bfee, sfee = o, m, taker_fee, maker_fee
         else:
@@ -562,8 +588,7 @@ class Exchange:
     def _rest(self, o: Order, buy: bool):
         sym = o.sym
         if buy:
-            n = o.price * (o.qty - o.filled)
-            excess = o.hold - n - self._fee(n, max(sym.maker, sym.taker), sym.fee_q)
+            excess = o.hold - self._hold_for_buy(o, o.price, o.qty - o.filled)
             if excess > 0:
                 self._move("release", sym.quote, o.user, HELD, o.user, AVAIL, excess, o.oid)
                 o.hold -= excess
@@ -654,18 +679,115 @@ class Exchange:
                         continue
                 self._activate(o)
 
-    def _cancel(self, c: C.CancelOrder, who: User):
+    def _open_order(self, c, who: User):
+        """(the acting user's open order `c.cid` of `c.user`, None) or (None, why not)."""
         user = self.users.get(c.user)
         if user is None or user.role == SYSTEM:
-            return f"unknown user {c.user!r}"
+            return None, f"unknown user {c.user!r}"
         if who is not user and who.role != ADMIN:
-            return f"{who.name} may not act for {user.name}"
+            return None, f"{who.name} may not act for {user.name}"
         o = user.orders.get(c.cid)
         if o is None:
-            return f"unknown order id {c.cid!r} for {user.name}"
+            return None, f"unknown order id {c.cid!r} for {user.name}"
         if type(o) is str:
-            return f"order {c.cid!r} is already {o}"
-        self._close(o, CANCELLED, "cancelled by user" if who is user else f"cancelled by {who.name}")
+            return None, f"order {c.cid!r} is already {o}"
+        return o, None
+
+    def _cancel(self, c: C.CancelOrder, who: User):
+        o, reason = self._open_order(c, who)
+        if o is None:
+            return reason
+        self._close(o, CANCELLED, "cancelled by user" if who is o.user else f"cancelled by {who.name}")
+        return None
+
+    def _amend(self, c: C.AmendOrder, who: User):
+        """Change a resting order's price and/or total quantity in place. A smaller quantity
+        keeps its place in the queue; a new price or a larger quantity takes it off the book
+        and puts it back like a new order (fresh rank, matching first if it now crosses).
+        The hold moves by exactly the difference; a refused amend changes nothing."""
+        o, reason = self._open_order(c, who)
+        if o is None:
+            return reason
+        reason = c.invalid or self._amend_check(o, c)
+        if reason is not None:
+            return reason
+        sym = o.sym
+        buy = o.side == BUY
+        price = o.price if c.price is None else c.price
+        qty = o.qty if c.qty is None else c.qty
+        rem = qty - o.filled
+        need = self._hold_for_buy(o, price, rem) if buy else rem * QTY_TO_AMOUNT
+        diff = need - o.hold
+        asset = sym.quote if buy else sym.base
+        if diff > 0:
+            have = self._wallet(o.user, asset)[AVAIL]
+            if have < diff:
+                return (f"insufficient available {asset} to amend: needs {fmt_amount(diff)} "
+                        f"more, has {fmt_amount(have)}")
+            self._move("hold", asset, o.user, AVAIL, o.user, HELD, diff, o.oid)
+        elif diff < 0:
+            self._move("release", asset, o.user, HELD, o.user, AVAIL, -diff, o.oid)
+        o.hold = need
+        self.out_orders[o.oid] = o
+        keeps = price == o.price and qty <= o.qty
+        self.events.append(("amend", o.oid, fmt(price), fmt(qty), keeps))
+        if keeps:               # same place in the queue, less quantity behind it
+            level = (sym.bids if buy else sym.asks)[-price if buy else price]
+            level.total -= o.qty - qty
+            o.qty = qty
+            return None
+        self._unbook(o)
+        level_key = -o.price if buy else o.price
+        level = (sym.bids if buy else sym.asks).get(level_key)
+        if level is not None:
+            level.orders.remove(o)
+        o.price, o.qty, o.rank = price, qty, None
+        stop = self._match(o, price, buy, False)
+        if o.filled < o.qty:
+            if stop is not None:
+                self._close(o, CANCELLED, stop, unbook=False)
+            else:
+                self._rest(o, buy)
+        if sym.stops and sym.last is not None:
+            self._trigger_stops(sym)
+        return None
+
+    def _amend_check(self, o: Order, c: C.AmendOrder) -> str | None:
+        """Every rule an amend must pass; None when it may go ahead."""
+        sym, user = o.sym, o.user
+        if o.rank is None:
+            return f"order {o.cid!r} is not resting in the book (a stop waiting to trigger)"
+        if c.price is None and c.qty is None:
+            return "amend needs a new price or a new quantity"
+        if (c.price is None or c.price == o.price) and (c.qty is None or c.qty == o.qty):
+            return f"amend changes nothing: order {o.cid!r} is already {fmt(o.qty)} @ {fmt(o.price)}"
+        if not sym.active:
+            return f"symbol {sym.name} is inactive"
+        if user.status != ACTIVE_USER:
+            return f"user {user.name} is suspended"
+        if not sym.open:
+            return f"session for {sym.name} is closed"
+        if c.qty is not None:
+            if c.qty % sym.step:
+                return f"qty {fmt(c.qty)} is not a multiple of the step {fmt(sym.step)}"
+            if c.qty <= o.filled:
+                return (f"qty {fmt(c.qty)} is not above the {fmt(o.filled)} already filled; "
+                        "cancel the order instead")
+            if c.qty < sym.min_qty:
+                return f"qty {fmt(c.qty)} is below the minimum {fmt(sym.min_qty)}"
+            if sym.max_qty is not None and c.qty > sym.max_qty:
+                return f"qty {fmt(c.qty)} is above the maximum {fmt(sym.max_qty)}"
+        if c.price is not None and c.price != o.price:
+            if c.price % sym.tick:
+                return f"price {fmt(c.price)} is not a multiple of the tick {fmt(sym.tick)}"
+            band = sym.band_limits()
+            if band and not band[0] <= c.price <= band[1]:
+                return (f"price {fmt(c.price)} is outside the daily band "
+                        f"{fmt(band[0])}-{fmt(band[1])}")
+            if o.tif == POST_ONLY:
+                best = _best(sym.asks if o.side == BUY else sym.bids)
+                if best is not None and (best <= c.price if o.side == BUY else best >= c.price):
+                    return f"post-only order would cross the book at {fmt(best)}"
         return None
 
     def _cancel_all(self, c: C.CancelAll, who: User):
@@ -707,5 +829,5 @@ def _verb(cmd) -> str:
         C.AddSymbol: "add symbols", C.SetSymbolActive: "change symbols", C.AddUser: "add users",
         C.SetUserStatus: "suspend or reinstate users", C.Deposit: "move deposits",
         C.Withdraw: "move withdrawals", C.SessionOpen: "open sessions",
-        C.SessionClose: "close sessions",
+        C.SessionClose: "close sessions", C.SetAssetPrecision: "set asset precisions",
     }[type(cmd)]

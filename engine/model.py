@@ -61,7 +61,7 @@ class Symbol:
         self.ref = ref            # band reference price or None
         self.maker = maker        # fee rates (1e-9)
         self.taker = taker
-        self.fee_q = tick * step  # fees are floored to one tick x one step of quote
+        self.fee_q = 1            # the quote asset's smallest unit (1e-18): fees round up to it
         self.active = True
         self.sessions = False     # True once a session has been opened: then sessions govern
         self.open = True

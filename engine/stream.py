@@ -8,6 +8,7 @@ as rejected with the reason.
 import re
 
 from . import commands as C
+from .fees import MAX_PRECISION
 from .model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, PRICE_DP, BadNumber, fmt, fmt_amount, parse_fixed, parse_rate,
@@ -36,6 +37,7 @@ STREAM_OPS = {
     "stop_limit": (("id", "user", "symbol", "side", "stop_price", "price", "qty"), ("tif", "stp")),
     "stop_market": (("id", "user", "symbol", "side", "stop_price", "qty"), ("stp",)),
     "cancel": (("id", "user"), ()),
+    "amend": (("id", "user"), ("price", "qty")),
 }
 
 #: Operator commands the journal also holds; not part of the public stream contract.
@@ -49,6 +51,7 @@ JOURNAL_OPS = {
     "user_status": (("user", "status"), ()),
     "symbol_status": (("symbol", "active"), ()),
     "cancel_all": (("user",), ("symbol",)),
+    "asset": (("asset", "precision"), ()),
 }
 
 
@@ -162,6 +165,28 @@ def _order(kind):
     return build
 
 
+def _amend(o):
+    invalid = None
+    values = {}
+    for key in ("price", "qty"):
+        if key in o:
+            try:
+                values[key] = parse_fixed(o[key], PRICE_DP, key)
+            except BadNumber as exc:
+                invalid = invalid or str(exc)
+    return C.AmendOrder(user=o["user"], cid=o["id"], price=values.get("price"),
+                        qty=values.get("qty"), invalid=invalid)
+
+
+def _asset(o):
+    text = o["precision"]
+    if not (text.isascii() and text.isdigit()) or len(text) > 2 or int(text) > MAX_PRECISION:
+        raise StreamError(f"precision {text!r} must be a whole number of decimal places, "
+                          f"0 to {MAX_PRECISION}")
+    return C.SetAssetPrecision(asset=_name(o, "asset", ASSET, "asset (upper case)"),
+                               places=int(text))
+
+
 def _user_status(o):
     return C.SetUserStatus(user=o["user"], status=o["status"])
 
@@ -179,6 +204,7 @@ _BUILDERS = {
     "cancel": lambda o: C.CancelOrder(user=o["user"], cid=o["id"]),
     "user_status": _user_status, "symbol_status": _symbol_status,
     "cancel_all": lambda o: C.CancelAll(user=o["user"], symbol=o.get("symbol")),
+    "amend": _amend, "asset": _asset,
     **{kind: _order(kind) for kind in ORDER_TYPES},
 }
 

@@ -6,6 +6,8 @@ The `market` fixture: BTC-IRR with tick 1000 IRR, step 0.0001 BTC, default fees 
 """
 from engine_harness import amount
 
+from engine.commands import SetAssetPrecision
+
 P = "100000000"  # 100,000,000 IRR
 
 
@@ -128,16 +130,28 @@ def test_buy_escrow_uses_the_larger_of_maker_and_taker_rate(market):
     assert h.wallet("alice", "IRR") == ("1000009970", "0")
 
 
-def test_fees_floor_to_one_tick_times_one_step(market):
-    """A fee is floored to the symbol's quantum (tick x step = 0.1 IRR here), never up."""
+def test_fees_are_exact_until_a_precision_is_set(market):
+    """No precision set for IRR: a fee is exact (to the ledger's 1e-18), never floored
+    away. Notional 10,000.1 IRR: 0.1 % = 10.0001, 0.2 % = 20.0002."""
     h = market
     h.limit("a1", "alice", "sell", "100001000", "0.0001")
     h.limit("b1", "bob", "buy", "100001000", "0.0001")
     [t] = h.trades()
-    # notional 10,000.1 IRR: 0.1 % = 10.0001 -> 10, 0.2 % = 20.0002 -> 20
-    assert (t["maker_fee"], t["taker_fee"]) == ("10", "20")
-    assert h.wallet("alice", "IRR") == ("1000009990.1", "0")
-    assert h.wallet("bob", "IRR") == ("999989979.9", "0")
+    assert (t["maker_fee"], t["taker_fee"]) == ("10.0001", "20.0002")
+    assert h.wallet("alice", "IRR") == ("1000009990.0999", "0")
+    assert h.wallet("bob", "IRR") == ("999989979.8998", "0")
+
+
+def test_fees_round_up_to_the_quote_precision(market):
+    """IRR at 0 decimal places: 10.0001 -> 11 and 20.0002 -> 21, never down."""
+    h = market
+    assert h.apply(SetAssetPrecision("IRR", 0)) is None
+    h.limit("a1", "alice", "sell", "100001000", "0.0001")
+    h.limit("b1", "bob", "buy", "100001000", "0.0001")
+    [t] = h.trades()
+    assert (t["maker_fee"], t["taker_fee"]) == ("11", "21")
+    assert h.wallet("alice", "IRR") == ("1000009989.1", "0")
+    assert h.wallet("bob", "IRR") == ("999989978.9", "0")
 
 
 def test_sell_escrow_is_the_quantity_and_cancel_releases_it(market):

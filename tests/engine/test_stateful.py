@@ -13,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 import engine_harness  # noqa: F401  (makes `engine` importable)
 from engine import commands as C
 from engine.exchange import Exchange
+from engine.fees import buy_hold
 from engine.invariants import check_exchange
 from engine.model import (
     ACTIVE, BUY, CANCELLED, EXPIRED, FILLED, LIMIT, NEW, OPERATOR, PARTIAL, QUEUED, REJECTED,
@@ -176,9 +177,12 @@ class ExchangeMachine(RuleBasedStateMachine):
             band = s.band_limits()
             assert band is None or band[0] <= price <= band[1], "traded outside the band"
             n = price * qty
-            for fee, rate in ((maker_fee, s.maker), (taker_fee, s.taker)):
-                want = n * rate // PRICE_SCALE
-                assert fee == want - want % (s.tick * s.step)
+            for paid, rate in ((maker_fee, s.maker), (taker_fee, s.taker)):
+                # rounded up to the quote's unit: never below the exact fee, never a whole
+                # unit above it, never 0 at a positive rate
+                assert paid % s.fee_q == 0
+                assert paid * PRICE_SCALE >= n * rate > (paid - s.fee_q) * PRICE_SCALE
+                assert paid > 0 or rate == 0
 
     # ------------------------------------------------------------------ rules
     @initialize()
@@ -237,6 +241,40 @@ class ExchangeMachine(RuleBasedStateMachine):
         actor = {"self": user if user in USERS else OPERATOR,
                  "other": "dave" if user != "dave" else "bob"}.get(actor, actor)
         self.do({"op": "cancel", "id": cid, "user": user}, actor)
+
+    @rule(user=st.sampled_from(USERS + ["ghost"]), pick=st.integers(0, 10**6), actor=ACTORS,
+          price=st.one_of(st.none(), st.integers(80, 120).map(str), st.just("200.25"),
+                          BAD_NUMBERS),
+          qty=st.one_of(st.none(), st.integers(1, 400).map(lambda n: fmt(n * PRICE_SCALE // 10)),
+                        BAD_NUMBERS))
+    def amend(self, user, pick, actor, price, qty):
+        """Amend one of the user's orders (open or closed, or an unknown id): a smaller
+        quantity keeps its rank, anything else gets a fresh one; a refused amend changes
+        nothing (checked in `do`)."""
+        known = list(self.ex.users[user].orders) if user in self.ex.users else []
+        cid = known[pick % len(known)] if known and pick % 5 else f"x{pick}"
+        actor = {"self": user if user in USERS else OPERATOR,
+                 "other": "dave" if user != "dave" else "bob"}.get(actor, actor)
+        obj = {"op": "amend", "id": cid, "user": user}
+        if price is not None:
+            obj["price"] = price
+        if qty is not None:
+            obj["qty"] = qty
+        before = self.ex.users[user].orders.get(cid) if user in self.ex.users else None
+        rank = before.rank if isinstance(before, Order) else None
+        old = (before.price, before.qty) if isinstance(before, Order) else None
+        seq = self.ex.seq + 1
+        if self.do(obj, actor) is None and isinstance(before, Order):
+            now = self.ex.users[user].orders.get(cid)
+            if isinstance(now, Order) and now.rank is not None:
+                kept = now.price == old[0] and now.qty <= old[1]
+                assert now.rank == (rank if kept else seq), (rank, now.rank, kept)
+
+    @rule(asset=st.sampled_from(ASSETS + ["USD"]), places=st.integers(0, 18))
+    def precision(self, asset, places):
+        """The operator sets an asset's precision; resting buys are re-held for it."""
+        assert self.do(C.SetAssetPrecision(asset, places)) is None
+        assert self.do(C.SetAssetPrecision(asset, places), "alice") is not None
 
     @rule(user=st.sampled_from(USERS), symbol=st.sampled_from([None, "BTC-IRR", "ETH-IRR"]))
     def cancel_all(self, user, symbol):
@@ -326,9 +364,9 @@ class ExchangeMachine(RuleBasedStateMachine):
                     continue
                 if o.price is None:
                     continue
-                n = o.price * rem
-                fee = n * max(s.maker, s.taker) // PRICE_SCALE
-                assert o.hold >= n + fee - fee % (s.tick * s.step), (o.oid, o.hold, n)
+                # what the fills of the rest can charge, however they are split
+                want = buy_hold(o.price, rem, s.step, max(s.maker, s.taker), s.fee_q)
+                assert o.hold >= want, (o.oid, o.hold, want)
 
 
 ExchangeMachine.TestCase.settings = settings(

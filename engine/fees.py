@@ -1,0 +1,34 @@
+"""The one fee formula, and what a buy must hold to pay it.
+
+A fee is the notional times the rate, rounded UP to the quote asset's smallest unit (its
+precision, an operator setting; 1e-18 until one is set). Rounding up per fill means
+splitting an order can only cost more, by at most one smallest unit per fill, and a fill
+with a positive rate never pays 0. (Rounding down let ten fills of 1 pay nothing where one
+fill of 10 paid 0.04.)
+
+Units: notional in 1e-18 of the quote (price 1e-9 x qty 1e-9), rate in 1e-9 (0.001 is
+1_000_000), unit in 1e-18 of the quote. Every result is in 1e-18 of the quote.
+"""
+from .numbers import AMOUNT_DP, PRICE_SCALE
+
+MAX_PRECISION = AMOUNT_DP      # decimal places: the ledger's own resolution
+
+
+def precision_unit(places: int) -> int:
+    """The smallest unit (1e-18) of an asset with `places` decimal places (0..18)."""
+    return 10 ** (AMOUNT_DP - places)
+
+
+def fee(notional: int, rate: int, unit: int) -> int:
+    """notional x rate rounded up to a multiple of `unit`; 0 only when either is 0."""
+    units = -(-notional * rate // (PRICE_SCALE * unit))
+    return units * unit
+
+
+def buy_hold(price: int, qty: int, step: int, rate: int, unit: int) -> int:
+    """What a buy of `qty` at up to `price` holds: the notional plus, for each qty step,
+    the fee on one step rounded up. Since rounding up is subadditive (ceil(a + b) <=
+    ceil(a) + ceil(b)), any fill of k steps at `price` or better, at any rate up to `rate`,
+    pays a fee of at most k of those per-step fees: the hold always covers what the
+    fills charge, however the order is split."""
+    return price * qty + (qty // step) * fee(price * step, rate, unit)
