@@ -1,1 +1,2 @@
-"""The market-making desk: strategies, quoting, risk, simulation, backtests (later issues)."""
+"""The market-making desk: strategy templates, quoting, controls and risk, the demo market
+simulator, backtests, parameter search, analytics and reports."""

@@ -1,6 +1,7 @@
 """Which exchange events deserve a person's attention, and how loudly.
 
-Fed by the journal; later issues add strategy and risk alerts with the same shape.
+Fed by the journal. Strategy and risk alerts come from the desk's alert log
+(mm/desk/alerts.py) and reach the workstation in the same shape.
 """
 from dataclasses import dataclass
 from decimal import Decimal

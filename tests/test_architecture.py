@@ -1,4 +1,5 @@
-"""Dependencies point one way (engine <- db <- mm <- tui/cli) and the core stays pure."""
+"""Dependencies point one way (engine <- db <- mm <- tui/cli, themes under both) and the
+core stays pure."""
 import ast
 import subprocess
 import sys
@@ -8,13 +9,28 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"engine": set(), "db": {"engine"}, "mm": {"engine", "db"},
-          "tui": {"engine", "db", "mm", "themes"}}     # the CLI and the TUI are peers
-OURS = {"engine", "db", "mm", "tui", "cli", "themes"}
+          "themes": set(),                               # data the interfaces draw with
+          "tui": {"engine", "db", "mm", "themes"},       # the CLI and the TUI are peers
+          "cli": {"engine", "db", "mm", "themes"}}
+OURS = set(LAYERS)
+# The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
+# workstation, importing it inside the function that starts it, never at module level.
+LAUNCHES = {"cli": {"tui"}}
 
 
-def imports(path: Path) -> set[str]:
+def imports(path: Path, *, nested: bool = True) -> set[str]:
+    """The top-level packages `path` imports; with nested=False, only at module level
+    (not inside a function)."""
+    tree = ast.parse(path.read_text(), str(path))
+    skip = set()
+    if not nested:
+        for fn in ast.walk(tree):
+            if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                skip |= {id(n) for n in ast.walk(fn)}
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             found |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
@@ -22,12 +38,30 @@ def imports(path: Path) -> set[str]:
     return found
 
 
+def test_every_package_has_a_layer():
+    packages = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert packages - {"tests"} == OURS
+
+
 @pytest.mark.parametrize("layer", sorted(LAYERS))
 def test_layers_import_only_what_is_below_them(layer):
     allowed = LAYERS[layer] | {layer}
+    launched = LAUNCHES.get(layer, set())
     for path in sorted((ROOT / layer).rglob("*.py")):
-        wrong = (imports(path) & OURS) - allowed
-        assert not wrong, f"{path.relative_to(ROOT)} imports {sorted(wrong)}"
+        where = path.relative_to(ROOT)
+        wrong = (imports(path) & OURS) - allowed - launched
+        assert not wrong, f"{where} imports {sorted(wrong)}"
+        early = imports(path, nested=False) & launched
+        assert not early, f"{where} imports {sorted(early)} at module level"
+
+
+def test_no_cli_command_loads_the_workstation():
+    """Every command's module is imported by cli.main; none of them may pull in the TUI."""
+    code = ("import sys, cli.main; print(','.join(sorted(m for m in sys.modules "
+            "if m.split('.')[0] in ('tui', 'textual'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip()
+    assert out == ""
 
 
 def test_engine_does_no_io_and_reads_no_clock():

@@ -188,7 +188,7 @@ def test_deposit_withdraw_and_ledger(market):
 def test_a_database_url_whose_driver_is_missing_is_one_line(tmp_path):
     """Any SQLAlchemy URL works once its driver is installed; without it, say which."""
     r = subprocess.run(SOUQ + ["--db", "postgresql+pg8000://u:p@localhost/souq", "check"],
-                       capture_output=True, text=True, timeout=120, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path,
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 1 and r.stdout == ""
     assert r.stderr == ("error: the database URL needs the Python driver 'pg8000', which is "

@@ -176,15 +176,9 @@ def test_a_market_maker_lists_only_its_own(cli):
         "t1 version 2: levels 1 -> 2\n")
 
 
-def _has_runner(cli) -> bool:
-    return cli.run("mm", "run", "--help").returncode == 0
-
-
 def test_start_status_stop_with_the_real_runner(cli):
-    """Needs `souq mm run` (branch desk-runner): a real template's demo configuration runs
-    against the simulator in the background, then stops."""
-    if not _has_runner(cli):
-        pytest.skip("souq mm run is not there yet (desk-runner)")
+    """The real runner (`souq mm run`): a real template's demo configuration runs against
+    the simulator in the background, then stops. A broken runner fails here."""
     plain = ToySouq.__mro__[1](cli.db)                     # the installed script, no toy
     name = next(c["name"] for c in plain.json("mm", "list") if c["template"] != "toy")
     out = plain.ok("mm", "start", name, "--sim")

@@ -11,7 +11,7 @@ import pytest
 
 from souq_cli import Souq
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "formats" / "example-seed-trade.jsonl"
+EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-seed-trade.jsonl"
 TRADE_LINE = ('{"seq":1,"symbol":"BTC-IRR","price":"100000000","qty":"1","maker":"a1",'
               '"taker":"b1","maker_user":"alice","taker_user":"bob","maker_fee":"100000",'
               '"taker_fee":"200000"}')

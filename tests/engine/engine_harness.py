@@ -21,7 +21,8 @@ from engine.stream import is_skipped, parse_command, trade_record  # noqa: E402
 
 SYM = "BTC-IRR"
 PRICE = "100000000"          # 100,000,000 IRR per BTC
-SHARED = ROOT.parent / "shared" / "formats"
+#: the order-stream format's worked example, copied from the contract (tests/fixtures)
+EXAMPLE = ROOT / "tests" / "fixtures" / "example-seed-trade.jsonl"
 
 
 def amount(text: str) -> int:

@@ -1,9 +1,27 @@
-"""The format's worked example, shared/formats/example-seed-trade.jsonl, to the rial."""
-from engine_harness import SHARED
+"""The format's worked example (a copy in tests/fixtures/example-seed-trade.jsonl), to the
+rial."""
+import json
+
+from engine_harness import EXAMPLE
+
+from engine.stream import STREAM_OPS, is_skipped, parse_command
+
+
+def test_the_copy_still_follows_the_order_stream_format():
+    """The copy must stay a valid order stream: every line a comment or an object that the
+    format's strict reader accepts (known op, known fields, every number a JSON string),
+    and no order carrying a number the exchange would have to reject."""
+    lines = [line for line in EXAMPLE.read_text().splitlines() if not is_skipped(line)]
+    objects = [json.loads(line) for line in lines]
+    commands = [parse_command(obj) for obj in objects]
+    assert [obj["op"] for obj in objects] == [
+        "symbol", "user", "user", "deposit", "deposit", "limit", "limit"]
+    assert all(obj["op"] in STREAM_OPS for obj in objects)
+    assert [getattr(cmd, "invalid", None) for cmd in commands] == [None] * 7
 
 
 def test_example_seed_trade_to_the_rial(h):
-    reasons = h.run((SHARED / "example-seed-trade.jsonl").read_text())
+    reasons = h.run(EXAMPLE.read_text())
     assert reasons == [None] * 7
 
     assert h.trades() == [{
@@ -28,7 +46,7 @@ def test_example_seed_trade_to_the_rial(h):
 
 def test_example_buyer_escrow_is_exactly_price_plus_taker_fee(h):
     """Bob deposited exactly 100,200,000: one rial less and his order is rejected."""
-    text = (SHARED / "example-seed-trade.jsonl").read_text().replace("100200000", "100199999")
+    text = EXAMPLE.read_text().replace("100200000", "100199999")
     reasons = h.run(text)
     assert reasons[:6] == [None] * 6
     assert "insufficient available IRR" in reasons[6]

@@ -19,6 +19,9 @@ PARAMS = {"ticks": "3", "levels": "2", "size": "0.01", "max_inventory": "0.03",
           "max_order_size": "0.01", "max_open_orders": "4"}
 
 
+HANG = 300.0     # seconds: a runner that hangs, never a slow machine
+
+
 @pytest.fixture
 def demo(tmp_path):
     """The demo exchange on a database file, with configuration `ladder` for maker2."""
@@ -47,14 +50,14 @@ def open_orders(db, user="maker2"):
 def test_a_simulated_run_prints_its_report_and_leaves_no_order(demo):
     argv, env = souq_kit(demo, "mm", "run", "ladder", "--sim", "--duration", "3", "--seed",
                          "7", "--json")
-    r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120,
+    r = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=HANG,
                        stdin=subprocess.DEVNULL)
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     rep = json.loads(r.stdout)
     assert (rep["name"], rep["user"], rep["mode"], rep["state"], rep["reason"]) == (
         "ladder", "maker2", "sim", "stopped", "duration elapsed")
-    assert 2.9e9 <= rep["stopped_ts"] - rep["started_ts"] <= 6e9
+    assert rep["stopped_ts"] - rep["started_ts"] >= 2.9e9     # not before its duration
     tr = rep["trades"]
     assert tr["count"] > 0 and tr["buy"]["count"] + tr["sell"]["count"] >= tr["count"]
     assert float(rep["max_inventory"]) <= 0.03
@@ -67,9 +70,9 @@ def test_a_simulated_run_prints_its_report_and_leaves_no_order(demo):
     assert Souq(demo).ok("check").startswith("ok: ")
 
 
-def wait_running(db, timeout=60):
+def wait_running(db):
     api = Api(str(db))
-    end = time.monotonic() + timeout
+    end = time.monotonic() + HANG
     try:
         while time.monotonic() < end:
             with api.db.connect() as conn:
@@ -95,7 +98,7 @@ def test_a_run_stops_clean_on_sigterm_or_a_stop_request(demo, how):
             api = Api(str(demo))
             desk.set_run_state(api.db, row["id"], "stopping")
             api.close()
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=HANG)
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -202,17 +202,28 @@ def test_value_range_texts():
 
 
 # ------------------------------------------------------------------ runs
+HANG = 300.0     # seconds: a runner that never answers, never a slow start
+
+
+def exited(pid: int) -> None:
+    """Wait until process `pid` is gone."""
+    deadline = time.monotonic() + HANG
+    while launch.alive(pid):
+        assert time.monotonic() < deadline, f"process {pid} still runs"
+        time.sleep(0.05)
+
+
 def test_start_waits_for_the_runner_and_stop_waits_for_it_to_stop(api):
-    row = launch.start(api, "toy", FAKE + [api.url], sim=True, timeout=30)
+    row = launch.start(api, "toy", FAKE + [api.url], sim=True, timeout=HANG)
     assert (row["name"], row["state"], row["mode"], row["version"]) == (
         "toy", "running", "sim", 1)
     assert launch.alive(row["pid"])
     with pytest.raises(ConfigError, match=f"toy is already running as run {row['id']} "
                                           f"\\(process {row['pid']}\\); stop it first"):
-        launch.start(api, "toy", FAKE + [api.url], timeout=30)
+        launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
     with pytest.raises(ConfigError, match="toy is running; stop it before retiring it"):
         C.stage(api, "toy", "retired")
-    done = launch.stop(api, "toy", timeout=30)
+    done = launch.stop(api, "toy", timeout=HANG)
     assert (done["id"], done["state"], done["reason"]) == (row["id"], "stopped",
                                                            "asked to stop")
     with pytest.raises(ConfigError, match="toy is not running"):
@@ -223,7 +234,7 @@ def test_start_reports_a_runner_that_fails(api, monkeypatch):
     monkeypatch.setenv("FAKE_RUNNER", "fail")
     with pytest.raises(ConfigError, match="the runner for toy exited with code 2 before it "
                                           "started: error: fake runner refused toy"):
-        launch.start(api, "toy", FAKE + [api.url], timeout=30)
+        launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
     assert api.read(D.runs) == []
 
 
@@ -241,29 +252,25 @@ def test_start_gives_up_on_a_silent_runner_and_ends_it(api, monkeypatch):
 
 def test_stop_times_out_on_a_runner_that_does_not_listen(api, monkeypatch):
     monkeypatch.setenv("FAKE_RUNNER", "deaf")
-    row = launch.start(api, "toy", FAKE + [api.url], timeout=30)
+    row = launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
     with pytest.raises(launch.Timeout, match=f"run {row['id']} of toy did not stop within "
                                              f"0.3 s \\(state stopping\\)"):
         launch.stop(api, "toy", timeout=0.3)
     subprocess.run(["kill", str(row["pid"])], check=True)   # the process this test started
-    deadline = time.monotonic() + 10
-    while launch.alive(row["pid"]) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    done = launch.stop(api, "toy", timeout=5)
+    exited(row["pid"])
+    done = launch.stop(api, "toy", timeout=HANG)
     assert (done["state"], done["reason"]) == ("stopped",
                                                f"runner process {row['pid']} had exited")
 
 
 def test_a_run_whose_process_is_gone_does_not_block_a_new_start(api, monkeypatch):
     monkeypatch.setenv("FAKE_RUNNER", "die")
-    first = launch.start(api, "toy", FAKE + [api.url], timeout=30)
-    deadline = time.monotonic() + 10
-    while launch.alive(first["pid"]) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    first = launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
+    exited(first["pid"])
     monkeypatch.setenv("FAKE_RUNNER", "ok")
-    second = launch.start(api, "toy", FAKE + [api.url], timeout=30)
+    second = launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
     assert api.read(D.run, first["id"])["reason"] == f"runner process {first['pid']} had exited"
-    assert launch.stop(api, "toy", timeout=30)["id"] == second["id"]
+    assert launch.stop(api, "toy", timeout=HANG)["id"] == second["id"]
 
 
 # ------------------------------------------------------------------ status

@@ -10,7 +10,7 @@ from db import backtests as B
 from db.api import Api
 from tui_desk_kit import with_desk
 from tui.screens.backtest import BacktestScreen
-from tui_harness import NARROW, WIDE, drive, settle
+from tui_harness import NARROW, WIDE, drive, keys, settle, settled
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
 RUN = dict(config="fixed-btc", source="scenario:high_volatility", duration="20", seed="1")
@@ -18,9 +18,7 @@ RUN = dict(config="fixed-btc", source="scenario:high_volatility", duration="20",
 
 async def open_screen(pilot) -> None:
     await settle(pilot)
-    await pilot.press("B")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await keys(pilot, "B")
 
 
 async def run_one(pilot, *, overrides: str = "", **fields) -> None:
@@ -32,9 +30,7 @@ async def run_one(pilot, *, overrides: str = "", **fields) -> None:
     screen.query_one("#bt-duration").value = values["duration"]
     screen.query_one("#bt-seed").value = values["seed"]
     screen.query_one("#bt-overrides").value = overrides
-    await pilot.press("ctrl+r")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await keys(pilot, "ctrl+r")          # the run's worker, then the runs list's
 
 
 async def two_compared(pilot) -> None:
@@ -43,20 +39,17 @@ async def two_compared(pilot) -> None:
     await run_one(pilot, seed="2")
     screen = pilot.app.screen
     if screen.has_class("narrow"):
-        await pilot.press("v")          # back from the report to the setup and the runs
-        await pilot.pause()
+        await keys(pilot, "v")          # back from the report to the setup and the runs
     screen.query_one("#bt-runs").focus()
-    await pilot.pause()
-    await pilot.press("space", "down", "space", "c")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
+    await keys(pilot, "space", "down", "space", "c")
 
 
 async def one_run(pilot) -> None:
     await open_screen(pilot)
     await run_one(pilot)
     pilot.app.screen.query_one("#bt-runs").focus()
-    await pilot.pause()
+    await settled(pilot)
 
 
 @SIZES
@@ -90,8 +83,7 @@ def test_a_run_from_the_screen_is_stored_and_shown(workstation):
         screen = pilot.app.screen
         seen["report"] = screen.query_one("#bt-report").report
         seen["status"] = str(screen.query_one("#bt-status").render())
-        await pilot.press("escape")
-        await pilot.pause()
+        await keys(pilot, "escape")
         seen["after"] = type(pilot.app.screen).__name__
 
     messages = drive(ws.app(), script)

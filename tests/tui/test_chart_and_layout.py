@@ -11,7 +11,7 @@ import tui.widgets.chart
 from themes import THEMES
 from tui.plotting import Colours, candles, nice_ticks, render
 from tui.widgets.chart import ChartPane
-from tui_harness import FROZEN_NS, WIDE, drive, populated, wait_for
+from tui_harness import FROZEN_NS, WIDE, drive, keys, populated, settled, wait_for
 
 COLOURS = Colours(background=(1, 2, 3), foreground=(4, 5, 6), up=(7, 8, 9), down=(10, 11, 12))
 PLAIN = re.compile(r"\x1b\[[0-9;]*m")
@@ -84,7 +84,7 @@ def test_the_chart_is_drawn_in_a_worker_in_the_theme_colours_and_redrawn_on_a_th
         app.set_theme("souq-light")
         light_up = Color.parse(THEMES["souq-light"].variables["up"]).rgb
         await wait_for(pilot, lambda: light_up in spans_colours(app))
-        await app.workers.wait_for_complete()
+        await settled(pilot)
         assert Color.parse(dark["up"]).rgb not in spans_colours(app)
 
     messages = drive(populated(workstation).app(), script)
@@ -96,13 +96,11 @@ def test_help_lies_over_the_panes_without_resizing_them(workstation):
     async def script(pilot):
         screen = pilot.app.screen
         before = {p: screen.query_one(f"#{p}").region for p in ("book", "chart", "orders")}
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await keys(pilot, "question_mark")
         assert screen.query("HelpPanel")
         after = {p: screen.query_one(f"#{p}").region for p in before}
         assert after == before
-        await pilot.press("question_mark")
-        await pilot.pause()
+        await keys(pilot, "question_mark")
         assert not screen.query("HelpPanel")
 
     drive(populated(workstation).app(), script, size=WIDE)
@@ -116,11 +114,11 @@ def test_footer_offers_no_binding_the_quick_entry_would_type(workstation):
     async def script(pilot):
         app = pilot.app
         assert "slash" in footer_keys(app)              # the book has focus: / picks
-        await pilot.press(":")
+        await keys(pilot, ":")
         assert app.focused.id == "quick-entry"
         assert not footer_keys(app) & {"slash", "b", "s", "c", "C", "u", "p", "q",
                                        "question_mark", "plus", "minus"}
-        await pilot.press("slash")
+        await keys(pilot, "slash")
         assert app.focused.value == "/"                 # it typed, no picker opened
 
     drive(workstation.app(), script)

@@ -8,7 +8,7 @@ from db import desk as D
 from db.api import Api
 from tui_desk_kit import with_desk
 from tui.screens.strategy_form import StrategyForm
-from tui_harness import drive, screen_text, wait_for
+from tui_harness import drive, keys, screen_text, settled, wait_for
 
 NAME, USER = "fixed-btc", "mm-fixed"
 
@@ -36,22 +36,22 @@ def notifications(messages) -> list:
 
 async def select(pilot, name=NAME) -> None:
     """Show the Strategy pane and put its cursor on `name`."""
-    await pilot.press("7")
+    await keys(pilot, "7")
     table = pilot.app.screen.query_one("#strategy-table", DataTable)
     await wait_for(pilot, lambda: table.row_count == 8)
-    keys = [k.value for k in table.rows]
-    table.move_cursor(row=keys.index(name), animate=False)
-    await pilot.pause()
+    names = [k.value for k in table.rows]
+    table.move_cursor(row=names.index(name), animate=False)
+    await settled(pilot)
 
 
 async def done(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """The desk action's worker finished and what it posted was shown."""
+    await settled(pilot)
 
 
 async def open_form(pilot) -> StrategyForm:
     await select(pilot)
-    await pilot.press("enter")
+    await keys(pilot, "enter")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, StrategyForm))
     return pilot.app.screen
 
@@ -65,7 +65,7 @@ def test_a_valid_edit_writes_the_next_version_and_shows_it(workstation):
         assert field.value == "2"
         field.value = "15"
         field.focus()
-        await pilot.press("enter")
+        await keys(pilot, "enter")
         await done(pilot)
         assert not isinstance(pilot.app.screen, StrategyForm)      # applied: closed
         await wait_for(pilot, lambda: pilot.app.state.desk.row(NAME).version == 2)
@@ -92,7 +92,7 @@ def test_an_invalid_edit_is_refused_with_the_reason_and_nothing_is_written(works
         bad = form.query_one("#param-bid_spread_bps", Input)
         bad.value = "9000"                                               # ... and not
         bad.focus()
-        await pilot.press("ctrl+s")
+        await keys(pilot, "ctrl+s")
         await done(pilot)
         assert pilot.app.screen is form                       # still open, as typed
         assert bad.value == "9000" and bad.has_class("refused")
@@ -110,7 +110,7 @@ def test_pause_resume_and_kill_without_a_run_are_refused(workstation):
     async def script(pilot):
         await select(pilot)
         for key in ("z", "x"):
-            await pilot.press(key)
+            await keys(pilot, key)
             await done(pilot)
     messages = drive(ws.app(), script)
     assert [n.message for n in notifications(messages)] == [
@@ -127,33 +127,33 @@ def test_start_pause_resume_stop_then_start_and_kill(workstation):
     stops; started again, the kill switch leaves mm-fixed with no open orders."""
     ws = with_desk(workstation)
 
-    async def until(pilot, predicate, seconds=20.0):
-        await wait_for(pilot, predicate, seconds=seconds, step=0.1)
+    async def until(pilot, predicate):
+        await wait_for(pilot, predicate, step=0.1)
 
     async def script(pilot):
         await select(pilot)
-        await pilot.press("g")                        # start: waits for the run row
+        await keys(pilot, "g")                        # start: waits for the run row
         await done(pilot)
         assert newest_run(ws)["state"] == "running"
         await until(pilot, lambda: open_orders(ws))
-        await pilot.press("z")                        # pause
+        await keys(pilot, "z")                        # pause
         await done(pilot)
         assert newest_run(ws)["state"] == "paused"
         await until(pilot, lambda: not open_orders(ws))
         await until(pilot, lambda: pilot.app.state.desk.row(NAME).state == "paused")
-        await pilot.press("z")                        # resume
+        await keys(pilot, "z")                        # resume
         await done(pilot)
         assert newest_run(ws)["state"] == "running"
         await until(pilot, lambda: open_orders(ws))
-        await pilot.press("x")                        # stop: waits for stopped
+        await keys(pilot, "x")                        # stop: waits for stopped
         await done(pilot)
         first = newest_run(ws)
         assert first["state"] == "stopped" and not open_orders(ws)
 
-        await pilot.press("g")
+        await keys(pilot, "g")
         await done(pilot)
         await until(pilot, lambda: open_orders(ws))
-        await pilot.press("K")                        # kill
+        await keys(pilot, "K")                        # kill
         await done(pilot)
         run = newest_run(ws)
         assert run["id"] > first["id"] and run["state"] == "killed"
@@ -187,7 +187,7 @@ def test_risk_alerts_reach_the_alerts_pane_and_critical_ones_notify(workstation)
         D.log_alert(api.db, 2, NAME, "critical", "kill_switch",
                     "loss 4.49 passed max_loss 4: orders cancelled, run killed")
         await wait_for(pilot, lambda: any("kill" in a.text for a in pilot.app.state.alerts))
-        await pilot.pause()
+        await settled(pilot)
         assert [a.text for a in pilot.app.state.alerts if a.text.startswith(NAME)] == [
             "fixed-btc: loss 4.49 passed max_loss 4: orders cancelled, run killed"]
     messages = drive(ws.app(), script)

@@ -9,19 +9,18 @@ import pytest
 from themes import THEMES
 from tui.screens.main import PANES
 from tui_desk_kit import desk_market
-from tui_harness import NARROW, WIDE, caught_up, populated, settle
+from tui_harness import NARROW, WIDE, caught_up, keys, populated, settle
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
 
 
-def after(*keys: str):
-    """run_before: settle, press keys, then wait for the workers they started (the chart
-    draws in one) so the snapshot never races a drawing."""
+def after(*names: str):
+    """run_before: settle, then press keys, each after the last one's effects (a screen
+    opened, the workers it started, such as the chart's drawing) settled, so the snapshot
+    never races them."""
     async def run(pilot) -> None:
         await settle(pilot)
-        await pilot.press(*keys)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await keys(pilot, *names)
     return run
 
 
@@ -43,14 +42,14 @@ def test_populated_book(snap_compare, workstation):
 
 async def feed_alerts(pilot) -> None:
     """A fill and a rejection through the quick entry, so the alerts pane has lines of
-    both severities; the rejection's toast is cleared so the snapshot never races it."""
+    both severities; the rejection's toast is cleared, as it would be on a click."""
     await settle(pilot)
-    await pilot.press(":")
+    await keys(pilot, ":")
     for entry in ("sell 0.02 mkt", "buy 1 @ 1"):     # the entry keeps focus after Enter
-        await pilot.press(*entry, "enter")
+        await keys(pilot, *entry, "enter")
         await caught_up(pilot)
     pilot.app.clear_notifications()
-    await pilot.press("escape")
+    await keys(pilot, "escape")
 
 
 @pytest.mark.parametrize("pane", PANES)

@@ -5,10 +5,16 @@ session with a frozen clock), the settings file inside tmp_path, and an app with
 animation, no cursor blink and a clock that never moves. The working directory is
 tmp_path and the app opens the relative path `souq.db`, so the status bar always reads
 `db sqlite:///souq.db` instead of a temporary path. Imported by conftest.py and the tests.
+
+No wait here counts time. A test waits for a condition (`wait_for`), for the exchange's
+answer to a command (`submitted`), or until nothing is in flight (`settled`: every worker
+finished, every message handled, the screen laid out after them). HANG only stops a test
+that would otherwise hang; it is not a guess at how fast anything runs.
 """
 import asyncio
 import io
 from pathlib import Path
+from time import monotonic
 
 from rich.console import Console
 from textual import events
@@ -23,6 +29,10 @@ from tui.app import SouqApp
 FROZEN_NS = 1_740_830_400_000_000_000          # 2025-03-01 12:00:00 UTC
 DB_NAME = "souq.db"
 WIDE, NARROW = (160, 48), (80, 24)
+HANG = 600.0                # seconds before a wait gives up: a hung test, never a slow one
+PERIODIC = {"desk"}         # worker groups a timer restarts every second (waited for by
+                            # their result, or a wait for a quiet app would never end)
+TOAST_STAYS = 10.0**7       # seconds: toasts stay until cleared (see QuietApp.notify)
 
 
 def frozen_clock() -> int:
@@ -42,13 +52,24 @@ class Ticker:
 
 
 class QuietApp(SouqApp):
-    """SouqApp exactly, except that text inputs do not blink (a blink races a screenshot)."""
+    """SouqApp exactly, except that text inputs do not blink (a blink races a screenshot),
+    toasts do not expire on the wall clock, and every message its nodes handle is kept in
+    `seen` (a bubbling message once per node it reaches)."""
 
     CSS_PATH = str(Path(tui.app.__file__).with_name("souq.tcss"))   # relative to tui/, not here
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.seen: list = []
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, Input):
             event.widget.cursor_blink = False
+
+    def notify(self, message: str, *, timeout: float | None = None, **kw) -> None:
+        """A toast that vanished after its few seconds of wall-clock time would race every
+        look at the screen on a busy machine; here it stays until cleared."""
+        super().notify(message, timeout=TOAST_STAYS, **kw)
 
 
 class Workstation:
@@ -96,35 +117,68 @@ def screen_text(app) -> str:
     return console.export_text()
 
 
-async def wait_for(pilot, predicate, seconds: float = 5.0, step: float = 0.05) -> float:
-    """Pause (never sleep) until predicate() holds; returns the app time it took."""
-    waited = 0.0
+async def wait_for(pilot, predicate, step: float = 0.05) -> None:
+    """Let the app run (never a fixed sleep) until predicate() holds."""
+    deadline = monotonic() + HANG
     while not predicate():
-        assert waited < seconds, f"still waiting after {seconds} s of app time"
+        assert monotonic() < deadline, f"still waiting after {HANG} s: the app hangs"
         await pilot.pause(step)
-        waited += step
-    return waited
+
+
+def in_flight(app) -> bool:
+    """Whether the app has work under way that a test must not race: a worker not yet
+    finished (the periodic desk refresh aside), or a message that the app or a node of the
+    current screen has not handled yet (a screen or widget still mounting included)."""
+    if any(w.group not in PERIODIC and not w.is_finished for w in app.workers):
+        return True
+    nodes = [app, *app.screen.walk_children(with_self=True)]
+    return any(node.message_queue_size or not node._is_mounted for node in nodes)
+
+
+async def settled(pilot) -> None:
+    """Wait until nothing is in flight, then until the screen is laid out after it: what
+    the keys pressed, the workers they started and the messages those posted have done."""
+    app = pilot.app
+    deadline = monotonic() + HANG
+    quiet = 0
+    while quiet < 2:                   # twice: a handler mid-way through an await is caught
+        await pilot.pause()            # handles what is queued, then updates the screen
+        if not in_flight(app):
+            quiet += 1
+            continue
+        quiet = 0
+        assert monotonic() < deadline, f"still busy after {HANG} s: the app hangs"
+        await app.workers.wait_for_complete(
+            [w for w in app.workers if w.group not in PERIODIC])
+
+
+async def keys(pilot, *names: str) -> None:
+    """Press keys one at a time, each after the last one's effects settled: a key that
+    opens a screen must not race the keys meant for that screen."""
+    for name in names:
+        await pilot.press(name)
+        await settled(pilot)
 
 
 def drive(app: SouqApp, script, size=WIDE) -> list:
     """Run app headless at size with toasts on, wait for the first view, then await
     script(pilot). Returns every message the app's nodes handled, in order."""
-    messages: list = []
 
     async def main() -> None:
         async with app.run_test(size=size, notifications=True,
-                                message_hook=messages.append) as pilot:
+                                message_hook=app.seen.append) as pilot:
             await settle(pilot)
             await script(pilot)
     asyncio.run(main())
-    return messages
+    return app.seen
 
 
 async def settle(pilot) -> None:
-    """Wait until the app shows a market view and no worker is busy."""
-    await wait_for(pilot, lambda: pilot.app.state.view is not None, step=0.02)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait until the app shows a market view and the desk, and nothing is in flight."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.state.view is not None and app.state.desk is not None,
+                   step=0.02)
+    await settled(pilot)
 
 
 async def caught_up(pilot) -> None:
@@ -133,8 +187,15 @@ async def caught_up(pilot) -> None:
     app = pilot.app
     target = app.facade.api.store.ex.seq
     await wait_for(pilot, lambda: app.state.view is not None and app.state.view.seq >= target)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
+
+
+async def handled(pilot, kind, count: int = 1) -> None:
+    """Wait until the app's nodes have handled `count` messages of type `kind` since the
+    app opened (each counted once, however far it bubbled), and what they started."""
+    app = pilot.app
+    await wait_for(pilot, lambda: len({id(m) for m in app.seen if isinstance(m, kind)}) >= count)
+    await settled(pilot)
 
 
 def populated(ws: Workstation) -> Workstation:
