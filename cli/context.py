@@ -1,4 +1,5 @@
 """What every CLI command shares: the database, the acting user, output and failure."""
+import sqlite3
 import sys
 from contextlib import contextmanager
 
@@ -8,6 +9,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from db.api import AccessDenied, Api
+from db.store import DatabaseBusy, busy, is_locked
 from engine.model import OPERATOR
 from engine.numbers import BadNumber
 from engine.stream import StreamError
@@ -42,10 +44,10 @@ def guarded():
         yield
     except typer.Exit:
         raise
-    except (StreamError, BadNumber, AccessDenied, ValueError) as exc:
+    except (StreamError, BadNumber, AccessDenied, ValueError, DatabaseBusy) as exc:
         fail(str(exc))
-    except SQLAlchemyError as exc:
-        fail(f"database: {str(exc).splitlines()[0]}")
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        fail(str(busy()) if is_locked(exc) else f"database: {str(exc).splitlines()[0]}")
     except OSError as exc:
         fail(str(exc))
 

@@ -44,7 +44,8 @@ def import_file(
     json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Import a CSV file as a new data set (admin): every row is checked and the file is
-    stored whole or not at all; a bad row is named by its line number."""
+    stored whole or not at all; a bad row is named by its line number. Trading goes on
+    meanwhile: rows are written in short transactions and the set appears at the end."""
     with guarded():
         api = State.api()
         api.require_admin("import market data")
@@ -99,9 +100,8 @@ def delete(name: str = typer.Argument(...)) -> None:
     with guarded():
         api = State.api()
         api.require_admin("delete market data")
-        with api.db.begin() as conn:
-            if not D.delete_set(conn, name):
-                fail(f"no data set {name!r}")
+        if not D.delete_set(api.db, name):
+            fail(f"no data set {name!r}")
         out.print(f"data set {name} deleted", markup=False)
 
 

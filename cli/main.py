@@ -68,4 +68,10 @@ def run() -> None:
     except (KeyboardInterrupt, typer.Abort):
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
+    except Exception as exc:   # a writer path outside guarded(): the lock timeout is one line too
+        from db.store import DatabaseBusy, busy, is_locked
+        if not (isinstance(exc, DatabaseBusy) or is_locked(exc)):
+            raise
+        sys.stderr.write(f"error: {busy()}\n")
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)

@@ -12,9 +12,10 @@ import zlib
 from sqlalchemy import delete, select
 
 from engine.exchange import Exchange
-from engine.model import QUEUED, STATUSES, Level, Order, Symbol, User
+from engine.model import QUEUED, STATUSES, Order, Symbol, User
 
 from . import schema as S
+from .load import rest_in_books
 
 KEEP = 3   # the newest check points kept; older ones are dropped when one is recorded
 _STATUS = {s: s for s in STATUSES}
@@ -67,15 +68,7 @@ def load(blob: bytes) -> tuple[Exchange, dict[str, int]]:
             sym.stops.append(o)
         else:
             resting.append(o)
-    for o in sorted(resting, key=lambda o: o.rank):
-        s = o.sym
-        book, key = (s.bids, -o.price) if o.side == "buy" else (s.asks, o.price)
-        level = book.get(key)
-        if level is None:
-            level = book[key] = Level(o.price)
-        level.orders.append(o)
-        level.count += 1
-        level.total += o.qty - o.filled
+    rest_in_books(resting)
     return ex, state["external"]
 
 

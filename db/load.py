@@ -82,8 +82,12 @@ def _load_orders(conn, ex: Exchange) -> None:
             s.stops.append(o)
         else:
             resting.append(o)
-    resting.sort(key=lambda o: o.rank)
-    for o in resting:
+    rest_in_books(resting)
+
+
+def rest_in_books(resting: list[Order]) -> None:
+    """Put resting orders back on their symbols' books, queued by rank (time priority)."""
+    for o in sorted(resting, key=lambda o: o.rank):
         s = o.sym
         book, key = (s.bids, -o.price) if o.side == "buy" else (s.asks, o.price)
         level = book.get(key)

@@ -1,9 +1,12 @@
 """Imported market data sets: one md_sets row per file and its trade or book rows.
 
-Reads take a Connection and return plain dicts or tuples; the import writes through the
-Connection of one transaction its caller holds, so a file is stored whole or not at all.
+Reads take a Connection and return plain dicts or tuples, and see only `ready` sets.
+Writing a set never holds the database's write lock for long, so trading never waits on
+market data: `begin_set` reserves the name (state `importing`) in one short transaction,
+each batch of rows is its own transaction, and `finish_set` flags the set `ready` in a last
+one, so readers see the whole file or nothing of it. `delete_set` works the other way.
 """
-from sqlalchemy import delete as sql_delete, func, select
+from sqlalchemy import delete as sql_delete, func, select, update
 
 from . import schema as S
 
@@ -13,9 +16,13 @@ COLUMNS = {"trades": ("ts", "price", "qty", "side"),
            "book": ("ts", "side", "price", "size", "kind")}
 
 
-def exists(conn, name: str) -> bool:
-    return conn.execute(select(func.count()).select_from(S.MdSet)
-                        .where(S.MdSet.name == name)).scalar() > 0
+IMPORTING, READY, DELETING = "importing", "ready", "deleting"
+DELETE_CHUNK = 20_000   # rows removed per transaction
+
+
+def state(conn, name: str) -> str | None:
+    """The set's state, whatever it is; None when there is no such set."""
+    return conn.execute(select(S.MdSet.state).where(S.MdSet.name == name)).scalar()
 
 
 def insert_rows(conn, kind: str, name: str, rows: list[tuple]) -> None:
@@ -26,19 +33,37 @@ def insert_rows(conn, kind: str, name: str, rows: list[tuple]) -> None:
                      [{"dataset": name, **dict(zip(cols, r))} for r in rows])
 
 
-def add_set(conn, name: str, kind: str, symbol: str, rows: int, first_ts: int | None,
-            last_ts: int | None, source: str, created_ts: int) -> None:
+def begin_set(conn, name: str, kind: str, symbol: str, source: str, created_ts: int) -> None:
+    """Reserve `name` for an import (state importing, invisible to readers). Raises
+    ValueError when the name is taken, naming an unfinished import as such."""
+    found = state(conn, name)
+    if found == READY:
+        raise ValueError(f"data set {name!r} already exists; delete it first")
+    if found is not None:
+        raise ValueError(f"data set {name!r} is being imported or deleted (or that was "
+                         f"interrupted: `souq data delete {name}` removes what is left)")
     conn.execute(S.MdSet.__table__.insert().values(
-        name=name, kind=kind, symbol=symbol, rows=rows, first_ts=first_ts, last_ts=last_ts,
-        source=source, created_ts=created_ts))
+        name=name, kind=kind, symbol=symbol, rows=0, first_ts=None, last_ts=None,
+        source=source, created_ts=created_ts, state=IMPORTING))
+
+
+def finish_set(conn, name: str, rows: int, first_ts: int | None, last_ts: int | None) -> bool:
+    """Flag an import complete: the set becomes visible whole. False when the set was
+    deleted meanwhile."""
+    T = S.MdSet
+    done = conn.execute(update(T).where(T.name == name, T.state == IMPORTING).values(
+        rows=rows, first_ts=first_ts, last_ts=last_ts, state=READY))
+    return done.rowcount == 1
 
 
 def sets(conn) -> list[dict]:
-    return [dict(r) for r in conn.execute(select(S.MdSet).order_by(S.MdSet.name)).mappings()]
+    return [dict(r) for r in conn.execute(select(S.MdSet).where(S.MdSet.state == READY)
+                                          .order_by(S.MdSet.name)).mappings()]
 
 
 def get_set(conn, name: str) -> dict | None:
-    row = conn.execute(select(S.MdSet).where(S.MdSet.name == name)).mappings().first()
+    row = conn.execute(select(S.MdSet).where(S.MdSet.name == name, S.MdSet.state == READY)
+                       ).mappings().first()
     return dict(row) if row else None
 
 
@@ -57,12 +82,32 @@ def rows(conn, kind: str, name: str, start: int | None = None, end: int | None =
     return conn.execution_options(yield_per=10_000).execute(q)
 
 
-def delete_set(conn, name: str) -> bool:
-    """Remove a data set and its rows; False when there was none."""
-    found = get_set(conn, name)
-    if found is None:
-        return False
-    t = TABLES[found["kind"]]
-    conn.execute(sql_delete(t).where(t.dataset == name))
-    conn.execute(sql_delete(S.MdSet).where(S.MdSet.name == name))
+def delete_set(engine, name: str) -> bool:
+    """Remove a data set and its rows (also what an interrupted import or delete left),
+    in transactions of DELETE_CHUNK rows; False when there was none. The set disappears
+    from readers in the first transaction."""
+    T = S.MdSet
+    with engine.begin() as conn:
+        kind = conn.execute(select(T.kind).where(T.name == name)).scalar()
+        if kind is None:
+            return False
+        conn.execute(update(T).where(T.name == name).values(state=DELETING))
+    purge_rows(engine, kind, name)
+    with engine.begin() as conn:
+        conn.execute(sql_delete(T).where(T.name == name))
     return True
+
+
+def purge_rows(engine, kind: str, name: str) -> None:
+    """Delete every row of data set `name`, DELETE_CHUNK lines per transaction."""
+    t = TABLES[kind]
+    while True:
+        with engine.begin() as conn:
+            upto = conn.execute(select(t.line).where(t.dataset == name).order_by(t.line)
+                                .offset(DELETE_CHUNK - 1).limit(1)).scalar()
+            q = sql_delete(t).where(t.dataset == name)
+            if upto is not None:
+                q = q.where(t.line <= upto)
+            conn.execute(q)
+        if upto is None:
+            return

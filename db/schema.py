@@ -236,7 +236,8 @@ class DeskLimit(SQLModel, table=True):
 
 # ------------------------------------------------------------------ imported market data
 # Historical trades and book changes for backtests. Not exchange state: written by
-# `souq data import` in one transaction per file, never through the journal. `line` is the
+# `souq data import` in short transactions of one batch each (never holding the exchange's
+# write lock for long), flagged ready in the last one; never through the journal. `line` is the
 # row's line number in the source file, so rows keep file (= time) order.
 
 class MdSet(SQLModel, table=True):
@@ -250,6 +251,10 @@ class MdSet(SQLModel, table=True):
     last_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
     source: str                        # the file's name as given
     created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # importing -> ready; ready -> deleting. Rows are written and removed in short
+    # transactions of their own; only a `ready` set is visible (db.marketdata)
+    state: str = Field(default="ready", sa_column=Column(Text, nullable=False,
+                                                         server_default="ready"))
 
 
 class MdTrade(SQLModel, table=True):

@@ -58,10 +58,39 @@ def normalise_url(url: str) -> str:
     return url if "://" in url else f"sqlite:///{url}"
 
 
+class DatabaseBusy(RuntimeError):
+    """A writer waited longer than the lock timeout for the database's write lock."""
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the write lock: SOUQ_LOCK_TIMEOUT, else 120."""
+    text = os.environ.get("SOUQ_LOCK_TIMEOUT", "")
+    try:
+        value = float(text) if text else 120.0
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86_400:
+        raise ValueError(f"SOUQ_LOCK_TIMEOUT must be seconds between 0 and 86400, not {text!r}")
+    return value
+
+
+def is_locked(exc: BaseException) -> bool:
+    """True for the driver's "database is locked" (the lock timeout ran out)."""
+    return isinstance(exc, (sqlite3.OperationalError, OperationalError)) and \
+        "database is locked" in str(exc)
+
+
+def busy() -> DatabaseBusy:
+    """The one-line error for a writer that could not get the lock in time."""
+    return DatabaseBusy(f"the database is busy: another writer held its write lock for more "
+                        f"than {lock_timeout():g} s (SOUQ_LOCK_TIMEOUT); nothing was changed, "
+                        f"try again")
+
+
 def connect(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 120})
+        engine = create_engine(url, connect_args={"timeout": lock_timeout()})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):
@@ -238,11 +267,13 @@ class Store:
             self._write(cur, result)
             raw.commit()
             self._tell(self._pending)
-        except BaseException:
+        except BaseException as exc:
             try:
                 raw.rollback()
             finally:
                 self.reload()
+            if is_locked(exc):
+                raise busy() from None
             raise
         return result
 

@@ -1,8 +1,10 @@
-"""CSV files into data sets: every row checked, the whole file in one transaction.
+"""CSV files into data sets: every row checked, the whole file or nothing of it.
 
-The file is read as a stream of lines (never whole) and written in batches; the first bad
-row raises DataError naming its line and what is wrong, and the transaction rolls back,
-so the database holds the whole file or nothing of it.
+The file is read as a stream of lines (never whole) and written in batches, each batch a
+short transaction of its own, so trading never waits for an import (issue 10 item 3); the
+set is flagged ready in a last transaction, so readers see the whole file or nothing. The
+first bad row raises DataError naming its line and what is wrong, and the rows written so
+far are removed again.
 """
 import csv
 import os
@@ -40,28 +42,39 @@ def import_csv(engine, path, *, name: str, kind: str, symbol: str, created_ts: i
         if not _NAME.fullmatch(text or ""):
             raise ValueError(f"{what} {text!r} must be 1-64 letters, digits, '.', '_' or '-'")
     source = os.path.basename(str(path))
-    with open(path, "rb") as f, engine.begin() as conn:
-        if D.exists(conn, name):
-            raise ValueError(f"data set {name!r} already exists; delete it first")
-        counter = _Lines(f, source)
-        reader = csv.reader(counter)
-        check = _Rows(kind, source, reader)
-        pending: list[tuple] = []
-        for row in check:
-            pending.append(row)
-            if len(pending) >= batch:
-                D.insert_rows(conn, kind, name, pending)
-                pending.clear()
-                if progress is not None:
-                    progress(counter.bytes)
-        D.insert_rows(conn, kind, name, pending)
-        if not check.count:
-            raise DataError(source, 0, "no data rows after the header")
-        D.add_set(conn, name, kind, symbol, check.count, check.first, check.last, source,
-                  created_ts)
-        if progress is not None:
-            progress(counter.bytes)
-        return D.get_set(conn, name)
+    with open(path, "rb") as f:
+        with engine.begin() as conn:
+            D.begin_set(conn, name, kind, symbol, source, created_ts)
+        try:
+            counter = _Lines(f, source)
+            check = _Rows(kind, source, csv.reader(counter))
+            pending: list[tuple] = []
+            for row in check:
+                pending.append(row)
+                if len(pending) >= batch:
+                    _write(engine, kind, name, pending)
+                    if progress is not None:
+                        progress(counter.bytes)
+            _write(engine, kind, name, pending)
+            if not check.count:
+                raise DataError(source, 0, "no data rows after the header")
+            with engine.begin() as conn:
+                if not D.finish_set(conn, name, check.count, check.first, check.last):
+                    raise ValueError(f"data set {name!r} was deleted while it was imported")
+                found = D.get_set(conn, name)
+        except BaseException:
+            D.delete_set(engine, name)
+            raise
+    if progress is not None:
+        progress(counter.bytes)
+    return found
+
+
+def _write(engine, kind: str, name: str, rows: list[tuple]) -> None:
+    """One batch of rows in a transaction of its own; empties `rows`."""
+    with engine.begin() as conn:
+        D.insert_rows(conn, kind, name, rows)
+    rows.clear()
 
 
 class _Lines:

@@ -44,7 +44,7 @@ def test_trades_round_trip(db, tmp_path):
                      created_ts=7)
     assert row == {"name": "t", "kind": "trades", "symbol": "BTC-IRR", "rows": 4,
                    "first_ts": T0, "last_ts": T0 + 500_000_000, "source": "data.csv",
-                   "created_ts": 7}
+                   "created_ts": 7, "state": "ready"}
     with db.connect() as c:
         events = list(load(c, "t"))
         assert events == [TradeEvent(T0, 100_500_000_000, 250_000_000, "buy"),
@@ -159,9 +159,8 @@ def test_names_kinds_and_duplicates(db, tmp_path):
     with pytest.raises(ValueError, match="data set 'n' already exists"):
         import_csv(db, path, name="n", kind="trades", symbol="X")
     assert counts(db) == (1, 4, 0)
-    with db.begin() as c:
-        assert delete_set(c, "n") is True
-        assert delete_set(c, "n") is False
+    assert delete_set(db, "n") is True
+    assert delete_set(db, "n") is False
     assert counts(db) == (0, 0, 0)
     with db.connect() as c, pytest.raises(ValueError, match="no data set 'n'"):
         info(c, "n")
