@@ -59,6 +59,8 @@ _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "C
 def run() -> None:
     """The console script: usage errors become one line too, like every other failure."""
     import sys
+    import warnings
+    warnings.showwarning = lambda message, *a, **k: sys.stderr.write(f"warning: {message}\n")
     try:
         code = app(standalone_mode=False)
     except _ClickException as exc:

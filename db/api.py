@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from engine.model import ADMIN, OPERATOR
 
 from . import queries as Q
+from .dbfile import require_url
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
 
 
@@ -32,7 +33,7 @@ class Result:
 
 class Api:
     def __init__(self, url: str | None = None, actor: str = OPERATOR, clock=time.time_ns) -> None:
-        self.url = normalise_url(url or default_url())
+        self.url = normalise_url(default_url() if url is None else require_url(url, "--db (SOUQ_DB)"))
         self.actor = actor
         self.clock = clock
         self._store: Store | None = None
