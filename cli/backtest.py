@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 
+from db import access
 from db import backtests as B
 from mm.backtest.version import code_version
 
@@ -83,8 +84,9 @@ def backtest(
 def runs_list(config: Optional[str] = typer.Option(None, "--config"),
               json: bool = typer.Option(False, "--json")) -> None:
     """Stored runs, newest first."""
-    with guarded(), State.api().db.connect() as conn:
-        rows = B.runs(conn, config)
+    with guarded():
+        api = State.api()
+        rows = access.visible_runs(api, api.read(B.runs, config))
     if json:
         print_json(rows)
         return
@@ -98,7 +100,7 @@ def runs_list(config: Optional[str] = typer.Option(None, "--config"),
 @runs_app.command("show")
 def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "--json")):
     """One run: what ran and its figures."""
-    r = _get(run, with_result=False)
+    r = _get(run, "runs show", with_result=False)
     if json:
         print_json(r)
         return
@@ -110,7 +112,8 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
 def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
                  json: bool = typer.Option(False, "--json")) -> None:
     """Two runs side by side."""
-    rows = B.compare(_get(a, with_result=False), _get(b, with_result=False))
+    rows = B.compare(_get(a, "runs compare", with_result=False),
+                     _get(b, "runs compare", with_result=False))
     if json:
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
@@ -120,6 +123,7 @@ def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
 
 @runs_app.command("delete")
 def runs_delete(run: int = typer.Argument(...)) -> None:
+    _get(run, "runs delete", with_result=False)
     with guarded():
         if not B.delete(State.api().db, run):
             fail(f"no stored run {run}")
@@ -130,19 +134,21 @@ def runs_delete(run: int = typer.Argument(...)) -> None:
 def runs_export(run: int = typer.Argument(...), directory: Path = typer.Argument(...)):
     """Write equity.csv, fills.csv, orders.csv and run.json of a stored run."""
     from mm.backtest.export import files
-    r = _get(run, with_result=True)
+    r = _get(run, "runs export", with_result=True)
     with guarded():
         _write(directory, files(jsonlib.loads(r.pop("result")), _meta(run, r)))
     out.print(f"exported run {run} to {directory}", markup=False)
 
 
 # ---------------------------------------------------------------- helpers
-def _get(run_id: int, *, with_result: bool) -> dict:
-    with guarded(), State.api().db.connect() as conn:
-        r = B.run(conn, run_id, with_result=with_result)
+def _get(run_id: int, action: str, *, with_result: bool) -> dict:
+    """A stored run the actor may `action` (db/access.py), or a one-line failure."""
+    with guarded():
+        api = State.api()
+        r = api.read(B.run, run_id, with_result=with_result)
         if r is None:
             fail(f"no stored run {run_id}")
-    return r
+        return access.require_run(api, action, r)
 
 
 def _meta(run_id: int, row: dict | None = None) -> dict:

@@ -7,7 +7,7 @@ from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
 from . import analyze, backtest, data, mm, optimize, report, sim, stress
-from .context import State
+from .context import State, guarded
 
 app = typer.Typer(
     name="souq", invoke_without_command=True, add_completion=False, pretty_exceptions_enable=False,
@@ -35,6 +35,7 @@ def main(
     State._api = None
     if ctx.invoked_subcommand is None:
         from .workstation import open_workstation
+        checked("workstation")
         open_workstation(db, as_user, theme, symbol)
 
 
@@ -53,6 +54,36 @@ optimize.register(app)
 report.register(app)
 
 
+def checked(action: str) -> None:
+    """The permission table (db/access.py) on the acting user, before `action` runs."""
+    from db.access import require
+    with guarded():
+        require(State.api(), action)
+
+
+def guard_commands(group, prefix: str = "") -> None:
+    """Put every leaf command of the click tree behind `checked(its path)`: no command
+    runs without its rule (a command missing from the table fails its tests)."""
+    import functools
+    for name, cmd in group.commands.items():
+        path = f"{prefix}{name}"
+        if hasattr(cmd, "commands"):
+            guard_commands(cmd, path + " ")
+            continue
+
+        def wrapped(*args, _path=path, _callback=cmd.callback, **kw):
+            checked(_path)
+            return _callback(*args, **kw)
+        cmd.callback = functools.wraps(cmd.callback)(wrapped)
+
+
+def command():
+    """The click command tree of the app, every command guarded."""
+    cmd = typer.main.get_command(app)
+    guard_commands(cmd)
+    return cmd
+
+
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
@@ -62,7 +93,7 @@ def run() -> None:
     import warnings
     warnings.showwarning = lambda message, *a, **k: sys.stderr.write(f"warning: {message}\n")
     try:
-        code = app(standalone_mode=False)
+        code = command().main(standalone_mode=False)
     except _ClickException as exc:
         hint = f"; see '{exc.ctx.command_path} --help'" if getattr(exc, "ctx", None) else ""
         sys.stderr.write(f"error: {exc.format_message().rstrip('.')}{hint}\n")

@@ -5,9 +5,8 @@ from typing import Optional
 
 import typer
 
-from db import backtests as B
-
-from .context import State, fail, guarded, out
+from .backtest import _get
+from .context import fail, guarded, out
 
 
 def register(app: typer.Typer) -> None:
@@ -25,10 +24,7 @@ def report(
     with guarded():
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        with State.api().db.connect() as conn:
-            row = B.run(conn, run, with_result=True)
-        if row is None:
-            fail(f"no stored run {run}")
+        row = _get(run, "report", with_result=True)
         text = render(row, fmt)
         if dest is None:
             out.file.write(text)

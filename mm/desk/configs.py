@@ -9,6 +9,7 @@ Everything here works through an `Api` (the acting user's rights) and db/desk.py
 """
 import re
 
+from db import access
 from db import desk as D
 from db import queries as Q
 from engine.model import ADMIN, MARKET_MAKER
@@ -198,7 +199,7 @@ def _check_user(api, user: str) -> None:
 
 
 def _may_see(api, user: str, name: str) -> None:
-    if api.role() != ADMIN and api.actor != user:
+    if not access.may(api, "mm show", user):
         raise ConfigError(f"no configuration {name!r}")
 
 
