@@ -15,7 +15,8 @@ import orjson
 
 INT64_MAX = 2**63 - 1        # SQLite INTEGER, nanosecond times, row ids
 _INT = re.compile(r"[+-]?[0-9]+\Z")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?\Z")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\Z")
+MAX_EXPONENT = 100           # no field anywhere needs 1e100; beyond it is a typo or an attack
 
 
 class EdgeError(ValueError):
@@ -48,6 +49,10 @@ def parse_decimal(text, field: str, lo=None, hi=None) -> Decimal:
         value = Decimal(s)
     except InvalidOperation:                       # pragma: no cover: the pattern forbids it
         raise EdgeError(f"{field}: {_show(text)} is not a number") from None
+    if not value:
+        value = Decimal(0)                         # 0e999999999 is plain zero
+    elif abs(value.adjusted()) > MAX_EXPONENT:
+        raise EdgeError(f"{field}: {s} is out of range")
     if lo is not None and value < Decimal(lo):
         raise EdgeError(f"{field}: {s} is below the minimum {lo}")
     if hi is not None and value > Decimal(hi):
