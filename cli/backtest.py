@@ -3,7 +3,6 @@ scenario or on imported market data; stored runs listed, shown, compared, export
 deleted. Thin: the work is mm/backtest and db/backtests."""
 import json as jsonlib
 import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import List, Optional
 
@@ -186,10 +185,8 @@ def _time(text: str | None, flag: str) -> int | None:
 
 
 def _ns(text: str, unit: int, flag: str) -> int:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{flag}: {text!r} is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{flag}: {text!r} must be a non-negative number")
-    return int(value * unit)
+    """--duration (s) or --latency (ms) as ns, within the backtest's limits."""
+    from mm.backtest.run import MAX_DURATION, MAX_LATENCY
+    from engine.edge import scaled_int
+    hi = (MAX_LATENCY if flag == "--latency" else MAX_DURATION) // unit
+    return scaled_int(text, flag, unit, lo=0, hi=hi)

@@ -54,10 +54,14 @@ optimize.register(app)
 report.register(app)
 
 
-def checked(action: str) -> None:
-    """The permission table (db/access.py) on the acting user, before `action` runs."""
+def checked(action: str, values: dict | None = None) -> None:
+    """Before `action` runs: every typed number within what a 64-bit column and a loop
+    hold (engine/edge.py), then the permission table (db/access.py) on the acting user."""
     from db.access import require
+    from engine.edge import check_magnitude
     with guarded():
+        for label, value in (values or {}).items():
+            check_magnitude(label, value)
         require(State.api(), action)
 
 
@@ -71,8 +75,11 @@ def guard_commands(group, prefix: str = "") -> None:
             guard_commands(cmd, path + " ")
             continue
 
-        def wrapped(*args, _path=path, _callback=cmd.callback, **kw):
-            checked(_path)
+        labels = {p.name: (p.opts[0] if p.opts[0].startswith("-") else p.name.upper())
+                  for p in cmd.params}
+
+        def wrapped(*args, _path=path, _callback=cmd.callback, _labels=labels, **kw):
+            checked(_path, {_labels.get(k, k): v for k, v in kw.items()})
             return _callback(*args, **kw)
         cmd.callback = functools.wraps(cmd.callback)(wrapped)
 

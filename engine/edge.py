@@ -8,6 +8,7 @@ bounds the magnitude (so nothing overflows a 64-bit column or hangs a loop), and
 EdgeError (a ValueError) with a one-line message naming the field.
 """
 import json
+import math
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -118,3 +119,19 @@ def json_line(text: str):
             and all(type(v) is str for v in obj.values())):
         return obj
     return json_value(text)
+
+
+MAX_OPTION_FLOAT = 1e15      # no float option (a rate, seconds, a volatility) needs more
+
+
+def check_magnitude(field: str, value) -> None:
+    """An already-typed option value (int, float, or a list of them) a 64-bit column and a
+    loop can hold: ints within +-INT64_MAX, floats finite and within +-1e15; EdgeError."""
+    for v in value if isinstance(value, (list, tuple)) else (value,):
+        if isinstance(v, bool):
+            continue
+        if isinstance(v, int) and not -INT64_MAX <= v <= INT64_MAX:
+            raise EdgeError(f"{field}: {v} is out of range (at most {INT64_MAX})")
+        if isinstance(v, float) and not (math.isfinite(v) and abs(v) <= MAX_OPTION_FLOAT):
+            raise EdgeError(f"{field}: {v} is out of range (a finite number up to "
+                            f"{MAX_OPTION_FLOAT:g})")

@@ -21,3 +21,39 @@ def test_cli_mm_set_reproducers_change_nothing(desk_souq):
     assert desk_souq.json("mm", "show", "fixed-btc") == before
 
 
+
+
+@pytest.mark.slow
+def test_huge_ids_and_numbers_in_cli_options_are_one_line_errors(desk_souq):
+    big = "99999999999999999999"
+    scen = ["fixed-btc", "--scenario", "normal"]
+    desk_souq.fail_all([
+        (["runs", "show", big], None, f"RUN: {big} is out of range"),
+        (["runs", "export", big, "out"], None, f"RUN: {big} is out of range"),
+        (["runs", "delete", big], None, f"RUN: {big} is out of range"),
+        (["runs", "compare", big, "1"], None, f"A: {big} is out of range"),
+        (["report", big], None, f"RUN: {big} is out of range"),
+        (["sim", "--duration", "inf", "--fast"], None, "--duration: inf is out of range"),
+        (["sim", "--volatility", "1e308", "--fast"], None, "--volatility: 1e+308 is out of"),
+        (["sim", "--volatility", "2", "--fast"], None, "volatility must be from 0 to 1.0"),
+        (["sim", "--rate", "inf", "--duration", "1"], None, "--rate: inf is out of range"),
+        (["sim", "--rate", "1e308"], None, "--rate: 1e+308 is out of range"),
+        (["sim", "--rate", "1000000", "--duration", "1"], None, "rate must be from 0 to"),
+        (["sim", "--rate", "1000", "--duration", "100000", "--fast"], None,
+         "at most 10000000"),
+        (["backtest", *scen, "--duration", "1e999999999"], None,
+         "--duration: 1e999999999 is out of range"),
+        (["backtest", *scen, "--duration", "1e99999"], None, "--duration: 1e99999 is out"),
+        (["backtest", *scen, "--duration", "100000"], None, "above the maximum 86400"),
+        (["backtest", *scen, "--latency", "1e999999999"], None, "--latency: 1e999999999"),
+        (["backtest", *scen, "--set", "stale_after=1e999999999"], None, "stale_after: "),
+        (["optimize", *scen, "--grid", "bid_spread_bps=0:1e400:3"], None,
+         "1e400 is out of range"),
+        (["optimize", *scen, "--grid", "bid_spread_bps=1:2:99999999999"], None,
+         "a search has at most 10000 sets"),
+        (["optimize", *scen, "--grid", "bid_spread_bps=1:2:100", "--grid",
+          "ask_spread_bps=1:2:101"], None, "the grid has 10100 parameter sets; at most 10000"),
+        (["optimize", *scen, "--grid", "bid_spread_bps=1:2:١٢"], None, "N: '١٢'"),
+        (["stress", "fixed-btc", "--duration", "1e9"], None, "at most 86400 s"),
+    ])
+    assert desk_souq.json("runs", "list") == []
