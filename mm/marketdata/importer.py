@@ -9,6 +9,7 @@ import os
 import re
 
 from db import marketdata as D
+from db import queries as Q
 from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
 
 from .timefmt import BadTime, parse_time
@@ -43,6 +44,8 @@ def import_csv(engine, path, *, name: str, kind: str, symbol: str, created_ts: i
     with open(path, "rb") as f, engine.begin() as conn:
         if D.exists(conn, name):
             raise ValueError(f"data set {name!r} already exists; delete it first")
+        if Q.symbol(conn, symbol) is None:
+            raise ValueError(f"unknown symbol {symbol!r}; add it first (souq symbol add)")
         counter = _Lines(f, source)
         reader = csv.reader(counter)
         check = _Rows(kind, source, reader)

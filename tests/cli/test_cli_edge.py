@@ -57,3 +57,25 @@ def test_huge_ids_and_numbers_in_cli_options_are_one_line_errors(desk_souq):
         (["stress", "fixed-btc", "--duration", "1e9"], None, "at most 86400 s"),
     ])
     assert desk_souq.json("runs", "list") == []
+
+
+@pytest.mark.slow
+def test_data_import_refuses_huge_times_foreign_digits_and_unknown_symbols(desk_souq, tmp_path):
+    def csv(name, *rows):
+        path = tmp_path / name
+        path.write_text("time,price,qty,side\n" + "".join(r + "\n" for r in rows))
+        return str(path)
+    imp = ["data", "import", "--kind", "trades"]
+    desk_souq.fail_all([
+        ([*imp, csv("a.csv", "9223372036854775808,100,1,buy"), "--name", "a", "--symbol",
+          "BTC-IRR"], None, "a.csv line 2: time '9223372036854775808' is after 2262"),
+        ([*imp, csv("b.csv", "9999-12-31T23:59:59Z,100,1,buy"), "--name", "b", "--symbol",
+          "BTC-IRR"], None, "time '9999-12-31T23:59:59Z' is after 2262"),
+        ([*imp, csv("c.csv", "٢٠٢٤-03-01T09:30:00Z,100,1,buy"), "--name", "c", "--symbol",
+          "BTC-IRR"], None, "is neither integer nanoseconds nor ISO-8601"),
+        ([*imp, csv("d.csv", "1,١٠٠,1,buy"), "--name", "d", "--symbol", "BTC-IRR"], None,
+         "price '١٠٠' is not a plain decimal number"),
+        ([*imp, csv("e.csv", "1,100,1,buy"), "--name", "e", "--symbol", "NOPE-X"], None,
+         "unknown symbol 'NOPE-X'"),
+    ])
+    assert desk_souq.json("data", "list") == []
