@@ -10,6 +10,7 @@ import typer
 
 from db import access
 from db import backtests as B
+from db.outfiles import output_dir, write_output
 from mm.backtest.version import code_version
 
 from .context import State, fail, guarded, out, print_json
@@ -36,7 +37,8 @@ def backtest(
     latency: str = typer.Option("0", "--latency", help="Order and cancel latency, ms."),
     duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
     json: bool = typer.Option(False, "--json"),
-    export: Optional[Path] = typer.Option(None, "--export", help="Write CSV and JSON here."),
+    export: Optional[str] = typer.Option(None, "--export", help="Write CSV and JSON into "
+                                         "this folder (made if its parent exists)."),
 ) -> None:
     """Run CONFIG through the matching engine and store the run."""
     from mm.backtest.export import files
@@ -57,6 +59,7 @@ def backtest(
                     if scenario is not None else None)
         if spec.duration_ns is not None and spec.duration_ns <= 0:
             fail("--duration must be positive")
+        target = output_dir(export, "--export") if export is not None else None
         with progress("backtest") as bar, api.db.connect() as conn:
             task = bar.add_task("backtest", total=None)
             result = run_backtest(spec, data_source=_source(conn), progress=lambda d, t:
@@ -64,8 +67,8 @@ def backtest(
         text = result.to_json()
         run_id = B.save(api.db, result.spec, text, result.figures, result.events,
                         code_version=code_version(), created_ts=time.time_ns())
-        if export is not None:
-            _write(export, files(jsonlib.loads(text), _meta(run_id)))
+        if target is not None:
+            _write(target, files(jsonlib.loads(text), _meta(run_id)))
         summary = {"run": run_id, "events": result.events, "fills": len(result.fills),
                    "orders": len(result.orders), "stopped": result.stopped,
                    "reason": result.reason, "figures": result.figures}
@@ -130,12 +133,14 @@ def runs_delete(run: int = typer.Argument(...)) -> None:
 
 
 @runs_app.command("export")
-def runs_export(run: int = typer.Argument(...), directory: Path = typer.Argument(...)):
+def runs_export(run: int = typer.Argument(...), directory: str = typer.Argument(
+        ..., help="Folder to write into (made if its parent exists).")):
     """Write equity.csv, fills.csv, orders.csv and run.json of a stored run."""
     from mm.backtest.export import files
     r = _get(run, "runs export", with_result=True)
     with guarded():
-        _write(directory, files(jsonlib.loads(r.pop("result")), _meta(run, r)))
+        _write(output_dir(directory, "export folder"),
+               files(jsonlib.loads(r.pop("result")), _meta(run, r)))
     out.print(f"exported run {run} to {directory}", markup=False)
 
 
@@ -160,9 +165,8 @@ def _meta(run_id: int, row: dict | None = None) -> dict:
 
 
 def _write(directory: Path, texts: dict[str, str]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        (directory / name).write_text(text)
+        write_output(directory / name, "export file", text)
 
 
 def _source(conn):

@@ -1,9 +1,10 @@
 """`souq report RUN`: a stored backtest run's figures and charts as Markdown, HTML or
 JSON, on stdout or into a file. Thin: the report is mm/reports."""
-from pathlib import Path
 from typing import Optional
 
 import typer
+
+from db.outfiles import write_output
 
 from .backtest import _get
 from .context import fail, guarded, out
@@ -17,7 +18,8 @@ def report(
     run: int = typer.Argument(..., help="Stored run id (see `souq runs list`)."),
     fmt: str = typer.Option("md", "--format", help="md (charts as text), html (one "
                             "self-contained file, SVG charts) or json."),
-    dest: Optional[Path] = typer.Option(None, "--out", help="Write here instead of stdout."),
+    dest: Optional[str] = typer.Option(None, "--out", help="Write here instead of stdout "
+                                       "(a new file, or one of yours; never through a link)."),
 ) -> None:
     """Every figure of a stored run, and its equity, drawdown, inventory and markout charts."""
     from mm.reports import FORMATS, render
@@ -29,10 +31,5 @@ def report(
         if dest is None:
             out.file.write(text)
             return
-        if dest.is_dir():
-            fail(f"--out {dest}: is a directory")
-        try:
-            dest.write_text(text)
-        except OSError as exc:
-            fail(f"--out {dest}: {exc.strerror or exc}")
+        write_output(dest, "--out", text)
     out.print(f"wrote run {run}'s {fmt} report to {dest}", markup=False)
