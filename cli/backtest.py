@@ -3,13 +3,14 @@ scenario or on imported market data; stored runs listed, shown, compared, export
 deleted. Thin: the work is mm/backtest and db/backtests."""
 import json as jsonlib
 import time
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from db import access
 from db import backtests as B
+from db.outfiles import output_dir, write_output
 from mm.backtest.version import code_version
 
 from .context import State, fail, guarded, out, print_json
@@ -36,7 +37,8 @@ def backtest(
     latency: str = typer.Option("0", "--latency", help="Order and cancel latency, ms."),
     duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
     json: bool = typer.Option(False, "--json"),
-    export: Optional[Path] = typer.Option(None, "--export", help="Write CSV and JSON here."),
+    export: Optional[str] = typer.Option(None, "--export", help="Write CSV and JSON into "
+                                         "this folder (made if its parent exists)."),
 ) -> None:
     """Run CONFIG through the matching engine and store the run."""
     from mm.backtest.export import files
@@ -57,6 +59,7 @@ def backtest(
                     if scenario is not None else None)
         if spec.duration_ns is not None and spec.duration_ns <= 0:
             fail("--duration must be positive")
+        target = output_dir(export, "--export") if export is not None else None
         with progress("backtest") as bar, api.db.connect() as conn:
             task = bar.add_task("backtest", total=None)
             result = run_backtest(spec, data_source=_source(conn), progress=lambda d, t:
@@ -64,8 +67,8 @@ def backtest(
         text = result.to_json()
         run_id = B.save(api.db, result.spec, text, result.figures, result.events,
                         code_version=code_version(), created_ts=time.time_ns())
-        if export is not None:
-            _write(export, files(jsonlib.loads(text), _meta(run_id)))
+        if target is not None:
+            _write(target, files(jsonlib.loads(text), _meta(run_id)))
         summary = {"run": run_id, "events": result.events, "fills": len(result.fills),
                    "orders": len(result.orders), "stopped": result.stopped,
                    "reason": result.reason, "figures": result.figures}
@@ -83,8 +86,9 @@ def backtest(
 def runs_list(config: Optional[str] = typer.Option(None, "--config"),
               json: bool = typer.Option(False, "--json")) -> None:
     """Stored runs, newest first."""
-    with guarded(), State.api().db.connect() as conn:
-        rows = B.runs(conn, config)
+    with guarded():
+        api = State.api()
+        rows = access.visible_runs(api, api.read(B.runs, config))
     if json:
         print_json(rows)
         return
@@ -98,7 +102,7 @@ def runs_list(config: Optional[str] = typer.Option(None, "--config"),
 @runs_app.command("show")
 def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "--json")):
     """One run: what ran and its figures."""
-    r = _get(run, with_result=False)
+    r = _get(run, "runs show", with_result=False)
     if json:
         print_json(r)
         return
@@ -110,7 +114,8 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
 def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
                  json: bool = typer.Option(False, "--json")) -> None:
     """Two runs side by side."""
-    rows = B.compare(_get(a, with_result=False), _get(b, with_result=False))
+    rows = B.compare(_get(a, "runs compare", with_result=False),
+                     _get(b, "runs compare", with_result=False))
     if json:
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
@@ -120,6 +125,7 @@ def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
 
 @runs_app.command("delete")
 def runs_delete(run: int = typer.Argument(...)) -> None:
+    _get(run, "runs delete", with_result=False)
     with guarded():
         if not B.delete(State.api().db, run):
             fail(f"no stored run {run}")
@@ -127,22 +133,26 @@ def runs_delete(run: int = typer.Argument(...)) -> None:
 
 
 @runs_app.command("export")
-def runs_export(run: int = typer.Argument(...), directory: Path = typer.Argument(...)):
+def runs_export(run: int = typer.Argument(...), directory: str = typer.Argument(
+        ..., help="Folder to write into (made if its parent exists).")):
     """Write equity.csv, fills.csv, orders.csv and run.json of a stored run."""
     from mm.backtest.export import files
-    r = _get(run, with_result=True)
+    r = _get(run, "runs export", with_result=True)
     with guarded():
-        _write(directory, files(jsonlib.loads(r.pop("result")), _meta(run, r)))
+        _write(output_dir(directory, "export folder"),
+               files(jsonlib.loads(r.pop("result")), _meta(run, r)))
     out.print(f"exported run {run} to {directory}", markup=False)
 
 
 # ---------------------------------------------------------------- helpers
-def _get(run_id: int, *, with_result: bool) -> dict:
-    with guarded(), State.api().db.connect() as conn:
-        r = B.run(conn, run_id, with_result=with_result)
+def _get(run_id: int, action: str, *, with_result: bool) -> dict:
+    """A stored run the actor may `action` (db/access.py), or a one-line failure."""
+    with guarded():
+        api = State.api()
+        r = api.read(B.run, run_id, with_result=with_result)
         if r is None:
             fail(f"no stored run {run_id}")
-    return r
+        return access.require_run(api, action, r)
 
 
 def _meta(run_id: int, row: dict | None = None) -> dict:
@@ -155,9 +165,8 @@ def _meta(run_id: int, row: dict | None = None) -> dict:
 
 
 def _write(directory: Path, texts: dict[str, str]) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
     for name, text in texts.items():
-        (directory / name).write_text(text)
+        write_output(directory / name, "export file", text)
 
 
 def _source(conn):
@@ -180,10 +189,8 @@ def _time(text: str | None, flag: str) -> int | None:
 
 
 def _ns(text: str, unit: int, flag: str) -> int:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{flag}: {text!r} is not a number") from None
-    if not value.is_finite() or value < 0:
-        raise ValueError(f"{flag}: {text!r} must be a non-negative number")
-    return int(value * unit)
+    """--duration (s) or --latency (ms) as ns, within the backtest's limits."""
+    from mm.backtest.run import MAX_DURATION, MAX_LATENCY
+    from engine.edge import scaled_int
+    hi = (MAX_LATENCY if flag == "--latency" else MAX_DURATION) // unit
+    return scaled_int(text, flag, unit, lo=0, hi=hi)

@@ -7,7 +7,7 @@ from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
 from . import analyze, backtest, data, mm, optimize, report, sim, stress
-from .context import State
+from .context import State, guarded
 
 app = typer.Typer(
     name="souq", invoke_without_command=True, add_completion=False, pretty_exceptions_enable=False,
@@ -35,6 +35,7 @@ def main(
     State._api = None
     if ctx.invoked_subcommand is None:
         from .workstation import open_workstation
+        checked("workstation")
         open_workstation(db, as_user, theme, symbol)
 
 
@@ -53,14 +54,53 @@ optimize.register(app)
 report.register(app)
 
 
+def checked(action: str, values: dict | None = None) -> None:
+    """Before `action` runs: every typed number within what a 64-bit column and a loop
+    hold (engine/edge.py), then the permission table (db/access.py) on the acting user."""
+    from db.access import require
+    from engine.edge import check_magnitude
+    with guarded():
+        for label, value in (values or {}).items():
+            check_magnitude(label, value)
+        require(State.api(), action)
+
+
+def guard_commands(group, prefix: str = "") -> None:
+    """Put every leaf command of the click tree behind `checked(its path)`: no command
+    runs without its rule (a command missing from the table fails its tests)."""
+    import functools
+    for name, cmd in group.commands.items():
+        path = f"{prefix}{name}"
+        if hasattr(cmd, "commands"):
+            guard_commands(cmd, path + " ")
+            continue
+
+        labels = {p.name: (p.opts[0] if p.opts[0].startswith("-") else p.name.upper())
+                  for p in cmd.params}
+
+        def wrapped(*args, _path=path, _callback=cmd.callback, _labels=labels, **kw):
+            checked(_path, {_labels.get(k, k): v for k, v in kw.items()})
+            return _callback(*args, **kw)
+        cmd.callback = functools.wraps(cmd.callback)(wrapped)
+
+
+def command():
+    """The click command tree of the app, every command guarded."""
+    cmd = typer.main.get_command(app)
+    guard_commands(cmd)
+    return cmd
+
+
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
 
 
 def run() -> None:
     """The console script: usage errors become one line too, like every other failure."""
     import sys
+    import warnings
+    warnings.showwarning = lambda message, *a, **k: sys.stderr.write(f"warning: {message}\n")
     try:
-        code = app(standalone_mode=False)
+        code = command().main(standalone_mode=False)
     except _ClickException as exc:
         hint = f"; see '{exc.ctx.command_path} --help'" if getattr(exc, "ctx", None) else ""
         sys.stderr.write(f"error: {exc.format_message().rstrip('.')}{hint}\n")

@@ -8,6 +8,7 @@ import orjson
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
+from db.outfiles import open_output
 from db.replay import ReplayError, replay
 
 from .context import State, err, fail, guarded, out, print_json
@@ -21,9 +22,9 @@ def replay_cmd(
     file: Path = typer.Argument(..., help="An order stream (JSON Lines), or - for stdin."),
     batch: int = typer.Option(1, "--batch", min=1, help="Commit every N commands."),
     in_memory: bool = typer.Option(False, "--in-memory", help="Run the engine with no database."),
-    trades_out: Optional[Path] = typer.Option(None, "--trades-out",
+    trades_out: Optional[str] = typer.Option(None, "--trades-out",
                                               help="Write the trades in the format's trade shape."),
-    rejections_out: Optional[Path] = typer.Option(None, "--rejections-out",
+    rejections_out: Optional[str] = typer.Option(None, "--rejections-out",
                                                   help="Write each refused command's line and reason."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
@@ -32,8 +33,9 @@ def replay_cmd(
     with guarded():
         source = sys.stdin if str(file) == "-" else open(file, encoding="utf-8")
         size = 0 if source is sys.stdin else os.fstat(source.fileno()).st_size
-        trades_fh = open(trades_out, "wb") if trades_out else None
-        rej_fh = open(rejections_out, "wb") if rejections_out else None
+        trades_fh = open_output(trades_out, "--trades-out") if trades_out is not None else None
+        rej_fh = (open_output(rejections_out, "--rejections-out")
+                  if rejections_out is not None else None)
         on_trade = (lambda t: trades_fh.write(orjson.dumps(t) + b"\n")) if trades_fh else None
         on_reject = ((lambda n, r: rej_fh.write(orjson.dumps({"line": n, "reason": r}) + b"\n"))
                      if rej_fh else None)

@@ -1,13 +1,13 @@
 """`souq report RUN`: a stored backtest run's figures and charts as Markdown, HTML or
 JSON, on stdout or into a file. Thin: the report is mm/reports."""
-from pathlib import Path
 from typing import Optional
 
 import typer
 
-from db import backtests as B
+from db.outfiles import write_output
 
-from .context import State, fail, guarded, out
+from .backtest import _get
+from .context import fail, guarded, out
 
 
 def register(app: typer.Typer) -> None:
@@ -18,25 +18,18 @@ def report(
     run: int = typer.Argument(..., help="Stored run id (see `souq runs list`)."),
     fmt: str = typer.Option("md", "--format", help="md (charts as text), html (one "
                             "self-contained file, SVG charts) or json."),
-    dest: Optional[Path] = typer.Option(None, "--out", help="Write here instead of stdout."),
+    dest: Optional[str] = typer.Option(None, "--out", help="Write here instead of stdout "
+                                       "(a new file, or one of yours; never through a link)."),
 ) -> None:
     """Every figure of a stored run, and its equity, drawdown, inventory and markout charts."""
     from mm.reports import FORMATS, render
     with guarded():
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-        with State.api().db.connect() as conn:
-            row = B.run(conn, run, with_result=True)
-        if row is None:
-            fail(f"no stored run {run}")
+        row = _get(run, "report", with_result=True)
         text = render(row, fmt)
         if dest is None:
             out.file.write(text)
             return
-        if dest.is_dir():
-            fail(f"--out {dest}: is a directory")
-        try:
-            dest.write_text(text)
-        except OSError as exc:
-            fail(f"--out {dest}: {exc.strerror or exc}")
+        write_output(dest, "--out", text)
     out.print(f"wrote run {run}'s {fmt} report to {dest}", markup=False)

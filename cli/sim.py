@@ -8,7 +8,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mm.desk.demo_configs import build as build_demo
-from mm.sim import ApiDriver, SimParams, run_fast, run_realtime
+from mm.sim import ApiDriver, SimParams, check_run, run_fast, run_realtime
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -34,9 +34,8 @@ def sim(
     """Simulate a market: noise, informed and momentum traders (admin). On an empty
     database the demo exchange is created first."""
     with guarded():
-        if duration <= 0:
-            fail("duration must be positive")
         params = SimParams(rate=rate, volatility=volatility, symbols=tuple(symbols or ()))
+        check_run(params, duration, fast)
         if seed is None:
             seed = int.from_bytes(os.urandom(4), "big")
         api = State.api()

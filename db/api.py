@@ -9,12 +9,11 @@ from dataclasses import dataclass
 
 from engine.model import ADMIN, OPERATOR
 
+from . import access
 from . import queries as Q
+from .access import AccessDenied
+from .dbfile import require_url
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
-
-
-class AccessDenied(PermissionError):
-    """A user asked for what only its owner or an admin may see."""
 
 
 @dataclass
@@ -32,7 +31,7 @@ class Result:
 
 class Api:
     def __init__(self, url: str | None = None, actor: str = OPERATOR, clock=time.time_ns) -> None:
-        self.url = normalise_url(url or default_url())
+        self.url = normalise_url(default_url() if url is None else require_url(url, "--db (SOUQ_DB)"))
         self.actor = actor
         self.clock = clock
         self._store: Store | None = None
@@ -71,11 +70,8 @@ class Api:
 
     # ------------------------------------------------------------- reads
     def role(self) -> str | None:
-        if self.actor == OPERATOR:
-            return ADMIN
-        with self.db.connect() as conn:
-            u = Q.user(conn, self.actor)
-        return u["role"] if u else None
+        """The actor's role (db/access.py); None for a user the exchange does not know."""
+        return access.role(self)
 
     def visible_user(self, user: str | None) -> str | None:
         """The user filter a read may use: admins see all, others only themselves."""

@@ -6,8 +6,7 @@ that breaks the format stops it, after committing every line before it.
 import time
 from dataclasses import dataclass
 
-import orjson
-
+from engine.edge import EdgeError, json_line
 from engine.exchange import Exchange
 from engine.stream import StreamError, is_skipped, parse_command, trade_record
 
@@ -35,12 +34,9 @@ class ReplayStats:
 
 def parse_line(number: int, line: str):
     try:
-        obj = orjson.loads(line)
-    except orjson.JSONDecodeError as exc:
-        raise ReplayError(number, f"not valid JSON ({str(exc).split(':')[0]})") from None
-    try:
+        obj = json_line(line)     # duplicate keys refused, not "last one wins"
         return parse_command(obj), obj["op"]
-    except StreamError as exc:
+    except (EdgeError, StreamError) as exc:
         raise ReplayError(number, str(exc)) from None
 
 

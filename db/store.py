@@ -20,6 +20,7 @@ from engine.model import AVAIL, HELD, Order
 from engine.numbers import fmt, fmt_amount
 from engine.stream import parse_command
 
+from . import dbfile
 from . import schema as S
 from .load import ClientIds, load_exchange
 from .sql import Bulk
@@ -44,12 +45,10 @@ SYMBOL_COLS = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max
 
 def default_url() -> str:
     """SOUQ_DB, else a SQLite file in the user's data directory (XDG)."""
-    url = os.environ.get("SOUQ_DB")
-    if url:
-        return url
+    if "SOUQ_DB" in os.environ:
+        return dbfile.require_url(os.environ["SOUQ_DB"], "SOUQ_DB")
     from platformdirs import user_data_dir
-    path = Path(user_data_dir("souq")) / "souq.db"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = dbfile.data_dir(Path(user_data_dir("souq"))) / "souq.db"
     return f"sqlite:///{path}"
 
 
@@ -88,8 +87,13 @@ def busy() -> DatabaseBusy:
 
 
 def connect(url: str) -> Engine:
-    url = normalise_url(url)
+    """An Engine on `url`; a SQLite file is made owner-only and checked to be souq's first
+    (db/dbfile.py). ValueError for an empty URL, a foreign database, a missing driver."""
+    url = normalise_url(dbfile.require_url(url, "the database URL"))
     if url.startswith("sqlite"):
+        path = dbfile.sqlite_path(url)
+        if path is not None:
+            dbfile.prepare_sqlite(path)
         engine = create_engine(url, connect_args={"timeout": lock_timeout()})
 
         @event.listens_for(engine, "connect")
@@ -133,6 +137,8 @@ def create_schema(engine: Engine) -> None:
 def _create_schema(engine: Engine) -> None:
     with engine.connect() as conn:
         sqlite = engine.dialect.name == "sqlite"
+        if not sqlite:   # SQLite files are checked before connecting
+            dbfile.check_foreign(conn, inspect(conn).get_table_names())
         if sqlite and not (set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         SQLModel.metadata.create_all(conn)

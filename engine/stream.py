@@ -61,8 +61,12 @@ def parse_command(obj, *, extended: bool = False):
         raise StreamError("a line must be a JSON object")
     op = obj.get("op")
     ops = JOURNAL_OPS if extended else STREAM_OPS
+    if op is None:
+        raise StreamError("missing field 'op'")
+    if not isinstance(op, str):
+        raise StreamError(f"field 'op' must be a JSON string, got {type(op).__name__}")
     if op not in ops:
-        raise StreamError(f"unknown op {op!r}" if op is not None else "missing field 'op'")
+        raise StreamError(f"unknown op {op!r}")
     required, optional = ops[op]
     for key in required:
         if key not in obj:

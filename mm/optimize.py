@@ -22,12 +22,15 @@ import os
 import random
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from engine.edge import EdgeError, parse_decimal, parse_int
 
 from .desk.params import BOOL, CHOICE, INT, TEXT, BadParam, Param, validate
 
 OBJECTIVES = ("sharpe", "pnl", "calmar")
 STEP = Decimal("1e-9")
+MAX_POINTS = 10_000     # parameter sets in one search: grid or --random
 
 
 class SearchError(ValueError):
@@ -63,9 +66,11 @@ def parse_axis(text: str, spec: tuple[Param, ...]) -> Axis:
             raise SearchError(f"--grid {text!r}: {name} is {param.kind}; list its values "
                               "A,B,C")
         lo, hi = _number(parts[0], text), _number(parts[1], text)
-        if not parts[2].strip().isdigit() or int(parts[2]) < 1:
-            raise SearchError(f"--grid {text!r}: N must be a whole number of at least 1")
-        n = int(parts[2])
+        try:
+            n = parse_int(parts[2].strip(), "N", 1, MAX_POINTS)
+        except EdgeError as exc:
+            raise SearchError(f"--grid {text!r}: {exc} (a search has at most {MAX_POINTS} "
+                              "sets)") from None
         if hi < lo:
             raise SearchError(f"--grid {text!r}: LO must not exceed HI")
         if n == 1 and hi != lo:
@@ -95,6 +100,10 @@ def parse_grid(texts: list[str], spec: tuple[Param, ...]) -> list[Axis]:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise SearchError(f"--grid names {', '.join(dup)} more than once")
+    size = math.prod(len(a.values) for a in axes)
+    if size > MAX_POINTS:
+        raise SearchError(f"the grid has {size} parameter sets; at most {MAX_POINTS} (use "
+                          "fewer values, or --random N)")
     return axes
 
 
@@ -106,8 +115,8 @@ def grid_points(axes: list[Axis]) -> list[dict[str, str]]:
 
 def random_points(axes: list[Axis], n: int, seed: int) -> list[dict[str, str]]:
     """n points drawn uniformly from the box (seeded); repeats dropped, order kept."""
-    if n < 1:
-        raise SearchError("--random must be at least 1")
+    if not 1 <= n <= MAX_POINTS:
+        raise SearchError(f"--random must be from 1 to {MAX_POINTS}")
     rng = random.Random(seed)
     out, seen = [], set()
     for _ in range(n):
@@ -138,12 +147,9 @@ def check_points(points: list[dict[str, str]], spec, base: dict[str, str]) -> No
 
 def _number(s: str, text: str) -> Decimal:
     try:
-        d = Decimal(s.strip())
-    except InvalidOperation:
-        raise SearchError(f"--grid {text!r}: {s.strip()!r} is not a number") from None
-    if not d.is_finite():
-        raise SearchError(f"--grid {text!r}: {s.strip()!r} is not a finite number")
-    return d
+        return parse_decimal(s.strip(), "value")
+    except EdgeError as exc:
+        raise SearchError(f"--grid {text!r}: {str(exc).removeprefix('value: ')}") from None
 
 
 def _text(d: Decimal, whole: bool) -> str:

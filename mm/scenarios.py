@@ -10,9 +10,10 @@ shocks draw no random numbers, so a scenario run is as reproducible as a plain o
     run_fast(driver, 60)
 """
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
 from random import Random
 from typing import Callable
+
+from engine.edge import parse_decimal
 
 from .sim import SimParams
 from .sim.params import ns, ppb
@@ -66,10 +67,7 @@ class Scenario:
                 names = ", ".join(known) or "none"
                 raise ValueError(f"scenario {self.name} has no parameter {key!r} "
                                  f"(it has: {names})")
-            try:
-                value = float(Decimal(str(raw).strip()))
-            except InvalidOperation:
-                raise ValueError(f"{self.name} {key}: {raw!r} is not a number") from None
+            value = float(parse_decimal(str(raw).strip(), f"{self.name} {key}"))
             if not knob.lo <= value <= knob.hi:
                 raise ValueError(f"{self.name} {key}: {raw} is outside {knob.lo:g}..{knob.hi:g}")
             out[key] = value

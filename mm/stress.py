@@ -69,6 +69,9 @@ def summarise(runs: list[RunFigures]) -> list[ScenarioFigures]:
     return out
 
 
+MAX_SEEDS = 1000
+
+
 def run_stress(config: dict, *, seeds: int = 3, duration_ns: int = 60 * SECOND,
                scenarios: list[str] | None = None, scenario_params: dict | None = None,
                overrides: dict[str, str] | None = None, run=None,
@@ -76,10 +79,11 @@ def run_stress(config: dict, *, seeds: int = 3, duration_ns: int = 60 * SECOND,
     """Backtest `config` on each scenario (all by default) with seeds 1..`seeds`.
     `run(**spec_fields)` does one backtest (default: mm.backtest.run.run_backtest on a
     Spec of those fields); `on_run(done, total, figures)` follows each one."""
-    if seeds < 1:
-        raise ValueError("seeds must be at least 1")
-    if duration_ns <= 0:
-        raise ValueError("duration must be positive")
+    from .backtest.run import MAX_DURATION
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ValueError(f"seeds must be from 1 to {MAX_SEEDS}")
+    if not 0 < duration_ns <= MAX_DURATION:
+        raise ValueError(f"duration must be positive and at most {MAX_DURATION // SECOND} s")
     names = list(scenarios) if scenarios else list(SCENARIOS)
     params = scenario_params or {}
     for name in names:

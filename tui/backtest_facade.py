@@ -6,13 +6,13 @@ long backtest never waits on the journal follower's lock.
 """
 import time
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from db import backtests as B
 from db import marketdata as MD
 from db.api import Api
+from engine.edge import parse_int, scaled_int
 from engine.model import OPERATOR
-from mm.backtest.run import Spec, run_backtest
+from mm.backtest.run import MAX_DURATION, SECOND, Spec, run_backtest
 from mm.backtest.version import code_version
 from mm.desk import configs
 from mm.desk.params import parse_assignments
@@ -59,21 +59,15 @@ class BacktestFacade:
         if kind not in ("scenario", "data") or not name:
             raise ValueError("pick a scenario or a data set")
         seed = form.seed.strip() or "0"
-        if not seed.lstrip("-").isdigit():
-            raise ValueError(f"seed: {seed!r} is not a whole number")
+        seed = parse_int(seed, "seed")
         duration = None
         if kind == "scenario":
-            try:
-                seconds = Decimal(form.duration.strip() or "60")
-            except InvalidOperation:
-                raise ValueError(f"duration: {form.duration!r} is not a number") from None
-            if not seconds.is_finite() or seconds <= 0:
-                raise ValueError("duration: must be a positive number of seconds")
-            duration = int(seconds * 1_000_000_000)
+            duration = scaled_int(form.duration.strip() or "60", "duration", SECOND,
+                                  lo="0.000000001", hi=MAX_DURATION // SECOND)
         cfg = configs.get(self.api, form.config)
         return Spec(cfg, parse_assignments(form.overrides.split()),
                     scenario=name if kind == "scenario" else None,
-                    data=name if kind == "data" else None, seed=int(seed),
+                    data=name if kind == "data" else None, seed=seed,
                     duration_ns=duration)
 
     def run(self, form: Form, progress=None) -> int:

@@ -3,6 +3,8 @@ import json
 import os
 from pathlib import Path
 
+from db.outfiles import write_output
+
 
 def settings_path() -> Path:
     override = os.environ.get("SOUQ_CONFIG")
@@ -23,7 +25,7 @@ def save(**changes) -> None:
     path = settings_path()
     data = {**load(), **changes}
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2))
-    except OSError:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # souq's own folder
+        write_output(path, "settings", json.dumps(data, indent=2))
+    except (OSError, ValueError):
         pass   # a read-only home must not stop trading

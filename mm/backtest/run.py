@@ -23,6 +23,8 @@ SECOND = 1_000_000_000
 STEP = 50_000_000                   # the strategy decides every 50 ms of market time
 SAMPLE = SECOND
 DEFAULT_DURATION = 60 * SECOND      # scenario runs without a duration
+MAX_DURATION = 86_400 * SECOND      # a scenario simulates at most one day of market time
+MAX_LATENCY = 60 * SECOND           # order and cancel latency at most a minute
 
 
 @dataclass
@@ -92,8 +94,10 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None) -> Result:
     now and then with market time done and the total (None when unknown)."""
     if (spec.data is None) == (spec.scenario is None):
         raise ValueError("a backtest needs exactly one of data or scenario")
-    if spec.latency_ns < 0:
-        raise ValueError("latency must not be negative")
+    if not 0 <= spec.latency_ns <= MAX_LATENCY:
+        raise ValueError(f"latency must be from 0 to {MAX_LATENCY // 1_000_000} ms")
+    if spec.duration_ns is not None and not 0 < spec.duration_ns <= MAX_DURATION:
+        raise ValueError(f"duration must be positive and at most {MAX_DURATION // SECOND} s")
     if spec.start is not None and spec.end is not None and spec.end <= spec.start:
         raise ValueError("the window's end must come after its start")
     cfg = dict(spec.config)

@@ -9,11 +9,12 @@ Everything here works through an `Api` (the acting user's rights) and db/desk.py
 """
 import re
 
+from db import access
 from db import desk as D
 from db import queries as Q
 from engine.model import ADMIN, MARKET_MAKER
 
-from .params import BadParam, Param, validate
+from .params import BadParam, Param, symbol_params, validate
 from .strategy import Strategy, template
 
 STAGES = D.STAGES
@@ -77,7 +78,7 @@ def create(api, name: str, template_name: str, symbol: str, user: str,
     if api.read(Q.symbol, symbol) is None:
         raise ConfigError(f"unknown symbol {symbol!r}")
     _check_user(api, user)
-    params = _validated(cls.spec(), values, None)
+    params = _validated(cls.spec(), values, None, api)
     D.save_config(api.db, name, cls.template, symbol, user, params, api.clock(), note=note)
     return api.read(D.config, name)
 
@@ -91,7 +92,7 @@ def change(api, name: str, values: dict[str, str]) -> tuple[dict, dict | None]:
         raise ConfigError(f"{name} is retired; bring it back first: souq mm stage {name} draft")
     if not values:
         raise ConfigError("nothing to set; give key=value pairs")
-    params = _validated(spec_of(cfg), values, cfg["params"])
+    params = _validated(spec_of(cfg), values, cfg["params"], api)
     if params == cfg["params"]:
         return cfg, None
     D.save_config(api.db, name, cfg["template"], cfg["symbol"], cfg["user"], params,
@@ -178,11 +179,18 @@ def value_range(p: Param) -> str:
     return f"{text} or none" if p.optional else text
 
 
-def _validated(spec, values, base) -> dict[str, str]:
+def _validated(spec, values, base, api=None) -> dict[str, str]:
+    """The whole parameter set checked (ranges, cross-parameter rules, and with `api` that
+    every symbol parameter names an existing symbol); ConfigError."""
     try:
-        return validate(spec, values, base)
+        params = validate(spec, values, base)
     except BadParam as exc:
         raise ConfigError(str(exc)) from None
+    if api is not None:
+        for key in symbol_params(params):
+            if api.read(Q.symbol, params[key]) is None:
+                raise ConfigError(f"{key}: unknown symbol {params[key]!r}")
+    return params
 
 
 def _check_user(api, user: str) -> None:
@@ -198,7 +206,7 @@ def _check_user(api, user: str) -> None:
 
 
 def _may_see(api, user: str, name: str) -> None:
-    if api.role() != ADMIN and api.actor != user:
+    if not access.may(api, "mm show", user):
         raise ConfigError(f"no configuration {name!r}")
 
 

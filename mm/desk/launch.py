@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from db import desk as D
+from db.outfiles import open_output
 
 from .configs import ConfigError, get, startable
 
@@ -39,7 +40,7 @@ def start(api, name: str, command: list[str], *, sim: bool = False, timeout: flo
     before = _newest_id(api, name)
     log = log_path(api.url, name)
     argv = list(command) + [name] + (["--sim"] if sim else [])
-    with open(log, "wb") as sink:          # one run's output: the latest
+    with open_output(log, "runner log") as sink:   # the latest run's output; no links
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink,
                                 start_new_session=True, close_fds=True)
     deadline = clock() + timeout

@@ -7,7 +7,9 @@ Quantities and money become engine integers (1e-9), durations nanoseconds.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from engine.edge import EdgeError, parse_decimal, parse_int
 from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
+from engine.stream import NAME as SYMBOL_NAME
 
 # kinds: what text is accepted and what the typed value is
 QTY, MONEY, PRICE = "qty", "money", "price"     # decimal text -> int at 1e-9
@@ -17,6 +19,12 @@ INT, BOOL, CHOICE, TEXT = "int", "bool", "choice", "text"
 
 UNITS = {QTY: "base", MONEY: "quote", PRICE: "quote", BPS: "bps", RATIO: "ratio",
          SECONDS: "s", NUMBER: "", INT: "", BOOL: "", CHOICE: "", TEXT: ""}
+
+
+# The widest range of each numeric kind, where a template names no bound of its own.
+KIND_LIMITS = {QTY: "1000000000000000", MONEY: "1000000000000000",
+               PRICE: "1000000000000000", SECONDS: "31536000", BPS: "100000",
+               RATIO: "1000000", NUMBER: "1000000000", INT: "1000000000"}
 
 
 class BadParam(ValueError):
@@ -34,6 +42,17 @@ class Param:
     choices: tuple[str, ...] = ()
     optional: bool = False             # "" / "none" means unset (value None)
 
+    def __post_init__(self) -> None:
+        """Every number has a finite range: bounds the template leaves open get the kind's
+        (KIND_LIMITS), so nothing typed can overflow or stall a run."""
+        limit = KIND_LIMITS.get(self.kind)
+        if limit is None:
+            return
+        if self.hi is None:
+            object.__setattr__(self, "hi", limit)
+        if self.lo is None:
+            object.__setattr__(self, "lo", "0" if self.kind == SECONDS else f"-{limit}")
+
     @property
     def unit(self) -> str:
         return UNITS[self.kind]
@@ -44,9 +63,9 @@ class Param:
         if self.optional and s.lower() in ("", "none", "off"):
             return None
         try:
-            value = self._parse(s)
+            value = self._parse(s)          # _decimal bounds the exponent: nothing overflows
         except (BadNumber, InvalidOperation, ValueError) as exc:
-            raise BadParam(f"{self.name}: {str(exc).strip()}") from None
+            raise BadParam(f"{self.name}: {str(exc).strip().removeprefix('value: ')}") from None
         self._check_range(s)
         return value
 
@@ -63,9 +82,7 @@ class Param:
         if k == SECONDS:
             return int(_decimal(s) * 1_000_000_000)
         if k == INT:
-            if not s.lstrip("-").isdigit():
-                raise ValueError(f"{s!r} is not a whole number")
-            return int(s)
+            return parse_int(s.removeprefix("+"), "value")
         if k == BOOL:
             low = s.lower()
             if low in ("true", "yes", "on", "1"):
@@ -102,13 +119,11 @@ class Param:
 
 
 def _decimal(s: str) -> Decimal:
+    """ASCII digits only, finite (engine/edge.py)."""
     try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise ValueError(f"{s!r} is not a number") from None
-    if not d.is_finite():
-        raise ValueError(f"{s!r} is not a finite number")
-    return d
+        return parse_decimal(s, "value")
+    except EdgeError as exc:
+        raise ValueError(str(exc).removeprefix("value: ")) from None
 
 
 def validate(spec: tuple[Param, ...], values: dict[str, str], base: dict[str, str] | None = None
@@ -126,7 +141,30 @@ def validate(spec: tuple[Param, ...], values: dict[str, str], base: dict[str, st
         out[key] = str(text).strip()
     for p in spec:            # every value valid together, including untouched defaults
         p.parse(out.setdefault(p.name, p.default))
+    cross_check(typed(spec, out))
     return out
+
+
+def cross_check(v: dict[str, object]) -> None:
+    """Rules between parameters, at `set` time rather than as a failing run; BadParam.
+    Symbol parameters (`*_symbol`) must be well-formed names here; whether the symbol
+    exists is the configuration's check (mm/desk/configs.py)."""
+    floor, ceiling = v.get("price_floor"), v.get("price_ceiling")
+    if floor is not None and ceiling is not None and floor > ceiling:
+        raise BadParam(f"price_floor {fmt(floor)} is above price_ceiling {fmt(ceiling)}")
+    target, cap = v.get("target_inventory"), v.get("max_inventory")
+    if target is not None and cap is not None and abs(target) > cap:
+        raise BadParam(f"target_inventory {fmt(target)} is beyond max_inventory {fmt(cap)}")
+    if v.get("fair_source") == "cross" and not v.get("fair_symbol"):
+        raise BadParam("fair_source=cross needs fair_symbol, the symbol whose price is used")
+    for key in symbol_params(v):
+        if not SYMBOL_NAME.match(v[key]):
+            raise BadParam(f"{key}: {v[key]!r} is not a symbol name")
+
+
+def symbol_params(v: dict[str, object]) -> list[str]:
+    """The set parameters that name a symbol."""
+    return [k for k, x in v.items() if k.endswith("_symbol") and isinstance(x, str) and x]
 
 
 def typed(spec: tuple[Param, ...], text_values: dict[str, str]) -> dict[str, object]:

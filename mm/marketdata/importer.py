@@ -11,6 +11,7 @@ import os
 import re
 
 from db import marketdata as D
+from db import queries as Q
 from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
 
 from .timefmt import BadTime, parse_time
@@ -44,6 +45,8 @@ def import_csv(engine, path, *, name: str, kind: str, symbol: str, created_ts: i
     source = os.path.basename(str(path))
     with open(path, "rb") as f:
         with engine.begin() as conn:
+            if Q.symbol(conn, symbol) is None:
+                raise ValueError(f"unknown symbol {symbol!r}; add it first (souq symbol add)")
             D.begin_set(conn, name, kind, symbol, source, created_ts)
         try:
             counter = _Lines(f, source)

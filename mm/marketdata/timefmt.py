@@ -7,7 +7,8 @@ import time
 from datetime import datetime
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
-                  r"(Z|[+-]\d{2}:\d{2})")
+                  r"(Z|[+-]\d{2}:\d{2})", re.ASCII)     # \d: 0-9 only, not Arabic-Indic
+MAX_NS = 2**63 - 1      # 2262-04-11T23:47:16.854775807Z: a 64-bit nanosecond column's end
 SECOND = 1_000_000_000
 
 
@@ -18,7 +19,7 @@ class BadTime(ValueError):
 def parse_time(text: str) -> int:
     """Nanoseconds since the epoch, UTC; BadTime naming what is wrong."""
     if text.isascii() and text.isdigit():
-        return int(text)
+        return _bounded(int(text), text)
     m = _ISO.fullmatch(text)
     if m is None:
         raise BadTime(f"time {text!r} is neither integer nanoseconds nor ISO-8601 with a "
@@ -39,7 +40,14 @@ def parse_time(text: str) -> int:
     seconds = calendar.timegm((y, mo, d, h, mi, s)) - offset
     if seconds < 0:
         raise BadTime(f"time {text!r} is before 1970")
-    return seconds * SECOND + (int(frac.ljust(9, "0")) if frac else 0)
+    return _bounded(seconds * SECOND + (int(frac.ljust(9, "0")) if frac else 0), text)
+
+
+def _bounded(ns: int, text: str) -> int:
+    if ns > MAX_NS:
+        raise BadTime(f"time {text!r} is after 2262-04-11T23:47:16.854775807Z, the last "
+                      "time a 64-bit nanosecond count holds")
+    return ns
 
 
 def format_time(ns: int) -> str:

@@ -8,11 +8,11 @@ apply its commands to a database through the API, or to a bare engine Exchange.
 """
 from .core import Simulator
 from .driver import ApiDriver, Driver, ExchangeDriver, Summary, TickReport
-from .params import SimParams
+from .params import SimParams, check_run
 from .participants import participant_commands, participants
 from .runner import run_fast, run_realtime
 from .view import MarketView, OpenOrder, SymbolView, observe
 
 __all__ = ["ApiDriver", "Driver", "ExchangeDriver", "MarketView", "OpenOrder", "SimParams",
-           "Simulator", "Summary", "SymbolView", "TickReport", "observe",
+           "Simulator", "Summary", "SymbolView", "TickReport", "check_run", "observe",
            "participant_commands", "participants", "run_fast", "run_realtime"]

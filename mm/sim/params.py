@@ -6,6 +6,24 @@ from decimal import Decimal
 from engine.numbers import PRICE_SCALE
 
 
+# Bounds that keep a run finite: a simulated market has at most this many orders per
+# second, a relative move of at most 100% per minute, a run at most a year, and a --fast
+# run (simulated time as fast as it goes) at most MAX_FAST_ORDERS orders in all.
+MAX_RATE = 100_000
+MAX_VOLATILITY = 1.0
+MAX_SECONDS = 365 * 86_400
+MAX_FAST_ORDERS = 10_000_000
+
+
+def check_run(params: "SimParams", seconds: float, fast: bool) -> None:
+    """ValueError unless a run of `seconds` (simulated with `fast`) is one that ends."""
+    if not 0 < seconds <= MAX_SECONDS:
+        raise ValueError(f"duration must be positive and at most {MAX_SECONDS} s")
+    if fast and params.rate * seconds > MAX_FAST_ORDERS:
+        raise ValueError(f"--fast at {params.rate:g} orders/s for {seconds:g} s is "
+                         f"{params.rate * seconds:.0f} orders; at most {MAX_FAST_ORDERS}")
+
+
 @dataclass(frozen=True)
 class SimParams:
     rate: float = 200.0             # commands (limit, market, cancel) per simulated second
@@ -26,8 +44,9 @@ class SimParams:
 
     def __post_init__(self) -> None:
         checks = (
-            (self.rate >= 0, "rate must not be negative"),
-            (self.volatility >= 0, "volatility must not be negative"),
+            (0 <= self.rate <= MAX_RATE, f"rate must be from 0 to {MAX_RATE} orders per second"),
+            (0 <= self.volatility <= MAX_VOLATILITY,
+             f"volatility must be from 0 to {MAX_VOLATILITY} (relative, per minute)"),
             (min(self.noise_traders, self.informed_traders, self.momentum_traders) >= 0,
              "trader counts must not be negative"),
             (self.noise_traders + self.informed_traders + self.momentum_traders > 0,

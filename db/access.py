@@ -1,0 +1,101 @@
+"""Who may do what: the one permission table every interface consults.
+
+Each action (a command's path, e.g. "runs delete") has one rule:
+- ADMIN: an admin user; the operator (the CLI's default actor) is one.
+- USER: any user the exchange knows (what they then see is filtered to their own data,
+  and the engine decides whom a trading command may act for).
+- OWNER: an admin, or the owner of the object acted on: a strategy configuration's or a
+  stored run's market-maker user. The action is checked once with no owner (the actor
+  must be known) and again with the owner once the object is found.
+An actor the exchange does not know (`--as nobody`) is refused every action.
+"""
+from engine.model import ADMIN as ADMIN_ROLE
+from engine.model import OPERATOR
+
+from . import desk as D
+from . import queries as Q
+
+ADMIN, USER, OWNER = "admin", "user", "owner"
+
+RULES: dict[str, str] = {
+    # the exchange
+    "workstation": USER, "init": ADMIN, "demo": ADMIN, "check": ADMIN, "bench": USER,
+    "symbol add": ADMIN, "symbol list": USER, "symbol show": USER,
+    "symbol activate": ADMIN, "symbol deactivate": ADMIN,
+    "session open": ADMIN, "session close": ADMIN,
+    "user add": ADMIN, "user list": ADMIN, "user suspend": ADMIN, "user reinstate": ADMIN,
+    "deposit": ADMIN, "withdraw": ADMIN,
+    "order place": USER, "order cancel": USER, "order cancel-all": USER, "replay": USER,
+    "orders": USER, "trades": USER, "book": USER, "wallets": USER, "ledger": USER,
+    "analyze": USER, "sim": ADMIN,
+    # market data
+    "data import": ADMIN, "data delete": ADMIN, "data list": USER, "data show": USER,
+    # the desk: configurations and their runs
+    "mm templates": USER, "mm list": USER, "mm status": USER, "mm create": USER,
+    "mm show": OWNER, "mm set": OWNER, "mm stage": OWNER, "mm start": OWNER,
+    "mm stop": OWNER, "mm run": OWNER, "mm limits": USER,
+    "mm as-experiment": USER,
+    # backtests, searches, stored runs and their reports
+    "backtest": OWNER, "optimize": OWNER, "stress": OWNER,
+    "runs list": USER, "runs show": OWNER, "runs compare": OWNER, "runs export": OWNER,
+    "runs delete": OWNER, "report": OWNER,
+}
+
+
+class AccessDenied(PermissionError):
+    """A user asked for what only its owner or an admin may do or see."""
+
+
+def role(api) -> str | None:
+    """The acting user's role; None when the exchange does not know the actor. The
+    operator needs no database read."""
+    if api.actor == OPERATOR:
+        return ADMIN_ROLE
+    u = api.read(Q.user, api.actor)
+    return u["role"] if u else None
+
+
+def require(api, action: str, owner: str | None = None) -> None:
+    """Raise AccessDenied unless the actor may do `action` (on an object of `owner`).
+
+    KeyError for an action missing from RULES: every command must be in the table."""
+    rule = RULES[action]
+    who = role(api)
+    if who is None:
+        raise AccessDenied(f"unknown user {api.actor!r}")
+    if who == ADMIN_ROLE:
+        return
+    if rule == ADMIN:
+        raise AccessDenied(f"only an admin may {action}; {api.actor} is not one")
+    if rule == OWNER and owner is not None and owner != api.actor:
+        raise AccessDenied(f"{api.actor} may not {action} what belongs to {owner}")
+
+
+def may(api, action: str, owner: str | None = None) -> bool:
+    """Whether `require` would let the actor through."""
+    try:
+        require(api, action, owner)
+    except AccessDenied:
+        return False
+    return True
+
+
+def config_owner(conn, name: str) -> str | None:
+    """The market-maker user a configuration (and so each of its runs) trades as."""
+    cfg = D.config(conn, name)
+    return cfg["user"] if cfg else None
+
+
+def require_run(api, action: str, row: dict) -> dict:
+    """A stored backtest run (a db/backtests row) if the actor may `action` it; it belongs
+    to its configuration's user. Raises AccessDenied."""
+    require(api, action, api.read(config_owner, row["config"]))
+    return row
+
+
+def visible_runs(api, rows: list[dict]) -> list[dict]:
+    """The stored runs among `rows` the actor may see."""
+    if role(api) == ADMIN_ROLE:
+        return rows
+    owners = {name: api.read(config_owner, name) for name in {r["config"] for r in rows}}
+    return [r for r in rows if owners[r["config"]] == api.actor]

@@ -1,0 +1,72 @@
+"""Issue 10 item 11: every strategy parameter has a finite range, ASCII digits only and
+cross-parameter checks at `mm set` time; and the bounded fuzz test of `mm set`."""
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mm.desk.params import BadParam, typed, validate
+from mm.desk.strategy import templates
+
+SPECS = {name: cls.spec() for name, cls in templates().items()}
+FIXED = SPECS["fixed_spread"]
+
+
+@pytest.mark.parametrize("assignment, message", [
+    ("stale_after=1e999999999", "stale_after: 1e999999999 is out of range"),
+    ("max_order_age=1e999999999", "max_order_age: 1e999999999 is out of range"),
+    ("hanging_cancel_pct=1e400", "hanging_cancel_pct: 1e400 is out of range"),
+    ("moving_band_pct=1e999999", "moving_band_pct: 1e999999 is out of range"),
+    ("stop_loss_pct=1e400", "stop_loss_pct: 1e400 is out of range"),
+    ("vol_circuit=1e309", "vol_circuit: 1e309 is out of range"),
+    ("moving_band_pct=1e99", "moving_band_pct: 1e99 is above the maximum 100000"),
+    ("max_open_orders=١٢", "max_open_orders: '١٢' is not a whole number in ASCII digits"),
+    ("stale_after=٣", "stale_after: '٣' is not a finite number in ASCII digits"),
+    ("stale_after=inf", "stale_after: 'inf' is not a finite number in ASCII digits"),
+    ("fair_symbol=no/such", "fair_symbol: 'no/such' is not a symbol name"),
+    ("fair_source=cross", "fair_source=cross needs fair_symbol, the symbol whose price "
+                          "is used"),
+    ("price_floor=10 price_ceiling=5", "price_floor 10 is above price_ceiling 5"),
+    ("target_inventory=5", "target_inventory 5 is beyond max_inventory 1"),
+])
+def test_bad_parameters_are_refused_with_their_reason(assignment, message):
+    values = dict(a.split("=", 1) for a in assignment.split())
+    with pytest.raises(BadParam) as exc:
+        validate(FIXED, values)
+    assert str(exc.value) == message
+
+
+def test_every_numeric_parameter_of_every_template_has_a_finite_range():
+    for name, spec in SPECS.items():
+        for p in spec:
+            if p.kind not in ("bool", "choice", "text"):
+                assert p.lo is not None and p.hi is not None, (name, p.name)
+
+
+NASTY = st.one_of(
+    st.sampled_from(["0", "1", "-1", "1e999999999", "1e400", "1e-400", "inf", "-inf", "nan",
+                     "١٢", "٣.٥", "1_000", " 7", "0x10", "9223372036854775808", "", "none",
+                     "true", "mid", "cross", "BTC-IRR", "1e100", "1e101", "0.000000001",
+                     "1000000000000001", "+5", "--1", "1.", ".5", "5e-3"]),
+    st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    st.integers().map(str), st.text(max_size=8))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(template=st.sampled_from(sorted(SPECS)), data=st.data())
+def test_fuzz_mm_set_refuses_with_bad_param_or_yields_finite_values(template, data):
+    spec = SPECS[template]
+    names = [p.name for p in spec] + ["unknown_key"]
+    values = data.draw(st.dictionaries(st.sampled_from(names), NASTY, max_size=4))
+    try:
+        text = validate(spec, values)
+    except BadParam as exc:
+        assert "\n" not in str(exc)
+        return
+    for value in typed(spec, text).values():
+        if isinstance(value, float):
+            assert math.isfinite(value)
+        if isinstance(value, int):
+            assert abs(value) < 2**63
