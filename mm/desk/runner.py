@@ -250,7 +250,7 @@ class StrategyRunner:
         force = self.force or bool(ctx.fills) or guards != self._guards
         self._guards = guards
         report.wanted = wanted
-        cancels, places = [], []
+        cancels, places, amends = [], [], []
         for sym in self.watch:
             mine = [q for q in wanted if (q.symbol or self.symbol) == sym]
             live = tuple(o for o in ctx.live if o.symbol == sym)
@@ -260,13 +260,17 @@ class StrategyRunner:
                              self.last_refresh, force=force)
             cancels += plan.cancels
             places += [(sym, q) for q in plan.places]
+            amends += plan.amends
         self.force = False
-        if cancels or places:
+        if cancels or places or amends:
             self.last_refresh = ctx.now
-            self._send(ctx.now, cancels, places, report)
+            self._send(ctx.now, cancels, places, report, amends)
 
-    def _send(self, now: int, cancels: list[Live], places, report: StepReport) -> None:
+    def _send(self, now: int, cancels: list[Live], places, report: StepReport,
+              amends=()) -> None:
         cmds = [{"op": "cancel", "id": o.cid, "user": self.user} for o in cancels]
+        cmds += [amend_command(o, q, self.user) for o, q in amends]
+        requeued = {o.cid for o, q in amends if q.price != o.price or q.qty > o.remaining}
         for sym, q in places:
             self.n += 1
             cmd = {"op": "limit", "id": f"{self.prefix}{self.n}", "user": self.user,
@@ -279,6 +283,11 @@ class StrategyRunner:
         for cmd, reason in zip(cmds, reasons):
             if cmd["op"] == "cancel":
                 self.open.pop(cmd["id"], None)
+            elif cmd["op"] == "amend":
+                if reason is not None:      # filled or gone meanwhile: look again next step
+                    self.force = True
+                elif cmd["id"] in requeued:
+                    self.open[cmd["id"]] = now      # at the back of the queue: a new age
             elif reason is None and cmd.get("tif") is None:
                 self.open[cmd["id"]] = now
         self.rules.rejections(now, [r for c, r in zip(cmds, reasons)
@@ -519,6 +528,17 @@ class ApiRunner(StrategyRunner):
         self.api.store.trade_listeners.remove(self.record)
         if not self._shared:
             self.api.close()
+
+
+def amend_command(o: Live, q: Quote, user: str) -> dict:
+    """The order-stream amend that turns live order `o` into quote `q`: the new price if it
+    moves, the new total quantity (what is filled stays filled) if the rest changes."""
+    cmd = {"op": "amend", "id": o.cid, "user": user}
+    if q.price != o.price:
+        cmd["price"] = fmt(q.price)
+    if q.qty != o.remaining:
+        cmd["qty"] = fmt(o.qty - o.remaining + q.qty)
+    return cmd
 
 
 def _run_of(cid: str) -> int | None:
