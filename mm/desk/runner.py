@@ -34,6 +34,7 @@ from mm.sim import ExchangeDriver
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
 from .book import book_of, to_float
 from . import launch
+from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
 from .params import validate
@@ -458,6 +459,7 @@ class ApiRunner(StrategyRunner):
         with self.engine.connect() as conn:
             active = desk.active_run(conn, self.name)
             earlier = {r["id"] for r in desk.runs(conn, self.name)}
+        may_run(self.api.read(desk.config, self.name), "exchange")
         if active is not None:
             if active["pid"] and launch.alive(active["pid"]):
                 raise ValueError(f"{self.name} is already running (run {active['id']}, "
@@ -498,6 +500,11 @@ class ApiRunner(StrategyRunner):
             self.pause(now)
         elif state == "running" and self.paused:
             self.resume()
+        try:
+            may_run(latest, "exchange")
+        except ConfigError as exc:      # demoted or retired while running: stop now
+            self.stop(now, f"stopped: {exc}")
+            return
         if latest is not None and latest["version"] > self.version:
             self.reload(latest, now)
             if self.cfg["version"] == latest["version"]:       # applied, not refused

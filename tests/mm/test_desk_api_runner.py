@@ -31,7 +31,7 @@ def db(tmp_path):
     setup = kit.market_commands()
     assert all(o.reason is None for o in api.execute_many(setup).outcomes)
     desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm",
-                     {"ticks": "2", "size": "0.5"}, T0)
+                     {"ticks": "2", "size": "0.5"}, T0, stage="paper")
     yield url, api
     api.close()
 
@@ -64,11 +64,11 @@ def test_a_run_writes_its_row_quotes_obeys_its_row_and_stops_clean(db):
     assert len(r.step(clock.now).commands) == 2
 
     desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm",
-                     {"ticks": "3", "size": "0.5"}, clock.now)       # `souq mm set`
+                     {"ticks": "3", "size": "0.5"}, clock.now, stage="paper")   # `mm set`
     clock.now += S
     r.poll(clock.now)
-    assert [c["price"] for c in r.step(clock.now).commands if c["op"] == "limit"] == [
-        "997", "1003"]
+    assert [(c["op"], c["price"]) for c in r.step(clock.now).commands] == [
+        ("amend", "997"), ("amend", "1003")]
     assert api.read(desk.run, r.run_id)["version"] == 2          # the run says what it trades
 
     desk.set_run_state(api.db, r.run_id, "stopping")
@@ -133,5 +133,5 @@ def test_the_desk_wide_limit_counts_every_running_strategy(db):
     r.poll(clock.now)
     r.force = True
     clock.now += S
-    assert {c["qty"] for c in r.step(clock.now).commands if c["op"] == "limit"} == {"0.5"}
+    assert [(c["op"], c["qty"]) for c in r.step(clock.now).commands] == [("amend", "0.5")]
     r.close()
