@@ -33,7 +33,7 @@ from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
 from .book import book_of, to_float
-from . import launch
+from . import watchdog
 from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
@@ -461,11 +461,11 @@ class ApiRunner(StrategyRunner):
             earlier = {r["id"] for r in desk.runs(conn, self.name)}
         may_run(self.api.read(desk.config, self.name), "exchange")
         if active is not None:
-            if active["pid"] and launch.alive(active["pid"]):
+            why = watchdog.why_dead(active, now)
+            if why is None:
                 raise ValueError(f"{self.name} is already running (run {active['id']}, "
                                  f"pid {active['pid']})")
-            desk.set_run_state(self.engine, active["id"], "stopped", ts=now,
-                               reason="its process was gone")
+            watchdog.bury(self.api, active, why, now)
         super().start(now)
         self._clear_leftovers(earlier, now)
         ex = self.exchange()
@@ -483,15 +483,21 @@ class ApiRunner(StrategyRunner):
             self.submit([{"op": "cancel", "id": cid, "user": self.user} for cid in stale], now)
 
     def poll(self, now: int) -> None:
-        """About every 0.5 s: act on the run row's state and on a newer configuration."""
+        """About every 0.5 s: beat the heartbeat, act on the run row's state and on a newer
+        configuration, and bury any other run whose runner died (mm.desk.watchdog)."""
         if now < self._next_poll or self.done:
             return
         self._next_poll = now + POLL_EVERY
+        desk.beat(self.engine, self.run_id, now)
         with self.engine.connect() as conn:
             row = desk.run(conn, self.run_id)
             latest = desk.config(conn, self.name)
             self.desk = self._desk_limit(conn)
         state = row["state"]
+        if state == "dead":     # declared dead while we were stuck: the watcher pulled the
+            self.done, self.reason = "dead", row["reason"]      # quotes; touch nothing more
+            return
+        watchdog.reap(self.api, now, skip=self.run_id)     # every runner watches the others
         if state in ("stopping", "stopped", "killed"):
             final = "killed" if state == "killed" else "stopped"
             self.stop(now, row["reason"] or f"{final} on request", final)

@@ -97,8 +97,8 @@ def test_one_run_per_configuration_and_a_dead_run_is_cleared(db):
         conn.execute(MmRun.__table__.update().values(pid=2**22 + 12345))
     second = ApiRunner(url, "t1", clock=clock)
     second.start(clock())
-    assert api.read(desk.run, 1)["state"] == "stopped"
-    assert api.read(desk.run, 1)["reason"] == "its process was gone"
+    assert api.read(desk.run, 1)["state"] == "dead"
+    assert api.read(desk.run, 1)["reason"] == f"dead: runner process {2**22 + 12345} is gone"
     assert open_orders(api) == []          # the dead run's quotes were cancelled
     first.close()
     second.close()

@@ -255,8 +255,8 @@ def test_stop_times_out_on_a_runner_that_does_not_listen(api, monkeypatch):
     while launch.alive(row["pid"]) and time.monotonic() < deadline:
         time.sleep(0.05)
     done = launch.stop(api, "toy", timeout=5)
-    assert (done["state"], done["reason"]) == ("stopped",
-                                               f"runner process {row['pid']} had exited")
+    assert (done["state"], done["reason"]) == ("dead",
+                                               f"dead: runner process {row['pid']} is gone")
 
 
 def test_a_run_whose_process_is_gone_does_not_block_a_new_start(api, monkeypatch):
@@ -267,7 +267,8 @@ def test_a_run_whose_process_is_gone_does_not_block_a_new_start(api, monkeypatch
         time.sleep(0.05)
     monkeypatch.setenv("FAKE_RUNNER", "ok")
     second = launch.start(api, "toy", FAKE + [api.url], timeout=30)
-    assert api.read(D.run, first["id"])["reason"] == f"runner process {first['pid']} had exited"
+    row = api.read(D.run, first["id"])
+    assert (row["state"], row["reason"]) == ("dead", f"dead: runner process {first['pid']} is gone")
     assert launch.stop(api, "toy", timeout=30)["id"] == second["id"]
 
 
