@@ -10,7 +10,7 @@ from tui_harness import caught_up, drive
     ("amend a-1 0.5", {"op": "amend", "user": "alice", "id": "a-1", "qty": "0.5"}),
     ("amend a-1 @ 95m", {"op": "amend", "user": "alice", "id": "a-1", "price": "95000000"}),
     ("amend Q7 0.002@94990m", {"op": "amend", "user": "alice", "id": "Q7", "qty": "0.002",
-                               "price": "94990000"}),
+                               "price": "94990000000"}),
 ])
 def test_reads_amend(text, command):
     assert parse_entry(text, "alice", "BTC-IRR") == command
