@@ -74,7 +74,9 @@ def stop(api, name: str, *, timeout: float = 30.0, poll: float = 0.1, sleep=time
     dead run left on the book are cancelled (the row's `reason` then says how many)."""
     from . import watchdog
     cfg = get(api, name)
-    watchdog.reap(api, api.clock(), name=name)
+    buried = watchdog.reap(api, api.clock(), name=name)
+    if buried:                      # its runner was dead: now marked so, its orders gone
+        return buried[-1]
     row = api.read(D.active_run, name)
     if row is None:
         last = _newest_run(api, name)
