@@ -28,6 +28,8 @@ def register(app: typer.Typer) -> None:
 def backtest(
     config: str = typer.Argument(..., help="Strategy configuration name."),
     data: Optional[str] = typer.Option(None, "--data", help="Imported data set to replay."),
+    trades: Optional[str] = typer.Option(None, "--trades", help="A trades data set replayed "
+                                         "with the book data set of --data, merged in time."),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="Simulated scenario."),
     start: Optional[str] = typer.Option(None, "--from", help="Data window start (ns or "
                                         "ISO-8601 with a zone)."),
@@ -52,7 +54,9 @@ def backtest(
             fail("--from/--to apply to --data runs only")
         api = State.api()
         cfg = get(api, config)
-        spec = Spec(cfg, parse_assignments(sets), data=data, scenario=scenario,
+        if trades is not None and data is None:
+            fail("--trades goes with --data BOOK (a book data set)")
+        spec = Spec(cfg, parse_assignments(sets), data=data, trades=trades, scenario=scenario,
                     start=_time(start, "--from"), end=_time(end, "--to"), seed=seed,
                     latency_ns=_ns(latency, 1_000_000, "--latency"),
                     duration_ns=_ns(duration, 1_000_000_000, "--duration")
@@ -63,7 +67,8 @@ def backtest(
         with progress("backtest") as bar, api.db.connect() as conn:
             task = bar.add_task("backtest", total=None)
             result = run_backtest(spec, data_source=_source(conn), progress=lambda d, t:
-                                  bar.update(task, completed=d, total=t))
+                                  bar.update(task, completed=d, total=t),
+                                  data_info=lambda name: data_info(conn, name))
         text = result.to_json()
         run_id = B.save(api.db, result.spec, text, result.figures, result.events,
                         code_version=code_version(), created_ts=time.time_ns())
@@ -167,6 +172,11 @@ def _meta(run_id: int, row: dict | None = None) -> dict:
 def _write(directory: Path, texts: dict[str, str]) -> None:
     for name, text in texts.items():
         write_output(directory / name, "export file", text)
+
+
+def data_info(conn, name: str) -> dict:
+    from mm.marketdata.load import info
+    return info(conn, name)
 
 
 def _source(conn):

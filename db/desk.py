@@ -8,7 +8,7 @@ from sqlalchemy import desc, func, select, update
 from . import schema as S
 
 STAGES = ("draft", "backtested", "paper", "live", "retired")
-RUN_STATES = ("running", "paused", "stopping", "stopped", "killed")
+RUN_STATES = ("running", "paused", "stopping", "stopped", "killed", "dead")
 ACTIVE_RUN_STATES = ("running", "paused", "stopping")
 
 C, R, A, SM, DL = S.MmConfig, S.MmRun, S.AlertRow, S.MmSample, S.DeskLimit
@@ -71,6 +71,7 @@ def start_run(engine, name: str, version: int, mode: str, ts: int, start_seq: in
     with engine.begin() as conn:
         res = conn.execute(R.__table__.insert().values(
             name=name, version=version, mode=mode, state="running", pid=pid, started_ts=ts,
+            heartbeat_ts=ts,
             start_seq=start_seq, base_start=base_start, quote_start=quote_start))
         return res.inserted_primary_key[0]
 
@@ -80,12 +81,32 @@ def set_run_state(engine, run_id: int, state: str, *, ts: int | None = None,
     if state not in RUN_STATES:
         raise ValueError(f"unknown run state {state!r}")
     values = {"state": state}
-    if state in ("stopped", "killed"):
+    if state in ("stopped", "killed", "dead"):
         values.update(stopped_ts=ts, pid=None)
     if reason is not None:
         values["reason"] = reason
     with engine.begin() as conn:
         conn.execute(update(R).where(R.id == run_id).values(**values))
+
+
+def beat(engine, run_id: int, ts: int) -> None:
+    """The runner is alive at `ts` (ns): its heartbeat."""
+    with engine.begin() as conn:
+        conn.execute(update(R).where(R.id == run_id).values(heartbeat_ts=ts))
+
+
+def mark_dead(engine, run_id: int, ts: int, reason: str) -> bool:
+    """Mark an active run dead; False when it was no longer active (another watcher, or
+    the runner itself, got there first), so only one caller cancels and alerts."""
+    with engine.begin() as conn:
+        n = conn.execute(update(R).where((R.id == run_id) & R.state.in_(ACTIVE_RUN_STATES))
+                         .values(state="dead", stopped_ts=ts, pid=None, reason=reason)).rowcount
+    return n == 1
+
+
+def active_runs(conn) -> list[dict]:
+    q = select(R).where(R.state.in_(ACTIVE_RUN_STATES)).order_by(R.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
 
 
 def set_run_version(engine, run_id: int, version: int) -> None:

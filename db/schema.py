@@ -200,6 +200,7 @@ class MmRun(SQLModel, table=True):
     base_start: str                    # the user's base and quote totals at start
     quote_start: str
     reason: Optional[str] = None       # why it stopped
+    heartbeat_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))  # last beat
 
 
 class MmSample(SQLModel, table=True):

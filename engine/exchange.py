@@ -319,22 +319,15 @@ class Exchange:
         """Every rule an order must pass before it may reserve funds."""
         if type(sym) is not Symbol:
             return f"unknown symbol {sym.name!r}"
-        if not sym.active:
-            return f"symbol {sym.name} is inactive"
-        if user.status != ACTIVE_USER:
-            return f"user {user.name} is suspended"
-        if not sym.open:
-            return f"session for {sym.name} is closed"
+        reason = _may_trade(user, sym)
+        if reason is not None:
+            return reason
         t = o.type
         if (t == MARKET or t == STOP_MARKET) and o.tif not in ("gtc", IOC):
             return f"time in force {o.tif} does not apply to {t} orders"
-        qty = o.qty
-        if qty % sym.step:
-            return f"qty {fmt(qty)} is not a multiple of the step {fmt(sym.step)}"
-        if qty < sym.min_qty:
-            return f"qty {fmt(qty)} is below the minimum {fmt(sym.min_qty)}"
-        if sym.max_qty is not None and qty > sym.max_qty:
-            return f"qty {fmt(qty)} is above the maximum {fmt(sym.max_qty)}"
+        reason = _qty_rule(sym, o.qty)
+        if reason is not None:
+            return reason
         for field, price in (("price", o.price), ("stop_price", o.stop)):
             if price is None:
                 continue
@@ -761,22 +754,16 @@ class Exchange:
             return "amend needs a new price or a new quantity"
         if (c.price is None or c.price == o.price) and (c.qty is None or c.qty == o.qty):
             return f"amend changes nothing: order {o.cid!r} is already {fmt(o.qty)} @ {fmt(o.price)}"
-        if not sym.active:
-            return f"symbol {sym.name} is inactive"
-        if user.status != ACTIVE_USER:
-            return f"user {user.name} is suspended"
-        if not sym.open:
-            return f"session for {sym.name} is closed"
+        reason = _may_trade(user, sym)
+        if reason is not None:
+            return reason
         if c.qty is not None:
-            if c.qty % sym.step:
-                return f"qty {fmt(c.qty)} is not a multiple of the step {fmt(sym.step)}"
-            if c.qty <= o.filled:
+            if c.qty <= o.filled and c.qty % sym.step == 0:
                 return (f"qty {fmt(c.qty)} is not above the {fmt(o.filled)} already filled; "
                         "cancel the order instead")
-            if c.qty < sym.min_qty:
-                return f"qty {fmt(c.qty)} is below the minimum {fmt(sym.min_qty)}"
-            if sym.max_qty is not None and c.qty > sym.max_qty:
-                return f"qty {fmt(c.qty)} is above the maximum {fmt(sym.max_qty)}"
+            reason = _qty_rule(sym, c.qty)
+            if reason is not None:
+                return reason
         if c.price is not None and c.price != o.price:
             if c.price % sym.tick:
                 return f"price {fmt(c.price)} is not a multiple of the tick {fmt(sym.tick)}"
@@ -812,6 +799,29 @@ class Exchange:
         for o in live:
             self._close(o, CANCELLED, reason)
         return len(live)
+
+
+def _may_trade(user: User, sym: Symbol) -> str | None:
+    """Why `user` may not trade `sym` now (symbol inactive, user suspended, session
+    closed), or None."""
+    if not sym.active:
+        return f"symbol {sym.name} is inactive"
+    if user.status != ACTIVE_USER:
+        return f"user {user.name} is suspended"
+    if not sym.open:
+        return f"session for {sym.name} is closed"
+    return None
+
+
+def _qty_rule(sym: Symbol, qty: int) -> str | None:
+    """Why `qty` is not a quantity `sym` accepts (off the step, below min, above max)."""
+    if qty % sym.step:
+        return f"qty {fmt(qty)} is not a multiple of the step {fmt(sym.step)}"
+    if qty < sym.min_qty:
+        return f"qty {fmt(qty)} is below the minimum {fmt(sym.min_qty)}"
+    if sym.max_qty is not None and qty > sym.max_qty:
+        return f"qty {fmt(qty)} is above the maximum {fmt(sym.max_qty)}"
+    return None
 
 
 def _best(book):

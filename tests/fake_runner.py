@@ -1,5 +1,5 @@
 """A stand-in for `souq mm run NAME` (desk-runner's), speaking the agreed run-row protocol:
-write a running row, poll it, on `stopping` set `stopped` and exit. FAKE_RUNNER picks a
+write a running row, poll it (beating its heartbeat), on `stopping` set `stopped` and exit. FAKE_RUNNER picks a
 misbehaviour: `fail` (exits 2 before any row), `mute` (never writes a row), `deaf` (ignores
 stopping), `die` (writes its row, then exits without stopping it)."""
 import os
@@ -25,6 +25,7 @@ def main(url: str, name: str, sim: bool) -> int:
     if how == "die":
         return 0
     while True:
+        D.beat(api.db, run_id, api.clock())          # the heartbeat the watchdog looks for
         state = api.read(D.run, run_id)["state"]
         if state == "stopping" and how != "deaf":
             D.set_run_state(api.db, run_id, "stopped", ts=api.clock(), reason="asked to stop")

@@ -13,7 +13,7 @@ from textual.message import Message
 from db import desk as D
 from db.api import Api
 from engine.model import OPERATOR
-from mm.desk import configs, launch
+from mm.desk import configs, launch, watchdog
 from mm.alerts import Alert
 from mm.desk.report import report
 
@@ -78,6 +78,7 @@ class DeskFacade:
 
     # ----------------------------------------------------------- reads
     def view(self, focus: str | None) -> DeskView:
+        watchdog.reap(self.api, self.api.clock())     # a dead runner shows as dead
         rows = tuple(self._row(cfg) for cfg in configs.listing(self.api))
         picked = next((r for r in rows if r.name == focus), None) or (rows[0] if rows else None)
         samples = ()

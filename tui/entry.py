@@ -1,4 +1,5 @@
-"""The expert quick-entry line: `buy 0.5 @ 100000000`, `sell 1 mkt`, `buy 0.2 @ 99m ioc`.
+"""The expert quick-entry line: `buy 0.5 @ 100000000`, `sell 1 mkt`, `buy 0.2 @ 99m ioc`,
+and `amend ID [QTY] [@ PRICE]` for a resting order (a smaller QTY keeps its queue place).
 
 Turns text into an order-stream command (decimal strings); the exchange validates it.
 """
@@ -19,6 +20,8 @@ def parse_entry(text: str, user: str, symbol: str) -> dict:
     if not words:
         raise EntryError("type an order, e.g. 'buy 0.5 @ 100000000' or 'sell 1 mkt'")
     side = words.pop(0)
+    if side == "amend":
+        return parse_amend(text.split()[1:], user)
     if side not in ("buy", "sell", "b", "s"):
         raise EntryError(f"start with buy or sell, not {side!r}")
     side = "buy" if side.startswith("b") else "sell"
@@ -56,6 +59,28 @@ def parse_entry(text: str, user: str, symbol: str) -> dict:
         cmd["stop_price"] = stop
     if tif is not None:
         cmd["tif"] = tif
+    return cmd
+
+
+def parse_amend(words: list[str], user: str) -> dict:
+    """`amend ID [QTY] [@ PRICE]` (ID as typed: client ids are case-sensitive) to the
+    order-stream amend command; QTY is the order's new total quantity."""
+    words = " ".join(words).replace("@", " @ ").split()
+    if not words:
+        raise EntryError("say which order: amend ID [QTY] [@ PRICE]")
+    cmd = {"op": "amend", "user": user, "id": words.pop(0)}
+    while words:
+        w = words.pop(0)
+        if w == "@":
+            if not words:
+                raise EntryError("missing price after @")
+            cmd["price"] = number(words.pop(0).lower(), "price")
+        elif "qty" not in cmd:
+            cmd["qty"] = number(w.lower(), "quantity")
+        else:
+            raise EntryError(f"do not understand {w!r}")
+    if "qty" not in cmd and "price" not in cmd:
+        raise EntryError("give a new quantity or '@ PRICE': amend ID [QTY] [@ PRICE]")
     return cmd
 
 

@@ -17,6 +17,7 @@ from mm.desk.runner import TapeDriver
 from .replay import Replay
 from .runner import BacktestRunner
 from .scenario import resolve
+from . import datasets
 from .setup import data_exchange, scenario_exchange
 
 SECOND = 1_000_000_000
@@ -32,6 +33,7 @@ class Spec:
     config: dict                    # name, version, template, symbol, user, params {key: text}
     overrides: dict[str, str] = field(default_factory=dict)
     data: str | None = None
+    trades: str | None = None       # a trades data set replayed with the book set `data`
     scenario: object = None         # a name, or an object with build(seed, params)
     scenario_params: dict = field(default_factory=dict)
     start: int | None = None        # ns: data window (inclusive start, exclusive end)
@@ -49,6 +51,7 @@ class Spec:
                                                         "symbol", "user")},
                 "params": dict(sorted(self.config["params"].items())),
                 "overrides": dict(sorted(self.overrides.items())), "data": self.data,
+                "trades": self.trades,
                 "scenario": sc, "scenario_params": self.scenario_params,
                 "start": self.start, "end": self.end, "seed": self.seed,
                 "latency_ns": self.latency_ns, "duration_ns": self.duration_ns}
@@ -88,12 +91,16 @@ class Result:
         }
 
 
-def run_backtest(spec: Spec, *, data_source=None, progress=None) -> Result:
+def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None) -> Result:
     """Run `spec`. `data_source(name, start, end)` yields the data set's events in time
-    order (mm.marketdata.load bound to a connection); `progress(done, total)` is called
-    now and then with market time done and the total (None when unknown)."""
+    order (mm.marketdata.load bound to a connection); `data_info(name)` its md_sets row,
+    to check the sets against the configuration first (mm.backtest.datasets);
+    `progress(done, total)` is called now and then with market time done and the total
+    (None when unknown)."""
     if (spec.data is None) == (spec.scenario is None):
         raise ValueError("a backtest needs exactly one of data or scenario")
+    if spec.trades is not None and spec.data is None:
+        raise ValueError("--trades goes with --data BOOK (a book data set)")
     if not 0 <= spec.latency_ns <= MAX_LATENCY:
         raise ValueError(f"latency must be from 0 to {MAX_LATENCY // 1_000_000} ms")
     if spec.duration_ns is not None and not 0 < spec.duration_ns <= MAX_DURATION:
@@ -110,7 +117,10 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None) -> Result:
     if spec.data is not None:
         if data_source is None:
             raise ValueError("a data backtest needs a data source")
-        loop = _DataLoop(spec, data_source(spec.data, spec.start, spec.end), progress)
+        if data_info is not None:
+            datasets.check(cfg, spec.data, spec.trades, data_info)
+        loop = _DataLoop(spec, datasets.events(data_source, spec.data, spec.trades,
+                                               spec.start, spec.end), progress)
     else:
         loop = _ScenarioLoop(spec, progress)
     result = loop.run()

@@ -4,7 +4,8 @@ decisions and the exchange, and a record of its own orders and fills.
 With latency L, the commands a step decides at time t reach the exchange at t + L, in the
 order decided, after any market event of that same nanosecond. Until then the runner
 treats its pending orders as live (so it does not place them twice) and its pending
-cancels as done (as a live runner does between sending a cancel and its confirmation).
+cancels and amends as done (as a live runner does between sending one and its
+confirmation).
 """
 from collections import deque
 
@@ -56,13 +57,16 @@ class BacktestRunner(MemoryRunner):
         """The exchange's open orders plus those still on their way to it."""
         on_way = {c["id"]: (d, c) for _, d, c in self.pending
                   if c["op"] == "limit" and c.get("tif") is None}
+        amends = {c["id"]: c for _, _, c in self.pending if c["op"] == "amend"}
         orders = ex.users[self.user].orders
         out = []
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
             if type(o) is Order:
-                out.append(Live(cid, o.sym.name, o.side, o.price, o.qty, o.qty - o.filled,
-                                placed))
+                a = amends.get(cid, {})     # an amend on its way counts as done
+                price = _int(a["price"]) if "price" in a else o.price
+                qty = _int(a["qty"]) if "qty" in a else o.qty
+                out.append(Live(cid, o.sym.name, o.side, price, qty, qty - o.filled, placed))
             elif cid in on_way:
                 c = on_way[cid][1]
                 q = _int(c["qty"])

@@ -40,7 +40,7 @@ def _setup(url: str, k: int) -> list[str]:
         desk.save_config(api.db, name, "fixed_spread", sym, f"mmbench{i}", {
             "order_amount": SIZES[sym], "bid_spread_bps": "2", "ask_spread_bps": "2",
             "order_refresh_time": "0", "max_inventory": "1000000", "max_order_size": "1000",
-            "stale_after": "0"}, 0)
+            "stale_after": "0"}, 0, stage="paper")
         names.append(name)
     api.close()
     return names

@@ -30,7 +30,8 @@ TRANSITIONS = {
     "live": ("paper", "backtested", "draft", "retired"),
     "retired": ("draft",),
 }
-# Stages that may run against the database itself; the others only with --sim.
+# Stages that may run against the exchange (live or beside the simulator); backtests run
+# at any stage. See may_run.
 RUNS_LIVE = ("paper", "live")
 
 
@@ -136,15 +137,34 @@ def active_run(api, name: str) -> dict | None:
     return api.read(D.active_run, name)
 
 
-def startable(cfg: dict, sim: bool) -> None:
-    """ConfigError unless the configuration's stage lets it run this way."""
+def may_run(cfg: dict, where: str) -> None:
+    """The life-cycle rule, the one every interface asks (CLI, TUI, the runner itself):
+    ConfigError unless the configuration's stage lets it run `where`.
+
+    - "exchange": a runner placing orders on the exchange's database, live or beside the
+      simulator (--sim): only paper and live configurations (backtested comes before
+      paper, so a configuration gets here only after a backtest stage);
+    - "backtest": history or a scenario in memory: any stage, retired included (looking
+      back at what a retired configuration would have done risks nothing).
+    """
     name, at = cfg["name"], cfg["stage"]
+    if where == "backtest":
+        return
+    if where != "exchange":
+        raise ValueError(f"unknown place to run {where!r}")
     if at == "retired":
-        raise ConfigError(f"{name} is retired; bring it back first: souq mm stage {name} draft")
-    if not sim and at not in RUNS_LIVE:
+        raise ConfigError(f"{name} is retired and runs nowhere; bring it back first: "
+                          f"souq mm stage {name} draft")
+    if at not in RUNS_LIVE:
         raise ConfigError(f"{name} is at stage {at}: only paper and live configurations run "
-                          f"against the exchange; use --sim, or move it on with "
-                          f"souq mm stage {name} {TRANSITIONS[at][0]}")
+                          f"against the exchange (backtests run at any stage); move it on "
+                          f"with souq mm stage {name} {TRANSITIONS[at][0]}")
+
+
+def startable(cfg: dict, sim: bool) -> None:
+    """ConfigError unless the configuration may start a runner (with or without the
+    simulator: both place orders on the exchange's database)."""
+    may_run(cfg, "exchange")
 
 
 def parameter_rows(cfg: dict) -> list[dict]:

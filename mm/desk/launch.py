@@ -2,7 +2,8 @@
 
 `start` spawns the runner (`souq --db URL mm run NAME [--sim]`) detached from the caller
 and returns once the runner's own mm_runs row says running; `stop` asks the run to stop
-through its row (state `stopping`) and waits until the runner says `stopped`. The runner
+through its row (state `stopping`) and waits until the runner says `stopped`. A runner
+found dead on the way is buried by mm.desk.watchdog (its orders cancelled). The runner
 process is the only thing that touches the exchange; this module only talks to it through
 the database. The caller says how to invoke the runner (`command`), so mm needs no cli.
 """
@@ -18,7 +19,7 @@ from db.outfiles import open_output
 
 from .configs import ConfigError, get, startable
 
-DONE = ("stopped", "killed")
+DONE = ("stopped", "killed", "dead")
 
 
 class Timeout(ConfigError):
@@ -69,13 +70,22 @@ def start(api, name: str, command: list[str], *, sim: bool = False, timeout: flo
 def stop(api, name: str, *, timeout: float = 30.0, poll: float = 0.1, sleep=time.sleep,
          clock=time.monotonic) -> dict:
     """Ask the active run of `name` to stop and wait for its runner to confirm; the final
-    run row. A run whose process has gone is marked stopped here (its `reason` says so)."""
-    get(api, name)
+    run row. A run whose runner is dead (process gone, heartbeat lapsed) is buried here:
+    marked dead, its open orders cancelled, an alert raised. With no active run, orders a
+    dead run left on the book are cancelled (the row's `reason` then says how many)."""
+    from . import watchdog
+    cfg = get(api, name)
+    buried = watchdog.reap(api, api.clock(), name=name)
+    if buried:                      # its runner was dead: now marked so, its orders gone
+        return buried[-1]
     row = api.read(D.active_run, name)
     if row is None:
-        raise ConfigError(f"{name} is not running")
-    if not alive(row["pid"]):
-        return _bury(api, row)
+        last = _newest_run(api, name)
+        n = watchdog.cancel_leftovers(api, last["id"], cfg["user"]) if last else 0
+        if not n:
+            raise ConfigError(f"{name} is not running")
+        return {**last, "reason": f"{last['reason'] or last['state']}; cancelled the {n} "
+                                  f"order{'s' if n != 1 else ''} it left on the book"}
     if row["state"] != "stopping":
         D.set_run_state(api.db, row["id"], "stopping")
     deadline = clock() + timeout
@@ -83,8 +93,9 @@ def stop(api, name: str, *, timeout: float = 30.0, poll: float = 0.1, sleep=time
         row = api.read(D.run, row["id"])
         if row["state"] in DONE:
             return row
-        if not alive(row["pid"]):
-            return _bury(api, row)
+        why = watchdog.why_dead(row, api.clock())
+        if why is not None:
+            return watchdog.bury(api, row, why, api.clock()) or api.read(D.run, row["id"])
         if clock() >= deadline:
             raise Timeout(f"run {row['id']} of {name} did not stop within {timeout:g} s (state "
                           f"{row['state']}); it stops at its runner's next poll, or end "
@@ -117,18 +128,10 @@ def log_path(url: str, name: str) -> Path:
 
 
 def _active(api, name: str) -> dict | None:
-    """The active run, after burying one whose process is gone."""
-    row = api.read(D.active_run, name)
-    if row is not None and not alive(row["pid"]):
-        _bury(api, row)
-        return None
-    return row
-
-
-def _bury(api, row: dict) -> dict:
-    D.set_run_state(api.db, row["id"], "stopped", ts=api.clock(),
-                    reason=f"runner process {row['pid']} had exited")
-    return api.read(D.run, row["id"])
+    """The active run, after burying it if its runner is dead."""
+    from . import watchdog
+    watchdog.reap(api, api.clock(), name=name)
+    return api.read(D.active_run, name)
 
 
 def _newest_run(api, name: str) -> dict | None:

@@ -1,5 +1,11 @@
-"""Turns the quotes a strategy wants into cancel and place commands against its live
-orders, with refresh control, and never crossing its own quotes.
+"""Turns the quotes a strategy wants into amend, cancel and place commands against its
+live orders, with refresh control, and never crossing its own quotes.
+
+A live order that is no longer where it is wanted is amended to the wanted price and size
+rather than cancelled and placed again: one command instead of two, the same client id,
+and a smaller size at the same price keeps its place in the queue (the exchange's amend
+rule). Only an order past max_age at the wanted price and size is replaced, since amend
+cannot renew it.
 
 Pure: given the same wanted quotes, live orders and time it returns the same plan.
 Risk control has already clipped `wanted` (mm.desk.risk); this module only reconciles.
@@ -21,14 +27,15 @@ class Plan:
     cancels: list[Live] = field(default_factory=list)
     places: list[Quote] = field(default_factory=list)
     keeps: list[Live] = field(default_factory=list)
+    amends: list[tuple[Live, Quote]] = field(default_factory=list)   # (order, what it becomes)
 
     def __bool__(self) -> bool:
-        return bool(self.cancels or self.places)
+        return bool(self.cancels or self.places or self.amends)
 
 
 def reconcile(wanted: list[Quote], live: tuple[Live, ...], now: int, tick: int,
               refresh: Refresh, last_refresh: int | None, *, force: bool = False) -> Plan:
-    """What to cancel and what to place so the book holds `wanted`.
+    """What to amend, cancel and place so the book holds `wanted`.
 
     Inside the minimum refresh interval nothing changes unless `force` (a risk action or
     a fill). A live order is kept when a wanted quote of the same side and level is within
@@ -65,12 +72,20 @@ def reconcile(wanted: list[Quote], live: tuple[Live, ...], now: int, tick: int,
             o = have[i] if i < len(have) else None
             if o is not None and _keep(o, q, now, tol, refresh.max_age):
                 plan.keeps.append(o)
+            elif o is not None and _amendable(o, q):
+                plan.amends.append((o, q))
             else:
                 if o is not None:
                     plan.cancels.append(o)
                 plan.places.append(q)
         plan.cancels += have[len(want):]
-    plan.places = _uncrossed(plan.places, plan.keeps) + immediate
+    moved = [q for _, q in plan.amends]
+    fine = {id(q) for q in _uncrossed(plan.places + moved, plan.keeps)}
+    plan.cancels += [o for o, q in plan.amends if id(q) not in fine]   # would cross: pull it
+    # moves away from the other side first, so no amend crosses one of ours not yet moved
+    plan.amends = sorted(((o, q) for o, q in plan.amends if id(q) in fine),
+                         key=lambda a: _toward(*a))
+    plan.places = [q for q in plan.places if id(q) in fine] + immediate
     return plan
 
 
@@ -80,6 +95,18 @@ def _keep(o: Live, q: Quote, now: int, tol: int, max_age: int) -> bool:
     if abs(o.price - q.price) > tol:
         return False
     return o.remaining == q.qty or (o.remaining < q.qty and o.qty == q.qty and tol > 0)
+
+
+def _toward(o: Live, q: Quote) -> bool:
+    """Whether amending `o` to `q` moves it toward the other side of the book."""
+    return q.price > o.price if o.side == BUY else q.price < o.price
+
+
+def _amendable(o: Live, q: Quote) -> bool:
+    """Amend changes something, and a part-filled order's total does not grow (its filled
+    part stays in the total, which risk's max_order_size bounds)."""
+    return (o.price, o.remaining) != (q.price, q.qty) and (
+        o.remaining == o.qty or q.qty <= o.remaining)
 
 
 def _best_first(items, side):

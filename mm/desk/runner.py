@@ -33,7 +33,8 @@ from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
 from .book import book_of, to_float
-from . import launch
+from . import watchdog
+from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
 from .params import validate
@@ -250,7 +251,7 @@ class StrategyRunner:
         force = self.force or bool(ctx.fills) or guards != self._guards
         self._guards = guards
         report.wanted = wanted
-        cancels, places = [], []
+        cancels, places, amends = [], [], []
         for sym in self.watch:
             mine = [q for q in wanted if (q.symbol or self.symbol) == sym]
             live = tuple(o for o in ctx.live if o.symbol == sym)
@@ -260,13 +261,17 @@ class StrategyRunner:
                              self.last_refresh, force=force)
             cancels += plan.cancels
             places += [(sym, q) for q in plan.places]
+            amends += plan.amends
         self.force = False
-        if cancels or places:
+        if cancels or places or amends:
             self.last_refresh = ctx.now
-            self._send(ctx.now, cancels, places, report)
+            self._send(ctx.now, cancels, places, report, amends)
 
-    def _send(self, now: int, cancels: list[Live], places, report: StepReport) -> None:
+    def _send(self, now: int, cancels: list[Live], places, report: StepReport,
+              amends=()) -> None:
         cmds = [{"op": "cancel", "id": o.cid, "user": self.user} for o in cancels]
+        cmds += [amend_command(o, q, self.user) for o, q in amends]
+        requeued = {o.cid for o, q in amends if q.price != o.price or q.qty > o.remaining}
         for sym, q in places:
             self.n += 1
             cmd = {"op": "limit", "id": f"{self.prefix}{self.n}", "user": self.user,
@@ -279,6 +284,11 @@ class StrategyRunner:
         for cmd, reason in zip(cmds, reasons):
             if cmd["op"] == "cancel":
                 self.open.pop(cmd["id"], None)
+            elif cmd["op"] == "amend":
+                if reason is not None:      # filled or gone meanwhile: look again next step
+                    self.force = True
+                elif cmd["id"] in requeued:
+                    self.open[cmd["id"]] = now      # at the back of the queue: a new age
             elif reason is None and cmd.get("tif") is None:
                 self.open[cmd["id"]] = now
         self.rules.rejections(now, [r for c, r in zip(cmds, reasons)
@@ -449,12 +459,13 @@ class ApiRunner(StrategyRunner):
         with self.engine.connect() as conn:
             active = desk.active_run(conn, self.name)
             earlier = {r["id"] for r in desk.runs(conn, self.name)}
+        may_run(self.api.read(desk.config, self.name), "exchange")
         if active is not None:
-            if active["pid"] and launch.alive(active["pid"]):
+            why = watchdog.why_dead(active, now)
+            if why is None:
                 raise ValueError(f"{self.name} is already running (run {active['id']}, "
                                  f"pid {active['pid']})")
-            desk.set_run_state(self.engine, active["id"], "stopped", ts=now,
-                               reason="its process was gone")
+            watchdog.bury(self.api, active, why, now)
         super().start(now)
         self._clear_leftovers(earlier, now)
         ex = self.exchange()
@@ -472,15 +483,21 @@ class ApiRunner(StrategyRunner):
             self.submit([{"op": "cancel", "id": cid, "user": self.user} for cid in stale], now)
 
     def poll(self, now: int) -> None:
-        """About every 0.5 s: act on the run row's state and on a newer configuration."""
+        """About every 0.5 s: beat the heartbeat, act on the run row's state and on a newer
+        configuration, and bury any other run whose runner died (mm.desk.watchdog)."""
         if now < self._next_poll or self.done:
             return
         self._next_poll = now + POLL_EVERY
+        desk.beat(self.engine, self.run_id, now)
         with self.engine.connect() as conn:
             row = desk.run(conn, self.run_id)
             latest = desk.config(conn, self.name)
             self.desk = self._desk_limit(conn)
         state = row["state"]
+        if state == "dead":     # declared dead while we were stuck: the watcher pulled the
+            self.done, self.reason = "dead", row["reason"]      # quotes; touch nothing more
+            return
+        watchdog.reap(self.api, now, skip=self.run_id)     # every runner watches the others
         if state in ("stopping", "stopped", "killed"):
             final = "killed" if state == "killed" else "stopped"
             self.stop(now, row["reason"] or f"{final} on request", final)
@@ -489,6 +506,11 @@ class ApiRunner(StrategyRunner):
             self.pause(now)
         elif state == "running" and self.paused:
             self.resume()
+        try:
+            may_run(latest, "exchange")
+        except ConfigError as exc:      # demoted or retired while running: stop now
+            self.stop(now, f"stopped: {exc}")
+            return
         if latest is not None and latest["version"] > self.version:
             self.reload(latest, now)
             if self.cfg["version"] == latest["version"]:       # applied, not refused
@@ -519,6 +541,17 @@ class ApiRunner(StrategyRunner):
         self.api.store.trade_listeners.remove(self.record)
         if not self._shared:
             self.api.close()
+
+
+def amend_command(o: Live, q: Quote, user: str) -> dict:
+    """The order-stream amend that turns live order `o` into quote `q`: the new price if it
+    moves, the new total quantity (what is filled stays filled) if the rest changes."""
+    cmd = {"op": "amend", "id": o.cid, "user": user}
+    if q.price != o.price:
+        cmd["price"] = fmt(q.price)
+    if q.qty != o.remaining:
+        cmd["qty"] = fmt(o.qty - o.remaining + q.qty)
+    return cmd
 
 
 def _run_of(cid: str) -> int | None:

@@ -13,6 +13,7 @@ from db import queries as Q
 from db.queries import _plain
 
 from ..pnl import position
+from . import watchdog
 from .configs import get, listing
 from .report import report
 
@@ -20,7 +21,9 @@ PRICE, MONEY = Decimal("1e-9"), Decimal("1e-18")   # engine/numbers.py's grids
 
 
 def status(api, name: str | None = None) -> list[dict]:
-    """One entry per configuration (only `name` when given), by name."""
+    """One entry per configuration (only `name` when given), by name. Runs whose runner
+    died are buried first (mm.desk.watchdog), so the state shown is the truth."""
+    watchdog.reap(api, api.clock(), name=name)
     cfgs = [{**get(api, name), "run": _newest(api, name)}] if name else listing(api)
     return [_entry(api, cfg) for cfg in cfgs]
 

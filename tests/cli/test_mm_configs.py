@@ -156,7 +156,12 @@ def test_every_bad_request_is_one_line_and_changes_nothing(cli):
         (("mm", "stage", "t1", "draft"), None, "error: t1 version 1 is already draft"),
         (("mm", "stage", "zz", "paper"), None, "error: no configuration 'zz'"),
         (("mm", "start", "t1"), None, "error: t1 is at stage draft: only paper and live "
-                                      "configurations run against the exchange; use --sim"),
+                                      "configurations run against the exchange"),
+        (("mm", "start", "t1", "--sim"), None, "error: t1 is at stage draft: only paper and "
+                                               "live configurations run against the exchange"),
+        (("mm", "run", "t1", "--duration", "1"), None,
+         "error: t1 is at stage draft: only paper and live configurations run against the "
+         "exchange (backtests run at any stage); move it on with souq mm stage t1 backtested"),
         (("mm", "start", "zz"), None, "error: no configuration 'zz'"),
         (("mm", "stop", "t1"), None, "error: t1 is not running"),
         (("mm", "stop", "zz"), None, "error: no configuration 'zz'"),

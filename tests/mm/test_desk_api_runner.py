@@ -31,7 +31,7 @@ def db(tmp_path):
     setup = kit.market_commands()
     assert all(o.reason is None for o in api.execute_many(setup).outcomes)
     desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm",
-                     {"ticks": "2", "size": "0.5"}, T0)
+                     {"ticks": "2", "size": "0.5"}, T0, stage="paper")
     yield url, api
     api.close()
 
@@ -64,11 +64,11 @@ def test_a_run_writes_its_row_quotes_obeys_its_row_and_stops_clean(db):
     assert len(r.step(clock.now).commands) == 2
 
     desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm",
-                     {"ticks": "3", "size": "0.5"}, clock.now)       # `souq mm set`
+                     {"ticks": "3", "size": "0.5"}, clock.now, stage="paper")   # `mm set`
     clock.now += S
     r.poll(clock.now)
-    assert [c["price"] for c in r.step(clock.now).commands if c["op"] == "limit"] == [
-        "997", "1003"]
+    assert [(c["op"], c["price"]) for c in r.step(clock.now).commands] == [
+        ("amend", "997"), ("amend", "1003")]
     assert api.read(desk.run, r.run_id)["version"] == 2          # the run says what it trades
 
     desk.set_run_state(api.db, r.run_id, "stopping")
@@ -97,8 +97,8 @@ def test_one_run_per_configuration_and_a_dead_run_is_cleared(db):
         conn.execute(MmRun.__table__.update().values(pid=2**22 + 12345))
     second = ApiRunner(url, "t1", clock=clock)
     second.start(clock())
-    assert api.read(desk.run, 1)["state"] == "stopped"
-    assert api.read(desk.run, 1)["reason"] == "its process was gone"
+    assert api.read(desk.run, 1)["state"] == "dead"
+    assert api.read(desk.run, 1)["reason"] == f"dead: runner process {2**22 + 12345} is gone"
     assert open_orders(api) == []          # the dead run's quotes were cancelled
     first.close()
     second.close()
@@ -133,5 +133,5 @@ def test_the_desk_wide_limit_counts_every_running_strategy(db):
     r.poll(clock.now)
     r.force = True
     clock.now += S
-    assert {c["qty"] for c in r.step(clock.now).commands if c["op"] == "limit"} == {"0.5"}
+    assert [(c["op"], c["qty"]) for c in r.step(clock.now).commands] == [("amend", "0.5")]
     r.close()

@@ -29,7 +29,7 @@ def demo(tmp_path):
     api = Api(str(db))
     assert all(o.reason is None for o in api.execute_many(demo_commands()).outcomes)
     desk.save_config(api.db, "ladder", "test_ladder", "BTC-IRR", "maker2", PARAMS,
-                     time.time_ns())
+                     time.time_ns(), stage="paper")
     api.close()
     return db
 

@@ -179,19 +179,24 @@ def test_stage_refusals(api):
         C.change(api, "t1", {"levels": "2"})
 
 
-def test_which_stages_may_start_and_how():
+def test_the_life_cycle_rule_for_every_place_to_run():
+    """Only paper and live run against the exchange (live or beside the simulator, both
+    on the exchange's database); a retired one runs nowhere there; backtests run at any
+    stage."""
     cfg = {"name": "x"}
     for at in ("paper", "live"):
-        C.startable({**cfg, "stage": at}, sim=False)
-    for at in ("draft", "backtested", "paper", "live"):
+        C.may_run({**cfg, "stage": at}, "exchange")
         C.startable({**cfg, "stage": at}, sim=True)
-    with pytest.raises(ConfigError, match="x is at stage draft: only paper and live "
-                                          "configurations run against the exchange; use "
-                                          "--sim, or move it on with souq mm stage x "
-                                          "backtested"):
-        C.startable({**cfg, "stage": "draft"}, sim=False)
-    with pytest.raises(ConfigError, match="x is retired"):
-        C.startable({**cfg, "stage": "retired"}, sim=True)
+    for at in ("draft", "backtested"):
+        with pytest.raises(ConfigError, match=f"x is at stage {at}: only paper and live "
+                                              "configurations run against the exchange"):
+            C.may_run({**cfg, "stage": at}, "exchange")
+        with pytest.raises(ConfigError, match=f"x is at stage {at}"):
+            C.startable({**cfg, "stage": at}, sim=True)
+    with pytest.raises(ConfigError, match="x is retired and runs nowhere"):
+        C.may_run({**cfg, "stage": "retired"}, "exchange")
+    for at in C.STAGES:
+        C.may_run({**cfg, "stage": at}, "backtest")
 
 
 def test_value_range_texts():
@@ -260,8 +265,8 @@ def test_stop_times_out_on_a_runner_that_does_not_listen(api, monkeypatch):
     subprocess.run(["kill", str(row["pid"])], check=True)   # the process this test started
     exited(row["pid"])
     done = launch.stop(api, "toy", timeout=HANG)
-    assert (done["state"], done["reason"]) == ("stopped",
-                                               f"runner process {row['pid']} had exited")
+    assert (done["state"], done["reason"]) == ("dead",
+                                               f"dead: runner process {row['pid']} is gone")
 
 
 def test_a_run_whose_process_is_gone_does_not_block_a_new_start(api, monkeypatch):
@@ -270,7 +275,8 @@ def test_a_run_whose_process_is_gone_does_not_block_a_new_start(api, monkeypatch
     exited(first["pid"])
     monkeypatch.setenv("FAKE_RUNNER", "ok")
     second = launch.start(api, "toy", FAKE + [api.url], timeout=HANG)
-    assert api.read(D.run, first["id"])["reason"] == f"runner process {first['pid']} had exited"
+    row = api.read(D.run, first["id"])
+    assert (row["state"], row["reason"]) == ("dead", f"dead: runner process {first['pid']} is gone")
     assert launch.stop(api, "toy", timeout=HANG)["id"] == second["id"]
 
 
@@ -294,9 +300,9 @@ def test_status_counts_the_position_from_the_runs_start(api):
     assert entry["state"] == "running" and entry["run"]["id"] == run_id
     # sold 0.001 at 95,000,400,000, bought 0.002 at 94,999,600,000: 0.001 closed for
     # 800,000 x 0.001 = 800, 0.001 long marked at the mid (94,999,600,000 + 95,001,000,000)
-    # / 2 = 95,000,300,000: 700; maker fees 0.1 % of 95,000,400 and of 189,999,200, each
-    # floored to the fee grid (tick x step = 10): 95,000 + 189,990
+    # / 2 = 95,000,300,000: 700; maker fees 0.1 % of 95,000,400 and of 189,999,200, exact
+    # (IRR has no precision set, so nothing is rounded): 95,000.4 + 189,999.2
     assert entry["position"] == {
         "trades": 2, "inventory": "0.001", "avg_price": "94999600000", "mid": "95000300000",
-        "realised": "800", "unrealised": "700", "fees": "284990", "pnl": "-283490"}
+        "realised": "800", "unrealised": "700", "fees": "284999.6", "pnl": "-283499.6"}
     mm.close(), alice.close()

@@ -25,6 +25,10 @@ def cancel(cid):
     return {"op": "cancel", "id": cid, "user": "mm"}
 
 
+def amend(cid, **change):
+    return {"op": "amend", "id": cid, "user": "mm", **change}
+
+
 def open_orders(ex, user="mm"):
     return sorted(cid for cid, o in ex.users[user].orders.items() if type(o) is Order)
 
@@ -61,11 +65,14 @@ def test_a_fill_moves_inventory_and_requotes_at_once_inside_the_limits():
     assert [(f.side, f.price, f.qty, f.cid) for f in rep.fills] == [
         ("buy", 998 * S, S // 2, "t.1")]
     assert rep.inventory == S // 2
-    # mid (996 + 1002) / 2 = 999; long 0.5 of 1: one bid of 0.5 still fits, the second not
-    assert rep.commands == [cancel("t.2"), cancel("t.3"), cancel("t.4"),
-                            limit("t.5", "buy", "997", "0.5"), limit("t.6", "sell", "1001", "0.5"),
-                            limit("t.7", "sell", "1003", "0.5")]
-    assert open_orders(ex) == ["t.5", "t.6", "t.7"]
+    # mid (996 + 1002) / 2 = 999; long 0.5 of 1: one bid of 0.5 still fits, the second not;
+    # the live orders move by amend (one command each, same ids), not cancel and re-place
+    assert rep.commands == [amend("t.2", price="997"), amend("t.3", price="1001"),
+                            amend("t.4", price="1003")]
+    assert rep.reasons == [None] * 3
+    assert open_orders(ex) == ["t.2", "t.3", "t.4"]
+    assert [(ex.users["mm"].orders[c].price // S) for c in ("t.2", "t.3", "t.4")] == \
+        [997, 1001, 1003]
     assert check_exchange(ex) == []
 
 
@@ -77,9 +84,9 @@ def test_the_refresh_interval_holds_quotes_until_it_passes():
     act(r, ex, {"op": "limit", "id": "xb2", "user": "x", "symbol": "T-USD", "side": "buy",
                 "price": "1000", "qty": "1"}, now=S)  # mid (1000 + 1002) / 2 = 1001
     assert r.step(S + S // 2).commands == []          # inside order_refresh_time (1 s)
-    assert r.step(2 * S + S // 2).commands == [cancel("t.1"), cancel("t.2"),
-                                               limit("t.3", "buy", "999", "0.5"),
-                                               limit("t.4", "sell", "1003", "0.5")]
+    # the ask moves away from the bid first, then the bid up: never crossing our own
+    assert r.step(2 * S + S // 2).commands == [amend("t.2", price="1003"),
+                                               amend("t.1", price="999")]
 
 
 def test_a_newer_configuration_applies_at_once():
@@ -88,9 +95,8 @@ def test_a_newer_configuration_applies_at_once():
     r.start(0)
     r.step(S)
     r.reload(kit.cfg({"ticks": "2", "size": "0.25"}, version=2), S + 1)
-    assert r.step(S + 2).commands == [cancel("t.1"), cancel("t.2"),
-                                      limit("t.3", "buy", "998", "0.25"),
-                                      limit("t.4", "sell", "1002", "0.25")]
+    # a smaller size at the same price: amended in place, keeping the queue
+    assert r.step(S + 2).commands == [amend("t.1", qty="0.25"), amend("t.2", qty="0.25")]
     assert [a.text for a in r.sink.alerts] == ["version 2 applied"]
 
 

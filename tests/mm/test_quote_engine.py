@@ -31,8 +31,8 @@ def test_move_inside_tolerance_is_left_alone_outside_is_requoted():
     wanted = [Quote("buy", 110 - 2 * T, 5), Quote("sell", 110 + 3 * T, 5)]
     plan = reconcile(wanted, have, S, T, Refresh(tolerance_ticks=2), 0)
     assert [o.cid for o in plan.keeps] == ["a"]
-    assert [o.cid for o in plan.cancels] == ["b"]
-    assert plan.places == [Quote("sell", 140, 5)]
+    assert plan.cancels == [] and plan.places == []
+    assert plan.amends == [(have[1], Quote("sell", 140, 5))]     # one amend, not two commands
 
 
 def test_min_refresh_interval_holds_quotes_unless_forced():
@@ -41,7 +41,7 @@ def test_min_refresh_interval_holds_quotes_unless_forced():
     held = reconcile(wanted, have, S // 2, T, Refresh(min_interval=S), 0)
     assert not held and held.keeps == list(have)
     forced = reconcile(wanted, have, S // 2, T, Refresh(min_interval=S), 0, force=True)
-    assert [o.cid for o in forced.cancels] == ["a"] and forced.places == wanted
+    assert forced.amends == [(have[0], wanted[0])] and not forced.cancels and not forced.places
 
 
 def test_old_orders_are_replaced_at_max_age():
@@ -51,9 +51,21 @@ def test_old_orders_are_replaced_at_max_age():
 
 
 def test_partly_filled_order_is_requoted_without_tolerance_kept_with_it():
+    """Topping a part-filled order back up would make its total (filled part included)
+    larger than any size risk allowed: it is replaced; shrinking it is an amend."""
     have = (live("a", "buy", 100, qty=5, remaining=2),)
-    assert reconcile([Quote("buy", 100, 5)], have, S, T, Refresh(), 0).cancels
+    plan = reconcile([Quote("buy", 100, 5)], have, S, T, Refresh(), 0)
+    assert plan.cancels == [have[0]] and plan.places == [Quote("buy", 100, 5)]
     assert not reconcile([Quote("buy", 100, 5)], have, S, T, Refresh(tolerance_ticks=1), 0)
+    plan = reconcile([Quote("buy", 100, 1)], have, S, T, Refresh(), 0)
+    assert plan.amends == [(have[0], Quote("buy", 100, 1))] and not plan.cancels
+
+
+def test_amends_move_away_from_the_other_side_first():
+    """Both quotes move up: the ask goes first, so the bid never crosses it on the way."""
+    have = (live("a", "buy", 100), live("b", "sell", 110))
+    plan = reconcile([Quote("buy", 120, 5), Quote("sell", 130, 5)], have, S, T, Refresh(), 0)
+    assert [o.cid for o, _ in plan.amends] == ["b", "a"]
 
 
 def test_surplus_live_orders_are_cancelled():
@@ -90,12 +102,19 @@ def test_resting_book_after_the_plan_never_crosses_itself(wanted, have, tol):
     lv = tuple(live(f"o{i}", s, p, q) for i, (s, p, q) in enumerate(have))
     plan = reconcile(wanted, lv, S, T, Refresh(tolerance_ticks=tol), 0)
     cancelled = {o.cid for o in plan.cancels}
-    after = [(o.side, o.price) for o in lv if o.cid not in cancelled]
-    after += [(q.side, q.price) for q in plan.places]
-    b = [p for s, p in after if s == "buy"]
-    a = [p for s, p in after if s == "sell"]
-    assert not b or not a or max(b) < min(a)
-    assert cancelled.isdisjoint(o.cid for o in plan.keeps)
+    moved = {o.cid: q.price for o, q in plan.amends}
+    book = {o.cid: (o.side, o.price) for o in lv if o.cid not in cancelled}
+    assert cancelled.isdisjoint(moved) and cancelled.isdisjoint(o.cid for o in plan.keeps)
+
+    def uncrossed():
+        b = [p for s, p in book.values() if s == "buy"]
+        a = [p for s, p in book.values() if s == "sell"]
+        return not b or not a or max(b) < min(a)
+    for cid, price in moved.items():        # in the order sent: never crossed on the way
+        book[cid] = (book[cid][0], price)
+        assert uncrossed()
+    book.update({i: (q.side, q.price) for i, q in enumerate(plan.places)})
+    assert uncrossed()
 
 
 def test_an_order_already_in_place_keeps_its_queue_when_a_better_level_appears():
