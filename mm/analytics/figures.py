@@ -17,8 +17,8 @@ RATIO_DIGITS = 10
 
 def figures(result) -> dict:
     """`result` has .fills (ts, side, price, qty, fee), .orders (dicts with qty, filled,
-    status), .series ((ts, equity 1e-18, inventory 1e-9, mid 1e-9 | None)) and .mids
-    ((ts, mid)). When it also has .spec with the configuration's symbol, only that symbol's
+    status), .series ((ts, equity 1e-18, inventory 1e-9, mark 1e-9 | None): the equity
+    valued at the mark) and .mids ((ts, mid): the mid's changes, own orders left out). When it also has .spec with the configuration's symbol, only that symbol's
     fills count (the mids are its mids); fills in other symbols, such as a hedger's, are
     counted apart in `other_fills`, their PnL not judged here."""
     own = _symbol(result)
@@ -78,8 +78,9 @@ def _symbol(result) -> str | None:
 
 
 def _mark(series, mids, fills) -> int | None:
-    """The closing mid: the last mid change, else the last sampled mid, else the last fill."""
-    step = Step(mids) or Step((s[0], s[3]) for s in series)
+    """The closing mark: the last sample's (the price its equity was valued at, see
+    mm/desk/mark.py), else the last mid change, else the last fill's price."""
+    step = Step((s[0], s[3]) for s in series) or Step(mids)
     if step:
         return step.last
     return fills[-1].price if fills else None

@@ -27,7 +27,7 @@ from db import desk
 from db.api import Api
 from db.load import to_int
 from engine.model import ADMIN, OPERATOR, Order
-from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
+from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
 from mm.sim import ExchangeDriver
 
@@ -36,6 +36,7 @@ from .book import book_of, to_float
 from . import launch
 from .controls import Controls
 from .fair import FairPrice
+from .mark import engine_mark, equity, mark, without_own
 from .params import validate
 from .quote_engine import Refresh, reconcile
 from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
@@ -60,7 +61,7 @@ class StepReport:
     wanted: list[Quote] = field(default_factory=list)   # after risk, before reconcile
     inventory: int = 0
     equity: int | None = None                       # 1e-18 quote, PnL since the start
-    mid: int | None = None
+    mid: int | None = None                          # the mark (mm/desk/mark.py)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class StrategyRunner:
         self.paused = False
         self.done: str | None = None            # final state once stopped or killed
         self.reason: str | None = None
-        self.samples: list[tuple[int, int, int, int | None]] = []  # (ts, q, equity, mid)
+        self.samples: list[tuple[int, int, int, int | None]] = []  # (ts, q, equity, mark)
         self.points: deque = deque(maxlen=SHARPE_WINDOW)
         self._next_sample = 0
         self._sharpe: float | None = None
@@ -207,32 +208,35 @@ class StrategyRunner:
         books = {s: book_of(ex.symbols[s], DEPTH) for s in self.watch}
         book = books[self.symbol]
         live = self._live(ex)
+        # the market without our own orders: what fair price, volatility and the mark see
+        markets = {s: without_own(b, live) for s, b in books.items()}
+        market = markets[self.symbol]
         fills, tape = self._read_trades()
         base, quote = self._totals(ex)
         self.inventory = (base - self.base0) // QTY_TO_AMOUNT
-        mark = book.mid if book.mid is not None else book.last
-        if book.mid is not None:
-            self.vol.update(now, to_float(book.mid))
+        at = mark(market.mid, market.last)
+        if market.mid is not None:
+            self.vol.update(now, to_float(market.mid))
         p = self.p
-        ctx = Context(now, book, books, self.fair(now, book, books), self.inventory,
+        ctx = Context(now, book, books, self.fair(now, market, markets), self.inventory,
                       p["target_inventory"], p["max_inventory"], live, fills, tape,
-                      self.vol.value, self.started, {"data_ts": self.data_ts})
+                      self.vol.value, self.started, {"data_ts": self.data_ts}, markets)
         if self.desk is not None:        # the desk-wide net limit, others' runs included
             cap, others = self.desk
             net = others + self.inventory
             ctx.extra["desk_room"] = {BUY: cap - net, SELL: cap + net}
-        report.fills, report.inventory, report.mid = fills, self.inventory, book.mid
+        report.fills, report.inventory, report.mid = fills, self.inventory, at
         for f in fills:
             self.strategy.on_fill(f, ctx)
             self.controls.on_fill(f, ctx)
-        if mark is not None:
-            self.equity = quote - self.quote0 + (base - self.base0) * mark // PRICE_SCALE
+        if at is not None:
+            self.equity = equity(base - self.base0, quote - self.quote0, at)
             report.equity = self.equity
             breaches = self.risk.assess(ctx, self.equity, now)
             if breaches:
                 self.kill(now, "; ".join(b.text for b in breaches))
                 return report
-            self._sample(now, book.mid)
+            self._sample(now, at)
             self.rules.check(ctx, self.equity, self.risk.peak, self._sharpe, len(self.points))
         self._quote(ctx, report)
         self.sink.poll()
@@ -318,9 +322,14 @@ class StrategyRunner:
 
     def _end(self, now: int, state: str, reason: str) -> None:
         self.done, self.reason = state, reason
-        if self.equity is not None:
-            mid = book_of(self.exchange().symbols[self.symbol], 1).mid
-            self._sample(now, mid, force=True)
+        if self.equity is not None:     # valued as the last step did, on the wallets now
+            ex = self.exchange()
+            at = engine_mark(ex.symbols[self.symbol], self.user)
+            if at is not None:
+                base, quote = self._totals(ex)
+                self.inventory = (base - self.base0) // QTY_TO_AMOUNT
+                self.equity = equity(base - self.base0, quote - self.quote0, at)
+            self._sample(now, at, force=True)
         self.ended(now)
 
     # ------------------------------------------------------------ reading
@@ -356,11 +365,12 @@ class StrategyRunner:
                                   t.maker_cid))
         return tuple(fills), tuple(tape)
 
-    def _sample(self, now: int, mid: int | None, *, force: bool = False) -> None:
+    def _sample(self, now: int, at: int | None, *, force: bool = False) -> None:
+        """Keep (ts, inventory, equity, mark) about once a second (`force`: now)."""
         if now < self._next_sample and not force:
             return
         self._next_sample = now + SAMPLE_EVERY
-        row = (now, self.inventory, self.equity, mid)
+        row = (now, self.inventory, self.equity, at)
         self.samples.append(row)
         self.points.append((now, self.equity))
         self._sharpe = sharpe(list(self.points))
