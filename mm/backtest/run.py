@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 
 from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
-from mm.desk.mark import engine_mid, equity, mark
+from mm.desk.mark import engine_mark, engine_mid, equity, mark
 from mm.desk.quotes import Fill
 from mm.desk.runner import TapeDriver
 
@@ -67,6 +67,7 @@ class Result:
     stopped: str = ""               # stopped | killed
     reason: str = ""
     skipped: int = 0                # data events the engine could not place (see replay)
+    markets: dict = field(default_factory=dict)   # name -> (base, quote, mark) at the end
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, exact decimal strings for every amount."""
@@ -193,6 +194,8 @@ class _Loop:
         self.note_mid(end)
         self.sample(end)
         res = self.result
+        res.markets = {name: (sym.base, sym.quote, engine_mark(sym, r.user))
+                       for name, sym in self.ex.symbols.items()}
         res.fills, res.orders = r.fills, r.orders()
         res.stopped, res.reason = r.done or "stopped", r.reason or ""
         res.alerts = [{"ts": a.ts, "severity": a.severity, "kind": a.kind, "text": a.text}

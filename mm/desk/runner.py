@@ -112,6 +112,8 @@ class StrategyRunner:
         self._guards: set[str] = set()
         self.equity: int | None = None
         self.inventory = 0
+        self._mid_seen: int | None = None
+        self._mids: list[tuple[int, int]] = []      # (ts, mid) not yet recorded
         self.desk: tuple[int, int] | None = None    # (desk limit, other runs' net) in base
 
     # ------------------------------------------------------------ subclass hooks
@@ -144,7 +146,10 @@ class StrategyRunner:
         raise NotImplementedError
 
     def record_samples(self, rows: list) -> None:
-        """Keep (ts, inventory, equity, mid) rows somewhere that outlives the run."""
+        """Keep (ts, inventory, equity, mark) rows somewhere that outlives the run."""
+
+    def record_mids(self, rows: list) -> None:
+        """Keep (ts, mid) observations of the market somewhere that outlives the run."""
 
     def ended(self, now: int) -> None:
         """The run has stopped (self.done, self.reason)."""
@@ -226,6 +231,7 @@ class StrategyRunner:
             net = others + self.inventory
             ctx.extra["desk_room"] = {BUY: cap - net, SELL: cap + net}
         report.fills, report.inventory, report.mid = fills, self.inventory, at
+        self._observe(now, market.mid, fills, tape)
         for f in fills:
             self.strategy.on_fill(f, ctx)
             self.controls.on_fill(f, ctx)
@@ -365,6 +371,16 @@ class StrategyRunner:
                                   t.maker_cid))
         return tuple(fills), tuple(tape)
 
+    def _observe(self, now: int, mid: int | None, fills, tape) -> None:
+        """Note the market's mid (own orders left out) when it changed or when fills came
+        in, stamped no earlier than the newest trade read: so each fill has the mid seen
+        before it and the first one seen after it (markouts, market impact)."""
+        if mid is None or (mid == self._mid_seen and not fills):
+            return
+        stamp = max([now] + [t.ts for t in tape])
+        self._mid_seen = mid
+        self._mids.append((stamp, mid))
+
     def _sample(self, now: int, at: int | None, *, force: bool = False) -> None:
         """Keep (ts, inventory, equity, mark) about once a second (`force`: now)."""
         if now < self._next_sample and not force:
@@ -375,6 +391,8 @@ class StrategyRunner:
         self.points.append((now, self.equity))
         self._sharpe = sharpe(list(self.points))
         self.record_samples([row])
+        mids, self._mids = self._mids, []
+        self.record_mids(mids)
 
 
 class MemoryRunner(StrategyRunner):
@@ -522,8 +540,15 @@ class ApiRunner(StrategyRunner):
             (ts, fmt(q), fmt_amount(e), None if mid is None else fmt(mid))
             for ts, q, e, mid in rows])
 
+    def record_mids(self, rows) -> None:
+        desk.add_mids(self.engine, self.run_id, [(ts, fmt(mid)) for ts, mid in rows])
+
     def ended(self, now: int) -> None:
-        desk.set_run_state(self.engine, self.run_id, self.done, ts=now, reason=self.reason)
+        # stamped by the journal's clock after the last commit (the cancels), not by the
+        # step's `now`: trades the run saw were committed after `now` was read, and the
+        # report counts the trades up to this time
+        desk.set_run_state(self.engine, self.run_id, self.done, ts=max(now, self.api.clock()),
+                           reason=self.reason)
 
     def close(self) -> None:
         self.api.store.trade_listeners.remove(self.record)
