@@ -14,6 +14,7 @@ from db.outfiles import output_dir, write_output
 from mm.backtest.version import code_version
 
 from .context import State, fail, guarded, out, print_json
+from .plain import flat, text
 from .tools import progress
 
 runs_app = typer.Typer(help="Stored backtest runs: list, show, compare, export, delete.",
@@ -83,8 +84,8 @@ def backtest(
             out.print(f"run {run_id}: {result.events} market events, {len(result.fills)} "
                       f"fills, {len(result.orders)} orders ({result.stopped}: "
                       f"{result.reason})", markup=False)
-            for k, v in result.figures.items():
-                out.print(f"  {k}: {v}", markup=False)
+            for k, v in flat(result.figures):
+                out.print(f"  {k}: {text(v)}", markup=False)
 
 
 @runs_app.command("list")
@@ -97,11 +98,18 @@ def runs_list(config: Optional[str] = typer.Option(None, "--config"),
     if json:
         print_json(rows)
         return
-    for r in rows:
-        what = f"data {r['data']}" if r["data"] else f"scenario {r['scenario']}"
-        out.print(f"{r['id']:>5}  {r['config']} v{r['version']}  {what}  seed {r['seed']}  "
-                  f"pnl {r['figures'].get('pnl')}  trades {r['figures'].get('trades')}",
-                  markup=False)
+    from .views import _table
+    _table("backtest runs", ("run", "config", "market", "seed", "fills", "pnl"),
+           ([r["id"], f"{r['config']} v{r['version']}",
+             f"data {r['data']}" if r["data"] else f"scenario {r['scenario']}", r["seed"],
+             *_headline(r["figures"])] for r in rows), right=("run", "seed", "fills", "pnl"))
+
+
+def _headline(f: dict) -> list[str]:
+    """Fills and total PnL from the stored figures (the full set or the minimal one)."""
+    pnl = f.get("pnl")
+    total = pnl.get("total") if isinstance(pnl, dict) else pnl
+    return [text(f.get("fills", f.get("trades"))), text(total)]
 
 
 @runs_app.command("show")
@@ -111,8 +119,8 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
     if json:
         print_json(r)
         return
-    for k, v in r.items():
-        out.print(f"{k}: {v}", markup=False)
+    for k, v in flat(r):
+        out.print(f"{k}: {text(v)}", markup=False)
 
 
 @runs_app.command("compare")
@@ -125,7 +133,11 @@ def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
     for k, x, y in rows:
-        out.print(f"{k:<20} {str(x):<28} {y}", markup=False)
+        pairs = (flat({k: x}), flat({k: y}))
+        keys = list(dict.fromkeys(key for side in pairs for key, _ in side))
+        a, b = dict(pairs[0]), dict(pairs[1])
+        for key in keys:
+            out.print(f"{key:<28} {text(a.get(key)):<24} {text(b.get(key))}", markup=False)
 
 
 @runs_app.command("delete")

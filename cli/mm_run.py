@@ -94,7 +94,7 @@ def _show(r: dict) -> None:
         ("sold", f"{tr['sell']['volume']} {base} in {tr['sell']['count']} fills"),
         ("assets at start", _assets(r["assets_start"], base, quote)),
         ("assets now", _assets(r["assets_now"], base, quote)),
-        ("mark (mid)", f"{r['mid'] or '-'}"),
+        ("mark", f"{r['mid'] or '-'}"),
         ("value holding the start", f"{r['hold_value']} {quote}"),
         ("value of the strategy", f"{r['strategy_value']} {quote}"),
         ("PnL realised", pnl["realised"]), ("PnL unrealised", pnl["unrealised"]),
@@ -105,7 +105,7 @@ def _show(r: dict) -> None:
         ("inventory", f"{r['inventory']} {base}"),
         ("max inventory", f"{r['max_inventory']} {base}"),
         ("max drawdown", f"{r['max_drawdown']} {quote}"),
-        ("Sharpe (daily)", r["sharpe"] or "-"),
+        *_hedge(r, quote),
         *_analytics(r["analytics"], quote),
         ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)"),
     ]
@@ -124,12 +124,32 @@ def _analytics(a: dict, quote: str) -> list[tuple[str, str]]:
         return "-" if x is None else str(x)
     att = a["attribution"]
     mk = a["markouts"]["1s"]
+    ratios = (f"{num(a['sharpe'])} / {num(a['sortino'])} / {num(a['calmar'])}"
+              if a["ratios_note"] is None else f"- ({a['ratios_note']})")
     return [("PnL from spread / inventory / fees", f"{att['spread']} / {att['inventory']} / "
                                                   f"{att['fees']} {quote}"),
-            ("Sortino / Calmar (annualised)", f"{num(a['sortino'])} / {num(a['calmar'])}"),
+            ("Sharpe / Sortino / Calmar", ratios),
+            ("ratios' horizon", a["ratios_horizon"] or "-"),
+            ("market impact", f"{num(a['market_impact']['mean'])} {quote} a fill over "
+                              f"{a['market_impact']['fills']} fills"),
             ("fill ratio (quantity)", num(a["fill_ratio_qty"])),
             ("markout 1 s (PnL)", f"{mk['pnl']} {quote} over {mk['fills']} fills"),
             ("VaR 95 / 99 per sample", f"{num(a['var_95'])} / {num(a['var_99'])} {quote}")]
+
+
+def _hedge(r: dict, quote: str) -> list[tuple[str, str]]:
+    """A hedger's other legs, each in its own currency and in the quote asset, and the
+    PnL of every leg together."""
+    rows = []
+    for g in r.get("hedge_legs", ()):
+        rows.append((f"hedge leg {g['symbol']}", f"{g['fills']} fills, inventory "
+                     f"{g['inventory']}, PnL {g['total']} {g['quote']}"
+                     + (f" = {g['total_converted']} {quote}"
+                        if g["total_converted"] is not None else "")))
+    if rows:
+        rows.append(("PnL of all legs", f"{r['pnl_all_legs']} {quote}"
+                     if r["pnl_all_legs"] is not None else f"- ({r['pnl_all_legs_note']})"))
+    return rows
 
 
 def _assets(a: dict, base: str, quote: str) -> str:

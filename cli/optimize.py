@@ -82,7 +82,7 @@ def optimize(
                                                                       total=t))
         best = search.best
         saved = None
-        if save:
+        if save and best is not None:
             _, after = C.change(api, config, best["params"])
             if after is not None:
                 if after["stage"] != "backtested":
@@ -92,14 +92,18 @@ def optimize(
         search_id = O.save(api.db, config=cfg, objective=objective, grid=list(grid),
                            random=random_n, data=data, scenario=scenario, seed=seed,
                            duration_ns=evaluate.duration_ns, folds=len(folds),
-                           best=best["params"], results=summary,
+                           best=best and best["params"], results=summary,
                            code_version=code_version(), created_ts=time.time_ns(),
                            saved_version=saved)
     if json:
         print_json({"search": search_id, "config": cfg["name"], "version": cfg["version"],
-                    "best": best["params"], "saved_version": saved, **summary})
-        return
-    _print(search, cfg, search_id, saved)
+                    "best": best and best["params"], "saved_version": saved,
+                    "not_scored": M.NOT_SCORED if best is None else None, **summary})
+    else:
+        _print(search, cfg, search_id, saved)
+    if save and best is None:
+        with guarded():
+            fail(f"{M.NOT_SCORED}; nothing saved ({config} stays at v{cfg['version']})")
 
 
 def _window(api, data: str | None, start: int | None, end: int | None):
@@ -147,6 +151,10 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
         sm = search.summary()
         out.print(f"in-sample mean {_num(sm['in_sample_mean'])}, out-of-sample mean "
                   f"{_num(sm['out_of_sample_mean'])}", markup=False)
+    if search.best is None:
+        from mm.optimize import NOT_SCORED
+        out.print(f"best: none ({NOT_SCORED})", markup=False)
+        return
     best = ", ".join(f"{k}={v}" for k, v in search.best["params"].items())
     out.print(f"best: {best}" + (f"; saved as {cfg['name']} v{saved} (backtested)"
                                  if saved else ""), markup=False)

@@ -146,6 +146,20 @@ def add_samples(engine, run_id: int, rows: list[tuple[int, str, str, str | None]
             for ts, inv, eq, mid in rows])
 
 
+def add_mids(engine, run_id: int, rows: list[tuple[int, str]]) -> None:
+    """(ts, mid) changes of the market's mid for one run."""
+    if not rows:
+        return
+    with engine.begin() as conn:
+        conn.execute(S.MmMid.__table__.insert(), [
+            {"run": run_id, "ts": ts, "mid": mid} for ts, mid in rows])
+
+
+def mids(conn, run_id: int) -> list[dict]:
+    q = select(S.MmMid).where(S.MmMid.run == run_id).order_by(S.MmMid.ts, S.MmMid.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
 def samples(conn, run_id: int) -> list[dict]:
     q = select(SM).where(SM.run == run_id).order_by(SM.ts, SM.id)
     return [dict(r) for r in conn.execute(q).mappings()]

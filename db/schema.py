@@ -210,8 +210,18 @@ class MmSample(SQLModel, table=True):
     run: int = Field(index=True)
     ts: int = Field(sa_column=Column(BigInteger, nullable=False))
     inventory: str
-    equity: str                        # quote asset: PnL since start, marked at mid
-    mid: Optional[str] = None
+    equity: str                        # quote asset: PnL since start, valued at the mark
+    mid: Optional[str] = None          # the mark (mm/desk/mark.py): others' mid, else last
+
+
+class MmMid(SQLModel, table=True):
+    """Each change of the market's mid (own orders left out) a run saw, as a backtest
+    keeps them: what markouts and market impact of a live run are measured against."""
+    __tablename__ = "mm_mids"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run: int = Field(index=True)
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    mid: str
 
 
 class AlertRow(SQLModel, table=True):

@@ -202,7 +202,11 @@ class Search:
 
     @property
     def best(self) -> dict | None:
-        return self.ranking[0] if self.ranking else None
+        """The top-ranked point, or None when no point was scored (every objective
+        undefined: no fills, no variation...): an unscored point is never "best"."""
+        if not self.ranking or self.ranking[0]["objective"] is None:
+            return None
+        return self.ranking[0]
 
     def summary(self) -> dict:
         """Plain JSON values: what was searched, the ranking and the walk-forward."""
@@ -255,6 +259,10 @@ def run_search(points: list[dict[str, str]], fold_list: list[Fold], objective: s
                                 "in_sample": s.scores[i][c]["objective"],
                                 "out_of_sample": oos["objective"]})
     return s
+
+
+NOT_SCORED = ("no parameter set was scored: the objective is undefined for every one of "
+              "them (no fills, or an equity that never moved)")
 
 
 def _key(value) -> tuple:

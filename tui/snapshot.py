@@ -8,6 +8,7 @@ from decimal import Decimal
 from db import queries as Q
 from engine.model import BUY, Order
 from engine.numbers import fmt, fmt_amount
+from mm.desk.mark import engine_mark
 from mm.pnl import Position, position
 
 
@@ -112,7 +113,8 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     prices = tuple((t["ts"], t["price"], t["qty"]) for t in reversed(trades))
     pos = None
     if u is not None:
-        mark = Decimal(mid) if mid is not None else (Decimal(fmt(s.last)) if s.last else None)
+        at = engine_mark(s, user)       # the desk's mark: others' mid, else the last trade
+        mark = None if at is None else Decimal(fmt(at))
         if mine is None:
             mine = Q.trades(conn, user=user, symbol=symbol)
         pos = position(mine, user, mark)

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from engine.numbers import AMOUNT_DP, PRICE_DP, fmt
 
+from . import legs as L
 from . import pnl as P
 from . import risk as R
 from . import trading as T
@@ -17,10 +18,13 @@ RATIO_DIGITS = 10
 
 def figures(result) -> dict:
     """`result` has .fills (ts, side, price, qty, fee), .orders (dicts with qty, filled,
-    status), .series ((ts, equity 1e-18, inventory 1e-9, mid 1e-9 | None)) and .mids
-    ((ts, mid)). When it also has .spec with the configuration's symbol, only that symbol's
-    fills count (the mids are its mids); fills in other symbols, such as a hedger's, are
-    counted apart in `other_fills`, their PnL not judged here."""
+    status), .series ((ts, equity 1e-18, inventory 1e-9, mark 1e-9 | None): the equity
+    valued at the mark) and .mids ((ts, mid): the mid's changes, own orders left out). When it also has .spec with the configuration's symbol, only that symbol's
+    fills count in the figures of its symbol (the mids are its mids); fills in other
+    symbols, such as a hedger's, are counted in `other_fills` and, when the result also
+    has .markets (name -> (base, quote, mark)), valued leg by leg in `hedge_legs`,
+    converted into the own quote asset, and added up with the own leg in `pnl_all_legs`
+    (None with `pnl_all_legs_note` saying why when a leg cannot be converted)."""
     own = _symbol(result)
     every = sorted(result.fills, key=lambda f: f.ts)
     fills = [f for f in every if own is None or f.symbol == own]
@@ -33,12 +37,15 @@ def figures(result) -> dict:
     equity = [s[1] for s in series]
     per = R.period_pnl(equity)
     per_year = R.periods_per_year(ts)
+    short = R.too_short(ts)
     dd, dd_ns = R.drawdown(ts, equity)
     inv = T.inventory_stats([s[2] for s in series])
     ratio = T.fill_ratio(result.orders)
-    impact = T.market_impact(fills, mids)
+    impact = T.market_impact(fills, mids, observed=getattr(result, "observed", False))
     capital = T.capital_usage(fills, series)
+    hedge = _hedge(result, every, own, mark, position.total)
     return {
+        **hedge,
         "fills": len(fills),
         "other_fills": len(every) - len(fills),
         "orders": len(result.orders),
@@ -46,9 +53,11 @@ def figures(result) -> dict:
                 "fees": money(position.fees), "total": money(position.total),
                 "mark": price(mark) if mark is not None else None},
         "attribution": {k: money(v) for k, v in split.items()},
-        "sharpe": ratio_of(R.sharpe(per, per_year)),
-        "sortino": ratio_of(R.sortino(per, per_year)),
-        "calmar": ratio_of(R.calmar(per, per_year, dd)),
+        "sharpe": None if short else ratio_of(R.sharpe(per, per_year)),
+        "sortino": None if short else ratio_of(R.sortino(per, per_year)),
+        "calmar": None if short else ratio_of(R.calmar(per, per_year, dd)),
+        "ratios_note": short,
+        "ratios_horizon": R.horizon(ts),
         "periods_per_year": ratio_of(per_year),
         "max_drawdown": money(dd),
         "max_drawdown_s": ratio_of(dd_ns / 1e9),
@@ -71,6 +80,26 @@ def figures(result) -> dict:
     }
 
 
+def _hedge(result, every, own, mark, own_total) -> dict:
+    """The run's legs in other symbols (a hedger's hedges), each valued at its mark and
+    converted into the own quote asset, and the PnL of all legs together; {} without
+    other fills or without `result.markets` (name -> (base, quote, mark))."""
+    markets = getattr(result, "markets", None)
+    if own is None or not markets or all(f.symbol == own for f in every):
+        return {}
+    markets = {**markets, own: (*markets[own][:2], mark)}
+    x = L.legs(every, own, markets)
+    rows = [{"symbol": g["symbol"], "quote": g["quote"], "fills": g["fills"],
+             "inventory": price(g["inventory"]), "mark": price(g["mark"]),
+             "realised": money(g["realised"]), "unrealised": money(g["unrealised"]),
+             "fees": money(g["fees"]), "total": money(g["total"]),
+             "rate": None if g["rate"] is None else _fixed(g["rate"] * 10**18, AMOUNT_DP),
+             "total_converted": money(g["total_converted"])} for g in x["legs"]]
+    return {"hedge_legs": rows, "hedge_total": money(x["total"]),
+            "pnl_all_legs": None if x["total"] is None else money(own_total + x["total"]),
+            "pnl_all_legs_note": x["note"]}
+
+
 def _symbol(result) -> str | None:
     spec = getattr(result, "spec", None)
     config = spec.get("config") if isinstance(spec, dict) else getattr(spec, "config", None)
@@ -78,8 +107,9 @@ def _symbol(result) -> str | None:
 
 
 def _mark(series, mids, fills) -> int | None:
-    """The closing mid: the last mid change, else the last sampled mid, else the last fill."""
-    step = Step(mids) or Step((s[0], s[3]) for s in series)
+    """The closing mark: the last sample's (the price its equity was valued at, see
+    mm/desk/mark.py), else the last mid change, else the last fill's price."""
+    step = Step((s[0], s[3]) for s in series) or Step(mids)
     if step:
         return step.last
     return fills[-1].price if fills else None

@@ -7,13 +7,40 @@ the run does not define. Annualisation: a run's market never closes, so a year i
 median gap between samples). Sharpe = mean / std (ddof 1) x sqrt(periods per year);
 Sortino = mean / downside deviation x sqrt(periods per year), downside deviation =
 sqrt(mean(min(pnl, 0)^2)) over every period (target 0); Calmar = mean x periods per year /
-max drawdown. Each is None when its denominator is zero or there are too few periods.
+max drawdown. Each is None when its denominator is zero or there are too few periods;
+figures() also leaves them None, with the reason, on runs too short to judge (too_short).
 """
 import math
 
 import numpy as np
 
 YEAR_NS = 365 * 24 * 3600 * 10**9
+MIN_PERIODS = 30                        # sample periods a ratio needs
+MIN_SPAN_NS = 60 * 10**9                # and the time they must cover
+
+
+def too_short(ts: list[int]) -> str | None:
+    """Why the ratios of a run sampled at `ts` (ns) would mean nothing, or None when they
+    may be computed: at least MIN_PERIODS periods covering at least MIN_SPAN_NS. A few
+    seconds annualised give numbers in the thousands that say nothing about the strategy."""
+    periods = max(0, len(ts) - 1)
+    span = ts[-1] - ts[0] if ts else 0
+    if periods >= MIN_PERIODS and span >= MIN_SPAN_NS:
+        return None
+    return (f"run too short for Sharpe, Sortino and Calmar: {periods} "
+            f"period{'' if periods == 1 else 's'} over "
+            f"{span / 1e9:g} s; they need at least {MIN_PERIODS} periods over "
+            f"{MIN_SPAN_NS // 10**9} s")
+
+
+def horizon(ts: list[int]) -> str | None:
+    """The horizon the ratios are annualised to, in words: a 365-day year of periods as
+    long as the median sampling gap. None with fewer than two samples."""
+    per_year = periods_per_year(ts)
+    if per_year is None:
+        return None
+    return (f"annualised: a 365-day year of {YEAR_NS / per_year / 1e9:g} s periods "
+            f"({per_year:.10g} a year)")
 
 
 def period_pnl(equity: list[int]) -> list[int]:

@@ -23,6 +23,11 @@ class Step:
         i = bisect_left(self.ts, t)
         return self.values[i - 1] if i else None
 
+    def since(self, t: int):
+        """The first value at or after t (None if there is none)."""
+        i = bisect_left(self.ts, t)
+        return self.values[i] if i < len(self.ts) else None
+
     @property
     def last(self):
         return self.values[-1] if self.values else None

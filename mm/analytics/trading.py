@@ -69,16 +69,20 @@ def markouts(fills, mids, end: int, horizons=MARKOUT_HORIZONS_S) -> dict[int, di
     return out
 
 
-def market_impact(fills, mids) -> dict:
+def market_impact(fills, mids, observed: bool = False) -> dict:
     """The strategy's own impact: for each of its fills, the signed mid change from just
     before its time to just after everything at its time (side x (mid at ts - mid before
     ts)): positive when its trade pushed the mid its own way, as taking a level out does.
     Fills at one time share one change, counted once per fill. Mean per fill (price 1e-9,
-    exact) and in basis points of the mid before (float); None without a known mid."""
+    exact) and in basis points of the mid before (float); None without a known mid.
+    `observed`: `mids` are a live run's observations (each step where the mid changed or
+    fills came in, stamped no earlier than the trades read) rather than every change: the
+    mid after a fill is then the first observation at or after its time."""
     step = Step(mids)
     moves, bps = [], []
     for f in fills:
-        m0, m1 = step.before(f.ts), step.at(f.ts)
+        m0 = step.before(f.ts)
+        m1 = step.since(f.ts) if observed else step.at(f.ts)
         if m0 is None or m1 is None:
             continue
         moves.append(signed(f.side) * (m1 - m0))

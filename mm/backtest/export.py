@@ -9,7 +9,7 @@ import json
 def files(plain: dict, run: dict | None = None) -> dict[str, str]:
     """`run`: what the store knows beside the result (id, created, code version)."""
     return {
-        "equity.csv": _csv(["time", "equity", "inventory", "mid"],
+        "equity.csv": _csv(["time", "equity", "inventory", "mark"],
                            [[ts, e, q, "" if m is None else m]
                             for ts, e, q, m in plain["series"]]),
         "fills.csv": _csv(["time", "side", "price", "qty", "fee"],

@@ -2,15 +2,17 @@
 market data, through the real engine, stepped in simulated time.
 
 The strategy decides every STEP of market time (MemoryRunner, via BacktestRunner's
-latency line); equity, inventory and mid are sampled every second of market time; every
-change of the mid is kept for markouts. At one nanosecond the market moves first, then
+latency line); equity, inventory and the mark are sampled every second of market time;
+every change of the mid is kept for markouts. Mid and mark are the market's without the
+strategy's own orders, and equity is valued at the mark (mm/desk/mark.py), as live. At one nanosecond the market moves first, then
 own commands that arrive then, then the strategy decides, then the sample is taken.
 """
 import dataclasses
 import json
 from dataclasses import dataclass, field
 
-from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
+from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
+from mm.desk.mark import engine_mark, engine_mid, equity, mark
 from mm.desk.quotes import Fill
 from mm.desk.runner import TapeDriver
 
@@ -62,7 +64,7 @@ class Result:
     spec: dict
     fills: list[Fill] = field(default_factory=list)
     orders: list[dict] = field(default_factory=list)
-    series: list[tuple[int, int, int, int | None]] = field(default_factory=list)
+    series: list[tuple[int, int, int, int | None]] = field(default_factory=list)  # mark last
     mids: list[tuple[int, int]] = field(default_factory=list)
     events: int = 0
     figures: dict = field(default_factory=dict)
@@ -70,6 +72,7 @@ class Result:
     stopped: str = ""               # stopped | killed
     reason: str = ""
     skipped: int = 0                # data events the engine could not place (see replay)
+    markets: dict = field(default_factory=dict)   # name -> (base, quote, mark) at the end
 
     def to_json(self) -> str:
         """Deterministic text: sorted keys, exact decimal strings for every amount."""
@@ -163,11 +166,8 @@ class _Loop:
         self.note_mid(t0)
 
     def note_mid(self, ts: int) -> None:
-        sym = self.sym
-        if sym.bids and sym.asks:
-            mid = (sym.bids.peekitem(0)[1].price + sym.asks.peekitem(0)[1].price) // 2
-        else:
-            mid = None
+        """Keep each change of the market's mid, the strategy's own orders left out."""
+        mid = engine_mid(self.sym, self.runner.user)
         if mid != self.mid:
             self.mid = mid
             if mid is not None:
@@ -196,11 +196,9 @@ class _Loop:
     def sample(self, ts: int) -> None:
         r = self.runner
         base, quote = r._totals(self.ex)
-        mark = self.mid if self.mid is not None else self.sym.last
-        equity = quote - r.quote0
-        if mark is not None:
-            equity += (base - r.base0) * mark // PRICE_SCALE
-        self.result.series.append((ts, equity, (base - r.base0) // QTY_TO_AMOUNT, self.mid))
+        at = mark(self.mid, self.sym.last)
+        self.result.series.append((ts, equity(base - r.base0, quote - r.quote0, at),
+                                   (base - r.base0) // QTY_TO_AMOUNT, at))
 
     def finish(self, end: int) -> Result:
         r = self.runner
@@ -210,6 +208,8 @@ class _Loop:
         self.note_mid(end)
         self.sample(end)
         res = self.result
+        res.markets = {name: (sym.base, sym.quote, engine_mark(sym, r.user))
+                       for name, sym in self.ex.symbols.items()}
         res.fills, res.orders = r.fills, r.orders()
         res.stopped, res.reason = r.done or "stopped", r.reason or ""
         res.alerts = [{"ts": a.ts, "severity": a.severity, "kind": a.kind, "text": a.text}

@@ -184,14 +184,8 @@ def skew(quotes: list[Quote], book: Book, ratio: float, mode: str, shift: int,
 
 
 def others(ctx: Context, side: str) -> list[tuple[int, int]]:
-    """One side of the book without our own open orders, best first."""
-    own: dict[int, int] = {}
-    for o in ctx.live:
-        if o.symbol == ctx.book.symbol and o.side == side:
-            own[o.price] = own.get(o.price, 0) + o.remaining
-    rows = ctx.book.bids if side == BUY else ctx.book.asks
-    out = [(p, q - own.get(p, 0)) for p, q in rows]
-    return [(p, q) for p, q in out if q > 0]
+    """One side of the book without our own open orders (Context.market), best first."""
+    return list(ctx.market.bids if side == BUY else ctx.market.asks)
 
 
 def sweep(levels: list[tuple[int, int]], qty: int) -> int:

@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 
 from .book import Book
+from .mark import without_own
 
 BUY, SELL = "buy", "sell"
 
@@ -56,6 +57,9 @@ class Context:
 
     `inventory` is the strategy's position in the base asset since its run started
     (q in the literature: positive long), `target` where it wants it to be, both at 1e-9.
+    `book`/`books` are the whole books (own orders included: what a new order meets);
+    `market`/`markets` the same without the strategy's own open orders, what the fair
+    price, volatility and any other reading of the market must use (mm/desk/mark.py).
     """
     now: int
     book: Book
@@ -70,6 +74,15 @@ class Context:
     volatility: float = 0.0             # realised, relative, per sqrt(second)
     started: int = 0                    # ns, when the run started
     extra: dict = field(default_factory=dict)
+    markets: dict[str, Book] = field(default_factory=dict)
+
+    @property
+    def market(self) -> Book:
+        """The own symbol's book without the strategy's open orders."""
+        found = self.markets.get(self.book.symbol)
+        if found is None:
+            found = self.markets[self.book.symbol] = without_own(self.book, self.live)
+        return found
 
     @property
     def ratio(self) -> float:

@@ -1,13 +1,17 @@
 """A strategy run's figures, from the database alone, so they survive a restart.
 
 Assets at the end are the assets at the start plus the run's own trades (not the wallet
-now, which later activity may have moved). The run's trades are the user's trades on the
-symbol after the run's journal point (and before its stop): one run per user and symbol at
-a time, as the desk runs them. The mark is the run's latest sample mid, else the book's.
-Money is Decimal text in the quote asset; Sharpe and return are statistics, text too.
+now, which later activity may have moved). The run's trades are the user's trades on its
+symbols after the run's journal point and up to its stop, which the runner stamps after its
+last commit, so the report holds every trade the kill switch saw: one run per user and
+symbol at a time, as the desk runs them. The mark is the run's latest sample's, the price
+the runner valued equity at (mm/desk/mark.py), else the same rule on the stored book.
+Spread capture, Sharpe and the other ratios are the analytics' (one definition each);
+a hedger's other legs are valued and converted into the quote asset there too.
+Money is Decimal text in the quote asset; return is text too.
 """
 import math
-from decimal import Decimal, localcontext
+from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from sqlalchemy import select
 
@@ -15,6 +19,7 @@ from db import desk
 from db import queries as Q
 from db import schema as S
 from db.load import to_int
+from engine.model import ACTIVE, PARTIAL
 from engine.numbers import AMOUNT_SCALE as AMOUNT
 from mm.analytics import figures
 from mm.pnl import position
@@ -23,6 +28,7 @@ from .quotes import Fill
 
 ZERO = Decimal(0)
 QUANTUM = Decimal("1e-18")
+PRICE = Decimal("1e-9")
 DAY_NS = 86_400 * 1_000_000_000
 
 
@@ -46,9 +52,10 @@ def _report(conn, run_id: int) -> dict:
     user, base, quote = cfg["user"], sym["base"], sym["quote"]
     with localcontext() as ctx:
         ctx.prec = 80        # IRR sums carry 14 whole digits and 18 decimals: stay exact
-        trades = run_trades(conn, run, cfg)
+        every = run_trades(conn, run, cfg)
+        trades = [t for t in every if t["symbol"] == cfg["symbol"]]
         samples = desk.samples(conn, run_id)
-        mid = _mark(conn, cfg["symbol"], samples, trades)
+        mid = _mark(conn, cfg["symbol"], user, samples, trades)
         flows = _flows(trades, user)
         pos = position(trades, user, mid)
         b0, q0 = Decimal(run["base_start"]), Decimal(run["quote_start"])
@@ -59,6 +66,9 @@ def _report(conn, run_id: int) -> dict:
         total = value - hold
         equity = [(s["ts"], Decimal(s["equity"])) for s in samples]
         alerts = _alerts(conn, run)
+        analytics = live_figures(conn, run, cfg, every, samples)
+        notional = flows["buy"]["notional"] + flows["sell"]["notional"]
+        spread = Decimal(analytics["attribution"]["spread"])
         return {
             "run": run_id, "name": run["name"], "version": run["version"],
             "template": cfg["template"], "symbol": cfg["symbol"], "user": user,
@@ -75,36 +85,75 @@ def _report(conn, run_id: int) -> dict:
                     "fees": _text(pos.fees), "total": _text(total),
                     "return_pct": _text((total / hold * 100).quantize(Decimal("0.000001")))
                     if hold else "0"},
-            **_spread(flows),
+            # one definition, the attribution's: each fill's edge against the mid it met
+            "spread_captured": _text(spread),
+            "spread_captured_bps": _text((spread / notional * 10_000).quantize(
+                Decimal("0.01"))) if notional else None,
             "inventory": _text(b1 - b0),
             "max_inventory": _text(_max_inventory(trades, user)),
             "max_drawdown": _text(max_drawdown([e for _, e in equity] + [total])),
-            "sharpe": _ratio(sharpe(equity)),
+            "sharpe": analytics["sharpe"], "ratios_note": analytics["ratios_note"],
+            "ratios_horizon": analytics["ratios_horizon"],
             "samples": len(samples),
+            **{k: analytics[k] for k in ("hedge_legs", "hedge_total", "pnl_all_legs",
+                                         "pnl_all_legs_note") if k in analytics},
             "alerts": alerts,
-            "analytics": live_figures(conn, run, cfg, trades, samples),
+            "analytics": analytics,
         }
 
 
 def run_trades(conn, run: dict, cfg: dict) -> list[dict]:
-    """The run's own trades, oldest first."""
+    """The run's own trades in every symbol it trades (its own and any *_symbol parameter,
+    a hedger's hedge symbol), oldest first: the user's trades after the run's journal
+    point, up to its stop (stamped by the runner after its last commit, so every trade it
+    saw is in)."""
     T = S.TradeRow
     user = cfg["user"]
-    q = select(T).where((T.symbol == cfg["symbol"]) & (T.seq > run["start_seq"])
+    q = select(T).where(T.symbol.in_(_symbols(cfg)) & (T.seq > run["start_seq"])
                         & ((T.maker_user == user) | (T.taker_user == user)))
     if run["stopped_ts"] is not None:
         q = q.where(T.ts <= run["stopped_ts"])
     return [dict(r) for r in conn.execute(q.order_by(T.id)).mappings()]
 
 
-def _mark(conn, symbol: str, samples: list[dict], trades: list[dict]) -> Decimal | None:
+def _symbols(cfg: dict) -> list[str]:
+    """The configuration's symbol, then the other symbols its parameters name."""
+    others = {v for k, v in cfg["params"].items() if k.endswith("_symbol") and v
+              and v != cfg["symbol"]}
+    return [cfg["symbol"], *sorted(others)]
+
+
+def _mark(conn, symbol: str, user: str, samples: list[dict],
+          trades: list[dict]) -> Decimal | None:
+    """The run's mark: its last sample's (the runner values equity at it, mm/desk/mark.py),
+    else the same rule on the stored book, else its last trade's price."""
     for s in reversed(samples):
         if s["mid"] is not None:
             return Decimal(s["mid"])
-    book = Q.book(conn, symbol, 1)
-    if book["bids"] and book["asks"]:
-        return (Decimal(book["bids"][0]["price"]) + Decimal(book["asks"][0]["price"])) / 2
-    return Decimal(trades[-1]["price"]) if trades else None
+    at = stored_mark(conn, symbol, user)
+    if at is None and trades:
+        return Decimal(trades[-1]["price"])
+    return at
+
+
+def stored_mark(conn, symbol: str, user: str | None) -> Decimal | None:
+    """mm/desk/mark.py's mark on the database: the mid of the best open bid and ask of
+    others than `user` (floored to 1e-9, as the engine's), else the symbol's last trade."""
+    T = S.OrderRow
+    q = select(T.side, T.price).where(T.symbol == symbol, T.status.in_((ACTIVE, PARTIAL)))
+    if user is not None:
+        q = q.where(T.user != user)
+    bid = ask = None
+    for side, price in conn.execute(q):
+        p = Decimal(price)
+        if side == "buy":
+            bid = p if bid is None else max(bid, p)
+        else:
+            ask = p if ask is None else min(ask, p)
+    if bid is not None and ask is not None:
+        return ((bid + ask) / 2).quantize(PRICE, rounding=ROUND_FLOOR)
+    last = Q.symbol(conn, symbol)["last_price"]
+    return None if last is None else Decimal(last)
 
 
 def _sides(t: dict, user: str) -> list[tuple[str, Decimal]]:
@@ -132,19 +181,6 @@ def _flows(trades: list[dict], user: str) -> dict:
     return out
 
 
-def _spread(flows: dict) -> dict:
-    """Matched volume times (average sell - average buy): what round trips earned before
-    fees, and that edge in basis points of their average price."""
-    b, s = flows["buy"], flows["sell"]
-    if not (b["volume"] and s["volume"]):
-        return {"spread_captured": "0", "spread_captured_bps": None}
-    avg_b, avg_s = b["notional"] / b["volume"], s["notional"] / s["volume"]
-    matched = min(b["volume"], s["volume"])
-    bps = (avg_s - avg_b) / ((avg_s + avg_b) / 2) * 10_000
-    return {"spread_captured": _text((avg_s - avg_b) * matched),
-            "spread_captured_bps": _text(bps.quantize(Decimal("0.01")))}
-
-
 def _max_inventory(trades: list[dict], user: str) -> Decimal:
     q = most = ZERO
     for t in trades:
@@ -165,7 +201,9 @@ def max_drawdown(equity: list[Decimal]) -> Decimal:
 
 def sharpe(points: list[tuple[int, Decimal]]) -> float | None:
     """Mean over standard deviation of the equity's changes between samples, scaled to a
-    day by the mean sample interval; None with under three samples or no variation."""
+    day by the mean sample interval; None with under three samples or no variation.
+    Only its sign is used (the runner's "Sharpe below zero" alert); reports show the
+    analytics' ratios (mm/analytics/risk.py), with their horizon."""
     if len(points) < 3:
         return None
     diffs = [float(b - a) for (_, a), (_, b) in zip(points, points[1:])]
@@ -204,35 +242,52 @@ def _text(d: Decimal | None) -> str | None:
 
 
 class _LiveRun:
-    """A live run shaped like a backtest result, so mm.analytics judges both alike."""
+    """A live run shaped like a backtest result, so mm.analytics judges both alike. Its
+    mids are observations (`observed`): the runner notes the mid when it changes or fills
+    come in, so a fill's market impact is the move to the first mid seen after it."""
+    observed = True
 
-    def __init__(self, fills, orders, series, mids) -> None:
+    def __init__(self, symbol, fills, orders, series, mids, markets) -> None:
+        self.spec = {"config": {"symbol": symbol}}
         self.fills, self.orders, self.series, self.mids = fills, orders, series, mids
+        self.markets = markets
 
 
 def live_figures(conn, run: dict, cfg: dict, trades: list[dict], samples: list[dict]) -> dict:
-    """The backtest metrics (markouts, VaR, attribution...) of a live or paper run, from its
-    trades, orders and once-a-second samples: mids are as fine as the samples."""
+    """The backtest metrics (markouts, impact, VaR, attribution, other legs...) of a live
+    or paper run, from its trades (every symbol), orders, samples and mid observations
+    (the samples' marks for runs that kept none)."""
     user, symbol = cfg["user"], cfg["symbol"]
     fills = []
     for t in trades:
         for side, fee, cid in _own_legs(t, user):
-            fills.append(Fill(t["ts"], symbol, side, to_int(t["price"]), to_int(t["qty"]),
-                              to_int(fee, AMOUNT), cid))
+            fills.append(Fill(t["ts"], t["symbol"], side, to_int(t["price"]),
+                              to_int(t["qty"]), to_int(fee, AMOUNT), cid))
     O, J = S.OrderRow, S.Journal
     q = (select(O.qty, O.filled, O.status).join(J, J.seq == O.id)   # an order's id is its seq
          .where((O.user == user) & (O.symbol == symbol) & (O.id > run["start_seq"])))
     if run["stopped_ts"] is not None:
         q = q.where(J.ts <= run["stopped_ts"])
     orders = [dict(r) for r in conn.execute(q).mappings()]
-    series, mids = [], []
+    series, marks = [], []
     for smp in samples:
-        mid = None if smp["mid"] is None else to_int(smp["mid"])
+        mark = None if smp["mid"] is None else to_int(smp["mid"])
         series.append((smp["ts"], to_int(smp["equity"], AMOUNT), to_int(smp["inventory"]),
-                       mid))
-        if mid is not None and (not mids or mids[-1][1] != mid):
-            mids.append((smp["ts"], mid))
-    return figures(_LiveRun(fills, orders, series, mids))
+                       mark))
+        if mark is not None and (not marks or marks[-1][1] != mark):
+            marks.append((smp["ts"], mark))
+    mids = [(m["ts"], to_int(m["mid"])) for m in desk.mids(conn, run["id"])] or marks
+    return figures(_LiveRun(symbol, fills, orders, series, mids, _markets(conn, user)))
+
+
+def _markets(conn, user: str) -> dict:
+    """Every symbol as (base, quote, its stored mark now), to value a hedger's other legs
+    and convert them into the run's quote asset."""
+    out = {}
+    for row in Q.symbols(conn):
+        at = stored_mark(conn, row["name"], user)
+        out[row["name"]] = (row["base"], row["quote"], None if at is None else to_int(format(at, "f")))
+    return out
 
 
 def _own_legs(t: dict, user: str):

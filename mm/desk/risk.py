@@ -88,7 +88,7 @@ class Risk:
     def _widen(self, wanted: list[Quote], ctx: Context) -> list[Quote]:
         """Resting quotes pushed away from fair by (widen - 1) x their distance, sizes cut."""
         p = self.p
-        centre = ctx.fair if ctx.fair is not None else ctx.book.mid
+        centre = ctx.fair if ctx.fair is not None else ctx.market.mid
         out = []
         for q in wanted:
             if q.tif != "gtc" or (q.symbol or ctx.book.symbol) != ctx.book.symbol:
@@ -162,16 +162,5 @@ def _book(ctx: Context, q: Quote) -> Book:
 
 def others_depth(ctx: Context, side: str) -> int:
     """Quantity on one side of the book in its first levels, our own orders taken out."""
-    own: dict[int, int] = {}
-    for o in ctx.live:
-        if o.side == side and o.symbol == ctx.book.symbol:
-            own[o.price] = own.get(o.price, 0) + o.remaining
-    total = levels = 0
-    for price, qty in (ctx.book.bids if side == BUY else ctx.book.asks):
-        rest = qty - own.get(price, 0)
-        if rest > 0:
-            total += rest
-            levels += 1
-            if levels == DEPTH_LEVELS:
-                break
-    return total
+    rows = ctx.market.bids if side == BUY else ctx.market.asks
+    return sum(q for _, q in rows[:DEPTH_LEVELS])

@@ -27,7 +27,7 @@ from db import desk
 from db.api import Api
 from db.load import to_int
 from engine.model import ADMIN, OPERATOR, Order
-from engine.numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
+from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
 from mm.sim import ExchangeDriver
 
@@ -37,6 +37,7 @@ from . import watchdog
 from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
+from .mark import engine_mark, equity, mark, without_own
 from .params import validate
 from .quote_engine import Refresh, reconcile
 from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
@@ -61,7 +62,7 @@ class StepReport:
     wanted: list[Quote] = field(default_factory=list)   # after risk, before reconcile
     inventory: int = 0
     equity: int | None = None                       # 1e-18 quote, PnL since the start
-    mid: int | None = None
+    mid: int | None = None                          # the mark (mm/desk/mark.py)
 
 
 @dataclass(frozen=True)
@@ -105,13 +106,15 @@ class StrategyRunner:
         self.paused = False
         self.done: str | None = None            # final state once stopped or killed
         self.reason: str | None = None
-        self.samples: list[tuple[int, int, int, int | None]] = []  # (ts, q, equity, mid)
+        self.samples: list[tuple[int, int, int, int | None]] = []  # (ts, q, equity, mark)
         self.points: deque = deque(maxlen=SHARPE_WINDOW)
         self._next_sample = 0
         self._sharpe: float | None = None
         self._guards: set[str] = set()
         self.equity: int | None = None
         self.inventory = 0
+        self._mid_seen: int | None = None
+        self._mids: list[tuple[int, int]] = []      # (ts, mid) not yet recorded
         self.desk: tuple[int, int] | None = None    # (desk limit, other runs' net) in base
 
     # ------------------------------------------------------------ subclass hooks
@@ -144,7 +147,10 @@ class StrategyRunner:
         raise NotImplementedError
 
     def record_samples(self, rows: list) -> None:
-        """Keep (ts, inventory, equity, mid) rows somewhere that outlives the run."""
+        """Keep (ts, inventory, equity, mark) rows somewhere that outlives the run."""
+
+    def record_mids(self, rows: list) -> None:
+        """Keep (ts, mid) observations of the market somewhere that outlives the run."""
 
     def ended(self, now: int) -> None:
         """The run has stopped (self.done, self.reason)."""
@@ -208,32 +214,36 @@ class StrategyRunner:
         books = {s: book_of(ex.symbols[s], DEPTH) for s in self.watch}
         book = books[self.symbol]
         live = self._live(ex)
+        # the market without our own orders: what fair price, volatility and the mark see
+        markets = {s: without_own(b, live) for s, b in books.items()}
+        market = markets[self.symbol]
         fills, tape = self._read_trades()
         base, quote = self._totals(ex)
         self.inventory = (base - self.base0) // QTY_TO_AMOUNT
-        mark = book.mid if book.mid is not None else book.last
-        if book.mid is not None:
-            self.vol.update(now, to_float(book.mid))
+        at = mark(market.mid, market.last)
+        if market.mid is not None:
+            self.vol.update(now, to_float(market.mid))
         p = self.p
-        ctx = Context(now, book, books, self.fair(now, book, books), self.inventory,
+        ctx = Context(now, book, books, self.fair(now, market, markets), self.inventory,
                       p["target_inventory"], p["max_inventory"], live, fills, tape,
-                      self.vol.value, self.started, {"data_ts": self.data_ts})
+                      self.vol.value, self.started, {"data_ts": self.data_ts}, markets)
         if self.desk is not None:        # the desk-wide net limit, others' runs included
             cap, others = self.desk
             net = others + self.inventory
             ctx.extra["desk_room"] = {BUY: cap - net, SELL: cap + net}
-        report.fills, report.inventory, report.mid = fills, self.inventory, book.mid
+        report.fills, report.inventory, report.mid = fills, self.inventory, at
+        self._observe(now, market.mid, fills, tape)
         for f in fills:
             self.strategy.on_fill(f, ctx)
             self.controls.on_fill(f, ctx)
-        if mark is not None:
-            self.equity = quote - self.quote0 + (base - self.base0) * mark // PRICE_SCALE
+        if at is not None:
+            self.equity = equity(base - self.base0, quote - self.quote0, at)
             report.equity = self.equity
             breaches = self.risk.assess(ctx, self.equity, now)
             if breaches:
                 self.kill(now, "; ".join(b.text for b in breaches))
                 return report
-            self._sample(now, book.mid)
+            self._sample(now, at)
             self.rules.check(ctx, self.equity, self.risk.peak, self._sharpe, len(self.points))
         self._quote(ctx, report)
         self.sink.poll()
@@ -328,9 +338,14 @@ class StrategyRunner:
 
     def _end(self, now: int, state: str, reason: str) -> None:
         self.done, self.reason = state, reason
-        if self.equity is not None:
-            mid = book_of(self.exchange().symbols[self.symbol], 1).mid
-            self._sample(now, mid, force=True)
+        if self.equity is not None:     # valued as the last step did, on the wallets now
+            ex = self.exchange()
+            at = engine_mark(ex.symbols[self.symbol], self.user)
+            if at is not None:
+                base, quote = self._totals(ex)
+                self.inventory = (base - self.base0) // QTY_TO_AMOUNT
+                self.equity = equity(base - self.base0, quote - self.quote0, at)
+            self._sample(now, at, force=True)
         self.ended(now)
 
     # ------------------------------------------------------------ reading
@@ -366,15 +381,28 @@ class StrategyRunner:
                                   t.maker_cid))
         return tuple(fills), tuple(tape)
 
-    def _sample(self, now: int, mid: int | None, *, force: bool = False) -> None:
+    def _observe(self, now: int, mid: int | None, fills, tape) -> None:
+        """Note the market's mid (own orders left out) when it changed or when fills came
+        in, stamped no earlier than the newest trade read: so each fill has the mid seen
+        before it and the first one seen after it (markouts, market impact)."""
+        if mid is None or (mid == self._mid_seen and not fills):
+            return
+        stamp = max([now] + [t.ts for t in tape])
+        self._mid_seen = mid
+        self._mids.append((stamp, mid))
+
+    def _sample(self, now: int, at: int | None, *, force: bool = False) -> None:
+        """Keep (ts, inventory, equity, mark) about once a second (`force`: now)."""
         if now < self._next_sample and not force:
             return
         self._next_sample = now + SAMPLE_EVERY
-        row = (now, self.inventory, self.equity, mid)
+        row = (now, self.inventory, self.equity, at)
         self.samples.append(row)
         self.points.append((now, self.equity))
         self._sharpe = sharpe(list(self.points))
         self.record_samples([row])
+        mids, self._mids = self._mids, []
+        self.record_mids(mids)
 
 
 class MemoryRunner(StrategyRunner):
@@ -534,8 +562,15 @@ class ApiRunner(StrategyRunner):
             (ts, fmt(q), fmt_amount(e), None if mid is None else fmt(mid))
             for ts, q, e, mid in rows])
 
+    def record_mids(self, rows) -> None:
+        desk.add_mids(self.engine, self.run_id, [(ts, fmt(mid)) for ts, mid in rows])
+
     def ended(self, now: int) -> None:
-        desk.set_run_state(self.engine, self.run_id, self.done, ts=now, reason=self.reason)
+        # stamped by the journal's clock after the last commit (the cancels), not by the
+        # step's `now`: trades the run saw were committed after `now` was read, and the
+        # report counts the trades up to this time
+        desk.set_run_state(self.engine, self.run_id, self.done, ts=max(now, self.api.clock()),
+                           reason=self.reason)
 
     def close(self) -> None:
         self.api.store.trade_listeners.remove(self.record)

@@ -57,7 +57,7 @@ class Hedger(Strategy):
         if hedge is not None:
             out.append(hedge)
         book = ctx.book
-        fair = ctx.fair if ctx.fair is not None else book.mid
+        fair = ctx.fair if ctx.fair is not None else ctx.market.mid
         if fair is not None and book.tradable:
             bid = fair - bps(fair, self.p["bid_spread"])
             ask = fair + bps(fair, self.p["ask_spread"])

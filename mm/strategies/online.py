@@ -71,7 +71,7 @@ class OnlineModel(Strategy):
     def decide(self, ctx: Context) -> list[Quote]:
         book = ctx.book
         self._learn(ctx)
-        fair = ctx.fair if ctx.fair is not None else book.mid
+        fair = ctx.fair if ctx.fair is not None else ctx.market.mid
         if fair is None or not book.tradable:
             return []
         amount = self.p["order_amount"]
@@ -80,8 +80,9 @@ class OnlineModel(Strategy):
         return two_sided(book, fair * float(bid), fair * float(ask), lot(book, amount))
 
     def _learn(self, ctx: Context) -> None:
-        """Feed the mid to the volatility and the tape's distances to the intensity."""
-        mid = ctx.book.mid
+        """Feed the mid (of the others' orders) to the volatility and the tape's distances
+        to the intensity."""
+        mid = ctx.market.mid
         ref = self.prev_mid if self.prev_mid is not None else mid
         self.flow.watch(ctx.now)
         if ref:

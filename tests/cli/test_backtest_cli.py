@@ -33,12 +33,23 @@ def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):
         assert (tmp_path / "x" / name).read_text() == (tmp_path / "y" / name).read_text()
     with open(tmp_path / "y" / "equity.csv") as f:
         eq = list(csv.reader(f))
-    assert eq[0] == ["time", "equity", "inventory", "mid"] and len(eq) == 1 + 6
+    assert eq[0] == ["time", "equity", "inventory", "mark"] and len(eq) == 1 + 6
     ran = json.loads((tmp_path / "y" / "run.json").read_text())
     assert ran["run"]["id"] == 1 and ran["spec"]["seed"] == 2
     # the same run again: byte-identical result
     again = souq.json(*args)
     assert again["figures"] == first["figures"]
+    # issue 12 item 9: people read tables and dotted keys, never dicts or "None"
+    listing = souq.ok("runs", "list")
+    shown_text, compared = souq.ok("runs", "show", "1"), souq.ok("runs", "compare", "1", "2")
+    for text in (listing, shown_text, compared):
+        assert "{" not in text and "None" not in text and "'" not in text
+    total = first["figures"]["pnl"]["total"]
+    assert any(line.split("│")[1:7] and [c.strip() for c in line.split("│")[1:7]] == [
+        "1", "fixed-btc v1", "scenario normal", "2", str(first["fills"]), total]
+        for line in listing.splitlines())
+    assert f"figures.pnl.total: {total}\n" in shown_text and "scenario: normal" in shown_text
+    assert "data: -" in shown_text
     assert "deleted run 3" in souq.ok("runs", "delete", "3")
     assert [r["id"] for r in souq.json("runs", "list")] == [2, 1]
 

@@ -87,3 +87,24 @@ def test_bad_input_is_one_line_and_stores_nothing(souq):
     ])
     searches, cfg = stored(souq)
     assert searches == [] and cfg["version"] == 1
+
+
+def test_a_search_with_no_scored_point_saves_nothing_and_says_so(souq):
+    # issue 12 item 7: spreads of 40-50 % never fill, so Sharpe is undefined everywhere
+    args = ("optimize", "fixed-btc", "--grid", "bid_spread_bps=4000,5000", "--grid",
+            "ask_spread_bps=5000", "--scenario", "normal", "--duration", "2", "--objective",
+            "sharpe")
+    r = souq.run(*args, "--save")
+    assert r.returncode != 0
+    assert r.stderr.strip() == ("error: no parameter set was scored: the objective is "
+                                "undefined for every one of them (no fills, or an equity "
+                                "that never moved); nothing saved (fixed-btc stays at v1)")
+    assert "best: none (no parameter set was scored" in r.stdout
+    res = souq.json(*args)
+    assert res["best"] is None and res["saved_version"] is None
+    assert res["not_scored"].startswith("no parameter set was scored")
+    assert [x["objective"] for x in res["ranking"]] == [None, None]
+    searches, cfg = stored(souq)
+    assert [s["saved_version"] for s in searches] == [None, None]
+    assert [s["best"] for s in searches] == [None, None]
+    assert (cfg["version"], cfg["stage"]) == (1, "paper")

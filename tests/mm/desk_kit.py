@@ -72,3 +72,13 @@ def souq_with_kit() -> list[str]:
     return [sys.executable, "-c",
             f"import sys; sys.path[:0] = [{str(KIT_DIR)!r}]; import desk_kit; "
             "from cli.main import run; run()"]
+
+
+class Clock:
+    """A settable clock for Api and runners: returns `now` (ns), which tests move."""
+
+    def __init__(self, now: int = 1_700_000_000 * 10**9) -> None:
+        self.now = now
+
+    def __call__(self) -> int:
+        return self.now

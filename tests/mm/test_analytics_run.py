@@ -191,7 +191,10 @@ def test_figures_gathers_everything_json_ready():
     assert f["var_95"] == "1"            # 4 periods: k = 1, worst -1
     assert f["capital"] == {"peak_exposure": "204", "peak_quote_used": "200.1"}
     assert f["market_impact"]["mean"] == "2"
-    assert f["sharpe"] == float(f"{0.5 * math.sqrt(YEAR):.10g}")
+    # 4 one-second periods are far too few to annualise: null, with the reason
+    assert f["sharpe"] is None and f["sortino"] is None and f["calmar"] is None
+    assert f["ratios_note"] == ("run too short for Sharpe, Sortino and Calmar: 4 periods "
+                                "over 4 s; they need at least 30 periods over 60 s")
     assert json.dumps(f, sort_keys=True) == json.dumps(
         figures(_result(FILLS, orders, series, MIDS)), sort_keys=True)
 
@@ -214,3 +217,57 @@ def test_figures_judges_only_the_configured_symbol():
     r.spec = {"config": {"symbol": "X"}}
     f = figures(r)
     assert f["fills"] == 2 and f["other_fills"] == 1 and f["pnl"]["total"] == "6.8"
+
+
+def test_ratios_need_30_periods_over_a_minute_and_state_their_horizon():
+    # issue 12 item 5: a 15 s run reported Sharpe -3957 and Calmar -2,093,966
+    def run(n):
+        eq = [(i % 3) * M - i * M // 10 for i in range(n + 1)]
+        return figures(_result([], [], [(i * S, e, 0, E) for i, e in enumerate(eq)], []))
+    short = run(15)
+    assert (short["sharpe"], short["sortino"], short["calmar"]) == (None, None, None)
+    assert short["ratios_note"] == ("run too short for Sharpe, Sortino and Calmar: 15 periods "
+                                    "over 15 s; they need at least 30 periods over 60 s")
+    assert run(59)["sharpe"] is None
+    full = run(60)
+    per = R.period_pnl([(i % 3) * M - i * M // 10 for i in range(61)])
+    assert full["ratios_note"] is None
+    assert full["sharpe"] == float(f"{R.sharpe(per, YEAR):.10g}")
+    assert full["calmar"] is not None and full["sortino"] is not None
+    assert full["ratios_horizon"] == ("annualised: a 365-day year of 1 s periods (31536000 "
+                                      "a year)")
+    assert R.too_short([0, 2 * S]) == ("run too short for Sharpe, Sortino and Calmar: 1 "
+                                       "period over 2 s; they need at least 30 periods "
+                                       "over 60 s")
+
+
+def test_a_hedgers_legs_are_valued_in_one_currency():
+    """Issue 12 item 10: own ETH-USDT bought 1 at 3000, marked 3010: +10 USDT. The hedge
+    sold 0.035 BTC at 95,000,000,000 IRR (fee 6,650,000), BTC-IRR marked at 94,000,000,000:
+    35,000,000 - 6,650,000 = 28,350,000 IRR, at 1,000,000 IRR a USDT 28.35 USDT; all legs
+    38.35 USDT."""
+    from mm.analytics.legs import legs, rate
+    own = Fill(S, "ETH-USDT", "buy", 3000 * E, E, 0, "mm1.1")
+    hedge = Fill(2 * S, "BTC-IRR", "sell", 95_000_000_000 * E, 35 * E // 1000,
+                 6_650_000 * M, "mm1.2")
+    markets = {"ETH-USDT": ("ETH", "USDT", 3010 * E),
+               "BTC-IRR": ("BTC", "IRR", 94_000_000_000 * E),
+               "USDT-IRR": ("USDT", "IRR", 1_000_000 * E)}
+    assert rate("IRR", "USDT", markets) == Fraction(1, 1_000_000)
+    assert rate("USDT", "IRR", markets) == 1_000_000 and rate("X", "USDT", markets) is None
+    r = _result([own, hedge], [], [(0, 0, 0, 3000 * E), (S, 10 * M, E, 3010 * E)],
+                [(0, 3000 * E), (S, 3010 * E)])
+    r.spec, r.markets = {"config": {"symbol": "ETH-USDT"}}, markets
+    f = figures(r)
+    assert f["fills"] == 1 and f["other_fills"] == 1 and f["pnl"]["total"] == "10"
+    assert f["hedge_legs"] == [{
+        "symbol": "BTC-IRR", "quote": "IRR", "fills": 1, "inventory": "-0.035",
+        "mark": "94000000000", "realised": "0", "unrealised": "35000000", "fees": "6650000",
+        "total": "28350000", "rate": "0.000001", "total_converted": "28.35"}]
+    assert (f["hedge_total"], f["pnl_all_legs"], f["pnl_all_legs_note"]) == (
+        "28.35", "38.35", None)
+    del markets["USDT-IRR"]
+    f = figures(r)
+    assert f["pnl_all_legs"] is None and f["hedge_legs"][0]["total_converted"] is None
+    assert f["pnl_all_legs_note"] == "other legs not converted: no USDT price for IRR"
+    assert legs([own], "ETH-USDT", markets) == {"legs": [], "total": 0, "note": None}

@@ -92,7 +92,7 @@ def test_store_and_export_round_trip(tmp_path):
     assert row["result"] == text and row["figures"] == r.figures and row["seed"] == 4
     out = files(json.loads(row.pop("result")))
     eq = list(csv.reader(io.StringIO(out["equity.csv"])))
-    assert eq[0] == ["time", "equity", "inventory", "mid"] and len(eq) == len(r.series) + 1
+    assert eq[0] == ["time", "equity", "inventory", "mark"] and len(eq) == len(r.series) + 1
     ts, e, q, m = r.series[-1]
     from engine.numbers import fmt, fmt_amount
     assert eq[-1] == [str(ts), fmt_amount(e), fmt(q), "" if m is None else fmt(m)]

@@ -299,10 +299,12 @@ def test_status_counts_the_position_from_the_runs_start(api):
     entry = status(api, "toy")[0]
     assert entry["state"] == "running" and entry["run"]["id"] == run_id
     # sold 0.001 at 95,000,400,000, bought 0.002 at 94,999,600,000: 0.001 closed for
-    # 800,000 x 0.001 = 800, 0.001 long marked at the mid (94,999,600,000 + 95,001,000,000)
-    # / 2 = 95,000,300,000: 700; maker fees 0.1 % of 95,000,400 and of 189,999,200, exact
+    # 800,000 x 0.001 = 800, 0.001 long marked at the others' mid (our own bid left out:
+    # (94,999,500,000 + 95,001,000,000) / 2 = 95,000,250,000): 650; maker fees 0.1 % of
+    # 95,000,400 and of 189,999,200, exact
     # (IRR has no precision set, so nothing is rounded): 95,000.4 + 189,999.2
     assert entry["position"] == {
-        "trades": 2, "inventory": "0.001", "avg_price": "94999600000", "mid": "95000300000",
-        "realised": "800", "unrealised": "700", "fees": "284999.6", "pnl": "-283499.6"}
+        "trades": 2, "inventory": "0.001", "mid": "95000250000",
+        "realised": "800", "unrealised": "650", "fees": "284999.6", "pnl": "-283549.6"}
+    assert entry["report"]["pnl"]["total"] == "-283549.6"
     mm.close(), alice.close()

@@ -65,14 +65,14 @@ def test_a_fill_moves_inventory_and_requotes_at_once_inside_the_limits():
     assert [(f.side, f.price, f.qty, f.cid) for f in rep.fills] == [
         ("buy", 998 * S, S // 2, "t.1")]
     assert rep.inventory == S // 2
-    # mid (996 + 1002) / 2 = 999; long 0.5 of 1: one bid of 0.5 still fits, the second not;
-    # the live orders move by amend (one command each, same ids), not cancel and re-place
-    assert rep.commands == [amend("t.2", price="997"), amend("t.3", price="1001"),
-                            amend("t.4", price="1003")]
-    assert rep.reasons == [None] * 3
+    # fair is the others' mid, still (990 + 1010) / 2 = 1000 whatever our own quotes do;
+    # long 0.5 of 1: one bid of 0.5 still fits, the second not, so the second bid moves up
+    # to 998 by amend (one command, same id); the asks stay as they are
+    assert rep.commands == [amend("t.2", price="998")]
+    assert rep.reasons == [None]
     assert open_orders(ex) == ["t.2", "t.3", "t.4"]
     assert [(ex.users["mm"].orders[c].price // S) for c in ("t.2", "t.3", "t.4")] == \
-        [997, 1001, 1003]
+        [998, 1002, 1004]
     assert check_exchange(ex) == []
 
 
@@ -82,11 +82,11 @@ def test_the_refresh_interval_holds_quotes_until_it_passes():
     r.start(0)
     r.step(S)                                         # bid 998, ask 1002 around 1000
     act(r, ex, {"op": "limit", "id": "xb2", "user": "x", "symbol": "T-USD", "side": "buy",
-                "price": "1000", "qty": "1"}, now=S)  # mid (1000 + 1002) / 2 = 1001
+                "price": "1000", "qty": "1"}, now=S)  # others' mid (1000 + 1010) / 2
     assert r.step(S + S // 2).commands == []          # inside order_refresh_time (1 s)
     # the ask moves away from the bid first, then the bid up: never crossing our own
-    assert r.step(2 * S + S // 2).commands == [amend("t.2", price="1003"),
-                                               amend("t.1", price="999")]
+    assert r.step(2 * S + S // 2).commands == [amend("t.2", price="1007"),
+                                               amend("t.1", price="1003")]
 
 
 def test_a_newer_configuration_applies_at_once():
@@ -123,17 +123,18 @@ def test_pause_cancels_and_resume_quotes_again():
 
 
 def test_kill_switch_cancels_everything_stops_and_then_alerts():
-    # x takes our best bid: we pay 499 and a 4.99 fee for 0.5 worth 499.5 at mid 999
-    ex, r = quoted_then_hit(kit.market(maker="0.01"), {"max_loss": "4"})
+    # x takes our best bid: we pay 499 and a 4.99 fee for 0.5 worth 500 at the others'
+    # mid 1000 (our own quotes do not move the mark)
+    ex, r = quoted_then_hit(kit.market(maker="0.01"), {"max_loss": "3.5"})
     rep = r.step(S + 2)
-    assert rep.equity == -4_490_000_000_000_000_000
+    assert rep.equity == -3_990_000_000_000_000_000
     assert rep.commands == []                               # the decision never ran
     assert open_orders(ex) == []
     assert r.done == "killed"
-    assert r.reason == "kill switch: loss 4.49 reached max_loss 4"
+    assert r.reason == "kill switch: loss 3.99 reached max_loss 3.5"
     (alert,) = r.sink.alerts
     assert (alert.severity, alert.kind) == ("critical", "kill_switch")
-    assert alert.text == ("kill switch: loss 4.49 reached max_loss 4; cancelled 3 open "
+    assert alert.text == ("kill switch: loss 3.99 reached max_loss 3.5; cancelled 3 open "
                           "orders and stopped the run")
     assert r.step(5 * S).commands == []                     # stays stopped
     assert check_exchange(ex) == []

@@ -166,6 +166,13 @@ def test_undefined_objectives_rank_last():
         ("2", -2.0), ("3", -3.0), ("1", None)]
 
 
+def test_with_no_scored_point_there_is_no_best():
+    s = run_search([{"bid_spread_bps": v} for v in ("1", "2")], [Fold(0, 0)], "sharpe",
+                   lambda point, fold: {"objective": None})
+    assert [r["objective"] for r in s.ranking] == [None, None]
+    assert s.best is None
+
+
 def test_bad_search_arguments():
     with pytest.raises(SearchError, match="--workers must be at least 1"):
         run_search([{"a": "1"}], [Fold(0, 0)], "pnl", quad, workers=0)

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from textual.content import Content
 from textual.widgets import Static
 
+from ..compact import compact
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
 
@@ -44,7 +45,7 @@ def row_content(r: StrategyRow) -> Content:
     if r.figures is None:
         return name + Content.styled("never run", "$text-muted")
     f = r.figures
-    figures = [short(f[k]) for k in ("inventory", "realised", "unrealised", "fees", "spread")]
+    figures = [compact(f[k]) for k in ("inventory", "realised", "unrealised", "fees", "spread")]
     tail = "".join(" " + c.rjust(w) for c, w in zip(figures + [r.quote], WIDTHS[2:]))
     return name + gauge(f["inventory"], r.target, r.max_inventory) + Content(tail)
 
@@ -77,18 +78,6 @@ def gauge(q_text: str, target_text: str, most_text: str, width: int = GAUGE) -> 
         else:
             parts.append(Content.styled("─", "$text-muted"))
     return Content("").join(parts)
-
-
-def short(text: str | None) -> str:
-    """A figure in at most 7 characters: 12.3, -0.0012, 1.23M, 45.6B (display only)."""
-    d = _dec(text)
-    for scale, suffix in ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"),
-                          (Decimal(10) ** 6, "M"), (Decimal(10) ** 4, "k")):
-        if abs(d) >= scale:
-            return f"{d / scale:.3g}{suffix}" if abs(d / scale) < 1000 else f"{d / scale:.0f}{suffix}"
-    if d == d.to_integral_value():
-        return str(int(d))
-    return f"{d:.3g}" if abs(d) < 1 else f"{d:.5g}"[:7]
 
 
 def _dec(text: str | None) -> Decimal:

@@ -1,0 +1,83 @@
+"""The market as a strategy must see it, and the one mark-to-market of every figure.
+
+A strategy's own resting orders are not the market: a fair price or a valuation that
+includes them follows the strategy's own quotes (a quote placed around a fair price
+moves the fair price, which moves the quote...). So:
+
+- `without_own(book, live)`: a Book with the strategy's open orders taken out of its
+  levels; every fair-price source (mid, microprice, depth-weighted mid, their EMAs, the
+  cross symbol's mid) reads this, as `controls.others` does for the controls;
+- `mark(mid, last)`: the price a position is valued at: the mid of the other traders' best
+  bid and ask, else the last trade price, else None (nothing to value at);
+- `equity(base_delta, quote_delta, mark)`: the mark-to-market PnL since a start, quote
+  at 1e-18, from the change of the base (1e-18) and quote (1e-18) totals;
+- `engine_mid(sym, user)` / `engine_mark(sym, user)`: the same on an engine Symbol,
+  leaving out `user`'s orders (backtests and the workstation read the engine directly).
+
+The kill switch, the runner's samples, the backtest's equity series and `equity.csv`,
+`mm status`, the run report and the analytics all value positions through `mark`, so the
+same trades give the same PnL everywhere.
+"""
+from dataclasses import replace
+
+from engine.model import ACTIVE, PARTIAL
+from engine.numbers import PRICE_SCALE
+
+from .book import Book
+
+
+def without_own(book: Book, live) -> Book:
+    """`book` with the remaining quantity of `live` (the strategy's open orders: Live
+    rows with symbol, side, price, remaining) on its symbol removed from each level;
+    levels left empty disappear. The same book when none of them rests there."""
+    own: dict[tuple[str, int], int] = {}
+    for o in live:
+        if o.symbol == book.symbol and o.remaining > 0:
+            key = (o.side, o.price)
+            own[key] = own.get(key, 0) + o.remaining
+    if not own:
+        return book
+    return replace(book, bids=_less(book.bids, own, "buy"), asks=_less(book.asks, own, "sell"))
+
+
+def _less(rows, own: dict, side: str) -> tuple[tuple[int, int], ...]:
+    out = ((p, q - own.get((side, p), 0)) for p, q in rows)
+    return tuple((p, q) for p, q in out if q > 0)
+
+
+def mark(mid: int | None, last: int | None) -> int | None:
+    """The valuation price (1e-9): the others' mid, else the last trade, else None."""
+    return mid if mid is not None else last
+
+
+def equity(base_delta: int, quote_delta: int, at: int | None) -> int:
+    """PnL since a start, quote at 1e-18: the quote change plus the base change (both
+    1e-18 totals) valued at `at` (1e-9); without a mark the base change counts 0."""
+    if at is None:
+        return quote_delta
+    return quote_delta + base_delta * at // PRICE_SCALE
+
+
+def engine_mid(sym, user: str | None) -> int | None:
+    """The mid of an engine Symbol's best bid and ask without `user`'s open orders
+    (None: keep every order), floored to 1e-9; None when a side is empty."""
+    bid, ask = _best(sym.bids, user), _best(sym.asks, user)
+    return None if bid is None or ask is None else (bid + ask) // 2
+
+
+def engine_mark(sym, user: str | None) -> int | None:
+    """`mark` on an engine Symbol: the others' mid, else the symbol's last trade."""
+    return mark(engine_mid(sym, user), sym.last)
+
+
+def _best(side, user: str | None) -> int | None:
+    for level in side.values():
+        if level.total <= 0:
+            continue
+        if user is None:
+            return level.price
+        own = sum(o.qty - o.filled for o in level.orders
+                  if o.user.name == user and (o.status is ACTIVE or o.status is PARTIAL))
+        if level.total > own:
+            return level.price
+    return None
