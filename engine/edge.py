@@ -33,7 +33,7 @@ def parse_int(text, field: str, lo: int = -INT64_MAX, hi: int = INT64_MAX) -> in
     """A whole number in ASCII digits, lo <= n <= hi (inclusive)."""
     s = text if isinstance(text, str) else str(text)
     if len(s) > 40 or not _INT.match(s):
-        raise EdgeError(f"{field}: {_show(text)} is not a whole number in ASCII digits")
+        raise EdgeError(f"{field}: {_show(text)} is not a whole number (in ASCII digits)")
     value = int(s)
     if not lo <= value <= hi:
         raise EdgeError(f"{field}: {s} is out of range ({lo} to {hi})")
@@ -45,7 +45,7 @@ def parse_decimal(text, field: str, lo=None, hi=None) -> Decimal:
     bounded lo <= d <= hi (inclusive; Decimal, int or numeric text)."""
     s = text if isinstance(text, str) else str(text)
     if len(s) > 64 or not _DECIMAL.match(s):
-        raise EdgeError(f"{field}: {_show(text)} is not a finite number in ASCII digits")
+        raise EdgeError(f"{field}: {_show(text)} is not a number (finite, in ASCII digits)")
     try:
         value = Decimal(s)
     except InvalidOperation:                       # pragma: no cover: the pattern forbids it

@@ -18,7 +18,15 @@ def stored(souq) -> tuple:
                      for t in ("md_sets", "md_trades", "md_book"))
 
 
+def add_symbols(souq, *names, users=()) -> None:
+    """Data sets are for symbols the exchange has (and only users it knows may ask)."""
+    souq.feed(*({"op": "symbol", "symbol": n, "base": n.split("-")[0] + "B",
+                 "quote": n.split("-")[-1] + "Q", "tick_size": "1", "qty_step": "1"}
+                for n in names), *({"op": "user", "user": u} for u in users))
+
+
 def test_import_list_show_delete(souq, tmp_path):
+    add_symbols(souq, "BTC-IRR", "ETH-USDT")
     (tmp_path / "t.csv").write_text(TRADES)
     (tmp_path / "b.csv").write_text(BOOK)
     assert souq.ok("data", "import", tmp_path / "t.csv", "--name", "t1", "--kind", "trades",
@@ -41,6 +49,7 @@ def test_import_list_show_delete(souq, tmp_path):
 
 
 def test_bad_input_is_one_line_and_changes_nothing(souq, tmp_path):
+    add_symbols(souq, "X", users=("alice",))
     (tmp_path / "t.csv").write_text(TRADES)
     souq.ok("data", "import", tmp_path / "t.csv", "--name", "t1", "--kind", "trades",
             "--symbol", "X")

@@ -48,7 +48,7 @@ def test_bad_input_is_one_line(souq, tmp_path):
         (("report", "9"), None, "no stored run 9"),
         (("report", "1", "--format", "pdf"), None, "unknown format 'pdf'; choose one of md"),
         (("report", "1", "--out", tmp_path / "missing" / "r.md"), None,
-         "No such file or directory"),
+         f"folder {tmp_path / 'missing'} does not exist"),
         (("report", "1", "--out", tmp_path), None, "is a directory"),
         (("report", "x"), None, "Invalid value for 'run'"),
     ])

@@ -31,10 +31,10 @@ def test_change_applies_over_a_base():
     ({"size": "11"}, "size: 11 is above the maximum 10"),
     ({"size": "0"}, "size: 0 is below the minimum 0.001"),
     ({"size": "abc"}, "size: 'abc' is not a plain decimal number"),
-    ({"levels": "2.5"}, "levels: '2.5' is not a whole number in ASCII digits"),
+    ({"levels": "2.5"}, "levels: '2.5' is not a whole number (in ASCII digits)"),
     ({"hang": "maybe"}, "hang: 'maybe' is not true or false"),
     ({"mode": "both"}, "mode: 'both' is not one of price, size"),
-    ({"refresh": "nan"}, "refresh: 'nan' is not a finite number in ASCII digits"),
+    ({"refresh": "nan"}, "refresh: 'nan' is not a number (finite, in ASCII digits)"),
     ({"colour": "red"}, "unknown parameter 'colour'; known: ceiling, hang, levels, mode, "
                         "refresh, size"),
 ])

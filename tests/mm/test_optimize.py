@@ -68,8 +68,8 @@ def test_random_points_are_seeded_inside_the_box():
     ("bid_spread_bps=", "want NAME=LO:HI:N"),
     ("bid_spread_bps=1:2", "a range is LO:HI:N"),
     ("bid_spread_bps=a:2:3", "'a' is not a number"),
-    ("bid_spread_bps=1:2:0", "N must be a whole number of at least 1"),
-    ("bid_spread_bps=1:2:x", "N must be a whole number"),
+    ("bid_spread_bps=1:2:0", "N: 0 is out of range \\(1 to 10000\\)"),
+    ("bid_spread_bps=1:2:x", "N: 'x' is not a whole number"),
     ("bid_spread_bps=3:1:3", "LO must not exceed HI"),
     ("bid_spread_bps=1:3:1", "one value needs LO = HI"),
     ("bid_spread_bps=-1:2:3", "bid_spread_bps: -1 is below the minimum 0"),
@@ -93,7 +93,7 @@ def test_plan_refuses_bad_searches_before_anything_runs():
         plan(CFG, grid + ["bid_spread_bps=3,4"], objective="pnl")
     with pytest.raises(SearchError, match="--walk-forward must be at least 2"):
         plan(CFG, grid, objective="pnl", walk_forward=1)
-    with pytest.raises(SearchError, match="--random must be at least 1"):
+    with pytest.raises(SearchError, match="--random must be from 1 to 10000"):
         plan(CFG, grid, objective="pnl", random_n=0)
     with pytest.raises(SearchError, match="too short for 4 folds"):
         plan(CFG, grid, objective="pnl", walk_forward=4, data_window=(10, 13))

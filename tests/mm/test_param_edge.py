@@ -21,9 +21,9 @@ FIXED = SPECS["fixed_spread"]
     ("stop_loss_pct=1e400", "stop_loss_pct: 1e400 is out of range"),
     ("vol_circuit=1e309", "vol_circuit: 1e309 is out of range"),
     ("moving_band_pct=1e99", "moving_band_pct: 1e99 is above the maximum 100000"),
-    ("max_open_orders=١٢", "max_open_orders: '١٢' is not a whole number in ASCII digits"),
-    ("stale_after=٣", "stale_after: '٣' is not a finite number in ASCII digits"),
-    ("stale_after=inf", "stale_after: 'inf' is not a finite number in ASCII digits"),
+    ("max_open_orders=١٢", "max_open_orders: '١٢' is not a whole number (in ASCII digits)"),
+    ("stale_after=٣", "stale_after: '٣' is not a number (finite, in ASCII digits)"),
+    ("stale_after=inf", "stale_after: 'inf' is not a number (finite, in ASCII digits)"),
     ("fair_symbol=no/such", "fair_symbol: 'no/such' is not a symbol name"),
     ("fair_source=cross", "fair_source=cross needs fair_symbol, the symbol whose price "
                           "is used"),
