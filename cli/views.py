@@ -4,7 +4,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from db.queries import trade_shape
+from db.shapes import trade_shape
 from engine.model import STATUSES
 
 from .context import State, fail, guarded, out, print_json
@@ -41,7 +41,7 @@ def orders(user: Optional[str] = typer.Option(None, "--user"),
     with guarded():
         if status is not None and status not in STATUSES + ("open",):
             fail(f"status {status!r} is not one of {', '.join(STATUSES + ('open',))}")
-        rows = State.api().orders(user=user, status=status, symbol=symbol, limit=limit)
+        rows = State.reader().orders(user=user, status=status, symbol=symbol, limit=limit)
         if json:
             print_json([{k: r[k] for k in ORDER_KEYS} for r in rows])
             return
@@ -55,7 +55,8 @@ def trades(symbol: Optional[str] = typer.Option(None, "--symbol"),
            json: bool = typer.Option(False, "--json")) -> None:
     """Trades in execution order, in the order-stream format's trade shape with --json."""
     with guarded():
-        rows = [trade_shape(t) for t in State.api().trades(user=user, symbol=symbol, limit=limit)]
+        rows = [trade_shape(t)
+                for t in State.reader().trades(user=user, symbol=symbol, limit=limit)]
         if json:
             print_json(rows)
             return
@@ -69,7 +70,7 @@ def book(symbol: str, depth: int = typer.Option(10, "--depth", min=1),
          json: bool = typer.Option(False, "--json")) -> None:
     """The order book's depth, best prices first."""
     with guarded():
-        api = State.api()
+        api = State.reader()
         if api.symbol(symbol) is None:
             fail(f"unknown symbol {symbol!r}")
         b = api.book(symbol, depth)
@@ -93,7 +94,7 @@ def wallets(user: Optional[str] = typer.Option(None, "--user"),
             json: bool = typer.Option(False, "--json")) -> None:
     """Balance, hold and available per user and asset; the fee account is @fees."""
     with guarded():
-        rows = State.api().wallets(user=user)
+        rows = State.reader().wallets(user=user)
         keys = ("user", "asset", "balance", "hold", "available")
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
@@ -108,7 +109,7 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
            json: bool = typer.Option(False, "--json")) -> None:
     """Ledger movements: each moves an amount from one account bucket to another."""
     with guarded():
-        rows = State.api().ledger(user=user, asset=asset, limit=limit)
+        rows = State.reader().ledger(user=user, asset=asset, limit=limit)
         keys = ("id", "seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
                 "amount", "ref")
         if json:
