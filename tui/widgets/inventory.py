@@ -11,6 +11,8 @@ from decimal import Decimal, InvalidOperation
 from textual.content import Content
 from textual.widgets import Static
 
+from mm.display import fit
+
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
 
@@ -44,7 +46,8 @@ def row_content(r: StrategyRow) -> Content:
     if r.figures is None:
         return name + Content.styled("never run", "$text-muted")
     f = r.figures
-    figures = [short(f[k]) for k in ("inventory", "realised", "unrealised", "fees", "spread")]
+    figures = [short(f["inventory"], 4)]
+    figures += [short(f[k]) for k in ("realised", "unrealised", "fees", "spread")]
     tail = "".join(" " + c.rjust(w) for c, w in zip(figures + [r.quote], WIDTHS[2:]))
     return name + gauge(f["inventory"], r.target, r.max_inventory) + Content(tail)
 
@@ -79,16 +82,10 @@ def gauge(q_text: str, target_text: str, most_text: str, width: int = GAUGE) -> 
     return Content("").join(parts)
 
 
-def short(text: str | None) -> str:
-    """A figure in at most 7 characters: 12.3, -0.0012, 1.23M, 45.6B (display only)."""
-    d = _dec(text)
-    for scale, suffix in ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"),
-                          (Decimal(10) ** 6, "M"), (Decimal(10) ** 4, "k")):
-        if abs(d) >= scale:
-            return f"{d / scale:.3g}{suffix}" if abs(d / scale) < 1000 else f"{d / scale:.0f}{suffix}"
-    if d == d.to_integral_value():
-        return str(int(d))
-    return f"{d:.3g}" if abs(d) < 1 else f"{d:.5g}"[:7]
+def short(text: str | None, dp: int = 2) -> str:
+    """A figure in at most 7 characters: grouped at `dp` places when it fits, else in
+    compact units (mm.display.fit: -320,893 is -321k, never -32.1k)."""
+    return fit(_dec(text), WIDTHS[2], dp)
 
 
 def _dec(text: str | None) -> Decimal:
