@@ -1,18 +1,14 @@
-"""What every CLI command shares: the database, the acting user, output and failure."""
-import sqlite3
+"""What every CLI command shares: the database, the acting user, output and failure.
+
+Cheap to import: the database layer loads only when a command first asks for it."""
 import sys
 from contextlib import contextmanager
 
 import orjson
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
-from db.api import AccessDenied, Api
-from db.store import DatabaseBusy, busy, is_locked
 from engine.model import OPERATOR
-from engine.numbers import BadNumber
-from engine.stream import StreamError
 
 # Piped output keeps whole rows on one line; a terminal gets its own width.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 250)
@@ -22,13 +18,27 @@ err = Console(stderr=True, highlight=False)
 class State:
     db: str | None = None
     actor: str = OPERATOR
-    _api: Api | None = None
+    _api = None
 
     @classmethod
-    def api(cls) -> Api:
+    def api(cls):
+        """The full exchange API (db.api.Api) on the chosen database, as the acting user."""
         if cls._api is None:
+            from db.api import Api
             cls._api = Api(cls.db, cls.actor)
         return cls._api
+
+    @classmethod
+    def reader(cls):
+        """Something with Api's read methods: the light SQLite reader (db.lite) when it
+        applies, else the full Api."""
+        if cls._api is None:
+            from db.lite import open_reader
+            from db.urls import default_url
+            reader = open_reader(cls.db or default_url(), cls.actor)
+            if reader is not None:
+                return reader
+        return cls.api()
 
 
 def fail(message: str, code: int = 1):
@@ -37,19 +47,32 @@ def fail(message: str, code: int = 1):
     raise typer.Exit(code)
 
 
+def _database_error(exc: Exception) -> bool:
+    """A SQLAlchemy or sqlite3 error (without importing SQLAlchemy when nothing else did)."""
+    sa, lite = sys.modules.get("sqlalchemy.exc"), sys.modules.get("sqlite3")
+    return ((sa is not None and isinstance(exc, sa.SQLAlchemyError))
+            or (lite is not None and isinstance(exc, lite.Error)))
+
+
 @contextmanager
 def guarded():
-    """Turn every expected failure into one line and a non-zero exit."""
+    """Turn every expected failure into one line and a non-zero exit: bad numbers and
+    stream objects (ValueError), access denied and file errors (OSError), database errors."""
     try:
         yield
     except typer.Exit:
         raise
-    except (StreamError, BadNumber, AccessDenied, ValueError, DatabaseBusy) as exc:
+    except ValueError as exc:
         fail(str(exc))
-    except (SQLAlchemyError, sqlite3.Error) as exc:
-        fail(str(busy()) if is_locked(exc) else f"database: {str(exc).splitlines()[0]}")
     except OSError as exc:
         fail(str(exc))
+    except Exception as exc:
+        if type(exc).__name__ == "DatabaseBusy":      # db.store: the lock timeout ran out
+            fail(str(exc))
+        if _database_error(exc):
+            from db.store import busy, is_locked
+            fail(str(busy()) if is_locked(exc) else f"database: {str(exc).splitlines()[0]}")
+        raise
 
 
 def print_json(value) -> None:

@@ -1,16 +1,86 @@
-"""`souq`: the headless exchange. Thin: arguments in, commands to the API, text out."""
+"""`souq`: the headless exchange. Thin: arguments in, commands to the API, text out.
+
+Start-up is most of a command's cost, so nothing heavy is imported here: `COMMANDS` names
+every sub-command, the module that registers it and its one-line help. `souq --help` lists
+them from the table alone; running a command imports only its own module.
+"""
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 
-from engine.model import OPERATOR
+# To add a command: write cli/<module>.py with `register(app)` and add one line per name it
+# registers. tests/cli/test_cli_startup.py checks each line against the real command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("admin", "Create the database (and optionally the demo exchange)."),
+    "demo": ("admin", "Open the demo exchange (created on first run) and trade a little, "
+                      "headless."),
+    "deposit": ("admin", "Credit a user's wallet from outside the exchange (admin)."),
+    "withdraw": ("admin", "Pay out from a user's available balance (admin)."),
+    "symbol": ("admin", "Add, list, show, activate and deactivate symbols."),
+    "session": ("admin", "Open and close trading sessions."),
+    "user": ("admin", "Add, list, suspend and reinstate users."),
+    "asset": ("admin", "Asset precisions: the decimal places fees round up to."),
+    "order": ("orders", "Place and cancel orders."),
+    "orders": ("views", "Orders of every status (yours only unless you are an admin)."),
+    "trades": ("views", "Trades in execution order, in the order-stream format's trade shape "
+                        "with --json."),
+    "book": ("views", "The order book's depth, best prices first."),
+    "wallets": ("views", "Balance, hold and available per user and asset; the fee account is "
+                         "@fees."),
+    "ledger": ("views", "Ledger movements: each moves an amount from one account bucket to "
+                        "another."),
+    "replay": ("replay", "Apply an order stream (shared/formats/order-stream.md)."),
+    "check": ("tools", "Verify every invariant; exits non-zero naming each violation."),
+    "bench": ("tools", "Measure the exchange on a seeded mixed workload and print JSON figures."),
+    "sim": ("sim", "Simulate a market: noise, informed and momentum traders (admin)."),
+    "mm": ("mm", "Market-making strategies: configure, run, watch."),
+    "analyze": ("analyze", "Depth and cost to trade, spread, depth and resiliency over time, "
+                           "order-flow imbalance, microprice, volatility, Roll's spread, "
+                           "SMA 20/50, RSI 14, Bollinger(20)."),
+    "data": ("data", "Historical market data for backtests."),
+    "stress": ("stress", "Backtest a strategy on every stress scenario (normal, high_volatility, "
+                         "low_liquidity, news_jump, flash_crash, liquidity_drought, trending) "
+                         "for several seeds; a table per scenario of PnL, max drawdown, peak "
+                         "inventory, kill-switch triggers and alerts."),
+    "backtest": ("backtest", "Run CONFIG through the matching engine and store the run."),
+    "runs": ("backtest", "Stored backtest runs: list, show, compare, export, delete."),
+    "optimize": ("optimize", "Search CONFIG's parameters: each set a backtest, scored by the "
+                             "objective."),
+    "report": ("report", "Every figure of a stored run, and its equity, drawdown, inventory and "
+                         "markout charts."),
+}
 
-from . import admin, orders, replay, tools, views
-from . import analyze, backtest, data, mm, optimize, report, sim, stress
-from .context import State, guarded
+
+class LazyGroup(TyperGroup):
+    """A command group whose sub-commands are placeholders (name and help, for `--help`)
+    until one is run; then its module is imported and registers the real commands."""
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        for name, (_module, text) in COMMANDS.items():
+            self.commands.setdefault(name, typer.core.TyperCommand(name, help=text))
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] in COMMANDS:
+            self.load(COMMANDS[args[0]][0])
+        return super().resolve_command(ctx, args)
+
+    def load(self, module: str) -> None:
+        """Replace the placeholders of cli/<module>.py with its real commands."""
+        from importlib import import_module
+        import typer.main
+        sub = typer.Typer()
+        import_module(f"cli.{module}").register(sub)
+        group = typer.main.get_group(sub)
+        guard_commands(group)
+        self.commands.update(group.commands)
+
 
 app = typer.Typer(
-    name="souq", invoke_without_command=True, add_completion=False, pretty_exceptions_enable=False,
+    name="souq", cls=LazyGroup, invoke_without_command=True, add_completion=False,
+    rich_markup_mode=None,      # plain help: rich.markdown and pygments cost more than the rest
+    pretty_exceptions_enable=False,
     help="souq: a trading workstation with an embedded exchange. The CLI acts as the exchange "
          "operator (an admin) unless --as USER.",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -30,6 +100,9 @@ def main(
     symbol: Optional[str] = typer.Option(None, "--symbol", help="Workstation: symbol to open."),
 ) -> None:
     """With no command, opens the workstation on the database (a demo exchange if empty)."""
+    from engine.model import OPERATOR
+
+    from .context import State
     State.db = db
     State.actor = as_user or OPERATOR
     State._api = None
@@ -39,35 +112,23 @@ def main(
         open_workstation(db, as_user, theme, symbol)
 
 
-admin.register(app)
-orders.register(app)
-views.register(app)
-replay.register(app)
-tools.register(app)
-sim.register(app)
-mm.register(app)
-analyze.register(app)
-data.register(app)
-stress.register(app)
-backtest.register(app)
-optimize.register(app)
-report.register(app)
-
-
 def checked(action: str, values: dict | None = None) -> None:
     """Before `action` runs: every typed number within what a 64-bit column and a loop
     hold (engine/edge.py), then the permission table (db/access.py) on the acting user."""
     from db.access import require
     from engine.edge import check_magnitude
+
+    from .context import State, guarded
     with guarded():
         for label, value in (values or {}).items():
             check_magnitude(label, value)
-        require(State.api(), action)
+        require(State.reader(), action)
 
 
 def guard_commands(group, prefix: str = "") -> None:
     """Put every leaf command of the click tree behind `checked(its path)`: no command
-    runs without its rule (a command missing from the table fails its tests)."""
+    runs without its rule (a command missing from the table fails its tests). Called by
+    LazyGroup.load on each module's real commands as they are loaded."""
     import functools
     for name, cmd in group.commands.items():
         path = f"{prefix}{name}"
@@ -84,11 +145,14 @@ def guard_commands(group, prefix: str = "") -> None:
         cmd.callback = functools.wraps(cmd.callback)(wrapped)
 
 
-def command():
-    """The click command tree of the app, every command guarded."""
-    cmd = typer.main.get_command(app)
-    guard_commands(cmd)
-    return cmd
+def command(load_all: bool = False):
+    """The click command tree of the app; each command is guarded as its module loads.
+    `load_all` loads every module at once (to list or audit the whole tree)."""
+    group = typer.main.get_command(app)
+    if load_all:
+        for module in dict.fromkeys(m for m, _ in COMMANDS.values()):
+            group.load(module)
+    return group
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -8,6 +8,7 @@ from mm.desk import configs as C
 from mm.desk import launch, limits as L, status as S
 from mm.desk.params import BadParam, parse_assignments
 from mm.desk.strategy import template, templates as all_templates
+from mm.display import Figures
 
 from .context import State, fail, guarded, out, print_json
 from .views import _table
@@ -157,16 +158,22 @@ def status(name: Optional[str] = typer.Argument(None),
             return
         keys = ("name", "state", "run", "started", "mode", "trades", "inventory", "realised",
                 "unrealised", "fees", "pnl")
-        _table("strategy status", keys, (_status_row(r) for r in rows),
+        figures = Figures(State.api().symbols())
+        _table("strategy status", keys, (_status_row(r, figures) for r in rows),
                right=("run", "trades", "inventory", "realised", "unrealised", "fees", "pnl"))
 
 
-def _status_row(r: dict) -> list:
+def _status_row(r: dict, figures: Figures) -> list:
+    """A status row as people read it: inventory at the symbol's step, money at the quote
+    asset's precision (--json has them exact)."""
     run, pos = r["run"], r.get("position")
     if run is None:
         return [r["name"], r["state"]] + ["-"] * 9
+    market = figures.markets.get(r["symbol"])
+    quote = next((s["quote"] for s in figures.rows if s["name"] == r["symbol"]), "")
+    money = [figures.money(quote, pos[k]) for k in ("realised", "unrealised", "fees", "pnl")]
     return [r["name"], r["state"], run["id"], run["started"], run["mode"], pos["trades"],
-            pos["inventory"], pos["realised"], pos["unrealised"], pos["fees"], pos["pnl"]]
+            market.qty(pos["inventory"]) if market else pos["inventory"], *money]
 
 
 def _head(cfg: dict) -> dict:

@@ -101,6 +101,8 @@ def bench(
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
+    startup: bool = typer.Option(False, "--startup", help="Measure only the CLI's start-up: "
+                                 "CPU ms of `souq --help` and the read commands."),
 ) -> None:
     """Measure the exchange on a seeded mixed workload and print JSON figures."""
     from db.bench import run_benchmarks
@@ -137,6 +139,10 @@ def bench(
                     task, description=label))
             print_json(figures)
             return
+        if startup:
+            from .startup import startup_figures
+            print_json({"cli_startup": startup_figures()})
+            return
         if tui:
             from tui.bench import run_tui_bench
             print_json(run_tui_bench(rate=rate, seconds=seconds))
@@ -146,4 +152,7 @@ def bench(
             figures = run_benchmarks(commands=orders, users=users, seed=seed, rebuild=rebuild,
                                      resting=resting, batch1_commands=durable_1,
                                      step=lambda label: bar.update(task, description=label))
+            bar.update(task, description="cli start-up")
+            from .startup import startup_figures
+            figures["cli_startup"] = startup_figures()
         print_json(figures)

@@ -4,8 +4,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from db.queries import trade_shape
+from db.shapes import trade_shape
 from engine.model import STATUSES
+from mm.display import Figures
 
 from .context import State, fail, guarded, out, print_json
 
@@ -30,6 +31,14 @@ def _table(title: str, columns, rows, right=()) -> None:
     out.print(t)
 
 
+def _shown(formats: dict, key: str, scope: str, value):
+    """`value` of column `key` as people read it: formats[key](scope, value) where a
+    format is given (scope: the row's symbol or asset), else as stored."""
+    if value is None or key not in formats:
+        return value
+    return formats[key](scope, value)
+
+
 def orders(user: Optional[str] = typer.Option(None, "--user"),
            status: Optional[str] = typer.Option(None, "--status",
                                                 help="new, queued, active, partial, filled, "
@@ -41,11 +50,16 @@ def orders(user: Optional[str] = typer.Option(None, "--user"),
     with guarded():
         if status is not None and status not in STATUSES + ("open",):
             fail(f"status {status!r} is not one of {', '.join(STATUSES + ('open',))}")
-        rows = State.api().orders(user=user, status=status, symbol=symbol, limit=limit)
+        reader = State.reader()
+        rows = reader.orders(user=user, status=status, symbol=symbol, limit=limit)
         if json:
             print_json([{k: r[k] for k in ORDER_KEYS} for r in rows])
             return
-        _table("orders", ORDER_KEYS, ([r[k] for k in ORDER_KEYS] for r in rows),
+        f = Figures(reader.symbols())
+        shown = {"price": f.price, "stop_price": f.price, "qty": f.qty, "filled": f.qty,
+                 "avg_price": f.avg_price}
+        _table("orders", ORDER_KEYS,
+               ([_shown(shown, k, r["symbol"], r[k]) for k in ORDER_KEYS] for r in rows),
                right=("id", "price", "stop_price", "qty", "filled", "avg_price"))
 
 
@@ -55,13 +69,19 @@ def trades(symbol: Optional[str] = typer.Option(None, "--symbol"),
            json: bool = typer.Option(False, "--json")) -> None:
     """Trades in execution order, in the order-stream format's trade shape with --json."""
     with guarded():
-        rows = [trade_shape(t) for t in State.api().trades(user=user, symbol=symbol, limit=limit)]
+        reader = State.reader()
+        rows = [trade_shape(t) for t in reader.trades(user=user, symbol=symbol, limit=limit)]
         if json:
             print_json(rows)
             return
+        f = Figures(reader.symbols())
+        quote = {s["name"]: s["quote"] for s in f.rows}
+        fee = lambda sym, v: f.money(quote.get(sym, ""), v)   # noqa: E731
+        shown = {"price": f.price, "qty": f.qty, "maker_fee": fee, "taker_fee": fee}
         keys = ("seq", "symbol", "price", "qty", "maker_user", "maker", "taker_user", "taker",
                 "maker_fee", "taker_fee")
-        _table("trades", keys, ([r[k] for k in keys] for r in rows),
+        _table("trades", keys, ([_shown(shown, k, r["symbol"], r[k]) for k in keys]
+                                for r in rows),
                right=("seq", "price", "qty", "maker_fee", "taker_fee"))
 
 
@@ -69,22 +89,26 @@ def book(symbol: str, depth: int = typer.Option(10, "--depth", min=1),
          json: bool = typer.Option(False, "--json")) -> None:
     """The order book's depth, best prices first."""
     with guarded():
-        api = State.api()
-        if api.symbol(symbol) is None:
+        api = State.reader()
+        row = api.symbol(symbol)
+        if row is None:
             fail(f"unknown symbol {symbol!r}")
         b = api.book(symbol, depth)
         if json:
             print_json(b)
             return
+        f = Figures(api.symbols())
+        price, qty = (lambda v: f.price(symbol, v)), (lambda v: f.qty(symbol, v))
         t = Table(title=f"{symbol} book", title_justify="left", header_style="bold")
         for c in ("orders", "bid qty", "bid", "ask", "ask qty", "orders "):
             t.add_column(c, justify="right")
         for i in range(max(len(b["bids"]), len(b["asks"]))):
             bid = b["bids"][i] if i < len(b["bids"]) else None
             ask = b["asks"][i] if i < len(b["asks"]) else None
-            t.add_row(str(bid["orders"]) if bid else "", bid["qty"] if bid else "",
-                      f"[green]{bid['price']}[/]" if bid else "",
-                      f"[red]{ask['price']}[/]" if ask else "", ask["qty"] if ask else "",
+            t.add_row(str(bid["orders"]) if bid else "", qty(bid["qty"]) if bid else "",
+                      f"[green]{price(bid['price'])}[/]" if bid else "",
+                      f"[red]{price(ask['price'])}[/]" if ask else "",
+                      qty(ask["qty"]) if ask else "",
                       str(ask["orders"]) if ask else "")
         out.print(t)
 
@@ -93,12 +117,16 @@ def wallets(user: Optional[str] = typer.Option(None, "--user"),
             json: bool = typer.Option(False, "--json")) -> None:
     """Balance, hold and available per user and asset; the fee account is @fees."""
     with guarded():
-        rows = State.api().wallets(user=user)
+        reader = State.reader()
+        rows = reader.wallets(user=user)
         keys = ("user", "asset", "balance", "hold", "available")
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        _table("wallets", keys, ([r[k] for k in keys] for r in rows),
+        f = Figures(reader.symbols())
+        amount = {"balance": f.money, "hold": f.money, "available": f.money}
+        _table("wallets", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
+                                 for r in rows),
                right=("balance", "hold", "available"))
 
 
@@ -108,13 +136,16 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
            json: bool = typer.Option(False, "--json")) -> None:
     """Ledger movements: each moves an amount from one account bucket to another."""
     with guarded():
-        rows = State.api().ledger(user=user, asset=asset, limit=limit)
+        reader = State.reader()
+        rows = reader.ledger(user=user, asset=asset, limit=limit)
         keys = ("id", "seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
                 "amount", "ref")
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        _table("ledger", keys, ([r[k] for k in keys] for r in rows), right=("id", "seq", "amount"))
+        amount = {"amount": Figures(reader.symbols()).money}
+        _table("ledger", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
+                                for r in rows), right=("id", "seq", "amount"))
 
 
 def show_symbols(rows, json: bool) -> None:

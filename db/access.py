@@ -12,9 +12,6 @@ An actor the exchange does not know (`--as nobody`) is refused every action.
 from engine.model import ADMIN as ADMIN_ROLE
 from engine.model import OPERATOR
 
-from . import desk as D
-from . import queries as Q
-
 ADMIN, USER, OWNER = "admin", "user", "owner"
 
 RULES: dict[str, str] = {
@@ -51,6 +48,9 @@ def role(api) -> str | None:
     operator needs no database read."""
     if api.actor == OPERATOR:
         return ADMIN_ROLE
+    if not hasattr(api, "read"):   # db.lite.LiteReader: no SQLAlchemy for the fast reads
+        return api.role()
+    from . import queries as Q
     u = api.read(Q.user, api.actor)
     return u["role"] if u else None
 
@@ -80,8 +80,23 @@ def may(api, action: str, owner: str | None = None) -> bool:
     return True
 
 
+def visible_user(actor: str, role: str | None, user: str | None) -> str | None:
+    """The user filter a read by `actor` (whose role is `role`, None if unknown) may use
+    when it asked for `user`'s data: admins see all (None: everybody), others only
+    themselves. Raises AccessDenied otherwise. One rule for every reader (db.api.Api,
+    db.lite.LiteReader)."""
+    if role is None:
+        raise AccessDenied(f"unknown user {actor!r}")
+    if role == ADMIN_ROLE:
+        return user
+    if user is not None and user != actor:
+        raise AccessDenied(f"{actor} may not see {user}'s data")
+    return actor
+
+
 def config_owner(conn, name: str) -> str | None:
     """The market-maker user a configuration (and so each of its runs) trades as."""
+    from . import desk as D
     cfg = D.config(conn, name)
     return cfg["user"] if cfg else None
 

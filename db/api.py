@@ -11,7 +11,7 @@ from engine.model import ADMIN, OPERATOR
 
 from . import access
 from . import queries as Q
-from .access import AccessDenied
+from .access import AccessDenied, visible_user
 from .dbfile import require_url
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
 
@@ -75,14 +75,7 @@ class Api:
 
     def visible_user(self, user: str | None) -> str | None:
         """The user filter a read may use: admins see all, others only themselves."""
-        role = self.role()
-        if role is None:
-            raise AccessDenied(f"unknown user {self.actor!r}")
-        if role == ADMIN:
-            return user
-        if user is not None and user != self.actor:
-            raise AccessDenied(f"{self.actor} may not see {user}'s data")
-        return self.actor
+        return visible_user(self.actor, self.role(), user)
 
     def read(self, fn, *args, **kw):
         with self.db.connect() as conn:

@@ -13,7 +13,6 @@ import stat
 import warnings
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
 
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -34,6 +33,7 @@ def require_url(url: str | None, source: str) -> str:
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL; None for another database or an in-memory one."""
+    from sqlalchemy.engine import make_url   # lazily: the CLI's fast reads skip SQLAlchemy
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or u.database in (None, "", ":memory:"):
         return None

@@ -2,16 +2,14 @@
 
 Reads never load the engine, so a look at a big exchange stays cheap.
 """
-from decimal import Decimal
-
 from sqlalchemy import desc, select
 
-from engine.model import ACTIVE, BUY, PARTIAL, QUEUED, WORLD
+from engine.model import ACTIVE, PARTIAL, QUEUED, WORLD
 
 from . import schema as S
+from .shapes import book_levels, plain as _plain, trade_shape, with_avg_price  # noqa: F401
 
 OPEN = (QUEUED, ACTIVE, PARTIAL)
-NINE = Decimal("0.000000001")   # prices carry at most 9 decimals
 
 
 def users(conn) -> list[dict]:
@@ -63,12 +61,7 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     q = q.order_by(desc(T.id))
     if limit:
         q = q.limit(limit)
-    out = []
-    for r in conn.execute(q).mappings():
-        d = dict(r)
-        filled = Decimal(d["filled"])
-        d["avg_price"] = _plain((Decimal(d["cost"]) / filled).quantize(NINE)) if filled else None
-        out.append(d)
+    out = [with_avg_price(dict(r)) for r in conn.execute(q).mappings()]
     out.reverse()
     return out
 
@@ -84,13 +77,6 @@ def trades(conn, *, user=None, symbol=None, limit=None, after=None) -> list[dict
     if symbol is not None:
         q = q.where(T.symbol == symbol)
     return _newest_first_reversed(conn, q, T.id, limit)
-
-
-def trade_shape(t: dict) -> dict:
-    """A trade row in the order-stream format's trade shape."""
-    return {"seq": t["id"], "symbol": t["symbol"], "price": t["price"], "qty": t["qty"],
-            "maker": t["maker_cid"], "taker": t["taker_cid"], "maker_user": t["maker_user"],
-            "taker_user": t["taker_user"], "maker_fee": t["maker_fee"], "taker_fee": t["taker_fee"]}
 
 
 def wallets(conn, *, user=None) -> list[dict]:
@@ -114,18 +100,9 @@ def ledger(conn, *, user=None, asset=None, limit=None) -> list[dict]:
 def book(conn, name: str, depth: int = 10) -> dict:
     """Aggregated depth from the open orders: [(price, qty, orders)] best first."""
     T = S.OrderRow
-    levels = {BUY: {}, "sell": {}}
     rows = conn.execute(select(T.side, T.price, T.qty, T.filled).where(
         T.symbol == name, T.status.in_((ACTIVE, PARTIAL))))
-    for side, price, qty, filled in rows:
-        p = Decimal(price)
-        q, n = levels[side].get(p, (Decimal(0), 0))
-        levels[side][p] = (q + Decimal(qty) - Decimal(filled), n + 1)
-    bids = sorted(levels[BUY].items(), reverse=True)[:depth]
-    asks = sorted(levels["sell"].items())[:depth]
-    return {"symbol": name,
-            "bids": [{"price": _plain(p), "qty": _plain(q), "orders": n} for p, (q, n) in bids],
-            "asks": [{"price": _plain(p), "qty": _plain(q), "orders": n} for p, (q, n) in asks]}
+    return book_levels(name, rows, depth)
 
 
 def _newest_first_reversed(conn, q, key, limit) -> list[dict]:
@@ -136,12 +113,6 @@ def _newest_first_reversed(conn, q, key, limit) -> list[dict]:
     rows = [dict(r) for r in conn.execute(q).mappings()]
     rows.reverse()
     return rows
-
-
-def _plain(d: Decimal) -> str:
-    """Plain decimal notation, no exponent, no trailing zeros."""
-    d = d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
-    return format(d, "f")
 
 
 def journal_since(conn, after: int, limit: int = 500) -> list[dict]:

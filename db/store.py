@@ -1,11 +1,9 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
-import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import orjson
 from sqlalchemy import (
@@ -24,6 +22,7 @@ from . import dbfile
 from . import schema as S
 from .load import ClientIds, load_exchange
 from .sql import Bulk
+from .urls import default_url, normalise_url  # noqa: F401  (their old home)
 
 BUCKET = ("available", "held")
 ORDER_COLS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
@@ -41,20 +40,6 @@ WALLET_COLS = ("user", "asset", "balance", "hold", "available")
 SYMBOL_COLS = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max_qty",
                "daily_limit", "ref_price", "maker_fee", "taker_fee", "active", "sessions",
                "open", "last_price")
-
-
-def default_url() -> str:
-    """SOUQ_DB, else a SQLite file in the user's data directory (XDG)."""
-    if "SOUQ_DB" in os.environ:
-        return dbfile.require_url(os.environ["SOUQ_DB"], "SOUQ_DB")
-    from platformdirs import user_data_dir
-    path = dbfile.data_dir(Path(user_data_dir("souq"))) / "souq.db"
-    return f"sqlite:///{path}"
-
-
-def normalise_url(url: str) -> str:
-    """Accept a bare file path as well as a SQLAlchemy URL."""
-    return url if "://" in url else f"sqlite:///{url}"
 
 
 class DatabaseBusy(RuntimeError):

@@ -1,4 +1,5 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
+import os
 import threading
 import time
 from datetime import datetime, timezone
@@ -12,6 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from db.api import Api
 from engine.model import OPERATOR
+from mm import display
 from mm.desk.demo_configs import build as build_demo
 from mm.sim import ApiDriver, SimParams, participants, run_realtime
 from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
@@ -63,7 +65,10 @@ class SouqApp(DeskControl, App):
         self.follow_every = follow_every
         self.demo = demo
         self.show_clock = show_clock
-        chosen = theme or settings.load().get("theme") or DEFAULT
+        saved = settings.load()
+        chosen = theme or saved.get("theme") or DEFAULT
+        if "grouping" in saved and "SOUQ_GROUPING" not in os.environ:
+            display.set_grouping(saved["grouping"])     # digit grouping, see mm.display
         if chosen not in THEMES:
             raise ValueError(f"unknown theme {chosen!r}; choose one of {', '.join(THEMES)}")
         self.state = AppState(symbol or "", user or "", chosen)
@@ -257,14 +262,14 @@ class SouqApp(DeskControl, App):
         best = (v.asks[0].price if v.asks else None) if side == "buy" else \
                (v.bids[0].price if v.bids else None)
         self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side, price=best,
-                                     tick=v.tick, step=v.step))
+                                     tick=v.tick, step=v.step, view=v))
 
     @on(OrderBook.LevelChosen)
     def _level(self, message: OrderBook.LevelChosen) -> None:
         v = self.state.view
         side = "sell" if message.side == "buy" else "buy"
         self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=message.price, tick=v.tick, step=v.step))
+                                     price=message.price, tick=v.tick, step=v.step, view=v))
 
     @on(OrderBook.GroupChanged)
     def _group(self, message: OrderBook.GroupChanged) -> None:

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from plotext._figure import _figure_class
 
+from mm.display import number
+
 RGB = tuple[int, int, int]
 _PLOTEXT = threading.Lock()
 VOLUME_SHARE = 0.3      # of the chart's height, under the price
@@ -48,7 +50,7 @@ def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]
     """About `count` round values (1, 2 or 5 times a power of ten apart) within lo..hi,
     and their labels with as many decimals as that spacing needs."""
     if hi <= lo:
-        return [lo], [f"{lo:f}".rstrip("0").rstrip(".")]
+        return [lo], [number(lo)]
     count = max(2, count)
     while True:       # a narrow range between two round values: look closer until two fit
         raw = (hi - lo) / (count - 1)
@@ -59,7 +61,7 @@ def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]
                   if first + i * step <= hi + step / 1e6]
         if len(values) >= 2:
             decimals = max(0, -math.floor(math.log10(step)))
-            return values, [f"{v:.{decimals}f}" for v in values]
+            return values, [number(v, decimals) for v in values]
         count *= 2
 
 

@@ -9,6 +9,7 @@ from db import queries as Q
 from engine.model import BUY, Order
 from engine.numbers import fmt, fmt_amount
 from mm.desk.mark import engine_mark
+from mm.display import Figures
 from mm.pnl import Position, position
 
 
@@ -45,7 +46,19 @@ class MarketView:
     base: str = ""
     quote: str = ""
     position: Position | None = None           # the acting user's, in this symbol
+    figures: Figures = field(default_factory=lambda: Figures(()))   # how numbers read
+    taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
     extra: dict = field(default_factory=dict)
+
+    def price(self, value) -> str:
+        """A price of this symbol as people read it (tick decimals, grouped)."""
+        return self.figures.price(self.symbol, value)
+
+    def qty(self, value) -> str:
+        return self.figures.qty(self.symbol, value)
+
+    def money(self, asset: str, value) -> str:
+        return self.figures.money(asset, value)
 
 
 class Tape:
@@ -120,7 +133,14 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
         pos = position(mine, user, mark)
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
-                      trades, orders, wallets, prices, group, s.base, s.quote, pos)
+                      trades, orders, wallets, prices, group, s.base, s.quote, pos,
+                      figures_of(ex), fmt(s.taker))
+
+
+def figures_of(ex) -> Figures:
+    """How every symbol's and asset's numbers read, from the exchange's symbols."""
+    return Figures([{"name": n, "tick_size": fmt(x.tick), "qty_step": fmt(x.step),
+                     "base": x.base, "quote": x.quote} for n, x in ex.symbols.items()])
 
 
 def _levels(book, side, own_prices, depth, bucket) -> list[Level]:

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from db.desk import log_alert
 from engine.numbers import QTY_TO_AMOUNT, fmt_amount
+from mm.display import number
 
 from .quotes import Context
+
 
 INFO, WARNING, CRITICAL = "info", "warning", "critical"
 SECOND = 1_000_000_000
@@ -98,9 +100,11 @@ class DbSink:
 class AlertRules:
     """Turns what a run sees into alerts, each once on the way into its condition."""
 
-    def __init__(self, sink, p: dict, *, sharpe_floor: float = 0.0) -> None:
+    def __init__(self, sink, p: dict, *, sharpe_floor: float = 0.0, quote: str = "",
+                 quote_dp: int | None = None) -> None:
         self.sink = sink
         self.p = p
+        self.quote, self.quote_dp = quote, quote_dp     # the unit of money in alert texts
         self.sharpe_floor = sharpe_floor
         self.levels: dict[str, int] = {}          # rule -> current level (0: quiet)
         self.rejected: deque[int] = deque()       # times of recent rejections
@@ -132,8 +136,8 @@ class AlertRules:
             dd = peak - equity
             level = 2 if dd >= DRAWDOWN_CRITICAL * cap else 1 if dd >= DRAWDOWN_WARNING * cap else 0
             self._level("drawdown", level, now, "drawdown", {
-                1: (WARNING, f"drawdown {fmt_amount(dd)} is half of max_drawdown"),
-                2: (CRITICAL, f"drawdown {fmt_amount(dd)} is 80% of max_drawdown: the kill "
+                1: (WARNING, f"drawdown {self._money(dd)} is half of max_drawdown"),
+                2: (CRITICAL, f"drawdown {self._money(dd)} is 80% of max_drawdown: the kill "
                               "switch trips at 100%")})
         if sharpe is not None and samples >= SHARPE_MIN_SAMPLES:
             low = sharpe < self.sharpe_floor
@@ -141,6 +145,10 @@ class AlertRules:
                 1: (WARNING, f"Sharpe {sharpe:.2f} below {self.sharpe_floor:g} over "
                              f"{samples} samples")})
         self._volatility(ctx)
+
+    def _money(self, amount: int) -> str:
+        """An amount at 1e-18 of the quote asset, grouped, with its unit."""
+        return f"{number(fmt_amount(amount), self.quote_dp)} {self.quote}".rstrip()
 
     def _volatility(self, ctx: Context) -> None:
         vol = ctx.volatility

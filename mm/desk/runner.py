@@ -29,6 +29,7 @@ from db.load import to_int
 from engine.model import ADMIN, OPERATOR, Order
 from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
+from mm.display import decimals_of
 from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
@@ -198,6 +199,8 @@ class StrategyRunner:
         if self.user not in ex.users:
             raise ValueError(f"unknown user {self.user!r}")
         self.base0, self.quote0 = self._totals(ex)
+        sym = ex.symbols[self.symbol]
+        self.rules.quote, self.rules.quote_dp = sym.quote, decimals_of(fmt(sym.tick))
         self.trade_mark = ex.trade_seq
         self._tape = []
         self.started = self.data_ts = now

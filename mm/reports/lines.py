@@ -37,33 +37,55 @@ LABELS = {
     "capital.peak_exposure": "Capital peak exposure ({q})",
     "capital.peak_quote_used": "Capital peak quote used ({q})",
 }
+from mm.display import number, percent, to_decimal  # noqa: E402  (after the tables)
+
 ORDER = ("total", "realised", "unrealised", "fees", "spread", "inventory", "mark", "final",
          "mean", "std", "peak", "fills", "pnl")
 MISSING = "n/a"
 
 
-def figure_lines(figures: dict, base: str, quote: str) -> list[tuple[str, str, str]]:
-    """(section, label, value) for every leaf of `figures`."""
+def figure_lines(figures: dict, base: str, quote: str, *, quote_dp: int = 2,
+                 base_dp: int = 4) -> list[tuple[str, str, str]]:
+    """(section, label, value text) for every leaf of `figures`, each value as people read
+    it (mm.display): money at `quote_dp` places, quantities at `base_dp`, ratios as %,
+    Sharpe-like figures at 2 places; the exact values stay in the JSON's figures."""
     out, seen = [], set()
-    for section, keys in SECTIONS:
+    dps = {"{q}": quote_dp, "{b}": base_dp}
+    for section, keys in [*SECTIONS, ("Other", sorted(set(figures) - {k for _, ks in SECTIONS
+                                                                      for k in ks}))]:
         for key in keys:
-            if key in figures:
+            if key in figures and key not in seen:
                 seen.add(key)
-                out += [(section, _label(path, base, quote), value)
+                out += [(section, _label(path, base, quote), value_text(value, path, dps))
                         for path, value in _leaves(key, figures[key])]
-    for key in sorted(set(figures) - seen):
-        out += [("Other", _label(path, base, quote), value)
-                for path, value in _leaves(key, figures[key])]
     return out
 
 
-def value_text(value) -> str:
-    """A figure as shown: exact strings as stored, floats by repr, None as n/a."""
+PERCENT = ("win_rate", "fill_ratio_qty", "fill_ratio_orders")
+COUNTS = ("fills", "orders", "other_fills", "market_impact.fills")
+
+
+def value_text(value, path: str = "", dps: dict | None = None) -> str:
+    """A figure as shown: money and quantities at their asset's places (by the unit in the
+    label), ratios as %, bps at 1 place, counts grouped, other numbers at 2 places; None
+    as n/a. Without a path: the value as stored."""
     if value is None:
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    if not path or to_decimal(value) is None:
+        return str(value)
+    unit = LABELS.get(path, "")
+    if path in PERCENT:
+        return percent(value)
+    if path in COUNTS or path.endswith(".fills"):
+        return number(value, 0)
+    if path.endswith("_bps"):
+        return number(value, 1)
+    for marker, dp in (dps or {}).items():
+        if unit.endswith(f"({marker})") or unit.endswith(f"({marker}/{{b}})"):
+            return number(value, dp)
+    return number(value, 0 if isinstance(value, int) else 2)
 
 
 def _leaves(path: str, value):
@@ -71,7 +93,7 @@ def _leaves(path: str, value):
         for k in sorted(value, key=_rank):
             yield from _leaves(f"{path}.{k}", value[k])
     else:
-        yield path, value_text(value)
+        yield path, value
 
 
 def _rank(key: str):

@@ -63,8 +63,14 @@ def test_limit_orders_trade_at_the_makers_price_with_exact_fees(market):
         ("hold", "bob", "available", "bob", "held", "40080000"),
         ("trade", "bob", "held", "alice", "available", "40000000"),
         ("fee", "bob", "held", "@fees", "available", "80000")]
-    table = market.ok("book", "BTC-IRR")
-    assert "100000000" in table and "0.6" in table
+    table = market.ok("book", "BTC-IRR")      # people read ticks and steps, grouped
+    assert "│ 100,000,000 │  0.6000 │" in table
+    tables = [market.ok(*c) for c in (("wallets", "--user", "alice"), ("orders",), ("trades",),
+                                      ("ledger", "--user", "bob", "--asset", "IRR"))]
+    assert "│ alice │ IRR   │ 2,039,960,000 │      0 │ 2,039,960,000 │" in tables[0]
+    assert "│ 100,000,000 │            │ 1.0000 │ 0.4000 │ 100,000,000.00 │" in tables[1]
+    assert "│ 100,000,000 │ 0.4000 │ alice" in tables[2] and "│    40,000 │    80,000 │" in tables[2]
+    assert "│ 2,000,000,000 │" in tables[3] and "│        80,000 │ 1   │" in tables[3]
 
 
 def test_market_order_sweeps_and_triggers_a_stop(market):

@@ -45,19 +45,28 @@ def test_inventory_warning_at_70_and_critical_at_90_percent_once_each_way_in():
 
 def test_drawdown_and_sharpe_and_volatility_spike():
     r = rules(max_drawdown="100")
+    r.quote, r.quote_dp = "USDT", 2                       # as the runner sets them at start
     r.check(ctx(0, 0), -40 * E, 0, None, 0)
     r.check(ctx(1, 0), -50 * E, 0, None, 0)
     r.check(ctx(2, 0), -80 * E, 0, -0.5, 29)             # too few samples for Sharpe
     r.check(ctx(3, 0), -80 * E, 0, -0.5, 30)
     assert [a[2] for a in seen(r)] == [
-        "drawdown 50 is half of max_drawdown",
-        "drawdown 80 is 80% of max_drawdown: the kill switch trips at 100%",
+        "drawdown 50.00 USDT is half of max_drawdown",
+        "drawdown 80.00 USDT is 80% of max_drawdown: the kill switch trips at 100%",
         "Sharpe -0.50 below 0 over 30 samples"]
     r = rules()
     r.check(ctx(0, 0, volatility=0.001), 0, 0, None, 0)
     r.check(ctx(1, 0, volatility=0.0029), 0, 0, None, 0)
     r.check(ctx(2, 0, volatility=0.004), 0, 0, None, 0)
     assert [a[1] for a in seen(r)] == ["volatility"]
+
+
+def test_a_large_drawdown_reads_grouped_with_its_unit():
+    r = rules(max_drawdown="100000000")
+    r.quote, r.quote_dp = "IRR", 0
+    r.check(ctx(0, 0), -80_156_180 * E, 0, None, 0)
+    assert [a[2] for a in seen(r)] == [
+        "drawdown 80,156,180 IRR is 80% of max_drawdown: the kill switch trips at 100%"]
 
 
 def test_guards_and_repeated_rejections():

@@ -61,11 +61,11 @@ def test_markdown_has_every_figure_on_an_exact_line():
     for line in ("- Source: scenario normal", "- Duration: 3 s", "- Seed: 7",
                  "- Latency: 20 ms", "- Overrides: order_amount=0.5",
                  "- Orders, fills: 2, 2", "- Ended: stopped: backtest over",
-                 "| PnL total (USDT) | 7 |", "| PnL realised (USDT) | 2.5 |",
-                 "| Closing mark (USDT/ETH) | 99 |", "| Spread capture (USDT) | 3 |",
-                 "| Inventory mark-to-market (USDT) | 4.01 |", "| Sharpe (annualised) | 1.5 |",
+                 "| PnL total (USDT) | 7.00 |", "| PnL realised (USDT) | 2.50 |",
+                 "| Closing mark (USDT/ETH) | 99.00 |", "| Spread capture (USDT) | 3.00 |",
+                 "| Inventory mark-to-market (USDT) | 4.01 |", "| Sharpe (annualised) | 1.50 |",
                  "| Sortino (annualised) | n/a |", "| Fills | 1 |",
-                 "| Markout 1s: mean (USDT/ETH) | 1 |", "| Markout 10s: fills | 0 |",
+                 "| Markout 1s: mean (USDT/ETH) | 1.00 |", "| Markout 10s: fills | 0 |",
                  "| brand new | 3 |", "## Other", "### Equity (USDT)", "### Drawdown (USDT)",
                  "### Inventory (ETH)"):
         assert line in lines, line
@@ -83,7 +83,7 @@ def test_html_is_self_contained_with_an_svg_per_chart():
     assert len(re.findall(r"<svg [^>]*>", text)) == 4
     for key in ("equity", "drawdown", "inventory", "markouts"):
         assert f'<figure id="{key}">' in text
-    assert '<tr><td>PnL total (USDT)</td><td class="v">7</td></tr>' in text
+    assert '<tr><td>PnL total (USDT)</td><td class="v">7.00</td></tr>' in text
     assert '<tr><td>Sortino (annualised)</td><td class="v">n/a</td></tr>' in text
     assert "<script" not in text and "http://" not in text.replace(
         'xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in text
@@ -113,4 +113,14 @@ def test_compare_lines_up_figures_by_label():
     a, b = build(row()), build(row(id=4, seed=8))
     rows = compare(a, b)
     assert ("Run", "Seed", "7", "8") in rows
-    assert ("PnL", "PnL total (USDT)", "7", "7") in rows
+    assert ("PnL", "PnL total (USDT)", "7.00", "7.00") in rows
+
+
+def test_figure_lines_read_rounded_grouped_and_with_units():
+    from mm.reports.lines import figure_lines
+    lines = figure_lines({"pnl": {"total": "-98214890.000000000000000009"},
+                          "win_rate": 0.4480874317, "fills": 12345, "sharpe": -9.642629899},
+                         "BTC", "IRR", quote_dp=0)
+    assert lines == [("PnL", "PnL total (IRR)", "-98,214,890"),
+                     ("Risk", "Sharpe (annualised)", "-9.64"),
+                     ("Trading", "Fills", "12,345"), ("Trading", "Win rate", "44.81%")]

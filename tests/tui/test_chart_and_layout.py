@@ -32,7 +32,7 @@ def test_candles_aggregate_open_high_low_close_and_volume_per_interval():
 def test_price_ticks_are_round_and_never_fewer_than_two():
     values, labels = nice_ticks(94_999_100_000, 95_000_050_000, 2)
     assert len(values) >= 2 and all(v % 100_000 == 0 for v in values)
-    assert labels == [f"{v:.0f}" for v in values]
+    assert labels == [f"{v:,.0f}" for v in values]            # grouped: 94,999,200,000
     assert nice_ticks(0.0, 0.023, 3)[1] == ["0.00", "0.02"]     # decimals the step needs
 
 

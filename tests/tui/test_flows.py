@@ -61,7 +61,7 @@ def test_ticket_steps_price_and_qty_then_places_the_order(workstation):
         assert not isinstance(app.screen, OrderTicket)   # accepted: the ticket closed
         assert "buy:95000200000" in book_keys(app)       # the new best bid, own-marked
         screen = screen_text(app)
-        assert re.search(r"●\s+95000200000", screen)
+        assert re.search(r"●\s+95,000,200,000\s+0\.0002\s", screen)   # grouped, at the step
         assert "Orders of alice (1 open)" in screen
 
     messages = drive(workstation.app(), script)
@@ -74,6 +74,29 @@ def test_ticket_steps_price_and_qty_then_places_the_order(workstation):
     assert sent[1].command is sent[0].command and sent[1].reason is None
 
 
+def test_ticket_refuses_a_quantity_that_is_not_a_number_and_shows_its_terms(workstation):
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("b")
+        terms = str(app.screen.query_one("#ticket-terms").render())
+        # 0.0001 BTC at 95,000,500,000 IRR; taker fee 0.2 %; alice holds 50e12 IRR
+        assert terms == ("notional 9,500,050 IRR   fee 19,000 IRR (taker 0.20%)\n"
+                         "available 50,000,000,000,000 IRR")
+        await pilot.press("ctrl+t")                       # selling spends BTC
+        assert str(app.screen.query_one("#ticket-terms").render()).endswith(
+            "available 20.0000 BTC")
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace",
+                          "backspace", "a", "b", "c", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderTicket)        # refused here, still open
+        assert str(app.screen.query_one("#ticket-error").render()) == \
+            "quantity 'abc' is not a plain decimal number"
+
+    messages = drive(workstation.app(), script)
+    assert not [m for m in messages if isinstance(m, (OrderTicket.Send, CommandDone))]
+    assert workstation.read("orders", user="alice") == []
+
+
 def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(workstation):
     async def script(pilot):
         app = pilot.app
@@ -81,7 +104,8 @@ def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(wor
         await submitted(pilot)
         assert isinstance(app.screen, OrderTicket)       # still open, still filled in
         assert (field(app, "price"), field(app, "qty")) == ("1" + BEST_ASK, "0.0002")
-        assert "is outside the daily band" in screen_text(app)
+        text = screen_text(app)
+        assert "is outside the daily band" in text, text
 
     messages = drive(workstation.app(), script)
     [toast] = notifications(messages)
@@ -128,7 +152,7 @@ def test_quick_entry_places_an_order_that_trades(workstation):
         await submitted(pilot)
         assert app.screen.query_one(QuickEntry).value == ""     # accepted: the line clears
         screen = screen_text(app)
-        assert re.search(rf"\b1\s+{BEST_ASK}\s+0\.001\s+buy", screen)    # on the tape
+        assert re.search(r"\b1\s+95,000,500,000\s+0\.0010\s+buy", screen)    # on the tape
         assert "Orders of alice (1 open)" in screen
 
     drive(workstation.app(), script)
@@ -261,7 +285,7 @@ def test_an_order_from_the_cli_shows_in_the_book(workstation):
         # committed when the CLI exits; the app runs on while the CLI runs, then polls
         await wait_for(pilot, lambda: "buy:95000000000" in book_keys(app))
         await caught_up(pilot)
-        assert re.search(r"95000000000\s+0\.5\s+0\.5\s", screen_text(app))
+        assert re.search(r"95,000,000,000\s+0\.5000\s+0\.5000\s", screen_text(app))
 
     drive(workstation.app(), script)
     [order] = workstation.open_orders("bob")

@@ -13,6 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from engine.model import TIFS
+from mm import display as D
+from engine.numbers import BadNumber, parse_price
+
+from ..snapshot import MarketView
 
 TYPES = ("limit", "market", "stop_limit", "stop_market")
 
@@ -32,8 +36,9 @@ class OrderTicket(ModalScreen):
             self.command = command
 
     def __init__(self, *, symbol: str, user: str, side: str, price: str | None, tick: str,
-                 step: str, qty: str | None = None) -> None:
+                 step: str, qty: str | None = None, view: MarketView | None = None) -> None:
         super().__init__()
+        self.view = view        # for the notional, the taker fee and the available balance
         self.symbol, self.user, self.side = symbol, user, side
         self.tick, self.step = Decimal(tick or "1"), Decimal(step or "1")
         self._price = price or ""
@@ -55,12 +60,15 @@ class OrderTicket(ModalScreen):
                 yield Label("tif")
                 yield Select([(t, t) for t in TIFS], value="gtc", allow_blank=False,
                              id="ticket-tif")
+            yield Static(id="ticket-terms")
+            yield Static(id="ticket-error")
             with Horizontal(id="ticket-buttons"):
                 yield Button("Send (Enter)", id="ticket-send", variant="primary")
                 yield Button("Close (Esc)", id="ticket-close")
 
     def on_mount(self) -> None:
         self._title()
+        self._terms()
         self.query_one("#ticket-qty" if self._price else "#ticket-price", Input).focus()
 
     def _title(self) -> None:
@@ -72,6 +80,32 @@ class OrderTicket(ModalScreen):
     def action_flip_side(self) -> None:
         self.side = "sell" if self.side == "buy" else "buy"
         self._title()
+        self._terms()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _terms(self) -> None:
+        """Notional (price x qty), the fee at the taker rate, and what is available to pay
+        with: the quote asset to buy, the base asset to sell."""
+        shown = self.query("#ticket-terms")
+        if self.view is None or not shown:        # closed while the change was queued
+            return
+        v = self.view
+        asset = v.quote if self.side == "buy" else v.base
+        have = next((w["available"] for w in v.wallets if w["asset"] == asset), "0")
+        lines = [f"available {v.money(asset, have)} {asset}"]
+        price = self._number("#ticket-price") or _decimal(v.mid)
+        qty = self._number("#ticket-qty")
+        if price is not None and qty is not None:
+            notional = price * qty
+            fee = notional * Decimal(v.taker_fee)
+            lines.insert(0, f"notional {v.money(v.quote, notional)} {v.quote}   fee "
+                            f"{v.money(v.quote, fee)} {v.quote} (taker "
+                            f"{D.percent(v.taker_fee)})")
+        shown.first(Static).update("\n".join(lines))
+
+    def _number(self, selector: str) -> Decimal | None:
+        return _decimal(self.query_one(selector, Input).value.strip())
 
     def action_step(self, direction: int) -> None:
         focused = self.focused
@@ -104,8 +138,30 @@ class OrderTicket(ModalScreen):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ticket-send")
     def _send(self) -> None:
-        self.post_message(self.Send(self, self.command()))
+        """Send, unless a number typed is not one: that is refused here, in the ticket,
+        with the field named, and never reaches the exchange."""
+        cmd = self.command()
+        error = self.query_one("#ticket-error", Static)
+        try:
+            parse_price(cmd["qty"], "quantity")
+            for key in ("price", "stop_price"):
+                if key in cmd:
+                    parse_price(cmd[key], key.replace("_", " "))
+        except BadNumber as exc:
+            error.update(str(exc))
+            return
+        error.update("")
+        self.post_message(self.Send(self, cmd))
 
     @on(Button.Pressed, "#ticket-close")
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    """A positive finite number typed, or None."""
+    try:
+        d = Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+    return d if d is not None and d.is_finite() and d > 0 else None

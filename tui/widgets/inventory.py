@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from textual.content import Content
 from textual.widgets import Static
 
-from ..compact import compact
+from mm.display import fit
+
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane
 
@@ -45,7 +46,8 @@ def row_content(r: StrategyRow) -> Content:
     if r.figures is None:
         return name + Content.styled("never run", "$text-muted")
     f = r.figures
-    figures = [compact(f[k]) for k in ("inventory", "realised", "unrealised", "fees", "spread")]
+    figures = [short(f["inventory"], 4)]
+    figures += [short(f[k]) for k in ("realised", "unrealised", "fees", "spread")]
     tail = "".join(" " + c.rjust(w) for c, w in zip(figures + [r.quote], WIDTHS[2:]))
     return name + gauge(f["inventory"], r.target, r.max_inventory) + Content(tail)
 
@@ -78,6 +80,12 @@ def gauge(q_text: str, target_text: str, most_text: str, width: int = GAUGE) -> 
         else:
             parts.append(Content.styled("─", "$text-muted"))
     return Content("").join(parts)
+
+
+def short(text: str | None, dp: int = 2) -> str:
+    """A figure in at most 7 characters: grouped at `dp` places when it fits, else in
+    compact units (mm.display.fit: -320,893 is -321k, never -32.1k)."""
+    return fit(_dec(text), WIDTHS[2], dp)
 
 
 def _dec(text: str | None) -> Decimal:

@@ -4,6 +4,8 @@ Drawn line by line (Textual's line API): an update recomputes each visible line'
 and repaints only the lines that changed, so a busy market costs a few lines per redraw,
 not a table rebuilt cell by cell and laid out again.
 """
+from decimal import Decimal
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -13,11 +15,13 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from mm import display as D
+
 from ..snapshot import Level, MarketView
 from .pane import Pane
 
 BAR = 12                      # the narrowest depth bar
-MARK, PRICE, SIZE, TOTAL, GAP = 3, 12, 10, 10, 2
+MARK, PRICE, SIZE, TOTAL, GAP = 3, 15, 10, 10, 2
 FIXED = MARK + PRICE + GAP + SIZE + GAP + TOTAL + GAP
 SPREAD = "spread"             # the row between the sides
 
@@ -56,7 +60,8 @@ class BookLadder(Widget, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows: list[tuple[str, Level | None]] = [(SPREAD, None)]
-        self.spread_text = ""
+        self.spread_text: tuple[str, ...] = ()
+        self.figures = (str, str)           # price and quantity as shown
         self.cursor = 0                     # index into rows; never the spread row
         self._cursor_key: tuple[str, str] | None = None
         self._top = 0                       # rows index of the first body line
@@ -66,9 +71,10 @@ class BookLadder(Widget, can_focus=True):
     def show(self, view: MarketView) -> None:
         asks = [("sell", lv) for lv in reversed(view.asks)]
         rows = asks + [(SPREAD, None)] + [("buy", lv) for lv in view.bids]
-        group = f"  group {view.group}×tick" if view.group > 1 else ""
-        spread = f"spread {view.spread}  mid {view.mid}" if view.spread else "no two-sided market"
-        self.rows, self.spread_text = rows, f"{spread}  last {view.last or '-'}{group}"
+        parts = spread_parts(view)          # the grouping matters more than mid and last
+        group = (f"group {view.group}×tick",) if view.group > 1 else ()
+        self.rows, self.spread_text = rows, parts[:1] + group + parts[1:]
+        self.figures = (lambda v: view.price(v), lambda v: view.qty(v))
         keys = [(side, lv.price if lv else "") for side, lv in rows]
         if self._cursor_key in keys:
             self.cursor = keys.index(self._cursor_key)
@@ -160,7 +166,7 @@ class BookLadder(Widget, can_focus=True):
             return Strip.blank(width, base)
         if kind == SPREAD:
             style = base + self.get_component_rich_style("book--spread")
-            text = f" {key[2]} "
+            text = f" {fitting(key[2], width - 2)} "
             fill = max(0, width - len(text))
             line = "─" * (fill // 2) + text + "─" * (fill - fill // 2)
             return Strip([Segment(line[:width], style)], width)
@@ -170,6 +176,7 @@ class BookLadder(Widget, can_focus=True):
     def _level_strip(self, side: str, lv: Level, is_cursor: bool, width: int,
                      base: Style) -> Strip:
         colour = Style(color=_colour(self, "bid" if side == "buy" else "ask"))
+        price, qty = self.figures
         row = base
         if is_cursor:
             row = base + self.get_component_rich_style("book--cursor")
@@ -177,8 +184,9 @@ class BookLadder(Widget, can_focus=True):
         filled = (max(1, round(lv.fill * bar)) if lv.qty != "0" else 0)
         segments = [
             Segment((" ●" if lv.own else "").ljust(MARK), row + Style(bold=True)),
-            Segment(lv.price.rjust(PRICE), row if is_cursor else row + colour + Style(bold=True)),
-            Segment(" " * GAP + lv.qty.rjust(SIZE) + " " * GAP + lv.cum.rjust(TOTAL)
+            Segment(price(lv.price).rjust(PRICE),
+                    row if is_cursor else row + colour + Style(bold=True)),
+            Segment(" " * GAP + qty(lv.qty).rjust(SIZE) + " " * GAP + qty(lv.cum).rjust(TOTAL)
                     + " " * GAP, row),
             Segment("█" * filled, row if is_cursor else row + colour),
             Segment(" " * (bar - filled), row),
@@ -269,6 +277,28 @@ class OrderBook(Pane):
 
     def action_group(self, factor: int) -> None:
         self.post_message(self.GroupChanged(factor))
+
+
+def spread_parts(view: MarketView) -> tuple[str, ...]:
+    """The spread row's parts, most important first: the spread in price and in basis
+    points of the mid, the mid, the last trade."""
+    last = f"last {view.price(view.last) if view.last else '-'}"
+    if not view.spread:
+        return ("no two-sided market", last)
+    bps = Decimal(view.spread) / Decimal(view.mid) * 10000
+    return (f"spread {view.price(view.spread)} ({D.bps(bps)})", f"mid {view.price(view.mid)}",
+            last)
+
+
+def fitting(parts: tuple[str, ...], width: int) -> str:
+    """As many whole parts as fit in `width`, two spaces apart: a number is never cut."""
+    text = ""
+    for part in parts:
+        joined = f"{text}  {part}" if text else part
+        if len(joined) > width:
+            break
+        text = joined
+    return text
 
 
 def _colour(widget, name: str) -> str:

@@ -1,6 +1,4 @@
 """The acting user's orders, open and past, with the selected one cancellable."""
-from decimal import Decimal
-
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -42,15 +40,20 @@ class OrdersPane(Pane):
 
     def update_view(self, view: MarketView) -> None:
         table = self.query_one(DataTable)
-        rows = {str(o["id"]): self._cells(o, view.tick) for o in view.orders}
+        rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
         self._rows = sync_rows(table, COLUMNS, rows, self._rows)
         n_open = sum(o["status"] in OPEN for o in view.orders)
         self.set_title(f"Orders of {view.user} ({n_open} open)")
 
     @staticmethod
-    def _cells(o: dict, tick: str) -> tuple:
-        return (str(o["id"]), o["side"], o["type"], o["price"] or "-", o["qty"], o["filled"],
-                o["status"], o["reason"] or "", average(o["avg_price"], tick), o["client_id"])
+    def _cells(o: dict, view: MarketView) -> tuple:
+        f, sym, w = view.figures, o["symbol"], dict(COLUMNS)
+        return (str(o["id"]), o["side"], o["type"],
+                f.price(sym, o["price"], w["price"]) if o["price"] else "-",
+                f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
+                o["status"], o["reason"] or "",
+                f.avg_price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
+                o["client_id"])
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -64,11 +67,3 @@ class OrdersPane(Pane):
         if cid is not None:
             self.post_message(self.CancelRequested(self, cid))
 
-
-def average(price: str | None, tick: str) -> str:
-    """An average fill price to two places past the tick: 94999516666.666666667 does not
-    fit its column, and a cut-off number reads as a different number."""
-    if not price:
-        return "-"
-    places = max(0, -Decimal(tick or "1").normalize().as_tuple().exponent) + 2
-    return format(Decimal(price).quantize(Decimal(1).scaleb(-places)).normalize(), "f")

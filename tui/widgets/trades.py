@@ -27,9 +27,12 @@ class TapeLines(Widget):
         super().__init__(id=id)
         self.trades: tuple[dict, ...] = ()
         self._strips: dict[tuple, Strip] = {}
+        self.figures = (str, str)           # price and quantity as shown
 
-    def show(self, trades: tuple[dict, ...]) -> None:
+    def show(self, trades: tuple[dict, ...], view: MarketView | None = None) -> None:
         self.trades = trades
+        if view is not None:
+            self.figures = (view.price, view.qty)
         self.refresh()
 
     def _columns(self, width: int) -> tuple[int, int]:
@@ -56,8 +59,8 @@ class TapeLines(Widget):
             side = base + Style(color=colour)
             strip = Strip([
                 Segment(str(t["id"]).rjust(ID) + " " * GAP, base),
-                Segment(t["price"].rjust(price_w), side),
-                Segment(" " * GAP + t["qty"].rjust(qty_w) + " " * GAP, base),
+                Segment(self.figures[0](t["price"]).rjust(price_w), side),
+                Segment(" " * GAP + self.figures[1](t["qty"]).rjust(qty_w) + " " * GAP, base),
                 Segment(t["taker_side"].ljust(SIDE), side),
             ]).crop_extend(0, width, base)
             if len(self._strips) > 4 * ROWS:
@@ -89,4 +92,4 @@ class TradesTape(Pane):
         if shown == self._shown:
             return
         self._shown = shown
-        self.query_one(TapeLines).show(view.trades[:rows])
+        self.query_one(TapeLines).show(view.trades[:rows], view)

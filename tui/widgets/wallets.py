@@ -1,11 +1,12 @@
 """Balance, hold and available per asset of the acting user, and their position and PnL
 in the symbol on screen (average cost, marked at the mid)."""
-from decimal import Decimal
-
 from textual.widgets import DataTable, Static
 
 from ..snapshot import MarketView
 from .pane import Pane
+
+
+COLUMNS = (("asset", 5), ("balance", 14), ("hold", 12), ("available", 14))
 
 
 class WalletsPane(Pane):
@@ -18,13 +19,14 @@ class WalletsPane(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        for name, width in (("asset", 5), ("balance", 14), ("hold", 12), ("available", 14)):
+        for name, width in COLUMNS:
             table.add_column(name, width=width, key=name)
         self._rows: dict[str, tuple] = {}
 
     def update_view(self, view: MarketView) -> None:
         table = self.query_one(DataTable)
-        rows = {w["asset"]: (w["asset"], w["balance"], w["hold"], w["available"])
+        rows = {w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
+                                           for k, width in COLUMNS[1:]))
                 for w in view.wallets}
         if list(rows) != list(self._rows):
             table.clear()
@@ -46,13 +48,8 @@ def pnl_line(view: MarketView) -> str:
         return ""
     if not p.qty and not p.realised and not p.fees:
         return f"{view.symbol}: flat, no trades"
-    qty = format(p.qty.normalize(), "f") if p.qty else "0"
-    return (f"{view.symbol} position {qty} {view.base} @ {_d(p.avg_price)}\n"
-            f"value at mid {_d(p.value_at_mid)}  fees {_d(p.fees)} {view.quote}\n"
-            f"PnL realised {_d(p.realised)}  unrealised {_d(p.unrealised)}")
-
-
-def _d(value: Decimal) -> str:
-    """Money, short and plain: at most two decimals, no exponent."""
-    q = value.quantize(Decimal("0.01")).normalize()
-    return format(q.quantize(Decimal(1)) if q == q.to_integral() else q, "f")
+    money = lambda v: view.money(view.quote, v)    # noqa: E731
+    return (f"{view.symbol} position {view.qty(p.qty)} {view.base} @ "
+            f"{view.figures.avg_price(view.symbol, p.avg_price)}\n"
+            f"value at mid {money(p.value_at_mid)}  fees {money(p.fees)} {view.quote}\n"
+            f"PnL realised {money(p.realised)}  unrealised {money(p.unrealised)}")

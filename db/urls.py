@@ -1,0 +1,19 @@
+"""Where the database is: cheap to import (the CLI's read commands start here)."""
+import os
+from pathlib import Path
+
+
+def default_url() -> str:
+    """SOUQ_DB (refused when empty), else a SQLite file in the user's data directory (XDG),
+    created owner-only (db/dbfile.py)."""
+    from . import dbfile
+    if "SOUQ_DB" in os.environ:
+        return dbfile.require_url(os.environ["SOUQ_DB"], "SOUQ_DB")
+    from platformdirs import user_data_dir
+    path = dbfile.data_dir(Path(user_data_dir("souq"))) / "souq.db"
+    return f"sqlite:///{path}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path as well as a SQLAlchemy URL."""
+    return url if "://" in url else f"sqlite:///{url}"

@@ -1,0 +1,229 @@
+"""Numbers for people: the one formatting module of every screen, report and CLI table.
+
+JSON output never goes through here: it stays exact. Everything a person reads does:
+- prices at the symbol's tick decimals, quantities at its step's (`Market`),
+- money at its asset's precision (`asset_decimals`: the tick decimals where the asset is
+  a quote, the step decimals where it is a base, the finer of the two),
+- digit grouping in one style for the whole process (`set_grouping`: comma, space,
+  apostrophe, underscore, none; `SOUQ_GROUPING` or the workstation setting),
+- ratios as percentages, spreads and quote distances in basis points,
+- compact units (k, M, B, T) only where a column is too narrow for the full figure, with
+  three significant digits, rounded half-even and never to a wrong unit (999,999 is 1.00M,
+  not 1000k).
+
+Values may be Decimal, int, decimal strings or (for ratios from analytics) float; None
+shows as `MISSING`. Rounding for display is half-even (the rounding of Python's Decimal).
+"""
+import os
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+MISSING = "–"
+STYLES = {"comma": ",", "space": "\u2009", "apostrophe": "'", "underscore": "_", "none": ""}
+UNITS = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"),
+         (Decimal(10) ** 3, "k"))
+
+_separator = STYLES.get(os.environ.get("SOUQ_GROUPING", "comma"), ",")
+
+
+def set_grouping(style: str) -> None:
+    """Group thousands with STYLES[style] from now on; raises ValueError naming the
+    choices for an unknown style."""
+    global _separator
+    if style not in STYLES:
+        raise ValueError(f"unknown grouping style {style!r}; choose one of {', '.join(STYLES)}")
+    _separator = STYLES[style]
+
+
+def to_decimal(value) -> Decimal | None:
+    """Decimal from Decimal, int, float or a decimal string; None for None or text that
+    is not a number (the caller shows MISSING rather than a wrong figure)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    try:
+        d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def decimals_of(step) -> int:
+    """Decimal places a step such as "0.01", "100000" or "0.0005" needs (2, 0, 4)."""
+    d = to_decimal(step)
+    if d is None or d == 0:
+        return 0
+    return max(0, -d.normalize().as_tuple().exponent)
+
+
+def number(value, dp: int | None = None, *, sign: bool = False) -> str:
+    """Grouped digits; `dp` decimal places exactly (rounded half-even), or as many as the
+    value has (trailing zeros dropped) when dp is None. `sign`: "+" on positives."""
+    d = to_decimal(value)
+    if d is None:
+        return MISSING
+    if dp is not None:
+        d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_EVEN)
+    elif d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    else:
+        d = d.normalize()
+    text = format(abs(d), "f")
+    whole, dot, frac = text.partition(".")
+    grouped = _group(whole) + (dot + frac if dot else "")
+    negative = d < 0 and text.strip("0.") != ""          # no "-0.00"
+    prefix = "-" if negative else ("+" if sign and d > 0 else "")
+    return prefix + grouped
+
+
+def _group(digits: str) -> str:
+    if not _separator or len(digits) <= 3:
+        return digits
+    head = len(digits) % 3 or 3
+    parts = [digits[:head]] + [digits[i:i + 3] for i in range(head, len(digits), 3)]
+    return _separator.join(parts)
+
+
+def compact(value, dp: int | None = None) -> str:
+    """Short form for narrow columns: below 1,000 as `number(value, dp)`; above, three
+    significant digits and the smallest unit that holds them: 1,000 -> 1.00k,
+    320,893 -> 321k, 999,999 -> 1.00M, -1,250,000 -> -1.25M."""
+    d = to_decimal(value)
+    if d is None:
+        return MISSING
+    if abs(d) < 1000:
+        return number(d, dp)
+    for size, unit in reversed(UNITS):
+        scaled = d / size
+        shown = _significant(scaled, 3)
+        if abs(shown) < 1000 or unit == UNITS[0][1]:
+            return f"{format(shown, 'f')}{unit}"
+    raise AssertionError("unreachable")
+
+
+def _significant(x: Decimal, digits: int) -> Decimal:
+    """x rounded half-even to `digits` significant digits (x >= 1 in magnitude), kept in
+    plain notation: 99.999 -> 100, 12.345 -> 12.3."""
+    whole = len(str(int(abs(x))))
+    shown = x.quantize(Decimal(1).scaleb(-max(0, digits - whole)), rounding=ROUND_HALF_EVEN)
+    if len(str(int(abs(shown)))) > whole and digits - whole > 0:   # rounding added a digit
+        shown = x.quantize(Decimal(1).scaleb(-max(0, digits - whole - 1)),
+                           rounding=ROUND_HALF_EVEN)
+    return shown
+
+
+def fit(value, width: int, dp: int | None = None) -> str:
+    """`number(value, dp)` if it fits in `width` characters, else `compact`."""
+    full = number(value, dp)
+    return full if len(full) <= width else compact(value, dp)
+
+
+def percent(ratio, dp: int = 2) -> str:
+    """A ratio (0.1234) as a percentage ("12.34%")."""
+    d = to_decimal(ratio)
+    return MISSING if d is None else number(d * 100, dp) + "%"
+
+
+def bps(value, dp: int = 1) -> str:
+    """Basis points ("3.2 bps") of a number already in bps."""
+    d = to_decimal(value)
+    return MISSING if d is None else f"{number(d, dp)} bps"
+
+
+def spread_bps(bid, ask) -> Decimal | None:
+    """(ask - bid) / mid in basis points, or None without both sides."""
+    b, a = to_decimal(bid), to_decimal(ask)
+    if b is None or a is None or a + b <= 0:
+        return None
+    return (a - b) / ((a + b) / 2) * 10000
+
+
+def distance_bps(price, mid) -> Decimal | None:
+    """(price - mid) / mid in basis points: positive above the mid."""
+    p, m = to_decimal(price), to_decimal(mid)
+    if p is None or m is None or m <= 0:
+        return None
+    return (p - m) / m * 10000
+
+
+def ratio(value, dp: int = 2) -> str:
+    """A dimensionless figure (Sharpe, Sortino, Calmar) at `dp` places."""
+    return number(value, dp)
+
+
+@dataclass(frozen=True)
+class Market:
+    """How one symbol's numbers are shown: prices at the tick's decimals, quantities at
+    the step's, quote money at the quote asset's precision."""
+    price_dp: int
+    qty_dp: int
+    quote_dp: int
+    base_dp: int
+
+    @classmethod
+    def of(cls, symbol: dict, symbols=()) -> "Market":
+        """From a symbol row (tick_size, qty_step, base, quote); `symbols` (all rows)
+        refine the assets' precisions."""
+        rows = list(symbols) or [symbol]
+        return cls(decimals_of(symbol["tick_size"]), decimals_of(symbol["qty_step"]),
+                   asset_decimals(symbol["quote"], rows), asset_decimals(symbol["base"], rows))
+
+    def price(self, value) -> str:
+        return number(value, self.price_dp)
+
+    def qty(self, value) -> str:
+        return number(value, self.qty_dp)
+
+    def money(self, value) -> str:
+        return number(value, self.quote_dp)
+
+    def base(self, value) -> str:
+        return number(value, self.base_dp)
+
+
+def asset_decimals(asset: str, symbols) -> int:
+    """An asset's precision: the finest of its symbols' tick decimals (as a quote) and
+    step decimals (as a base); 8 for an asset no symbol names."""
+    found = [decimals_of(s["tick_size"]) for s in symbols if s["quote"] == asset]
+    found += [decimals_of(s["qty_step"]) for s in symbols if s["base"] == asset]
+    return max(found) if found else 8
+
+
+def money(value, asset: str, symbols) -> str:
+    """An amount of `asset` at its precision (see asset_decimals)."""
+    return number(value, asset_decimals(asset, symbols))
+
+
+class Figures:
+    """Every symbol's and asset's numbers, from the symbol rows (db reads' `symbols()`):
+    `price`/`qty` by symbol name, `money` by asset. A symbol it does not know shows its
+    numbers as they are (grouped, no rounding). With `width`, a figure that does not fit
+    is shown compact (see `fit`) rather than cut."""
+
+    def __init__(self, symbols) -> None:
+        self.rows = list(symbols)
+        self.markets = {s["name"]: Market.of(s, self.rows) for s in self.rows}
+
+    def _dp(self, symbol: str, what: str) -> int | None:
+        m = self.markets.get(symbol)
+        return None if m is None else getattr(m, what)
+
+    def price(self, symbol: str, value, width: int | None = None) -> str:
+        return _shown(value, self._dp(symbol, "price_dp"), width)
+
+    def avg_price(self, symbol: str, value, width: int | None = None) -> str:
+        """An average of fills: two places finer than the tick, so it is not mistaken for
+        a price that traded."""
+        dp = self._dp(symbol, "price_dp")
+        return _shown(value, None if dp is None else dp + 2, width)
+
+    def qty(self, symbol: str, value, width: int | None = None) -> str:
+        return _shown(value, self._dp(symbol, "qty_dp"), width)
+
+    def money(self, asset: str, value, width: int | None = None) -> str:
+        return _shown(value, asset_decimals(asset, self.rows) if self.rows else None, width)
+
+
+def _shown(value, dp: int | None, width: int | None) -> str:
+    return number(value, dp) if width is None else fit(value, width, dp)

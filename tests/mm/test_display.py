@@ -1,0 +1,96 @@
+"""The one formatting module: grouped digits, tick/step/asset precision, %, bps, compact
+units that are never wrong, and the grouping setting."""
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from mm import display as D
+from mm.demo import SYMBOLS
+
+ROWS = [{k: s[k] for k in ("tick_size", "qty_step", "base", "quote")} for s in SYMBOLS]
+
+
+@pytest.fixture(autouse=True)
+def _comma():
+    D.set_grouping("comma")
+    yield
+    D.set_grouping("comma")
+
+
+@pytest.mark.parametrize("value,dp,text", [
+    (0, None, "0"), (999, None, "999"), (1000, None, "1,000"), (999_999, None, "999,999"),
+    (10**6, None, "1,000,000"), (-320_893, None, "-320,893"), ("94999800000", 0, "94,999,800,000"),
+    ("49999058120000", None, "49,999,058,120,000"), ("-0.0001", 2, "0.00"),
+    ("-98214890.000000000000000009", 0, "-98,214,890"), ("0.000000001", None, "0.000000001"),
+    ("3529.9", 2, "3,529.90"), ("3530.09", 2, "3,530.09"), (Decimal("2.5"), 0, "2"),
+    (Decimal("3.5"), 0, "4"), ("-1234.5", 1, "-1,234.5"), ("1e3", None, "1,000"),
+])
+def test_number(value, dp, text):
+    assert D.number(value, dp) == text
+
+
+@pytest.mark.parametrize("value,text", [
+    (999, "999"), (1000, "1.00k"), (-1000, "-1.00k"), (999_999, "1.00M"), (10**6, "1.00M"),
+    (-320_893, "-321k"), (999_499, "999k"), (999_500, "1.00M"), (12_345, "12.3k"),
+    (-1_250_000, "-1.25M"), (10**9, "1.00B"), (10**12, "1.00T"), ("0.5", "0.5"),
+    (-999, "-999"), ("0.00001234", "0.00001234"), ("99999.99", "100k"), (99_950, "100k"),
+    (9_999, "10.0k"), (9_994, "9.99k"),
+])
+def test_compact_units_at_the_boundaries(value, text):
+    assert D.compact(value) == text
+
+
+@given(st.integers(min_value=-10**15, max_value=10**15))
+def test_compact_is_within_half_a_unit_of_the_third_digit(n):
+    text = D.compact(n)
+    units = {"k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+    if text[-1] in units:
+        shown = Decimal(text[:-1]) * units[text[-1]]
+        digits = len(str(int(abs(Decimal(text[:-1])))))
+        half = Decimal(units[text[-1]]) / 2 * Decimal(10) ** -max(0, 3 - digits)
+        assert abs(shown - n) <= half and (shown < 0) == (n < 0)
+        assert abs(Decimal(text[:-1])) < 1000 or text[-1] == "T"
+    else:
+        assert text == D.number(n) and abs(n) < 1000
+
+
+def test_fit_keeps_the_full_figure_when_it_fits():
+    assert D.fit(320_893, 8) == "320,893"
+    assert D.fit(-320_893, 7) == "-321k"
+
+
+def test_grouping_styles():
+    D.set_grouping("space")
+    assert D.number(1234567) == "1\u2009234\u2009567"
+    D.set_grouping("none")
+    assert D.number("-1234567.5") == "-1234567.5"
+    D.set_grouping("apostrophe")
+    assert D.number(1234) == "1'234"
+    with pytest.raises(ValueError, match="unknown grouping style 'dots'; choose one of comma"):
+        D.set_grouping("dots")
+
+
+def test_ratios_and_basis_points():
+    assert D.percent(0.4480874317) == "44.81%"
+    assert D.percent("-0.5") == "-50.00%"
+    assert D.bps(Decimal("3.25")) == "3.2 bps"
+    assert D.spread_bps("99", "101") == Decimal(200)
+    assert D.distance_bps("101", "100") == Decimal(100)
+    assert D.spread_bps(None, "1") is None and D.percent(None) == D.MISSING
+    assert D.ratio(-9.642629899193760562) == "-9.64"
+
+
+def test_market_precision_from_the_demo_symbols():
+    btc, eth = (D.Market.of(r, ROWS) for r in (ROWS[0], ROWS[2]))
+    assert (btc.price_dp, btc.qty_dp, btc.quote_dp, btc.base_dp) == (0, 4, 0, 4)
+    assert eth.price("3529.9") == "3,529.90" and eth.price("3530.09") == "3,530.09"
+    assert eth.money("-9.642629899193760562") == "-9.64"
+    assert btc.price("94999800000") == "94,999,800,000" and btc.qty("0.5") == "0.5000"
+    assert D.asset_decimals("USDT", ROWS) == 2 and D.asset_decimals("XYZ", ROWS) == 8
+    assert D.money("49999058120000", "IRR", ROWS) == "49,999,058,120,000"
+
+
+def test_text_that_is_not_a_number_shows_as_missing():
+    assert D.number("abc") == D.MISSING and D.number(None) == D.MISSING
+    assert D.number(float("nan")) == D.MISSING and D.compact("inf") == D.MISSING
