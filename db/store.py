@@ -1,6 +1,7 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
+import os
 import sqlite3
 import time
 from dataclasses import dataclass, field
