@@ -59,7 +59,7 @@ REFUSED = [
     (PLACE + ("buy", "0.1", "-p", PRICE, "--user", "ghost", "--id", "g1"), None,
      "order rejected: unknown user 'ghost'"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "g2"), "ghost",
-     "order rejected: unknown user 'ghost'"),
+     "error: unknown user 'ghost'"),            # refused by the permission table
     (PLACE + ("hold", "0.1", "-p", PRICE, "--id", "x1"), "bob", "side 'hold' must be buy or sell"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--tif", "gtd", "--id", "x2"), "bob",
      "tif 'gtd' is not one of gtc, ioc, fok, day, post_only"),

@@ -46,8 +46,8 @@ def test_templates_list_and_parameters(cli):
     assert toy["params"][:3] == [
         {"name": "spread_bps", "unit": "bps", "default": "10", "range": "1..1000",
          "help": "distance of each quote from fair"},
-        {"name": "order_size", "unit": "base", "default": "0.01", "range": ">= 0.0001",
-         "help": "size of each quote"},
+        {"name": "order_size", "unit": "base", "default": "0.01",
+         "range": "0.0001..1000000000000000", "help": "size of each quote"},
         {"name": "levels", "unit": "", "default": "1", "range": "1..5",
          "help": "quotes per side"}]
     assert len(toy["params"]) == 3 + SHARED
@@ -76,7 +76,7 @@ def test_create_show_set_versions_stage(cli):
         {"name": "spread_bps", "value": "12", "unit": "bps", "default": "10",
          "range": "1..1000", "help": "distance of each quote from fair"},
         {"name": "order_size", "value": "0.002", "unit": "base", "default": "0.01",
-         "range": ">= 0.0001", "help": "size of each quote"},
+         "range": "0.0001..1000000000000000", "help": "size of each quote"},
         {"name": "levels", "value": "1", "unit": "", "default": "1", "range": "1..5",
          "help": "quotes per side"}]
     assert [r["name"] for r in rows] == [p.name for p in Toy.spec()]
