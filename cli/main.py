@@ -20,8 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "symbol": ("admin", "Add, list, show, activate and deactivate symbols."),
     "session": ("admin", "Open and close trading sessions."),
     "user": ("admin", "Add, list, suspend and reinstate users."),
-    "asset": ("admin", "Asset precisions: the decimal places fees round up to."),
-    "order": ("orders", "Place and cancel orders."),
+    "asset": ("admin", "Asset precisions: fees round up to them."),
+    "order": ("orders", "Place, amend and cancel orders."),
     "orders": ("views", "Orders of every status (yours only unless you are an admin)."),
     "trades": ("views", "Trades in execution order, in the order-stream format's trade shape "
                         "with --json."),
@@ -31,7 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ledger": ("views", "Ledger movements: each moves an amount from one account bucket to "
                         "another."),
     "replay": ("replay", "Apply an order stream (shared/formats/order-stream.md)."),
-    "check": ("tools", "Verify every invariant; exits non-zero naming each violation."),
+    "check": ("tools", "Verify every invariant from one snapshot of the database; exits "
+                       "non-zero naming each violation."),
     "bench": ("tools", "Measure the exchange on a seeded mixed workload and print JSON figures."),
     "sim": ("sim", "Simulate a market: noise, informed and momentum traders (admin)."),
     "mm": ("mm", "Market-making strategies: configure, run, watch."),
