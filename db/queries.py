@@ -56,11 +56,33 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     out = []
     for r in conn.execute(q).mappings():
         d = dict(r)
-        filled = Decimal(d["filled"])
-        d["avg_price"] = _plain((Decimal(d["cost"]) / filled).quantize(NINE)) if filled else None
+        d["avg_price"] = avg_price(d["cost"], d["filled"])
         out.append(d)
     out.reverse()
     return out
+
+
+def avg_price(cost: str, filled: str) -> str | None:
+    """Average fill price: quote traded over quantity filled, to 9 decimals; None unfilled."""
+    f = Decimal(filled)
+    return _plain((Decimal(cost) / f).quantize(NINE)) if f else None
+
+
+def order(conn, order_id: int) -> dict | None:
+    """One order row by id, with its average price; None if there is none."""
+    r = conn.execute(select(S.OrderRow).where(S.OrderRow.id == order_id)).mappings().first()
+    if r is None:
+        return None
+    d = dict(r)
+    d["avg_price"] = avg_price(d["cost"], d["filled"])
+    return d
+
+
+def order_by_client_id(conn, user: str, client_id: str) -> dict | None:
+    """A user's order by its client order id (unique per user); None if there is none."""
+    T = S.OrderRow
+    r = conn.execute(select(T.id).where(T.user == user, T.client_id == client_id)).first()
+    return order(conn, r[0]) if r else None
 
 
 def trades(conn, *, user=None, symbol=None, limit=None, after=None) -> list[dict]:

@@ -91,7 +91,3 @@ class CancelOrder:
 class CancelAll:
     user: str
     symbol: str | None = None
-
-
-ADMIN_ONLY = (AddSymbol, SetSymbolActive, AddUser, SetUserStatus, Deposit, Withdraw,
-              SessionOpen, SessionClose)
