@@ -103,7 +103,7 @@ def test_cli_and_server_refuse_a_trader_the_same_way(clients, gw_market):
     alice = clients["alice"]
     for method, path, body, words, _ in ADMIN_ROUTES:
         r = getattr(alice, method)(path, **({"json": body} if body is not None else {}))
-        doc = problem(r, 403, words.split(";")[0])
+        problem(r, 403, words.split(";")[0])
     gw_market.fail_all([(cli, "alice", words.split(";")[0]) for *_, words, cli in ADMIN_ROUTES])
     assert state(clients) == before
 
