@@ -29,11 +29,17 @@ def main(
     theme: Optional[str] = typer.Option(None, "--theme", help="Workstation theme: souq-dark, "
                                         "souq-light or souq-contrast (remembered)."),
     symbol: Optional[str] = typer.Option(None, "--symbol", help="Workstation: symbol to open."),
+    server: Optional[str] = typer.Option(None, "--server", metavar="URL",
+                                         help="Work through a souq gateway instead of a "
+                                              "database (with --key; secret from SOUQ_SECRET)."),
+    key: Optional[str] = typer.Option(None, "--key", metavar="CLIENT_ID",
+                                      help="The API key to use with --server."),
 ) -> None:
     """With no command, opens the workstation on the database (a demo exchange if empty)."""
     State.db = db
     State.actor = as_user or OPERATOR
     State._api = None
+    State.server, State.key = server, key
     if ctx.invoked_subcommand is None:
         from .workstation import open_workstation
         open_workstation(db, as_user, theme, symbol)

@@ -28,7 +28,8 @@ class ApiError(Exception):
 
 
 class SouqClient:
-    """One API key's session with one gateway. Thread-safe for plain requests (httpx)."""
+    """One API key's session with one gateway. Thread-safe for plain requests (httpx).
+    A server that cannot be reached raises ConnectionError (an OSError)."""
 
     def __init__(self, url: str, client_id: str | None = None, client_secret: str | None = None,
                  *, timeout: float = 30.0) -> None:
@@ -56,7 +57,10 @@ class SouqClient:
                 self.login()
             headers["Authorization"] = "Bearer " + self.tokens["access_token"]
         clean = {k: v for k, v in (params or {}).items() if v is not None}
-        r = self.http.request(method, path, json=json, params=clean, headers=headers)
+        try:
+            r = self.http.request(method, path, json=json, params=clean, headers=headers)
+        except httpx.TransportError as exc:
+            raise ConnectionError(f"cannot reach {self.url}: {exc}") from None
         if r.status_code == 401 and auth and retry and "expired" in r.text and self.tokens:
             self.refresh()
             return self._send(method, path, auth=auth, json=json, params=params, retry=False)

@@ -112,6 +112,7 @@ class SymbolOut(Out):
     maker_fee: str
     taker_fee: str
     active: bool
+    sessions: bool
     open: bool
     last_price: Optional[str]
 
@@ -196,6 +197,8 @@ class OrderOut(Out):
     stp: str
     status: str
     reason: Optional[str]
+    cost: str                 # quote traded so far
+    hold: str                 # what the order still reserves
     trades: list[TradeOut] = []
 
 

@@ -23,7 +23,7 @@ def order_out(d: dict, trades: list | None = None) -> dict:
             "stop_price": d["stop_price"], "quantity": d["qty"], "filled": d["filled"],
             "avg_price": d.get("avg_price") or avg_price(d["cost"], d["filled"]),
             "time_in_force": d["tif"], "stp": d["stp"], "status": d["status"],
-            "reason": d["reason"], "trades": trades or []}
+            "reason": d["reason"], "cost": d["cost"], "hold": d["hold"], "trades": trades or []}
 
 
 def trade_out(t: dict, public: bool = False) -> dict:
@@ -58,7 +58,7 @@ def ledger_out(r: dict) -> dict:
 
 
 SYMBOL_KEYS = ("base", "quote", "tick_size", "qty_step", "min_qty", "max_qty", "daily_limit",
-               "ref_price", "maker_fee", "taker_fee", "active", "open", "last_price")
+               "ref_price", "maker_fee", "taker_fee", "active", "sessions", "open", "last_price")
 
 
 def symbol_out(r: dict) -> dict:
