@@ -8,8 +8,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"engine": set(), "db": {"engine"}, "mm": {"engine", "db"},
-          "tui": {"engine", "db", "mm", "themes"}}     # the CLI and the TUI are peers
-OURS = {"engine", "db", "mm", "tui", "cli", "themes"}
+          "tui": {"engine", "db", "mm", "themes"},     # the CLI and the TUI are peers
+          "gateway": {"engine", "db"}}                # the network gateway: one more interface
+OURS = {"engine", "db", "mm", "tui", "cli", "themes", "gateway"}
 
 
 def imports(path: Path) -> set[str]:
