@@ -12,7 +12,7 @@ from db import desk
 from db.api import Api
 
 from . import problems
-from .audit import AuditLog, AuditMiddleware, BodyTooLarge
+from .audit import AuditLog, AuditMiddleware
 from .auth import Tokens
 from .committer import Committer
 from .config import GatewayConfig
@@ -62,7 +62,6 @@ def create_app(config: GatewayConfig) -> FastAPI:
     app.add_exception_handler(problems.Problem, problems.on_problem)
     app.add_exception_handler(StarletteHTTPException, problems.on_http)
     app.add_exception_handler(RequestValidationError, problems.on_validation)
-    app.add_exception_handler(BodyTooLarge, lambda r, e: problems.response(413, str(e), r.url.path))
     app.add_exception_handler(Exception, _internal)
     app.add_middleware(AuditMiddleware, gateway_state=lambda: holder["gw"])
     _problem_schema(app)

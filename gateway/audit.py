@@ -14,6 +14,8 @@ import uuid
 
 import orjson
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
 from db import access
 
 from .problems import response
@@ -120,8 +122,12 @@ def _declared(scope) -> int:
     return 0
 
 
-class BodyTooLarge(Exception):
-    """A streamed body passed the limit (no or a false Content-Length)."""
+class BodyTooLarge(StarletteHTTPException):
+    """A streamed body passed the limit (no or a false Content-Length). An HTTPException,
+    so FastAPI's body reader passes it on as it is (other errors there become 400s)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
 
 
 def _capped(receive, limit: int):
