@@ -31,9 +31,13 @@ class Principal:
     role: str
     sid: str
 
+    def refuse(self, action: str) -> str | None:
+        """Why this key and user may not take `action` (None: they may)."""
+        return refusal(action, self.user, self.role, self.scope)
+
     def require(self, action: str) -> None:
         """Raise a 403 problem unless this key and user may take `action`."""
-        reason = refusal(action, self.user, self.role, self.scope)
+        reason = self.refuse(action)
         if reason:
             raise Problem(403, reason)
 

@@ -41,6 +41,7 @@ class Committer:
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="souq-committer", daemon=True)
         self._thread.start()
+        self._closed = False
         self.batches = 0
         self.commands = 0
 
@@ -48,12 +49,15 @@ class Committer:
         """Run one stream-shaped command as `actor`; blocks until it is durable.
         Raises StreamError for a command of the wrong shape (nothing is journalled)."""
         item = prepare(obj, actor)
+        if self._closed:
+            raise RuntimeError("the gateway is stopping; the command was not applied")
         fut: Future = Future()
         self._q.put((item, fut))
         return fut.result()
 
     def close(self) -> None:
         """Finish what is queued, then stop the thread and close the store."""
+        self._closed = True
         self._q.put(None)
         self._thread.join()
         self.store.close()
