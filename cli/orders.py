@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _owner(user: Optional[str]) -> str:
-    actor = State.actor
+    actor = State.api().actor       # with --server, the key's user
     if user is None:
         if actor == OPERATOR:
             fail("say whose order this is with --user NAME (or act as a user with --as NAME)")

@@ -32,7 +32,7 @@ def test_orders_through_the_server_read_as_local(server, keys, gw_market):
     assert r.returncode == 0, r.stderr
     placed = json.loads(r.stdout)
     assert placed["status"] == "accepted" and placed["order"]["client_id"] == "remote-1"
-    assert placed["order"]["hold"] == "980196"    # 0.01 x 98,000,000 + 0.2 %
+    assert placed["order"]["hold"] == "981960"    # 0.01 x 98,000,000 = 980,000, + 0.2 %
     for args in (("orders",), ("trades",), ("wallets",), ("ledger",), ("book", "BTC-IRR"),
                  ("symbol", "list")):
         assert rjson(server, alice, *args) == gw_market.json(*args, as_user="alice"), args
