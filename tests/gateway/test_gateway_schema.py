@@ -8,7 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from gw_kit import Server
+
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def server(gw_market):
+    """As conftest's, but the fuzzer sends malformed HTTP on purpose: uvicorn's one-line
+    warning about each is the only stderr allowed."""
+    s = Server(gw_market, "--rate", "0")
+    yield s
+    code, err = s.stop()
+    assert code == 0, err
+    assert all(line == "WARNING:  Invalid HTTP request received." for line in err.splitlines()), err
 
 
 def test_openapi_document_lists_every_route(clients):
