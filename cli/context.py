@@ -18,27 +18,54 @@ err = Console(stderr=True, highlight=False)
 class State:
     db: str | None = None
     actor: str = OPERATOR
+    server: str | None = None       # --server URL: act through a gateway with --key
+    key: str | None = None
     _api = None
 
     @classmethod
     def api(cls):
         """The full exchange API (db.api.Api) on the chosen database, as the acting user."""
         if cls._api is None:
-            from db.api import Api
-            cls._api = Api(cls.db, cls.actor)
+            if cls.server:
+                cls._api = remote_api(cls.server, cls.key)
+                cls.actor = cls._api.actor
+            else:
+                from db.api import Api
+                cls._api = Api(cls.db, cls.actor)
         return cls._api
 
     @classmethod
     def reader(cls):
         """Something with Api's read methods: the light SQLite reader (db.lite) when it
         applies, else the full Api."""
-        if cls._api is None:
+        if cls._api is None and not cls.server:
             from db.lite import open_reader
             from db.urls import default_url
             reader = open_reader(cls.db or default_url(), cls.actor)
             if reader is not None:
                 return reader
         return cls.api()
+
+
+def remote_api(url: str, client_id: str | None):
+    """The gateway as the key's user; the secret from SOUQ_SECRET or a hidden prompt,
+    never from the command line."""
+    import os
+    if not client_id:
+        fail("--server needs --key CLIENT_ID (the secret comes from SOUQ_SECRET or a prompt)")
+    secret = os.environ.get("SOUQ_SECRET")
+    if not secret:
+        if not sys.stdin.isatty():
+            fail("set SOUQ_SECRET to the key's client secret (no terminal to prompt on)")
+        secret = typer.prompt("client secret", hide_input=True)
+    from db.access import AccessDenied
+    from gateway.remote import RemoteApi
+    try:
+        return RemoteApi(url, client_id, secret)
+    except (AccessDenied, ValueError) as exc:
+        fail(f"{url}: {exc}")
+    except OSError as exc:
+        fail(str(exc))
 
 
 def fail(message: str, code: int = 1):

@@ -48,6 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("backtest", "Stored backtest runs: list, show, compare, export, delete."),
     "optimize": ("optimize", "Search CONFIG's parameters: each set a backtest, scored by the "
                              "objective."),
+    "key": ("keys", "API keys for the network gateway (souq serve)."),
+    "audit": ("keys", "The gateway's request log: who called which route, its status and "
+                      "latency (admin)."),
+    "serve": ("keys", "Run the REST and WebSocket gateway on the database until Ctrl+C."),
     "report": ("report", "Every figure of a stored run, and its equity, drawdown, inventory and "
                          "markout charts."),
 }
@@ -99,6 +103,11 @@ def main(
     theme: Optional[str] = typer.Option(None, "--theme", help="Workstation theme: souq-dark, "
                                         "souq-light or souq-contrast (remembered)."),
     symbol: Optional[str] = typer.Option(None, "--symbol", help="Workstation: symbol to open."),
+    server: Optional[str] = typer.Option(None, "--server", metavar="URL",
+                                         help="Work through a souq gateway instead of a "
+                                              "database (with --key; secret from SOUQ_SECRET)."),
+    key: Optional[str] = typer.Option(None, "--key", metavar="CLIENT_ID",
+                                      help="The API key to use with --server."),
 ) -> None:
     """With no command, opens the workstation on the database (a demo exchange if empty)."""
     from engine.model import OPERATOR
@@ -107,6 +116,7 @@ def main(
     State.db = db
     State.actor = as_user or OPERATOR
     State._api = None
+    State.server, State.key = server, key
     if ctx.invoked_subcommand is None:
         from .workstation import open_workstation
         checked("workstation")
@@ -123,7 +133,8 @@ def checked(action: str, values: dict | None = None) -> None:
     with guarded():
         for label, value in (values or {}).items():
             check_magnitude(label, value)
-        require(State.reader(), action)
+        if not State.server:     # through a gateway, the server applies the same table
+            require(State.reader(), action)
 
 
 def guard_commands(group, prefix: str = "") -> None:

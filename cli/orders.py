@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _owner(user: Optional[str]) -> str:
-    actor = State.actor
+    actor = State.api().actor       # with --server, the key's user
     if user is None:
         if actor == OPERATOR:
             fail("say whose order this is with --user NAME (or act as a user with --as NAME)")
@@ -67,7 +67,7 @@ def place(
                 obj[key] = value
         result = State.api().execute(obj)
         order = result.orders.get(result.seq)
-        trades = [trade_record(t) for t in result.trades]
+        trades = [t if isinstance(t, dict) else trade_record(t) for t in result.trades]
         if json:
             print_json({"seq": result.seq, "status": "accepted" if result.accepted else "rejected",
                         "reason": result.reason,
@@ -87,6 +87,8 @@ def _print_trades(trades: list[dict]) -> None:
 
 
 def _order_dict(o, seq) -> dict:
+    if isinstance(o, dict):      # already a row dict (from a server, cli --server)
+        return o
     row = order_row(o, seq)
     keys = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
             "stop_price", "qty", "filled", "cost", "status", "reason", "hold")
@@ -94,7 +96,7 @@ def _order_dict(o, seq) -> dict:
 
 
 def _print_order(o) -> None:
-    d = _order_dict(o, o.oid)
+    d = _order_dict(o, None if isinstance(o, dict) else o.oid)
     price = f" @ {d['price']}" if d["price"] else ""
     stop = f" stop {d['stop_price']}" if d["stop_price"] else ""
     reason = f" ({d['reason']})" if d["reason"] else ""

@@ -98,6 +98,10 @@ def bench(
                                  "grown by batch replay)."),
     sizes: str = typer.Option("1000,100000,1000000", "--sizes",
                               help="--latency: journal lengths, comma-separated."),
+    api: bool = typer.Option(False, "--api", help="Measure the network gateway instead: "
+                             "orders/s and p50/p99 through a live souq serve (64 clients), "
+                             "beside replay --batch 1, and the WebSocket trade delay."),
+    api_orders: int = typer.Option(6400, "--api-orders", min=64, help="--api: orders placed."),
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
@@ -107,6 +111,13 @@ def bench(
     """Measure the exchange on a seeded mixed workload and print JSON figures."""
     from db.bench import run_benchmarks
     with guarded():
+        if api:
+            from gateway.bench import run_api_bench
+            with progress("bench --api") as bar:
+                task = bar.add_task("bench --api", total=None)
+                print_json(run_api_bench(api_orders, step=lambda label: bar.update(
+                    task, description=label)))
+            return
         if mm:
             from mm.desk.bench import run_mm_bench
             if events <= 0:

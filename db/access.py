@@ -24,7 +24,10 @@ RULES: dict[str, str] = {
     "deposit": ADMIN, "withdraw": ADMIN,
     "order place": USER, "order cancel": USER, "order cancel-all": USER, "replay": USER,
     "orders": USER, "trades": USER, "book": USER, "wallets": USER, "ledger": USER,
-    "analyze": USER, "sim": ADMIN,
+    "analyze": USER, "sim": ADMIN, "asset precision": ADMIN, "asset list": USER,
+    "order amend": USER,
+    # the network gateway
+    "serve": ADMIN, "key create": ADMIN, "key list": ADMIN, "key revoke": ADMIN, "audit": ADMIN,
     # market data
     "data import": ADMIN, "data delete": ADMIN, "data list": USER, "data show": USER,
     # the desk: configurations and their runs

@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 
 from engine.model import ADMIN, OPERATOR
+from engine.permissions import role_refusal
 
 from . import access
 from . import queries as Q
@@ -50,6 +51,13 @@ class Api:
             self._engine = self._store.engine if self._store else connect(self.url)
             create_schema(self._engine)
         return self._engine
+
+    def acting_as(self, actor: str) -> "Api":
+        """The same database read as another user, sharing this Api's connection pool
+        (for servers answering many users). Close only the original."""
+        other = Api(self.url, actor, self.clock)
+        other._engine = self.db
+        return other
 
     def close(self) -> None:
         if self._store is not None:
@@ -111,5 +119,6 @@ class Api:
         return self.read(Q.users)
 
     def require_admin(self, what: str) -> None:
-        if self.role() != ADMIN:
+        """Raise AccessDenied unless the actor has the admin role (engine.permissions)."""
+        if role_refusal("operate", self.actor, self.role()):
             raise AccessDenied(f"only an admin may {what}; {self.actor} is not one")

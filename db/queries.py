@@ -66,6 +66,21 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     return out
 
 
+def order(conn, order_id: int) -> dict | None:
+    """One order row by id, with its average price; None if there is none."""
+    r = conn.execute(select(S.OrderRow).where(S.OrderRow.id == order_id)).mappings().first()
+    if r is None:
+        return None
+    return with_avg_price(dict(r))
+
+
+def order_by_client_id(conn, user: str, client_id: str) -> dict | None:
+    """A user's order by its client order id (unique per user); None if there is none."""
+    T = S.OrderRow
+    r = conn.execute(select(T.id).where(T.user == user, T.client_id == client_id)).first()
+    return order(conn, r[0]) if r else None
+
+
 def trades(conn, *, user=None, symbol=None, limit=None, after=None) -> list[dict]:
     """Oldest first; the newest `limit`, and only those after trade id `after` if given."""
     T = S.TradeRow

@@ -341,3 +341,45 @@ class OptRun(SQLModel, table=True):
     best: str = Field(sa_column=Column(Text, nullable=False))             # JSON {key: text}
     saved_version: Optional[int] = None                                   # --save wrote it
     results: str = Field(sa_column=Column(Text, nullable=False))          # JSON summary
+
+
+# ------------------------------------------------------------------ the network gateway
+# Not exchange state: API keys, login sessions and the request audit log of `souq serve`,
+# written by db/apikeys.py directly (they change no balance), never through the journal.
+
+class ApiKey(SQLModel, table=True):
+    """An API key: a client id and the argon2 hash of its secret (the secret is never kept)."""
+    __tablename__ = "api_keys"
+    client_id: str = Field(primary_key=True)
+    user: str = Field(index=True)
+    scope: str                         # read | trade | admin (engine.permissions.SCOPES)
+    secret_hash: str
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    revoked_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+
+
+class ApiSession(SQLModel, table=True):
+    """One login: its tokens carry `id`. Refreshing moves `refresh_jti` on, so a refresh
+    token that was used once no longer matches; logging out sets `revoked_ts`."""
+    __tablename__ = "api_sessions"
+    id: str = Field(primary_key=True)
+    client_id: str = Field(index=True)
+    refresh_jti: str
+    created_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    expires_ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    revoked_ts: Optional[int] = Field(default=None, sa_column=Column(BigInteger))
+
+
+class AuditRow(SQLModel, table=True):
+    """One gateway request and its answer; never a secret, a token or a body."""
+    __tablename__ = "audit"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    request_id: str
+    client_id: Optional[str] = None
+    user: Optional[str] = None
+    method: str
+    route: str                          # the route's template, e.g. /orders/{order_id}
+    status: int
+    latency_us: int = Field(sa_column=Column(BigInteger, nullable=False))
+    peer: Optional[str] = None

@@ -109,7 +109,3 @@ class SetAssetPrecision:
 class CancelAll:
     user: str
     symbol: str | None = None
-
-
-ADMIN_ONLY = (AddSymbol, SetSymbolActive, AddUser, SetUserStatus, Deposit, Withdraw,
-              SessionOpen, SessionClose, SetAssetPrecision)

@@ -5,6 +5,7 @@ asset the sum over all users' buckets equals deposits minus withdrawals at all t
 Outputs accumulate in `out_*` for the persistence layer to drain once per transaction.
 """
 from . import commands as C
+from .permissions import ADMIN_ONLY_COMMANDS, command_refusal
 from .model import (
     ACTIVE, ACTIVE_USER, ADMIN, AVAIL, BUY, CANCELLED, DAY, EXPIRED, FEES, FILLED, FOK,
     HELD, IOC, MARKET, NEW, OPERATOR, PARTIAL, POST_ONLY, QUEUED, REJECTED,
@@ -14,8 +15,7 @@ from .model import (
 from .fees import MAX_PRECISION, buy_hold, fee, precision_unit
 from .numbers import PRICE_SCALE, QTY_TO_AMOUNT, fmt, fmt_amount
 
-SYSTEM = "system"
-_ADMIN_ONLY = frozenset(C.ADMIN_ONLY)   # role of the built-in fee and world accounts: they never trade
+SYSTEM = "system"   # role of the built-in fee and world accounts: they never trade
 
 
 class UnknownSymbol:
@@ -65,8 +65,10 @@ class Exchange:
         who = self.users.get(actor)
         if who is None:
             return f"unknown user {actor!r}"
-        if type(cmd) in _ADMIN_ONLY and who.role != ADMIN:
-            return f"only an admin may {_verb(cmd)}; {actor} is a {who.role}"
+        if type(cmd) in ADMIN_ONLY_COMMANDS:
+            refused = command_refusal(cmd, actor, who.role)
+            if refused:
+                return refused
         return self._handlers[type(cmd)](cmd, who)
 
     def drain(self):
@@ -832,12 +834,3 @@ def _best(book):
 
 def _oid(o: Order) -> int:
     return o.oid
-
-
-def _verb(cmd) -> str:
-    return {
-        C.AddSymbol: "add symbols", C.SetSymbolActive: "change symbols", C.AddUser: "add users",
-        C.SetUserStatus: "suspend or reinstate users", C.Deposit: "move deposits",
-        C.Withdraw: "move withdrawals", C.SessionOpen: "open sessions",
-        C.SessionClose: "close sessions", C.SetAssetPrecision: "set asset precisions",
-    }[type(cmd)]

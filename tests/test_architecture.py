@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"engine": set(), "db": {"engine"}, "mm": {"engine", "db"},
           "themes": set(),                               # data the interfaces draw with
           "tui": {"engine", "db", "mm", "themes"},       # the CLI and the TUI are peers
-          "cli": {"engine", "db", "mm", "themes"}}
+          "gateway": {"engine", "db"},                   # the network gateway: one more interface
+          # the CLI starts the gateway (souq serve) and talks to one (--server)
+          "cli": {"engine", "db", "mm", "themes", "gateway"}}
 OURS = set(LAYERS)
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.

@@ -1,0 +1,92 @@
+"""The ASGI application: routes, problem handlers, the audit/size middleware, and the
+life cycle (committer, feed and audit threads start with the app and stop after the last
+in-flight request has its answer)."""
+import time
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from db import desk
+from db.api import Api
+
+from . import problems
+from .audit import AuditLog, AuditMiddleware
+from .auth import Tokens
+from .committer import Committer
+from .config import GatewayConfig
+from .feed import Feed
+from .limits import RateLimiter
+from .routes import router
+from .service import Gateway
+from .ws import websocket_endpoint
+
+DESCRIPTION = """The souq exchange over HTTP. Log in with an API key (`souq key create`)
+at POST /auth/login, then send `Authorization: Bearer ACCESS_TOKEN`. Amounts, prices and
+quantities are decimal strings; errors are RFC 9457 problem details. Streams: GET /ws."""
+
+
+def create_app(config: GatewayConfig) -> FastAPI:
+    holder: dict = {"gw": None}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        api = Api(config.url)
+        engine = api.db
+        feed = Feed(engine, config.poll_s)
+        committer = Committer(config.url, on_commit=feed.poke)
+
+        def locked(client_id: str, failures: int) -> None:
+            desk.log_alert(engine, time.time_ns(), "gateway", "warning", "login_lockout",
+                           f"client id {client_id} locked for {config.lockout_s:g} s after "
+                           f"{failures} failed logins")
+
+        g = Gateway(config, api, committer, Tokens(engine, config, locked),
+                    RateLimiter(config.rate, config.burst), feed,
+                    AuditLog(engine, config.audit_file()))
+        app.state.gw = holder["gw"] = g
+        try:
+            yield
+        finally:
+            holder["gw"] = None
+            committer.close()
+            feed.close()
+            g.audit.close()
+            api.close()
+
+    app = FastAPI(title="souq gateway", version="1", description=DESCRIPTION, lifespan=lifespan,
+                  responses={})
+    app.include_router(router())
+    app.add_api_websocket_route("/ws", websocket_endpoint)
+    app.add_exception_handler(problems.Problem, problems.on_problem)
+    app.add_exception_handler(StarletteHTTPException, problems.on_http)
+    app.add_exception_handler(RequestValidationError, problems.on_validation)
+    app.add_exception_handler(Exception, _internal)
+    app.add_middleware(AuditMiddleware, gateway_state=lambda: holder["gw"])
+    _problem_schema(app)
+    return app
+
+
+async def _internal(request, exc):
+    """Never a bare 500: name what failed, one line (the audit log has the request id)."""
+    from sqlalchemy.exc import SQLAlchemyError
+    if isinstance(exc, SQLAlchemyError):
+        detail = f"the database failed: {str(exc).splitlines()[0]}"
+        return problems.response(503, detail, request.url.path)
+    return problems.response(500, f"internal error ({type(exc).__name__}); the request "
+                                  "was not applied", request.url.path)
+
+
+def _problem_schema(app: FastAPI) -> None:
+    """Put ProblemBody into the OpenAPI components the error responses refer to."""
+    original = app.openapi
+
+    def openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {}).setdefault("schemas", {})["ProblemBody"] = \
+            problems.ProblemBody.model_json_schema()
+        return schema
+    app.openapi = openapi

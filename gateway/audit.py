@@ -1,0 +1,143 @@
+"""The request log: every request and its answer (request id, key, user, route, status,
+latency), to a rotating file and the audit table. Never a body, a secret or a token.
+
+An ASGI middleware, so it also sees refusals made before any route runs; it enforces the
+body size limit too, since it is the first to see the bytes.
+"""
+import logging
+import logging.handlers
+import os
+import queue
+import threading
+import time
+import uuid
+
+import orjson
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from db import apikeys as access
+
+from .problems import response
+
+
+class AuditLog:
+    """Rows go to the file at once and to the database in batches from one thread."""
+
+    def __init__(self, engine, path) -> None:
+        self.engine = engine
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.logger = logging.getLogger(f"souq.gateway.audit.{id(self)}")
+        self.logger.propagate = False
+        self.logger.setLevel(logging.INFO)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=10_000_000, backupCount=5,
+                                                       encoding="utf-8")
+        self.logger.addHandler(handler)
+        try:
+            os.chmod(path, 0o600)
+        except OSError:
+            pass
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="souq-audit", daemon=True)
+        self._thread.start()
+
+    def record(self, row: tuple) -> None:
+        self.logger.info(orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode())
+        self._q.put(row)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            rows = [self._q.get()]
+            time.sleep(0.05)           # let a burst gather: one transaction for many rows
+            while True:
+                try:
+                    rows.append(self._q.get_nowait())
+                except queue.Empty:
+                    break
+            stop = None in rows
+            rows = [r for r in rows if r is not None]
+            try:
+                access.add_audit(self.engine, rows)
+            except Exception as exc:   # the log file still has them; say so there
+                self.logger.error(f"audit table write failed: {exc}")
+
+    def close(self) -> None:
+        self._q.put(None)
+        self._thread.join(timeout=10)
+        for h in list(self.logger.handlers):
+            h.close()
+            self.logger.removeHandler(h)
+
+
+class AuditMiddleware:
+    def __init__(self, app, gateway_state) -> None:
+        self.app = app
+        self.state = gateway_state       # callable -> Gateway (set when the app starts)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        g = self.state()
+        start = time.perf_counter()
+        rid = uuid.uuid4().hex[:16]
+        scope.setdefault("state", {})
+        scope["state"]["request_id"] = rid
+        status = {"code": 0}
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
+            elif message["type"] == "websocket.accept":
+                status["code"] = 101
+            await send(message)
+
+        limit = g.config.max_body if g else 1 << 20
+        too_big = scope["type"] == "http" and _declared(scope) > limit
+        if too_big:
+            await response(413, f"the request body is larger than the limit of {limit} "
+                                "bytes", scope["path"])(scope, receive, sending)
+        else:
+            await self.app(scope, _capped(receive, limit), sending)
+        if g is not None and g.audit is not None:
+            st = scope["state"]
+            route = scope.get("route")
+            client = scope.get("client")
+            g.audit.record((time.time_ns(), rid, st.get("client_id"), st.get("user"),
+                            scope.get("method", "WS"),
+                            getattr(route, "path", None) or "(no route)", status["code"] or 500,
+                            int((time.perf_counter() - start) * 1e6),
+                            client[0] if client else None))
+
+
+def _declared(scope) -> int:
+    for k, v in scope.get("headers", ()):
+        if k == b"content-length":
+            try:
+                return int(v)
+            except ValueError:
+                return 0
+    return 0
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """A streamed body passed the limit (no or a false Content-Length). An HTTPException,
+    so FastAPI's body reader passes it on as it is (other errors there become 400s)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail)
+
+
+def _capped(receive, limit: int):
+    seen = {"n": 0}
+
+    async def inner():
+        message = await receive()
+        if message["type"] == "http.request":
+            seen["n"] += len(message.get("body", b""))
+            if seen["n"] > limit:
+                raise BodyTooLarge(f"the request body is larger than the limit of {limit} bytes")
+        return message
+    return inner

@@ -1,0 +1,188 @@
+"""Logins and tokens: API key secrets checked against their argon2 hash, JWTs (HS256,
+RFC 7519) signed with the database's own secret, refresh tokens that rotate.
+
+A token names its login session (`sid`) and key (`cid`); every request looks both up, with
+the user, so revoking a key, logging out or suspending the user stops its tokens at once.
+"""
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+import jwt
+
+from db import apikeys as access
+from engine.model import SUSPENDED
+from engine.permissions import refusal
+
+from .config import GatewayConfig
+from .problems import Problem
+
+ALGORITHM = "HS256"
+ISSUER = "souq"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts as: the key, its scope, the user and the user's role."""
+    client_id: str
+    scope: str
+    user: str
+    role: str
+    sid: str
+
+    def refuse(self, action: str) -> str | None:
+        """Why this key and user may not take `action` (None: they may)."""
+        return refusal(action, self.user, self.role, self.scope)
+
+    def require(self, action: str) -> None:
+        """Raise a 403 problem unless this key and user may take `action`."""
+        reason = self.refuse(action)
+        if reason:
+            raise Problem(403, reason)
+
+
+class Lockout:
+    """Failed logins per client id: `limit` failures inside `window` seconds lock the id
+    for `window` seconds. `on_lock(client_id)` is told once per lock."""
+
+    def __init__(self, limit: int, window: float, on_lock, clock=time.monotonic) -> None:
+        self.limit, self.window, self.on_lock, self.clock = limit, window, on_lock, clock
+        self._fails: dict[str, list[float]] = {}
+        self._until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, client_id: str) -> float:
+        """Seconds the id stays locked (0: not locked)."""
+        with self._lock:
+            left = self._until.get(client_id, 0) - self.clock()
+            return left if left > 0 else 0.0
+
+    def failed(self, client_id: str) -> None:
+        now = self.clock()
+        with self._lock:
+            fails = [t for t in self._fails.get(client_id, []) if now - t < self.window]
+            fails.append(now)
+            self._fails[client_id] = fails
+            locked = len(fails) >= self.limit
+            if locked:
+                self._until[client_id] = now + self.window
+                self._fails[client_id] = []
+        if locked:
+            self.on_lock(client_id, len(fails))
+
+    def succeeded(self, client_id: str) -> None:
+        with self._lock:
+            self._fails.pop(client_id, None)
+
+
+class Tokens:
+    def __init__(self, engine, config: GatewayConfig, on_lock) -> None:
+        self.engine = engine
+        self.config = config
+        self.secret = access.jwt_secret(engine)
+        self.lockout = Lockout(config.login_failures, config.lockout_s, on_lock)
+
+    # ---------------------------------------------------------------- issuing
+    def login(self, client_id: str, client_secret: str) -> dict:
+        """Trade a key's id and secret for tokens. Raises 401/403/429 problems."""
+        left = self.lockout.locked_for(client_id)
+        if left:
+            raise Problem(429, f"client id {client_id} is locked after repeated failed logins; "
+                               f"try again in {int(left) + 1} s",
+                          headers={"Retry-After": str(int(left) + 1)})
+        with self.engine.connect() as conn:
+            row = access.key(conn, client_id)
+        if not access.verify_secret(row, client_secret) or row["revoked_ts"] is not None:
+            self.lockout.failed(client_id)
+            raise Problem(401, "unknown client id or wrong client secret")
+        self.lockout.succeeded(client_id)
+        self._user_ok(row["user"])
+        now = time.time_ns()
+        jti = secrets.token_hex(12)
+        sid = access.open_session(self.engine, client_id, jti, now,
+                                  now + self.config.refresh_ttl * 10**9)
+        pair = self._pair(sid, row, jti)
+        pair["user_id"] = row["user"]
+        return pair
+
+    def refresh(self, token: str) -> dict:
+        """Rotate: the refresh token is spent and a new pair issued. Raises 401."""
+        claims = self._decode(token, "refresh")
+        new_jti = secrets.token_hex(12)
+        now = time.time_ns()
+        if not access.rotate_session(self.engine, claims["sid"], claims["jti"], new_jti,
+                                     now + self.config.refresh_ttl * 10**9, now):
+            raise Problem(401, "the refresh token was already used or its session ended; "
+                               "log in again")
+        p = self.principal_of(claims)
+        return self._pair(p.sid, {"client_id": p.client_id, "user": p.user, "scope": p.scope},
+                          new_jti)
+
+    def logout(self, p: Principal) -> None:
+        access.revoke_session(self.engine, p.sid, time.time_ns())
+
+    def _pair(self, sid: str, key: dict, refresh_jti: str) -> dict:
+        now = int(time.time())
+        base = {"iss": ISSUER, "sub": key["user"], "cid": key["client_id"], "scope": key["scope"],
+                "sid": sid, "iat": now}
+        access_token = jwt.encode({**base, "typ": "access", "jti": secrets.token_hex(12),
+                                   "exp": now + self.config.access_ttl}, self.secret, ALGORITHM)
+        refresh_token = jwt.encode({**base, "typ": "refresh", "jti": refresh_jti,
+                                    "exp": now + self.config.refresh_ttl}, self.secret, ALGORITHM)
+        return {"access_token": access_token, "refresh_token": refresh_token,
+                "token_type": "Bearer", "expires_in": self.config.access_ttl,
+                "scope": key["scope"]}
+
+    # ---------------------------------------------------------------- checking
+    def authenticate(self, header: str | None) -> Principal:
+        """The principal of an `Authorization: Bearer` header. Raises a 401/403 problem."""
+        if not header:
+            raise Problem(401, "missing Authorization header; send 'Authorization: Bearer "
+                               "ACCESS_TOKEN' (POST /auth/login gives one)",
+                          headers={"WWW-Authenticate": "Bearer"})
+        kind, _, token = header.partition(" ")
+        if kind.lower() != "bearer" or not token.strip():
+            raise Problem(401, "the Authorization header must be 'Bearer ACCESS_TOKEN'",
+                          headers={"WWW-Authenticate": "Bearer"})
+        return self.principal_of(self._decode(token.strip(), "access"))
+
+    def _decode(self, token: str, typ: str) -> dict:
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                                options={"require": ["exp", "sub", "sid", "cid", "typ", "jti"]})
+        except jwt.ExpiredSignatureError:
+            raise Problem(401, f"the {typ} token has expired", headers=_bearer("expired")) from None
+        except jwt.InvalidTokenError:
+            raise Problem(401, f"the {typ} token is not valid (bad signature or malformed)",
+                          headers=_bearer("invalid")) from None
+        if claims.get("typ") != typ:
+            raise Problem(401, f"a {claims.get('typ')} token was sent where a {typ} token "
+                               "belongs", headers=_bearer("wrong type"))
+        return claims
+
+    def principal_of(self, claims: dict) -> Principal:
+        with self.engine.connect() as conn:
+            row = access.principal(conn, claims["sid"], claims["cid"])
+        if row is None or row["key_revoked"] is not None:
+            raise Problem(401, "the token's API key was revoked", headers=_bearer("revoked"))
+        if row["session_revoked"] is not None:
+            raise Problem(401, "the token was revoked (logged out)", headers=_bearer("revoked"))
+        if row["status"] == SUSPENDED:
+            raise Problem(403, f"user {row['user']} is suspended")
+        if row["role"] is None:
+            raise Problem(401, f"the token's user {row['user']!r} no longer exists")
+        return Principal(row["client_id"], row["scope"], row["user"], row["role"], claims["sid"])
+
+    def _user_ok(self, user: str) -> None:
+        from db import queries as Q
+        with self.engine.connect() as conn:
+            u = Q.user(conn, user)
+        if u is None:
+            raise Problem(401, f"the key's user {user!r} does not exist")
+        if u["status"] == SUSPENDED:
+            raise Problem(403, f"user {user} is suspended")
+
+
+def _bearer(error: str) -> dict:
+    return {"WWW-Authenticate": f'Bearer error="invalid_token", error_description="{error}"'}

@@ -1,0 +1,142 @@
+"""`souq bench --api`: order placement through a live `souq serve` over loopback.
+
+64 concurrent clients (threads in a few client processes, each thread its own keep-alive
+connection and API key) place limit orders of the seeded workload; each answer arrives only
+once its order is durable (group commit). Reported: orders/s, p50 and p99 latency, the
+server's commands per transaction, and beside them, in the same run, the same kind of
+orders through `souq replay --batch 1` (db.bench.durable). A WebSocket subscriber to the
+trades channel measures the delay from a trade's timestamp (taken just before its
+transaction commits) to its arrival (p50, p99).
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+from db import apikeys as access
+from db.bench import durable
+from db.store import Store, prepare
+from engine.workload import orders, setup
+
+
+def _client_process(url: str, keys: list[dict], bodies: list[list[dict]]) -> list[float]:
+    """One client process: a thread per key, each placing its bodies; latencies in s."""
+    import httpx
+
+    def one(key, mine):
+        http = httpx.Client(base_url=url, timeout=120)
+        tok = http.post("/auth/login", json=key).json()["access_token"]
+        head = {"Authorization": "Bearer " + tok}
+        out = []
+        for body in mine:
+            t0 = time.perf_counter()
+            r = http.post("/orders", json=body, headers=head)
+            out.append(time.perf_counter() - t0)
+            if r.status_code >= 500:
+                raise RuntimeError(r.text)
+        http.close()
+        return out
+
+    with ThreadPoolExecutor(len(keys)) as pool:
+        lists = pool.map(one, keys, bodies)
+    return [x for xs in lists for x in xs]
+
+
+def _bodies(n: int, users: int, seed: int) -> list[dict]:
+    """Limit orders of the seeded workload, as POST /orders bodies, with their owner."""
+    out = []
+    for o in orders(n * 2, users, seed):
+        if o["op"] == "limit":
+            out.append((o["user"], {"symbol": o["symbol"], "side": o["side"], "type": "limit",
+                                    "price": o["price"], "quantity": o["qty"]}))
+        if len(out) == n:
+            break
+    return out
+
+
+def _pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(q * len(xs)))] * 1000, 2)
+
+
+def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
+                  step=lambda label: None) -> dict:
+    users = clients
+    with tempfile.TemporaryDirectory(prefix="souq-bench-api-") as tmp:
+        tmp = Path(tmp)
+        db = tmp / "api.db"
+        store = Store(f"sqlite:///{db}")
+        store.submit([prepare(o, "@operator") for o in setup(users)], 0)
+        keys = [dict(zip(("client_id", "client_secret"),
+                         access.create_key(store.engine, f"u{i}", "trade"))) for i in range(users)]
+        store.close()
+        work = _bodies(orders_n, users, 7)
+        per_client: list[list[dict]] = [[] for _ in range(clients)]
+        for user, body in work:
+            per_client[int(user[1:]) % clients].append(body)
+        step("bench --api: starting souq serve")
+        server = subprocess.Popen(
+            [sys.executable, "-c", "import cli.main as m; m.run()", "--db", str(db), "serve",
+             "--port", "0", "--rate", "0", "--log", str(tmp / "audit.log")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+        try:
+            line = server.stdout.readline()
+            url = line.split(" on ", 1)[1].split(" ", 1)[0]
+            ws_lat: list[float] = []
+            stop = threading.Event()
+            watcher = threading.Thread(target=_watch_trades, args=(url, ws_lat, stop), daemon=True)
+            watcher.start()
+            time.sleep(0.5)
+            step(f"bench --api: {clients} clients placing {len(work)} orders")
+            groups = [list(range(p, clients, processes)) for p in range(processes)]
+            start = time.perf_counter()
+            with ProcessPoolExecutor(processes) as pool:
+                futs = [pool.submit(_client_process, url, [keys[i] for i in g],
+                                    [per_client[i] for i in g]) for g in groups]
+                lat = [x for f in futs for x in f.result()]
+            seconds = time.perf_counter() - start
+            time.sleep(0.5)
+            stop.set()
+        finally:
+            server.send_signal(2)
+            server.wait(timeout=120)
+        committed = Store(f"sqlite:///{db}", create=False)
+        journal = committed.journal_length()
+        committed.close()
+    step("bench --api: replay --batch 1 anchor")
+    with tempfile.TemporaryDirectory(prefix="souq-bench-api-") as tmp:
+        anchor = durable(Path(tmp) / "b1.db", min(len(work), 5000), users, 7, 1)
+    return {"api": {"clients": clients, "client_processes": processes, "orders": len(lat),
+                    "seconds": round(seconds, 3), "orders_per_s": round(len(lat) / seconds),
+                    "p50_ms": _pct(lat, 0.50), "p99_ms": _pct(lat, 0.99),
+                    "journal_entries": journal},
+            "replay_batch_1": anchor,
+            "ws_trade_delay": {"trades": len(ws_lat), "p50_ms": _pct(ws_lat, 0.5) if ws_lat else None,
+                               "p99_ms": _pct(ws_lat, 0.99) if ws_lat else None},
+            "cpus": os.cpu_count(), "load_average": os.getloadavg()}
+
+
+def _watch_trades(url: str, out: list, stop: threading.Event) -> None:
+    from datetime import datetime
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+    with connect(url.replace("http://", "ws://") + "/ws") as ws:
+        ws.send(json.dumps({"op": "subscribe", "channel": "trades", "symbol": "BTC-IRR"}))
+        while not stop.is_set():
+            try:
+                msg = json.loads(ws.recv(timeout=0.5))
+            except TimeoutError:
+                continue
+            except ConnectionClosed:      # the server stopped at the end of the run
+                return
+            now = time.time()
+            for t in msg.get("trades", ()):
+                at = datetime.fromisoformat(t["time"].replace("Z", "+00:00")).timestamp()
+                out.append(max(0.0, now - at))
+
+

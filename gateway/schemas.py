@@ -1,0 +1,215 @@
+"""Request and response bodies, with the exchange design's field names.
+
+Every amount, price and quantity is a decimal string: a JSON number, exponent notation or
+an unknown field is refused with a sentence naming it (strict models, extra="forbid").
+"""
+from typing import Annotated, Literal, Optional
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+
+from engine.model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
+from engine.numbers import AMOUNT_DP, MAX_AMOUNT_WHOLE, parse_fixed
+
+DECIMAL_PATTERN = r"^[0-9]{1,22}(\.[0-9]{1,18})?$"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+def _decimal(value: str, info: ValidationInfo) -> str:
+    parse_fixed(value, AMOUNT_DP, info.field_name, max_whole=MAX_AMOUNT_WHOLE)  # BadNumber
+    return value
+
+
+Decimal = Annotated[str, AfterValidator(_decimal),
+                    Field(json_schema_extra={"pattern": DECIMAL_PATTERN}, examples=["1.5"])]
+Name = Annotated[str, Field(min_length=1, max_length=64,
+                            json_schema_extra={"pattern": NAME_PATTERN})]
+
+
+class In(BaseModel):
+    """A request body: strict types, no unknown fields."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- auth
+class LoginIn(In):
+    client_id: Annotated[str, Field(min_length=1, max_length=64)]
+    client_secret: Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class RefreshIn(In):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=4096)]
+
+
+class TokensOut(Out):
+    access_token: str
+    refresh_token: str
+    token_type: str
+    expires_in: int
+    scope: str
+
+
+# ---------------------------------------------------------------- users and accounting
+class UserIn(In):
+    user_id: Name
+    role: Literal[ROLES] = "trader"                       # type: ignore[valid-type]
+
+
+class UserOut(Out):
+    user_id: str
+    role: str
+    status: str
+    wallet_ids: list[str]
+
+
+class AmountIn(In):
+    amount: Decimal
+
+
+class TransactionOut(Out):
+    transaction_id: str
+    wallet_id: str
+    kind: str
+    amount: str
+
+
+class WalletOut(Out):
+    wallet_id: str
+    user_id: str
+    asset: str
+    balance: str
+    hold: str
+    available: str
+
+
+class LedgerOut(Out):
+    entry_id: str
+    transaction_id: str
+    kind: str
+    asset: str
+    from_user: str
+    from_bucket: str
+    to_user: str
+    to_bucket: str
+    amount: str
+    ref: Optional[str]
+
+
+# ---------------------------------------------------------------- market data
+class SymbolOut(Out):
+    symbol: str
+    base: str
+    quote: str
+    tick_size: str
+    qty_step: str
+    min_qty: str
+    max_qty: Optional[str]
+    daily_limit: str
+    ref_price: Optional[str]
+    maker_fee: str
+    taker_fee: str
+    active: bool
+    sessions: bool
+    open: bool
+    last_price: Optional[str]
+
+
+class SessionOut(Out):
+    symbol: str
+    opened_at: Optional[str]
+    closed_at: Optional[str]
+    opening_price: Optional[str]
+    maker_fee: str
+    taker_fee: str
+
+
+class TickerOut(Out):
+    symbol: str
+    last: Optional[str]
+    bid: Optional[str]
+    ask: Optional[str]
+    open: Optional[str]
+    high: Optional[str]
+    low: Optional[str]
+    volume: str
+    quote_volume: str
+    change: Optional[str]
+    change_percent: Optional[str]
+
+
+class LevelOut(Out):
+    price: str
+    quantity: str
+    orders: int
+
+
+class BookOut(Out):
+    symbol: str
+    bids: list[LevelOut]
+    asks: list[LevelOut]
+
+
+# ---------------------------------------------------------------- orders and trades
+class OrderIn(In):
+    symbol: Name
+    side: Literal[SIDES]                                  # type: ignore[valid-type]
+    type: Literal[ORDER_TYPES] = "limit"                  # type: ignore[valid-type]
+    price: Optional[Decimal] = None
+    quantity: Decimal
+    stop_price: Optional[Decimal] = None
+    time_in_force: Optional[Literal[TIFS]] = None         # type: ignore[valid-type]
+    stp: Optional[Literal[STPS]] = None                   # type: ignore[valid-type]
+    client_order_id: Optional[Annotated[str, Field(min_length=1, max_length=64,
+                                                   json_schema_extra={"pattern": r"^[!-~]{1,64}$"})]] = None
+
+
+class TradeOut(Out):
+    trade_id: str
+    symbol: str
+    price: str
+    quantity: str
+    taker_side: str
+    time: str
+    maker_user: Optional[str] = None
+    taker_user: Optional[str] = None
+    maker_order: Optional[str] = None
+    taker_order: Optional[str] = None
+    maker_fee: Optional[str] = None
+    taker_fee: Optional[str] = None
+
+
+class OrderOut(Out):
+    order_id: str
+    client_order_id: str
+    user_id: str
+    symbol: str
+    side: str
+    type: str
+    price: Optional[str]
+    stop_price: Optional[str]
+    quantity: str
+    filled: str
+    avg_price: Optional[str]
+    time_in_force: str
+    stp: str
+    status: str
+    reason: Optional[str]
+    cost: str                 # quote traded so far
+    hold: str                 # what the order still reserves
+    trades: list[TradeOut] = []
+
+
+class CancelAllOut(Out):
+    cancelled: int
+    orders: list[OrderOut]
+
+
+class MeOut(Out):
+    user_id: str
+    role: str
+    status: str
+    client_id: str
+    scope: str

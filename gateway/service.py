@@ -1,0 +1,69 @@
+"""What every route shares: the gateway's state and the request's principal."""
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
+
+from db.api import AccessDenied, Api
+from engine.stream import StreamError
+
+from .auth import Principal, Tokens
+from .committer import Committer, Done
+from .config import GatewayConfig
+from .limits import RateLimiter, retry_after
+from .problems import Problem
+
+bearer = HTTPBearer(auto_error=False, description="An access token from POST /auth/login")
+
+
+@dataclass
+class Gateway:
+    config: GatewayConfig
+    api: Api                 # reads, shared connection pool
+    committer: Committer     # writes, grouped
+    tokens: Tokens
+    limiter: RateLimiter
+    feed: object = None      # gateway.feed.Feed
+    audit: object = None     # gateway.audit.AuditLog
+
+    def reader(self, p: Principal) -> Api:
+        """db.api as the principal's user: its read rules (own data unless admin)."""
+        return self.api.acting_as(p.user)
+
+    def run(self, obj: dict, p: Principal) -> Done:
+        """One command as the principal; a wrong shape is a 422 problem."""
+        try:
+            return self.committer.submit(obj, p.user)
+        except StreamError as exc:
+            raise Problem(422, str(exc)) from None
+
+
+def state(request: Request) -> Gateway:
+    return request.app.state.gw
+
+
+def limit(g: Gateway, key: str) -> None:
+    wait = g.limiter.take(key)
+    if wait:
+        raise Problem(429, f"rate limit of {g.config.rate:g} requests/s exceeded; "
+                           f"retry after {retry_after(wait)} s",
+                      headers={"Retry-After": retry_after(wait)})
+
+
+def principal(request: Request, _=Depends(bearer)) -> Principal:
+    """The authenticated caller (401/403 problems otherwise), after its rate limit."""
+    g = state(request)
+    p = g.tokens.authenticate(request.headers.get("authorization"))
+    request.state.client_id = p.client_id
+    request.state.user = p.user
+    limit(g, p.client_id)
+    return p
+
+
+def reading(p: Principal = Depends(principal)) -> Principal:
+    p.require("read")
+    return p
+
+
+def denied(exc: AccessDenied) -> Problem:
+    return Problem(403, str(exc))

@@ -1,0 +1,44 @@
+"""Fixtures of the gateway tests: a private market copy, one server per module, keys."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gw_kit import Client, Server, make_key
+from souq_cli import Souq
+
+
+@pytest.fixture(scope="module")
+def gw_market(market_template, tmp_path_factory) -> Souq:
+    """A private copy of the market for one test module, with an admin user `boss`."""
+    folder = tmp_path_factory.mktemp("gw")
+    db = folder / "souq.db"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(market_template) + suffix)
+        if src.exists():
+            shutil.copy(src, str(db) + suffix)
+    cli = Souq(db)
+    cli.ok("user", "add", "boss", "--role", "admin")
+    return cli
+
+
+@pytest.fixture(scope="module")
+def server(gw_market):
+    s = Server(gw_market, "--rate", "0")
+    yield s
+    code, err = s.stop()
+    assert code == 0 and err == "", (code, err)
+
+
+@pytest.fixture(scope="module")
+def keys(gw_market) -> dict:
+    """Keys by name: alice/bob/carol (trade), alice_read (read), boss (admin)."""
+    out = {u: make_key(gw_market, u) for u in ("alice", "bob", "carol")}
+    out["alice_read"] = make_key(gw_market, "alice", "read")
+    out["boss"] = make_key(gw_market, "boss", "admin")
+    return out
+
+
+@pytest.fixture(scope="module")
+def clients(server, keys) -> dict:
+    return {name: Client(server, key) for name, key in keys.items()}

@@ -1,0 +1,208 @@
+"""The REST API against a real `souq serve`: exact balances, idempotent orders, rejections
+as the CLI shows them, and every kind of bad input refused with nothing changed."""
+import pytest
+
+from gw_kit import problem
+
+pytestmark = pytest.mark.slow
+P = "100000000"
+
+
+def state(clients) -> tuple:
+    """Everything a refused request must leave alone, as the admin sees it."""
+    boss = clients["boss"]
+    return (boss.get("/wallets").json(), boss.get("/orders").json(),
+            boss.get("/trades").json(), boss.get("/users").json())
+
+
+def test_place_match_cancel_with_exact_balances(clients, gw_market):
+    alice, bob = clients["alice"], clients["bob"]
+    r = alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "type": "limit",
+                                    "price": P, "quantity": "0.5", "client_order_id": "ab1"})
+    assert r.status_code == 201, r.text
+    o = r.json()
+    assert (o["status"], o["filled"], o["quantity"], o["price"], o["client_order_id"]) == \
+        ("active", "0", "0.5", P, "ab1")
+    irr = {w["asset"]: w for w in alice.get("/wallets").json()}["IRR"]
+    # 0.5 x 100,000,000 plus the larger fee rate (0.2 %) reserved
+    assert (irr["hold"], irr["available"]) == ("50100000", "1949900000")
+    r = bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "type": "limit",
+                                  "price": P, "quantity": "0.2"})
+    assert r.status_code == 201, r.text
+    sold = r.json()
+    assert sold["status"] == "filled" and len(sold["trades"]) == 1
+    t = sold["trades"][0]
+    assert (t["price"], t["quantity"], t["taker_side"], t["maker_order"], t["maker_user"]) == \
+        (P, "0.2", "sell", "ab1", "alice")
+    assert t["time"].endswith("Z")
+    mine = alice.get(f"/orders/{o['order_id']}").json()
+    assert (mine["status"], mine["filled"], mine["avg_price"]) == ("partial", "0.2", P)
+    fills = alice.get("/trades", params={"symbol": "BTC-IRR"}).json()
+    assert [(f["trade_id"], f["quantity"]) for f in fills] == [(t["trade_id"], "0.2")]
+    public = alice.get("/trades", params={"symbol": "BTC-IRR", "public": "true"}).json()
+    assert public[-1]["trade_id"] == t["trade_id"] and "maker_user" not in public[-1] \
+        or public[-1]["maker_user"] is None
+    tick = alice.http.get("/tickers/BTC-IRR").json()
+    assert (tick["last"], tick["bid"], tick["volume"], tick["open"]) == (P, P, "0.2", P)
+    book = alice.http.get("/book/BTC-IRR", params={"depth": 1}).json()
+    assert book["bids"] == [{"price": P, "quantity": "0.3", "orders": 1}] and book["asks"] == []
+    r = alice.delete(f"/orders/{o['order_id']}")
+    assert r.status_code == 200 and r.json()["status"] == "cancelled", r.text
+    irr = {w["asset"]: w for w in alice.get("/wallets").json()}["IRR"]
+    assert irr["hold"] == "0"
+    # the CLI reads the same database: the same balances
+    local = {w["asset"]: w for w in gw_market.json("wallets", as_user="alice")}
+    assert local["IRR"]["available"] == irr["available"]
+
+
+def test_post_orders_is_idempotent_by_client_order_id(clients):
+    carol = clients["carol"]
+    body = {"symbol": "BTC-IRR", "side": "sell", "price": "105000000", "quantity": "0.1",
+            "client_order_id": "once"}
+    first = carol.post("/orders", json=body)
+    again = carol.post("/orders", json=body)
+    assert first.status_code == 201 and again.status_code == 200, (first.text, again.text)
+    assert first.json()["order_id"] == again.json()["order_id"]
+    assert [o["client_order_id"] for o in carol.get("/orders").json()].count("once") == 1
+
+
+def test_an_exchange_rejection_reads_as_in_the_cli(clients, gw_market):
+    body = {"symbol": "BTC-IRR", "side": "buy", "price": "100000001", "quantity": "0.1"}
+    r = clients["alice"].post("/orders", json=body)
+    doc = problem(r, 422, "order rejected: price 100000001 is not a multiple of the tick 1000")
+    assert doc["order"]["status"] == "rejected"
+    assert doc["order"]["reason"] == "price 100000001 is not a multiple of the tick 1000"
+    line = gw_market.fails("order", "place", "BTC-IRR", "buy", "0.1", "-p", "100000001",
+                           as_user="alice", match="order rejected")
+    assert line == "error: " + doc["detail"]
+
+
+ADMIN_ROUTES = [   # (method, path, body, the refusal's words; the CLI call that must agree)
+    ("post", "/users", {"user_id": "mallory"}, "only an admin may add users; alice is a trader",
+     ("user", "add", "mallory")),
+    ("post", "/wallets/alice:IRR/deposit", {"amount": "5"},
+     "only an admin may move deposits; alice is a trader", ("deposit", "alice", "IRR", "5")),
+    ("post", "/wallets/alice:IRR/withdraw", {"amount": "5"},
+     "only an admin may move withdrawals; alice is a trader", ("withdraw", "alice", "IRR", "5")),
+    ("post", "/users/bob/suspend", None,
+     "only an admin may suspend or reinstate users; alice is a trader", ("user", "suspend", "bob")),
+    ("get", "/users", None, "only an admin may list users; alice is not one", ("user", "list")),
+    ("get", "/wallets?user_id=bob", None, "alice may not see bob's data",
+     ("wallets", "--user", "bob")),
+    ("get", "/ledger?user_id=bob", None, "alice may not see bob's data",
+     ("ledger", "--user", "bob")),
+    ("get", "/orders?user_id=bob", None, "alice may not see bob's data",
+     ("orders", "--user", "bob")),
+    ("get", "/trades?user_id=bob", None, "alice may not see bob's data",
+     ("trades", "--user", "bob")),
+]
+
+
+def test_cli_and_server_refuse_a_trader_the_same_way(clients, gw_market):
+    before = state(clients)
+    alice = clients["alice"]
+    for method, path, body, words, _ in ADMIN_ROUTES:
+        r = getattr(alice, method)(path, **({"json": body} if body is not None else {}))
+        problem(r, 403, words.split(";")[0])
+    gw_market.fail_all([(cli, "alice", words.split(";")[0]) for *_, words, cli in ADMIN_ROUTES])
+    assert state(clients) == before
+
+
+def test_admin_creates_funds_and_pays_out(clients):
+    boss = clients["boss"]
+    r = boss.post("/users", json={"user_id": "frank", "role": "market_maker"})
+    assert r.status_code == 201, r.text
+    assert r.json() == {"user_id": "frank", "role": "market_maker", "status": "active",
+                        "wallet_ids": ["frank:BTC", "frank:IRR"]}
+    problem(boss.post("/users", json={"user_id": "frank"}), 409, "user frank already exists")
+    r = boss.post("/wallets/frank:IRR/deposit", json={"amount": "1000.5"})
+    assert r.status_code == 201 and r.json()["transaction_id"].isdigit(), r.text
+    problem(boss.post("/wallets/frank:IRR/withdraw", json={"amount": "2000"}), 422,
+            "withdrawal rejected: insufficient available IRR for frank: needs 2000, has 1000.5")
+    assert boss.post("/wallets/frank:IRR/withdraw", json={"amount": "0.5"}).status_code == 201
+    w = boss.get("/wallets", params={"user_id": "frank"}).json()
+    assert [(x["wallet_id"], x["balance"]) for x in w] == [("frank:IRR", "1000")]
+    ledger = boss.get("/ledger", params={"user_id": "frank"}).json()
+    assert [(e["kind"], e["amount"]) for e in ledger] == [("deposit", "1000.5"), ("withdraw", "0.5")]
+    problem(boss.post("/wallets/ghost:IRR/deposit", json={"amount": "1"}), 404,
+            "deposit rejected: unknown user 'ghost'")
+    problem(boss.post("/wallets/nocolon/deposit", json={"amount": "1"}), 404,
+            "is not of the form USER:ASSET")
+    assert "frank" in [u["user_id"] for u in boss.get("/users").json()]
+    assert boss.http.get("/symbols").json()[0]["symbol"] == "BTC-IRR"
+    assert boss.http.get("/sessions").status_code == 200
+
+
+BAD_BODIES = [   # (raw body, the words of the refusal)
+    (b'{"symbol": "BTC-IRR", "side": "buy"', "the body is not valid JSON"),
+    (b'[1, 2]', "the body must be a JSON object"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": 100000000, "quantity": "1"}',
+     "price must be a JSON string (decimals as text, like \"1.5\"), got a JSON number"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "100000000", "quantity": 0.5}',
+     "quantity must be a JSON string"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "1e8", "quantity": "1"}',
+     "price '1e8' uses exponent notation; write it as a plain decimal"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "100000000", "quantity": "1E-2"}',
+     "quantity '1E-2' uses exponent notation"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "100000000", "quantity": "1", "leverage": "5"}',
+     "unknown field 'leverage'"),
+    (b'{"symbol": "BTC-IRR", "side": "sideways", "price": "100000000", "quantity": "1"}',
+     "side 'sideways' is not allowed"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "100000000"}', "missing required field 'quantity'"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "-5", "quantity": "1"}',
+     "price must be positive"),
+    (b'{"symbol": "BTC-IRR", "side": "buy", "price": "NaN", "quantity": "1"}',
+     "price 'NaN' is not a finite number"),
+]
+
+
+def test_bad_bodies_are_422_with_one_sentence_and_change_nothing(clients):
+    before = state(clients)
+    alice = clients["alice"]
+    for raw, words in BAD_BODIES:
+        r = alice.http.post("/orders", content=raw, headers={
+            **alice.auth, "content-type": "application/json"})
+        problem(r, 422, words)
+    problem(alice.http.post("/wallets/alice:IRR/deposit", content=b'{"amount": 5}',
+                            headers={**clients["boss"].auth, "content-type": "application/json"}),
+            422, "amount must be a JSON string")
+    assert state(clients) == before
+
+
+def test_other_users_orders_are_invisible(clients):
+    bob = clients["bob"]
+    r = bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": "103000000",
+                                  "quantity": "0.1"})
+    oid = r.json()["order_id"]
+    before = state(clients)
+    alice = clients["alice"]
+    problem(alice.get(f"/orders/{oid}"), 404, f"no order '{oid}' of yours")
+    problem(alice.delete(f"/orders/{oid}"), 404, f"no order '{oid}' of yours")
+    assert oid not in [o["order_id"] for o in alice.get("/orders").json()]
+    assert state(clients) == before
+    assert bob.get(f"/orders/{oid}").json()["status"] == "active"
+
+
+HOSTILE = ["../../etc/passwd", "..%2F..%2Fsouq.db", "1 OR 1=1", "'; DROP TABLE orders; --",
+           "\" OR \"\"=\"", "%00", "BTC-IRR' --", "9" * 40]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_path_traversal_and_sql_shapes_in_every_parameter(clients, text):
+    before = state(clients)
+    alice = clients["alice"]
+    for path in ("/orders/{}", "/book/{}", "/tickers/{}", "/users/{}/suspend",
+                 "/wallets/{}/deposit"):
+        url = path.format(text)
+        r = alice.post(url, json={"amount": "1"}) if "deposit" in url or "suspend" in url \
+            else alice.get(url)
+        assert 400 <= r.status_code < 500, (url, r.status_code, r.text)
+        assert r.headers["content-type"].startswith("application/problem+json")
+    for path, key in (("/orders", "symbol"), ("/trades", "symbol"), ("/wallets", "user_id"),
+                      ("/ledger", "asset"), ("/sessions", "symbol"), ("/orders", "status")):
+        r = alice.get(path, params={key: text})
+        assert r.status_code in (200, 403, 404, 422), (path, key, r.status_code, r.text)
+        if r.status_code == 200:
+            assert r.json() == [], (path, key, r.text)
+    problem(alice.delete("/orders", params={"symbol": text}), 404, "unknown symbol")
+    assert state(clients) == before

@@ -1,0 +1,126 @@
+"""/ws against a real `souq serve` with a real websockets client: public book deltas
+numbered after a snapshot, trades and tickers; private channels only after auth; a
+resubscribe gives a snapshot consistent with the deltas; writes by the CLI show too."""
+import json
+from decimal import Decimal
+
+import pytest
+from websockets.sync.client import connect
+
+from gw_kit import Client
+
+pytestmark = pytest.mark.slow
+P = "100000000"
+
+
+class Ws:
+    def __init__(self, server) -> None:
+        self.ws = connect(server.ws_url, open_timeout=120)
+
+    def send(self, **msg) -> None:
+        self.ws.send(json.dumps(msg))
+
+    def next(self, **match) -> dict:
+        """The next message whose fields equal `match` (others are skipped)."""
+        while True:
+            msg = json.loads(self.ws.recv(timeout=120))
+            if all(msg.get(k) == v for k, v in match.items()):
+                return msg
+
+    def collect(self, *wanted: tuple) -> dict:
+        """The first message of each (channel, type) in `wanted`, in whatever order they
+        come (type None: any type)."""
+        got: dict = {}
+        while len(got) < len(wanted):
+            msg = json.loads(self.ws.recv(timeout=120))
+            for w in wanted:
+                if w not in got and msg.get("channel") == w[0] and w[1] in (None, msg.get("type")):
+                    got[w] = msg
+                    break
+        return got
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def apply(book: dict, delta: dict) -> None:
+    for side in ("bids", "asks"):
+        for level in delta[side]:
+            if level["quantity"] == "0":
+                book[side].pop(level["price"], None)
+            else:
+                book[side][level["price"]] = level["quantity"]
+
+
+def levels(msg: dict) -> dict:
+    return {side: {x["price"]: x["quantity"] for x in msg[side]} for side in ("bids", "asks")}
+
+
+def test_public_book_trades_and_ticker(server, clients, gw_market):
+    ws = Ws(server)
+    ws.send(op="subscribe", channel="book", symbol="BTC-IRR")
+    ws.send(op="subscribe", channel="trades", symbol="BTC-IRR")
+    ws.send(op="subscribe", channel="ticker", symbol="BTC-IRR")
+    snap = ws.next(channel="book", type="snapshot")
+    book, seq = levels(snap), snap["seq"]
+    ws.next(channel="ticker", type="snapshot")
+    carol = clients["carol"]
+    r = carol.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": "102000000",
+                                    "quantity": "0.3"})
+    assert r.status_code == 201, r.text
+    delta = ws.next(channel="book", type="delta")
+    assert delta["seq"] == seq + 1
+    apply(book, delta)
+    assert Decimal(book["asks"]["102000000"]) >= Decimal("0.3")
+    # a write by another process (the CLI) reaches the stream through the journal
+    gw_market.ok("order", "place", "BTC-IRR", "buy", "0.1", "-p", "102000000", as_user="alice")
+    got = ws.collect(("trades", None), ("ticker", "update"), ("book", "delta"))
+    trades, tick, delta2 = got[("trades", None)], got[("ticker", "update")], got[("book", "delta")]
+    assert [(t["price"], t["quantity"], t["taker_side"]) for t in trades["trades"]] == \
+        [("102000000", "0.1", "buy")]
+    assert trades["trades"][0].get("maker_user") is None      # the public tape names nobody
+    assert tick["last"] == "102000000"
+    assert delta2["seq"] == delta["seq"] + 1
+    apply(book, delta2)
+    # resubscribing gives a snapshot equal to snapshot + deltas, at the same number
+    ws.send(op="subscribe", channel="book", symbol="BTC-IRR")
+    again = ws.next(channel="book", type="snapshot")
+    assert again["seq"] == delta2["seq"] and levels(again) == book
+    rest = clients["boss"].http.get("/book/BTC-IRR", params={"depth": 1000}).json()
+    assert {s: {x["price"]: x["quantity"] for x in rest[s]} for s in ("bids", "asks")} == book
+    ws.close()
+
+
+def test_private_channels_need_auth_and_carry_only_own_data(server, clients, keys):
+    ws = Ws(server)
+    ws.send(op="subscribe", channel="orders")
+    err = ws.next(type="error")
+    assert err["detail"].startswith("channel orders is private: authenticate first")
+    ws.send(op="auth", token="forged.token.here")
+    assert "not valid" in ws.next(type="error")["detail"]
+    bob = Client(server, keys["bob"])
+    ws.send(op="auth", token=bob.tokens["access_token"])
+    assert ws.next(type="authenticated")["user_id"] == "bob"
+    for channel in ("orders", "fills", "wallets"):
+        ws.send(op="subscribe", channel=channel)
+    ws.next(channel="orders", type="snapshot")
+    wallets = ws.next(channel="wallets", type="snapshot")
+    assert {w["user_id"] for w in wallets["wallets"]} == {"bob"}
+    clients["alice"].post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "price": "99000000",
+                                           "quantity": "0.1"})
+    r = bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": "99000000",
+                                  "quantity": "0.1", "client_order_id": "ws-fill"})
+    assert r.status_code == 201 and r.json()["status"] == "filled", r.text
+    got = ws.collect(("orders", "update"), ("fills", None), ("wallets", "update"))
+    upd, fills, w = got[("orders", "update")], got[("fills", None)], got[("wallets", "update")]
+    assert {o["user_id"] for o in upd["orders"]} == {"bob"}
+    assert "ws-fill" in [o["client_order_id"] for o in upd["orders"]]
+    assert fills["trades"][0]["taker_order"] == "ws-fill"
+    assert {x["user_id"] for x in w["wallets"]} == {"bob"}
+    ws.send(op="subscribe", channel="nonsense")
+    assert "unknown channel 'nonsense'" in ws.next(type="error")["detail"]
+    ws.send(op="subscribe", channel="book", symbol="NOPE")
+    assert "needs a listed symbol" in ws.next(type="error")["detail"]
+    ws.ws.send("{not json")
+    assert ws.next(type="error")["detail"] == "a message must be a JSON object"
+    ws.close()
