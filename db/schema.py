@@ -303,3 +303,6 @@ class OptRun(SQLModel, table=True):
     best: str = Field(sa_column=Column(Text, nullable=False))             # JSON {key: text}
     saved_version: Optional[int] = None                                   # --save wrote it
     results: str = Field(sa_column=Column(Text, nullable=False))          # JSON summary
+
+
+from .surveil_schema import SurvAlert, SurvCase, SurvCaseEvent, SurvCursor  # noqa: E402,F401

@@ -47,7 +47,7 @@ class Exchange:
             C.Deposit: self._deposit, C.Withdraw: self._withdraw, C.AddUser: self._add_user,
             C.SetUserStatus: self._set_user_status, C.AddSymbol: self._add_symbol,
             C.SetSymbolActive: self._set_symbol_active, C.SessionOpen: self._session_open,
-            C.SessionClose: self._session_close,
+            C.SessionClose: self._session_close, C.Audit: self._audit,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -127,6 +127,11 @@ class Exchange:
         u.status = c.status
         self.out_users[u.name] = u
         self.events.append(("user", u.name, u.role, u.status))
+        return None
+
+    def _audit(self, c: C.Audit, who):
+        """Nothing in the exchange changes: the journal entry itself is the record."""
+        self.events.append(("audit", c.action, c.subject))
         return None
 
     def _add_symbol(self, c: C.AddSymbol, who):
@@ -685,5 +690,5 @@ def _verb(cmd) -> str:
         C.AddSymbol: "add symbols", C.SetSymbolActive: "change symbols", C.AddUser: "add users",
         C.SetUserStatus: "suspend or reinstate users", C.Deposit: "move deposits",
         C.Withdraw: "move withdrawals", C.SessionOpen: "open sessions",
-        C.SessionClose: "close sessions",
+        C.SessionClose: "close sessions", C.Audit: "record surveillance actions",
     }[type(cmd)]

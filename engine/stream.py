@@ -49,6 +49,7 @@ JOURNAL_OPS = {
     "user_status": (("user", "status"), ()),
     "symbol_status": (("symbol", "active"), ()),
     "cancel_all": (("user",), ("symbol",)),
+    "audit": (("action", "subject"), ("note",)),
 }
 
 
@@ -179,6 +180,8 @@ _BUILDERS = {
     "cancel": lambda o: C.CancelOrder(user=o["user"], cid=o["id"]),
     "user_status": _user_status, "symbol_status": _symbol_status,
     "cancel_all": lambda o: C.CancelAll(user=o["user"], symbol=o.get("symbol")),
+    "audit": lambda o: C.Audit(action=_name(o, "action", what="audit action"),
+                               subject=o["subject"], note=o.get("note", "")),
     **{kind: _order(kind) for kind in ORDER_TYPES},
 }
 

@@ -1,0 +1,83 @@
+"""Circular trading: a ring of owners (A sells to B, B to C, C back to A) passing the same
+quantity around, so volume appears while nobody's position changes.
+
+Source: ESMA MAR guidelines (2016/1477) on "circular trading" among the indicators of
+fictitious transactions; SEBI's circular-trading orders. An alert needs `min_cycles`
+closed rings among the same owners within `window` seconds, each leg within `qty_tol` of
+the first leg's quantity: a single ring of small honest trades happens by chance.
+"""
+from collections import deque
+
+from .alert import CRITICAL, Alert
+from .params import Param
+from .rule import Detector
+
+
+class CircularTrading(Detector):
+    rule = "circular_trading"
+    pattern = "a cycle of three or more owners passing the same quantity around"
+    source = "ESMA MAR guidelines 2016/1477 (circular trading); SEBI circular-trading orders"
+    PARAMS = (
+        Param("window", "seconds", 60.0, "span in which a ring must close", 1, 86_400),
+        Param("qty_tol", "ratio", 0.0, "how far a leg's quantity may differ from the first", 0, 1),
+        Param("min_cycles", "count", 2, "closed rings among the same owners", 1, 1000),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.legs: dict = {}      # symbol -> deque[(ts, tid, seller, buyer, qty, seq)]
+        self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids)]
+
+    def feed(self, e, ctx):
+        out = []
+        window = self.ns("window")
+        for t in e.trades:
+            s, b = ctx.owner(t.seller), ctx.owner(t.buyer)
+            if s == b:
+                continue
+            ring = self._close(t.symbol, s, b, t.qty, e.ts - window)
+            self.legs.setdefault((t.symbol, s), deque()).append((e.ts, t.tid, b, t.qty, e.seq))
+            if ring is None:
+                continue
+            owners, tids, first_seq, first_ts = ring
+            key = (t.symbol, tuple(sorted(owners)))
+            seen = self.rings.setdefault(key, deque())
+            while seen and seen[0][0] < e.ts - window:
+                seen.popleft()
+            seen.append((first_ts, first_seq, tids + (t.tid,)))
+            if len(seen) >= self.p["min_cycles"] and self.fire(key, e.ts, window):
+                users = tuple(sorted({a for o in owners for a in ctx.accounts(o)}))
+                out.append(Alert(self.rule, CRITICAL, users, t.symbol, seen[0][1], e.seq,
+                                 seen[0][0], e.ts,
+                                 f"{len(seen)} trading rings among {', '.join(key[1])} in {t.symbol}",
+                                 trades=tuple(x for r in seen for x in r[2]),
+                                 scores={"cycles": len(seen), "min_cycles": self.p["min_cycles"],
+                                         "ring": len(owners)}))
+        if e.trades and e.seq % 1000 == 0:
+            self._trim(e.ts - window)
+        return out
+
+    def _trim(self, cutoff: int) -> None:
+        for store in (self.legs, self.rings):
+            for key in [k for k, q in store.items() if not q or q[-1][0] < cutoff]:
+                del store[key]
+
+    def _recent(self, symbol, seller, cutoff):
+        q = self.legs.get((symbol, seller))
+        if not q:
+            return ()
+        while q and q[0][0] < cutoff:
+            q.popleft()
+        return q
+
+    def _close(self, symbol, seller, buyer, qty, cutoff):
+        """Has the new leg seller -> buyer closed a ring buyer -> x -> seller, every leg's
+        quantity within the tolerance? (owners, earlier trade ids, first seq, first ts)."""
+        tol = self.p["qty_tol"] * qty
+        for ts1, tid1, x, q1, seq1 in self._recent(symbol, buyer, cutoff):
+            if x == seller or abs(q1 - qty) > tol:
+                continue
+            for ts2, tid2, b2, q2, _seq2 in self._recent(symbol, x, cutoff):
+                if b2 == seller and tid2 > tid1 and abs(q2 - qty) <= tol:
+                    return (buyer, x, seller), (tid1, tid2), seq1, ts1
+        return None
