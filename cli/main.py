@@ -7,6 +7,7 @@ from engine.model import OPERATOR
 
 from . import admin, orders, replay, tools, views
 from . import analyze, backtest, data, mm, optimize, report, sim, stress
+from . import cases, surveil
 from .context import State
 
 app = typer.Typer(
@@ -51,6 +52,8 @@ stress.register(app)
 backtest.register(app)
 optimize.register(app)
 report.register(app)
+surveil.register(app)
+cases.register(app)
 
 
 _ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")

@@ -5,7 +5,7 @@ large share of the volume, "pump and dump"); SEC Rule 10b-5 pump-and-dump cases;
 close, EU MAR Annex I A(c) and Reg. 2016/522 Annex II 1(2)(d) ("marking the close").
 
 - abnormal_volume: trading is cut into `bucket`-second buckets per symbol; when a bucket
-  ends, its volume and its price move are scored against the previous `baseline` buckets
+  ends, its volume and its price range (high - low, bps of the open) are scored against the previous `baseline` buckets
   (z = (x - mean) / stdev). Both z-scores at or above `volume_z` and `price_z` raise an
   alert naming the owners who took at least `min_share` of the bucket's volume.
 - marking_close: when a session closes, trades in the last `window` seconds that moved
@@ -27,14 +27,14 @@ class AbnormalVolume(Detector):
     PARAMS = (
         Param("bucket", "seconds", 5.0, "length of one bucket", 0.1, 86_400),
         Param("baseline", "count", 60, "previous buckets that make the baseline", 5, 100_000),
-        Param("volume_z", "z", 6.0, "volume z-score that alerts", 0, 1000),
+        Param("volume_z", "z", 3.0, "volume z-score that alerts", 0, 1000),
         Param("price_z", "z", 6.0, "price-move z-score that alerts", 0, 1000),
         Param("min_share", "ratio", 0.3, "share of the bucket's volume taken by one owner", 0, 1),
     )
 
     def __init__(self) -> None:
         super().__init__()
-        # symbol -> [bucket start, volume, open price, last price, {owner: (qty, tids)}, first seq]
+        # symbol -> [bucket start, volume, open, last, {owner: (qty, tids)}, first seq, high, low]
         self.open: dict = {}
         self.history: dict = {}   # symbol -> deque[(volume, |move| in bps)]
 
@@ -52,17 +52,20 @@ class AbnormalVolume(Detector):
             b = self.open.get(t.symbol)
             if b is None:
                 start = ctx.last.get(t.symbol, t.price)
-                b = self.open[t.symbol] = [e.ts - e.ts % size, 0, start, start, {}, e.seq]
+                b = self.open[t.symbol] = [e.ts - e.ts % size, 0, start, start, {}, e.seq, start, start]
             b[1] += t.qty
             b[3] = t.price
+            b[6] = max(b[6], t.price)
+            b[7] = min(b[7], t.price)
             owner = ctx.owner(t.taker_user)
             qty, tids = b[4].get(owner, (0, ()))
             b[4][owner] = (qty + t.qty, tids + (t.tid,) if len(tids) < 50 else tids)
         return out
 
     def _close(self, symbol, b, e, ctx):
-        start, volume, first, last, takers, first_seq = b
-        move = abs(last - first) * 10_000 / first if first else 0.0
+        first, high, low = b[2], b[6], b[7]
+        volume = b[1]
+        move = (high - low) * 10_000 / first if first else 0.0
         hist = self.history.setdefault(symbol, deque(maxlen=self.p["baseline"]))
         alert = None
         if len(hist) >= self.p["baseline"] // 2:
@@ -76,7 +79,7 @@ class AbnormalVolume(Detector):
         return alert
 
     def _alert(self, symbol, b, vz, pz, move, e, ctx):
-        start, volume, _first, _last, takers, first_seq = b
+        start, volume, _first, _last, takers, first_seq = b[:6]
         big = sorted(o for o, (q, _) in takers.items() if q >= self.p["min_share"] * volume)
         if not big or not self.fire((tuple(big), symbol), e.ts, self.ns("bucket")):
             return None

@@ -21,12 +21,14 @@ class CircularTrading(Detector):
         Param("window", "seconds", 60.0, "span in which a ring must close", 1, 86_400),
         Param("qty_tol", "ratio", 0.0, "how far a leg's quantity may differ from the first", 0, 1),
         Param("min_cycles", "count", 2, "closed rings among the same owners", 1, 1000),
+        Param("min_share", "ratio", 0.5, "share of each member's traded quantity in the rings", 0, 1),
     )
 
     def __init__(self) -> None:
         super().__init__()
         self.legs: dict = {}      # symbol -> deque[(ts, tid, seller, buyer, qty, seq)]
-        self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids)]
+        self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids, qty)]
+        self.volume: dict = {}    # (symbol, owner) -> [deque[(ts, qty)], total]
 
     def feed(self, e, ctx):
         out = []
@@ -35,29 +37,45 @@ class CircularTrading(Detector):
             s, b = ctx.owner(t.seller), ctx.owner(t.buyer)
             if s == b:
                 continue
+            for owner in (s, b):
+                self._traded(t.symbol, owner, e.ts, t.qty, e.ts - window)
             ring = self._close(t.symbol, s, b, t.qty, e.ts - window)
-            self.legs.setdefault((t.symbol, s), deque()).append((e.ts, t.tid, b, t.qty, e.seq))
             if ring is None:
+                self.legs.setdefault((t.symbol, s), deque()).append((e.ts, t.tid, b, t.qty, e.seq))
                 continue
             owners, tids, first_seq, first_ts = ring
             key = (t.symbol, tuple(sorted(owners)))
             seen = self.rings.setdefault(key, deque())
             while seen and seen[0][0] < e.ts - window:
                 seen.popleft()
-            seen.append((first_ts, first_seq, tids + (t.tid,)))
-            if len(seen) >= self.p["min_cycles"] and self.fire(key, e.ts, window):
+            seen.append((first_ts, first_seq, tids + (t.tid,), t.qty))
+            share = min(2 * sum(r[3] for r in seen) / self.volume[(t.symbol, o)][1] for o in owners)
+            if len(seen) >= self.p["min_cycles"] and share >= self.p["min_share"]:
                 users = tuple(sorted({a for o in owners for a in ctx.accounts(o)}))
                 out.append(Alert(self.rule, CRITICAL, users, t.symbol, seen[0][1], e.seq,
                                  seen[0][0], e.ts,
                                  f"{len(seen)} trading rings among {', '.join(key[1])} in {t.symbol}",
                                  trades=tuple(x for r in seen for x in r[2]),
                                  scores={"cycles": len(seen), "min_cycles": self.p["min_cycles"],
-                                         "ring": len(owners)}))
+                                         "ring": len(owners), "share": round(share, 4),
+                                         "min_share": self.p["min_share"]}))
+                del self.rings[key]     # the next alert needs min_cycles new rings
         if e.trades and e.seq % 1000 == 0:
             self._trim(e.ts - window)
         return out
 
+    def _traded(self, symbol, owner, ts, qty, cutoff) -> None:
+        v = self.volume.get((symbol, owner))
+        if v is None:
+            v = self.volume[(symbol, owner)] = [deque(), 0]
+        v[0].append((ts, qty))
+        v[1] += qty
+        while v[0][0][0] < cutoff:
+            v[1] -= v[0].popleft()[1]
+
     def _trim(self, cutoff: int) -> None:
+        for key in [k for k, v in self.volume.items() if v[0][-1][0] < cutoff]:
+            del self.volume[key]
         for store in (self.legs, self.rings):
             for key in [k for k, q in store.items() if not q or q[-1][0] < cutoff]:
                 del store[key]
@@ -77,7 +95,12 @@ class CircularTrading(Detector):
         for ts1, tid1, x, q1, seq1 in self._recent(symbol, buyer, cutoff):
             if x == seller or abs(q1 - qty) > tol:
                 continue
-            for ts2, tid2, b2, q2, _seq2 in self._recent(symbol, x, cutoff):
-                if b2 == seller and tid2 > tid1 and abs(q2 - qty) <= tol:
-                    return (buyer, x, seller), (tid1, tid2), seq1, ts1
+            second = self._recent(symbol, x, cutoff)
+            for leg in second:
+                if leg[2] == seller and leg[1] > tid1 and abs(leg[3] - qty) <= tol:
+                    # a leg closes one ring only: both earlier legs are used up
+                    second.remove(leg)
+                    first = self.legs[(symbol, buyer)]
+                    first.remove(next(x1 for x1 in first if x1[1] == tid1))
+                    return (buyer, x, seller), (tid1, leg[1]), seq1, ts1
         return None

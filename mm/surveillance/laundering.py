@@ -54,12 +54,14 @@ class Structuring(Detector):
             q.popleft()
         if len(self.under) > 100_000:
             self.under = {k: v for k, v in self.under.items() if v and v[-1][0] >= e.ts - self.ns("window")}
-        if len(q) < self.p["min_count"] or not self.fire(owner, e.ts, self.ns("window")):
+        if len(q) < self.p["min_count"]:
             return []
-        return [Alert(self.rule, CRITICAL, ctx.accounts(owner), None, q[0][1], e.seq, q[0][0], e.ts,
-                      f"{len(q)} deposits of {self.p['asset']} just under the threshold "
+        first = q[0]
+        q.clear()                      # the next alert needs min_count new deposits
+        return [Alert(self.rule, CRITICAL, ctx.accounts(owner), None, first[1], e.seq, first[0], e.ts,
+                      f"{self.p['min_count']} deposits of {self.p['asset']} just under the threshold "
                       f"{self.p['threshold']}",
-                      scores={"deposits": len(q), "min_count": self.p["min_count"],
+                      scores={"deposits": self.p["min_count"], "min_count": self.p["min_count"],
                               "threshold": self.p["threshold"]})]
 
 
@@ -97,7 +99,7 @@ class InAndOut(Detector):
         if not q or e.amount() < self.p["out_ratio"] * deposited:
             return []
         traded = sum(1 for ts in self.trades.get(owner, ()) if ts >= q[0][0])
-        if traded > self.p["max_trades"] or not self.fire((owner, asset), e.ts, window):
+        if traded > self.p["max_trades"]:
             return []
         first = q[0]
         q.clear()

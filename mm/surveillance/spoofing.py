@@ -19,7 +19,7 @@ from .params import Param
 from .rule import Detector
 
 _SHARED = (
-    Param("max_life", "seconds", 5.0, "longest an order rests before its cancel counts", 0.001, 3600),
+    Param("max_life", "seconds", 3.0, "longest an order rests before its cancel counts", 0.001, 3600),
     Param("max_fill", "ratio", 0.1, "largest filled share of a cancelled order", 0, 1),
     Param("near_bps", "bps", 100.0, "farthest from the last price an order still counts", 0, 10_000),
 )
@@ -101,7 +101,8 @@ class Layering(_OtherSide):
     source = "EU Delegated Reg. 2016/522 Annex II 1(4)(b); CEA s.4c(a)(5)(C); FCA MAR 1.6.2"
     PARAMS = _SHARED + (
         Param("min_levels", "count", 3, "distinct prices among the cancelled orders", 2, 1000),
-        Param("size_x", "ratio", 6.0, "their total size as a multiple of the typical order", 1, 1e6),
+        Param("size_x", "ratio", 10.0, "their total size as a multiple of the typical order", 1, 1e6),
+        Param("order_x", "ratio", 3.0, "each order's size as a multiple of the typical order", 0, 1e6),
     )
 
     def __init__(self) -> None:
@@ -114,7 +115,7 @@ class Layering(_OtherSide):
         life = self.ns("max_life")
         touched = set()
         for o in self.cancelled(e, ctx):
-            if not self.spoof_like(o, ctx, e.ts):
+            if not self.spoof_like(o, ctx, e.ts) or o.qty < self.p["order_x"] * ctx.typical(o.symbol):
                 continue
             key = (ctx.owner(o.user), o.symbol, o.side)
             q = self.pulled.setdefault(key, deque())

@@ -26,8 +26,8 @@ class WashTrading(Detector):
     source = "EU MAR Annex I A(a); ESMA MAR guidelines; CEA s.4c(a)(2)(A)"
     PARAMS = (
         Param("window", "seconds", 60.0, "span of trades looked at together", 1, 86_400),
-        Param("min_trades", "count", 3, "wash trades in the window that raise an alert", 1, 10_000),
-        Param("min_share", "ratio", 0.5, "share of the owner's traded quantity that is washed", 0, 1),
+        Param("min_trades", "count", 4, "wash trades in the window that raise an alert", 1, 10_000),
+        Param("min_share", "ratio", 0.6, "share of each owner's traded quantity that is washed", 0, 1),
         Param("max_net", "ratio", 0.25, "back-and-forth: most net position change / gross", 0, 1),
     )
 
@@ -44,14 +44,13 @@ class WashTrading(Detector):
         cutoff = e.ts - self.ns("window")
         for t in e.trades:
             buyer, seller = ctx.owner(t.buyer), ctx.owner(t.seller)
-            for me, other, sign in ((buyer, seller, 1), (seller, buyer, -1)):
+            sides = ((buyer, seller, 1),) if buyer == seller else ((buyer, seller, 1), (seller, buyer, -1))
+            for me, other, sign in sides:
                 book = self.books.get((me, t.symbol))
                 if book is None:
                     book = self.books[(me, t.symbol)] = [deque(), 0, {}]
                 self._add(book, (e.ts, t.tid, other, sign * t.qty, e.seq, t.maker_order,
                                  t.taker_order), cutoff)
-                if buyer == seller and sign == -1:
-                    continue        # a self-trade: one look is enough
                 alert = self._check(me, other, t.symbol, book, e, ctx)
                 if alert is not None:
                     out.append(alert)
@@ -79,6 +78,15 @@ class WashTrading(Detector):
             if not p[0]:
                 del pairs[old[2]]
 
+    @staticmethod
+    def _consume(book, other) -> None:
+        q, _, pairs = book
+        keep = [f for f in q if f[2] != other]
+        q.clear()
+        q.extend(keep)
+        book[1] = sum(abs(f[3]) for f in keep)
+        del pairs[other]
+
     def _check(self, me, other, symbol, book, e, ctx):
         p = self.p
         q, gross, pairs = book
@@ -94,13 +102,14 @@ class WashTrading(Detector):
             kind, users = "self-trades", ctx.accounts(me)
         else:
             ratio = abs(net) / pair_gross
-            if ratio > p["max_net"]:
+            theirs = self.books.get((other, symbol))
+            if ratio > p["max_net"] or theirs is None or not theirs[1] or \
+                    theirs[2].get(me, (0, 0))[1] < p["min_share"] * theirs[1]:
                 return None
             scores.update(net=round(ratio, 4), max_net=p["max_net"])
             kind, users = "back-and-forth trades", tuple(sorted(ctx.accounts(me) + ctx.accounts(other)))
-        if not self.fire((users, symbol), e.ts, self.ns("window")):
-            return None
         pair = [f for f in q if f[2] == other]
+        self._consume(book, other)      # the next alert needs min_trades new trades
         return Alert(self.rule, CRITICAL if me == other else WARNING, users, symbol,
                      pair[0][4], e.seq, pair[0][0], e.ts,
                      f"{kind}: {n} trades, {share:.0%} of the owner's quantity in {symbol}",
