@@ -45,8 +45,11 @@ def follow(ctx: typer.Context,
                 out.print(f"case {case_id}: {_line(a)}", markup=False, soft_wrap=True)
         try:
             if once:
-                while follower.poll().entries:
-                    pass
+                while True:
+                    p = follower.poll()
+                    show(p)
+                    if not p.entries:
+                        break
             else:
                 follower.run(should_stop=lambda: False, sleep=time.sleep, on_progress=show)
         except KeyboardInterrupt:

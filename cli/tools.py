@@ -56,6 +56,8 @@ def bench(
     backtest: bool = typer.Option(False, "--backtest", help="Measure backtests instead: "
                                   "market events per second (data replay and scenario) and "
                                   "the optimiser's speed-up from 1 to 2 workers."),
+    surveil: bool = typer.Option(False, "--surveil", help="Measure surveillance instead: journal "
+                                 "entries/s the follower processes against entries/s written."),
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
@@ -79,6 +81,14 @@ def bench(
                 task = bar.add_task("bench --backtest", total=None)
                 figures = run_backtest_bench(step=lambda label: bar.update(
                     task, description=label))
+            print_json(figures)
+            return
+        if surveil:
+            from mm.surveillance.bench import run_surveil_bench
+            with progress("bench --surveil") as bar:
+                task = bar.add_task("bench --surveil", total=None)
+                figures = run_surveil_bench(min(orders, 50_000), users, seed, step=lambda label:
+                                            bar.update(task, description=label))
             print_json(figures)
             return
         if tui:

@@ -82,14 +82,17 @@ def load_cursor(conn, name: str) -> dict | None:
     return dict(r) if r else None
 
 
-def save_progress(engine, name: str, seq: int, login_id: int, state: bytes, alerts: list[dict],
-                  ts: int) -> list[int]:
-    """One transaction: the alerts (opening or extending cases) and the cursor. Returns the
-    ids of cases opened or extended."""
+def save_progress(engine, name: str, seq: int, login_id: int, alerts: list[dict], ts: int,
+                  state: bytes | None = None, state_seq: int | None = None) -> list[int]:
+    """One transaction: the alerts (opening or extending cases), the cursor and, when
+    given, a state checkpoint as of entry `state_seq`. Returns the ids of the cases the
+    alerts opened or extended, in order."""
     with engine.begin() as conn:
         touched = [record_alert(conn, a, ts) for a in alerts]
         C = S.SurvCursor
-        values = {"seq": seq, "login_id": login_id, "state": state, "ts": ts}
+        values = {"seq": seq, "login_id": login_id, "ts": ts}
+        if state is not None:
+            values.update(state=state, state_seq=state_seq)
         if not conn.execute(update(C).where(C.name == name).values(**values)).rowcount:
             conn.execute(C.__table__.insert().values(name=name, **values))
     return touched

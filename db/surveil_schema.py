@@ -61,11 +61,14 @@ class SurvCaseEvent(SQLModel, table=True):
 
 
 class SurvCursor(SQLModel, table=True):
-    """Where a follower stopped: the last journal entry it processed, the last gateway
-    login id it read, and its detectors' state, all written with that entry's alerts."""
+    """Where a follower stopped: the last journal entry whose alerts are stored (written
+    with them), the last gateway login id read, and a checkpoint of its detectors' state
+    as of entry `state_seq` (written every so many entries: a restart replays from there
+    to `seq` without storing those alerts again)."""
     __tablename__ = "surv_cursor"
     name: str = Field(primary_key=True)
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    state_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     login_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     ts: int = Field(sa_column=Column(BigInteger, nullable=False))
     state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -13,17 +13,17 @@ which rules and when (ns of simulated time).
 | spoof | bad-spoof | a big bid under the touch, a small sell, the bid cancelled | spoofing |
 | layer | bad-layer | four stacked bids, a small sell, the bids cancelled | layering |
 | rapid | bad-rapid | 150 orders and cancels in 1.5 s far from the touch | rapid_fire |
-| pump | bad-pump | sweeps the thin symbol's asks up to 3 % above the mid, 16 times in 4 s | abnormal_volume |
+| pump | bad-pump | buys the thin symbol THIN-IRR's asks at a limit climbing 0.5 % a step, 16 steps in 4 s | abnormal_volume |
 | structurer | bad-struct | 4 IRR deposits just under the threshold, then most withdrawn | structuring, in_and_out |
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from random import Random
 
 from engine.model import BUY, IOC, SELL
 from engine.numbers import AMOUNT_SCALE, fmt_amount
 
 from . import grid
-from .view import MarketView, SymbolView
+from .view import MarketView, SymbolView, observe
 
 SECOND = 1_000_000_000
 LINK = "surveil_link"
@@ -183,17 +183,26 @@ class RapidFire(BadActor):
         return steps
 
 
+THIN = "THIN-IRR"
+THIN_SYMBOL = {"op": "symbol", "symbol": THIN, "base": "THIN", "quote": "IRR", "tick_size": "10",
+               "qty_step": "1", "min_qty": "1", "max_qty": "1000000", "daily_limit": "0.2",
+               "ref_price": "100000"}
+THIN_SHARE = 0.05     # the thin symbol's honest flow, as a share of the scenario's rate
+
+
 class Pump(BadActor):
     name, users, rules = "pump", ("bad-pump",), ("abnormal_volume",)
-    symbol = "ETH-USDT"
+    symbol = THIN
+    funds = dict(BadActor.funds, THIN="1000000")
 
     def plan(self, rng, sv):
         u = self.users[0]
+        start = sv.anchor
 
-        def sweep(sv):
-            p = grid.price(sv, sv.anchor + sv.anchor * 3 // 100, up=True)
+        def sweep(sv, i):
+            p = grid.price(sv, start + start * (i + 1) // 200, up=True)   # 0.5 % higher each time
             return [grid.limit(self.cid(), u, sv, BUY, p, grid.lots(sv, 3000), IOC)]
-        return [(i * SECOND // 4, sweep) for i in range(16)]
+        return [(i * SECOND // 4, lambda sv, i=i: sweep(sv, i)) for i in range(16)]
 
 
 class Structurer(BadActor):
@@ -230,17 +239,38 @@ def actors(names, rate: float, seed: int) -> list[BadActor]:
 
 class MixedDriver:
     """A simulator driver with bad actors mixed in: their set-up at start, their commands
-    after the honest flow of each step, in the same transaction time."""
+    after the honest flow of each step, at the same simulated time. With the pump among
+    them, the market gets a thin symbol (THIN-IRR): the scenario's flow keeps to the
+    symbols it had, and `thin(params)` makes a second honest driver trading only THIN-IRR
+    at THIN_SHARE of the scenario's rate."""
 
-    def __init__(self, driver, bad: list[BadActor]) -> None:
+    def __init__(self, driver, bad: list[BadActor], thin=None) -> None:
         self.driver = driver
         self.bad = bad
+        self.thin = None
+        if any(isinstance(a, Pump) for a in bad):
+            if thin is None:
+                raise ValueError("the pump needs a thin market: pass thin=")
+            ex = driver.exchange()
+            if THIN not in ex.symbols:
+                reasons, _ = driver.submit([THIN_SYMBOL], 0)
+                if reasons[0] is not None:
+                    raise ValueError(f"the thin symbol could not be added: {reasons[0]}")
+            inner = driver
+            while hasattr(inner, "driver"):        # under a ShockedDriver and the like
+                inner = inner.driver
+            params = inner.params
+            names = tuple(n for n in (params.symbols or sorted(ex.symbols)) if n != THIN)
+            inner.params = replace(params, symbols=names)
+            self.thin = thin(replace(params, rate=params.rate * THIN_SHARE, symbols=(THIN,)))
 
     def __getattr__(self, name):
         return getattr(self.driver, name)
 
     def start(self, now: int = 0):
         setup = self.driver.start(now)
+        if self.thin is not None:
+            setup += self.thin.start(now)
         cmds = [c for a in self.bad for c in a.setup()]
         if cmds:
             reasons, _ = self.driver.submit(cmds, now)
@@ -251,7 +281,9 @@ class MixedDriver:
 
     def step(self, now: int):
         report = self.driver.step(now)
-        view = self.driver.view()
+        if self.thin is not None:
+            self.thin.step(now)
+        view = observe(self.driver.exchange(), (), self.driver.orders)
         cmds = [c for a in self.bad for c in a.step(view, now)]
         if cmds:
             self.driver.submit(cmds, now)

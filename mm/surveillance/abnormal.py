@@ -5,15 +5,15 @@ large share of the volume, "pump and dump"); SEC Rule 10b-5 pump-and-dump cases;
 close, EU MAR Annex I A(c) and Reg. 2016/522 Annex II 1(2)(d) ("marking the close").
 
 - abnormal_volume: trading is cut into `bucket`-second buckets per symbol; when a bucket
-  ends, its volume and its price range (high - low, bps of the open) are scored against the previous `baseline` buckets
-  (z = (x - mean) / stdev). Both z-scores at or above `volume_z` and `price_z` raise an
-  alert naming the owners who took at least `min_share` of the bucket's volume.
+  ends, its volume and its price range (high - low, bps of the open) are scored against
+  the previous `baseline` buckets as robust z-scores (median and MAD). Both z-scores at or above `volume_z` and `price_z` raise an
+  alert when one owner took at least `min_share` of the bucket's volume as taker (one
+  hand drove it); the alert names that owner.
 - marking_close: when a session closes, trades in the last `window` seconds that moved
   the price at least `move_bps` from where it stood before them, with one owner taking
   at least `min_share` of that volume in the direction of the move.
 """
 from collections import deque
-from math import sqrt
 
 from .alert import CRITICAL, WARNING, Alert
 from .params import Param
@@ -27,9 +27,10 @@ class AbnormalVolume(Detector):
     PARAMS = (
         Param("bucket", "seconds", 5.0, "length of one bucket", 0.1, 86_400),
         Param("baseline", "count", 60, "previous buckets that make the baseline", 5, 100_000),
+        Param("min_baseline", "count", 10, "buckets needed before scoring starts", 3, 100_000),
         Param("volume_z", "z", 3.0, "volume z-score that alerts", 0, 1000),
-        Param("price_z", "z", 6.0, "price-move z-score that alerts", 0, 1000),
-        Param("min_share", "ratio", 0.3, "share of the bucket's volume taken by one owner", 0, 1),
+        Param("price_z", "z", 5.0, "price-move z-score that alerts", 0, 1000),
+        Param("min_share", "ratio", 0.5, "share of the bucket's volume one owner took as taker", 0, 1),
     )
 
     def __init__(self) -> None:
@@ -68,7 +69,7 @@ class AbnormalVolume(Detector):
         move = (high - low) * 10_000 / first if first else 0.0
         hist = self.history.setdefault(symbol, deque(maxlen=self.p["baseline"]))
         alert = None
-        if len(hist) >= self.p["baseline"] // 2:
+        if len(hist) >= self.p["min_baseline"]:
             vz = _z(volume, [h[0] for h in hist])
             pz = _z(move, [h[1] for h in hist])
             if vz >= self.p["volume_z"] and pz >= self.p["price_z"]:
@@ -153,10 +154,16 @@ class MarkingClose(Detector):
 
 
 def _z(x: float, xs: list) -> float:
-    """(x - mean) / population stdev; a flat baseline gives 0 for x at the mean, else a
-    large finite score (stdev floored at 1e-9 of the mean or 1e-9)."""
-    n = len(xs)
-    mean = sum(xs) / n
-    var = sum((v - mean) ** 2 for v in xs) / n
-    sd = max(sqrt(var), abs(mean) * 1e-3, 1e-9)
-    return (x - mean) / sd
+    """The robust (modified) z-score of x against xs: (x - median) / (1.4826 MAD), after
+    Iglewicz and Hoaglin (1993), so one earlier pump in the baseline does not hide the
+    next. The scale is floored at 5 % of the median (and 1e-9) for a flat baseline."""
+    ordered = sorted(xs)
+    med = _median(ordered)
+    mad = _median(sorted(abs(v - med) for v in ordered))
+    return (x - med) / max(1.4826 * mad, abs(med) * 0.05, 1e-9)
+
+
+def _median(ordered: list) -> float:
+    n = len(ordered)
+    mid = n // 2
+    return ordered[mid] if n % 2 else (ordered[mid - 1] + ordered[mid]) / 2

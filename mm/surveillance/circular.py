@@ -26,27 +26,29 @@ class CircularTrading(Detector):
 
     def __init__(self) -> None:
         super().__init__()
-        self.legs: dict = {}      # symbol -> deque[(ts, tid, seller, buyer, qty, seq)]
+        self.legs: dict = {}      # (symbol, seller) -> {buyer: deque[(ts, tid, qty, seq)]}
         self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids, qty)]
         self.volume: dict = {}    # (symbol, owner) -> [deque[(ts, qty)], total]
 
     def feed(self, e, ctx):
         out = []
         window = self.ns("window")
+        cutoff = e.ts - window
         for t in e.trades:
             s, b = ctx.owner(t.seller), ctx.owner(t.buyer)
             if s == b:
                 continue
             for owner in (s, b):
-                self._traded(t.symbol, owner, e.ts, t.qty, e.ts - window)
-            ring = self._close(t.symbol, s, b, t.qty, e.ts - window)
+                self._traded(t.symbol, owner, e.ts, t.qty, cutoff)
+            ring = self._close(t.symbol, s, b, t.qty, cutoff)
             if ring is None:
-                self.legs.setdefault((t.symbol, s), deque()).append((e.ts, t.tid, b, t.qty, e.seq))
+                pairs = self.legs.setdefault((t.symbol, s), {})
+                pairs.setdefault(b, deque()).append((e.ts, t.tid, t.qty, e.seq))
                 continue
             owners, tids, first_seq, first_ts = ring
             key = (t.symbol, tuple(sorted(owners)))
             seen = self.rings.setdefault(key, deque())
-            while seen and seen[0][0] < e.ts - window:
+            while seen and seen[0][0] < cutoff:
                 seen.popleft()
             seen.append((first_ts, first_seq, tids + (t.tid,), t.qty))
             share = min(2 * sum(r[3] for r in seen) / self.volume[(t.symbol, o)][1] for o in owners)
@@ -61,7 +63,7 @@ class CircularTrading(Detector):
                                          "min_share": self.p["min_share"]}))
                 del self.rings[key]     # the next alert needs min_cycles new rings
         if e.trades and e.seq % 1000 == 0:
-            self._trim(e.ts - window)
+            self._trim(cutoff)
         return out
 
     def _traded(self, symbol, owner, ts, qty, cutoff) -> None:
@@ -76,12 +78,16 @@ class CircularTrading(Detector):
     def _trim(self, cutoff: int) -> None:
         for key in [k for k, v in self.volume.items() if v[0][-1][0] < cutoff]:
             del self.volume[key]
-        for store in (self.legs, self.rings):
-            for key in [k for k, q in store.items() if not q or q[-1][0] < cutoff]:
-                del store[key]
+        for key in [k for k, q in self.rings.items() if not q or q[-1][0] < cutoff]:
+            del self.rings[key]
+        for key, pairs in list(self.legs.items()):
+            for b in [b for b, q in pairs.items() if not q or q[-1][0] < cutoff]:
+                del pairs[b]
+            if not pairs:
+                del self.legs[key]
 
-    def _recent(self, symbol, seller, cutoff):
-        q = self.legs.get((symbol, seller))
+    def _recent(self, symbol, seller, buyer, cutoff):
+        q = self.legs.get((symbol, seller), {}).get(buyer)
         if not q:
             return ()
         while q and q[0][0] < cutoff:
@@ -90,17 +96,20 @@ class CircularTrading(Detector):
 
     def _close(self, symbol, seller, buyer, qty, cutoff):
         """Has the new leg seller -> buyer closed a ring buyer -> x -> seller, every leg's
-        quantity within the tolerance? (owners, earlier trade ids, first seq, first ts)."""
+        quantity within the tolerance? (owners, earlier trade ids, first seq, first ts).
+        A leg closes one ring only: both earlier legs are used up."""
         tol = self.p["qty_tol"] * qty
-        for ts1, tid1, x, q1, seq1 in self._recent(symbol, buyer, cutoff):
-            if x == seller or abs(q1 - qty) > tol:
+        for x in list(self.legs.get((symbol, buyer), {})):
+            if x == seller:
                 continue
-            second = self._recent(symbol, x, cutoff)
-            for leg in second:
-                if leg[2] == seller and leg[1] > tid1 and abs(leg[3] - qty) <= tol:
-                    # a leg closes one ring only: both earlier legs are used up
-                    second.remove(leg)
-                    first = self.legs[(symbol, buyer)]
-                    first.remove(next(x1 for x1 in first if x1[1] == tid1))
-                    return (buyer, x, seller), (tid1, leg[1]), seq1, ts1
+            first = self._recent(symbol, buyer, x, cutoff)
+            second = self._recent(symbol, x, seller, cutoff)
+            for leg1 in first:
+                if abs(leg1[2] - qty) > tol:
+                    continue
+                for leg2 in second:
+                    if leg2[1] > leg1[1] and abs(leg2[2] - qty) <= tol:
+                        first.remove(leg1)
+                        second.remove(leg2)
+                        return (buyer, x, seller), (leg1[1], leg2[1]), leg1[3], leg1[0]
         return None

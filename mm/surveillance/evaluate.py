@@ -88,7 +88,8 @@ def run_seed(name: str, seed: int, duration: float, rate: float, bad_names, work
         build_demo(api)
         params, shocks = scenario(name).build(seed)
         bad = actors(bad_names, rate, seed)
-        driver = MixedDriver(ShockedDriver(_TimedDriver(api, params, seed, clock), shocks), bad)
+        driver = MixedDriver(ShockedDriver(_TimedDriver(api, params, seed, clock), shocks), bad,
+                             thin=lambda p: _TimedDriver(api, p, seed + 10_000, clock))
         run_fast(driver, duration)
         labels = driver.labels()
         bad_users = {u for a in bad for u in a.users}

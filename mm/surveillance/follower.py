@@ -3,8 +3,10 @@
 Surveillance, so for the same entries they raise the same alerts.
 
 The follower commits, per batch, the alerts (opening or extending cases) together with
-its cursor (the last entry processed) and its detectors' state. After a crash or a stop
-it restarts from exactly that entry and that state: nothing missed, nothing repeated.
+its cursor (the last entry whose alerts are stored), and every `checkpoint` entries a
+snapshot of its detectors' state. After a crash or a stop it restores the snapshot and
+replays the entries from there to the cursor, dropping the alerts they raise (stored
+already): the detectors are deterministic, so nothing is missed and nothing repeated.
 Memory is bounded by the batch size and the detectors' windows, not by the journal."""
 import time
 from dataclasses import dataclass, field
@@ -61,22 +63,27 @@ class Progress:
 class Follower:
     """The online follower, named so several can keep separate cursors."""
 
-    def __init__(self, engine, name: str = "follower", batch: int = BATCH, clock=time.time_ns) -> None:
+    def __init__(self, engine, name: str = "follower", batch: int = BATCH, clock=time.time_ns,
+                 checkpoint: int = 50_000) -> None:
         self.engine = engine
         self.name = name
         self.batch = batch
         self.clock = clock
+        self.checkpoint = checkpoint
         with engine.connect() as conn:
             cur = D.load_cursor(conn, name)
             if cur is None:
-                self.s, self.login_id = configured(conn, 0), 0
+                self.s, self.login_id, self.stored = configured(conn, 0), 0, 0
             else:
                 self.s, self.login_id = Surveillance.restore(cur["state"]), cur["login_id"]
-                self.s.seq = cur["seq"]
+                self.s.seq = cur["state_seq"]
+                self.stored = cur["seq"]          # alerts up to here are stored already
+        self.saved_at = self.s.seq
 
     @property
     def seq(self) -> int:
-        return self.s.seq
+        """The last journal entry whose alerts are stored."""
+        return max(self.s.seq, self.stored)
 
     def poll(self, upto: int | None = None) -> Progress:
         """Process one batch of new journal entries (and gateway logins) and commit."""
@@ -85,16 +92,22 @@ class Follower:
             rows, trades = D.journal_batch(conn, self.s.seq, upto, self.batch)
             logins = D.gateway_logins(conn, self.login_id)
         for row in rows:
-            p.alerts += self.s.feed(build(row, trades))
+            raised = self.s.feed(build(row, trades))
+            if row["seq"] > self.stored:
+                p.alerts += raised
         for ev in logins:
             p.alerts += self.s.login(LoginEvent(ev["id"], ev["ts"], ev["client"], ev["address"],
                                                 bool(ev["ok"]), ev.get("user")))
             self.login_id = ev["id"]
         p.entries = len(rows)
         if rows or logins:
-            p.cases = D.save_progress(self.engine, self.name, self.s.seq, self.login_id,
-                                      self.s.snapshot(), [a.to_dict() for a in p.alerts],
-                                      self.clock())
+            due = self.saved_at == 0 or self.s.seq - self.saved_at >= self.checkpoint
+            self.stored = max(self.stored, self.s.seq)
+            p.cases = D.save_progress(self.engine, self.name, self.stored, self.login_id,
+                                      [a.to_dict() for a in p.alerts], self.clock(),
+                                      self.s.snapshot() if due else None, self.s.seq)
+            if due:
+                self.saved_at = self.s.seq
             for a, case_id in zip(p.alerts, p.cases):
                 if a.severity == CRITICAL:
                     log_alert(self.engine, a.last_ts, SOURCE, CRITICAL, a.rule,

@@ -88,7 +88,7 @@ class Surveillance:
             (o.oid, o.user, o.symbol, o.side, o.price, o.qty, o.ts, o.filled)
             for o in self.ctx.orders.values()]),
             "rules": {r: (d.p, d.state()) for r, d in self.detectors.items()}}
-        return zlib.compress(pickle.dumps(state, protocol=5))
+        return zlib.compress(pickle.dumps(state, protocol=5), 1)
 
     @classmethod
     def restore(cls, blob: bytes) -> "Surveillance":

@@ -19,6 +19,7 @@ class Detector:
 
     def __init__(self) -> None:
         self.p = {param.name: param.default for param in self.PARAMS}
+        self._ns: dict = {}             # seconds parameters in ns, computed once per value
         self.quiet_until: dict = {}     # subject -> ts before which it does not alert again
 
     def param(self, name: str) -> Param:
@@ -30,9 +31,13 @@ class Detector:
 
     def set(self, name: str, text: str) -> None:
         self.p[name] = self.param(name).parse(self.rule, text)
+        self._ns = {}
 
     def ns(self, name: str) -> int:
-        return seconds_ns(self.p[name])
+        value = self._ns.get(name)
+        if value is None:
+            value = self._ns[name] = seconds_ns(self.p[name])
+        return value
 
     def feed(self, e: Entry, ctx: Context) -> list[Alert]:
         raise NotImplementedError
@@ -49,7 +54,8 @@ class Detector:
 
     def state(self) -> dict:
         """Everything but the parameters, for a snapshot."""
-        return {k: v for k, v in self.__dict__.items() if k != "p"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("p", "_ns")}
 
     def restore(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._ns = {}

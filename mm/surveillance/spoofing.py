@@ -101,7 +101,7 @@ class Layering(_OtherSide):
     source = "EU Delegated Reg. 2016/522 Annex II 1(4)(b); CEA s.4c(a)(5)(C); FCA MAR 1.6.2"
     PARAMS = _SHARED + (
         Param("min_levels", "count", 3, "distinct prices among the cancelled orders", 2, 1000),
-        Param("size_x", "ratio", 10.0, "their total size as a multiple of the typical order", 1, 1e6),
+        Param("size_x", "ratio", 12.0, "their total size as a multiple of the typical order", 1, 1e6),
         Param("order_x", "ratio", 3.0, "each order's size as a multiple of the typical order", 0, 1e6),
     )
 

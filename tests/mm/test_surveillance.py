@@ -182,10 +182,10 @@ def test_snapshot_restores_exactly_and_refuses_code(m):
 
 
 def test_follower_restarted_every_batch_agrees_with_scan(tmp_path):
-    """Honest flow and every bad actor for 40 simulated seconds; then a follower that is
+    """Honest flow and every bad actor for 25 simulated seconds; then a follower that is
     rebuilt from its cursor after every 300 entries: the same alerts as one scan, none
     repeated, none missed, and the cases hold them all."""
-    alerts, _labels, _honest = run_seed("normal", 3, 40, 4.0, ["all"], tmp_path)
+    alerts, _labels, _honest = run_seed("normal", 3, 25, 6.0, ["all"], tmp_path)
     assert {a.rule for a in alerts} >= {"wash_trading", "rapid_fire", "structuring"}
     url = str(tmp_path / "eval-normal-3.db")
     api = Api(url)
