@@ -2,7 +2,7 @@
 trade price per symbol, typical order sizes, and the operator's account links (several
 accounts, one beneficial owner). Memory is bounded: orders older than `horizon_ns` or past
 `max_orders` are forgotten, oldest first."""
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from db.load import to_int as _int
@@ -30,6 +30,8 @@ class Context:
         self.last: dict[str, int] = {}            # symbol -> last trade price
         self.size_ewma: dict[str, float] = {}     # symbol -> typical order quantity
         self.links: dict[str, str] = {}           # account -> its owner's representative
+        self.traded: dict = {}                    # (owner, symbol, side) -> deque[(ts, tid, seq)]
+        self.traded_ns = 10 * 10**9               # how long those are kept (rules raise it)
         self.now = 0
 
     # -------------------------------------------------------------- owners
@@ -68,11 +70,22 @@ class Context:
             old = self.size_ewma.get(info.symbol)
             self.size_ewma[info.symbol] = (info.qty if old is None
                                            else old + (info.qty - old) / 200.0)
+        keep = e.ts - self.traded_ns
         for t in e.trades:
             for oid in (t.maker_order, t.taker_order):
                 o = self.orders.get(oid)
                 if o is not None:
                     o.filled += t.qty
+            for user, side in ((t.buyer, "buy"), (t.seller, "sell")):
+                q = self.traded.get((self.owner(user), t.symbol, side))
+                if q is None:
+                    q = self.traded[(self.owner(user), t.symbol, side)] = deque()
+                q.append((e.ts, t.tid, e.seq))
+                while q[0][0] < keep:
+                    q.popleft()
+        if e.seq % 1000 == 0:
+            for key in [k for k, q in self.traded.items() if q[-1][0] < keep]:
+                del self.traded[key]
 
     def after(self, e: Entry) -> None:
         """Forget closed and old orders; remember the last trade prices."""

@@ -26,26 +26,16 @@ _SHARED = (
 
 
 class _OtherSide(Detector):
-    """Shared bookkeeping: each owner's recent trades by side and symbol."""
+    """Shared: each owner's recent trades by side and symbol, kept once in the Context
+    (ctx.traded) for both rules."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.traded: dict = {}    # (owner, symbol, side) -> deque[(ts, tid, seq)]
+    def watch(self, ctx) -> None:
+        """Make the Context keep trades as long as this rule looks back."""
+        if ctx.traded_ns < 2 * self.ns("max_life"):
+            ctx.traded_ns = 2 * self.ns("max_life")
 
-    def note_trades(self, e, ctx) -> None:
-        keep = self.ns("max_life") * 2
-        for t in e.trades:
-            for user, side in ((t.buyer, "buy"), (t.seller, "sell")):
-                q = self.traded.setdefault((ctx.owner(user), t.symbol, side), deque())
-                q.append((e.ts, t.tid, e.seq))
-                while q[0][0] < e.ts - keep:
-                    q.popleft()
-        if e.seq % 1000 == 0:
-            for key in [k for k, q in self.traded.items() if q[-1][0] < e.ts - keep]:
-                del self.traded[key]
-
-    def other_side(self, owner, symbol, side, since) -> list:
-        q = self.traded.get((owner, symbol, "sell" if side == "buy" else "buy"), ())
+    def other_side(self, ctx, owner, symbol, side, since) -> list:
+        q = ctx.traded.get((owner, symbol, "sell" if side == "buy" else "buy"), ())
         return [x for x in q if x[0] >= since]
 
     def spoof_like(self, o, ctx, ts) -> bool:
@@ -74,14 +64,14 @@ class Spoofing(_OtherSide):
     )
 
     def feed(self, e, ctx):
-        self.note_trades(e, ctx)
+        self.watch(ctx)
         out = []
         for o in self.cancelled(e, ctx):
             typical = ctx.typical(o.symbol)
             if typical <= 0 or o.qty < self.p["size_x"] * typical or not self.spoof_like(o, ctx, e.ts):
                 continue
             owner = ctx.owner(o.user)
-            trades = self.other_side(owner, o.symbol, o.side, o.ts)
+            trades = self.other_side(ctx, owner, o.symbol, o.side, o.ts)
             if not trades or not self.fire((owner, o.symbol), e.ts, self.ns("max_life")):
                 continue
             out.append(Alert(
@@ -106,11 +96,11 @@ class Layering(_OtherSide):
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        Detector.__init__(self)
         self.pulled: dict = {}    # (owner, symbol, side) -> deque[(ts, oid, price, qty, placed ts)]
 
     def feed(self, e, ctx):
-        self.note_trades(e, ctx)
+        self.watch(ctx)
         out = []
         life = self.ns("max_life")
         touched = set()
@@ -140,7 +130,7 @@ class Layering(_OtherSide):
         total = sum(x[3] for x in q)
         if levels < self.p["min_levels"] or typical <= 0 or total < self.p["size_x"] * typical:
             return None
-        trades = self.other_side(owner, symbol, side, min(x[4] for x in q))
+        trades = self.other_side(ctx, owner, symbol, side, min(x[4] for x in q))
         if not trades or not self.fire(key, e.ts, self.ns("max_life")):
             return None
         return Alert(
