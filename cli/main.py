@@ -52,6 +52,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("keys", "The gateway's request log: who called which route, its status and "
                       "latency (admin)."),
     "serve": ("keys", "Run the REST and WebSocket gateway on the database until Ctrl+C."),
+    "surveil": ("surveil", "Market surveillance (admin): follow the journal, scan it, set rules."),
+    "cases": ("cases", "Surveillance cases (admin): list, show, review, dismiss, confirm, "
+                       "release."),
     "report": ("report", "Every figure of a stored run, and its equity, drawdown, inventory and "
                          "markout charts."),
 }

@@ -30,6 +30,10 @@ def sim(
                                                 help="Trade only S (repeatable). Default: all."),
     fast: bool = typer.Option(False, "--fast", help="Run simulated time as fast as possible."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    bad: Optional[list[str]] = typer.Option(None, "--bad", metavar="ACTOR",
+                                            help="Mix in a bad actor (wash, ring, spoof, layer, "
+                                                 "rapid, pump, structurer or all; repeatable)."),
+    bad_rate: float = typer.Option(1.0, "--bad-rate", help="Bad actors' episodes per minute each."),
 ) -> None:
     """Simulate a market: noise, informed and momentum traders (admin). On an empty
     database the demo exchange is created first."""
@@ -41,10 +45,14 @@ def sim(
         api = State.api()
         api.require_admin("run the simulator")
         if not api.store.ex.symbols:
-            bad = [o.reason for o in build_demo(api).outcomes if o.reason]
-            if bad:
-                fail(f"demo set-up rejected: {bad[0]}")
+            refused = [o.reason for o in build_demo(api).outcomes if o.reason]
+            if refused:
+                fail(f"demo set-up rejected: {refused[0]}")
         driver = ApiDriver(api, params, seed)
+        if bad:
+            from mm.sim.bad_actors import MixedDriver, actors
+            driver = MixedDriver(driver, actors(bad, bad_rate, seed),
+                                 thin=lambda p: ApiDriver(api, p, seed + 10_000))
         started = time.perf_counter()
         with _progress() as bar:
             task = bar.add_task("sim", total=duration, info="")
@@ -62,7 +70,8 @@ def sim(
                 interrupted = False
             except KeyboardInterrupt:
                 summary, interrupted = driver.summary(), True
-        _show(summary, seed, time.perf_counter() - started, json)
+        labels = driver.labels() if bad else None
+        _show(summary, seed, time.perf_counter() - started, json, labels)
         if interrupted:
             fail(f"interrupted after {summary.sim_seconds:.1f} s", 130)
 
@@ -73,10 +82,11 @@ def _progress() -> Progress:
                     TimeRemainingColumn(), console=err, disable=not tty, transient=True)
 
 
-def _show(summary, seed: int, wall: float, json: bool) -> None:
+def _show(summary, seed: int, wall: float, json: bool, labels=None) -> None:
     per_s = summary.sent / wall if wall > 0 else 0.0
+    extra = {"bad_actors": labels} if labels is not None else {}
     if json:
-        print_json({"orders_sent": summary.sent, "accepted": summary.accepted,
+        print_json({**extra, "orders_sent": summary.sent, "accepted": summary.accepted,
                     "rejected": summary.rejected, "trades": summary.trades,
                     "last_prices": summary.last, "seed": seed,
                     "sim_seconds": round(summary.sim_seconds, 3),
@@ -86,3 +96,7 @@ def _show(summary, seed: int, wall: float, json: bool) -> None:
     out.print(f"sim (seed {seed}): {summary.sent} orders sent, {summary.accepted} accepted, "
               f"{summary.rejected} rejected, {summary.trades} trades in {wall:.1f} s "
               f"({per_s:.0f}/s); last {last}", markup=False, soft_wrap=True)
+    for lab in labels or ():
+        out.print(f"bad actor {lab['actor']} ({', '.join(lab['users'])}; {', '.join(lab['rules'])}): "
+                  f"{len(lab['episodes'])} episodes, {lab['commands']} commands", markup=False,
+                  soft_wrap=True)

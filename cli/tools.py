@@ -102,6 +102,8 @@ def bench(
                              "orders/s and p50/p99 through a live souq serve (64 clients), "
                              "beside replay --batch 1, and the WebSocket trade delay."),
     api_orders: int = typer.Option(6400, "--api-orders", min=64, help="--api: orders placed."),
+    surveil: bool = typer.Option(False, "--surveil", help="Measure surveillance instead: journal "
+                                 "entries/s the follower processes against entries/s written."),
     events: int = typer.Option(300, "--events", help="--mm: book changes per measurement."),
     rate: float = typer.Option(2000, "--rate", help="--tui: simulator orders per second."),
     seconds: float = typer.Option(5.0, "--seconds", help="--tui: seconds under load."),
@@ -153,6 +155,14 @@ def bench(
         if startup:
             from .startup import startup_figures
             print_json({"cli_startup": startup_figures()})
+            return
+        if surveil:
+            from mm.surveillance.bench import run_surveil_bench
+            with progress("bench --surveil") as bar:
+                task = bar.add_task("bench --surveil", total=None)
+                figures = run_surveil_bench(min(orders, 50_000), users, seed, step=lambda label:
+                                            bar.update(task, description=label))
+            print_json(figures)
             return
         if tui:
             from tui.bench import run_tui_bench

@@ -26,6 +26,9 @@ RULES: dict[str, str] = {
     "orders": USER, "trades": USER, "book": USER, "wallets": USER, "ledger": USER,
     "analyze": USER, "sim": ADMIN, "asset precision": ADMIN, "asset list": USER,
     "order amend": USER,
+    # market surveillance
+    **{f"surveil {v}": ADMIN for v in ("scan", "rules", "set", "link", "eval")},
+    **{f"cases {v}": ADMIN for v in ("list", "show", "review", "dismiss", "confirm", "release")},
     # the network gateway
     "serve": ADMIN, "key create": ADMIN, "key list": ADMIN, "key revoke": ADMIN, "audit": ADMIN,
     # market data

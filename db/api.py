@@ -72,9 +72,10 @@ class Api:
         o = batch.outcomes[0]
         return Result(o.seq, o.reason, o.events, batch.orders, batch.trades)
 
-    def execute_many(self, objs) -> BatchResult:
+    def execute_many(self, objs, within=None) -> BatchResult:
+        """Commands committed together; `within` as in Store.submit."""
         items = [prepare(obj, self.actor) for obj in objs]
-        return self.store.submit(items, self.clock())
+        return self.store.submit(items, self.clock(), within)
 
     # ------------------------------------------------------------- reads
     def role(self) -> str | None:

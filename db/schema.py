@@ -383,3 +383,4 @@ class AuditRow(SQLModel, table=True):
     status: int
     latency_us: int = Field(sa_column=Column(BigInteger, nullable=False))
     peer: Optional[str] = None
+from .surveil_schema import SurvAlert, SurvCase, SurvCaseEvent, SurvCursor  # noqa: E402,F401

@@ -246,8 +246,10 @@ class Store:
                 listen(trades)
 
     # --------------------------------------------------------------- writing
-    def submit(self, items, ts: int) -> BatchResult:
-        """Apply prepared items [(command, body, actor, op)] in one transaction and commit."""
+    def submit(self, items, ts: int, within=None) -> BatchResult:
+        """Apply prepared items [(command, body, actor, op)] in one transaction and commit.
+        `within(cursor, bulk, result)`, when given, writes its own rows in the same
+        transaction (under the write lock) after the projections; raising rolls all back."""
         raw = self._writer()
         try:
             cur = raw.cursor()
@@ -257,6 +259,8 @@ class Store:
             result = self._apply(items, ts)
             self._pending = []
             self._write(cur, result)
+            if within is not None:
+                within(cur, self.bulk, result)
             raw.commit()
             self._tell(self._pending)
         except BaseException as exc:

@@ -109,3 +109,13 @@ class SetAssetPrecision:
 class CancelAll:
     user: str
     symbol: str | None = None
+
+
+@dataclass(slots=True)
+class Audit:
+    """An admin's recorded action that moves no money (a surveillance case decision, a rule
+    parameter, a link between accounts): the journal keeps who did it, when and why."""
+    action: str
+    subject: str
+    note: str = ""
+

@@ -52,7 +52,7 @@ class Exchange:
             C.SetUserStatus: self._set_user_status, C.AddSymbol: self._add_symbol,
             C.SetSymbolActive: self._set_symbol_active, C.SessionOpen: self._session_open,
             C.SessionClose: self._session_close, C.SetAssetPrecision: self._set_precision,
-            C.AmendOrder: self._amend,
+            C.AmendOrder: self._amend, C.Audit: self._audit,
         }
 
     # ------------------------------------------------------------------ entry point
@@ -141,6 +141,11 @@ class Exchange:
             self._close_all(u, None, f"user {u.name} suspended")
         self.out_users[u.name] = u
         self.events.append(("user", u.name, u.role, u.status))
+        return None
+
+    def _audit(self, c: C.Audit, who):
+        """Nothing in the exchange changes: the journal entry itself is the record."""
+        self.events.append(("audit", c.action, c.subject))
         return None
 
     def _add_symbol(self, c: C.AddSymbol, who):

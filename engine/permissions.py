@@ -23,6 +23,7 @@ RULES: dict[str, tuple[bool, str, str]] = {
     "session_open": (True, ADMIN_SCOPE, "open sessions"),
     "session_close": (True, ADMIN_SCOPE, "close sessions"),
     "asset": (True, ADMIN_SCOPE, "set asset precisions"),
+    "audit_entry": (True, ADMIN_SCOPE, "record surveillance actions"),
     "limit": (False, TRADE, "place orders"),
     "market": (False, TRADE, "place orders"),
     "stop_limit": (False, TRADE, "place orders"),
@@ -44,7 +45,7 @@ COMMAND_ACTIONS = {
     C.AddSymbol: "symbol", C.SetSymbolActive: "symbol_status", C.AddUser: "user",
     C.SetUserStatus: "user_status", C.Deposit: "deposit", C.Withdraw: "withdraw",
     C.SessionOpen: "session_open", C.SessionClose: "session_close",
-    C.SetAssetPrecision: "asset",
+    C.SetAssetPrecision: "asset", C.Audit: "audit_entry",
     C.PlaceOrder: "limit", C.CancelOrder: "cancel", C.AmendOrder: "amend", C.CancelAll: "cancel_all",
 }
 

@@ -52,6 +52,7 @@ JOURNAL_OPS = {
     "symbol_status": (("symbol", "active"), ()),
     "cancel_all": (("user",), ("symbol",)),
     "asset": (("asset", "precision"), ()),
+    "audit": (("action", "subject"), ("note",)),
 }
 
 
@@ -209,6 +210,8 @@ _BUILDERS = {
     "user_status": _user_status, "symbol_status": _symbol_status,
     "cancel_all": lambda o: C.CancelAll(user=o["user"], symbol=o.get("symbol")),
     "amend": _amend, "asset": _asset,
+    "audit": lambda o: C.Audit(action=_name(o, "action", what="audit action"),
+                               subject=o["subject"], note=o.get("note", "")),
     **{kind: _order(kind) for kind in ORDER_TYPES},
 }
 

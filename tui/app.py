@@ -24,6 +24,7 @@ from .entry import EntryError, parse_entry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .backtest_facade import BacktestFacade
 from .screens.backtest import BacktestScreen
+from .screens.surveillance import SurveillanceScreen
 from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
@@ -37,7 +38,7 @@ from .widgets.status_bar import StatusBar
 
 
 MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
-                  "toggle_sim", "backtest"}
+                  "toggle_sim", "backtest", "surveillance"}
 
 
 class SouqApp(DeskControl, App):
@@ -52,6 +53,7 @@ class SouqApp(DeskControl, App):
         Binding("u", "pick_user", "User", id="app.user"),
         Binding("p", "toggle_sim", "Pause sim", id="sim.pause"),
         Binding("B", "backtest", "Backtest", id="app.backtest"),
+        Binding("S", "surveillance", "Surveillance", id="app.surveillance", show=False),
         Binding("question_mark", "help", "Keys", id="app.help"),
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
@@ -83,6 +85,7 @@ class SouqApp(DeskControl, App):
         self._sim_driver = None
         self._closing = False
         self._backtests: BacktestFacade | None = None
+        self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
         self.rendered_seq = 0            # journal point of the last view on screen
         self.render_probe = None         # benchmarks: called with each rendered seq
 
@@ -348,7 +351,7 @@ class SouqApp(DeskControl, App):
 
     def check_action(self, action: str, parameters) -> bool | None:
         """The workstation's order and market keys do nothing on the Backtest screen."""
-        if isinstance(self.screen, BacktestScreen) and action in MARKET_ACTIONS:
+        if isinstance(self.screen, (BacktestScreen, SurveillanceScreen)) and action in MARKET_ACTIONS:
             return False
         return True
 
@@ -358,6 +361,13 @@ class SouqApp(DeskControl, App):
         if self._backtests is None:
             self._backtests = BacktestFacade(self.facade.api.url, clock=self.clock)
         self.push_screen(BacktestScreen(self._backtests))
+
+    def action_surveillance(self) -> None:
+        if isinstance(self.screen, SurveillanceScreen):
+            return
+        from .surveillance_facade import SurveillanceFacade
+        self.push_screen(SurveillanceScreen(SurveillanceFacade(
+            self.facade.api.url, self.login, clock=self.clock)))
 
     def action_help(self) -> None:
         if self.screen.query("HelpPanel"):
@@ -383,6 +393,7 @@ class SouqApp(DeskControl, App):
             ("u", "Switch acting user", self.action_pick_user),
             ("p", "Pause or resume the demo market", self.action_toggle_sim),
             ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
+            ("S", "Surveillance: cases, evidence and decisions", self.action_surveillance),
             (":", "Quick entry", lambda: self._main().action_focus_entry()),
         ):
             yield SystemCommand(title, f"key {key}", action)

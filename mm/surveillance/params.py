@@ -1,0 +1,53 @@
+"""Typed, documented detector parameters: each has a unit, a default, an allowed range and
+a help line, and is set from text (`souq surveil set RULE key=value`) with a one-line error
+naming what was wrong."""
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+SECOND_NS = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter. `unit` is one of: count, ratio, z (a z-score), bps, seconds, amount
+    (a decimal amount of an asset, kept as text so it stays exact), asset (an asset name).
+    Numeric values must lie in lo..hi inclusive."""
+    name: str
+    unit: str
+    default: object
+    help: str
+    lo: float = 0.0
+    hi: float = float("inf")
+
+    def parse(self, rule: str, text: str):
+        """`text` to this parameter's value. Raises ValueError naming the rule, the key and
+        the reason."""
+        text = text.strip()
+        if self.unit == "asset":
+            if not text or not text.replace("-", "").replace("_", "").isalnum() or not text.isupper():
+                raise ValueError(f"{rule}.{self.name}: {text!r} is not an asset name (upper case)")
+            return text
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"{rule}.{self.name}: {text!r} is not a number") from None
+        if not value.is_finite() or "e" in text.lower():
+            raise ValueError(f"{rule}.{self.name}: {text!r} is not a plain decimal number")
+        if not Decimal(str(self.lo)) <= value <= Decimal(str(self.hi)):
+            raise ValueError(f"{rule}.{self.name}: {text} is outside {self.lo:g}..{self.hi:g} "
+                             f"({self.unit})")
+        if self.unit == "count":
+            if value != value.to_integral_value():
+                raise ValueError(f"{rule}.{self.name}: {text} must be a whole number")
+            return int(value)
+        if self.unit == "amount":
+            return format(value.normalize(), "f")
+        return float(value)
+
+    def show(self, value) -> str:
+        return value if isinstance(value, str) else f"{value:g}"
+
+
+def seconds_ns(value: float) -> int:
+    """A parameter in seconds to integer nanoseconds (journal time)."""
+    return int(Decimal(repr(float(value))) * SECOND_NS)

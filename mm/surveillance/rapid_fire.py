@@ -1,0 +1,98 @@
+"""Rapid-fire orders: bursts of orders and cancels, and an order-to-trade ratio far above
+the market's.
+
+Source: EU Delegated Reg. 2016/522 Annex II 1(4)(c) and MiFID II RTS 9 (order-to-trade
+ratio, "excessive" messaging); IOSCO 2011 on quote stuffing. Two triggers:
+
+- burst: `burst_count` or more order and cancel commands from one owner within
+  `burst_window` seconds;
+- ratio: over `window` seconds, at least `min_orders` orders and an orders-per-trade
+  ratio at least `otr_x` times the whole market's.
+"""
+from collections import deque
+
+from .alert import WARNING, Alert
+from .entries import ORDER_OPS
+from .params import Param
+from .rule import Detector
+
+_MESSAGES = ORDER_OPS + ("cancel", "cancel_all")
+
+
+class RapidFire(Detector):
+    rule = "rapid_fire"
+    pattern = "bursts of orders or cancels, or an order-to-trade ratio far above the market's"
+    source = "EU Delegated Reg. 2016/522 Annex II 1(4)(c); MiFID II RTS 9; IOSCO 2011"
+    PARAMS = (
+        Param("burst_window", "seconds", 1.0, "span of a burst", 0.001, 3600),
+        Param("burst_count", "count", 60, "orders and cancels in a burst that alert", 2, 10**7),
+        Param("window", "seconds", 60.0, "span of the order-to-trade ratio", 1, 86_400),
+        Param("min_orders", "count", 200, "orders in the window before the ratio counts", 1, 10**7),
+        Param("otr_x", "ratio", 10.0, "the owner's ratio as a multiple of the market's", 1, 1e6),
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.burst: dict = {}     # owner -> deque[(ts, seq)] of messages
+        self.flow: dict = {}      # owner -> [deque[(ts, orders, trades, seq)], orders, trades]
+        self.market: list = [deque(), 0, 0]
+
+    def feed(self, e, ctx):
+        out = []
+        if e.op not in _MESSAGES and not e.trades:
+            return out
+        window = self.ns("window")
+        if e.op in _MESSAGES and "user" in e.body:
+            owner = ctx.owner(e.body["user"])
+            q = self.burst.setdefault(owner, deque())
+            q.append((e.ts, e.seq))
+            while q[0][0] <= e.ts - self.ns("burst_window"):
+                q.popleft()
+            if len(q) >= self.p["burst_count"] and self.fire((owner, "burst"), e.ts, self.ns("burst_window")):
+                out.append(Alert(self.rule, WARNING, ctx.accounts(owner), e.body.get("symbol"),
+                                 q[0][1], e.seq, q[0][0], e.ts,
+                                 f"burst of {len(q)} orders and cancels in {self.p['burst_window']:g} s",
+                                 scores={"burst": len(q), "burst_count": self.p["burst_count"]}))
+            if e.op in ORDER_OPS:
+                self._count(self.flow.setdefault(owner, [deque(), 0, 0]), e.ts, 1, 0, e.seq, window)
+                self._count(self.market, e.ts, 1, 0, e.seq, window)
+                alert = self._ratio(owner, e, ctx)
+                if alert is not None:
+                    out.append(alert)
+        for t in e.trades:
+            for user in {t.maker_user, t.taker_user}:
+                self._count(self.flow.setdefault(ctx.owner(user), [deque(), 0, 0]), e.ts, 0, 1, e.seq, window)
+            self._count(self.market, e.ts, 0, 1, e.seq, window)
+        if e.seq % 1000 == 0:
+            for store in (self.burst, self.flow):
+                for key in [k for k, v in store.items()
+                            if not (v if store is self.burst else v[0])
+                            or (v if store is self.burst else v[0])[-1][0] < e.ts - window]:
+                    del store[key]
+        return out
+
+    @staticmethod
+    def _count(acc, ts, orders, trades, seq, window) -> None:
+        q = acc[0]
+        q.append((ts, orders, trades, seq))
+        acc[1] += orders
+        acc[2] += trades
+        while q[0][0] < ts - window:
+            _, o, t, _ = q.popleft()
+            acc[1] -= o
+            acc[2] -= t
+
+    def _ratio(self, owner, e, ctx):
+        q, orders, trades = self.flow[owner]
+        if orders < self.p["min_orders"]:
+            return None
+        mine = orders / max(trades, 1)
+        market = self.market[1] / max(self.market[2], 1)
+        if mine < self.p["otr_x"] * market or not self.fire((owner, "otr"), e.ts, self.ns("window")):
+            return None
+        return Alert(self.rule, WARNING, ctx.accounts(owner), e.body.get("symbol"), q[0][3],
+                     e.seq, q[0][0], e.ts,
+                     f"order-to-trade ratio {mine:.1f}, {mine / market:.1f}x the market's {market:.1f}",
+                     scores={"otr": round(mine, 2), "market_otr": round(market, 2),
+                             "otr_x": round(mine / market, 2), "min_otr_x": self.p["otr_x"],
+                             "orders": orders, "trades": trades})

@@ -1,0 +1,113 @@
+"""`souq surveil` and `souq cases` through real subprocesses: the review desk end to end,
+its audit trail in the journal, and every kind of bad input refused with one line and
+nothing changed."""
+import json
+import sqlite3
+
+import pytest
+
+from db.api import Api
+
+
+def _wash(db, extra_open_order=True):
+    """alice and bob (linked by the CLI first) trade 4 times with each other; alice also
+    keeps a resting bid that a --cancel must take off the book."""
+    api = Api(str(db))
+    for i in range(4):
+        for obj in ({"op": "limit", "id": f"s{i}", "user": "alice", "symbol": "BTC-IRR",
+                     "side": "sell", "price": "100000000", "qty": "0.1"},
+                    {"op": "limit", "id": f"b{i}", "user": "bob", "symbol": "BTC-IRR",
+                     "side": "buy", "price": "100000000", "qty": "0.1", "tif": "ioc"}):
+            assert api.execute(obj).reason is None
+    if extra_open_order:
+        assert api.execute({"op": "limit", "id": "rest", "user": "alice", "symbol": "BTC-IRR",
+                            "side": "buy", "price": "99000000", "qty": "0.1"}).reason is None
+    api.close()
+
+
+def _journal(db) -> list[tuple]:
+    with sqlite3.connect(db) as c:
+        return c.execute("select seq, actor, op, body, status from journal order by seq").fetchall()
+
+
+@pytest.fixture
+def washed(market):
+    market.ok("surveil", "link", "alice", "bob", "--note", "same family office")
+    _wash(market.db)
+    out = market.ok("surveil", "--once")
+    assert "case 1: wash_trading [critical] alice,bob BTC-IRR" in out
+    return market
+
+
+def test_case_life_cycle_is_journalled(washed):
+    m = washed
+    [case] = m.json("cases", "list")
+    assert (case["id"], case["status"], case["rule"], case["users"], case["alerts"]) == (
+        1, "open", "wash_trading", ["alice", "bob"], 1)
+    shown = m.json("cases", "show", "1")
+    assert [t["taker_user"] for t in shown["trades"]] == ["bob"] * 4
+    assert len(shown["orders"]) == 8 and shown["alert_list"][0]["scores"]["trades"] == 4
+    assert m.ok("cases", "review", "1", "--note", "looking").strip() == "case 1 under review"
+    out = m.ok("cases", "confirm", "1", "--note", "washing volume", "--cancel")
+    assert out.strip() == "case 1 confirmed; suspended alice, bob"
+    users = {u["name"]: u["status"] for u in m.json("user", "list")}
+    assert users["alice"] == users["bob"] == "suspended"
+    assert m.json("orders", "--status", "open") == []
+    assert m.ok("cases", "release", "1", "--note", "fined and warned").strip() == "case 1 released"
+    users = {u["name"]: u["status"] for u in m.json("user", "list")}
+    assert users["alice"] == users["bob"] == "active"
+    history = m.json("cases", "show", "1")["history"]
+    assert [(h["actor"], h["action"], h["note"]) for h in history[1:]] == [
+        ("@operator", "review", "looking"), ("@operator", "confirm", "washing volume"),
+        ("@operator", "release", "fined and warned")]
+    audits = [(actor, json.loads(body)) for _, actor, op, body, _ in _journal(m.db) if op == "audit"]
+    assert [(a, b["action"], b.get("note")) for a, b in audits] == [
+        ("@operator", "surveil_link", "same family office"),
+        ("@operator", "case_review", "looking"), ("@operator", "case_confirm", "washing volume"),
+        ("@operator", "case_release", "fined and warned")]
+    assert m.json("cases", "list", "--status", "released")[0]["id"] == 1
+    assert m.json("cases", "list", "--user", "carol") == []
+    assert "ok:" in m.ok("check")
+
+
+def test_bad_input_changes_nothing(washed):
+    m = washed
+    m.ok("cases", "dismiss", "1", "--note", "family hedging, documented")
+    before = (_journal(m.db), m.ok("cases", "list", "--json"), m.ok("surveil", "rules", "--json"))
+    m.fail_all([
+        (("surveil", "set", "nope", "x=1"), None, "unknown rule 'nope'"),
+        (("surveil", "set", "spoofing", "foo=1"), None, "rule spoofing has no parameter 'foo'"),
+        (("surveil", "set", "spoofing", "size_x=0.5"), None, "spoofing.size_x: 0.5 is outside 1..1e+06"),
+        (("surveil", "set", "wash_trading", "min_trades=2.5"), None, "must be a whole number"),
+        (("surveil", "set", "wash_trading", "window=1e3"), None, "not a plain decimal"),
+        (("surveil", "set", "spoofing", "size_x"), None, "expected RULE.key=value"),
+        (("cases", "show", "99"), None, "unknown case 99"),
+        (("cases", "review", "99", "--note", "x"), None, "unknown case 99"),
+        (("cases", "confirm", "1", "--note", "x"), None, "case 1 is dismissed; confirm needs it open or under review"),
+        (("cases", "release", "1", "--note", "x"), None, "release needs it confirmed"),
+        (("cases", "review", "1", "--note", " "), None, "review needs --note"),
+        (("cases", "list", "--status", "closed"), None, "unknown status 'closed'"),
+        (("surveil", "scan", "--from", "0"), None, "--from must be at least 1"),
+        (("surveil", "link", "alice", "zed"), None, "unknown user 'zed'"),
+        (("surveil", "eval", "--scenario", "calm"), None, "unknown scenario 'calm'"),
+        *((args, "alice", "only an admin may use surveillance; alice is not one") for args in (
+            ("surveil", "--once"), ("surveil", "scan"), ("surveil", "rules"),
+            ("surveil", "set", "spoofing", "size_x=7"), ("surveil", "link", "alice", "bob"),
+            ("surveil", "eval"), ("cases", "list"), ("cases", "show", "1"),
+            ("cases", "review", "1", "--note", "x"), ("cases", "release", "1", "--note", "x"))),
+    ])
+    after = (_journal(m.db), m.ok("cases", "list", "--json"), m.ok("surveil", "rules", "--json"))
+    assert after == before
+
+
+def test_setting_a_rule_is_journalled_and_applied(market):
+    market.ok("surveil", "link", "alice", "bob")
+    assert market.ok("surveil", "set", "wash_trading", "min_trades=5").startswith(
+        "wash_trading.min_trades = 5 (seq")
+    assert market.json("surveil", "rules")["wash_trading"]["params"]["min_trades"]["value"] == 5
+    _wash(market.db, extra_open_order=False)
+    assert market.json("surveil", "scan") == []          # 4 trades < 5
+    # a setting applies from its journal entry on: the trades before it keep their verdict
+    market.ok("surveil", "set", "wash_trading", "min_trades=4")
+    assert market.json("surveil", "scan") == []
+    assert len(market.json("surveil", "scan", "--to", "20")) == 0
