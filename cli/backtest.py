@@ -49,14 +49,14 @@ def backtest(
     from mm.desk.configs import get
     from mm.desk.params import parse_assignments
     with guarded():
+        if trades is not None and data is None:
+            fail("--trades goes with --data BOOK (a book data set)")
         if (data is None) == (scenario is None):
             fail("give exactly one of --data NAME or --scenario NAME")
         if scenario is not None and (start or end):
             fail("--from/--to apply to --data runs only")
         api = State.api()
         cfg = get(api, config)
-        if trades is not None and data is None:
-            fail("--trades goes with --data BOOK (a book data set)")
         spec = Spec(cfg, parse_assignments(sets), data=data, trades=trades, scenario=scenario,
                     start=_time(start, "--from"), end=_time(end, "--to"), seed=seed,
                     latency_ns=_ns(latency, 1_000_000, "--latency"),
