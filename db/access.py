@@ -45,6 +45,18 @@ RULES: dict[str, str] = {
 }
 
 
+# Commands that are one of the engine's own actions (engine/permissions.py): their refusal
+# uses the engine's words, so the CLI, the gateway and the engine say the same sentence.
+ENGINE_ACTIONS = {
+    "symbol add": "symbol", "symbol activate": "symbol_status",
+    "symbol deactivate": "symbol_status", "session open": "session_open",
+    "session close": "session_close", "user add": "user", "user list": "list_users",
+    "user suspend": "user_status", "user reinstate": "user_status", "deposit": "deposit",
+    "withdraw": "withdraw", "asset precision": "asset", "key create": "keys",
+    "key list": "keys", "key revoke": "keys", "audit": "audit",
+}
+
+
 class AccessDenied(PermissionError):
     """A user asked for what only its owner or an admin may do or see."""
 
@@ -72,6 +84,9 @@ def require(api, action: str, owner: str | None = None) -> None:
     if who == ADMIN_ROLE:
         return
     if rule == ADMIN:
+        if action in ENGINE_ACTIONS:
+            from engine.permissions import role_refusal
+            raise AccessDenied(role_refusal(ENGINE_ACTIONS[action], api.actor, who))
         raise AccessDenied(f"only an admin may {action}; {api.actor} is not one")
     if rule == OWNER and owner is not None and owner != api.actor:
         raise AccessDenied(f"{api.actor} may not {action} what belongs to {owner}")

@@ -1,7 +1,7 @@
 """Rows of the projections to the gateway's JSON shapes (exchange design field names)."""
 from datetime import datetime, timezone
 
-from db.queries import avg_price
+from db.shapes import with_avg_price
 
 
 def iso(ns: int | None) -> str | None:
@@ -21,7 +21,7 @@ def order_out(d: dict, trades: list | None = None) -> dict:
     return {"order_id": str(d["id"]), "client_order_id": d["client_id"], "user_id": d["user"],
             "symbol": d["symbol"], "side": d["side"], "type": d["type"], "price": d["price"],
             "stop_price": d["stop_price"], "quantity": d["qty"], "filled": d["filled"],
-            "avg_price": d.get("avg_price") or avg_price(d["cost"], d["filled"]),
+            "avg_price": d.get("avg_price") or with_avg_price(dict(d))["avg_price"],
             "time_in_force": d["tif"], "stp": d["stp"], "status": d["status"],
             "reason": d["reason"], "cost": d["cost"], "hold": d["hold"], "trades": trades or []}
 

@@ -31,7 +31,7 @@ def killed(tmp_path):
         {"op": "deposit", "user": "y", "asset": "T", "amount": "100"}]
     assert all(o.reason is None for o in api.execute_many(setup).outcomes)
     desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm",
-                     {"ticks": "2", "size": "0.5", "max_loss": "1"}, T0)
+                     {"ticks": "2", "size": "0.5", "max_loss": "1"}, T0, stage="paper")
     r = ApiRunner(url, "t1", clock=clock)
     r.start(clock())
     clock.now += S
