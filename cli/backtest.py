@@ -70,11 +70,11 @@ def backtest(
             result = run_backtest(spec, data_source=_source(conn), progress=lambda d, t:
                                   bar.update(task, completed=d, total=t),
                                   data_info=lambda name: data_info(conn, name))
-        text = result.to_json()
-        run_id = B.save(api.db, result.spec, text, result.figures, result.events,
+        body = result.to_json()
+        run_id = B.save(api.db, result.spec, body, result.figures, result.events,
                         code_version=code_version(), created_ts=time.time_ns())
         if target is not None:
-            _write(target, files(jsonlib.loads(text), _meta(run_id)))
+            _write(target, files(jsonlib.loads(body), _meta(run_id)))
         summary = {"run": run_id, "events": result.events, "fills": len(result.fills),
                    "orders": len(result.orders), "stopped": result.stopped,
                    "reason": result.reason, "figures": result.figures}
@@ -182,8 +182,8 @@ def _meta(run_id: int, row: dict | None = None) -> dict:
 
 
 def _write(directory: Path, texts: dict[str, str]) -> None:
-    for name, text in texts.items():
-        write_output(directory / name, "export file", text)
+    for name, content in texts.items():
+        write_output(directory / name, "export file", content)
 
 
 def data_info(conn, name: str) -> dict:

@@ -8,6 +8,26 @@ from db.access import RULES
 
 # Arguments that get each command past its usage checks, so the permission check decides.
 SAMPLE = {
+    "asset precision": ["IRR", "0"],
+    "asset list": [],
+    "order amend": ["x", "--qty", "1"],
+    "key create": ["alice"],
+    "key list": [],
+    "key revoke": ["k"],
+    "audit": [],
+    "serve": [],
+    "surveil scan": [],
+    "surveil rules": [],
+    "surveil set": ["wash", "window=60"],
+    "surveil link": ["alice", "bob"],
+    "surveil eval": [],
+    "cases list": [],
+    "cases show": ["1"],
+    "cases review": ["1", "--note", "n"],
+    "cases dismiss": ["1", "--note", "n"],
+    "cases confirm": ["1", "--note", "n"],
+    "cases release": ["1", "--note", "n"],
+
     "init": [], "demo": [], "deposit": ["alice", "IRR", "1"], "withdraw": ["alice", "IRR", "1"],
     "orders": [], "trades": [], "book": ["BTC-IRR"], "wallets": [], "ledger": [],
     "replay": ["-"], "check": [], "bench": [], "sim": ["--fast", "--duration", "1"],
