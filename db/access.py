@@ -53,7 +53,7 @@ ENGINE_ACTIONS = {
     "session close": "session_close", "user add": "user", "user list": "list_users",
     "user suspend": "user_status", "user reinstate": "user_status", "deposit": "deposit",
     "withdraw": "withdraw", "asset precision": "asset", "key create": "keys",
-    "key list": "keys", "key revoke": "keys", "audit": "audit",
+    "key list": "keys", "key revoke": "keys", "audit": "audit", "sim": "simulate",
 }
 
 

@@ -36,6 +36,7 @@ RULES: dict[str, tuple[bool, str, str]] = {
     "read_others": (True, READ, "see other users' data"),
     "list_users": (True, READ, "list users"),
     "operate": (True, ADMIN_SCOPE, "run operator tools"),
+    "simulate": (True, ADMIN_SCOPE, "run the simulator"),
     "keys": (True, ADMIN_SCOPE, "manage API keys"),
     "audit": (True, ADMIN_SCOPE, "read the audit log"),
 }

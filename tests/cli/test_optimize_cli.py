@@ -78,7 +78,7 @@ def test_bad_input_is_one_line_and_stores_nothing(souq):
         ((*base, *g, "--workers", "0"), None, "--workers must be at least 1"),
         ((*base, *g, "--objective", "sortino"), None, "unknown objective 'sortino'"),
         ((*base, *g, "--walk-forward", "1"), None, "--walk-forward must be at least 2"),
-        ((*base, *g, "--random", "0"), None, "--random must be at least 1"),
+        ((*base, *g, "--random", "0"), None, "--random must be from 1 to 10000"),
         ((*base,), None, "at least one --grid"),
         (("optimize", "fixed-btc", *g), None, "exactly one of --data NAME or --scenario"),
         (("optimize", "fixed-btc", *g, "--scenario", "nope"), None, "unknown scenario"),
