@@ -54,6 +54,9 @@ ENGINE_ACTIONS = {
     "user suspend": "user_status", "user reinstate": "user_status", "deposit": "deposit",
     "withdraw": "withdraw", "asset precision": "asset", "key create": "keys",
     "key list": "keys", "key revoke": "keys", "audit": "audit", "sim": "simulate",
+    **{f"surveil {v}": "surveillance" for v in ("scan", "rules", "set", "link", "eval")},
+    **{f"cases {v}": "surveillance"
+       for v in ("list", "show", "review", "dismiss", "confirm", "release")},
 }
 
 

@@ -37,6 +37,7 @@ RULES: dict[str, tuple[bool, str, str]] = {
     "list_users": (True, READ, "list users"),
     "operate": (True, ADMIN_SCOPE, "run operator tools"),
     "simulate": (True, ADMIN_SCOPE, "run the simulator"),
+    "surveillance": (True, ADMIN_SCOPE, "use surveillance"),
     "keys": (True, ADMIN_SCOPE, "manage API keys"),
     "audit": (True, ADMIN_SCOPE, "read the audit log"),
 }

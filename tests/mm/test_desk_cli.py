@@ -116,7 +116,7 @@ def test_bad_input_is_one_line_and_changes_nothing(demo):
         (("mm", "run", "ladder", "--duration", "0"), None, "duration must be positive"),
         (("mm", "run", "ladder", "--seed", "1"), None, "--seed and --rate need --sim"),
         (("mm", "run", "ladder", "--sim", "--rate", "-1", "--duration", "1"), None,
-         "rate must not be negative"),
+         "rate must be from 0 to 100000 orders per second"),
         (("mm", "run", "ladder", "--duration", "1"), "alice",
          "alice may not run ladder: it trades as maker2"),
         (("mm", "run", "ladder", "--duration", "1"), None, "unknown strategy template "
