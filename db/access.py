@@ -54,6 +54,7 @@ ENGINE_ACTIONS = {
     "user suspend": "user_status", "user reinstate": "user_status", "deposit": "deposit",
     "withdraw": "withdraw", "asset precision": "asset", "key create": "keys",
     "key list": "keys", "key revoke": "keys", "audit": "audit", "sim": "simulate",
+    "data import": "market_data_import", "data delete": "market_data_delete",
     **{f"surveil {v}": "surveillance" for v in ("scan", "rules", "set", "link", "eval")},
     **{f"cases {v}": "surveillance"
        for v in ("list", "show", "review", "dismiss", "confirm", "release")},

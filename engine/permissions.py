@@ -38,6 +38,8 @@ RULES: dict[str, tuple[bool, str, str]] = {
     "operate": (True, ADMIN_SCOPE, "run operator tools"),
     "simulate": (True, ADMIN_SCOPE, "run the simulator"),
     "surveillance": (True, ADMIN_SCOPE, "use surveillance"),
+    "market_data_import": (True, ADMIN_SCOPE, "import market data"),
+    "market_data_delete": (True, ADMIN_SCOPE, "delete market data"),
     "keys": (True, ADMIN_SCOPE, "manage API keys"),
     "audit": (True, ADMIN_SCOPE, "read the audit log"),
 }

@@ -76,7 +76,7 @@ class Souq:
             lines = r.stderr.splitlines()
             if (r.returncode == 0 or len(lines) != 1 or not lines[0].startswith("error: ")
                     or match not in lines[0]):
-                problems.append(f"--as {as_user} {' '.join(args)}: exit {r.returncode}, "
+                problems.append(f"--as {as_user} {' '.join(map(str, args))}: exit {r.returncode}, "
                                 f"stderr {r.stderr!r}, wanted {match!r}")
         assert not problems, "\n".join(problems)
 
