@@ -1,6 +1,7 @@
 """`souq report` through the real console script: a stored scenario run as Markdown on
 stdout, HTML and JSON into files, the same bytes twice; bad input is one line."""
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -28,7 +29,12 @@ def test_report_formats(souq, tmp_path):
     md = souq.ok("report", "1")
     assert md.startswith("# Backtest report: run 1, fixed-btc v1\n")
     total = shown["figures"]["pnl"]["total"]
-    assert f"| PnL total (IRR) | {total} |" in md.splitlines()
+    # shown as people read it (mm.display): grouped, at the quote's places, rounded half-even
+    [line] = [x for x in md.splitlines() if x.startswith("| PnL total (IRR) | ")]
+    text = line.split("|")[2].strip()
+    places = len(text.split(".")[1]) if "." in text else 0
+    assert Decimal(text.replace(",", "")) == Decimal(total).quantize(Decimal(1).scaleb(-places))
+    assert "," in text
     assert md.count("```text") == 4
     assert souq.ok("report", "1", "--format", "md") == md
     out = souq.ok("report", "1", "--format", "html", "--out", tmp_path / "r.html")
