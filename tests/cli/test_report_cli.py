@@ -40,7 +40,7 @@ def test_report_formats(souq, tmp_path):
     out = souq.ok("report", "1", "--format", "html", "--out", tmp_path / "r.html")
     assert out == f"wrote run 1's html report to {tmp_path / 'r.html'}\n"
     html = (tmp_path / "r.html").read_text()
-    assert html.count("<svg ") == 4 and f'<td class="v">{total}</td>' in html
+    assert html.count("<svg ") == 4 and f'<td class="v">{text}</td>' in html   # as in md
     souq.ok("report", "1", "--format", "json", "--out", tmp_path / "r.json")
     data = json.loads((tmp_path / "r.json").read_text())
     assert data["figures"] == shown["figures"]
