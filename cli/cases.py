@@ -3,7 +3,7 @@ from typing import Optional
 
 import typer
 
-from .context import State, fail, guarded, out, print_json
+from .context import admin_api, fail, guarded, out, print_json
 
 cases_app = typer.Typer(help="Surveillance cases (admin): list, show, review, dismiss, "
                              "confirm, release.", no_args_is_help=True)
@@ -11,12 +11,6 @@ cases_app = typer.Typer(help="Surveillance cases (admin): list, show, review, di
 
 def register(app: typer.Typer) -> None:
     app.add_typer(cases_app, name="cases")
-
-
-def _api():
-    api = State.api()
-    api.require_admin("use surveillance")
-    return api
 
 
 @cases_app.command("list")
@@ -28,7 +22,7 @@ def list_cases(status: Optional[str] = typer.Option(None, "--status"),
     with guarded():
         if status is not None and status not in D.STATUSES:
             fail(f"unknown status {status!r}; use {', '.join(D.STATUSES)}")
-        rows = _api().read(D.cases, status=status, user=user)
+        rows = admin_api("use surveillance").read(D.cases, status=status, user=user)
         if json:
             print_json(rows)
             return
@@ -45,7 +39,7 @@ def show(case_id: int = typer.Argument(..., metavar="ID"),
     """A case: its alerts with their evidence, the orders and trades named, and its history."""
     from db import surveil as D
     with guarded():
-        api = _api()
+        api = admin_api("use surveillance")
         c = api.read(D.case, case_id)
         if c is None:
             fail(f"unknown case {case_id}")
@@ -72,7 +66,7 @@ def show(case_id: int = typer.Argument(..., metavar="ID"),
 def _act(action: str, case_id: int, note: str, suspend: bool = False, cancel: bool = False) -> None:
     from db import surveil as D
     with guarded():
-        c = D.act(_api(), case_id, action, note, suspend=suspend, cancel=cancel)
+        c = D.act(admin_api("use surveillance"), case_id, action, note, suspend=suspend, cancel=cancel)
         extra = f"; suspended {', '.join(c['suspended'])}" if action == "confirm" and c["suspended"] else ""
         out.print(f"case {case_id} {c['status'].replace('_', ' ')}{extra}", markup=False)
 

@@ -68,6 +68,14 @@ def remote_api(url: str, client_id: str | None):
         fail(str(exc))
 
 
+def admin_api(what: str):
+    """The acting user's Api after checking that it is an admin (db.api.Api.require_admin,
+    which raises AccessDenied naming `what`)."""
+    api = State.api()
+    api.require_admin(what)
+    return api
+
+
 def fail(message: str, code: int = 1):
     """One line naming the problem, a non-zero exit."""
     err.print(f"error: {message}", markup=False, soft_wrap=True)

@@ -9,7 +9,7 @@ import typer
 from db import apikeys as access
 from engine.permissions import SCOPES
 
-from .context import State, fail, guarded, out, print_json
+from .context import admin_api, State, fail, guarded, out, print_json
 
 key_app = typer.Typer(help="API keys for the network gateway (souq serve).", no_args_is_help=True)
 
@@ -18,12 +18,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(key_app, name="key")
     app.command("audit")(audit)
     app.command("serve")(serve)
-
-
-def _admin(what: str):
-    api = State.api()
-    api.require_admin(what)
-    return api
 
 
 def _when(ns: int | None) -> str:
@@ -38,7 +32,7 @@ def key_create(user: str,
                json: bool = typer.Option(False, "--json")) -> None:
     """Issue an API key for USER; the secret is shown once and never stored (admin)."""
     with guarded():
-        api = _admin("manage API keys")
+        api = admin_api("manage API keys")
         try:
             client_id, secret = access.create_key(api.db, user, scope)
         except access.KeyRefused as exc:
@@ -55,7 +49,7 @@ def key_list(user: Optional[str] = typer.Option(None, "--user"),
              json: bool = typer.Option(False, "--json")) -> None:
     """List API keys (never their secrets) (admin)."""
     with guarded():
-        api = _admin("manage API keys")
+        api = admin_api("manage API keys")
         rows = api.read(access.keys, user)
         if json:
             print_json(rows)
@@ -70,7 +64,7 @@ def key_list(user: Optional[str] = typer.Option(None, "--user"),
 def key_revoke(client_id: str) -> None:
     """Revoke an API key; its tokens stop working at once (admin)."""
     with guarded():
-        api = _admin("manage API keys")
+        api = admin_api("manage API keys")
         try:
             access.revoke_key(api.db, client_id)
         except access.KeyRefused as exc:
@@ -85,7 +79,7 @@ def audit(user: Optional[str] = typer.Option(None, "--user"),
           json: bool = typer.Option(False, "--json")) -> None:
     """The gateway's request log: who called which route, its status and latency (admin)."""
     with guarded():
-        api = _admin("read the audit log")
+        api = admin_api("read the audit log")
         rows = api.read(access.audit, user=user, client_id=client_id, status=status, limit=limit)
         if json:
             print_json(rows)

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from .context import State, fail, guarded, out, print_json
+from .context import admin_api, fail, guarded, out, print_json
 
 surveil_app = typer.Typer(help="Market surveillance (admin): follow the journal, scan it, "
                                "set rules.", invoke_without_command=True)
@@ -13,12 +13,6 @@ surveil_app = typer.Typer(help="Market surveillance (admin): follow the journal,
 
 def register(app: typer.Typer) -> None:
     app.add_typer(surveil_app, name="surveil")
-
-
-def _admin():
-    api = State.api()
-    api.require_admin("use surveillance")
-    return api
 
 
 def _line(a) -> str:
@@ -36,7 +30,7 @@ def follow(ctx: typer.Context,
         return
     from mm.surveillance.follower import Follower
     with guarded():
-        api = _admin()
+        api = admin_api("use surveillance")
         follower = Follower(api.db, name)
         out.print(f"following from journal entry {follower.seq + 1}")
 
@@ -66,7 +60,7 @@ def scan(start: int = typer.Option(1, "--from", help="First journal entry (seq).
     with guarded():
         if start < 1 or (end is not None and end < start):
             fail(f"--from must be at least 1 and --to at least --from (got {start}..{end})")
-        alerts = run_scan(_admin().db, start, end)
+        alerts = run_scan(admin_api("use surveillance").db, start, end)
         if json:
             print_json([a.to_dict() for a in alerts])
             return
@@ -83,7 +77,7 @@ def rules(json: bool = typer.Option(False, "--json")) -> None:
     from mm.surveillance.monitor import DETECTORS
     from db.surveil import last_seq
     with guarded():
-        api = _admin()
+        api = admin_api("use surveillance")
         with api.db.connect() as conn:
             s = configured(conn, last_seq(conn))
         if json:
@@ -107,7 +101,7 @@ def set_param(rule: str, setting: str = typer.Argument(..., metavar="KEY=VALUE")
     it from that entry on."""
     from mm.surveillance.monitor import SET, parse_setting
     with guarded():
-        api = _admin()
+        api = admin_api("use surveillance")
         r, key, value = parse_setting(f"{rule}.{setting}")
         res = api.execute({"op": "audit", "action": SET, "subject": f"{r}.{key}={value.strip()}",
                            "note": note})
@@ -121,7 +115,7 @@ def link(a: str, b: str, note: str = typer.Option("", "--note")) -> None:
     """Record that accounts A and B have one beneficial owner (wash trading sees them as one)."""
     from mm.surveillance.monitor import LINK
     with guarded():
-        api = _admin()
+        api = admin_api("use surveillance")
         users = {u["name"] for u in api.users()}
         for u in (a, b):
             if u not in users:
@@ -147,7 +141,7 @@ def evaluate(scenario: str = typer.Option("normal", "--scenario"),
     false alerts per 10,000 honest orders."""
     from mm.surveillance.evaluate import evaluate as run_eval
     with guarded():
-        _admin()
+        admin_api("use surveillance")
         ev = run_eval(scenario, seeds, duration=duration, rate=rate, bad_names=bad,
                       on_seed=lambda s: out.print(f"seed {s} done") if not json else None)
         if json:
