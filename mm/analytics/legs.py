@@ -4,9 +4,9 @@ cost at its own mark, converted into the own symbol's quote asset.
 
 `markets` describes every symbol that may be needed: name -> (base, quote, mark at 1e-9 or
 None). A leg's PnL in its quote asset Q is converted into the report's quote asset R by
-the mark of a symbol trading R against Q (Q per R: divide) or Q against R (multiply); a
-leg with no such symbol, or no mark for it, is reported in its own currency and the total
-over the legs is None with the reason. Money at 1e-18, exact (Fraction) until printed.
+the mark of a symbol trading R against Q (Q per R: divide) or Q against R (multiply), or
+through a chain of such symbols (the implied cross rate); a leg with no such chain is
+reported in its own currency and the total over the legs is None with the reason. Money at 1e-18, exact (Fraction) until printed.
 """
 from fractions import Fraction
 
@@ -14,16 +14,30 @@ from . import pnl as P
 
 
 def rate(asset: str, into: str, markets: dict) -> Fraction | None:
-    """How many `into` one unit of `asset` is worth, from a symbol's mark (1e-9 price);
-    1 for the same asset; None when no symbol pairs them or it has no mark."""
+    """How many `into` one unit of `asset` is worth (exact), from the symbols' marks (1e-9
+    prices): 1 for the same asset; through a symbol pairing them directly (USDT-IRR turns
+    IRR into USDT by dividing by its mark); else through the shortest chain of priced
+    symbols, the implied cross rate (IRR -> ETH by ETH-IRR, ETH -> USDT by ETH-USDT).
+    None when no chain of symbols with a mark joins them. Symbols earlier in `markets`
+    win ties, so the own symbol's mark values the own base."""
     if asset == into:
         return Fraction(1)
+    edges: dict[str, list[tuple[str, Fraction]]] = {}
     for base, quote, mark in markets.values():
-        if mark:
-            if (base, quote) == (into, asset):          # e.g. USDT-IRR for IRR -> USDT
-                return Fraction(10**9, mark)
-            if (base, quote) == (asset, into):
-                return Fraction(mark, 10**9)
+        if mark and base != quote:
+            edges.setdefault(base, []).append((quote, Fraction(mark, 10**9)))
+            edges.setdefault(quote, []).append((base, Fraction(10**9, mark)))
+    seen, frontier = {asset: Fraction(1)}, [asset]
+    while frontier:
+        nxt = []
+        for a in frontier:
+            for b, r in edges.get(a, ()):
+                if b not in seen:
+                    seen[b] = seen[a] * r
+                    if b == into:
+                        return seen[b]
+                    nxt.append(b)
+        frontier = nxt
     return None
 
 

@@ -11,8 +11,8 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
-from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
-from mm.desk.mark import engine_mark, engine_mid, equity, mark
+from engine.numbers import fmt, fmt_amount
+from mm.desk.mark import engine_mark, engine_mid, mark
 from mm.desk.quotes import Fill
 from mm.desk.runner import TapeDriver
 
@@ -195,10 +195,11 @@ class _Loop:
 
     def sample(self, ts: int) -> None:
         r = self.runner
-        base, quote = r._totals(self.ex)
         at = mark(self.mid, self.sym.last)
-        self.result.series.append((ts, equity(base - r.base0, quote - r.quote0, at),
-                                   (base - r.base0) // QTY_TO_AMOUNT, at))
+        marks = {s: engine_mark(self.ex.symbols[s], r.user) for s in r.watch}
+        marks[r.symbol] = at
+        inventory, value = r.value(self.ex, marks, ts)
+        self.result.series.append((ts, value, inventory, at))
 
     def finish(self, end: int) -> Result:
         r = self.runner

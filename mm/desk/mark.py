@@ -11,6 +11,8 @@ moves the fair price, which moves the quote...). So:
   bid and ask, else the last trade price, else None (nothing to value at);
 - `equity(base_delta, quote_delta, mark)`: the mark-to-market PnL since a start, quote
   at 1e-18, from the change of the base (1e-18) and quote (1e-18) totals;
+- `equity_all(deltas, into, markets)`: the same over every asset a run touched (a
+  hedger's second leg included), each converted into the own quote by a watched mark;
 - `engine_mid(sym, user)` / `engine_mark(sym, user)`: the same on an engine Symbol,
   leaving out `user`'s orders (backtests and the workstation read the engine directly).
 
@@ -18,7 +20,9 @@ The kill switch, the runner's samples, the backtest's equity series and `equity.
 `mm status`, the run report and the analytics all value positions through `mark`, so the
 same trades give the same PnL everywhere.
 """
+import math
 from dataclasses import replace
+from fractions import Fraction
 
 from engine.model import ACTIVE, PARTIAL
 from engine.numbers import PRICE_SCALE
@@ -56,6 +60,29 @@ def equity(base_delta: int, quote_delta: int, at: int | None) -> int:
     if at is None:
         return quote_delta
     return quote_delta + base_delta * at // PRICE_SCALE
+
+
+def equity_all(deltas: dict[str, int], into: str, markets: dict) -> tuple[int, list[str]]:
+    """PnL since a start over every leg, at 1e-18 of `into` (the run's own quote asset).
+
+    `deltas`: asset -> change of the user's total (1e-18) since the start; `markets`:
+    symbol -> (base, quote, mark at 1e-9 or None), the run's own symbol first so its mark
+    values its own base. Each asset counts at `mm.analytics.legs.rate` (a chain of watched
+    symbols joining it to `into`); returns (equity floored to 1e-18, the assets that moved but have no such
+    price and so count 0: the caller says so, it must not pass silently). With only the
+    own symbol this is exactly `equity(base_delta, quote_delta, mark)`.
+    """
+    from mm.analytics.legs import rate      # the one conversion rule, shared with reports
+    total, unvalued = Fraction(0), []
+    for asset, delta in deltas.items():
+        if delta == 0:
+            continue
+        r = rate(asset, into, markets)
+        if r is None:
+            unvalued.append(asset)
+        else:
+            total += delta * r
+    return math.floor(total), sorted(unvalued)
 
 
 def engine_mid(sym, user: str | None) -> int | None:

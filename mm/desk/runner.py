@@ -38,7 +38,7 @@ from . import watchdog
 from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
-from .mark import engine_mark, equity, mark, without_own
+from .mark import engine_mark, equity, equity_all, mark, without_own
 from .params import validate
 from .quote_engine import Refresh, reconcile
 from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
@@ -99,6 +99,8 @@ class StrategyRunner:
         self.open: dict[str, int] = {}          # our open orders: client id -> placed ns
         self.started: int | None = None
         self.base0 = self.quote0 = 0            # 1e-18 totals at the start
+        self.assets0: dict[str, int] = {}       # every watched asset's total at the start
+        self._unvalued: set[str] = set()        # legs already warned about
         self.trade_mark = 0                     # last trade id read
         self._tape: list[_T] = []               # trades recorded since the last step
         self.data_ts: int | None = None         # when the market was last read
@@ -199,6 +201,7 @@ class StrategyRunner:
         if self.user not in ex.users:
             raise ValueError(f"unknown user {self.user!r}")
         self.base0, self.quote0 = self._totals(ex)
+        self.assets0 = self._assets(ex)
         sym = ex.symbols[self.symbol]
         self.rules.quote, self.rules.quote_dp = sym.quote, decimals_of(fmt(sym.tick))
         self.trade_mark = ex.trade_seq
@@ -221,9 +224,9 @@ class StrategyRunner:
         markets = {s: without_own(b, live) for s, b in books.items()}
         market = markets[self.symbol]
         fills, tape = self._read_trades()
-        base, quote = self._totals(ex)
-        self.inventory = (base - self.base0) // QTY_TO_AMOUNT
         at = mark(market.mid, market.last)
+        marks = {s: mark(m.mid, m.last) for s, m in markets.items()}
+        self.inventory, value = self.value(ex, marks, now)
         if market.mid is not None:
             self.vol.update(now, to_float(market.mid))
         p = self.p
@@ -240,8 +243,7 @@ class StrategyRunner:
             self.strategy.on_fill(f, ctx)
             self.controls.on_fill(f, ctx)
         if at is not None:
-            self.equity = equity(base - self.base0, quote - self.quote0, at)
-            report.equity = self.equity
+            self.equity = report.equity = value
             breaches = self.risk.assess(ctx, self.equity, now)
             if breaches:
                 self.kill(now, "; ".join(b.text for b in breaches))
@@ -343,11 +345,10 @@ class StrategyRunner:
         self.done, self.reason = state, reason
         if self.equity is not None:     # valued as the last step did, on the wallets now
             ex = self.exchange()
-            at = engine_mark(ex.symbols[self.symbol], self.user)
+            marks = {s: engine_mark(ex.symbols[s], self.user) for s in self.watch}
+            at = marks[self.symbol]
             if at is not None:
-                base, quote = self._totals(ex)
-                self.inventory = (base - self.base0) // QTY_TO_AMOUNT
-                self.equity = equity(base - self.base0, quote - self.quote0, at)
+                self.inventory, self.equity = self.value(ex, marks, now)
             self._sample(now, at, force=True)
         self.ended(now)
 
@@ -356,6 +357,39 @@ class StrategyRunner:
         sym = ex.symbols[self.symbol]
         wallets = ex.users[self.user].wallets
         return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.base, sym.quote))
+
+    def _assets(self, ex) -> dict[str, int]:
+        """The user's total (available + held, 1e-18) of every asset of a watched symbol."""
+        wallets = ex.users[self.user].wallets
+        names = {a for s in self.watch for a in (ex.symbols[s].base, ex.symbols[s].quote)}
+        return {a: sum(wallets.get(a, (0, 0))) for a in sorted(names)}
+
+    def value(self, ex, marks: dict, now: int) -> tuple[int, int]:
+        """(inventory in own-base lots, PnL since the start at 1e-18 of the own quote;
+        without a mark of the own symbol, the quote change alone, as `mark.equity` says),
+        valuing every leg the run trades: a
+        hedger's hedge symbol counts too, converted by the watched marks (`marks`: symbol
+        -> mark at 1e-9 or None). The kill switch, the samples, `mm status` and the
+        backtest's equity series all read this. A leg that cannot be converted counts 0
+        and raises a warning once, naming it."""
+        assets = self._assets(ex)
+        sym = ex.symbols[self.symbol]
+        inventory = (assets[sym.base] - self.assets0.get(sym.base, 0)) // QTY_TO_AMOUNT
+        at = marks.get(self.symbol)
+        if at is None or len(self.watch) == 1:
+            return inventory, equity(assets[sym.base] - self.assets0.get(sym.base, 0),
+                                     assets[sym.quote] - self.assets0.get(sym.quote, 0), at)
+        markets = {s: (ex.symbols[s].base, ex.symbols[s].quote, marks.get(s))
+                   for s in self.watch}
+        deltas = {a: v - self.assets0.get(a, 0) for a, v in assets.items()}
+        value, unvalued = equity_all(deltas, sym.quote, markets)
+        for asset in unvalued:
+            if asset not in self._unvalued:
+                self._unvalued.add(asset)
+                self.rules.emit(now, WARNING, "unvalued_leg",
+                                f"{asset} moved but no watched symbol prices it in "
+                                f"{sym.quote}: the PnL and the kill switch leave it out")
+        return inventory, value
 
     def _live(self, ex) -> tuple[Live, ...]:
         """This run's open orders, as the exchange holds them now."""
@@ -501,6 +535,7 @@ class ApiRunner(StrategyRunner):
         self._clear_leftovers(earlier, now)
         ex = self.exchange()
         self.base0, self.quote0 = self._totals(ex)
+        self.assets0 = self._assets(ex)
         self.run_id = desk.start_run(self.engine, self.name, self.cfg["version"], self.mode,
                                      now, ex.seq, fmt_amount(self.base0),
                                      fmt_amount(self.quote0), pid=os.getpid())

@@ -138,3 +138,61 @@ def test_kill_switch_cancels_everything_stops_and_then_alerts():
                           "orders and stopped the run")
     assert r.step(5 * S).commands == []                     # stays stopped
     assert check_exchange(ex) == []
+
+
+def _with_hedge_market():
+    """kit.market() plus T-EUR (others quote 890 / 910: mark 900) for the hedge leg."""
+    cmds = kit.market_commands() + [
+        {"op": "symbol", "symbol": "T-EUR", "base": "T", "quote": "EUR", "tick_size": "1",
+         "qty_step": "0.001", "min_qty": "0.001", "maker_fee": "0", "taker_fee": "0"},
+        {"op": "deposit", "user": "x", "asset": "EUR", "amount": "1000000"},
+        {"op": "limit", "id": "xe_b", "user": "x", "symbol": "T-EUR", "side": "buy",
+         "price": "890", "qty": "5"},
+        {"op": "limit", "id": "xe_a", "user": "x", "symbol": "T-EUR", "side": "sell",
+         "price": "910", "qty": "5"}]
+    from simkit import build
+    return build(cmds)
+
+
+def test_the_kill_switch_and_samples_value_the_hedge_leg():
+    """Issue 12 item 10: a hedger sells 1 T on T-EUR at 890 (the others' bid). Own symbol
+    only, that is 1 T (1000 USD at the T-USD mark) gone for nothing: a loss of 1000 past
+    max_loss 500. Every leg: the 890 EUR are worth 890 / 900 T (T-EUR's mark) x 1000 USD
+    = 988.888... USD, so the run is down 11.111111111111111112 USD (floored to 1e-18) and
+    keeps quoting."""
+    ex = _with_hedge_market()
+    r = MemoryRunner(ex, kit.cfg({"hedge_symbol": "T-EUR", "max_loss": "500",
+                                  "max_inventory": "100", "order_amount": "0.5"},
+                                 template="hedger"), prefix="t.")
+    r.start(0)
+    assert r.watch == ["T-USD", "T-EUR"]
+    r.step(S)
+    act(r, ex, {"op": "market", "id": "h1", "user": "mm", "symbol": "T-EUR", "side": "sell",
+                "qty": "1"}, now=S + 1)
+    rep = r.step(2 * S)
+    assert r.done is None and rep.inventory == -S
+    assert rep.equity == -11_111_111_111_111_111_112
+    assert r.samples[-1][:3] == (2 * S, -S, -11_111_111_111_111_111_112)
+    assert check_exchange(ex) == []
+
+
+def test_a_leg_no_watched_symbol_prices_is_named_not_hidden():
+    """The same sale with T-EUR's book emptied: nothing prices EUR in USD, so the EUR leg
+    counts 0 and a warning names it, once."""
+    ex = _with_hedge_market()
+    r = MemoryRunner(ex, kit.cfg({"hedge_symbol": "T-EUR", "max_loss": "5000",
+                                  "max_inventory": "100", "order_amount": "0.5"},
+                                 template="hedger"), prefix="t.")
+    r.start(0)
+    r.step(S)
+    act(r, ex, {"op": "market", "id": "h1", "user": "mm", "symbol": "T-EUR", "side": "sell",
+                "qty": "1"}, now=S + 1)
+    act(r, ex, {"op": "cancel", "id": "xe_a", "user": "x"}, now=S + 2)
+    act(r, ex, {"op": "cancel", "id": "xe_b", "user": "x"}, now=S + 2)
+    ex.symbols["T-EUR"].last = None
+    r.step(2 * S)
+    r.step(3 * S)
+    assert r.equity == -1000 * 10**18
+    warned = [a.text for a in r.sink.alerts if a.kind == "unvalued_leg"]
+    assert warned == ["EUR moved but no watched symbol prices it in USD: the PnL and the "
+                      "kill switch leave it out"]

@@ -28,7 +28,7 @@ def px(text: str) -> int:
 
 def book(symbol="ETH-USDT", bid="3499", ask="3501", tick="0.01", step="0.0001",
          min_qty="0.001") -> Book:
-    return Book(symbol, "ETH", symbol.split("-")[1], px(tick), px(step), px(min_qty),
+    return Book(symbol, *symbol.split("-"), px(tick), px(step), px(min_qty),
                 1000 * P, px(tick), None, 0, 0, ((px(bid), P),), ((px(ask), P),), None, True)
 
 
@@ -238,18 +238,18 @@ def test_avellaneda_stoikov_never_crosses_for_any_inventory(inv, gamma, mode, t)
 
 # ------------------------------------------------------------------ the hedger
 def hedger(**kw):
-    params = {"hedge_symbol": "ETH-USDC"}
+    params = {"hedge_symbol": "WETH-USDC"}
     params.update(kw)
     return template("hedger")(params)
 
 
-HEDGE_BOOK = book("ETH-USDC", bid="3499", ask="3501.5", step="0.001", min_qty="0.001")
+HEDGE_BOOK = book("WETH-USDC", bid="3499", ask="3501.5", step="0.001", min_qty="0.001")
 
 
 def hctx(inventory, now=T0, max_inventory="1"):
     own = book()
     return ctx(now=now, inventory=inventory, max_inventory=max_inventory,
-               books={own.symbol: own, "ETH-USDC": HEDGE_BOOK})
+               books={own.symbol: own, "WETH-USDC": HEDGE_BOOK})
 
 
 def test_hedger_quotes_a_fixed_spread_below_the_threshold():
@@ -261,25 +261,38 @@ def test_hedger_quotes_a_fixed_spread_below_the_threshold():
 def test_hedger_hedges_half_at_the_threshold_through_the_touch():
     h = hedger()
     out = h.decide(hctx("0.8"))
-    # sell 0.5 * 0.8 on ETH-USDC, limit 50 bps under its 3499 bid: 3481.505 rounds up
-    assert out == [Quote(SELL, px("3481.51"), px("0.4"), symbol="ETH-USDC", tif="ioc"),
+    # sell 0.5 * 0.8 on WETH-USDC, limit 50 bps under its 3499 bid: 3481.505 rounds up
+    assert out == [Quote(SELL, px("3481.51"), px("0.4"), symbol="WETH-USDC", tif="ioc"),
                    *pair("3496.5", "3503.5")]
     # the cooldown holds a second hedge back
     assert h.decide(hctx("0.8", now=T0 + 4 * S))[0].tif == "gtc"
     # the hedge filled: the exposure is 0.4 net, nothing more to do even after the cooldown
-    h.on_fill(Fill(T0 + S, "ETH-USDC", SELL, px("3499"), px("0.4"), 0, "h1"), hctx("0.8"))
+    h.on_fill(Fill(T0 + S, "WETH-USDC", SELL, px("3499"), px("0.4"), 0, "h1"), hctx("0.8"))
     assert h.exposure(hctx("0.8")) == px("0.4")
     assert all(q.tif == "gtc" for q in h.decide(hctx("0.8", now=T0 + 10 * S)))
     # own inventory grows again: the net passes 0.8, half of the net goes
     out = h.decide(hctx("1.25", now=T0 + 20 * S))
-    assert out[0] == Quote(SELL, px("3481.51"), px("0.425"), symbol="ETH-USDC", tif="ioc")
+    assert out[0] == Quote(SELL, px("3481.51"), px("0.425"), symbol="WETH-USDC", tif="ioc")
+
+
+def test_a_hedge_on_the_same_asset_is_not_counted_twice():
+    """The runner's inventory is the wallet's own-base total: a hedge sold on ETH-USDC
+    already took it from 0.8 to 0.4, so the exposure is 0.4, not 0.4 - 0.4 = 0."""
+    h = hedger(hedge_symbol="ETH-USDC")
+    same = book("ETH-USDC", bid="3499", ask="3501.5", step="0.001", min_qty="0.001")
+    c = ctx(inventory="0.8", books={"ETH-USDT": book(), "ETH-USDC": same})
+    assert h.decide(c)[0] == Quote(SELL, px("3481.51"), px("0.4"), symbol="ETH-USDC",
+                                   tif="ioc")
+    after = ctx(inventory="0.4", books={"ETH-USDT": book(), "ETH-USDC": same})
+    h.on_fill(Fill(T0 + S, "ETH-USDC", SELL, px("3499"), px("0.4"), 0, "h1"), after)
+    assert h.exposure(after) == px("0.4")
 
 
 def test_hedger_buys_back_a_short_and_honours_fraction_and_ratio():
     h = hedger(hedge_fraction="0.25", hedge_ratio="2", hedge_slippage="20")
     out = h.decide(hctx("-0.9"))
     # buy 0.9 * 0.25 * 2 = 0.45 at most 20 bps over the 3501.5 ask: 3508.503 rounds down
-    assert out[0] == Quote(BUY, px("3508.50"), px("0.45"), symbol="ETH-USDC", tif="ioc")
+    assert out[0] == Quote(BUY, px("3508.50"), px("0.45"), symbol="WETH-USDC", tif="ioc")
 
 
 def test_hedger_sizes_are_exact_decimals():
