@@ -34,6 +34,9 @@ def sim(
                                             help="Mix in a bad actor (wash, ring, spoof, layer, "
                                                  "rapid, pump, structurer or all; repeatable)."),
     bad_rate: float = typer.Option(1.0, "--bad-rate", help="Bad actors' episodes per minute each."),
+    control: bool = typer.Option(False, "--control", help="Run until told to stop: read "
+                                 "pause, resume or stop lines on standard input and stop at "
+                                 "its end (how the workstation runs its demo market)."),
 ) -> None:
     """Simulate a market: noise, informed and momentum traders (admin). On an empty
     database the demo exchange is created first."""
@@ -61,12 +64,20 @@ def sim(
                 t = driver.tally
                 bar.update(task, completed=t.sim_seconds,
                            info=f"{t.sent} orders, {t.trades} trades")
+            should_stop = None
+            if control:                 # until stop, or the parent closes our input
+                from mm.sim.control import Control
+                stop, duration = Control(driver, sys.stdin), None
+                should_stop = lambda: stop.stopped  # noqa: E731
+                bar.update(task, total=None)
             try:
                 if fast:
-                    summary = run_fast(driver, duration, on_tick=on_tick)
+                    summary = run_fast(driver, duration, on_tick=on_tick,
+                                       should_stop=should_stop)
                 else:
                     summary = run_realtime(driver, duration, clock=time.monotonic_ns,
-                                           sleep=time.sleep, on_tick=on_tick)
+                                           sleep=time.sleep, on_tick=on_tick,
+                                           should_stop=should_stop)
                 interrupted = False
             except KeyboardInterrupt:
                 summary, interrupted = driver.summary(), True

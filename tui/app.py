@@ -15,10 +15,11 @@ from db.api import Api
 from engine.model import OPERATOR
 from mm import display
 from mm.desk.demo_configs import build as build_demo
-from mm.sim import ApiDriver, SimParams, participants, run_realtime
+from mm.sim import SimParams, participants
 from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
 from . import settings
+from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
@@ -82,7 +83,7 @@ class SouqApp(DeskControl, App):
         self._shown_serial = 0                    # the newest view taken so far
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
-        self._sim_driver = None
+        self._demo = None
         self._closing = False
         self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
@@ -131,15 +132,17 @@ class SouqApp(DeskControl, App):
 
     @work(thread=True, group="sim", exit_on_error=False)
     def demo_market(self) -> None:
-        """The living demo market: simulated traders on their own connection."""
-        driver = ApiDriver(Api(self.facade.api.url, clock=self.clock),
-                           SimParams(rate=self.sim_rate), seed=self.sim_seed)
-        self._sim_driver = driver
-        try:
-            run_realtime(driver, None, clock=time.monotonic_ns, sleep=time.sleep,
-                         should_stop=lambda: self._closing)
-        finally:
-            driver.api.close()
+        """The living demo market: simulated traders in a child process of their own
+        (tui/demo_market.py), so the UI thread only draws. Says so if it dies."""
+        market = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
+        self._demo = market
+        market.start()
+        market.proc.wait()
+        why = market.failure()
+        if why and not self._closing:
+            self.state.sim_state = "stopped"
+            self.call_from_thread(self.notify, f"demo market stopped: {why}",
+                                  severity="error")
 
     # ------------------------------------------------------------ following the journal
     class FollowFailed(Message):
@@ -238,6 +241,8 @@ class SouqApp(DeskControl, App):
 
     @on(CommandDone)
     def _done(self, message: CommandDone) -> None:
+        if self._closing or not self.screen_stack:  # answered after the window closed
+            return
         if message.reason:
             self.notify(message.reason, title=f"{message.command.get('op')} rejected",
                         severity="error", timeout=6)
@@ -337,7 +342,7 @@ class SouqApp(DeskControl, App):
             self.follow()
 
     def action_toggle_sim(self) -> None:
-        driver = self._sim_driver
+        driver = self._demo
         if driver is None:
             self.notify("no demo market runs on this database", severity="warning")
             return
@@ -404,6 +409,8 @@ class SouqApp(DeskControl, App):
 
     def on_unmount(self) -> None:
         self._closing = True
+        if self._demo is not None:
+            self._demo.stop()
         self._follow_wake.set()
         if self._follow_thread is not None:
             self._follow_thread.join(timeout=2.0)

@@ -1,0 +1,96 @@
+"""The demo market runs in a child process (`souq sim --control`), steered through its
+standard input and never outliving the workstation."""
+import asyncio
+import io
+import os
+import sqlite3
+import time
+
+from mm.sim.control import Control
+from tui.demo_market import DemoMarket
+from tui_harness import HANG, wait_for
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pause(self) -> None:
+        self.calls.append("pause")
+
+    def resume(self) -> None:
+        self.calls.append("resume")
+
+
+def test_control_steers_the_driver_and_stops_at_stop_or_at_the_end_of_input():
+    d = Recorder()
+    c = Control(d, io.StringIO("pause\nresume\nwhatever\npause\nstop\nresume\n"))
+    c._thread.join(timeout=HANG)
+    assert c.stopped and d.calls == ["pause", "resume", "pause"]     # nothing after stop
+    d2 = Recorder()
+    c2 = Control(d2, io.StringIO("pause\n"))                         # the parent went away
+    c2._thread.join(timeout=HANG)
+    assert c2.stopped and d2.calls == ["pause"]
+
+
+def _trades(workstation) -> int:
+    """Trades committed so far (a plain read: the market keeps writing meanwhile)."""
+    if not workstation.path.exists():
+        return 0
+    with sqlite3.connect(workstation.path, timeout=HANG) as db:
+        return db.execute("SELECT count(*) FROM trades").fetchone()[0]
+
+
+def test_the_workstation_runs_the_demo_market_in_a_child_and_stops_it(empty_workstation):
+    """A fresh database, as `souq` makes on first start: the demo exchange, then its
+    market in a child process."""
+    workstation = empty_workstation
+    app = workstation.app(simulate=True, sim_rate=400.0)
+    seen = {}
+
+    async def script(pilot):
+        await wait_for(pilot, lambda: isinstance(app._demo, DemoMarket)
+                       and app._demo.proc is not None)
+        market = seen["market"] = app._demo
+        assert market.proc.pid != os.getpid() and market.running()
+        assert market.command()[-6:] == ["sim", "--control", "--rate", "400.0", "--seed", "1"]
+        await wait_for(pilot, lambda: _trades(workstation) > 5)     # it trades
+        # a live market never goes quiet, so wait for the state, not for a quiet app
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.state.sim_state == "paused")
+        assert market.paused
+        await pilot.press("p")
+        await wait_for(pilot, lambda: app.state.sim_state == "running")
+        assert not market.paused
+
+    async def main() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await script(pilot)
+    asyncio.run(main())
+    assert seen["market"].proc.wait(timeout=HANG) == 0          # stopped with the app
+
+
+def test_a_demo_market_whose_parent_dies_stops(workstation):
+    """The pipe closes when the workstation dies (kill -9 included): the child stops."""
+    market = DemoMarket(str(workstation.path), 200.0, 3)
+    market.start()
+    try:
+        deadline = time.monotonic() + HANG
+        while _trades(workstation) == 0 or not market.running():
+            assert market.running(), market.failure()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        market.proc.stdin.close()                # what the kernel does for a dead parent
+        assert market.proc.wait(timeout=HANG) == 0
+    finally:
+        if market.proc.poll() is None:
+            market.proc.kill()
+            market.proc.wait(timeout=HANG)
+
+
+def test_a_demo_market_that_cannot_run_says_why(tmp_path):
+    market = DemoMarket(str(tmp_path / "missing" / "x.db"), 200.0, 1)
+    market.start()
+    market.proc.wait(timeout=HANG)
+    assert market.failure().startswith("error:"), market.failure()
+    
