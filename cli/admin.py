@@ -196,11 +196,18 @@ def _run(obj: dict, what: str, done: str) -> None:
         out.print(f"{done} (seq {result.seq})")
 
 
-def demo() -> None:
+def demo(action: Optional[str] = typer.Argument(
+        None, metavar="[reset]", help="reset: empty a demo database and build the demo "
+        "exchange again (refused on any other database).")) -> None:
     """Open the demo exchange (created on first run) and trade a little, headless."""
     from mm.demo import demo_flow
     from . import views as v
     with guarded():
+        if action not in (None, "reset"):
+            fail(f"unknown demo action {action!r}: the one action is reset")
+        if action == "reset":
+            _demo_reset()
+            return
         api = State.api()
         if not api.store.ex.symbols:
             build_demo(api)
@@ -213,3 +220,22 @@ def demo() -> None:
         v.trades(symbol="BTC-IRR", user=None, limit=5, json=False)
         v.wallets(user="alice", json=False)
         out.print("\nnext: souq --help, souq --as alice order place BTC-IRR buy 0.01 -p 95000500000")
+
+
+def _demo_reset() -> None:
+    from db import demo as D
+    from db.store import connect
+    from db.urls import default_url
+    if State.server:
+        fail("demo reset works on a local database, not through --server")
+    engine = connect(State.db or default_url())
+    try:
+        removed = D.clear(engine)
+    finally:
+        engine.dispose()
+    api = State.api()
+    refused = [o.reason for o in build_demo(api).outcomes if o.reason]
+    if refused:
+        fail(f"demo set-up rejected: {refused[0]}")
+    out.print(f"reset the demo exchange in {api.url}: removed {removed:,} journal entries "
+              f"and built it again")

@@ -90,6 +90,7 @@ def connect(url: str) -> Engine:
             _while_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"))
             cur.execute("PRAGMA synchronous=NORMAL")   # durable across process crashes
             cur.execute("PRAGMA wal_autocheckpoint=10000")
+            cur.execute("PRAGMA journal_size_limit=67108864")  # WAL cut back to 64 MB
             cur.close()
         return engine
     try:

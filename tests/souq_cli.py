@@ -97,7 +97,7 @@ class Souq:
     def json(self, *args, as_user=None):
         return json.loads(self.ok(*args, "--json", as_user=as_user))
 
-    def fails(self, *args, as_user=None, match: str) -> str:
+    def fails(self, *args, as_user=None, match: str = "") -> str:
         """Run, insist on a non-zero exit and exactly one stderr line naming the problem."""
         r = self.run(*args, as_user=as_user)
         assert r.returncode != 0, f"souq {' '.join(map(str, args))} succeeded: {r.stdout}"

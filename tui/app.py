@@ -11,6 +11,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
+from db import demo as demo_db
 from db.api import Api
 from engine.model import OPERATOR
 from mm import display
@@ -103,7 +104,16 @@ class SouqApp(DeskControl, App):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_exchange(self) -> None:
-        """Load the exchange; on an empty database create the demo exchange first."""
+        """Load the exchange; on an empty database (or a demo database past its retention,
+        db/demo.py) create the demo exchange first."""
+        aged = None
+        if self.demo:
+            hours = settings.load().get("demo_retention_hours", demo_db.DEFAULT_RETENTION_HOURS)
+            aged = demo_db.age_out(self.facade.api.url, self.clock(), float(hours))
+            if aged is not None:
+                self.call_from_thread(
+                    self.notify, f"the demo database was older than {hours:g} h: started "
+                    f"afresh ({aged:,} journal entries removed)", title="demo market")
         self.facade.open()
         store = self.facade.api.store
         created = False
@@ -111,12 +121,12 @@ class SouqApp(DeskControl, App):
             build_demo(Api(self.facade.api.url, clock=self.clock))
             store.refresh()
             created = True
-        demo_db = created or participants(SimParams())[0][0] in store.ex.users
+        has_market = created or participants(SimParams())[0][0] in store.ex.users
         ex = store.ex
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
         focus.user = focus.user or ("alice" if "alice" in ex.users else OPERATOR)
-        self.call_from_thread(self._opened, self.simulate and demo_db)
+        self.call_from_thread(self._opened, self.simulate and has_market)
 
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
@@ -414,6 +424,10 @@ class SouqApp(DeskControl, App):
         self._follow_wake.set()
         if self._follow_thread is not None:
             self._follow_thread.join(timeout=2.0)
+        try:                            # fold the write-ahead log back without waiting
+            demo_db.checkpoint(self.facade.api.db, "PASSIVE")
+        except Exception:               # noqa: BLE001 - a busy database must not stop quitting
+            pass
         self.facade.close()
         self.close_desk()
         if self._backtests is not None:

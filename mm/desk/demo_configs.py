@@ -6,6 +6,7 @@ paper, so a newcomer can `souq mm start NAME` at once; several run side by side.
 `build(api)` makes the whole demo exchange: every place that creates one calls it.
 """
 from db import desk as D
+from db.demo import mark_demo
 
 from ..demo import FUNDS, demo_commands
 from .params import validate
@@ -77,4 +78,5 @@ def build(api):
         for cfg in cfgs:
             D.save_config(api.db, cfg["name"], cfg["template"], cfg["symbol"], cfg["user"],
                           cfg["params"], ts, stage=STAGE, note="demo")
+        mark_demo(api.db)           # only a demo database may be reset or aged out
     return batch

@@ -94,3 +94,25 @@ def test_a_demo_market_that_cannot_run_says_why(tmp_path):
     market.proc.wait(timeout=HANG)
     assert market.failure().startswith("error:"), market.failure()
     
+
+def test_a_demo_database_past_its_retention_starts_afresh(empty_workstation):
+    """Built 25 h before the app's (frozen) clock with the default retention of 24 h: the
+    workstation empties it, builds the demo again and says so."""
+    from db.api import Api
+    from mm.desk.demo_configs import build as build_demo
+    from tui_harness import FROZEN_NS, drive
+    ws = empty_workstation
+    old = FROZEN_NS - 25 * 3600 * 10**9
+    api = Api(str(ws.path), clock=lambda: old)
+    build_demo(api)
+    entries = api.store.journal_length()
+    api.close()
+
+    async def script(pilot):
+        said = [n.message for n in pilot.app._notifications]
+        assert said == [f"the demo database was older than 24 h: started afresh ({entries:,} "
+                        "journal entries removed)"]
+
+    drive(ws.app(), script)
+    with sqlite3.connect(ws.path) as db:
+        assert db.execute("SELECT min(ts) FROM journal").fetchone()[0] == FROZEN_NS
