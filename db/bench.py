@@ -203,19 +203,32 @@ def _rss() -> int:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _ratio(figure: dict, anchor: dict) -> float:
+    """souq's commands/s over its anchor's, on the same workload in the same run."""
+    return round(figure["commands_per_s"] / anchor["commands_per_s"], 3)
+
+
 def run_benchmarks(*, commands: int, users: int, seed: int, rebuild: int, resting: int,
                    batch1_commands: int, step=lambda label: None) -> dict:
     figures: dict = {"workload": {"users": users, "seed": seed,
                                   "mix": "60% limit, 10% market, 30% cancel, near the touch"},
                      "python": sys.version.split()[0], "cpus": os.cpu_count()}
+    from .bench_anchors import bare_matcher, plain_inserts
     step("in memory")
     figures["in_memory"] = in_memory(commands, users, seed)
+    step("anchor: bare matcher")
+    figures["in_memory"]["anchor_bare_matcher"] = anchor = bare_matcher(commands, users, seed)
+    figures["in_memory"]["ratio"] = _ratio(figures["in_memory"], anchor)
     with tempfile.TemporaryDirectory(prefix="souq-bench-") as tmp:
         tmp = Path(tmp)
-        step("durable, batch 1000")
-        figures["durable_batch_1000"] = durable(tmp / "b1000.db", commands, users, seed, 1000)
-        step("durable, batch 1")
-        figures["durable_batch_1"] = durable(tmp / "b1.db", batch1_commands, users, seed, 1)
+        for name, n, batch in (("durable_batch_1000", commands, 1000),
+                               ("durable_batch_1", batch1_commands, 1)):
+            step(f"durable, batch {batch}")
+            figures[name] = durable(tmp / f"{name}.db", n, users, seed, batch)
+            step(f"anchor: plain sqlite3 inserts, batch {batch}")
+            anchor = plain_inserts(tmp / f"{name}-plain.db", n, users, seed, batch)
+            figures[name]["anchor_plain_sqlite"] = anchor
+            figures[name]["ratio"] = _ratio(figures[name], anchor)
         if rebuild:
             step("rebuild")
             figures["rebuild"] = rebuild_run(tmp / "rebuild.db", rebuild, users, seed, step)
