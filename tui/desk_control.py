@@ -15,6 +15,7 @@ from .screens.strategy_form import StrategyForm
 from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
 from .widgets.inventory import InventoryPane
+from .widgets.maker import MakerPane
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
@@ -55,15 +56,32 @@ class DeskControl:
             with self.batch_update():
                 for pane in (StrategyPane, InventoryPane, ChartPane):
                     main.query_one(pane).update_desk(message.view)
+                figures = self.state.view.figures if self.state.view else None
+                main.query_one(MakerPane).update_desk(message.view, figures, self.state.strategy)
                 if alerts:
                     self.state.add_alerts(alerts)
                     main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
         except NoMatches:          # closing
             return
+        self._notify_fills(message.view)
         for a in alerts:           # risk and strategy alerts also interrupt, loudly if critical
             if a.severity != "info":
                 self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
                             timeout=8 if a.severity == "critical" else 4)
+
+    def _notify_fills(self, view) -> None:
+        """One toast per new fill of a running strategy: who, which way, how much, where."""
+        figures = self.state.view.figures if self.state.view else None
+        for name, f in view.fills:
+            maker = view.maker(name)
+            row = view.row(name)
+            sym = maker.symbol if maker else ""
+            price = figures.price(sym, f.price) if figures else f.price
+            qty = figures.qty(sym, f.qty) if figures else f.qty
+            fee = figures.money(row.quote, f.fee) if figures and row else f.fee
+            verb = "bought" if f.side == "buy" else "sold"
+            self.notify(f"{verb} {qty} {row.base if row else ''} @ {price}, fee {fee} "
+                        f"{row.quote if row else ''}", title=f"{name} filled", timeout=4)
 
     # ------------------------------------------------------------ actions
     def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:

@@ -17,6 +17,8 @@ from mm.desk import configs, launch, watchdog
 from mm.alerts import Alert
 from mm.desk.report import report
 
+from .desk_maker import MakerView, maker_views, new_fills
+
 FIGURES = ("inventory", "realised", "unrealised", "fees", "total", "spread")
 
 
@@ -45,6 +47,12 @@ class DeskView:
     focus: str | None = None            # the configuration whose samples are included
     samples: tuple = ()                 # (ts, inventory, pnl) text, oldest first
     alerts: tuple[Alert, ...] = ()      # desk alerts logged since the last view
+    makers: tuple[MakerView, ...] = ()  # every active run's quotes and fills
+    fills: tuple = ()                   # (name, Fill) new since the last view, oldest first
+    now: int = 0                        # when it was read (ns), for the quotes' age
+
+    def maker(self, name: str | None) -> MakerView | None:
+        return next((m for m in self.makers if m.name == name), None)
 
     def row(self, name: str | None) -> StrategyRow | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -75,6 +83,7 @@ class DeskFacade:
         self.command = command or launch.runner_command(self.api.url)
         self._reports: dict[int, dict] = {}        # finished runs never change
         self._alert_id: int | None = None          # alerts start from when the app opened
+        self._fills_seen: dict[int, int] | None = None   # fills news from when it opened
 
     # ----------------------------------------------------------- reads
     def view(self, focus: str | None) -> DeskView:
@@ -85,7 +94,11 @@ class DeskFacade:
         if picked is not None and picked.run_id is not None:
             samples = tuple((s["ts"], s["inventory"], s["equity"])
                             for s in self.api.read(D.samples, picked.run_id))
-        return DeskView(rows, picked.name if picked else None, samples, self._new_alerts())
+        now = self.api.clock()
+        makers = self.api.read(maker_views, now)
+        fills, self._fills_seen = new_fills(makers, self._fills_seen)
+        return DeskView(rows, picked.name if picked else None, samples, self._new_alerts(),
+                        makers, fills, now)
 
     def _new_alerts(self) -> tuple[Alert, ...]:
         rows = self.api.read(D.alerts_after, self._alert_id or 0)

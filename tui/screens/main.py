@@ -8,6 +8,7 @@ from ..snapshot import MarketView
 from ..widgets.alerts import AlertsPane
 from ..widgets.chart import ChartPane
 from ..widgets.inventory import InventoryPane
+from ..widgets.maker import MakerPane
 from ..widgets.order_book import OrderBook
 from ..widgets.orders import OrdersPane
 from ..widgets.quick_entry import QuickEntry
@@ -16,7 +17,9 @@ from ..widgets.strategy import StrategyPane
 from ..widgets.trades import TradesTape
 from ..widgets.wallets import WalletsPane
 
-PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy", "inventory")
+PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy", "inventory",
+         "maker")
+SHARED = ("inventory", "maker")     # one slot of the wide layout: `v` switches
 NARROW = 120   # below this many columns, panes take turns
 
 
@@ -26,7 +29,8 @@ class MainScreen(Screen):
         Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}")
         for i, name in enumerate(PANES)
     ] + [Binding("tab", "cycle_pane", "Next pane", show=False, priority=False, id="pane.next"),
-         Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus")]
+         Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus"),
+         Binding("v", "switch_desk", "Inventory/quotes", show=False, id="pane.desk_switch")]
 
     def compose(self):
         with Vertical(id="panes"):
@@ -39,6 +43,7 @@ class MainScreen(Screen):
             with Horizontal(id="desk"):
                 yield StrategyPane(id="strategy")
                 yield InventoryPane(id="inventory")
+                yield MakerPane(id="maker")
             with Horizontal(id="bottom"):
                 yield OrdersPane(id="orders")
                 with Vertical(id="side"):
@@ -59,15 +64,19 @@ class MainScreen(Screen):
         narrow = self.size.width < NARROW
         self.set_class(narrow, "narrow")
         shown = self.query_one(f"#{self.app.state.pane}")
+        state = self.app.state
         for name in PANES:
-            self.query_one(f"#{name}").set_class(narrow and name != self.app.state.pane,
-                                                 "hidden-pane")
+            hidden = (name != state.pane if narrow
+                      else name in SHARED and name != state.desk_pane)
+            self.query_one(f"#{name}").set_class(hidden, "hidden-pane")
         for box in ("top", "right", "desk", "bottom", "side"):
             container = self.query_one(f"#{box}")
             container.set_class(narrow and shown not in container.query("*"), "hidden-pane")
 
     def action_show_pane(self, name: str) -> None:
         self.app.state.pane = name
+        if name in SHARED:
+            self.app.state.desk_pane = name
         self._layout()
         pane = self.query_one(f"#{name}")
         inner = pane.query("DataTable, RichLog, BookLadder")
@@ -80,6 +89,16 @@ class MainScreen(Screen):
             self.action_show_pane(PANES[(i + 1) % len(PANES)])
         else:
             self.focus_next()
+
+    def action_switch_desk(self) -> None:
+        """The desk row's right slot: the Inventory gauges or the quotes and fills."""
+        state = self.app.state
+        other = SHARED[1 - SHARED.index(state.desk_pane)]
+        if self.has_class("narrow"):
+            self.action_show_pane(other)
+        else:
+            state.desk_pane = other
+            self._layout()
 
     def action_focus_entry(self) -> None:
         self.query_one(QuickEntry).focus()
