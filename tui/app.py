@@ -306,6 +306,11 @@ class SouqApp(DeskControl, App):
     def _cancel(self, message: OrdersPane.CancelRequested) -> None:
         self.submit({"op": "cancel", "user": self.state.user, "id": message.client_id})
 
+    @on(OrdersPane.AllSymbolsToggled)
+    def _all_orders(self, message: OrdersPane.AllSymbolsToggled) -> None:
+        self.facade.focus.all_orders = not self.facade.focus.all_orders
+        self.follow()
+
     def action_cancel_all(self) -> None:
         user = self.state.user
 

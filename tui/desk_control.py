@@ -16,6 +16,7 @@ from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
 from .widgets.inventory import InventoryPane
 from .widgets.maker import MakerPane
+from .widgets.trades import TradesTape
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
@@ -58,6 +59,7 @@ class DeskControl:
                     main.query_one(pane).update_desk(message.view)
                 figures = self.state.view.figures if self.state.view else None
                 main.query_one(MakerPane).update_desk(message.view, figures, self.state.strategy)
+                main.query_one(TradesTape).set_strategies(r.user for r in message.view.rows)
                 if alerts:
                     self.state.add_alerts(alerts)
                     main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
