@@ -34,7 +34,7 @@ from .widgets.alerts import AlertsPane
 from .widgets.order_book import OrderBook
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
-from .widgets.status_bar import StatusBar
+from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
 MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
@@ -192,6 +192,9 @@ class SouqApp(DeskControl, App):
         if message.serial < self._shown_serial:    # built before the view on screen
             return
         self._shown_serial = message.serial
+        before = self.state.view
+        if before is not None and message.view.seq > before.seq:   # news since it opened
+            self.state.follow_ms = max(0, self.clock() - message.view.seq_ts) / 1e6
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
         main = self._main()
@@ -225,7 +228,8 @@ class SouqApp(DeskControl, App):
             return
         bar.show(
             symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
-            sim=self.state.sim_state, seq=v.seq,
+            sim=self.state.sim_state, seq=v.seq, follow=follow_text(self.state.follow_ms),
+            desk=desk_text(self.shown_rows()) if self.state.desk else "",
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
     # ------------------------------------------------------------ commands

@@ -4,6 +4,8 @@
 A mixin of SouqApp, so app.py only starts it and lists its palette commands. Handlers use
 Textual's naming convention (`on_<message>`): `@on` needs a MessagePump class body.
 """
+from dataclasses import replace
+
 from textual import work
 from textual.app import SystemCommand
 from textual.css.query import NoMatches
@@ -20,6 +22,7 @@ from .widgets.trades import TradesTape
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
+ACTIVE = ("running", "paused", "stopping")
 VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
          "stop": "stop", "kill": "kill (cancel all its orders now and stop)"}
 
@@ -33,10 +36,18 @@ class DeskControl:
         self.set_interval(REFRESH_EVERY, self.refresh_desk)
         self.refresh_desk()
 
-    def refresh_desk(self) -> None:
-        if self.desk is not None and not self._desk_busy:
-            self._desk_busy = True
-            self._desk_worker(self.state.strategy)
+    _desk_again = False         # an action finished while a read was under way: read again
+
+    def refresh_desk(self, again: bool = False) -> None:
+        """Read the desk in a worker; with `again`, once more after a read under way now
+        (which may have started before an action and would show the state before it)."""
+        if self.desk is None:
+            return
+        if self._desk_busy:
+            self._desk_again = self._desk_again or again
+            return
+        self._desk_busy = True
+        self._desk_worker(self.state.strategy)
 
     @work(thread=True, group="desk", exit_on_error=False)
     def _desk_worker(self, focus: str | None) -> None:
@@ -45,31 +56,52 @@ class DeskControl:
         finally:
             self._desk_busy = False
 
+    def shown_rows(self) -> tuple:
+        """The desk's rows, a strategy asked to start and not yet up shown as `starting`."""
+        view = self.state.desk
+        if view is None:
+            return ()
+        return tuple(replace(r, state="starting")
+                     if r.name in self.state.starting and r.state not in ACTIVE else r
+                     for r in view.rows)
+
     def on_desk_ready(self, message: DeskReady) -> None:
         self.state.desk = message.view
+        self.state.starting -= {r.name for r in message.view.rows if r.state in ACTIVE}
+        if self._desk_again:
+            self._desk_again = False
+            self.refresh_desk()
         if self.state.strategy is None:
             self.state.strategy = message.view.focus
-        main = self._main()
-        if main is None or not main.is_attached:
-            return
         alerts = list(message.view.alerts)
-        try:
-            with self.batch_update():
-                for pane in (StrategyPane, InventoryPane, ChartPane):
-                    main.query_one(pane).update_desk(message.view)
-                figures = self.state.view.figures if self.state.view else None
-                main.query_one(MakerPane).update_desk(message.view, figures, self.state.strategy)
-                main.query_one(TradesTape).set_strategies(r.user for r in message.view.rows)
-                if alerts:
-                    self.state.add_alerts(alerts)
-                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
-        except NoMatches:          # closing
+        if not self._draw_desk(alerts):
             return
+        self._status()
         self._notify_fills(message.view)
         for a in alerts:           # risk and strategy alerts also interrupt, loudly if critical
             if a.severity != "info":
                 self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
                             timeout=8 if a.severity == "critical" else 4)
+
+    def _draw_desk(self, alerts=()) -> bool:
+        """Show the desk (with the strategies asked to start); False when closing."""
+        main = self._main()
+        if main is None or not main.is_attached or self.state.desk is None:
+            return False
+        view = replace(self.state.desk, rows=self.shown_rows())
+        try:
+            with self.batch_update():
+                for pane in (StrategyPane, InventoryPane, ChartPane):
+                    main.query_one(pane).update_desk(view)
+                figures = self.state.view.figures if self.state.view else None
+                main.query_one(MakerPane).update_desk(view, figures, self.state.strategy)
+                main.query_one(TradesTape).set_strategies(r.user for r in view.rows)
+                if alerts:
+                    self.state.add_alerts(alerts)
+                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
+        except NoMatches:          # closing
+            return False
+        return True
 
     def _notify_fills(self, view) -> None:
         """One toast per new fill of a running strategy: who, which way, how much, where."""
@@ -104,6 +136,10 @@ class DeskControl:
         if action == "pause":
             row = self.state.desk.row(name) if self.state.desk else None
             action = "running" if row is not None and row.state == "paused" else "paused"
+        if action == "start":          # progress at once: the row says so before the runner
+            self.state.starting.add(name)
+            self._draw_desk()
+            self._status()
         self._desk_action(action, name)
 
     @work(thread=True, group="desk-action", exit_on_error=False)
@@ -126,6 +162,8 @@ class DeskControl:
     def on_desk_done(self, message: DeskDone) -> None:
         form = self.screen if isinstance(self.screen, StrategyForm) else None
         if message.error:
+            self.state.starting.discard(message.name)
+            self._draw_desk()
             self.notify(message.error, title=f"{message.name}: {message.action} refused",
                         severity="error", timeout=6)
             if form is not None and message.action == "change":
@@ -136,7 +174,7 @@ class DeskControl:
             if form is not None and message.action == "change":
                 form.dismiss(None)
             self.notify(message.text, title="strategy")
-        self.refresh_desk()
+        self.refresh_desk(again=True)
 
     # ------------------------------------------------------------ palette
     def desk_commands(self):

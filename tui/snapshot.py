@@ -50,6 +50,7 @@ class MarketView:
     figures: Figures = field(default_factory=lambda: Figures(()))   # how numbers read
     taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
     all_orders: bool = False                   # orders of every symbol, not only this one
+    seq_ts: int = 0                            # when the entry at `seq` was committed (ns)
     extra: dict = field(default_factory=dict)
 
     def price(self, value) -> str:
@@ -136,7 +137,7 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
                       trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker), all_orders)
+                      figures_of(ex), fmt(s.taker), all_orders, ex.ts)
 
 
 ORDERS = 200        # the newest orders the Orders pane holds

@@ -20,6 +20,8 @@ class AppState:
     max_alerts: int = 500
     desk: DeskView | None = None  # the strategy configurations, their runs and figures
     strategy: str | None = None   # the configuration selected in the Strategy pane
+    follow_ms: float | None = None  # journal commit to screen, of the newest entry shown
+    starting: set[str] = field(default_factory=set)   # strategies asked to start, not yet up
 
     def add_alerts(self, alerts: list[Alert]) -> None:
         self.alerts.extend(alerts)
