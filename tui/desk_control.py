@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from mm.desk.configs import ConfigError
 
 from .desk_facade import DeskDone, DeskFacade, DeskReady
+from .screens.quit import QuitDesk
 from .screens.strategy_form import StrategyForm
 from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
@@ -36,6 +37,7 @@ class DeskControl:
         self.set_interval(REFRESH_EVERY, self.refresh_desk)
         self.refresh_desk()
 
+    quit_note = ""              # what quitting did to the running strategies
     _desk_again = False         # an action finished while a read was under way: read again
 
     def refresh_desk(self, again: bool = False) -> None:
@@ -188,6 +190,35 @@ class DeskControl:
         yield SystemCommand("Chart: market or strategy inventory and PnL",
                             "key m in the Chart pane",
                             lambda: self._main().query_one(ChartPane).action_toggle_mode())
+
+    # ------------------------------------------------------------ quitting
+    def active_strategies(self) -> list[tuple[str, str]]:
+        """(name, state) of every configuration whose run is active."""
+        return [(r.name, r.state) for r in self.shown_rows() if r.state in ACTIVE]
+
+    async def action_quit(self) -> None:
+        """Quit; with strategies running, first ask whether to stop them or leave them."""
+        running = self.active_strategies()
+        if not running or self.desk is None:
+            self.exit()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "stop":
+                self._stop_and_quit([name for name, _ in running])
+            elif choice == "leave":
+                self._quit_saying(f"left running: {', '.join(n for n, _ in running)}")
+        self.push_screen(QuitDesk(running), answered)
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def _stop_and_quit(self, names: list[str]) -> None:
+        self.desk.ask_stop(names)
+        self.call_from_thread(self._quit_saying, f"asked to stop: {', '.join(names)}")
+
+    def _quit_saying(self, note: str) -> None:
+        """Quit, printing `note` (what became of the strategies) on the terminal after."""
+        self.quit_note = note
+        self.exit(message=note)
 
     def close_desk(self) -> None:
         if self.desk is not None:

@@ -169,6 +169,17 @@ class DeskFacade:
         D.set_run_state(self.api.db, run["id"], state)
         return DeskDone(state, name, f"{name} run {run['id']}: {state}", result=run["id"])
 
+    def ask_stop(self, names) -> list[int]:
+        """Ask the active run of each of `names` to stop (its runner stops at its next poll
+        and cancels its quotes), without waiting for it; the run ids asked."""
+        asked = []
+        for name in names:
+            run = self.api.read(D.active_run, name)
+            if run is not None and run["state"] != "stopping":
+                D.set_run_state(self.api.db, run["id"], "stopping")
+                asked.append(run["id"])
+        return asked
+
     def stop(self, name: str) -> DeskDone:
         row = launch.stop(self.api, name)
         return DeskDone("stop", name, f"{name} run {row['id']}: {row['state']}", result=row)

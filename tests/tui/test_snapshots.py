@@ -150,6 +150,13 @@ def test_maker_pane(snap_compare, workstation, size):
 
 
 @SIZES
+def test_quit_with_a_strategy_running(snap_compare, workstation, size):
+    """q with fixed-btc running: stop it, leave it running, or stay."""
+    assert snap_compare(quote(desk_market(workstation)).app(), run_before=after("q"),
+                        terminal_size=size)
+
+
+@SIZES
 def test_strategy_form(snap_compare, workstation, size):
     """Enter on a configuration: its parameters with unit and range, the focused one's
     help under them."""
