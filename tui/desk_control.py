@@ -76,6 +76,8 @@ class DeskControl:
         if self.state.strategy is None:
             self.state.strategy = message.view.focus
         alerts = list(message.view.alerts)
+        if message.view.history:
+            self._show_history(message.view.history)
         if not self._draw_desk(alerts):
             return
         self._status()
@@ -84,6 +86,13 @@ class DeskControl:
             if a.severity != "info":
                 self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
                             timeout=8 if a.severity == "critical" else 4)
+
+    def _show_history(self, history) -> None:
+        """Alerts logged before the workstation opened: in the pane, never as toasts."""
+        main = self._main()
+        if main is not None and main.is_attached:
+            main.query_one(AlertsPane).add_alerts(list(history), self.clock_text,
+                                                  history=True)
 
     def _draw_desk(self, alerts=()) -> bool:
         """Show the desk (with the strategies asked to start); False when closing."""

@@ -19,6 +19,7 @@ from mm.desk.report import report
 
 from .desk_maker import MakerView, maker_views, new_fills
 
+HISTORY = 50                # alerts logged before the workstation opened, shown at start
 FIGURES = ("inventory", "realised", "unrealised", "fees", "total", "spread")
 
 
@@ -47,6 +48,7 @@ class DeskView:
     focus: str | None = None            # the configuration whose samples are included
     samples: tuple = ()                 # (ts, inventory, pnl) text, oldest first
     alerts: tuple[Alert, ...] = ()      # desk alerts logged since the last view
+    history: tuple[Alert, ...] = ()     # the first view only: the newest HISTORY logged before
     makers: tuple[MakerView, ...] = ()  # every active run's quotes and fills
     fills: tuple = ()                   # (name, Fill) new since the last view, oldest first
     now: int = 0                        # when it was read (ns), for the quotes' age
@@ -77,6 +79,10 @@ class DeskDone(Message):
         self.result = result
 
 
+def _alert(r: dict) -> Alert:
+    return Alert(r["id"], r["ts"], r["severity"], f"{r['source']}: {r['text']}")
+
+
 class DeskFacade:
     def __init__(self, url: str, clock=time.time_ns, command=None) -> None:
         self.api = Api(url, OPERATOR, clock=clock)
@@ -97,8 +103,14 @@ class DeskFacade:
         now = self.api.clock()
         makers = self.api.read(maker_views, now)
         fills, self._fills_seen = new_fills(makers, self._fills_seen)
+        history = self._history() if self._alert_id is None else ()
         return DeskView(rows, picked.name if picked else None, samples, self._new_alerts(),
-                        makers, fills, now)
+                        history, makers, fills, now)
+
+    def _history(self) -> tuple[Alert, ...]:
+        """The newest HISTORY desk alerts logged before now, oldest first."""
+        rows = self.api.read(D.alerts, limit=HISTORY)
+        return tuple(_alert(r) for r in sorted(rows, key=lambda r: r["id"]))
 
     def _new_alerts(self) -> tuple[Alert, ...]:
         rows = self.api.read(D.alerts_after, self._alert_id or 0)
@@ -107,8 +119,7 @@ class DeskFacade:
             return ()
         if rows:
             self._alert_id = rows[-1]["id"]
-        return tuple(Alert(r["id"], r["ts"], r["severity"], f"{r['source']}: {r['text']}")
-                     for r in rows)
+        return tuple(_alert(r) for r in rows)
 
     def _row(self, cfg: dict) -> StrategyRow:
         run = cfg["run"]
