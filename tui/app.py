@@ -31,7 +31,7 @@ from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
 from .state import AppState
 from .widgets.alerts import AlertsPane
-from .widgets.order_book import OrderBook
+from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
 from .widgets.status_bar import StatusBar, desk_text, follow_text
@@ -280,8 +280,7 @@ class SouqApp(DeskControl, App):
 
     @on(OrderBook.GroupChanged)
     def _group(self, message: OrderBook.GroupChanged) -> None:
-        g = self.facade.focus.group
-        self.facade.focus.group = g * 2 if message.factor else max(1, g // 2)
+        self.facade.focus.group = next_group(self.facade.focus.group, message.step)
         self.follow()
 
     @on(OrderTicket.Send)

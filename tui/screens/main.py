@@ -30,6 +30,7 @@ class MainScreen(Screen):
         for i, name in enumerate(PANES)
     ] + [Binding("tab", "cycle_pane", "Next pane", show=False, priority=False, id="pane.next"),
          Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus"),
+         Binding("home", "touch", "Book: back to the touch", show=False, id="book.home"),
          Binding("v", "switch_desk", "Inventory/quotes", show=False, id="pane.desk_switch")]
 
     def compose(self):
@@ -99,6 +100,10 @@ class MainScreen(Screen):
         else:
             state.desk_pane = other
             self._layout()
+
+    def action_touch(self) -> None:
+        """Home from anywhere the focused widget does not use it: the book to the touch."""
+        self.query_one(OrderBook).action_touch()
 
     def action_focus_entry(self) -> None:
         self.query_one(QuickEntry).focus()
