@@ -139,7 +139,7 @@ def test_book_cursor_starts_at_the_touch_and_a_level_opens_a_ticket(workstation)
         await keys(pilot, "escape", "plus")                  # group two ticks a level
         await wait_for(pilot, lambda: app.state.view.group == 2)
         await caught_up(pilot)
-        assert "group 1,000,000 (2 ticks)" in screen_text(app)     # the tick is 500,000
+        assert "group 200,000 (2 ticks)" in screen_text(app)     # the tick is 100,000
 
     drive(workstation.app(), script)
 
