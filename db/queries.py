@@ -147,3 +147,15 @@ def journal_times(conn, seqs) -> dict[int, int]:
     J = S.Journal
     rows = conn.execute(select(J.seq, J.ts).where(J.seq.in_(wanted)))
     return {seq: ts for seq, ts in rows}
+
+
+def trades_between(conn, symbol: str, start: int | None = None, end: int | None = None
+                   ) -> list[dict]:
+    """A symbol's trades with start <= ts < end (ns; None: unbounded), oldest first."""
+    T = S.TradeRow
+    q = select(T).where(T.symbol == symbol)
+    if start is not None:
+        q = q.where(T.ts >= start)
+    if end is not None:
+        q = q.where(T.ts < end)
+    return [dict(r) for r in conn.execute(q.order_by(T.id)).mappings()]
