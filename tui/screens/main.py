@@ -2,12 +2,13 @@
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..snapshot import MarketView
 from ..widgets.alerts import AlertsPane
 from ..widgets.chart import ChartPane
 from ..widgets.inventory import InventoryPane
+from ..widgets.keys_footer import KeysFooter
+from ..widgets.tab_bar import TabBar
 from ..widgets.maker import MakerPane
 from ..widgets.order_book import OrderBook
 from ..widgets.orders import OrdersPane
@@ -20,7 +21,11 @@ from ..widgets.wallets import WalletsPane
 PANES = ("book", "chart", "orders", "trades", "wallets", "alerts", "strategy", "inventory",
          "maker")
 SHARED = ("inventory", "maker")     # one slot of the wide layout: `v` switches
-NARROW = 120   # below this many columns, panes take turns
+NARROW = 150   # below this many columns (the top row's book 58, chart 37, tape 55), or
+SHORT = 36     # below this many rows, panes take turns under a tab bar
+TAB_NAMES = {"book": "Book", "chart": "Chart", "orders": "Orders", "trades": "Trades",
+             "wallets": "Wallets", "alerts": "Alerts", "strategy": "Strategy",
+             "inventory": "Inventory", "maker": "Quotes"}
 
 
 class MainScreen(Screen):
@@ -34,6 +39,7 @@ class MainScreen(Screen):
          Binding("v", "switch_desk", "Inventory/quotes", show=False, id="pane.desk_switch")]
 
     def compose(self):
+        yield TabBar(id="tab-bar")
         with Vertical(id="panes"):
             with Horizontal(id="top"):
                 yield OrderBook(id="book")
@@ -51,7 +57,7 @@ class MainScreen(Screen):
                     yield AlertsPane(id="alerts")
         yield QuickEntry(id="quick-entry")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#book").focus()
@@ -59,11 +65,13 @@ class MainScreen(Screen):
 
     def on_resize(self) -> None:
         self._layout()
+        self.call_after_refresh(self._layout)     # the tab bar knows its width after layout
 
     def _layout(self) -> None:
         """Wide: every pane. Narrow: only the chosen pane and the containers around it."""
-        narrow = self.size.width < NARROW
+        narrow = self.size.width < NARROW or self.size.height < SHORT
         self.set_class(narrow, "narrow")
+        self.query_one(TabBar).show(PANES, TAB_NAMES, self.app.state.pane)
         shown = self.query_one(f"#{self.app.state.pane}")
         state = self.app.state
         for name in PANES:
