@@ -136,3 +136,26 @@ def journal_since(conn, after: int, limit: int = 500) -> list[dict]:
     q = (select(J.seq, J.ts, J.actor, J.op, J.status, J.reason, J.events)
          .where(J.seq > after).order_by(J.seq).limit(limit))
     return [dict(r) for r in conn.execute(q).mappings()]
+
+
+def journal_times(conn, seqs) -> dict[int, int]:
+    """{seq: ts} of the given journal entries (an order's id is the seq that placed it,
+    so this is when orders were placed)."""
+    wanted = sorted(set(seqs))
+    if not wanted:
+        return {}
+    J = S.Journal
+    rows = conn.execute(select(J.seq, J.ts).where(J.seq.in_(wanted)))
+    return {seq: ts for seq, ts in rows}
+
+
+def trades_between(conn, symbol: str, start: int | None = None, end: int | None = None
+                   ) -> list[dict]:
+    """A symbol's trades with start <= ts < end (ns; None: unbounded), oldest first."""
+    T = S.TradeRow
+    q = select(T).where(T.symbol == symbol)
+    if start is not None:
+        q = q.where(T.ts >= start)
+    if end is not None:
+        q = q.where(T.ts < end)
+    return [dict(r) for r in conn.execute(q.order_by(T.id)).mappings()]

@@ -33,10 +33,10 @@ from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
 from .state import AppState
 from .widgets.alerts import AlertsPane
-from .widgets.order_book import OrderBook
+from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
-from .widgets.status_bar import StatusBar
+from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
 MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
@@ -205,6 +205,9 @@ class SouqApp(DeskControl, App):
         if message.serial < self._shown_serial:    # built before the view on screen
             return
         self._shown_serial = message.serial
+        before = self.state.view
+        if before is not None and message.view.seq > before.seq:   # news since it opened
+            self.state.follow_ms = max(0, self.clock() - message.view.seq_ts) / 1e6
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
         main = self._main()
@@ -238,7 +241,8 @@ class SouqApp(DeskControl, App):
             return
         bar.show(
             symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
-            sim=self.state.sim_state, seq=v.seq,
+            sim=self.state.sim_state, seq=v.seq, follow=follow_text(self.state.follow_ms),
+            desk=desk_text(self.shown_rows()) if self.state.desk else "",
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
     # ------------------------------------------------------------ commands
@@ -291,8 +295,7 @@ class SouqApp(DeskControl, App):
 
     @on(OrderBook.GroupChanged)
     def _group(self, message: OrderBook.GroupChanged) -> None:
-        g = self.facade.focus.group
-        self.facade.focus.group = g * 2 if message.factor else max(1, g // 2)
+        self.facade.focus.group = next_group(self.facade.focus.group, message.step)
         self.follow()
 
     @on(OrderTicket.Send)
@@ -320,6 +323,11 @@ class SouqApp(DeskControl, App):
     @on(OrdersPane.CancelRequested)
     def _cancel(self, message: OrdersPane.CancelRequested) -> None:
         self.submit({"op": "cancel", "user": self.state.user, "id": message.client_id})
+
+    @on(OrdersPane.AllSymbolsToggled)
+    def _all_orders(self, message: OrdersPane.AllSymbolsToggled) -> None:
+        self.facade.focus.all_orders = not self.facade.focus.all_orders
+        self.follow()
 
     def action_cancel_all(self) -> None:
         user = self.state.user

@@ -4,6 +4,8 @@
 A mixin of SouqApp, so app.py only starts it and lists its palette commands. Handlers use
 Textual's naming convention (`on_<message>`): `@on` needs a MessagePump class body.
 """
+from dataclasses import replace
+
 from textual import work
 from textual.app import SystemCommand
 from textual.css.query import NoMatches
@@ -11,13 +13,17 @@ from textual.css.query import NoMatches
 from mm.desk.configs import ConfigError
 
 from .desk_facade import DeskDone, DeskFacade, DeskReady
+from .screens.quit import QuitDesk
 from .screens.strategy_form import StrategyForm
 from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
 from .widgets.inventory import InventoryPane
+from .widgets.maker import MakerPane
+from .widgets.trades import TradesTape
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
+ACTIVE = ("running", "paused", "stopping")
 VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
          "stop": "stop", "kill": "kill (cancel all its orders now and stop)"}
 
@@ -31,10 +37,19 @@ class DeskControl:
         self.set_interval(REFRESH_EVERY, self.refresh_desk)
         self.refresh_desk()
 
-    def refresh_desk(self) -> None:
-        if self.desk is not None and not self._desk_busy:
-            self._desk_busy = True
-            self._desk_worker(self.state.strategy)
+    quit_note = ""              # what quitting did to the running strategies
+    _desk_again = False         # an action finished while a read was under way: read again
+
+    def refresh_desk(self, again: bool = False) -> None:
+        """Read the desk in a worker; with `again`, once more after a read under way now
+        (which may have started before an action and would show the state before it)."""
+        if self.desk is None:
+            return
+        if self._desk_busy:
+            self._desk_again = self._desk_again or again
+            return
+        self._desk_busy = True
+        self._desk_worker(self.state.strategy)
 
     @work(thread=True, group="desk", exit_on_error=False)
     def _desk_worker(self, focus: str | None) -> None:
@@ -43,27 +58,75 @@ class DeskControl:
         finally:
             self._desk_busy = False
 
+    def shown_rows(self) -> tuple:
+        """The desk's rows, a strategy asked to start and not yet up shown as `starting`."""
+        view = self.state.desk
+        if view is None:
+            return ()
+        return tuple(replace(r, state="starting")
+                     if r.name in self.state.starting and r.state not in ACTIVE else r
+                     for r in view.rows)
+
     def on_desk_ready(self, message: DeskReady) -> None:
         self.state.desk = message.view
+        self.state.starting -= {r.name for r in message.view.rows if r.state in ACTIVE}
+        if self._desk_again:
+            self._desk_again = False
+            self.refresh_desk()
         if self.state.strategy is None:
             self.state.strategy = message.view.focus
-        main = self._main()
-        if main is None or not main.is_attached:
-            return
         alerts = list(message.view.alerts)
-        try:
-            with self.batch_update():
-                for pane in (StrategyPane, InventoryPane, ChartPane):
-                    main.query_one(pane).update_desk(message.view)
-                if alerts:
-                    self.state.add_alerts(alerts)
-                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
-        except NoMatches:          # closing
+        if message.view.history:
+            self._show_history(message.view.history)
+        if not self._draw_desk(alerts):
             return
+        self._status()
+        self._notify_fills(message.view)
         for a in alerts:           # risk and strategy alerts also interrupt, loudly if critical
             if a.severity != "info":
                 self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
                             timeout=8 if a.severity == "critical" else 4)
+
+    def _show_history(self, history) -> None:
+        """Alerts logged before the workstation opened: in the pane, never as toasts."""
+        main = self._main()
+        if main is not None and main.is_attached:
+            main.query_one(AlertsPane).add_alerts(list(history), self.clock_text,
+                                                  history=True)
+
+    def _draw_desk(self, alerts=()) -> bool:
+        """Show the desk (with the strategies asked to start); False when closing."""
+        main = self._main()
+        if main is None or not main.is_attached or self.state.desk is None:
+            return False
+        view = replace(self.state.desk, rows=self.shown_rows())
+        try:
+            with self.batch_update():
+                for pane in (StrategyPane, InventoryPane, ChartPane):
+                    main.query_one(pane).update_desk(view)
+                figures = self.state.view.figures if self.state.view else None
+                main.query_one(MakerPane).update_desk(view, figures, self.state.strategy)
+                main.query_one(TradesTape).set_strategies(r.user for r in view.rows)
+                if alerts:
+                    self.state.add_alerts(alerts)
+                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
+        except NoMatches:          # closing
+            return False
+        return True
+
+    def _notify_fills(self, view) -> None:
+        """One toast per new fill of a running strategy: who, which way, how much, where."""
+        figures = self.state.view.figures if self.state.view else None
+        for name, f in view.fills:
+            maker = view.maker(name)
+            row = view.row(name)
+            sym = maker.symbol if maker else ""
+            price = figures.price(sym, f.price) if figures else f.price
+            qty = figures.qty(sym, f.qty) if figures else f.qty
+            fee = figures.money(row.quote, f.fee) if figures and row else f.fee
+            verb = "bought" if f.side == "buy" else "sold"
+            self.notify(f"{verb} {qty} {row.base if row else ''} @ {price}, fee {fee} "
+                        f"{row.quote if row else ''}", title=f"{name} filled", timeout=4)
 
     # ------------------------------------------------------------ actions
     def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:
@@ -84,6 +147,10 @@ class DeskControl:
         if action == "pause":
             row = self.state.desk.row(name) if self.state.desk else None
             action = "running" if row is not None and row.state == "paused" else "paused"
+        if action == "start":          # progress at once: the row says so before the runner
+            self.state.starting.add(name)
+            self._draw_desk()
+            self._status()
         self._desk_action(action, name)
 
     @work(thread=True, group="desk-action", exit_on_error=False)
@@ -106,6 +173,8 @@ class DeskControl:
     def on_desk_done(self, message: DeskDone) -> None:
         form = self.screen if isinstance(self.screen, StrategyForm) else None
         if message.error:
+            self.state.starting.discard(message.name)
+            self._draw_desk()
             self.notify(message.error, title=f"{message.name}: {message.action} refused",
                         severity="error", timeout=6)
             if form is not None and message.action == "change":
@@ -116,7 +185,7 @@ class DeskControl:
             if form is not None and message.action == "change":
                 form.dismiss(None)
             self.notify(message.text, title="strategy")
-        self.refresh_desk()
+        self.refresh_desk(again=True)
 
     # ------------------------------------------------------------ palette
     def desk_commands(self):
@@ -130,6 +199,35 @@ class DeskControl:
         yield SystemCommand("Chart: market or strategy inventory and PnL",
                             "key m in the Chart pane",
                             lambda: self._main().query_one(ChartPane).action_toggle_mode())
+
+    # ------------------------------------------------------------ quitting
+    def active_strategies(self) -> list[tuple[str, str]]:
+        """(name, state) of every configuration whose run is active."""
+        return [(r.name, r.state) for r in self.shown_rows() if r.state in ACTIVE]
+
+    async def action_quit(self) -> None:
+        """Quit; with strategies running, first ask whether to stop them or leave them."""
+        running = self.active_strategies()
+        if not running or self.desk is None:
+            self.exit()
+            return
+
+        def answered(choice: str | None) -> None:
+            if choice == "stop":
+                self._stop_and_quit([name for name, _ in running])
+            elif choice == "leave":
+                self._quit_saying(f"left running: {', '.join(n for n, _ in running)}")
+        self.push_screen(QuitDesk(running), answered)
+
+    @work(thread=True, group="quit", exit_on_error=False)
+    def _stop_and_quit(self, names: list[str]) -> None:
+        self.desk.ask_stop(names)
+        self.call_from_thread(self._quit_saying, f"asked to stop: {', '.join(names)}")
+
+    def _quit_saying(self, note: str) -> None:
+        """Quit, printing `note` (what became of the strategies) on the terminal after."""
+        self.quit_note = note
+        self.exit(message=note)
 
     def close_desk(self) -> None:
         if self.desk is not None:

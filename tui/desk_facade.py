@@ -17,6 +17,9 @@ from mm.desk import configs, launch, watchdog
 from mm.alerts import Alert
 from mm.desk.report import report
 
+from .desk_maker import MakerView, maker_views, new_fills
+
+HISTORY = 50                # alerts logged before the workstation opened, shown at start
 FIGURES = ("inventory", "realised", "unrealised", "fees", "total", "spread")
 
 
@@ -45,6 +48,13 @@ class DeskView:
     focus: str | None = None            # the configuration whose samples are included
     samples: tuple = ()                 # (ts, inventory, pnl) text, oldest first
     alerts: tuple[Alert, ...] = ()      # desk alerts logged since the last view
+    history: tuple[Alert, ...] = ()     # the first view only: the newest HISTORY logged before
+    makers: tuple[MakerView, ...] = ()  # every active run's quotes and fills
+    fills: tuple = ()                   # (name, Fill) new since the last view, oldest first
+    now: int = 0                        # when it was read (ns), for the quotes' age
+
+    def maker(self, name: str | None) -> MakerView | None:
+        return next((m for m in self.makers if m.name == name), None)
 
     def row(self, name: str | None) -> StrategyRow | None:
         return next((r for r in self.rows if r.name == name), None)
@@ -69,12 +79,17 @@ class DeskDone(Message):
         self.result = result
 
 
+def _alert(r: dict) -> Alert:
+    return Alert(r["id"], r["ts"], r["severity"], f"{r['source']}: {r['text']}")
+
+
 class DeskFacade:
     def __init__(self, url: str, clock=time.time_ns, command=None) -> None:
         self.api = Api(url, OPERATOR, clock=clock)
         self.command = command or launch.runner_command(self.api.url)
         self._reports: dict[int, dict] = {}        # finished runs never change
         self._alert_id: int | None = None          # alerts start from when the app opened
+        self._fills_seen: dict[int, int] | None = None   # fills news from when it opened
 
     # ----------------------------------------------------------- reads
     def view(self, focus: str | None) -> DeskView:
@@ -85,7 +100,17 @@ class DeskFacade:
         if picked is not None and picked.run_id is not None:
             samples = tuple((s["ts"], s["inventory"], s["equity"])
                             for s in self.api.read(D.samples, picked.run_id))
-        return DeskView(rows, picked.name if picked else None, samples, self._new_alerts())
+        now = self.api.clock()
+        makers = self.api.read(maker_views, now)
+        fills, self._fills_seen = new_fills(makers, self._fills_seen)
+        history = self._history() if self._alert_id is None else ()
+        return DeskView(rows, picked.name if picked else None, samples, self._new_alerts(),
+                        history, makers, fills, now)
+
+    def _history(self) -> tuple[Alert, ...]:
+        """The newest HISTORY desk alerts logged before now, oldest first."""
+        rows = self.api.read(D.alerts, limit=HISTORY)
+        return tuple(_alert(r) for r in sorted(rows, key=lambda r: r["id"]))
 
     def _new_alerts(self) -> tuple[Alert, ...]:
         rows = self.api.read(D.alerts_after, self._alert_id or 0)
@@ -94,8 +119,7 @@ class DeskFacade:
             return ()
         if rows:
             self._alert_id = rows[-1]["id"]
-        return tuple(Alert(r["id"], r["ts"], r["severity"], f"{r['source']}: {r['text']}")
-                     for r in rows)
+        return tuple(_alert(r) for r in rows)
 
     def _row(self, cfg: dict) -> StrategyRow:
         run = cfg["run"]
@@ -155,6 +179,17 @@ class DeskFacade:
             raise configs.ConfigError(f"{name} is already {state}")
         D.set_run_state(self.api.db, run["id"], state)
         return DeskDone(state, name, f"{name} run {run['id']}: {state}", result=run["id"])
+
+    def ask_stop(self, names) -> list[int]:
+        """Ask the active run of each of `names` to stop (its runner stops at its next poll
+        and cancels its quotes), without waiting for it; the run ids asked."""
+        asked = []
+        for name in names:
+            run = self.api.read(D.active_run, name)
+            if run is not None and run["state"] != "stopping":
+                D.set_run_state(self.api.db, run["id"], "stopping")
+                asked.append(run["id"])
+        return asked
 
     def stop(self, name: str) -> DeskDone:
         row = launch.stop(self.api, name)

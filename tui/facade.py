@@ -49,6 +49,7 @@ class Focus:
     user: str
     depth: int = 20
     group: int = 1
+    all_orders: bool = False      # the Orders pane lists every symbol's orders
 
 
 class ExchangeFacade:
@@ -80,7 +81,7 @@ class ExchangeFacade:
 
     def _point(self) -> tuple:
         f = self.focus
-        return (self.api.store.ex.seq, f.symbol, f.user, f.depth, f.group)
+        return (self.api.store.ex.seq, f.symbol, f.user, f.depth, f.group, f.all_orders)
 
     def _view(self) -> ViewReady:
         """Build the view at the store's journal point; the caller holds the lock."""
@@ -88,7 +89,8 @@ class ExchangeFacade:
         point = self._point()
         with store.engine.connect() as conn:
             view = build_view(store, conn, self.focus.symbol, self.focus.user,
-                              self.focus.depth, self.focus.group, self._tape)
+                              self.focus.depth, self.focus.group, self._tape,
+                              self.focus.all_orders)
             alerts = self._new_alerts(conn, view)
         self._built = point
         self._serial += 1

@@ -39,7 +39,8 @@ class MarketView:
     mid: str | None = None
     last: str | None = None
     trades: tuple[dict, ...] = ()              # newest first
-    orders: tuple[dict, ...] = ()              # the acting user's, newest first
+    orders: tuple[dict, ...] = ()              # the acting user's: open, then finished,
+                                               # newest first in each; "placed_ts" added
     wallets: tuple[dict, ...] = ()
     prices: tuple[tuple[int, str, str], ...] = ()  # (ts, price, qty) oldest first, for the chart
     group: int = 1                             # ticks per displayed price level
@@ -48,6 +49,8 @@ class MarketView:
     position: Position | None = None           # the acting user's, in this symbol
     figures: Figures = field(default_factory=lambda: Figures(()))   # how numbers read
     taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
+    all_orders: bool = False                   # orders of every symbol, not only this one
+    seq_ts: int = 0                            # when the entry at `seq` was committed (ns)
     extra: dict = field(default_factory=dict)
 
     def price(self, value) -> str:
@@ -91,7 +94,7 @@ TAPE = 200
 
 
 def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int = 1,
-               tape: Tape | None = None) -> MarketView:
+               tape: Tape | None = None, all_orders: bool = False) -> MarketView:
     """Read the in-memory exchange (already refreshed) and the projections."""
     ex = store.ex
     symbols = tuple(sorted(ex.symbols))
@@ -120,7 +123,7 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     else:
         market, mine = tape.read(conn, symbol, user)
     trades = tuple(reversed(market))
-    orders = tuple(reversed(Q.orders(conn, user=user, symbol=symbol, limit=200))) if u else ()
+    orders = order_rows(conn, user, None if all_orders else symbol) if u else ()
     wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),
                      "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
     prices = tuple((t["ts"], t["price"], t["qty"]) for t in reversed(trades))
@@ -134,7 +137,20 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
                       trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker))
+                      figures_of(ex), fmt(s.taker), all_orders, ex.ts)
+
+
+ORDERS = 200        # the newest orders the Orders pane holds
+
+
+def order_rows(conn, user: str, symbol: str | None) -> tuple[dict, ...]:
+    """The user's newest ORDERS orders (of `symbol`, or every symbol with None): open ones
+    first, then the finished, each newest first, with "placed_ts" (ns) from the journal
+    (an order's id is the seq of the command that placed it)."""
+    rows = Q.orders(conn, user=user, symbol=symbol, limit=ORDERS)
+    placed = Q.journal_times(conn, (o["id"] for o in rows))
+    rows = [{**o, "placed_ts": placed.get(o["id"])} for o in reversed(rows)]
+    return tuple(sorted(rows, key=lambda o: o["status"] not in Q.OPEN))
 
 
 def figures_of(ex) -> Figures:

@@ -24,7 +24,20 @@ INVENTORY_WARNING, INVENTORY_CRITICAL = 0.7, 0.9
 DRAWDOWN_WARNING, DRAWDOWN_CRITICAL = 0.5, 0.8      # of max_drawdown (kill switch at 1.0)
 REJECTIONS, REJECTION_WINDOW = 3, 10 * SECOND      # this many rejections inside the window
 VOL_SPIKE = 3.0                                     # realised vol above 3x its slow average
+# The "Sharpe below 0" alert waits for SHARPE_MIN_SAMPLES equity *changes* (samples where
+# the equity moved: a sample without a fill or a move of the mark says nothing about the
+# return). Why 30: the standard error of a Sharpe ratio estimated from n returns is about
+# sqrt((1 + SR^2 / 2) / n) (Lo, "The Statistics of Sharpe Ratios", 2002); with fewer than
+# 30 it is above 0.18 per sample, as large as the per-sample ratios a market maker earns,
+# so the estimate's sign is noise. 30 is also where the t-statistic of the mean return
+# is close to normal.
 SHARPE_MIN_SAMPLES = 30
+
+
+def sharpe_samples(points) -> int:
+    """How many of (ts, equity) `points` moved the equity from the point before: the
+    samples the Sharpe alert counts (see SHARPE_MIN_SAMPLES)."""
+    return sum(1 for (_, a), (_, b) in zip(points, list(points)[1:]) if a != b)
 
 
 @dataclass(frozen=True)
@@ -123,7 +136,9 @@ class AlertRules:
 
     def check(self, ctx: Context, equity: int, peak: int, sharpe: float | None,
               samples: int) -> None:
-        """The rules over one decision's context and the run's equity (1e-18 quote)."""
+        """The rules over one decision's context and the run's equity (1e-18 quote).
+        `samples`: the equity changes `sharpe` was estimated from (sharpe_samples); the
+        Sharpe alert stays quiet below SHARPE_MIN_SAMPLES of them."""
         now, p = ctx.now, self.p
         r = abs(ctx.ratio)
         level = 2 if r >= INVENTORY_CRITICAL else 1 if r >= INVENTORY_WARNING else 0

@@ -32,7 +32,7 @@ from engine.stream import parse_command, trade_record
 from mm.display import decimals_of
 from mm.sim import ExchangeDriver
 
-from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink
+from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink, sharpe_samples
 from .book import book_of, to_float
 from . import watchdog
 from .configs import ConfigError, may_run
@@ -113,6 +113,7 @@ class StrategyRunner:
         self.points: deque = deque(maxlen=SHARPE_WINDOW)
         self._next_sample = 0
         self._sharpe: float | None = None
+        self._sharpe_samples = 0        # equity changes among the points (alerts.py)
         self._guards: set[str] = set()
         self.equity: int | None = None
         self.inventory = 0
@@ -249,7 +250,8 @@ class StrategyRunner:
                 self.kill(now, "; ".join(b.text for b in breaches))
                 return report
             self._sample(now, at)
-            self.rules.check(ctx, self.equity, self.risk.peak, self._sharpe, len(self.points))
+            self.rules.check(ctx, self.equity, self.risk.peak, self._sharpe,
+                             self._sharpe_samples)
         self._quote(ctx, report)
         self.sink.poll()
         return report
@@ -437,6 +439,7 @@ class StrategyRunner:
         self.samples.append(row)
         self.points.append((now, self.equity))
         self._sharpe = sharpe(list(self.points))
+        self._sharpe_samples = sharpe_samples(self.points)
         self.record_samples([row])
         mids, self._mids = self._mids, []
         self.record_mids(mids)

@@ -7,7 +7,8 @@ import pytest
 
 from db import desk
 from db.api import Api
-from mm.desk.alerts import AlertRules, DbSink, MemorySink
+from mm.desk.alerts import (SHARPE_MIN_SAMPLES, AlertRules, DbSink, MemorySink,
+                             sharpe_samples)
 from mm.desk.book import book_of
 from mm.desk.params import typed, validate
 from mm.desk.quotes import Context
@@ -59,6 +60,15 @@ def test_drawdown_and_sharpe_and_volatility_spike():
     r.check(ctx(1, 0, volatility=0.0029), 0, 0, None, 0)
     r.check(ctx(2, 0, volatility=0.004), 0, 0, None, 0)
     assert [a[1] for a in seen(r)] == ["volatility"]
+
+
+def test_sharpe_counts_only_samples_where_equity_moved():
+    """A quiet run (no fill, the mark still) adds samples but no evidence: 40 samples with
+    5 moves are 5 for the Sharpe alert, which waits for SHARPE_MIN_SAMPLES (30)."""
+    flat = [(i, 100) for i in range(35)] + [(35 + i, 100 - i) for i in range(1, 6)]
+    assert sharpe_samples(flat) == 5
+    assert sharpe_samples([(0, 1), (1, 2), (2, 2), (3, 1)]) == 2
+    assert sharpe_samples([]) == 0 and SHARPE_MIN_SAMPLES == 30
 
 
 def test_a_large_drawdown_reads_grouped_with_its_unit():

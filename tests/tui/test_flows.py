@@ -62,7 +62,7 @@ def test_ticket_steps_price_and_qty_then_places_the_order(workstation):
         assert "buy:95000200000" in book_keys(app)       # the new best bid, own-marked
         screen = screen_text(app)
         assert re.search(r"●\s+95,000,200,000\s+0\.0002\s", screen)   # grouped, at the step
-        assert "Orders of alice (1 open)" in screen
+        assert "Orders of alice, BTC-IRR (1 open)" in screen
 
     messages = drive(workstation.app(), script)
     [order] = workstation.open_orders("alice")
@@ -139,7 +139,7 @@ def test_book_cursor_starts_at_the_touch_and_a_level_opens_a_ticket(workstation)
         await keys(pilot, "escape", "plus")                  # group two ticks a level
         await wait_for(pilot, lambda: app.state.view.group == 2)
         await caught_up(pilot)
-        assert "group 2×tick" in screen_text(app)
+        assert "group 200,000 (2 ticks)" in screen_text(app)     # the tick is 100,000
 
     drive(workstation.app(), script)
 
@@ -152,8 +152,8 @@ def test_quick_entry_places_an_order_that_trades(workstation):
         await submitted(pilot)
         assert app.screen.query_one(QuickEntry).value == ""     # accepted: the line clears
         screen = screen_text(app)
-        assert re.search(r"\b1\s+95,000,500,000\s+0\.0010\s+buy", screen)    # on the tape
-        assert "Orders of alice (1 open)" in screen
+        assert re.search(r"12:00:00\s+●\s+95,000,500,000\s+0\.0010\s+buy", screen)  # tape: own
+        assert "Orders of alice, BTC-IRR (1 open)" in screen
 
     drive(workstation.app(), script)
     [trade] = workstation.read("trades", user="alice")
@@ -203,7 +203,7 @@ def test_cancel_the_selected_order(workstation):
         await keys(pilot, "3", "down")            # the orders pane; newest first: a-1 is 2nd
         await keys(pilot, "c")
         await submitted(pilot)
-        assert "Orders of alice (1 open)" in screen_text(pilot.app)
+        assert "Orders of alice, BTC-IRR (1 open)" in screen_text(pilot.app)
         assert "buy:94990000000" not in book_keys(pilot.app)
 
     drive(workstation.app(), script)
@@ -225,7 +225,7 @@ def test_cancel_all_asks_first_and_cancels_only_the_acting_users_orders(workstat
         assert len(workstation.open_orders("alice")) == 2
         await keys(pilot, "C", "y")
         await submitted(pilot)
-        assert "Orders of alice (0 open)" in screen_text(app)
+        assert "Orders of alice, BTC-IRR (0 open)" in screen_text(app)
 
     messages = drive(workstation.app(), script)
     assert [type(m) for m in messages if isinstance(m, CommandDone)] == [CommandDone]  # y only
@@ -262,10 +262,10 @@ def test_switch_user_then_act_as_them(workstation):
         await wait_for(pilot, lambda: app.state.view.user == "bob")
         await caught_up(pilot)
         screen = screen_text(app)
-        assert "Orders of bob (0 open)" in screen and "Wallets of bob" in screen
+        assert "Orders of bob, BTC-IRR (0 open)" in screen and "Wallets of bob" in screen
         await keys(pilot, "colon", *"sell 0.003 @ 95001m", "enter")
         await submitted(pilot)
-        assert "Orders of bob (1 open)" in screen_text(app)
+        assert "Orders of bob, BTC-IRR (1 open)" in screen_text(app)
 
     drive(workstation.app(), script)
     assert workstation.read("orders", user="alice") == []

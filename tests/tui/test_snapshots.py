@@ -8,7 +8,7 @@ import pytest
 
 from themes import THEMES
 from tui.screens.main import PANES
-from tui_desk_kit import desk_market
+from tui_desk_kit import desk_market, quote
 from tui_harness import NARROW, WIDE, caught_up, keys, populated, settle
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
@@ -137,6 +137,22 @@ def test_inventory_pane(snap_compare, workstation, size):
     """Gauges: fixed-btc at 0.8 of max_inventory (warning), layered-btc at 0.96
     (critical); realised, unrealised, fees and spread captured of their runs."""
     assert snap_compare(desk_market(workstation).app(), run_before=after("8"),
+                        terminal_size=size)
+
+
+@SIZES
+def test_maker_pane(snap_compare, workstation, size):
+    """v (9 alone at 80x24): fixed-btc's two quotes 1.0 bps either side of the mid, its two
+    fills with their fees, its PnL, inventory and spread captured."""
+    key = "v" if size == WIDE else "9"
+    assert snap_compare(quote(desk_market(workstation)).app(), run_before=after(key),
+                        terminal_size=size)
+
+
+@SIZES
+def test_quit_with_a_strategy_running(snap_compare, workstation, size):
+    """q with fixed-btc running: stop it, leave it running, or stay."""
+    assert snap_compare(quote(desk_market(workstation)).app(), run_before=after("q"),
                         terminal_size=size)
 
 

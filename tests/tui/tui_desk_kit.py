@@ -61,3 +61,21 @@ def desk_market(ws: Workstation) -> Workstation:
     fake_run(ws, "fixed-btc", "mm-fixed", "0.042")
     fake_run(ws, "layered-btc", "mm-layered", "0.05", state="stopped")
     return ws
+
+
+QUOTES = (("sell", "95009500000", "0.003"), ("buy", "94990500000", "0.004"))
+
+
+def quote(ws: Workstation, orders=QUOTES, user: str = "mm-fixed", ago_s: int = 30) -> Workstation:
+    """Rest `orders` of the strategy's user, placed `ago_s` seconds before the frozen clock,
+    and let fixed-btc's run beat at the frozen clock (the watchdog sees it alive)."""
+    api = Api(str(ws.path), user, clock=lambda: FROZEN_NS - ago_s * 10**9)
+    try:
+        D.beat(api.db, api.read(D.active_run, "fixed-btc")["id"], FROZEN_NS)
+        for side, price, qty in orders:
+            r = api.execute({"op": "limit", "user": user, "symbol": "BTC-IRR", "side": side,
+                             "price": price, "qty": qty})
+            assert r.accepted, r.reason
+    finally:
+        api.close()
+    return ws

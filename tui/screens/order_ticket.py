@@ -21,6 +21,9 @@ from ..snapshot import MarketView
 TYPES = ("limit", "market", "stop_limit", "stop_market")
 
 
+NARROW_TICKET = 110      # below this many columns the ticket sits at the right
+
+
 class OrderTicket(ModalScreen):
     BINDINGS = [
         Binding("escape", "close", "Close", id="ticket.close"),
@@ -67,6 +70,7 @@ class OrderTicket(ModalScreen):
                 yield Button("Close (Esc)", id="ticket-close")
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_TICKET, "narrow")   # the book stays seen
         self._title()
         self._terms()
         self.query_one("#ticket-qty" if self._price else "#ticket-price", Input).focus()

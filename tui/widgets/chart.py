@@ -1,6 +1,11 @@
 """Price line or candles above volume bars, drawn by plotext to the widget's size in the
 theme's colours; or, in strategy mode, the selected strategy's inventory and PnL over its
-newest run. plotext is slow, so the drawing runs in a thread worker."""
+newest run. plotext is slow, so the drawing runs in a thread worker.
+
+The market chart shows a time window (SPANS: one minute to four hours) of the trades in
+the database (tui/chart_history.py keeps the newest four hours on hand): `[` and `]` zoom
+out and in, ← and → pan by half a window, End returns to the live edge. Candles are at
+least as long as the window needs to fit the pane (an interval of INTERVALS)."""
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -8,12 +13,15 @@ from textual.color import Color
 from textual.message import Message
 from textual.widgets import Static
 
+from ..chart_history import ChartHistory
 from ..desk_facade import DeskView
 from ..plotting import Colours, render, render_desk
 from ..snapshot import MarketView
 from .pane import Pane
 
-INTERVALS = (1, 5, 15, 60)   # seconds per candle
+INTERVALS = (1, 5, 15, 60, 300, 900, 3600)   # seconds per candle
+SPANS = (60, 300, 900, 3600, 4 * 3600)         # seconds of history in the window
+SECOND = 1_000_000_000
 
 
 class ChartPane(Pane):
@@ -23,16 +31,22 @@ class ChartPane(Pane):
         Binding("k", "toggle_kind", "Line/candles", id="chart.kind"),
         Binding("i", "next_interval", "Interval", id="chart.interval"),
         Binding("m", "toggle_mode", "Market/strategy", id="chart.mode"),
+        Binding("left_square_bracket", "zoom(1)", "Zoom out", id="chart.zoom_out"),
+        Binding("right_square_bracket", "zoom(-1)", "Zoom in", id="chart.zoom_in"),
+        Binding("left", "pan(-1)", "Earlier", show=False, id="chart.earlier"),
+        Binding("right", "pan(1)", "Later", show=False, id="chart.later"),
+        Binding("end", "live", "Live", show=False, id="chart.live"),
     ]
 
     class Drawn(Message):
         """A chart finished drawing in the worker; `key` says what it shows."""
 
-        def __init__(self, pane: "ChartPane", key: tuple, text: Text) -> None:
+        def __init__(self, pane: "ChartPane", key: tuple, text: Text, count: int = 0) -> None:
             super().__init__()
             self.pane = pane
             self.key = key
             self.text = text
+            self.count = count      # trades in the window (market mode)
 
         @property
         def control(self) -> "ChartPane":
@@ -47,6 +61,10 @@ class ChartPane(Pane):
         self._desk: DeskView | None = None
         self._drawn = None          # the key of the newest chart asked for
         self._pending = None
+        self.span = SPANS[2]            # seconds in the window
+        self.back = 0                   # seconds the window ends before now (0: live)
+        self.shown = 0                  # trades in the window drawn last
+        self._history = None            # ChartHistory, made by the first drawing worker
 
     def compose(self):
         yield Static(id="chart-canvas")
@@ -86,6 +104,36 @@ class ChartPane(Pane):
         self._drawn = None
         self._draw()
 
+    def action_zoom(self, step: int) -> None:
+        i = SPANS.index(self.span)
+        self.span = SPANS[max(0, min(len(SPANS) - 1, i + step))]
+        self._redraw()
+
+    def action_pan(self, direction: int) -> None:
+        self.back = max(0, self.back - direction * self.span // 2)
+        self._redraw()
+
+    def action_live(self) -> None:
+        self.back = 0
+        self._redraw()
+
+    def _redraw(self) -> None:
+        self._drawn = None
+        self._draw()
+
+    def candle_seconds(self, width: int) -> int:
+        """The chosen interval, or the shortest of INTERVALS that fits the window into
+        the pane's width (plotting shows a candle per two columns)."""
+        need = self.span / max(10, width // 2)
+        fits = next((i for i in INTERVALS if i >= need), INTERVALS[-1])
+        return max(self.interval, fits)
+
+    def window_text(self) -> str:
+        def dur(s: int) -> str:
+            return f"{s // 3600}h" if s >= 3600 and s % 3600 == 0 else \
+                f"{s // 60}m" if s >= 60 else f"{s}s"
+        return f"{dur(self.span)} window" + (f", {dur(self.back)} ago" if self.back else "")
+
     def action_next_interval(self) -> None:
         self.interval = INTERVALS[(INTERVALS.index(self.interval) + 1) % len(INTERVALS)]
         self._drawn = None
@@ -106,21 +154,20 @@ class ChartPane(Pane):
         view = self._view
         canvas = self.query_one("#chart-canvas", Static)
         w, h = canvas.size.width, canvas.size.height
-        last = view.prices[-1][0] if view and view.prices else None
-        bucket = None if last is None else last // (self.interval * 1_000_000_000)
+        interval = self.candle_seconds(w)
+        end = self.app.clock() - self.back * SECOND
+        bucket = end // (interval * SECOND)
         colours = self._colours(canvas)
         # plotext is costly: redraw when a candle changes, not on every journal entry
-        key = (view.symbol if view else None, len(view.prices) if view else 0, bucket,
-               view.prices[-1][1] if view and view.prices else None, w, h, self.kind,
-               self.interval, colours)
-        if key == self._drawn or w < 10 or h < 5:
+        key = (view.symbol if view else None, view.trades[0]["id"] if view and view.trades
+               else None, bucket, w, h, self.kind, interval, self.span, self.back, colours)
+        if key == self._drawn or w < 10 or h < 5 or view is None:
             return
         self._drawn = key
-        self.border_title = f"Chart {view.symbol if view else ''} {self.kind} {self.interval}s"
-        if not view or not view.prices:
-            canvas.update("no trades yet")
-            return
-        self._plot(key, view.prices, self.kind, self.interval, w, h, colours)
+        self.border_title = (f"Chart {view.symbol} {self.kind} {interval}s, "
+                             f"{self.window_text()}")
+        self._plot(key, view.symbol, end - self.span * SECOND, end, self.kind, interval,
+                   w, h, colours)
 
     def _draw_desk(self) -> None:
         desk = self._desk
@@ -145,12 +192,21 @@ class ChartPane(Pane):
         self.post_message(self.Drawn(self, key, text))
 
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
-    def _plot(self, key: tuple, prices, kind: str, interval: int, width: int, height: int,
-              colours: Colours) -> None:
-        text = Text.from_ansi(render(prices, kind, interval, width, height, colours))
-        self.post_message(self.Drawn(self, key, text))
+    def _plot(self, key: tuple, symbol: str, start: int, end: int, kind: str, interval: int,
+              width: int, height: int, colours: Colours) -> None:
+        if self._history is None:
+            self._history = ChartHistory(self.app.facade.api.url)
+        prices = self._history.window(symbol, start, end)
+        text = (Text.from_ansi(render(prices, kind, interval, width, height, colours))
+                if prices else Text(f"no trades in this {self.window_text()}"))
+        self.post_message(self.Drawn(self, key, text, len(prices)))
+
+    def on_unmount(self) -> None:
+        if self._history is not None:
+            self._history.close()
 
     @on(Drawn)
     def _show(self, message: Drawn) -> None:
         if message.key == self._drawn:      # an older chart finishing late stays unseen
+            self.shown = message.count
             self.query_one("#chart-canvas", Static).update(message.text)

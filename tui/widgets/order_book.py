@@ -29,9 +29,11 @@ SPREAD = "spread"             # the row between the sides
 class BookLadder(Widget, can_focus=True):
     """The ladder itself: a header line, then asks, the spread row and bids.
 
-    The spread row sits in the middle of the pane when the book allows; the cursor starts
-    on the best ask (the touch), stays on its level while the book moves, and the ladder
-    scrolls only as far as needed to keep the cursor in view.
+    The spread row sits in the middle of the pane when the book allows. Until the user
+    moves away, the cursor follows the touch (the best ask) and the touch and the spread
+    row stay in view however short the pane; once moved (keys, wheel, click) the cursor
+    stays on its level while the book moves and the ladder scrolls only as far as the
+    cursor needs; Home returns to following the touch.
     """
 
     COMPONENT_CLASSES = {"book--header", "book--cursor", "book--spread"}
@@ -66,17 +68,19 @@ class BookLadder(Widget, can_focus=True):
         self._cursor_key: tuple[str, str] | None = None
         self._top = 0                       # rows index of the first body line
         self._lines: list[tuple] = []       # what each screen line shows, to diff
+        self.following = True               # the cursor follows the touch (Home: again)
 
     # ------------------------------------------------------------ data in
     def show(self, view: MarketView) -> None:
         asks = [("sell", lv) for lv in reversed(view.asks)]
         rows = asks + [(SPREAD, None)] + [("buy", lv) for lv in view.bids]
         parts = spread_parts(view)          # the grouping matters more than mid and last
-        group = (f"group {view.group}×tick",) if view.group > 1 else ()
+        group = (f"group {view.price(Decimal(view.tick) * view.group)} ({view.group} ticks)",
+                 ) if view.group > 1 else ()
         self.rows, self.spread_text = rows, parts[:1] + group + parts[1:]
         self.figures = (lambda v: view.price(v), lambda v: view.qty(v))
         keys = [(side, lv.price if lv else "") for side, lv in rows]
-        if self._cursor_key in keys:
+        if not self.following and self._cursor_key in keys:
             self.cursor = keys.index(self._cursor_key)
         else:                                # at first, or the level went: the touch
             self.cursor = self._touch()
@@ -105,9 +109,14 @@ class BookLadder(Widget, can_focus=True):
         return max(1, self.size.height - 1)
 
     def _place(self) -> None:
-        """Centre the spread row, then scroll only as far as the cursor needs."""
+        """Centre the spread row, then scroll only as far as the cursor needs. Following
+        the touch in a pane of two or three lines: the best ask, the spread row and (room
+        permitting) the best bid."""
         body = self._body_height()
-        top = self._spread_index() - (body - 1) // 2
+        spread = self._spread_index()
+        top = spread - (body - 1) // 2
+        if self.following and body < 3:
+            top = spread - 1 if spread > 0 else spread
         if self.cursor < top:
             top = self.cursor
         elif self.cursor >= top + body:
@@ -197,7 +206,8 @@ class BookLadder(Widget, can_focus=True):
     def _levels(self) -> list[int]:
         return [i for i, (side, _) in enumerate(self.rows) if side != SPREAD]
 
-    def _move_to(self, index: int) -> None:
+    def _move_to(self, index: int, follow: bool = False) -> None:
+        self.following = follow
         self.cursor = index
         self._remember_cursor()
         self._redraw()
@@ -217,7 +227,7 @@ class BookLadder(Widget, can_focus=True):
         self.action_move(direction * max(1, self._body_height() - 1))
 
     def action_touch(self) -> None:
-        self._move_to(self._touch())
+        self._move_to(self._touch(), follow=True)
 
     def action_choose(self) -> None:
         chosen = self.chosen()
@@ -243,8 +253,9 @@ class BookLadder(Widget, can_focus=True):
 class OrderBook(Pane):
     TITLE = "Order book"
     BINDINGS = [
-        Binding("plus,equals", "group(2)", "Group ×2", id="book.group_more"),
-        Binding("minus", "group(0)", "Group ÷2", id="book.group_less"),
+        Binding("plus,equals", "group(1)", "Group +", id="book.group_more"),
+        Binding("minus", "group(-1)", "Group −", id="book.group_less"),
+        Binding("home", "touch", "Back to the touch", show=False, id="book.touch"),
     ]
 
     class LevelChosen(Message):
@@ -261,9 +272,11 @@ class OrderBook(Pane):
             return self.book
 
     class GroupChanged(Message):
-        def __init__(self, factor: int) -> None:
+        """Group price levels coarser (`step` 1) or finer (-1), along GROUPS."""
+
+        def __init__(self, step: int) -> None:
             super().__init__()
-            self.factor = factor
+            self.step = step
 
     def compose(self):
         yield BookLadder(id="book-ladder")
@@ -275,8 +288,29 @@ class OrderBook(Pane):
     def level_keys(self) -> list[str]:
         return self.query_one(BookLadder).level_keys()
 
-    def action_group(self, factor: int) -> None:
-        self.post_message(self.GroupChanged(factor))
+    def action_group(self, step: int) -> None:
+        self.post_message(self.GroupChanged(step))
+
+    def action_touch(self) -> None:
+        self.query_one(BookLadder).action_touch()
+
+
+def group_steps(most: int = 10**6) -> list[int]:
+    """Ticks per displayed level: 1, 2, 5, 10, 20, 50, 100 ... up to `most`."""
+    out, scale = [], 1
+    while scale <= most:
+        out += [m * scale for m in (1, 2, 5) if m * scale <= most]
+        scale *= 10
+    return out
+
+
+GROUPS = group_steps()
+
+
+def next_group(group: int, step: int) -> int:
+    """The grouping `step` places along GROUPS from `group` (kept within GROUPS)."""
+    i = max((k for k, g in enumerate(GROUPS) if g <= group), default=0)
+    return GROUPS[max(0, min(len(GROUPS) - 1, i + step))]
 
 
 def spread_parts(view: MarketView) -> tuple[str, ...]:

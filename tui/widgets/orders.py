@@ -1,4 +1,8 @@
-"""The acting user's orders, open and past, with the selected one cancellable."""
+"""The acting user's orders: open ones first (the cursor starts on the newest open one),
+then the finished ones, each newest first; the selected one cancellable; `a` lists every
+symbol's orders instead of the focused symbol's."""
+from datetime import datetime, timezone
+
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -7,22 +11,34 @@ from ..snapshot import MarketView
 from .pane import Pane
 from .table_sync import sync_rows
 
-# status and reason come early: why an order was rejected must be readable at 160 columns
-COLUMNS = (("id", 6), ("side", 4), ("type", 11), ("price", 13), ("qty", 8), ("filled", 8),
-           ("status", 9), ("reason", 44), ("avg", 14), ("cid", 10))
+# status comes before avg and reason: what happened to an order must be readable first
+COLUMNS = (("time", 8), ("cid", 12), ("side", 4), ("price", 14), ("qty", 8), ("filled", 8),
+           ("status", 9), ("avg", 17), ("reason", 40), ("symbol", 8), ("type", 10))
 CID = [name for name, _ in COLUMNS].index("cid")
 OPEN = ("queued", "active", "partial")
 
 
 class OrdersPane(Pane):
     TITLE = "Orders"
-    BINDINGS = [Binding("c", "cancel_selected", "Cancel order", id="orders.cancel")]
+    BINDINGS = [Binding("c", "cancel_selected", "Cancel order", id="orders.cancel"),
+                Binding("a", "all_symbols", "All symbols", id="orders.all_symbols")]
 
     class CancelRequested(Message):
         def __init__(self, pane: "OrdersPane", client_id: str) -> None:
             super().__init__()
             self.pane = pane
             self.client_id = client_id
+
+        @property
+        def control(self) -> "OrdersPane":
+            return self.pane
+
+    class AllSymbolsToggled(Message):
+        """List every symbol's orders, or (again) only the focused symbol's."""
+
+        def __init__(self, pane: "OrdersPane") -> None:
+            super().__init__()
+            self.pane = pane
 
         @property
         def control(self) -> "OrdersPane":
@@ -40,20 +56,26 @@ class OrdersPane(Pane):
 
     def update_view(self, view: MarketView) -> None:
         table = self.query_one(DataTable)
+        first = not self._rows
         rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
         self._rows = sync_rows(table, COLUMNS, rows, self._rows)
+        if first and rows:                 # the newest open order, when there is one
+            table.move_cursor(row=0, animate=False)
         n_open = sum(o["status"] in OPEN for o in view.orders)
-        self.set_title(f"Orders of {view.user} ({n_open} open)")
+        where = "all symbols" if view.all_orders else view.symbol
+        self.set_title(f"Orders of {view.user}, {where} ({n_open} open)")
 
     @staticmethod
     def _cells(o: dict, view: MarketView) -> tuple:
         f, sym, w = view.figures, o["symbol"], dict(COLUMNS)
-        return (str(o["id"]), o["side"], o["type"],
+        at = o.get("placed_ts")
+        return (datetime.fromtimestamp(at / 1e9, timezone.utc).strftime("%H:%M:%S")
+                if at else "-", o["client_id"], o["side"],
                 f.price(sym, o["price"], w["price"]) if o["price"] else "-",
                 f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
-                o["status"], o["reason"] or "",
+                o["status"],
                 f.avg_price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
-                o["client_id"])
+                o["reason"] or "", sym, o["type"])
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -67,3 +89,5 @@ class OrdersPane(Pane):
         if cid is not None:
             self.post_message(self.CancelRequested(self, cid))
 
+    def action_all_symbols(self) -> None:
+        self.post_message(self.AllSymbolsToggled(self))

@@ -64,8 +64,7 @@ class StrategyPane(Pane):
         table = self.query_one(DataTable)
         rows = {r.name: cells(r) for r in view.rows}
         self._rows = sync_rows(table, COLUMNS, rows, self._rows)
-        running = sum(r.state in ("running", "paused", "stopping") for r in view.rows)
-        self.border_title = f"Strategy ({len(rows)} configured, {running} running)"
+        self.border_title = f"Strategy ({len(rows)} configured, {counts(view.rows)})"
 
     def selected(self) -> str | None:
         table = self.query_one(DataTable)
@@ -92,3 +91,12 @@ class StrategyPane(Pane):
 
 def cells(r: StrategyRow) -> tuple:
     return (r.name, r.template, r.symbol, r.user, r.stage, str(r.version), r.state)
+
+
+def counts(rows) -> str:
+    """How many are running, and how many are starting, paused or stopping: the same
+    states the rows show, so the title and the rows always agree."""
+    n = {s: sum(r.state == s for r in rows) for s in ("running", "starting", "paused",
+                                                     "stopping")}
+    return ", ".join([f"{n['running']} running"] + [f"{v} {s}" for s, v in n.items()
+                                                     if v and s != "running"])

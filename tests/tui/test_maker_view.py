@@ -1,0 +1,83 @@
+"""The market maker's view: a running strategy's quotes (distance from the mid in bps,
+age), its fills (time, side, price, qty, fee) and its running figures in the desk row,
+and a toast for every fill that arrives while the workstation is open."""
+from datetime import datetime, timezone
+
+from db import desk as D
+from db.api import Api
+from mm.desk.report import report
+from tui_desk_kit import desk_market, quote
+from tui_harness import FROZEN_NS, drive, keys, screen_text, wait_for
+
+def take(ws, side: str, price: str, qty: str, user: str = "bob") -> None:
+    api = Api(str(ws.path), user, clock=lambda: FROZEN_NS)
+    try:
+        r = api.execute({"op": "limit", "user": user, "symbol": "BTC-IRR", "side": side,
+                         "price": price, "qty": qty, "tif": "ioc"})
+        assert r.accepted, r.reason
+    finally:
+        api.close()
+
+
+def notifications(messages) -> list:
+    return [m.notification for m in messages if type(m).__name__ == "Notify"]
+
+
+def maker_lines(app) -> list[str]:
+    region = app.screen.query_one("#maker").region
+    rows = screen_text(app).splitlines()[region.y:region.bottom]
+    return [r[region.x:region.right] for r in rows]
+
+
+def test_quotes_fills_and_figures_of_the_running_strategy(workstation):
+    ws = desk_market(workstation)
+    quote(ws)
+    api = Api(str(ws.path))
+    try:
+        run_id = api.read(D.active_run, "fixed-btc")["id"]
+        r = report(api, run_id)
+        fills = api.trades(user="mm-fixed")
+    finally:
+        api.close()
+    shown = {}
+
+    async def script(pilot):
+        await keys(pilot, "v")
+        await wait_for(pilot, lambda: "fixed-btc" in str(pilot.app.screen.query_one(
+            "#maker").border_title))
+        shown["lines"] = maker_lines(pilot.app)
+        shown["title"] = str(pilot.app.screen.query_one("#maker").border_title)
+    drive(ws.app(), script)
+    text = "\n".join(shown["lines"])
+    assert shown["title"] == f"Quotes & fills: fixed-btc run {run_id} running"
+    # bought 0.042 and sold 0.002 100,000 higher, both as taker at 0.2%: fees 7,980,000 and
+    # 380,000.4, +200 on the round trip, the rest at the mid; IRR shows whole units
+    assert (r["pnl"]["total"], r["inventory"]) == ("-8359800.4", "0.04")
+    assert "PnL -8,359,800 IRR  inv 0.0400 BTC  spread 0  mid 95,000,000,000" in text
+    # the quotes: 9,500,000 above and below the others' mid 95,000,000,000 is 1.0 bps
+    assert "sell 95,009,500,000 0.0030 +1.0 30s" in text
+    assert "buy  94,990,500,000 0.0040 -1.0 30s" in text
+    # the fills, newest first, with the strategy's own fee on each
+    assert len(fills) == 2
+    assert [f"{x['price']} {x['qty']}" for x in reversed(fills)] == [
+        "95000100000 0.002", "95000000000 0.042"]
+    times = [datetime.fromtimestamp(x["ts"] / 1e9, timezone.utc).strftime("%H:%M:%S")
+             for x in reversed(fills)]
+    assert f"{times[0]} sell 95,000,100,000 0.0020   380,000" in text
+    assert f"{times[1]} buy  95,000,000,000 0.0420 7,980,000" in text
+
+
+def test_a_new_fill_of_a_running_strategy_notifies(workstation):
+    ws = desk_market(workstation)
+    quote(ws)
+
+    async def script(pilot):
+        await keys(pilot, "v")
+        # bob sweeps the demo asks (0.036 up to 95,004,000,000) and 0.001 of the strategy's
+        take(ws, "buy", "95009500000", "0.037")
+        await wait_for(pilot, lambda: any(n.title == "fixed-btc filled"
+                                          for n in notifications(pilot.app.seen)))
+    messages = drive(ws.app(), script)
+    (note,) = [n for n in notifications(messages) if n.title == "fixed-btc filled"]
+    assert note.message.startswith("sold 0.0010 BTC @ 95,009,500,000, fee ")
+    assert note.message.endswith(" IRR")

@@ -1,0 +1,47 @@
+"""Small terminals: below the width (or height) where every pane fits, panes take turns
+under a tab bar naming them with their keys; the footer keeps ? and q; at 80x24 the
+order ticket leaves the book's prices in view."""
+import pytest
+
+from tui.screens.order_ticket import OrderTicket
+from tui_harness import drive, keys, screen_text
+
+
+def look(ws, size, *pressed) -> dict:
+    seen = {}
+
+    async def script(pilot):
+        await keys(pilot, *pressed)
+        app = pilot.app
+        seen["narrow"] = app.screen_stack[1].has_class("narrow")
+        seen["lines"] = screen_text(app).splitlines()
+        seen["ticket"] = isinstance(app.screen, OrderTicket)
+    drive(ws.app(), script, size=size)
+    return seen
+
+
+@pytest.mark.parametrize("size, narrow", [((160, 48), False), ((120, 36), True),
+                                          ((149, 48), True), ((160, 30), True)])
+def test_tabs_below_the_size_where_every_pane_fits(workstation, size, narrow):
+    seen = look(workstation, size, "3")
+    top = seen["lines"][0]
+    assert seen["narrow"] is narrow
+    if narrow:
+        assert top.split("  ")[:3] == [" 1 Book", "2 Chart", "3 Orders"]
+        assert "9 Quotes" in top and "Orders of alice" in seen["lines"][1]
+    else:
+        assert top.startswith("╭─ Order book BTC-IRR")
+
+
+def test_80x24_footer_keeps_help_and_quit_and_the_ticket_leaves_the_book(workstation):
+    seen = look(workstation, (80, 24))
+    assert seen["lines"][0].split() == ["1", "Book", "2", "Chart", "3", "Orders", "4", "Tape",
+                                        "5", "Wallets", "6", "Alerts", "7", "Strat", "8", "Inv",
+                                        "9", "Quotes"]
+    assert seen["lines"][-1].startswith(" ? Keys  q Quit")
+    seen = look(workstation, (80, 24), "b")
+    assert seen["ticket"]
+    book = [line[:32] for line in seen["lines"][2:19]]
+    assert any("95,000,500,000" in line for line in book)     # the best ask, beside the ticket
+    assert any("spread" in line for line in book)
+    assert any("94,999,500,000" in line for line in book)     # and the best bid
