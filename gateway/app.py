@@ -1,6 +1,6 @@
 """The ASGI application: routes, problem handlers, the audit/size middleware, and the
-life cycle (committer, feed and audit threads start with the app and stop after the last
-in-flight request has its answer)."""
+life cycle (committer, feed, audit and surveillance threads start with the app and stop
+after the last in-flight request has its answer)."""
 import time
 from contextlib import asynccontextmanager
 
@@ -19,6 +19,7 @@ from .config import GatewayConfig
 from .feed import Feed
 from .limits import RateLimiter
 from .routes import router
+from .surveil import SurveillanceThread
 from .service import Gateway
 from .ws import websocket_endpoint
 
@@ -46,11 +47,13 @@ def create_app(config: GatewayConfig) -> FastAPI:
                     RateLimiter(config.rate, config.burst), feed,
                     AuditLog(engine, config.audit_file()))
         app.state.gw = holder["gw"] = g
+        surveillance = SurveillanceThread(engine)
         try:
             yield
         finally:
             holder["gw"] = None
             committer.close()
+            surveillance.close()
             feed.close()
             g.audit.close()
             api.close()

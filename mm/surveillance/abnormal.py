@@ -77,6 +77,10 @@ class AbnormalVolume(Detector):
         if hist.maxlen != self.p["baseline"]:
             hist = self.history[symbol] = deque(hist, maxlen=self.p["baseline"])
         hist.append((volume, move))
+        # buckets without a trade are part of the baseline too (volume 0, no move): a thin
+        # market's quiet seconds are what makes a burst in it abnormal
+        quiet = min((e.ts - b[0]) // self.ns("bucket") - 1, hist.maxlen)
+        hist.extend((0, 0.0) for _ in range(quiet))
         return alert
 
     def _alert(self, symbol, b, vz, pz, move, e, ctx):
@@ -156,11 +160,16 @@ class MarkingClose(Detector):
 def _z(x: float, xs: list) -> float:
     """The robust (modified) z-score of x against xs: (x - median) / (1.4826 MAD), after
     Iglewicz and Hoaglin (1993), so one earlier pump in the baseline does not hide the
-    next. The scale is floored at 5 % of the median (and 1e-9) for a flat baseline."""
+    next. Where more than half the baseline is one value (MAD 0: a thin market's many quiet
+    buckets), the mean absolute deviation from the median scaled by 1.2533 (sqrt(pi/2))
+    stands in for it, the usual fallback of the modified z-score. The scale is floored at
+    5 % of the median (and 1e-9) for a flat baseline."""
     ordered = sorted(xs)
     med = _median(ordered)
-    mad = _median(sorted(abs(v - med) for v in ordered))
-    return (x - med) / max(1.4826 * mad, abs(med) * 0.05, 1e-9)
+    deviations = [abs(v - med) for v in ordered]
+    mad = _median(sorted(deviations))
+    scale = 1.4826 * mad if mad else 1.2533 * sum(deviations) / len(deviations)
+    return (x - med) / max(scale, abs(med) * 0.05, 1e-9)
 
 
 def _median(ordered: list) -> float:

@@ -28,6 +28,7 @@ class CircularTrading(Detector):
         super().__init__()
         self.legs: dict = {}      # (symbol, seller) -> {buyer: deque[(ts, tid, qty, seq)]}
         self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids, qty)]
+        self.fresh: dict = {}     # (symbol, ring) -> rings closed since its last alert
         self.volume: dict = {}    # (symbol, owner) -> [deque[(ts, qty)], total]
 
     def feed(self, e, ctx):
@@ -51,8 +52,12 @@ class CircularTrading(Detector):
             while seen and seen[0][0] < cutoff:
                 seen.popleft()
             seen.append((first_ts, first_seq, tids + (t.tid,), t.qty))
+            fresh = self.fresh[key] = min(self.fresh.get(key, 0) + 1, len(seen))
+            # every ring in the window counts toward the share, alerted or not: the share
+            # asks how much of what the members trade is passed around the ring
             share = min(2 * sum(r[3] for r in seen) / self.volume[(t.symbol, o)][1] for o in owners)
-            if len(seen) >= self.p["min_cycles"] and share >= self.p["min_share"]:
+            if fresh >= self.p["min_cycles"] and share >= self.p["min_share"]:
+                seen = list(seen)[-fresh:]
                 users = tuple(sorted({a for o in owners for a in ctx.accounts(o)}))
                 out.append(Alert(self.rule, CRITICAL, users, t.symbol, seen[0][1], e.seq,
                                  seen[0][0], e.ts,
@@ -61,7 +66,7 @@ class CircularTrading(Detector):
                                  scores={"cycles": len(seen), "min_cycles": self.p["min_cycles"],
                                          "ring": len(owners), "share": round(share, 4),
                                          "min_share": self.p["min_share"]}))
-                del self.rings[key]     # the next alert needs min_cycles new rings
+                self.fresh[key] = 0     # the next alert needs min_cycles new rings
         if e.trades and e.seq % 1000 == 0:
             self._trim(cutoff)
         return out
@@ -80,6 +85,7 @@ class CircularTrading(Detector):
             del self.volume[key]
         for key in [k for k, q in self.rings.items() if not q or q[-1][0] < cutoff]:
             del self.rings[key]
+            self.fresh.pop(key, None)
         for key, pairs in list(self.legs.items()):
             for b in [b for b, q in pairs.items() if not q or q[-1][0] < cutoff]:
                 del pairs[b]

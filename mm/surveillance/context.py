@@ -1,11 +1,16 @@
 """What every detector shares: the orders it has seen placed and not yet closed, the last
-trade price per symbol, typical order sizes, and the operator's account links (several
-accounts, one beneficial owner). Memory is bounded: orders older than `horizon_ns` or past
+trade price per symbol, typical order sizes (the median of the symbol's last `SIZES` order
+quantities, recomputed every `RESIZE` orders: a median, because a market maker's ladder of
+large resting orders would drag a mean far above what a typical order is), and the
+operator's account links (several accounts, one beneficial owner). Memory is bounded: orders older than `horizon_ns` or past
 `max_orders` are forgotten, oldest first."""
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
 from db.load import to_int as _int
+
+SIZES = 255      # order quantities per symbol the typical size is the median of (odd)
+RESIZE = 16      # orders between two recomputations of that median
 
 from .entries import ORDER_OPS, Entry
 
@@ -28,7 +33,9 @@ class Context:
         self.max_orders = max_orders
         self.orders: OrderedDict[int, OrderInfo] = OrderedDict()
         self.last: dict[str, int] = {}            # symbol -> last trade price
-        self.size_ewma: dict[str, float] = {}     # symbol -> typical order quantity
+        self.sizes: dict[str, deque] = {}         # symbol -> its last SIZES order quantities
+        self.size_typical: dict[str, float] = {}  # symbol -> their median (typical order)
+        self.sized: dict[str, int] = {}           # symbol -> orders seen
         self.links: dict[str, str] = {}           # account -> its owner's representative
         self.traded: dict = {}                    # (owner, symbol, side) -> deque[(ts, tid, seq)]
         self.traded_ns = 10 * 10**9               # how long those are kept (rules raise it)
@@ -55,7 +62,20 @@ class Context:
         return tuple(sorted(names))
 
     def typical(self, symbol: str) -> float:
-        return self.size_ewma.get(symbol, 0.0)
+        """The symbol's typical order quantity (1e-9 lots): the median of its recent orders."""
+        return self.size_typical.get(symbol, 0.0)
+
+    def _sized(self, symbol: str, qty: int) -> None:
+        q = self.sizes.get(symbol)
+        if q is None:
+            q = self.sizes[symbol] = deque(maxlen=SIZES)
+        q.append(qty)
+        seen = self.sized[symbol] = self.sized.get(symbol, 0) + 1
+        if seen < RESIZE or seen % RESIZE == 0:
+            ordered = sorted(q)
+            n = len(ordered)
+            self.size_typical[symbol] = (ordered[n // 2] if n % 2
+                                         else (ordered[n // 2 - 1] + ordered[n // 2]) / 2)
 
     # -------------------------------------------------------------- the stream
     def before(self, e: Entry) -> None:
@@ -67,9 +87,7 @@ class Context:
             info = OrderInfo(e.seq, b["user"], b["symbol"], b["side"],
                              None if price is None else _int(price), _int(b["qty"]), e.ts)
             self.orders[e.seq] = info
-            old = self.size_ewma.get(info.symbol)
-            self.size_ewma[info.symbol] = (info.qty if old is None
-                                           else old + (info.qty - old) / 200.0)
+            self._sized(info.symbol, info.qty)
         keep = e.ts - self.traded_ns
         for t in e.trades:
             for oid in (t.maker_order, t.taker_order):

@@ -5,7 +5,9 @@ Per rule: precision = alerts that match a planted episode / alerts; recall = pla
 episodes matched by at least one alert of that rule / planted episodes labelled with it.
 An alert matches an episode when the episode is labelled with the alert's rule, they share
 an account, and the alert's evidence window overlaps the episode (with `SLACK_NS` either
-side, as detectors finish a pattern when its last order or trade arrives). Every alert
+side, as detectors finish a pattern when its last order or trade arrives). An episode the
+run ended in the middle of (its last command was due after the end) was never played out:
+an alert on it is a true alert, but it is not counted among the episodes to find. Every alert
 that matches no episode is a false alert; they are counted per 10,000 honest orders
 (order commands of users who are not bad actors)."""
 import tempfile
@@ -97,8 +99,9 @@ def run_seed(name: str, seed: int, duration: float, rate: float, bad_names, work
         honest = _honest_orders(api.db, bad_users)
     finally:
         api.close()
+    end = int(duration * 10**9)
     for lab in labels:
-        lab["episodes"] = [[T0 + s, T0 + e] for s, e in lab["episodes"]]
+        lab["episodes"] = [[T0 + s, T0 + e, e <= end] for s, e in lab["episodes"]]
     return alerts, labels, honest
 
 
@@ -131,13 +134,13 @@ def evaluate(name: str, seeds: int, *, duration: float = 120.0, rate: float = 2.
 
 
 def _score(ev: Evaluation, alerts, labels) -> None:
-    episodes = [(set(lab["users"]), set(lab["rules"]), s, e)
-                for lab in labels for s, e in lab["episodes"]]
+    episodes = [(set(lab["users"]), set(lab["rules"]), s, e, complete)
+                for lab in labels for s, e, complete in lab["episodes"]]
     found = set()
     for a in alerts:
         score = ev.rules[a.rule]
         score.alerts += 1
-        hits = [i for i, (users, rules, s, e) in enumerate(episodes)
+        hits = [i for i, (users, rules, s, e, _complete) in enumerate(episodes)
                 if a.rule in rules and users & set(a.users)
                 and a.first_ts <= e + SLACK_NS and a.last_ts >= s - SLACK_NS]
         if hits:
@@ -147,7 +150,7 @@ def _score(ev: Evaluation, alerts, labels) -> None:
             ev.false_alerts += 1
             if len(ev.false_examples) < 20:
                 ev.false_examples.append(f"{a.rule} {','.join(a.users)} {a.text}")
-    for i, (_users, rules, _s, _e) in enumerate(episodes):
-        for rule in rules:
+    for i, (_users, rules, _s, _e, complete) in enumerate(episodes):
+        for rule in rules if complete else ():
             ev.rules[rule].episodes += 1
             ev.rules[rule].found += (i, rule) in found

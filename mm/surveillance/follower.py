@@ -74,11 +74,16 @@ class Follower:
             cur = D.load_cursor(conn, name)
             if cur is None:
                 self.s, self.login_id, self.stored = configured(conn, 0), 0, 0
+                self.saved_at = 0
             else:
                 self.s, self.login_id = Surveillance.restore(cur["state"]), cur["login_id"]
                 self.s.seq = cur["state_seq"]
                 self.stored = cur["seq"]          # alerts up to here are stored already
-        self.saved_at = self.s.seq
+                self.saved_at = self.s.seq
+                # replay from the checkpoint to the cursor: those alerts are stored already
+                for e in entries(conn, self.s.seq, self.stored, batch):
+                    self.s.feed(e)
+                self.s.seq = max(self.s.seq, self.stored)
 
     @property
     def seq(self) -> int:

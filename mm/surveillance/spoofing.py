@@ -60,7 +60,7 @@ class Spoofing(_OtherSide):
     pattern = "a large order near the touch cancelled unfilled while trading the other side"
     source = "CEA s.4c(a)(5)(C); EU Delegated Reg. 2016/522 Annex II 1(4); FCA MAR 1.6.2"
     PARAMS = _SHARED + (
-        Param("size_x", "ratio", 6.0, "order size as a multiple of the symbol's typical order", 1, 1e6),
+        Param("size_x", "ratio", 15.0, "order size as a multiple of the symbol's typical order", 1, 1e6),
     )
 
     def feed(self, e, ctx):
@@ -90,9 +90,9 @@ class Layering(_OtherSide):
     pattern = "orders stacked at several prices on one side, cancelled while trading the other"
     source = "EU Delegated Reg. 2016/522 Annex II 1(4)(b); CEA s.4c(a)(5)(C); FCA MAR 1.6.2"
     PARAMS = _SHARED + (
-        Param("min_levels", "count", 3, "distinct prices among the cancelled orders", 2, 1000),
-        Param("size_x", "ratio", 12.0, "their total size as a multiple of the typical order", 1, 1e6),
-        Param("order_x", "ratio", 3.0, "each order's size as a multiple of the typical order", 0, 1e6),
+        Param("min_levels", "count", 4, "distinct prices among the cancelled orders", 2, 1000),
+        Param("size_x", "ratio", 16.0, "their total size as a multiple of the typical order", 1, 1e6),
+        Param("order_x", "ratio", 4.0, "each order's size as a multiple of the typical order", 0, 1e6),
     )
 
     def __init__(self) -> None:

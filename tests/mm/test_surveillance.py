@@ -111,15 +111,50 @@ def test_spoofing_big_bid_cancelled_while_selling(m):
     assert len(m.alerts("spoofing")) == 1
 
 
-def test_layering_stacked_bids(m):
+def _layer(m, qty, levels):
+    """Typical flow, an honest bid, `levels` bids by a under it, a's sale into the honest
+    bid, then a cancels the bids."""
     _typical_flow(m)
     m.order("c", "buy", "0.05", 99990000)
-    layers = [m.order("a", "buy", "0.05", 99980000 - 1000 * i) for i in range(4)]
+    layers = [m.order("a", "buy", qty, 99980000 - 1000 * i) for i in range(levels)]
     m.order("a", "sell", "0.01", 99990000, "ioc")
     for cid in layers:
         m.cancel("a", cid)
+
+
+def test_layering_stacked_bids(m):
+    _layer(m, "0.05", 4)
     [alert] = m.alerts("layering")
-    assert alert.users == ("a",) and alert.scores["levels"] == 3 and len(alert.orders) == 3
+    assert alert.users == ("a",) and alert.scores["levels"] == 4 and len(alert.orders) == 4
+    assert alert.scores["size_x"] == 20.0
+
+
+def test_layering_needs_four_levels(m):
+    _layer(m, "0.1", 3)
+    assert m.alerts("layering") == []
+
+
+def test_typical_size_is_the_median_not_a_market_makers_ladder(m):
+    for i in range(8):          # a ladder of large resting orders first
+        m.order("b", "buy", "0.5", 98000000 - 1000 * i, dt=0.01)
+    _typical_flow(m, 24)        # the median is taken again at the 32nd order
+    big = m.order("a", "buy", "0.2", 99980000)  # 20x the typical 0.01, 0.4x the ladder's
+    m.order("c", "buy", "0.05", 99990000)
+    m.order("a", "sell", "0.01", 99990000, "ioc")
+    m.cancel("a", big)
+    [alert] = m.alerts("spoofing")
+    assert alert.scores["size_x"] == 20.0
+
+
+def test_circular_ring_repeated_within_the_window(m):
+    for _ in range(3):          # three episodes of two rings each, all within a minute
+        for _ in range(2):
+            m.cross("a", "b")
+            m.cross("b", "c")
+            m.cross("c", "a")
+    alerts = m.alerts("circular_trading")
+    assert [a.scores["cycles"] for a in alerts] == [2, 2, 2]
+    assert alerts[-1].scores["share"] == 1.0
 
 
 def test_rapid_fire_burst(m):
