@@ -195,7 +195,7 @@ class _Loop:
 
     def sample(self, ts: int) -> None:
         r = self.runner
-        base, quote = r._totals(self.ex)
+        base, quote = r._totals(r.venue())
         at = mark(self.mid, self.sym.last)
         self.result.series.append((ts, equity(base - r.base0, quote - r.quote0, at),
                                    (base - r.base0) // QTY_TO_AMOUNT, at))

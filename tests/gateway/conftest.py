@@ -54,3 +54,15 @@ def keys(gw_market) -> dict:
 @pytest.fixture(scope="module")
 def clients(server, keys) -> dict:
     return {name: Client(server, key) for name, key in keys.items()}
+
+
+@pytest.fixture(scope="module")
+def maker(gw_market, server) -> dict:
+    """User `maker` (market maker: 1 BTC, 1,000,000,000 IRR) and its trade key; a book
+    around 100,000,000 from alice's bid at 99,000,000 and bob's ask at 101,000,000."""
+    gw_market.feed({"op": "user", "user": "maker", "role": "market_maker"},
+                   {"op": "deposit", "user": "maker", "asset": "BTC", "amount": "1"},
+                   {"op": "deposit", "user": "maker", "asset": "IRR", "amount": "1000000000"})
+    gw_market.ok("order", "place", "BTC-IRR", "buy", "0.1", "-p", "99000000", as_user="alice")
+    gw_market.ok("order", "place", "BTC-IRR", "sell", "0.1", "-p", "101000000", as_user="bob")
+    return make_key(gw_market, "maker")
