@@ -123,7 +123,7 @@ def main(
     if ctx.invoked_subcommand is None:
         from .workstation import open_workstation
         checked("workstation")
-        open_workstation(db, as_user, theme, symbol)
+        open_workstation(db, as_user, theme, symbol, server, key)
 
 
 def checked(action: str, values: dict | None = None) -> None:

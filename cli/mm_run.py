@@ -38,19 +38,46 @@ def run(
     on_critical: Optional[str] = typer.Option(None, "--on-critical", metavar="CMD",
                                               help="Shell command run on each new critical "
                                                    "alert; the text is $1 and SOUQ_ALERT_TEXT."),
+    venue: Optional[str] = typer.Option(None, "--venue", metavar="URL",
+                                        help="Quote on a remote souq (`souq serve`) instead "
+                                             "of this database, with --key; the secret from "
+                                             "SOUQ_SECRET or a prompt."),
+    key: Optional[str] = typer.Option(None, "--key", metavar="CLIENT_ID",
+                                      help="The API key for --venue."),
+    hedge_venue: Optional[str] = typer.Option(None, "--hedge-venue", metavar="URL",
+                                              help="Trade every other symbol the strategy "
+                                                   "uses (a hedger's hedge symbol) on this "
+                                                   "souq, with --hedge-key; the secret from "
+                                                   "SOUQ_HEDGE_SECRET or a prompt."),
+    hedge_key: Optional[str] = typer.Option(None, "--hedge-key", metavar="CLIENT_ID",
+                                            help="The API key for --hedge-venue."),
+    dead_man: int = typer.Option(10, "--dead-man", metavar="S",
+                                 help="With a remote venue: it cancels this run's orders "
+                                      "when the runner is silent for S seconds (1-3600)."),
 ) -> None:
     """Run a strategy against the exchange as its market-maker user; on stop, print the
-    run's report (trades, assets, PnL against holding, drawdown, Sharpe, alerts)."""
+    run's report (trades, assets, PnL against holding, drawdown, Sharpe, alerts).
+
+    The configuration, run, samples and alerts live in this database; the market may be
+    elsewhere: `--venue URL --key ID` quotes on a remote souq through its gateway, and
+    `--hedge-venue URL --hedge-key ID` sends the other symbols' orders to a second one."""
     with guarded():
         if duration is not None and duration <= 0:
             fail("duration must be positive")
         if not sim and (seed is not None or rate is not None):
             fail("--seed and --rate need --sim")
+        if sim and (venue or hedge_venue):
+            fail("--sim runs the simulator on this database: it does not go with --venue")
         params = SimParams(rate=200.0 if rate is None else rate)
         api = State.api()
+        remote = None
+        if venue or hedge_venue:
+            from .mm_venue import open_venues
+            remote = open_venues(api, name, venue, key, hedge_venue, hedge_key, dead_man)
         runner = ApiRunner(State.db, name, mode="sim" if sim else "live",
                            on_critical=on_critical, requester=State.actor,
-                           store=api.store if sim else None)
+                           store=api.store if sim else None,
+                           venue=None if remote is None else remote.venue)
         driver = None
         if sim:
             api.require_admin("run the simulator")
@@ -67,6 +94,8 @@ def run(
                      on_tick=on_tick)
         result = report(runner.api, runner.run_id)
         runner.close()
+        if remote is not None:
+            remote.close()
         if json:
             print_json(result)
         else:
@@ -80,6 +109,8 @@ def _progress() -> Progress:
 
 
 def _show(r: dict) -> None:
+    if r.get("venue") == "remote":
+        return _show_remote(r)
     base, quote = r["base"], r["quote"]
     pnl = r["pnl"]
     t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {r['symbol']} as "
@@ -116,6 +147,21 @@ def _show(r: dict) -> None:
         more = f" (x{a['repeats'] + 1})" if a["repeats"] else ""
         out.print(f"  {a['severity']} {a['kind']}: {a['text']}{more}", markup=False,
                   soft_wrap=True)
+
+
+def _show_remote(r: dict) -> None:
+    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {r['symbol']} as "
+                    f"{r['user']} on a remote venue: run {r['run']} {r['state']}"
+                    + (f" ({r['reason']})" if r["reason"] else ""))
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    for row in (("PnL total", r["pnl"]["total"]), ("inventory", r["inventory"]),
+                ("max inventory", r["max_inventory"]), ("max drawdown", r["max_drawdown"]),
+                ("mark", r["mid"] or "-"), ("samples", str(r["samples"])),
+                ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)")):
+        t.add_row(*row)
+    out.print(t)
+    out.print(f"  {r['note']}", markup=False)
 
 
 def _analytics(a: dict, quote: str) -> list[tuple[str, str]]:

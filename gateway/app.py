@@ -4,6 +4,8 @@ after the last in-flight request has its answer)."""
 import time
 from contextlib import asynccontextmanager
 
+import anyio
+
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,6 +25,8 @@ from .surveil import SurveillanceThread
 from .service import Gateway
 from .ws import websocket_endpoint
 
+THREADS = 256          # requests served at once (each may wait on a group commit)
+
 DESCRIPTION = """The souq exchange over HTTP. Log in with an API key (`souq key create`)
 at POST /auth/login, then send `Authorization: Bearer ACCESS_TOKEN`. Amounts, prices and
 quantities are decimal strings; errors are RFC 9457 problem details. Streams: GET /ws."""
@@ -33,6 +37,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # Sync routes run on anyio's thread pool, 40 threads by default: with more clients
+        # than that, orders past the 40th wait outside and miss the group commit under way.
+        # A request waiting on the committer costs a parked thread, so allow many.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         api = Api(config.url)
         engine = api.db
         feed = Feed(engine, config.poll_s)

@@ -28,8 +28,10 @@ def _client_process(url: str, keys: list[dict], bodies: list[list[dict]]) -> lis
     """One client process: a thread per key, each placing its bodies; latencies in s."""
     import httpx
 
+    from .client import transport
+
     def one(key, mine):
-        http = httpx.Client(base_url=url, timeout=120)
+        http = httpx.Client(base_url=url, timeout=120, transport=transport())
         tok = http.post("/auth/login", json=key).json()["access_token"]
         head = {"Authorization": "Bearer " + tok}
         out = []

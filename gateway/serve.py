@@ -12,8 +12,13 @@ from .config import GatewayConfig
 
 def run_server(config: GatewayConfig, host: str, port: int) -> None:
     """Serve on host:port (0: a free port). Prints one line with the URL once listening."""
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    # proto IPPROTO_TCP, not the default 0: asyncio turns Nagle off (TCP_NODELAY) only on
+    # sockets that say they are TCP, and with Nagle on, a response's body waited for the
+    # client's delayed ACK of its headers: 40 ms added to every answer
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
+                         socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     bound = sock.getsockname()[1]
     app = create_app(config)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from market_setup import MARKET_SETUP
 from souq_cli import SOUQ, Souq  # noqa: F401  (re-exported for fixtures below)
 
 
@@ -23,17 +24,6 @@ def souq(tmp_path) -> Souq:
 
 
 # The market most CLI tests start from: built once by a real `souq replay`, then copied.
-MARKET_SETUP = [
-    {"op": "symbol", "symbol": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "1000",
-     "qty_step": "0.0001", "min_qty": "0.0001", "max_qty": "100", "daily_limit": "0.05",
-     "ref_price": "100000000", "maker_fee": "0.001", "taker_fee": "0.002"},
-    *({"op": "user", "user": name} for name in ("alice", "bob", "carol")),
-    *({"op": "deposit", "user": name, "asset": asset, "amount": amount}
-      for name in ("alice", "bob", "carol")
-      for asset, amount in (("BTC", "10"), ("IRR", "2000000000"))),
-]
-
-
 @pytest.fixture(scope="session")
 def market_template(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("market")

@@ -22,16 +22,24 @@ SOUQ = souq_argv()
 
 
 class Souq:
-    """The CLI bound to one database file (passed as SOUQ_DB, or --db when db_flag)."""
+    """The CLI bound to one database (passed as SOUQ_DB, or --db when db_flag): the file
+    `db`, or the SQLAlchemy `url` when given (then `db` only names the folder for side
+    files such as logs and feeds)."""
 
     pycache: Path | None = None     # compiled bytecode shared by this session's calls
 
-    def __init__(self, db: Path, *, db_flag: bool = False) -> None:
+    def __init__(self, db: Path, *, db_flag: bool = False, url: str | None = None) -> None:
         self.db = Path(db)
         self.db_flag = db_flag
+        self.url = url
+
+    @property
+    def db_url(self) -> str:
+        """The database as a SQLAlchemy URL (SQLite file or the given URL)."""
+        return self.url or f"sqlite:///{self.db}"
 
     def argv(self, args, as_user=None) -> list[str]:
-        pre = ["--db", str(self.db)] if self.db_flag else []
+        pre = ["--db", self.url or str(self.db)] if self.db_flag else []
         if as_user is not None:
             pre += ["--as", as_user]
         return SOUQ + pre + [str(a) for a in args]
@@ -43,7 +51,7 @@ class Souq:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(self.pycache)
         if not self.db_flag:
-            env["SOUQ_DB"] = str(self.db)
+            env["SOUQ_DB"] = self.url or str(self.db)
         return env
 
     def run(self, *args, as_user=None, timeout=300) -> subprocess.CompletedProcess:

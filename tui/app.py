@@ -24,6 +24,7 @@ from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
+from .remote_facade import RemoteFacade
 from .backtest_facade import BacktestFacade
 from .screens.backtest import BacktestScreen
 from .screens.surveillance import SurveillanceScreen
@@ -39,6 +40,9 @@ from .widgets.quick_entry import QuickEntry
 from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
+# against a server (--server): the key's user only, and no local database to simulate on,
+# backtest or survey
+LOCAL_ONLY = {"pick_user", "toggle_sim", "backtest", "surveillance"}
 MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
                   "toggle_sim", "backtest", "surveillance"}
 
@@ -63,7 +67,8 @@ class SouqApp(DeskControl, App):
     def __init__(self, url: str | None = None, *, symbol: str | None = None,
                  user: str | None = None, theme: str | None = None, clock=time.time_ns,
                  follow_every: float = 0.05, demo: bool = True, show_clock: bool = True,
-                 simulate: bool = False, sim_rate: float = 200.0, sim_seed: int = 1) -> None:
+                 simulate: bool = False, sim_rate: float = 200.0, sim_seed: int = 1,
+                 remote=None) -> None:
         super().__init__()
         self.clock = clock
         self.follow_every = follow_every
@@ -76,7 +81,10 @@ class SouqApp(DeskControl, App):
         if chosen not in THEMES:
             raise ValueError(f"unknown theme {chosen!r}; choose one of {', '.join(THEMES)}")
         self.state = AppState(symbol or "", user or "", chosen)
-        self.facade = ExchangeFacade(url, Focus(self.state.symbol, self.state.user), clock)
+        self.remote = remote        # a gateway.remote.RemoteApi: `souq --server URL --key ID`
+        focus = Focus(self.state.symbol, self.state.user)
+        self.facade = (ExchangeFacade(url, focus, clock) if remote is None
+                       else RemoteFacade(remote, focus, clock))
         self._follow_wake = threading.Event()     # a poll now, not at the next tick
         self._follow_thread: threading.Thread | None = None
         self._view_pending = False                # posted, not yet taken by the screen
@@ -115,6 +123,9 @@ class SouqApp(DeskControl, App):
                     self.notify, f"the demo database was older than {hours:g} h: started "
                     f"afresh ({aged:,} journal entries removed)", title="demo market")
         self.facade.open()
+        if self.remote is not None:         # a server's exchange: nothing local to load
+            self.call_from_thread(self._opened, False)
+            return
         store = self.facade.api.store
         created = False
         if self.demo and not store.ex.symbols:
@@ -135,7 +146,8 @@ class SouqApp(DeskControl, App):
         self._follow_thread.start()
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
-        self.start_desk()
+        if self.remote is None:
+            self.start_desk()
         if start_market:
             self.state.sim_state = "running"
             self.demo_market()
@@ -375,6 +387,8 @@ class SouqApp(DeskControl, App):
     def check_action(self, action: str, parameters) -> bool | None:
         """The workstation's order and market keys do nothing on the Backtest screen."""
         if isinstance(self.screen, (BacktestScreen, SurveillanceScreen)) and action in MARKET_ACTIONS:
+            return False
+        if self.remote is not None and action in LOCAL_ONLY:
             return False
         return True
 

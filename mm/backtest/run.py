@@ -198,7 +198,7 @@ class _Loop:
         at = mark(self.mid, self.sym.last)
         marks = {s: engine_mark(self.ex.symbols[s], r.user) for s in r.watch}
         marks[r.symbol] = at
-        inventory, value = r.value(self.ex, marks, ts)
+        inventory, value = r.value(r.venue(), None, marks, ts)
         self.result.series.append((ts, value, inventory, at))
 
     def finish(self, end: int) -> Result:

@@ -53,12 +53,13 @@ class BacktestRunner(MemoryRunner):
         self.record(ex.drain()[1])
         return reason
 
-    def _live(self, ex):
-        """The exchange's open orders plus those still on their way to it."""
+    def _live(self, venue):
+        """The exchange's open orders plus those still on their way to it (read from the
+        bare Exchange: the latency line knows orders the venue does not yet)."""
         on_way = {c["id"]: (d, c) for _, d, c in self.pending
                   if c["op"] == "limit" and c.get("tif") is None}
         amends = {c["id"]: c for _, _, c in self.pending if c["op"] == "amend"}
-        orders = ex.users[self.user].orders
+        orders = self.ex.users[self.user].orders
         out = []
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)

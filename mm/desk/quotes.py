@@ -75,6 +75,9 @@ class Context:
     started: int = 0                    # ns, when the run started
     extra: dict = field(default_factory=dict)
     markets: dict[str, Book] = field(default_factory=dict)
+    # watched symbols whose base is the own base in the same wallet: a fill there (a
+    # hedge on ETH-USDC for ETH-USDT, same venue) is already in `inventory`
+    same_wallet: frozenset = frozenset()
 
     @property
     def market(self) -> Book:

@@ -25,6 +25,7 @@ from mm.analytics import figures
 from mm.pnl import position
 
 from .quotes import Fill
+from .remote_report import remote_report
 
 ZERO = Decimal(0)
 QUANTUM = Decimal("1e-18")
@@ -49,6 +50,9 @@ def _report(conn, run_id: int) -> dict:
         raise KeyError(f"no run {run_id}")
     cfg = desk.config(conn, run["name"], run["version"])
     sym = Q.symbol(conn, cfg["symbol"])
+    if sym is None:         # quoted on a remote venue: this database has only the samples
+        return remote_report(run, cfg, desk.samples(conn, run_id), _alerts(conn, run),
+                             max_drawdown)
     user, base, quote = cfg["user"], sym["base"], sym["quote"]
     with localcontext() as ctx:
         ctx.prec = 80        # IRR sums carry 14 whole digits and 18 decimals: stay exact

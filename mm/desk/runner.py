@@ -7,10 +7,12 @@ Controls.apply -> Risk.clip -> quote_engine.reconcile -> one batch of commands (
 then places) acting as the strategy's user. Risk.assess watches equity first: a breach
 cancels everything and stops the run (kill switch) before it raises its alert.
 
-Two variants share the pipeline and differ only in where the market is read and how
-commands are applied (like mm/sim's ApiDriver and ExchangeDriver):
+The pipeline reads the market and sends commands only through a Venue (mm/desk/venue.py):
+the seam between the desk and an exchange. Two runners share the pipeline:
 - ApiRunner: a database through db.api.Api (one transaction per decision), with its
-  mm_runs row, samples, live configuration reloads and pause/stop requests;
+  mm_runs row, samples, live configuration reloads and pause/stop requests; its venue is
+  that database's exchange, or a remote souq (RemoteVenue), or one venue per symbol
+  (RoutedVenue: quote on one, hedge on another);
 - MemoryRunner: a bare engine Exchange, for tests, simulations and backtests.
 Neither reads a clock: time is passed in (ns).
 """
@@ -26,19 +28,19 @@ from sqlalchemy.exc import OperationalError
 from db import desk
 from db.api import Api
 from db.load import to_int
-from engine.model import ADMIN, OPERATOR, Order
+from engine.model import ADMIN, OPERATOR
 from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from engine.stream import parse_command, trade_record
 from mm.display import decimals_of
 from mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink, sharpe_samples
-from .book import book_of, to_float
+from .book import to_float
 from . import watchdog
 from .configs import ConfigError, may_run
 from .controls import Controls
 from .fair import FairPrice
-from .mark import engine_mark, equity, equity_all, mark, without_own
+from .mark import equity, equity_all, mark, without_own
 from .params import validate
 from .quote_engine import Refresh, reconcile
 from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
@@ -46,6 +48,7 @@ from .report import sharpe
 from .risk import Risk
 from .signals import RealisedVol
 from .strategy import template
+from .venue import LocalVenue, RoutedVenue, TapeTrade as _T, Venue
 
 SECOND = 1_000_000_000
 DEPTH = 20                      # book levels per side a strategy sees
@@ -66,23 +69,6 @@ class StepReport:
     mid: int | None = None                          # the mark (mm/desk/mark.py)
 
 
-@dataclass(frozen=True)
-class _T:
-    """A trade as the runner reads it, from the engine or from the trades table."""
-    tid: int
-    ts: int
-    symbol: str
-    price: int
-    qty: int
-    maker_user: str
-    taker_user: str
-    maker_cid: str
-    taker_cid: str
-    maker_fee: int
-    taker_fee: int
-    taker_side: str
-
-
 class StrategyRunner:
     """The pipeline; subclasses say how the market is read and commands are applied."""
 
@@ -99,7 +85,8 @@ class StrategyRunner:
         self.open: dict[str, int] = {}          # our open orders: client id -> placed ns
         self.started: int | None = None
         self.base0 = self.quote0 = 0            # 1e-18 totals at the start
-        self.assets0: dict[str, int] = {}       # every watched asset's total at the start
+        self.assets0: dict[tuple[int, str], int] = {}   # each watched wallet at the start
+        self.same_wallet: frozenset[str] = frozenset()  # see Context.same_wallet
         self._unvalued: set[str] = set()        # legs already warned about
         self.trade_mark = 0                     # last trade id read
         self._tape: list[_T] = []               # trades recorded since the last step
@@ -122,7 +109,8 @@ class StrategyRunner:
         self.desk: tuple[int, int] | None = None    # (desk limit, other runs' net) in base
 
     # ------------------------------------------------------------ subclass hooks
-    def exchange(self):
+    def venue(self) -> Venue:
+        """Where the market is read and commands go."""
         raise NotImplementedError
 
     def refresh(self) -> bool:
@@ -195,17 +183,18 @@ class StrategyRunner:
     # ------------------------------------------------------------ life cycle
     def start(self, now: int) -> None:
         self.refresh()
-        ex = self.exchange()
+        v = self.venue()
         for name in self.watch:
-            if name not in ex.symbols:
+            if not v.has_symbol(name):
                 raise ValueError(f"unknown symbol {name!r}")
-        if self.user not in ex.users:
+        if not v.has_user(self.user):
             raise ValueError(f"unknown user {self.user!r}")
-        self.base0, self.quote0 = self._totals(ex)
-        self.assets0 = self._assets(ex)
-        sym = ex.symbols[self.symbol]
-        self.rules.quote, self.rules.quote_dp = sym.quote, decimals_of(fmt(sym.tick))
-        self.trade_mark = ex.trade_seq
+        self.base0, self.quote0 = self._totals(v)
+        self.assets0 = self._assets(v)
+        self.same_wallet = self._same_wallet(v)
+        book = v.book(self.symbol, 1)
+        self.rules.quote, self.rules.quote_dp = book.quote, decimals_of(fmt(book.tick))
+        self.trade_mark = v.trade_seq()
         self._tape = []
         self.started = self.data_ts = now
         self._next_sample = now
@@ -217,23 +206,24 @@ class StrategyRunner:
             return report
         if self.refresh():
             self.data_ts = now
-        ex = self.exchange()
-        books = {s: book_of(ex.symbols[s], DEPTH) for s in self.watch}
+        v = self.venue()
+        books = {s: v.book(s, DEPTH) for s in self.watch}
         book = books[self.symbol]
-        live = self._live(ex)
+        live = self._live(v)
         # the market without our own orders: what fair price, volatility and the mark see
         markets = {s: without_own(b, live) for s, b in books.items()}
         market = markets[self.symbol]
         fills, tape = self._read_trades()
         at = mark(market.mid, market.last)
         marks = {s: mark(m.mid, m.last) for s, m in markets.items()}
-        self.inventory, value = self.value(ex, marks, now)
+        self.inventory, value = self.value(v, markets, marks, now)
         if market.mid is not None:
             self.vol.update(now, to_float(market.mid))
         p = self.p
         ctx = Context(now, book, books, self.fair(now, market, markets), self.inventory,
                       p["target_inventory"], p["max_inventory"], live, fills, tape,
-                      self.vol.value, self.started, {"data_ts": self.data_ts}, markets)
+                      self.vol.value, self.started, {"data_ts": self.data_ts}, markets,
+                      self.same_wallet)
         if self.desk is not None:        # the desk-wide net limit, others' runs included
             cap, others = self.desk
             net = others + self.inventory
@@ -315,7 +305,7 @@ class StrategyRunner:
     def cancel_all(self, now: int) -> int:
         """Take every order of this run off the book; how many there were."""
         self.refresh()
-        live = self._live(self.exchange())
+        live = self._live(self.venue())
         if live:
             self._send(now, list(live), [], StepReport(now))
         self.force = True
@@ -346,63 +336,79 @@ class StrategyRunner:
     def _end(self, now: int, state: str, reason: str) -> None:
         self.done, self.reason = state, reason
         if self.equity is not None:     # valued as the last step did, on the wallets now
-            ex = self.exchange()
-            marks = {s: engine_mark(ex.symbols[s], self.user) for s in self.watch}
+            v = self.venue()
+            marks = {s: v.mark(s, self.user) for s in self.watch}
             at = marks[self.symbol]
             if at is not None:
-                self.inventory, self.equity = self.value(ex, marks, now)
+                self.inventory, self.equity = self.value(v, None, marks, now)
             self._sample(now, at, force=True)
         self.ended(now)
 
     # ------------------------------------------------------------ reading
-    def _totals(self, ex) -> tuple[int, int]:
-        sym = ex.symbols[self.symbol]
-        wallets = ex.users[self.user].wallets
-        return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.base, sym.quote))
+    def _totals(self, v: Venue) -> tuple[int, int]:
+        """The user's (base, quote) totals in this run's symbol, at 1e-18."""
+        return v.totals(self.user, self.symbol)
 
-    def _assets(self, ex) -> dict[str, int]:
-        """The user's total (available + held, 1e-18) of every asset of a watched symbol."""
-        wallets = ex.users[self.user].wallets
-        names = {a for s in self.watch for a in (ex.symbols[s].base, ex.symbols[s].quote)}
-        return {a: sum(wallets.get(a, (0, 0))) for a in sorted(names)}
+    @staticmethod
+    def _place(v: Venue, symbol: str) -> Venue:
+        """The venue that holds `symbol`'s wallets (one of a RoutedVenue's, else v)."""
+        return v.of(symbol) if isinstance(v, RoutedVenue) else v
 
-    def value(self, ex, marks: dict, now: int) -> tuple[int, int]:
+    def _assets(self, v: Venue) -> dict[tuple[int, str], int]:
+        """The user's total (available + held, 1e-18) of every asset of a watched symbol,
+        keyed by (the venue holding it, the asset): the same currency at two venues is
+        two wallets."""
+        out = {}
+        for s in self.watch:
+            book = v.book(s, 1)
+            place = id(self._place(v, s))
+            out[(place, book.base)], out[(place, book.quote)] = v.totals(self.user, s)
+        return out
+
+    def _same_wallet(self, v: Venue) -> frozenset[str]:
+        """Watched symbols whose base is the own base in the same wallet (same venue): a
+        fill there already moves the inventory (see Context.same_wallet)."""
+        own, place = v.book(self.symbol, 1).base, self._place(v, self.symbol)
+        return frozenset(s for s in self.watch if s != self.symbol
+                         and self._place(v, s) is place and v.book(s, 1).base == own)
+
+    def value(self, v: Venue, books, marks: dict, now: int) -> tuple[int, int]:
         """(inventory in own-base lots, PnL since the start at 1e-18 of the own quote;
         without a mark of the own symbol, the quote change alone, as `mark.equity` says),
-        valuing every leg the run trades: a
-        hedger's hedge symbol counts too, converted by the watched marks (`marks`: symbol
-        -> mark at 1e-9 or None). The kill switch, the samples, `mm status` and the
-        backtest's equity series all read this. A leg that cannot be converted counts 0
-        and raises a warning once, naming it."""
-        assets = self._assets(ex)
-        sym = ex.symbols[self.symbol]
-        inventory = (assets[sym.base] - self.assets0.get(sym.base, 0)) // QTY_TO_AMOUNT
+        valuing every leg the run trades: a hedger's hedge symbol counts too, converted
+        by the watched marks (`marks`: symbol -> mark at 1e-9 or None; `books`: symbol ->
+        Book when at hand, else read from `v`). The kill switch, the samples, `mm status`
+        and the backtest's equity series all read this. A leg that cannot be converted
+        counts 0 and raises a warning once, naming it."""
+        base, quote = self._totals(v)
+        inventory = (base - self.base0) // QTY_TO_AMOUNT
         at = marks.get(self.symbol)
         if at is None or len(self.watch) == 1:
-            return inventory, equity(assets[sym.base] - self.assets0.get(sym.base, 0),
-                                     assets[sym.quote] - self.assets0.get(sym.quote, 0), at)
-        markets = {s: (ex.symbols[s].base, ex.symbols[s].quote, marks.get(s))
-                   for s in self.watch}
-        deltas = {a: v - self.assets0.get(a, 0) for a, v in assets.items()}
-        value, unvalued = equity_all(deltas, sym.quote, markets)
+            return inventory, equity(base - self.base0, quote - self.quote0, at)
+        books = books or {s: v.book(s, 1) for s in self.watch}
+        markets = {s: (books[s].base, books[s].quote, marks.get(s)) for s in self.watch}
+        deltas: dict[str, int] = {}
+        for (place, asset), total in self._assets(v).items():
+            deltas[asset] = deltas.get(asset, 0) + total - self.assets0.get((place, asset), 0)
+        value, unvalued = equity_all(deltas, books[self.symbol].quote, markets)
         for asset in unvalued:
             if asset not in self._unvalued:
                 self._unvalued.add(asset)
                 self.rules.emit(now, WARNING, "unvalued_leg",
                                 f"{asset} moved but no watched symbol prices it in "
-                                f"{sym.quote}: the PnL and the kill switch leave it out")
+                                f"{books[self.symbol].quote}: the PnL and the kill switch "
+                                "leave it out")
         return inventory, value
 
-    def _live(self, ex) -> tuple[Live, ...]:
-        """This run's open orders, as the exchange holds them now."""
-        orders = ex.users[self.user].orders
+    def _live(self, v: Venue) -> tuple[Live, ...]:
+        """This run's open orders, as the venue holds them now."""
         out = []
         for cid, placed in list(self.open.items()):
-            o = orders.get(cid)
-            if type(o) is not Order:
+            o = v.open_order(self.user, cid)
+            if o is None:
                 del self.open[cid]
                 continue
-            out.append(Live(cid, o.sym.name, o.side, o.price, o.qty, o.qty - o.filled, placed))
+            out.append(Live(cid, o.symbol, o.side, o.price, o.qty, o.qty - o.filled, placed))
         return tuple(out)
 
     def _read_trades(self) -> tuple[tuple[Fill, ...], tuple[Trade, ...]]:
@@ -454,9 +460,10 @@ class MemoryRunner(StrategyRunner):
     def __init__(self, ex, cfg: dict, *, prefix: str = "mm.", sink=None) -> None:
         super().__init__(cfg, prefix=prefix, sink=sink)
         self.ex = ex
+        self._venue = LocalVenue(lambda: self.ex, None)
 
-    def exchange(self):
-        return self.ex
+    def venue(self) -> Venue:
+        return self._venue
 
     def submit(self, cmds, now):
         ex = self.ex
@@ -489,7 +496,7 @@ class ApiRunner(StrategyRunner):
 
     def __init__(self, url: str | None, name: str, *, mode: str = "live",
                  on_critical: str | None = None, requester: str = OPERATOR,
-                 clock=time.time_ns, store=None) -> None:
+                 clock=time.time_ns, store=None, venue: Venue | None = None) -> None:
         self.api = Api(url, actor=requester, clock=clock)   # the journal's times
         self._shared = store is not None
         if store is not None:       # one in-memory exchange for everything in this process
@@ -505,21 +512,36 @@ class ApiRunner(StrategyRunner):
         self.run_id: int | None = None
         self._next_poll = 0
         super().__init__(cfg, sink=DbSink(self.engine, name, on_critical))
+        self.remote = venue is not None         # the market is elsewhere: a gateway
+        self._venue = venue if venue is not None else LocalVenue(
+            self.exchange, lambda cmds: [o.reason for o in self.api.execute_many(cmds).outcomes])
         # trades reach the runner as the store commits or catches up on them: no query
         self.api.store.trade_listeners.append(self.record)
 
     def exchange(self):
+        """This database's exchange (the configuration's home; the venue unless remote)."""
         return self.api.store.ex
+
+    def venue(self) -> Venue:
+        return self._venue
 
     def refresh(self) -> bool:
         try:
             self.api.store.refresh()
         except OperationalError:        # locked or unreachable past the busy timeout
             return False
-        return True
+        if not self.remote:
+            return True
+        ok = self._venue.refresh()
+        self._tape += self._venue.take_trades(self.watch)
+        return ok
+
+    def record(self, trades) -> None:
+        if not self.remote:             # a remote run's trades are the venue's, not these
+            super().record(trades)
 
     def submit(self, cmds, now):
-        return [o.reason for o in self.api.execute_many(cmds).outcomes]
+        return self._venue.submit(cmds, self.user)
 
     def start(self, now: int) -> None:
         """Refuse a second run of the same configuration, clear what a dead earlier run
@@ -536,18 +558,18 @@ class ApiRunner(StrategyRunner):
             watchdog.bury(self.api, active, why, now)
         super().start(now)
         self._clear_leftovers(earlier, now)
-        ex = self.exchange()
-        self.base0, self.quote0 = self._totals(ex)
-        self.assets0 = self._assets(ex)
+        v = self.venue()
+        v.refresh()
+        self.base0, self.quote0 = self._totals(v)
+        self.assets0 = self._assets(v)
         self.run_id = desk.start_run(self.engine, self.name, self.cfg["version"], self.mode,
-                                     now, ex.seq, fmt_amount(self.base0),
+                                     now, self.exchange().seq, fmt_amount(self.base0),
                                      fmt_amount(self.quote0), pid=os.getpid())
         self.prefix = f"mm{self.run_id}."
 
     def _clear_leftovers(self, run_ids: set[int], now: int) -> None:
-        orders = self.exchange().users[self.user].orders
-        stale = [cid for cid, o in orders.items() if type(o) is Order and cid.startswith("mm")
-                 and _run_of(cid) in run_ids]
+        stale = [cid for cid in self.venue().open_cids(self.user)
+                 if cid.startswith("mm") and _run_of(cid) in run_ids]
         if stale:
             self.submit([{"op": "cancel", "id": cid, "user": self.user} for cid in stale], now)
 
@@ -589,7 +611,7 @@ class ApiRunner(StrategyRunner):
         """The desk's net limit in our base asset and what the other active runs in that
         asset hold (their latest samples: up to a second and a half old)."""
         syms = self.exchange().symbols
-        base = syms[self.symbol].base
+        base = self.venue().book(self.symbol, 1).base
         cap = desk.desk_limits(conn).get(base)
         if cap is None:
             return None
@@ -615,6 +637,8 @@ class ApiRunner(StrategyRunner):
 
     def close(self) -> None:
         self.api.store.trade_listeners.remove(self.record)
+        if self.remote:
+            self._venue.close()
         if not self._shared:
             self.api.close()
 

@@ -51,11 +51,11 @@ class Hedger(Strategy):
         """Own position away from target, net of the hedges, in own base units (1e-9).
 
         The runner's inventory is the change of the wallet's total of the own base asset.
-        A hedge on the same asset elsewhere (ETH-USDT hedged on ETH-USDC) already moved
-        that total, so it is not added a second time; a hedge in another asset (WETH,
-        BTC) is added through hedge_ratio."""
-        hb = ctx.books.get(self.p["hedge_symbol"])
-        if hb is not None and hb.base == ctx.book.base:
+        A hedge on the same asset in the same wallet (ETH-USDT hedged on ETH-USDC at one
+        venue: `ctx.same_wallet`) already moved that total, so it is not added a second
+        time; a hedge in another asset (WETH, BTC) or at another venue is added through
+        hedge_ratio."""
+        if self.p["hedge_symbol"] in ctx.same_wallet:
             return Decimal(ctx.inventory - ctx.target)
         return ctx.inventory - ctx.target + self.hedged / _exact(self.p["hedge_ratio"])
 

@@ -1,10 +1,10 @@
 """Abuse controls and the audit log against a real `souq serve`: a flood past the rate
 limit, oversized bodies, and a request log that never holds a secret or a token."""
-import sqlite3
 
 import httpx
 import pytest
 
+import pg_kit
 from gw_kit import Client, Server, problem
 
 pytestmark = pytest.mark.slow
@@ -58,8 +58,7 @@ def test_every_request_is_audited_without_secrets_or_tokens(server, keys, gw_mar
     assert len({r["request_id"] for r in rows}) == len(rows)
     assert any(r["route"] == "/users/me" and r["status"] == 401
                for r in gw_market.json("audit", "--status", "401"))
-    with sqlite3.connect(gw_market.db) as db:
-        table = repr(db.execute("select * from audit").fetchall())
+    table = repr(pg_kit.rows(gw_market.db_url, "select * from audit"))
     for secret in (keys["carol"]["client_secret"], c.tokens["access_token"],
                    c.tokens["refresh_token"], "nonsense", "wrong"):
         assert secret not in server_log and secret not in table

@@ -206,3 +206,19 @@ def test_path_traversal_and_sql_shapes_in_every_parameter(clients, text):
             assert r.json() == [], (path, key, r.text)
     problem(alice.delete("/orders", params={"symbol": text}), 404, "unknown symbol")
     assert state(clients) == before
+
+
+def test_a_nul_character_anywhere_is_a_400_and_changes_nothing(clients, keys):
+    """PostgreSQL text cannot hold NUL: refused at the edge on every store alike."""
+    before = state(clients)
+    alice = clients["alice"]
+    problem(alice.get("/orders", params={"symbol": "BTC\x00IRR"}), 400,
+            "the request path or query contains a NUL character")
+    problem(alice.delete("/orders/a%00b"), 400, "contains a NUL character")
+    problem(alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "type": "limit",
+                                        "price": "99000000", "quantity": "0.01",
+                                        "client_order_id": "x\x00y"}), 400,
+            "the request body contains a NUL character")
+    problem(alice.http.post("/auth/login", json={**keys["alice"], "client_id": "\x00"}), 400,
+            "the request body contains a NUL character")
+    assert state(clients) == before

@@ -1,11 +1,11 @@
 """Keys, logins and tokens against a real `souq serve`: every way a credential can be bad."""
-import sqlite3
 import time
 
 import jwt
 import pytest
 
 from gw_kit import Client, Server, make_key, problem
+from pg_kit import rows
 
 pytestmark = pytest.mark.slow
 
@@ -17,9 +17,8 @@ def test_key_create_json_shape_and_only_a_hash_is_stored(gw_market):
     mine = [k for k in listed if k["client_id"] == key["client_id"]]
     assert mine and mine[0]["user"] == "carol" and mine[0]["scope"] == "trade"
     assert key["client_secret"] not in gw_market.ok("key", "list", "--json")
-    with sqlite3.connect(gw_market.db) as db:
-        (stored,) = db.execute("select secret_hash from api_keys where client_id = ?",
-                               (key["client_id"],)).fetchone()
+    ((stored,),) = rows(gw_market.db_url, "select secret_hash from api_keys where client_id = :c",
+                        c=key["client_id"])
     assert stored.startswith("$argon2id$") and key["client_secret"] not in stored
 
 
@@ -65,8 +64,7 @@ def test_bad_tokens(server, keys, gw_market):
     forged = jwt.encode({**claims, "sub": "alice"}, "not-the-secret-but-long-enough-for-hs256!", "HS256")
     problem(c.http.get("/users/me", headers={"Authorization": f"Bearer {forged}"}), 401,
             "not valid (bad signature or malformed)")
-    with sqlite3.connect(gw_market.db) as db:
-        (secret,) = db.execute("select value from meta where key = 'gateway_jwt_secret'").fetchone()
+    ((secret,),) = rows(gw_market.db_url, "select value from meta where key = 'gateway_jwt_secret'")
     expired = jwt.encode({**claims, "exp": int(time.time()) - 5}, secret, "HS256")
     problem(c.http.get("/users/me", headers={"Authorization": f"Bearer {expired}"}), 401,
             "the access token has expired")
@@ -87,10 +85,9 @@ def test_wrong_secret_by_one_character_and_lockout_with_alert(server, gw_market)
     r = http.post("/auth/login", json=key)         # even the right secret waits now
     body = problem(r, 429, f"client id {key['client_id']} is locked")
     assert int(r.headers["Retry-After"]) > 0 and body["detail"].endswith(" s")
-    with sqlite3.connect(gw_market.db) as db:
-        rows = db.execute("select source, kind, text from alerts where kind = 'login_lockout'"
-                          ).fetchall()
-    assert any(key["client_id"] in text for _, _, text in rows), rows
+    alerts = rows(gw_market.db_url,
+                  "select source, kind, text from alerts where kind = 'login_lockout'")
+    assert any(key["client_id"] in text for _, _, text in alerts), alerts
 
 
 def test_wrong_scope_revoked_key_and_suspended_user(server, keys, gw_market):

@@ -124,3 +124,33 @@ def test_private_channels_need_auth_and_carry_only_own_data(server, clients, key
     ws.ws.send("{not json")
     assert ws.next(type="error")["detail"] == "a message must be a JSON object"
     ws.close()
+
+
+def test_cli_writes_on_the_same_database_reach_the_private_feeds(server, clients, keys,
+                                                                 gw_market):
+    """The follower inside serve: an order placed and a deposit made by `souq` on the
+    server's database (another process) arrive on carol's private channels."""
+    ws = Ws(server)
+    carol = Client(server, keys["carol"])
+    ws.send(op="auth", token=carol.tokens["access_token"])
+    ws.next(type="authenticated")
+    for channel in ("orders", "wallets"):
+        ws.send(op="subscribe", channel=channel)
+    ws.next(channel="orders", type="snapshot")
+    ws.next(channel="wallets", type="snapshot")
+    gw_market.ok("order", "place", "BTC-IRR", "buy", "0.2", "-p", "97000000", "--id", "cli-1",
+                 as_user="carol")
+    upd = ws.next(channel="orders", type="update")
+    (o,) = [o for o in upd["orders"] if o["client_order_id"] == "cli-1"]
+    assert (o["user_id"], o["side"], o["price"], o["quantity"], o["status"]) == \
+        ("carol", "buy", "97000000", "0.2", "active")
+    before = {w["asset"]: w for w in carol.get("/wallets").json()}
+    gw_market.ok("deposit", "carol", "BTC", "0.5")
+    want = Decimal(before["BTC"]["balance"]) + Decimal("0.5")
+    seen = []
+    while want not in seen:         # the order's hold may come first: IRR, BTC unchanged
+        w = ws.next(channel="wallets", type="update")
+        assert {x["user_id"] for x in w["wallets"]} == {"carol"}
+        seen += [Decimal(x["balance"]) for x in w["wallets"] if x["asset"] == "BTC"]
+    assert seen[-1] == want and set(seen) <= {want, Decimal(before["BTC"]["balance"])}
+    ws.close()

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -280,12 +281,16 @@ def test_a_hedge_on_the_same_asset_is_not_counted_twice():
     already took it from 0.8 to 0.4, so the exposure is 0.4, not 0.4 - 0.4 = 0."""
     h = hedger(hedge_symbol="ETH-USDC")
     same = book("ETH-USDC", bid="3499", ask="3501.5", step="0.001", min_qty="0.001")
-    c = ctx(inventory="0.8", books={"ETH-USDT": book(), "ETH-USDC": same})
+    books = {"ETH-USDT": book(), "ETH-USDC": same}
+    c = replace(ctx(inventory="0.8", books=books), same_wallet=frozenset({"ETH-USDC"}))
     assert h.decide(c)[0] == Quote(SELL, px("3481.51"), px("0.4"), symbol="ETH-USDC",
                                    tif="ioc")
-    after = ctx(inventory="0.4", books={"ETH-USDT": book(), "ETH-USDC": same})
+    after = replace(ctx(inventory="0.4", books=books), same_wallet=frozenset({"ETH-USDC"}))
     h.on_fill(Fill(T0 + S, "ETH-USDC", SELL, px("3499"), px("0.4"), 0, "h1"), after)
     assert h.exposure(after) == px("0.4")
+    # the same symbol at another venue is another wallet: the hedge counts
+    elsewhere = ctx(inventory="0.8", books=books)
+    assert h.exposure(elsewhere) == px("0.4")
 
 
 def test_hedger_buys_back_a_short_and_honours_fraction_and_ratio():

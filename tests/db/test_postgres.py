@@ -1,0 +1,65 @@
+"""The exchange on a real PostgreSQL server (SOUQ_TEST_PG_URL; see tests/pg_kit.py): the
+worked example to the exact balances, refusals journalled, and two writer processes at
+once losing and doubling nothing; `souq check` clean after each."""
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import pg_kit
+import streamgen
+from souq_cli import Souq
+from test_db_replay import EXAMPLE, EXAMPLE_WALLETS, TRADE_LINE, summary
+
+pytestmark = [pytest.mark.pg_only, pytest.mark.slow]
+
+
+@pytest.fixture
+def pg_souq(tmp_path):
+    """The CLI on a new, empty PostgreSQL database (dropped after the test)."""
+    with pg_kit.fresh_database(pg_kit.need_pg()) as url:
+        yield Souq(tmp_path / "souq.db", url=url)
+
+
+def test_worked_example_on_postgresql_to_the_exact_balances(pg_souq, tmp_path):
+    out = pg_souq.ok("replay", EXAMPLE, "--batch", "1")
+    assert summary(out) == (7, 7, 0, 1)
+    wallets, trades = pg_souq.jsons(("wallets",), ("trades",))
+    assert wallets == EXAMPLE_WALLETS
+    assert trades == [json.loads(TRADE_LINE)]
+    assert pg_souq.ok("check").startswith("ok: 7 journal entries replayed; ledger, holds, "
+                                          "books and projections agree\n")
+    pg_souq.fails("order", "place", "BTC-IRR", "buy", "1", "-p", "1", as_user="nobody",
+                  match="nobody")
+    assert pg_souq.jsons(("wallets",)) == [EXAMPLE_WALLETS]
+
+
+def test_two_writers_on_postgresql_lose_and_double_nothing(pg_souq, tmp_path):
+    names_a, names_b = streamgen.users("a", 5), streamgen.users("b", 5)
+    setup = tmp_path / "setup.jsonl"
+    streamgen.write(setup, streamgen.setup(names_a + names_b))
+    pg_souq.ok("replay", setup, "--batch", "100")
+    base = pg_kit.rows(pg_souq.url, "SELECT COUNT(*) FROM journal")[0][0]
+    streams = {"A": streamgen.orders(names_a, 400, seed=21, tag="A"),
+               "B": streamgen.orders(names_b, 400, seed=22, tag="B")}
+    files = {}
+    for tag, cmds in streams.items():
+        files[tag] = Path(tmp_path / f"{tag}.jsonl")
+        streamgen.write(files[tag], cmds)
+    procs = {tag: pg_souq.popen("replay", files[tag], "--batch", "5", stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True) for tag in streams}
+    for tag, proc in procs.items():
+        out, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0 and err == "", f"{tag}: {err}"
+        assert out.startswith("replayed 400 commands: ")
+    seqs = [r[0] for r in pg_kit.rows(pg_souq.url, "SELECT seq FROM journal ORDER BY seq")]
+    assert seqs == list(range(1, base + 801))
+    bodies = [json.loads(r[0]) for r in
+              pg_kit.rows(pg_souq.url, "SELECT body FROM journal WHERE seq > :b ORDER BY seq",
+                          b=base)]
+    for tag, cmds in streams.items():
+        assert [b for b in bodies if b["user"][0].upper() == tag] == cmds
+    check = pg_souq.run("check")
+    assert check.returncode == 0, check.stderr
+    assert check.stdout.startswith(f"ok: {base + 800} journal entries replayed")
