@@ -126,9 +126,15 @@ def percent(ratio, dp: int = 2) -> str:
 
 
 def bps(value, dp: int = 1) -> str:
-    """Basis points ("3.2 bps") of a number already in bps."""
+    """Basis points ("3.2 bps") of a number already in bps, with `dp` decimals, or more
+    for a non-zero value that would round to nothing: two significant digits then, so a
+    spread of 0.0123 bps reads "0.012 bps", never "0.0 bps" (which would say none)."""
     d = to_decimal(value)
-    return MISSING if d is None else f"{number(d, dp)} bps"
+    if d is None:
+        return MISSING
+    if d and abs(d) * 2 <= Decimal(1).scaleb(-dp):
+        dp = -abs(d).adjusted() + 1
+    return f"{number(d, dp)} bps"
 
 
 def spread_bps(bid, ask) -> Decimal | None:

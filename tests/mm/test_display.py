@@ -94,3 +94,11 @@ def test_market_precision_from_the_demo_symbols():
 def test_text_that_is_not_a_number_shows_as_missing():
     assert D.number("abc") == D.MISSING and D.number(None) == D.MISSING
     assert D.number(float("nan")) == D.MISSING and D.compact("inf") == D.MISSING
+
+
+def test_basis_points_never_round_a_real_spread_to_nothing():
+    # 1 tick of 100,000 at a mid of 95,060,850,000 is 0.0105 bps: "0.0 bps" says no spread
+    from mm.display import bps
+    assert [bps(Decimal(v)) for v in ("0.0105", "0.05", "0.049", "0.105", "3.24", "0")] == [
+        "0.010 bps", "0.050 bps", "0.049 bps", "0.1 bps", "3.2 bps", "0.0 bps"]
+    assert bps(Decimal("-0.004")) == "-0.0040 bps"
