@@ -30,22 +30,28 @@ class CaseError(ValueError):
 
 
 # ------------------------------------------------------------------ reading the journal
-def journal_batch(conn, after: int, upto: int | None, limit: int) -> tuple[list[dict], dict]:
-    """Journal entries after `after` (up to `upto`), oldest first, at most `limit`, and
-    the trades they made by id."""
+def journal_batch(conn, after: int, upto: int | None, limit: int) -> tuple[list[tuple], dict]:
+    """Journal entries after `after` (up to `upto`), oldest first, at most `limit`, as
+    tuples (seq, ts, actor, op, body JSON text, status, reason, events parsed), and the
+    trades they made by id, as tuples (id, symbol, price, qty, maker_order, taker_order,
+    maker_user, taker_user, taker_side) with price and qty decimal text. Each row's events
+    are parsed once, here: the reader needs them and they name the trades to fetch."""
     J = S.Journal
     q = select(J.seq, J.ts, J.actor, J.op, J.body, J.status, J.reason, J.events).where(
         J.seq > after).order_by(J.seq).limit(limit)
     if upto is not None:
         q = q.where(J.seq <= upto)
-    rows = [dict(r) for r in conn.execute(q).mappings()]
-    tids = [ev[1] for r in rows if '"trade"' in r["events"]
-            for ev in orjson.loads(r["events"]) if ev[0] == "trade"]
+    loads = orjson.loads
+    rows = [(seq, ts, actor, op, body, status, reason, loads(events))
+            for seq, ts, actor, op, body, status, reason, events in conn.execute(q)]
+    tids = [ev[1] for r in rows for ev in r[7] if ev[0] == "trade"]
     trades = {}
     if tids:
-        T = S.TradeRow
-        for t in conn.execute(select(T).where(T.id >= min(tids), T.id <= max(tids))).mappings():
-            trades[t["id"]] = dict(t)
+        T = S.TradeRow.__table__.c
+        for t in conn.execute(select(T.id, T.symbol, T.price, T.qty, T.maker_order,
+                                     T.taker_order, T.maker_user, T.taker_user, T.taker_side)
+                              .where(T.id >= min(tids), T.id <= max(tids))):
+            trades[t[0]] = tuple(t)
     return rows, trades
 
 

@@ -104,6 +104,7 @@ class MarkingClose(Detector):
     rule = "marking_close"
     pattern = "trades just before a session closes that move the closing price"
     source = "EU MAR Annex I A(c); EU Delegated Reg. 2016/522 Annex II 1(2)(d)"
+    OPS, ON_TRADES = frozenset({"session_close"}), True
     PARAMS = (
         Param("window", "seconds", 60.0, "span before the close that is looked at", 1, 86_400),
         Param("move_bps", "bps", 100.0, "price move over that span that alerts", 1, 100_000),

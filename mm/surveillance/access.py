@@ -38,6 +38,7 @@ class UnauthorisedAccess(Detector):
     rule = "unauthorised_access"
     pattern = "repeated permission failures, use after suspension, failed or new-address logins"
     source = "NIST SP 800-63B s.5.2.2; OWASP Authentication Cheat Sheet; ISO/IEC 27001 A.8.16"
+    OPS, ON_REFUSED = frozenset(), True
     PARAMS = (
         Param("window", "seconds", 300.0, "span failures are counted over", 1, 10**7),
         Param("min_failures", "count", 5, "refusals or failed logins that alert", 1, 10**6),

@@ -17,6 +17,7 @@ class CircularTrading(Detector):
     rule = "circular_trading"
     pattern = "a cycle of three or more owners passing the same quantity around"
     source = "ESMA MAR guidelines 2016/1477 (circular trading); SEBI circular-trading orders"
+    OPS, ON_TRADES = frozenset(), True
     PARAMS = (
         Param("window", "seconds", 60.0, "span in which a ring must close", 1, 86_400),
         Param("qty_tol", "ratio", 0.0, "how far a leg's quantity may differ from the first", 0, 1),
@@ -27,6 +28,7 @@ class CircularTrading(Detector):
     def __init__(self) -> None:
         super().__init__()
         self.legs: dict = {}      # (symbol, seller) -> {buyer: deque[(ts, tid, qty, seq)]}
+        self.into: dict = {}      # (symbol, buyer) -> {seller: the same deque}: legs by buyer
         self.rings: dict = {}     # (symbol, ring) -> deque[(ts, first seq, tids, qty)]
         self.fresh: dict = {}     # (symbol, ring) -> rings closed since its last alert
         self.volume: dict = {}    # (symbol, owner) -> [deque[(ts, qty)], total]
@@ -44,7 +46,11 @@ class CircularTrading(Detector):
             ring = self._close(t.symbol, s, b, t.qty, cutoff)
             if ring is None:
                 pairs = self.legs.setdefault((t.symbol, s), {})
-                pairs.setdefault(b, deque()).append((e.ts, t.tid, t.qty, e.seq))
+                q = pairs.get(b)
+                if q is None:
+                    q = pairs[b] = deque()
+                    self.into.setdefault((t.symbol, b), {})[s] = q
+                q.append((e.ts, t.tid, t.qty, e.seq))
                 continue
             owners, tids, first_seq, first_ts = ring
             key = (t.symbol, tuple(sorted(owners)))
@@ -67,7 +73,7 @@ class CircularTrading(Detector):
                                          "ring": len(owners), "share": round(share, 4),
                                          "min_share": self.p["min_share"]}))
                 self.fresh[key] = 0     # the next alert needs min_cycles new rings
-        if e.trades and e.seq % 1000 == 0:
+        if self.trim_due(e.seq, 20_000):
             self._trim(cutoff)
         return out
 
@@ -89,6 +95,10 @@ class CircularTrading(Detector):
         for key, pairs in list(self.legs.items()):
             for b in [b for b, q in pairs.items() if not q or q[-1][0] < cutoff]:
                 del pairs[b]
+                sellers = self.into[(key[0], b)]
+                del sellers[key[1]]
+                if not sellers:
+                    del self.into[(key[0], b)]
             if not pairs:
                 del self.legs[key]
 
@@ -105,7 +115,14 @@ class CircularTrading(Detector):
         quantity within the tolerance? (owners, earlier trade ids, first seq, first ts).
         A leg closes one ring only: both earlier legs are used up."""
         tol = self.p["qty_tol"] * qty
-        for x in list(self.legs.get((symbol, buyer), {})):
+        sold = self.legs.get((symbol, buyer))          # buyer -> x
+        bought = self.into.get((symbol, seller))       # x -> seller
+        if not sold or not bought:
+            return None
+        both = sold.keys() & bought.keys()
+        if len(both) > 1:       # in the order the legs began, as a set's order is not fixed
+            both = [x for x in sold if x in both]
+        for x in both:
             if x == seller:
                 continue
             first = self._recent(symbol, buyer, x, cutoff)

@@ -56,22 +56,19 @@ class Entry:
         return to_int(self.body["amount"], AMOUNT_SCALE)
 
 
-def trade_ids(events_json: str) -> list[int]:
-    return [ev[1] for ev in orjson.loads(events_json) if ev[0] == "trade"]
-
-
-def build(row: dict, trades: dict[int, dict]) -> Entry:
-    """A journal row (seq, ts, actor, op, body, status, reason, events) and the trade rows
-    by id to an Entry."""
-    events = orjson.loads(row["events"])
-    e = Entry(row["seq"], row["ts"], row["actor"], row["op"], orjson.loads(row["body"]),
-              row["status"], row["reason"])
+def build(row: tuple, trades: dict[int, tuple]) -> Entry:
+    """A journal row (seq, ts, actor, op, body JSON, status, reason, events parsed) and the
+    trade rows by id (db.surveil.journal_batch's shapes) to an Entry."""
+    seq, ts, actor, op, body, status, reason, events = row
+    e = Entry(seq, ts, actor, op, orjson.loads(body), status, reason)
     for ev in events:
-        if ev[0] == "order" and ev[2] in CLOSED:
-            e.closes.append((ev[1], ev[2], ev[3]))
-        elif ev[0] == "trade":
-            t = trades[ev[1]]
-            e.trades.append(Trade(t["id"], t["symbol"], to_int(t["price"]), to_int(t["qty"]),
-                                  t["maker_order"], t["taker_order"], t["maker_user"],
-                                  t["taker_user"], t["taker_side"]))
+        kind = ev[0]
+        if kind == "order":
+            if ev[2] in CLOSED:
+                e.closes.append((ev[1], ev[2], ev[3]))
+        elif kind == "trade":
+            tid, symbol, price, qty, maker_order, taker_order, maker_user, taker_user, side = \
+                trades[ev[1]]
+            e.trades.append(Trade(tid, symbol, to_int(price), to_int(qty), maker_order,
+                                  taker_order, maker_user, taker_user, side))
     return e

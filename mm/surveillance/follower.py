@@ -40,7 +40,7 @@ def entries(conn, after: int, upto: int | None, batch: int = BATCH):
             yield build(row, trades)
         if len(rows) < batch:
             return
-        after = rows[-1]["seq"]
+        after = rows[-1][0]
 
 
 def scan(engine, start: int = 1, end: int | None = None, batch: int = BATCH) -> list[Alert]:
@@ -98,7 +98,7 @@ class Follower:
             logins = D.gateway_logins(conn, self.login_id)
         for row in rows:
             raised = self.s.feed(build(row, trades))
-            if row["seq"] > self.stored:
+            if row[0] > self.stored:
                 p.alerts += raised
         for ev in logins:
             p.alerts += self.s.login(LoginEvent(ev["id"], ev["ts"], ev["client"], ev["address"],

@@ -28,6 +28,7 @@ class Structuring(Detector):
     rule = "structuring"
     pattern = "deposits split to stay just under a reporting threshold"
     source = "FATF Recommendations; FATF red flag indicators for virtual assets (2020) s.2"
+    OPS = frozenset({"deposit"})
     PARAMS = (
         Param("asset", "asset", "IRR", "the asset whose deposits are watched"),
         Param("threshold", "amount", "10000000000", "the reporting threshold in that asset", 0),
@@ -69,6 +70,7 @@ class InAndOut(Detector):
     rule = "in_and_out"
     pattern = "funds deposited, barely traded, and withdrawn again"
     source = "FATF red flag indicators for virtual assets (2020) s.3 (transaction patterns)"
+    OPS, ON_TRADES = frozenset({"deposit", "withdraw"}), True
     PARAMS = (
         Param("window", "seconds", 86_400.0, "span from the deposits to the withdrawal", 1, 10**8),
         Param("out_ratio", "ratio", 0.8, "withdrawn share of the deposits that alerts", 0.01, 10),

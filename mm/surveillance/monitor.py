@@ -50,20 +50,33 @@ class Surveillance:
         self.ctx = Context()
         self.detectors = {d.rule: d() for d in DETECTORS}
         self.seq = 0              # the last entry seen
+        self._routes: dict = {}   # (op, trades?, closes?, refused?) -> detectors that act on it
+        self._watch()
 
     def feed(self, e: Entry) -> list[Alert]:
-        """One journal entry, in journal order; returns the alerts it completes."""
+        """One journal entry, in journal order; returns the alerts it completes. Only the
+        detectors that act on this kind of entry see it (Detector.wants)."""
         self.seq = e.seq
         if e.op == "audit" and e.accepted:
             self.configure(e.body["action"], e.body["subject"])
             return []
         ctx = self.ctx
         ctx.before(e)
+        kind = (e.op, bool(e.trades), bool(e.closes), e.status != "accepted")
+        route = self._routes.get(kind)
+        if route is None:
+            route = self._routes[kind] = [d for d in self.detectors.values() if d.wants(*kind)]
         out = []
-        for d in self.detectors.values():
-            out += d.feed(e, ctx)
+        for d in route:
+            found = d.feed(e, ctx)
+            if found:
+                out += found
         ctx.after(e)
         return out
+
+    def _watch(self) -> None:
+        for d in self.detectors.values():
+            d.watch(self.ctx)
 
     def login(self, ev: LoginEvent) -> list[Alert]:
         return self.detectors[UnauthorisedAccess.rule].login(ev)
@@ -74,6 +87,7 @@ class Surveillance:
         if action == SET:
             rule, key, value = parse_setting(subject)
             self.detectors[rule].set(key, value)
+            self._watch()
         elif action == LINK:
             a, _, b = subject.partition(",")
             self.ctx.link(a, b)

@@ -23,6 +23,7 @@ class RapidFire(Detector):
     rule = "rapid_fire"
     pattern = "bursts of orders or cancels, or an order-to-trade ratio far above the market's"
     source = "EU Delegated Reg. 2016/522 Annex II 1(4)(c); MiFID II RTS 9; IOSCO 2011"
+    OPS, ON_TRADES = frozenset(_MESSAGES), True
     PARAMS = (
         Param("burst_window", "seconds", 1.0, "span of a burst", 0.001, 3600),
         Param("burst_count", "count", 60, "orders and cancels in a burst that alert", 2, 10**7),
@@ -59,11 +60,19 @@ class RapidFire(Detector):
                 alert = self._ratio(owner, e, ctx)
                 if alert is not None:
                     out.append(alert)
-        for t in e.trades:
-            for user in {t.maker_user, t.taker_user}:
-                self._count(self.flow.setdefault(ctx.owner(user), [deque(), 0, 0]), e.ts, 0, 1, e.seq, window)
-            self._count(self.market, e.ts, 0, 1, e.seq, window)
-        if e.seq % 1000 == 0:
+        if e.trades:
+            flow, count = self.flow, self._count
+            for t in e.trades:
+                users = (t.maker_user,) if t.maker_user == t.taker_user else (t.maker_user, t.taker_user)
+                for user in users:
+                    owner = ctx.owner(user)
+                    acc = flow.get(owner)
+                    if acc is None:
+                        acc = flow[owner] = [deque(), 0, 0]
+                    count(acc, e.ts, 0, 1, e.seq, window)
+            # the market's trades of one entry in one step: what the ratio reads is the sum
+            count(self.market, e.ts, 0, len(e.trades), e.seq, window)
+        if self.trim_due(e.seq):
             for store in (self.burst, self.flow):
                 for key in [k for k, v in store.items()
                             if not (v if store is self.burst else v[0])

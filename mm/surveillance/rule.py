@@ -16,11 +16,32 @@ class Detector:
     pattern = ""
     source = ""
     PARAMS: tuple[Param, ...] = ()
+    # The entries `feed` acts on, so the monitor calls it for those alone: their ops (None:
+    # every entry), and also any entry with trades, with closed orders, or refused.
+    OPS: frozenset | None = None
+    ON_TRADES = ON_CLOSES = ON_REFUSED = False
 
     def __init__(self) -> None:
         self.p = {param.name: param.default for param in self.PARAMS}
         self._ns: dict = {}             # seconds parameters in ns, computed once per value
         self.quiet_until: dict = {}     # subject -> ts before which it does not alert again
+        self.trimmed = 0                # the entry at which old state was last dropped
+
+    def wants(self, op: str, trades: bool, closes: bool, refused: bool) -> bool:
+        """Whether `feed` acts on an entry of this kind."""
+        return (self.OPS is None or op in self.OPS or (trades and self.ON_TRADES)
+                or (closes and self.ON_CLOSES) or (refused and self.ON_REFUSED))
+
+    def trim_due(self, seq: int, every: int = 1000) -> bool:
+        """True once every `every` entries: time to drop state older than the window."""
+        if seq - self.trimmed < every:
+            return False
+        self.trimmed = seq
+        return True
+
+    def watch(self, ctx) -> None:
+        """Tell the shared Context how far back this rule looks (when its parameters are
+        set); most rules need nothing."""
 
     def param(self, name: str) -> Param:
         for param in self.PARAMS:

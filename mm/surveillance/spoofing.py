@@ -28,6 +28,7 @@ _SHARED = (
 class _OtherSide(Detector):
     """Shared: each owner's recent trades by side and symbol, kept once in the Context
     (ctx.traded) for both rules."""
+    OPS, ON_CLOSES = frozenset(), True
 
     def watch(self, ctx) -> None:
         """Make the Context keep trades as long as this rule looks back."""
@@ -64,7 +65,6 @@ class Spoofing(_OtherSide):
     )
 
     def feed(self, e, ctx):
-        self.watch(ctx)
         out = []
         for o in self.cancelled(e, ctx):
             typical = ctx.typical(o.symbol)
@@ -100,7 +100,6 @@ class Layering(_OtherSide):
         self.pulled: dict = {}    # (owner, symbol, side) -> deque[(ts, oid, price, qty, placed ts)]
 
     def feed(self, e, ctx):
-        self.watch(ctx)
         out = []
         life = self.ns("max_life")
         touched = set()
@@ -117,7 +116,7 @@ class Layering(_OtherSide):
             alert = self._check(key, e, ctx)
             if alert is not None:
                 out.append(alert)
-        if e.seq % 1000 == 0:
+        if self.trim_due(e.seq):
             for key in [k for k, q in self.pulled.items() if q[-1][0] < e.ts - life]:
                 del self.pulled[key]
         return out

@@ -24,6 +24,7 @@ class WashTrading(Detector):
     rule = "wash_trading"
     pattern = "trades between accounts of one beneficial owner, or back-and-forth pairs"
     source = "EU MAR Annex I A(a); ESMA MAR guidelines; CEA s.4c(a)(2)(A)"
+    OPS, ON_TRADES = frozenset(), True
     PARAMS = (
         Param("window", "seconds", 60.0, "span of trades looked at together", 1, 86_400),
         Param("min_trades", "count", 4, "wash trades in the window that raise an alert", 1, 10_000),
@@ -54,7 +55,7 @@ class WashTrading(Detector):
                 alert = self._check(me, other, t.symbol, book, e, ctx)
                 if alert is not None:
                     out.append(alert)
-        if e.seq % 1000 == 0:
+        if self.trim_due(e.seq):
             for key in [k for k, b in self.books.items() if not b[0] or b[0][-1][0] < cutoff]:
                 del self.books[key]
         return out

@@ -81,6 +81,12 @@ def test_bad_input_changes_nothing(washed):
         (("surveil", "set", "wash_trading", "min_trades=2.5"), None, "must be a whole number"),
         (("surveil", "set", "wash_trading", "window=1e3"), None, "not a plain decimal"),
         (("surveil", "set", "spoofing", "size_x"), None, "expected RULE.key=value"),
+        (("surveil", "set", "layering", "min_levels=1"), None, "layering.min_levels: 1 is outside 2..1000"),
+        (("surveil", "set", "structuring", "asset=irr"), None, "'irr' is not an asset name"),
+        (("surveil", "set", "spoofing", "max_fill=1.5"), None, "spoofing.max_fill: 1.5 is outside 0..1"),
+        (("cases", "dismiss", "99", "--note", "x"), None, "unknown case 99"),
+        (("cases", "review", "1", "--note", "x"), None, "case 1 is dismissed; review needs it open"),
+        (("cases", "dismiss", "1", "--note", "x"), None, "case 1 is dismissed; dismiss needs it open or under review"),
         (("cases", "show", "99"), None, "unknown case 99"),
         (("cases", "review", "99", "--note", "x"), None, "unknown case 99"),
         (("cases", "confirm", "1", "--note", "x"), None, "case 1 is dismissed; confirm needs it open or under review"),
@@ -94,7 +100,8 @@ def test_bad_input_changes_nothing(washed):
             ("surveil", "--once"), ("surveil", "scan"), ("surveil", "rules"),
             ("surveil", "set", "spoofing", "size_x=7"), ("surveil", "link", "alice", "bob"),
             ("surveil", "eval"), ("cases", "list"), ("cases", "show", "1"),
-            ("cases", "review", "1", "--note", "x"), ("cases", "release", "1", "--note", "x"))),
+            ("cases", "review", "1", "--note", "x"), ("cases", "release", "1", "--note", "x"),
+            ("cases", "dismiss", "1", "--note", "x"), ("cases", "confirm", "1", "--note", "x"))),
     ])
     after = (_journal(m.db), m.ok("cases", "list", "--json"), m.ok("surveil", "rules", "--json"))
     assert after == before

@@ -240,3 +240,17 @@ def test_follower_restarted_every_batch_agrees_with_scan(tmp_path):
     assert [a.to_dict() for a in scan(api.db, 1, half)] == [
         a.to_dict() for a in alerts if a.last_seq <= half]
     api.close()
+
+
+def test_eval_figures_of_one_seed_are_exact():
+    """`souq surveil eval --scenario normal --seeds 1`: the same seed gives the same market,
+    the same planted episodes and the same alerts, so its figures are exact. (alerts,
+    matched alerts, episodes played out, episodes found) per rule; README has 6 seeds."""
+    from mm.surveillance.evaluate import evaluate
+    ev = evaluate("normal", 1)
+    got = {r: (s.alerts, s.matched, s.episodes, s.found) for r, s in ev.rules.items() if s.alerts or s.episodes}
+    assert got == {"wash_trading": (8, 8, 8, 8), "circular_trading": (2, 2, 3, 3),
+                   "spoofing": (1, 1, 1, 1), "layering": (3, 3, 3, 3), "rapid_fire": (7, 7, 6, 6),
+                   "abnormal_volume": (1, 1, 5, 3), "structuring": (6, 6, 5, 5),
+                   "in_and_out": (5, 5, 5, 5)}
+    assert (ev.honest_orders, ev.false_alerts) == (19428, 0)
