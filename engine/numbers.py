@@ -56,10 +56,6 @@ def parse_price(text, field: str = "price") -> int:
     return parse_fixed(text, PRICE_DP, field)
 
 
-def parse_amount(text, field: str = "amount") -> int:
-    return parse_fixed(text, AMOUNT_DP, field, max_whole=MAX_AMOUNT_WHOLE)
-
-
 def parse_rate(text, field: str) -> int:
     """A fee or band rate such as "0.001"; zero allowed, at most 1."""
     value = parse_fixed(text, PRICE_DP, field, positive=False, max_whole=1)

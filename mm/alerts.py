@@ -4,7 +4,6 @@ Fed by the journal. Strategy and risk alerts come from the desk's alert log
 (mm/desk/alerts.py) and reach the workstation in the same shape.
 """
 from dataclasses import dataclass
-from decimal import Decimal
 
 import orjson
 
@@ -31,16 +30,4 @@ def journal_alerts(rows, user: str, own_orders: set[int]) -> list[Alert]:
             elif ev[0] == "order" and ev[1] in own_orders and ev[2] in ("filled", "expired"):
                 why = f": {ev[3]}" if ev[3] else ""
                 out.append(Alert(r["seq"], r["ts"], INFO, f"order {ev[1]} {ev[2]}{why}"))
-    return out
-
-
-def large_trade_alerts(trades, threshold_qty: Decimal) -> list[Alert]:
-    """Trades of at least `threshold_qty`; five times that is critical."""
-    out = []
-    for t in trades:
-        qty = Decimal(t["qty"])
-        if qty >= threshold_qty:
-            level = CRITICAL if qty >= threshold_qty * 5 else WARNING
-            out.append(Alert(t["seq"], t["ts"], level,
-                             f"large trade {t['symbol']} {t['qty']} @ {t['price']}"))
     return out

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {"engine": set(), "db": {"engine"}, "mm": {"engine", "db"},
           "themes": set(),                               # data the interfaces draw with
           "tui": {"engine", "db", "mm", "themes"},       # the CLI and the TUI are peers
-          "gateway": {"engine", "db"},                   # the network gateway: one more interface
+          "gateway": {"engine", "db", "mm"},             # the network gateway: one more interface
           # the CLI starts the gateway (souq serve) and talks to one (--server)
           "cli": {"engine", "db", "mm", "themes", "gateway"}}
 OURS = set(LAYERS)

@@ -37,6 +37,3 @@ THEMES = {
     ),
 }
 
-
-def theme_names() -> list[str]:
-    return list(THEMES)
