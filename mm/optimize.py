@@ -178,7 +178,7 @@ def folds(k: int, *, seed: int, start: int | None = None, end: int | None = None
     """k folds: data cut by time into k equal spans (the last takes the remainder);
     a scenario on seeds seed..seed+k-1."""
     if k < 1:
-        raise SearchError("--walk-forward must be at least 2 (1: no walk-forward)")
+        raise SearchError(f"a search needs at least 1 fold, not {k}")
     if not data:
         return [Fold(i, seed + i) for i in range(k)]
     if start is None or end is None or end <= start:

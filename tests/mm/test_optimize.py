@@ -178,3 +178,11 @@ def test_bad_search_arguments():
         run_search([{"a": "1"}], [Fold(0, 0)], "pnl", quad, workers=0)
     with pytest.raises(SearchError, match="unknown objective"):
         run_search([{"a": "1"}], [Fold(0, 0)], "profit", quad)
+
+
+def test_folds_says_what_it_needs():
+    # 1 fold is a search without walk-forward; the message used to ask for at least 2
+    from mm.optimize import folds
+    assert len(folds(1, seed=3)) == 1
+    with pytest.raises(SearchError, match="^a search needs at least 1 fold, not 0$"):
+        folds(0, seed=3)
