@@ -237,7 +237,8 @@ class SouqApp(DeskControl, App):
             return
         bar.show(
             symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
-            sim=self.state.sim_state, seq=v.seq,
+            sim=self.state.sim_state,
+            seq=v.seq if self.remote is None else "-",     # a server's journal is not ours
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
     # ------------------------------------------------------------ commands
