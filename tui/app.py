@@ -253,7 +253,9 @@ class SouqApp(DeskControl, App):
             return
         bar.show(
             symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
-            sim=self.state.sim_state, seq=v.seq, follow=follow_text(self.state.follow_ms),
+            sim=self.state.sim_state,
+            seq=v.seq if self.remote is None else "-",     # a server's journal is not ours
+            follow=follow_text(self.state.follow_ms),
             desk=desk_text(self.shown_rows()) if self.state.desk else "",
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
