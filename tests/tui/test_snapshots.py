@@ -34,6 +34,12 @@ def test_fresh_demo_narrow(snap_compare, workstation):
     assert snap_compare(workstation.app(), run_before=settle, terminal_size=NARROW)
 
 
+def test_tabs_at_120x36(snap_compare, workstation):
+    """120x36 is below the width where every pane fits: the tab bar names the panes."""
+    assert snap_compare(populated(workstation).app(), run_before=settle,
+                        terminal_size=(120, 36))
+
+
 def test_populated_book(snap_compare, workstation):
     """Trades on the tape, in the chart and its volume bars, alice's own orders marked
     in the book."""
