@@ -155,6 +155,13 @@ def test_maker_pane(snap_compare, workstation, size):
                         terminal_size=size)
 
 
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_theme_maker_pane(snap_compare, workstation, theme):
+    """The quotes and fills in every theme: bid and ask colours on the quote and fill rows."""
+    assert snap_compare(quote(desk_market(workstation)).app(theme=theme),
+                        run_before=after("v"), terminal_size=WIDE)
+
+
 @SIZES
 def test_quit_with_a_strategy_running(snap_compare, workstation, size):
     """q with fixed-btc running: stop it, leave it running, or stay."""
