@@ -66,7 +66,7 @@ def sim(
                            info=f"{t.sent} orders, {t.trades} trades")
             should_stop = None
             if control:                 # until stop, or the parent closes our input
-                from mm.sim.control import Control
+                from .sim_control import Control
                 stop, duration = Control(driver, sys.stdin), None
                 should_stop = lambda: stop.stopped  # noqa: E731
                 bar.update(task, total=None)

@@ -90,8 +90,9 @@ def age_out(url: str, now_ns: int, hours: float) -> int | None:
         return None
     engine = connect(url)
     try:
-        if not engine.dialect.has_table(engine.connect(), S.Meta.__tablename__):
-            return None
+        with engine.connect() as conn:
+            if not engine.dialect.has_table(conn, S.Meta.__tablename__):
+                return None
         return clear(engine) if expired(engine, now_ns, hours) else None
     finally:
         engine.dispose()

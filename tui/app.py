@@ -114,8 +114,7 @@ class SouqApp(DeskControl, App):
     def open_exchange(self) -> None:
         """Load the exchange; on an empty database (or a demo database past its retention,
         db/demo.py) create the demo exchange first."""
-        aged = None
-        if self.demo:
+        if self.demo and self.remote is None:   # a server's database is not ours to age
             hours = settings.load().get("demo_retention_hours", demo_db.DEFAULT_RETENTION_HOURS)
             aged = demo_db.age_out(self.facade.api.url, self.clock(), float(hours))
             if aged is not None:

@@ -5,7 +5,7 @@ interpreter with drawing: with the machine busy, quick-entry echo took a median 
 with the market running against 100 ms paused (issue 15). As a child process it has its
 own interpreter and core; the UI thread only draws what the journal says.
 
-The child is steered by lines on its standard input (mm/sim/control.py) and stops at the
+The child is steered by lines on its standard input (cli/sim_control.py) and stops at the
 end of that input, so it never outlives the workstation, even one killed with -9.
 """
 import subprocess

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import time
 
-from mm.sim.control import Control
+from cli.sim_control import Control
 from tui.demo_market import DemoMarket
 from tui_harness import HANG, wait_for
 

@@ -24,6 +24,14 @@ SPANS = (60, 300, 900, 3600, 4 * 3600)         # seconds of history in the windo
 SECOND = 1_000_000_000
 
 
+class Canvas(Static):
+    """The chart's drawing area. Its own size is what a drawing must fit, and it is known
+    only once this widget is laid out: each change of it asks the pane to draw again."""
+
+    def on_resize(self) -> None:
+        self.post_message(ChartPane.CanvasResized())
+
+
 class ChartPane(Pane):
     TITLE = "Chart"
     can_focus = True            # its keys (k, i, m) work once the pane has focus
@@ -67,7 +75,7 @@ class ChartPane(Pane):
         self._history = None            # ChartHistory, made by the first drawing worker
 
     def compose(self):
-        yield Static(id="chart-canvas")
+        yield Canvas(id="chart-canvas")
 
     def update_view(self, view: MarketView) -> None:
         """New data redraws at most twice a second; plotext is too slow for every tick."""
@@ -82,7 +90,11 @@ class ChartPane(Pane):
         self._pending = None
         self._draw()
 
-    def on_resize(self) -> None:
+    class CanvasResized(Message):
+        """The canvas has its new size (the pane's own Resize comes before it has)."""
+
+    @on(CanvasResized)
+    def _canvas_resized(self) -> None:
         self._drawn = None
         self._draw()
 
