@@ -180,6 +180,17 @@ async def settle(pilot) -> None:
     await wait_for(pilot, lambda: app.state.view is not None and app.state.desk is not None,
                    step=0.02)
     await settled(pilot)
+    await chart_drawn(pilot)
+
+
+async def chart_drawn(pilot) -> None:
+    """Wait until the chart's deferred redraw (a 0.5 s timer after a new view) has run and
+    its drawing is on screen: a timer is not a worker, so `settled` does not see it."""
+    from tui.widgets.chart import ChartPane
+    charts = list(pilot.app.screen.query(ChartPane))
+    for chart in charts:
+        await wait_for(pilot, lambda c=chart: c._pending is None)
+    await settled(pilot)
 
 
 async def caught_up(pilot) -> None:
