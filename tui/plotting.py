@@ -108,12 +108,23 @@ def _price(plot, bars, kind, colours: Colours, width, height, axis, pad) -> None
     xs = list(range(len(bars)))
     opens, highs, lows, closes = ([b[i] for b in bars] for i in range(1, 5))
     _frame(plot, colours, width, height, len(bars), axis, pad)
+    _ylim(plot, min(lows), max(highs), axis)
     if kind == "candles":
         plot.candlestick(xs, {"Open": opens, "Close": closes, "High": highs, "Low": lows},
                          colors=[colours.up, colours.down])
     else:
         rising = closes[-1] >= opens[0]
         plot.plot(xs, closes, marker="braille", color=colours.up if rising else colours.down)
+
+
+def _ylim(plot, lo: float, hi: float, axis) -> None:
+    """The y range is ours, not plotext's: left to itself, a single value (one candle, a
+    flat line) gives it an empty range, and which tick label it then showed changed from
+    one process to the next. The range holds the data and every tick."""
+    lo, hi = min(lo, axis[0][0]), max(hi, axis[0][-1])
+    if hi <= lo:
+        lo, hi = lo - 0.5, hi + 0.5
+    plot.ylim(lo, hi)
 
 
 def _volume(plot, bars, colours: Colours, width, height, axis, pad) -> None:
@@ -168,6 +179,7 @@ def render_desk(samples, width: int, height: int, colours: Colours) -> str:
             plot = figure.subplot(row + 1, 1)
             _frame(plot, colours, width, height // 2 if row == 0 else height - height // 2,
                    len(points), axis, pad)
+            _ylim(plot, min(values), max(values), axis)
             colour = colours.up if values[-1] >= values[0] else colours.down
             plot.plot(xs, values, marker="braille", color=colour, label=label)
             plot.xticks(*ticks) if row else plot.xticks([])
