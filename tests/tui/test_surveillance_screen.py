@@ -10,7 +10,7 @@ from db.api import Api
 from mm.surveillance.follower import Follower
 from mm.surveillance.monitor import LINK
 from tui.screens.surveillance import SurveillanceScreen
-from tui_harness import NARROW, WIDE, drive, screen_text, settle
+from tui_harness import NARROW, WIDE, drive, keys, screen_text, settle, settled, wait_for
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
 
@@ -34,12 +34,13 @@ def with_case(ws):
 
 
 async def open_screen(pilot) -> None:
+    """S, then wait for the cases to be in the table and everything it started to settle
+    (a snapshot taken before would size the columns for an empty table)."""
     await settle(pilot)
-    await pilot.press("S")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await keys(pilot, "S")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, SurveillanceScreen)
+                   and pilot.app.screen.query_one("#surv-cases").row_count > 0)
+    await settled(pilot)
 
 
 @SIZES
