@@ -15,7 +15,10 @@ from textual.widgets import DataTable, Footer, Input, Static
 from ..surveillance_facade import SurveillanceFacade
 from .confirm import Confirm
 
-COLUMNS = ("id", "status", "severity", "rule", "accounts", "symbol", "alerts")
+# (label, width): fixed, so the table reads the same whenever its rows arrive (widths
+# fitted to the first rows seen cut later ones: 'alice,bo', 'BTC-IR')
+COLUMNS = (("id", 4), ("status", 12), ("severity", 8), ("rule", 16), ("accounts", 18),
+           ("symbol", 9), ("alerts", 6))
 
 
 class SurveillanceScreen(Screen):
@@ -55,7 +58,8 @@ class SurveillanceScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#surv-cases", DataTable)
-        table.add_columns(*COLUMNS)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         table.focus()
         self.load()
 
