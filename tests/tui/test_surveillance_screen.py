@@ -72,6 +72,8 @@ def test_confirm_with_suspension_asks_first_and_is_journalled(workstation):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         seen["done"] = str(pilot.app.screen.query_one("#surv-status").render())
+        # the note went with the decision: the next case's needs its own reason
+        seen["note_after"] = pilot.app.screen.query_one("#surv-note").value
         await pilot.press("escape")
         await pilot.pause()
         seen["after"] = type(pilot.app.screen).__name__
@@ -82,6 +84,7 @@ def test_confirm_with_suspension_asks_first_and_is_journalled(workstation):
     assert seen["no_note"] == "confirm needs a note: press n, type why, Enter"
     assert seen["asked"] == "Confirm" and seen["declined"] == "not confirmed"
     assert seen["done"] == "case 1 confirmed; suspended alice, bob"
+    assert seen["note_after"] == ""
     assert seen["after"] == "MainScreen"
     users = {u["name"]: u["status"] for u in ws.read("users")}
     assert users["alice"] == users["bob"] == "suspended"

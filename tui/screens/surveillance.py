@@ -148,7 +148,14 @@ class SurveillanceScreen(Screen):
         elif not self.note():
             self.status(f"{action} needs a note: press n, type why, Enter")
         else:
-            self.act(case_id, action, self.note())
+            self.act(case_id, action, self._take_note())
+
+    def _take_note(self) -> str:
+        """The note, emptied from the note line: each decision needs its own reason (a
+        note left there would be journalled as the reason of the next case's decision)."""
+        note = self.note()
+        self.query_one("#surv-note", Input).value = ""
+        return note
 
     def action_suspend(self) -> None:
         case_id = self.selected()
@@ -160,6 +167,7 @@ class SurveillanceScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self._take_note()
                 self.act(case_id, "confirm", note, True)
             else:
                 self.status("not confirmed")
