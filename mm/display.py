@@ -16,7 +16,7 @@ shows as `MISSING`. Rounding for display is half-even (the rounding of Python's 
 """
 import os
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 MISSING = "–"
 STYLES = {"comma": ",", "space": "\u2009", "apostrophe": "'", "underscore": "_", "none": ""}
@@ -229,6 +229,15 @@ class Figures:
 
     def money(self, asset: str, value, width: int | None = None) -> str:
         return _shown(value, asset_decimals(asset, self.rows) if self.rows else None, width)
+
+    def fee(self, asset: str, value) -> str:
+        """A fee as the exchange charges it: rounded UP to the asset's precision
+        (engine/fees.py), never shown below what will be taken."""
+        dp = asset_decimals(asset, self.rows) if self.rows else None
+        d = to_decimal(value)
+        if dp is not None and d is not None:
+            d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_CEILING)
+        return _shown(d, dp, None)
 
 
 def _shown(value, dp: int | None, width: int | None) -> str:

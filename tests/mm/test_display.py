@@ -102,3 +102,12 @@ def test_basis_points_never_round_a_real_spread_to_nothing():
     assert [bps(Decimal(v)) for v in ("0.0105", "0.05", "0.049", "0.105", "3.24", "0")] == [
         "0.010 bps", "0.050 bps", "0.049 bps", "0.1 bps", "3.2 bps", "0.0 bps"]
     assert bps(Decimal("-0.004")) == "-0.0040 bps"
+
+
+def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
+    # a newcomer's ticket said "fee 60 IRR" for a fill the exchange charged 61 (IRR whole)
+    from mm.display import Figures
+    f = Figures([{"name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "1",
+                  "qty_step": "0.0001"}])
+    assert (f.fee("IRR", "60.002"), f.money("IRR", "60.002")) == ("61", "60")
+    assert f.fee("IRR", "60") == "60"

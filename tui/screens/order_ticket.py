@@ -104,7 +104,7 @@ class OrderTicket(ModalScreen):
             notional = price * qty
             fee = notional * Decimal(v.taker_fee)
             lines.insert(0, f"notional {v.money(v.quote, notional)} {v.quote}   fee "
-                            f"{v.money(v.quote, fee)} {v.quote} (taker "
+                            f"{v.figures.fee(v.quote, fee)} {v.quote} (taker "
                             f"{D.percent(v.taker_fee)})")
         shown.first(Static).update("\n".join(lines))
 
