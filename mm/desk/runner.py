@@ -354,13 +354,13 @@ class StrategyRunner:
         """The venue that holds `symbol`'s wallets (one of a RoutedVenue's, else v)."""
         return v.of(symbol) if isinstance(v, RoutedVenue) else v
 
-    def _assets(self, v: Venue) -> dict[tuple[int, str], int]:
+    def _assets(self, v: Venue, books=None) -> dict[tuple[int, str], int]:
         """The user's total (available + held, 1e-18) of every asset of a watched symbol,
         keyed by (the venue holding it, the asset): the same currency at two venues is
-        two wallets."""
+        two wallets. `books`: the watched symbols' Books when the caller has them."""
         out = {}
         for s in self.watch:
-            book = v.book(s, 1)
+            book = books[s] if books else v.book(s, 1)
             place = id(self._place(v, s))
             out[(place, book.base)], out[(place, book.quote)] = v.totals(self.user, s)
         return out
@@ -388,7 +388,7 @@ class StrategyRunner:
         books = books or {s: v.book(s, 1) for s in self.watch}
         markets = {s: (books[s].base, books[s].quote, marks.get(s)) for s in self.watch}
         deltas: dict[str, int] = {}
-        for (place, asset), total in self._assets(v).items():
+        for (place, asset), total in self._assets(v, books).items():
             deltas[asset] = deltas.get(asset, 0) + total - self.assets0.get((place, asset), 0)
         value, unvalued = equity_all(deltas, books[self.symbol].quote, markets)
         for asset in unvalued:
