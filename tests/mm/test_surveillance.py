@@ -165,6 +165,47 @@ def test_rapid_fire_burst(m):
     assert alert.users == ("a",) and alert.scores["burst"] == 60
 
 
+def _thin_book(m):
+    """Typical flow (orders of 0.01), a first trade at 100,000,000 and five small asks
+    0.1 % apart above it: a thin market."""
+    _typical_flow(m)
+    m.cross("c", "b", "0.01")
+    for i in range(1, 6):
+        m.order("c", "sell", "0.01", 100000000 + 100000 * i, dt=0.01)
+
+
+def _buys(m, user, qty, prices, tif="ioc"):
+    for price in prices:
+        m.order(user, "buy", qty, price, tif, dt=0.25)
+
+
+def test_pump_alerts_on_orders_the_thin_book_cannot_fill(m):
+    """A pump: six IOC buys of 10 BTC (1,000 typical orders each) at limits climbing 0.5 %
+    a step. The book fills 0.05 of the 60 ordered; the orders given count all the same."""
+    _thin_book(m)
+    m.run(dt=5)                                   # the next 5 s bucket
+    _buys(m, "a", "10", [100500000 + 500000 * i for i in range(6)])
+    m.order("d", "buy", "0.01", 99000000, dt=6)   # a later entry closes the bucket
+    [alert] = m.alerts("abnormal_volume")
+    assert alert.users == ("a",) and alert.symbol == "BTC-IRR"
+    assert alert.scores == {"typical_x": 6000.0, "min_typical_x": 500.0, "reach_bps": 300.0,
+                            "min_reach_bps": 80.0, "share": 1.0, "min_share": 0.5}
+    assert len(alert.orders) == 6 and len(alert.trades) == 5
+    assert alert.last_ts - alert.first_ts == 5 * S
+
+
+def test_pump_look_alikes_do_not_alert(m):
+    """The same 60 BTC resting under the price (it takes nothing), and buys climbing just as
+    fast but of a typical trader's size (30 typical orders), are no pump."""
+    _thin_book(m)
+    m.run(dt=5)
+    _buys(m, "b", "10", [99900000 - 1000 * i for i in range(6)], tif=None)
+    m.run(dt=5)
+    _buys(m, "c", "0.05", [100500000 + 500000 * i for i in range(6)])
+    m.order("d", "buy", "0.01", 99000000, dt=6)
+    assert m.alerts("abnormal_volume") == []
+
+
 def test_structuring_and_in_and_out(m):
     for amount in ("9500000000", "9900000000", "9999999999"):
         m.run({"op": "deposit", "user": "d", "asset": "IRR", "amount": amount}, dt=60)
@@ -251,6 +292,6 @@ def test_eval_figures_of_one_seed_are_exact():
     got = {r: (s.alerts, s.matched, s.episodes, s.found) for r, s in ev.rules.items() if s.alerts or s.episodes}
     assert got == {"wash_trading": (8, 8, 8, 8), "circular_trading": (2, 2, 3, 3),
                    "spoofing": (1, 1, 1, 1), "layering": (3, 3, 3, 3), "rapid_fire": (7, 7, 6, 6),
-                   "abnormal_volume": (1, 1, 5, 3), "structuring": (6, 6, 5, 5),
+                   "abnormal_volume": (8, 8, 5, 5), "structuring": (6, 6, 5, 5),
                    "in_and_out": (5, 5, 5, 5)}
     assert (ev.honest_orders, ev.false_alerts) == (19428, 0)
