@@ -51,11 +51,12 @@ def sim(
             refused = [o.reason for o in build_demo(api).outcomes if o.reason]
             if refused:
                 fail(f"demo set-up rejected: {refused[0]}")
-        driver = ApiDriver(api, params, seed)
+        epoch = time.time_ns()      # journal time of simulated time 0, fast or not
+        driver = ApiDriver(api, params, seed, epoch=epoch)
         if bad:
             from mm.sim.bad_actors import MixedDriver, actors
             driver = MixedDriver(driver, actors(bad, bad_rate, seed),
-                                 thin=lambda p: ApiDriver(api, p, seed + 10_000))
+                                 thin=lambda p: ApiDriver(api, p, seed + 10_000, epoch=epoch))
         started = time.perf_counter()
         with _progress() as bar:
             task = bar.add_task("sim", total=duration, info="")

@@ -72,10 +72,11 @@ class Api:
         o = batch.outcomes[0]
         return Result(o.seq, o.reason, o.events, batch.orders, batch.trades)
 
-    def execute_many(self, objs, within=None) -> BatchResult:
-        """Commands committed together; `within` as in Store.submit."""
+    def execute_many(self, objs, within=None, ts: int | None = None) -> BatchResult:
+        """Commands committed together; `within` as in Store.submit. They are journalled at
+        `ts` (ns since the Unix epoch; None: this Api's clock), e.g. a simulator's time."""
         items = [prepare(obj, self.actor) for obj in objs]
-        return self.store.submit(items, self.clock(), within)
+        return self.store.submit(items, self.clock() if ts is None else ts, within)
 
     # ------------------------------------------------------------- reads
     def role(self) -> str | None:

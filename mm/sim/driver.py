@@ -1,9 +1,11 @@
 """Drivers apply the core's commands to an exchange and feed it back what it sees.
 
 ApiDriver goes through db.api.Api (the API a person uses; acting as the operator, it
-names each order's user), one execute_many call and one transaction per tick.
-ExchangeDriver applies them to a bare engine Exchange, for tests and backtests. Neither
-reads a clock: callers pass simulated time in nanoseconds.
+names each order's user), one execute_many call and one transaction per tick, journalled
+at the simulated time (its epoch + now), so a run's journal times are its market's times
+whether it ran in real time or --fast. ExchangeDriver applies them to a bare engine
+Exchange, for tests and backtests. Neither reads a clock: callers pass simulated time in
+nanoseconds.
 """
 from dataclasses import dataclass, field
 
@@ -190,12 +192,21 @@ class ExchangeDriver(Driver):
 
 
 class ApiDriver(Driver):
-    """Drive a database exchange through db.api.Api, one transaction per tick."""
+    """Drive a database exchange through db.api.Api, one transaction per tick.
+
+    Each batch is journalled at `epoch + now` (ns): simulated time, the one clock
+    surveillance judges every window on. A --fast run's minute then spans a minute of
+    journal time, as a real-time run's does, instead of the fraction of a second of wall
+    clock it took (which made honest traders look like rapid-fire bots). `epoch` is the
+    journal time of simulated time 0; None takes the Api's clock at the first batch. Drivers
+    that share one market (a MixedDriver's thin one) should share one epoch. A --fast run
+    gets ahead of the wall clock: give it a database of its own."""
 
     def __init__(self, api, params: SimParams, seed: int, *,
-                 id_prefix: str | None = None) -> None:
+                 id_prefix: str | None = None, epoch: int | None = None) -> None:
         super().__init__(params, seed, id_prefix=id_prefix)
         self.api = api
+        self.epoch = epoch
 
     def exchange(self):
         return self.api.store.ex
@@ -204,5 +215,7 @@ class ApiDriver(Driver):
         self.api.store.refresh()
 
     def submit(self, cmds, now):
-        batch = self.api.execute_many(cmds)
+        if self.epoch is None:
+            self.epoch = self.api.clock() - now
+        batch = self.api.execute_many(cmds, ts=self.epoch + now)
         return [o.reason for o in batch.outcomes], [trade_record(t) for t in batch.trades]

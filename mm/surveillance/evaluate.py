@@ -29,18 +29,6 @@ T0 = 1_767_225_600 * 10**9     # 2026-01-01T00:00Z: simulated time starts here
 SLACK_NS = 5 * 10**9
 
 
-class _TimedDriver(ApiDriver):
-    """The API's clock is the simulated time, so journal times are market times."""
-
-    def __init__(self, api, params, seed, clock) -> None:
-        super().__init__(api, params, seed)
-        self.clock = clock
-
-    def submit(self, cmds, now):
-        self.clock[0] = T0 + now
-        return super().submit(cmds, now)
-
-
 @dataclass
 class Score:
     alerts: int = 0
@@ -84,14 +72,14 @@ class Evaluation:
 def run_seed(name: str, seed: int, duration: float, rate: float, bad_names, workdir: Path):
     """One seed: (alerts, labels, honest order count)."""
     url = str(workdir / f"eval-{name}-{seed}.db")
-    clock = [T0]
-    api = Api(url, clock=lambda: clock[0])
+    api = Api(url, clock=lambda: T0)
     try:
         build_demo(api)
         params, shocks = scenario(name).build(seed)
         bad = actors(bad_names, rate, seed)
-        driver = MixedDriver(ShockedDriver(_TimedDriver(api, params, seed, clock), shocks), bad,
-                             thin=lambda p: _TimedDriver(api, p, seed + 10_000, clock))
+        # journal times are simulated times from T0 (ApiDriver's epoch), as in `souq sim`
+        driver = MixedDriver(ShockedDriver(ApiDriver(api, params, seed, epoch=T0), shocks), bad,
+                             thin=lambda p: ApiDriver(api, p, seed + 10_000, epoch=T0))
         run_fast(driver, duration)
         labels = driver.labels()
         bad_users = {u for a in bad for u in a.users}

@@ -118,3 +118,27 @@ def test_setting_a_rule_is_journalled_and_applied(market):
     market.ok("surveil", "set", "wash_trading", "min_trades=4")
     assert market.json("surveil", "scan") == []
     assert len(market.json("surveil", "scan", "--to", "20")) == 0
+
+
+def test_fast_sim_journals_simulated_time_so_only_bad_actors_alert(souq):
+    """`souq sim --fast` journals each tick at its simulated time (a 60 s run spans 60 s of
+    journal time however fast it ran), so surveillance judges its windows as it would a
+    real-time run's: honest traders raise nothing (before, --fast packed their 60 s of
+    flow into a few wall seconds and each looked like a rapid-fire bot), and every planted
+    actor with an episode played out is still caught by its rule. (Seed 3 plays six of the
+    seven actors; `souq surveil eval` gives the recall over many, where a spoof of 12x the
+    typical order, under the rule's 15x, is missed.)"""
+    run = souq.json("sim", "--fast", "--bad", "all", "--seed", "3", "--duration", "60",
+                    "--bad-rate", "3")
+    with sqlite3.connect(souq.db) as c:
+        first, last = c.execute("select min(ts), max(ts) from journal where actor = '@operator' "
+                                "and op = 'limit' and body like '%\"user\":\"sim-%'").fetchone()
+    assert last - first >= 59 * 10**9 and (last - first) % 50_000_000 == 0    # 50 ms ticks
+    alerts = souq.json("surveil", "scan")
+    assert [a for a in alerts if not all(u.startswith("bad-") for u in a["users"])] == []
+    played = [lab for lab in run["bad_actors"]
+              if any(end <= 60 * 10**9 for _, end in lab["episodes"])]
+    assert len(played) >= 6
+    for lab in played:
+        assert any(a["rule"] in lab["rules"] and set(a["users"]) & set(lab["users"])
+                   for a in alerts), lab["actor"]
