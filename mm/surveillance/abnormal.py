@@ -28,8 +28,6 @@ All windows are judged on journal time (each entry's `ts`), the one clock of eve
 """
 from collections import deque
 
-from db.load import to_int
-
 from .alert import CRITICAL, WARNING, Alert
 from .entries import ORDER_OPS
 from .params import Param
@@ -78,19 +76,18 @@ class AbnormalVolume(Detector):
         return out
 
     def _order(self, e, ctx) -> None:
-        body = e.body
-        symbol = body["symbol"]
-        last = ctx.last.get(symbol)
+        o = ctx.orders.get(e.seq)          # the Context parsed it before the rules see it
+        if o is None:
+            return
+        last = ctx.last.get(o.symbol)
         if last is None:
             return
-        side = body["side"]
-        price = body.get("price")
-        limit = None if price is None else to_int(price)
+        side, limit = o.side, o.price
         if limit is not None and (limit < last if side == "buy" else limit > last):
             return                                  # a resting order: it does not take
-        b = self._bucket(symbol, e, ctx)
-        acc = self._acc(b, ctx.owner(body["user"]), side)
-        acc[0] += to_int(body["qty"])
+        b = self._bucket(o.symbol, e, ctx)
+        acc = self._acc(b, ctx.owner(o.user), side)
+        acc[0] += o.qty
         if limit is not None:
             acc[1] = max(acc[1], _reach(b[OPEN], limit, side))
         if len(acc[3]) < 50:

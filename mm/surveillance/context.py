@@ -7,12 +7,10 @@ operator's account links (several accounts, one beneficial owner). Memory is bou
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
-from db.load import to_int as _int
-
 SIZES = 255      # order quantities per symbol the typical size is the median of (odd)
 RESIZE = 16      # orders between two recomputations of that median
 
-from .entries import ORDER_OPS, Entry
+from .entries import ORDER_OPS, Entry, units
 
 
 @dataclass(slots=True)
@@ -85,7 +83,7 @@ class Context:
             b = e.body
             price = b.get("price")
             info = OrderInfo(e.seq, b["user"], b["symbol"], b["side"],
-                             None if price is None else _int(price), _int(b["qty"]), e.ts)
+                             None if price is None else units(price), units(b["qty"]), e.ts)
             self.orders[e.seq] = info
             self._sized(info.symbol, info.qty)
         keep = e.ts - self.traded_ns
@@ -112,9 +110,11 @@ class Context:
         orders = self.orders
         for oid, _status, _reason in e.closes:
             orders.pop(oid, None)
+        if e.seq % 64 and len(orders) <= self.max_orders:
+            return                  # the old ones are looked for every 64th entry
         cutoff = e.ts - self.horizon_ns
         while orders:
-            oid, o = next(iter(orders.items()))
+            o = next(iter(orders.values()))
             if o.ts >= cutoff and len(orders) <= self.max_orders:
                 break
             orders.popitem(last=False)

@@ -3,7 +3,8 @@
 The journal row holds the command (the order-stream body), its status and reason, and its
 events; the trades table holds each trade's sides, prices and quantities. Prices and
 quantities become engine integers (1e-9), amounts 1e-18, here at the edge."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import orjson
 
@@ -11,6 +12,11 @@ from db.load import to_int
 from engine.numbers import AMOUNT_SCALE
 
 CLOSED = ("filled", "cancelled", "expired", "rejected")
+
+# Prices and quantities (1e-9) from their decimal text. A market repeats a few hundred
+# prices and sizes, so a bounded cache turns most conversions into one lookup.
+units = lru_cache(maxsize=1 << 16)(to_int)
+NONE = ()     # an entry's closes or trades when it has none
 ORDER_OPS = ("limit", "market", "stop_limit", "stop_market")
 
 
@@ -44,8 +50,8 @@ class Entry:
     body: dict
     status: str              # accepted | rejected
     reason: str | None
-    closes: list = field(default_factory=list)   # [(order id, final status, reason)]
-    trades: list = field(default_factory=list)   # [Trade]
+    closes: list | tuple = ()   # [(order id, final status, reason)]
+    trades: list | tuple = ()   # [Trade]
 
     @property
     def accepted(self) -> bool:
@@ -58,17 +64,23 @@ class Entry:
 
 def build(row: tuple, trades: dict[int, tuple]) -> Entry:
     """A journal row (seq, ts, actor, op, body JSON, status, reason, events parsed) and the
-    trade rows by id (db.surveil.journal_batch's shapes) to an Entry."""
+    trade rows by id (db.surveil.journal_batch's shapes) to an Entry. An entry that closed
+    no order and made no trade shares one empty tuple for each (most entries: no
+    allocation the garbage collector would have to walk)."""
     seq, ts, actor, op, body, status, reason, events = row
-    e = Entry(seq, ts, actor, op, orjson.loads(body), status, reason)
+    closes, made = NONE, NONE
     for ev in events:
         kind = ev[0]
         if kind == "order":
             if ev[2] in CLOSED:
-                e.closes.append((ev[1], ev[2], ev[3]))
+                if closes is NONE:
+                    closes = []
+                closes.append((ev[1], ev[2], ev[3]))
         elif kind == "trade":
             tid, symbol, price, qty, maker_order, taker_order, maker_user, taker_user, side = \
                 trades[ev[1]]
-            e.trades.append(Trade(tid, symbol, to_int(price), to_int(qty), maker_order,
-                                  taker_order, maker_user, taker_user, side))
-    return e
+            if made is NONE:
+                made = []
+            made.append(Trade(tid, symbol, units(price), units(qty), maker_order,
+                              taker_order, maker_user, taker_user, side))
+    return Entry(seq, ts, actor, op, orjson.loads(body), status, reason, closes, made)

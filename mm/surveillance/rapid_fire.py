@@ -40,26 +40,32 @@ class RapidFire(Detector):
 
     def feed(self, e, ctx):
         out = []
-        if e.op not in _MESSAGES and not e.trades:
-            return out
         window = self.ns("window")
+        ts = e.ts
         if e.op in _MESSAGES and "user" in e.body:
             owner = ctx.owner(e.body["user"])
-            q = self.burst.setdefault(owner, deque())
-            q.append((e.ts, e.seq))
-            while q[0][0] <= e.ts - self.ns("burst_window"):
+            q = self.burst.get(owner)
+            if q is None:
+                q = self.burst[owner] = deque()
+            q.append((ts, e.seq))
+            since = ts - self.ns("burst_window")
+            while q[0][0] <= since:
                 q.popleft()
-            if len(q) >= self.p["burst_count"] and self.fire((owner, "burst"), e.ts, self.ns("burst_window")):
+            if len(q) >= self.p["burst_count"] and self.fire((owner, "burst"), ts, self.ns("burst_window")):
                 out.append(Alert(self.rule, WARNING, ctx.accounts(owner), e.body.get("symbol"),
-                                 q[0][1], e.seq, q[0][0], e.ts,
+                                 q[0][1], e.seq, q[0][0], ts,
                                  f"burst of {len(q)} orders and cancels in {self.p['burst_window']:g} s",
                                  scores={"burst": len(q), "burst_count": self.p["burst_count"]}))
             if e.op in ORDER_OPS:
-                self._count(self.flow.setdefault(owner, [deque(), 0, 0]), e.ts, 1, 0, e.seq, window)
-                self._count(self.market, e.ts, 1, 0, e.seq, window)
-                alert = self._ratio(owner, e, ctx)
-                if alert is not None:
-                    out.append(alert)
+                acc = self.flow.get(owner)
+                if acc is None:
+                    acc = self.flow[owner] = [deque(), 0, 0]
+                self._count(acc, ts, 1, 0, e.seq, window)
+                self._count(self.market, ts, 1, 0, e.seq, window)
+                if acc[1] >= self.p["min_orders"]:
+                    alert = self._ratio(owner, e, ctx)
+                    if alert is not None:
+                        out.append(alert)
         if e.trades:
             flow, count = self.flow, self._count
             for t in e.trades:
@@ -69,16 +75,19 @@ class RapidFire(Detector):
                     acc = flow.get(owner)
                     if acc is None:
                         acc = flow[owner] = [deque(), 0, 0]
-                    count(acc, e.ts, 0, 1, e.seq, window)
+                    count(acc, ts, 0, 1, e.seq, window)
             # the market's trades of one entry in one step: what the ratio reads is the sum
-            count(self.market, e.ts, 0, len(e.trades), e.seq, window)
+            count(self.market, ts, 0, len(e.trades), e.seq, window)
         if self.trim_due(e.seq):
-            for store in (self.burst, self.flow):
-                for key in [k for k, v in store.items()
-                            if not (v if store is self.burst else v[0])
-                            or (v if store is self.burst else v[0])[-1][0] < e.ts - window]:
-                    del store[key]
+            self._trim(ts - window)
         return out
+
+    def _trim(self, cutoff: int) -> None:
+        """Forget owners with nothing left in the window."""
+        for key in [k for k, q in self.burst.items() if not q or q[-1][0] < cutoff]:
+            del self.burst[key]
+        for key in [k for k, acc in self.flow.items() if not acc[0] or acc[0][-1][0] < cutoff]:
+            del self.flow[key]
 
     @staticmethod
     def _count(acc, ts, orders, trades, seq, window) -> None:
