@@ -96,6 +96,23 @@ def test_bad_input_changes_nothing(washed):
         (("surveil", "scan", "--from", "0"), None, "--from must be at least 1"),
         (("surveil", "link", "alice", "zed"), None, "unknown user 'zed'"),
         (("surveil", "eval", "--scenario", "calm"), None, "unknown scenario 'calm'"),
+        (("surveil", "eval", "--bad", "nobody"), None, "unknown bad actor 'nobody'"),
+        (("surveil", "set", "abnormal_volume", "volume_x=0.5"), None,
+         "abnormal_volume.volume_x: 0.5 is outside 1..1e+09"),
+        (("surveil", "set", "abnormal_volume", "min_share=2"), None,
+         "abnormal_volume.min_share: 2 is outside 0..1"),
+        (("surveil", "set", "abnormal_volume", "bucket=0"), None,
+         "abnormal_volume.bucket: 0 is outside 0.1..86400"),
+        (("surveil", "set", "spoofing", "size_x="), None, "spoofing.size_x: '' is not a number"),
+        (("surveil", "set", "spoofing", "size_x=nan"), None, "not a plain decimal number"),
+        (("surveil", "scan", "--from", "5", "--to", "2"), None, "--to at least --from (got 5..2)"),
+        (("surveil", "link", "alice", "alice"), None, "link two different accounts"),
+        (("cases", "confirm", "99", "--note", "x", "--suspend"), None, "unknown case 99"),
+        (("cases", "release", "99", "--note", "x"), None, "unknown case 99"),
+        (("cases", "show", "abc"), None, "'abc' is not a valid int"),
+        (("cases", "confirm", "1", "--note", "x", "--suspend", "--cancel"), None,
+         "case 1 is dismissed; confirm needs it open or under review"),
+        (("sim", "--fast", "--duration", "1", "--bad", "all"), "alice", "only an admin may"),
         *((args, "alice", "only an admin may use surveillance; alice is") for args in (
             ("surveil", "--once"), ("surveil", "scan"), ("surveil", "rules"),
             ("surveil", "set", "spoofing", "size_x=7"), ("surveil", "link", "alice", "bob"),
@@ -142,3 +159,14 @@ def test_fast_sim_journals_simulated_time_so_only_bad_actors_alert(souq):
     for lab in played:
         assert any(a["rule"] in lab["rules"] and set(a["users"]) & set(lab["users"])
                    for a in alerts), lab["actor"]
+
+
+def test_bench_surveil_reports_both_rates(souq):
+    """`souq bench --surveil` writes the seeded workload durably, follows it, and reports
+    entries/s written and processed, in wall and CPU time (the speed itself is the bench's
+    figure, not a test's: only the shape and the entry count are exact)."""
+    figures = json.loads(souq.ok("bench", "--surveil", "-n", "500", "--users", "10"))
+    assert figures["entries"] == 531          # 31 set-up commands and the 500 orders
+    assert set(figures) == {"entries", "written_per_s", "written_cpu_s", "processed_per_s",
+                            "processed_cpu_s", "ratio", "cpu_ratio", "alerts"}
+    assert figures["processed_per_s"] > 0 and figures["cpu_ratio"] > 0
