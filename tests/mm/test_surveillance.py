@@ -295,3 +295,44 @@ def test_eval_figures_of_one_seed_are_exact():
                    "abnormal_volume": (8, 8, 5, 5), "structuring": (6, 6, 5, 5),
                    "in_and_out": (5, 5, 5, 5)}
     assert (ev.honest_orders, ev.false_alerts) == (19428, 0)
+
+
+def test_fast_and_real_time_runs_journal_the_same_times_and_alerts(tmp_path):
+    """The same seed run --fast (a machine whose wall clock hardly moves during the run) and
+    in real time (the clock moves as the ticks are due): the simulator journals simulated
+    time in both, so both journals carry the same times and every detector raises the same
+    alerts, the planted actors' among them. (Before, the fast journal's times were the
+    Api clock's: 20 s of flow within a few milliseconds.)"""
+    from mm.desk.demo_configs import build as build_demo
+    from mm.sim import ApiDriver, SimParams, run_fast, run_realtime
+    from mm.sim.bad_actors import MixedDriver, actors
+
+    def run(name, realtime):
+        wall = [T0]
+
+        def tick():                       # the Api's own clock: 1 us a reading
+            wall[0] += 1000
+            return wall[0]
+        api = Api(str(tmp_path / f"{name}.db"), clock=tick)
+        build_demo(api)
+        driver = MixedDriver(ApiDriver(api, SimParams(rate=200), 7, epoch=T0 + S),
+                             actors(["rapid", "wash"], 6.0, 7))
+        if realtime:
+            clock = [0]
+            run_realtime(driver, 20, clock=lambda: clock[0],
+                         sleep=lambda s: clock.__setitem__(0, clock[0] + round(s * S)))
+        else:
+            run_fast(driver, 20)
+        with api.db.connect() as conn:
+            times = [r[0] for r in conn.exec_driver_sql("SELECT ts FROM journal ORDER BY seq")]
+        alerts = [a.to_dict() for a in scan(api.db)]
+        api.close()
+        return times, alerts
+
+    fast, real = run("fast", False), run("real", True)
+    assert fast == real
+    times, alerts = fast
+    assert times[-1] == T0 + S + 20 * S          # the last tick, at 20 simulated seconds
+    caught = {(a["rule"], u) for a in alerts for u in a["users"] if u.startswith("bad-")}
+    assert caught == {("rapid_fire", "bad-rapid"), ("wash_trading", "bad-wash-a"),
+                      ("wash_trading", "bad-wash-b")}
