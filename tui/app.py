@@ -34,6 +34,7 @@ from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
 from .state import AppState
 from .widgets.alerts import AlertsPane
+from .widgets.keys_help import KeysHelp
 from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
@@ -408,10 +409,12 @@ class SouqApp(DeskControl, App):
             self.facade.api.url, self.login, clock=self.clock)))
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Show or hide every key of the screen on view (tui/widgets/keys_help.py)."""
+        shown = self.screen.query(KeysHelp)
+        if shown:
+            shown.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysHelp())
 
     def set_theme(self, name: str) -> None:
         self.theme = self.state.theme = name

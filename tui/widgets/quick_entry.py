@@ -6,7 +6,9 @@ from textual.widgets import Input
 
 
 class QuickEntry(Input):
-    BINDINGS = [Binding("escape", "leave", "Leave entry", show=False, id="entry.leave")]
+    # shown: every other key of the screen types into the entry, so the footer says these
+    BINDINGS = [Binding("enter", "submit", "Send", id="entry.send"),
+                Binding("escape", "leave", "Leave entry", id="entry.leave")]
 
     class Submitted(Message):
         def __init__(self, entry: "QuickEntry", text: str) -> None:
