@@ -132,7 +132,10 @@ class SouqApp(DeskControl, App):
             build_demo(Api(self.facade.api.url, clock=self.clock))
             store.refresh()
             created = True
-        has_market = created or participants(SimParams())[0][0] in store.ex.users
+        # the demo's living market runs on a demo database however it was made (`souq`
+        # on an empty one, `souq init --demo`, `souq demo reset`) or where it once ran
+        has_market = (created or demo_db.is_demo(self.facade.api.db)
+                      or participants(SimParams())[0][0] in store.ex.users)
         ex = store.ex
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
@@ -150,19 +153,22 @@ class SouqApp(DeskControl, App):
             self.start_desk()
         if start_market:
             self.state.sim_state = "running"
+            self._demo = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
             self.demo_market()
+        self.refresh_bindings()         # `p` is offered only with a demo market
 
     @work(thread=True, group="sim", exit_on_error=False)
     def demo_market(self) -> None:
         """The living demo market: simulated traders in a child process of their own
         (tui/demo_market.py), so the UI thread only draws. Says so if it dies."""
-        market = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
-        self._demo = market
+        market = self._demo
         market.start()
         market.proc.wait()
         why = market.failure()
         if why and not self._closing:
             self.state.sim_state = "stopped"
+            self._demo = None
+            self.call_from_thread(self.refresh_bindings)
             self.call_from_thread(self.notify, f"demo market stopped: {why}",
                                   severity="error")
 
@@ -392,6 +398,8 @@ class SouqApp(DeskControl, App):
             return False
         if self.remote is not None and action in LOCAL_ONLY:
             return False
+        if action == "toggle_sim" and self._demo is None:   # no demo market: nothing to pause
+            return False
         return True
 
     def action_backtest(self) -> None:
@@ -432,12 +440,14 @@ class SouqApp(DeskControl, App):
             ("C", "Cancel all my orders", self.action_cancel_all),
             ("/", "Switch symbol", self.action_pick_symbol),
             ("u", "Switch acting user", self.action_pick_user),
-            ("p", "Pause or resume the demo market", self.action_toggle_sim),
             ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
             ("S", "Surveillance: cases, evidence and decisions", self.action_surveillance),
             (":", "Quick entry", lambda: self._main().action_focus_entry()),
         ):
             yield SystemCommand(title, f"key {key}", action)
+        if self._demo is not None:
+            yield SystemCommand("Pause or resume the demo market", "key p",
+                                self.action_toggle_sim)
         yield from self.desk_commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",

@@ -30,6 +30,16 @@ def key_display(app, binding: Binding) -> str:
     return shown
 
 
+def offered(node, binding: Binding) -> bool:
+    """False where the owner says the action is not possible here at all (check_action
+    False, as the footer hides it: `p` with no demo market); greyed-out ones are listed."""
+    name = binding.action.partition("(")[0]
+    try:
+        return node.check_action(name, ()) is not False
+    except Exception:       # noqa: BLE001 - a check that needs real parameters: list it
+        return True
+
+
 def key_groups(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """[(owner, [(keys, description)])]: the app, the screen, then each widget of ours on
     `screen` that binds keys; keys of one action are joined ("+ =")."""
@@ -41,6 +51,8 @@ def key_groups(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
         seen_classes.add(type(node))
         rows: dict[tuple, list[str]] = {}
         for b in owned_bindings(node):
+            if not offered(node, b):
+                continue
             rows.setdefault((b.action, b.description), []).append(key_display(app, b))
         if rows:
             owner = ("Everywhere" if node is app else "This screen" if node is screen
