@@ -23,6 +23,7 @@ from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
+from .order_defaults import plain, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
 from .backtest_facade import BacktestFacade
@@ -301,9 +302,9 @@ class SouqApp(DeskControl, App):
         v = self.state.view
         if v is None or not v.symbol:
             return
-        best = (v.asks[0].price if v.asks else None) if side == "buy" else \
-               (v.bids[0].price if v.bids else None)
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side, price=best,
+        best = reference_price(v, side)     # the far touch, else a price inside the band
+        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
+                                     price=None if best is None else plain(best),
                                      tick=v.tick, step=v.step, view=v))
 
     @on(OrderBook.LevelChosen)

@@ -51,6 +51,9 @@ class MarketView:
     taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
     all_orders: bool = False                   # orders of every symbol, not only this one
     seq_ts: int = 0                            # when the entry at `seq` was committed (ns)
+    min_qty: str = "0"                         # the symbol's smallest order quantity
+    band: tuple[str, str] | None = None        # the daily band's (low, high) prices, if any
+    ref: str | None = None                     # the band's reference price
     extra: dict = field(default_factory=dict)
 
     def price(self, value) -> str:
@@ -137,7 +140,13 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
                       trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker), all_orders, ex.ts)
+                      figures_of(ex), fmt(s.taker), all_orders, ex.ts, fmt(s.min_qty),
+                      _band(s), None if s.ref is None else fmt(s.ref))
+
+
+def _band(s) -> tuple[str, str] | None:
+    limits = s.band_limits()
+    return None if not limits else (fmt(limits[0]), fmt(limits[1]))
 
 
 ORDERS = 200        # the newest orders the Orders pane holds

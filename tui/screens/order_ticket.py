@@ -16,6 +16,7 @@ from engine.model import TIFS
 from mm import display as D
 from engine.numbers import BadNumber, parse_price
 
+from ..order_defaults import default_qty
 from ..snapshot import MarketView
 from .main import NARROW, SHORT
 
@@ -46,7 +47,7 @@ class OrderTicket(ModalScreen):
         self.symbol, self.user, self.side = symbol, user, side
         self.tick, self.step = Decimal(tick or "1"), Decimal(step or "1")
         self._price = price or ""
-        self._qty = qty or format(self.step, "f")
+        self._qty = qty or (default_qty(view) if view is not None else format(self.step, "f"))
 
     def compose(self):
         with Vertical(id="ticket"):
