@@ -23,7 +23,7 @@ from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
-from .order_defaults import plain, reference_price
+from .order_defaults import price_text, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
 from .backtest_facade import BacktestFacade
@@ -304,7 +304,7 @@ class SouqApp(DeskControl, App):
             return
         best = reference_price(v, side)     # the far touch, else a price inside the band
         self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=None if best is None else plain(best),
+                                     price=None if best is None else price_text(v, best),
                                      tick=v.tick, step=v.step, view=v))
 
     @on(OrderBook.LevelChosen)

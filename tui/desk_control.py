@@ -23,7 +23,7 @@ from .widgets.trades import TradesTape
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
-FILL_LINES = 3               # fills named in one toast
+FILL_LINES = 2               # fills named in one toast
 ACTIVE = ("running", "paused", "stopping")
 VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
          "stop": "stop", "kill": "kill (cancel all its orders now and stop)"}
@@ -144,8 +144,10 @@ class DeskControl:
         qty = figures.qty(sym, f.qty) if figures else f.qty
         fee = figures.money(row.quote, f.fee) if figures and row else f.fee
         verb = "bought" if f.side == "buy" else "sold"
-        return (f"{name + ' ' if named else ''}{verb} {qty} {row.base if row else ''} @ "
-                f"{price}, fee {fee} {row.quote if row else ''}")
+        if named:               # one line each in a group (fees are in the maker view)
+            return f"{name} {verb} {qty} @ {price}"
+        return (f"{verb} {qty} {row.base if row else ''} @ {price}, fee {fee} "
+                f"{row.quote if row else ''}")
 
     # ------------------------------------------------------------ actions
     def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:

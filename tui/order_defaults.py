@@ -71,8 +71,14 @@ def entry_examples(view: MarketView) -> str:
         return f"quick entry: sell {qty} mkt   (Enter sends, Esc leaves)"
     short = shorthand(view, bid)
     third = f" | buy {qty} @ {short} ioc" if short else ""
-    return (f"quick entry: buy {qty} @ {plain(bid)} | sell {qty} mkt{third}   "
+    return (f"quick entry: buy {qty} @ {price_text(view, bid)} | sell {qty} mkt{third}   "
             f"(Enter sends, Esc leaves)")
+
+
+def price_text(view: MarketView, price: Decimal) -> str:
+    """A price as typed, at the tick's decimals (3501.20, not 3501.2), no grouping."""
+    tick = to_decimal(view.tick) or Decimal(1)
+    return format(price.quantize(tick.normalize()) if tick < 1 else price, "f")
 
 
 def plain(d: Decimal) -> str:

@@ -5,7 +5,7 @@ from textual.widgets import Static
 
 from tui.screens.surveillance import SurveillanceScreen
 from tui.widgets.keys_help import key_display, offered, owned_bindings
-from tui_harness import WIDE, drive, keys, screen_text, settled, wait_for
+from tui_harness import WIDE, drive, keys, screen_text
 from test_surveillance_screen import open_screen, with_case
 
 # keys a newcomer did not find in the list: strategy start/pause/stop/kill, the chart's

@@ -132,8 +132,8 @@ def test_a_burst_of_fills_is_one_toast_that_the_next_replaces(workstation):
     ((title, message),) = seen["first"]
     assert title == "fixed-btc, layered-btc: 2 fills"
     lines = message.splitlines()
-    assert sorted(line.split(" @ ")[0] for line in lines) == [
-        "fixed-btc sold 0.0010 BTC", "layered-btc sold 0.0020 BTC"]
+    assert sorted(lines) == ["fixed-btc sold 0.0010 @ 95,009,500,000",
+                             "layered-btc sold 0.0020 @ 95,008,000,000"]
     ((title, message),) = seen["second"]          # the first toast is gone
     assert title == "fixed-btc filled"
     assert message.startswith("sold 0.0010 BTC @ 95,009,500,000, fee ")
