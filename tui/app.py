@@ -23,6 +23,7 @@ from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
+from .order_defaults import price_text, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
 from .backtest_facade import BacktestFacade
@@ -34,6 +35,7 @@ from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
 from .state import AppState
 from .widgets.alerts import AlertsPane
+from .widgets.keys_help import KeysHelp
 from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
@@ -131,7 +133,10 @@ class SouqApp(DeskControl, App):
             build_demo(Api(self.facade.api.url, clock=self.clock))
             store.refresh()
             created = True
-        has_market = created or participants(SimParams())[0][0] in store.ex.users
+        # the demo's living market runs on a demo database however it was made (`souq`
+        # on an empty one, `souq init --demo`, `souq demo reset`) or where it once ran
+        has_market = (created or demo_db.is_demo(self.facade.api.db)
+                      or participants(SimParams())[0][0] in store.ex.users)
         ex = store.ex
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
@@ -149,19 +154,22 @@ class SouqApp(DeskControl, App):
             self.start_desk()
         if start_market:
             self.state.sim_state = "running"
+            self._demo = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
             self.demo_market()
+        self.refresh_bindings()         # `p` is offered only with a demo market
 
     @work(thread=True, group="sim", exit_on_error=False)
     def demo_market(self) -> None:
         """The living demo market: simulated traders in a child process of their own
         (tui/demo_market.py), so the UI thread only draws. Says so if it dies."""
-        market = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
-        self._demo = market
+        market = self._demo
         market.start()
         market.proc.wait()
         why = market.failure()
         if why and not self._closing:
             self.state.sim_state = "stopped"
+            self._demo = None
+            self.call_from_thread(self.refresh_bindings)
             self.call_from_thread(self.notify, f"demo market stopped: {why}",
                                   severity="error")
 
@@ -294,9 +302,9 @@ class SouqApp(DeskControl, App):
         v = self.state.view
         if v is None or not v.symbol:
             return
-        best = (v.asks[0].price if v.asks else None) if side == "buy" else \
-               (v.bids[0].price if v.bids else None)
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side, price=best,
+        best = reference_price(v, side)     # the far touch, else a price inside the band
+        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
+                                     price=None if best is None else price_text(v, best),
                                      tick=v.tick, step=v.step, view=v))
 
     @on(OrderBook.LevelChosen)
@@ -391,6 +399,8 @@ class SouqApp(DeskControl, App):
             return False
         if self.remote is not None and action in LOCAL_ONLY:
             return False
+        if action == "toggle_sim" and self._demo is None:   # no demo market: nothing to pause
+            return False
         return True
 
     def action_backtest(self) -> None:
@@ -408,10 +418,12 @@ class SouqApp(DeskControl, App):
             self.facade.api.url, self.login, clock=self.clock)))
 
     def action_help(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """Show or hide every key of the screen on view (tui/widgets/keys_help.py)."""
+        shown = self.screen.query(KeysHelp)
+        if shown:
+            shown.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysHelp())
 
     def set_theme(self, name: str) -> None:
         self.theme = self.state.theme = name
@@ -429,12 +441,14 @@ class SouqApp(DeskControl, App):
             ("C", "Cancel all my orders", self.action_cancel_all),
             ("/", "Switch symbol", self.action_pick_symbol),
             ("u", "Switch acting user", self.action_pick_user),
-            ("p", "Pause or resume the demo market", self.action_toggle_sim),
             ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
             ("S", "Surveillance: cases, evidence and decisions", self.action_surveillance),
             (":", "Quick entry", lambda: self._main().action_focus_entry()),
         ):
             yield SystemCommand(title, f"key {key}", action)
+        if self._demo is not None:
+            yield SystemCommand("Pause or resume the demo market", "key p",
+                                self.action_toggle_sim)
         yield from self.desk_commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from db import backtests as B
 from db import marketdata as MD
+from db import queries as Q
 from db.api import Api
 from engine.edge import parse_int, scaled_int
 from engine.model import OPERATOR
@@ -16,10 +17,13 @@ from mm.backtest.run import MAX_DURATION, SECOND, Spec, run_backtest
 from mm.backtest.version import code_version
 from mm.desk import configs
 from mm.desk.params import parse_assignments
+from mm.display import Figures
 from mm.marketdata import load as load_data
 from mm.reports import Report, build
 from mm.reports.compare import compare
 from mm.scenarios import SCENARIOS
+
+RUNS_PNL_WIDTH = 12     # the runs list's PnL column (tui/widgets/bt_runs.py)
 
 
 @dataclass(frozen=True)
@@ -83,15 +87,24 @@ class BacktestFacade:
                       created_ts=self.clock())
 
     def runs(self) -> list[dict]:
+        """Every stored run, newest first, with `pnl_text`: its total PnL at the quote's
+        places, grouped, compact only past RUNS_PNL_WIDTH characters (never cut)."""
         with self.api.db.connect() as conn:
-            return B.runs(conn)
+            rows = B.runs(conn)
+            figures = Figures(Q.symbols(conn))
+        for r in rows:
+            total = (r["figures"].get("pnl") or {}).get("total")
+            quote = r["symbol"].partition("-")[2]
+            r["pnl_text"] = "" if total is None else figures.money(quote, total, RUNS_PNL_WIDTH)
+        return rows
 
     def report(self, run_id: int) -> Report:
         with self.api.db.connect() as conn:
             row = B.run(conn, run_id, with_result=True)
+            symbols = Q.symbols(conn)
         if row is None:
             raise ValueError(f"no stored run {run_id}")
-        return build(row)
+        return build(row, symbols)
 
     def compare(self, a: int, b: int) -> list[tuple[str, str, str, str]]:
         return compare(self.report(a), self.report(b))

@@ -23,6 +23,7 @@ from .widgets.trades import TradesTape
 from .widgets.strategy import ACTIONS, StrategyPane
 
 REFRESH_EVERY = 1.0          # seconds between desk reads
+FILL_LINES = 2               # fills named in one toast
 ACTIVE = ("running", "paused", "stopping")
 VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
          "stop": "stop", "kill": "kill (cancel all its orders now and stop)"}
@@ -31,6 +32,7 @@ VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
 class DeskControl:
     desk: DeskFacade | None = None
     _desk_busy = False
+    _fills_title = ""           # the title of the last fills toast: the next replaces it
 
     def start_desk(self) -> None:
         self.desk = DeskFacade(self.facade.api.url, clock=self.clock)
@@ -115,18 +117,37 @@ class DeskControl:
         return True
 
     def _notify_fills(self, view) -> None:
-        """One toast per new fill of a running strategy: who, which way, how much, where."""
+        """One short toast for the fills of one desk read (at most one a second), in place
+        of the last one, so a burst of fills never stacks toasts over the maker view (the
+        fills themselves are listed there): one fill says who, which way, how much, where
+        and the fee; several say how many, the newest FILL_LINES of them and the rest."""
+        if not view.fills:
+            return
+        for old in [n for n in self._notifications
+                    if self._fills_title and n.title == self._fills_title]:
+            self._unnotify(old, refresh=False)   # Textual keeps no public handle on a toast
+        lines = [self._fill_text(view, name, f, len(view.fills) > 1)
+                 for name, f in view.fills[-FILL_LINES:]]
+        if len(view.fills) > FILL_LINES:
+            lines.append(f"and {len(view.fills) - FILL_LINES} more")
+        names = ", ".join(dict.fromkeys(name for name, _ in view.fills))
+        self._fills_title = (f"{names} filled" if len(view.fills) == 1
+                             else f"{names}: {len(view.fills)} fills")
+        self.notify("\n".join(lines), title=self._fills_title, timeout=3)
+
+    def _fill_text(self, view, name: str, f, named: bool) -> str:
         figures = self.state.view.figures if self.state.view else None
-        for name, f in view.fills:
-            maker = view.maker(name)
-            row = view.row(name)
-            sym = maker.symbol if maker else ""
-            price = figures.price(sym, f.price) if figures else f.price
-            qty = figures.qty(sym, f.qty) if figures else f.qty
-            fee = figures.money(row.quote, f.fee) if figures and row else f.fee
-            verb = "bought" if f.side == "buy" else "sold"
-            self.notify(f"{verb} {qty} {row.base if row else ''} @ {price}, fee {fee} "
-                        f"{row.quote if row else ''}", title=f"{name} filled", timeout=4)
+        maker = view.maker(name)
+        row = view.row(name)
+        sym = maker.symbol if maker else ""
+        price = figures.price(sym, f.price) if figures else f.price
+        qty = figures.qty(sym, f.qty) if figures else f.qty
+        fee = figures.money(row.quote, f.fee) if figures and row else f.fee
+        verb = "bought" if f.side == "buy" else "sold"
+        if named:               # one line each in a group (fees are in the maker view)
+            return f"{name} {verb} {qty} @ {price}"
+        return (f"{verb} {qty} {row.base if row else ''} @ {price}, fee {fee} "
+                f"{row.quote if row else ''}")
 
     # ------------------------------------------------------------ actions
     def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:

@@ -142,7 +142,8 @@ class RemoteFacade:
             self._serial, symbol, symbols, user, (user,), session, s["tick_size"],
             s["qty_step"], bids, asks, spread, mid, last, tuple(reversed(tape)),
             tuple(reversed(orders)), wallets, tuple((t["ts"], t["price"], t["qty"]) for t in tape),
-            group, s["base"], s["quote"], position(mine, user, mark), figures, s["taker_fee"])
+            group, s["base"], s["quote"], position(mine, user, mark), figures, s["taker_fee"],
+            min_qty=s.get("min_qty") or "0", ref=s.get("ref_price"))
 
     def submit(self, command: dict) -> CommandDone:
         """Run one command as the key's user through the gateway; never raises for a

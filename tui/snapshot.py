@@ -8,7 +8,6 @@ from decimal import Decimal
 from db import queries as Q
 from engine.model import BUY, Order
 from engine.numbers import fmt, fmt_amount
-from mm.desk.mark import engine_mark
 from mm.display import Figures
 from mm.pnl import Position, position
 
@@ -51,6 +50,10 @@ class MarketView:
     taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
     all_orders: bool = False                   # orders of every symbol, not only this one
     seq_ts: int = 0                            # when the entry at `seq` was committed (ns)
+    min_qty: str = "0"                         # the symbol's smallest order quantity
+    band: tuple[str, str] | None = None        # the daily band's (low, high) prices, if any
+    ref: str | None = None                     # the band's reference price
+    valued_at: str = "mid"                     # what `position` is marked at (position_mark)
     extra: dict = field(default_factory=dict)
 
     def price(self, value) -> str:
@@ -128,16 +131,33 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
                      "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
     prices = tuple((t["ts"], t["price"], t["qty"]) for t in reversed(trades))
     pos = None
+    mark, valued_at = position_mark(s, mid)
     if u is not None:
-        at = engine_mark(s, user)       # the desk's mark: others' mid, else the last trade
-        mark = None if at is None else Decimal(fmt(at))
         if mine is None:
             mine = Q.trades(conn, user=user, symbol=symbol)
         pos = position(mine, user, mark)
     return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
                       bids, asks, spread, mid, None if s.last is None else fmt(s.last),
                       trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker), all_orders, ex.ts)
+                      figures_of(ex), fmt(s.taker), all_orders, ex.ts, fmt(s.min_qty),
+                      _band(s), None if s.ref is None else fmt(s.ref), valued_at)
+
+
+def position_mark(s, mid: str | None) -> tuple[Decimal | None, str]:
+    """The price the Wallets pane values a position at, and what it is: the mid of the
+    best bid and ask as the book shows them; with a side empty the last trade, saying so;
+    with no trade either, nothing."""
+    if mid is not None:
+        return Decimal(mid), "mid"
+    if s.last is not None:
+        empty = "bids" if not s.bids else "asks"
+        return Decimal(fmt(s.last)), f"last trade (no {empty})"
+    return None, ""
+
+
+def _band(s) -> tuple[str, str] | None:
+    limits = s.band_limits()
+    return None if not limits else (fmt(limits[0]), fmt(limits[1]))
 
 
 ORDERS = 200        # the newest orders the Orders pane holds

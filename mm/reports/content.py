@@ -13,6 +13,7 @@ from engine.numbers import parse_price
 from mm.analytics.trading import markouts
 
 from .lines import figure_lines
+from mm.display import asset_decimals
 
 MARKOUT_CURVE_S = (1, 2, 5, 10, 20, 30, 60)     # horizons of the markout chart
 
@@ -59,8 +60,10 @@ RUN_KEYS = ("id", "config", "version", "template", "symbol", "data", "scenario",
             "overrides", "events", "code_version")
 
 
-def build(row: dict) -> Report:
-    """`row` is a stored run with its result text (db.backtests.run(..., with_result=True))."""
+def build(row: dict, symbols=()) -> Report:
+    """`row` is a stored run with its result text (db.backtests.run(..., with_result=True));
+    `symbols` (the symbol rows, db.queries.symbols) give its assets' precisions, so money
+    reads at the quote's places (IRR whole units); without them, 2 and 4 places."""
     result = json.loads(row["result"])
     run = {k: row[k] for k in RUN_KEYS}
     run |= {"stopped": result.get("stopped", ""), "reason": result.get("reason", ""),
@@ -76,8 +79,12 @@ def build(row: dict) -> Report:
         Chart("inventory", f"Inventory ({base})", "seconds", xs, tuple(s[2] for s in series)),
         _markout_chart(result, row["symbol"], base, quote),
     )
-    return Report(run, row["figures"], tuple(figure_lines(row["figures"], base, quote)),
-                  charts)
+    places = {}
+    if symbols:
+        places = {"quote_dp": asset_decimals(quote, symbols),
+                  "base_dp": asset_decimals(base, symbols)}
+    return Report(run, row["figures"], tuple(figure_lines(row["figures"], base, quote,
+                                                          **places)), charts)
 
 
 def drawdown(equity) -> tuple:

@@ -61,6 +61,7 @@ def figure_lines(figures: dict, base: str, quote: str, *, quote_dp: int = 2,
     return out
 
 
+MARKOUT_UNITS = {"mean": "({q}/{b})", "pnl": "({q})"}    # markouts.<horizon>.<figure>
 PERCENT = ("win_rate", "fill_ratio_qty", "fill_ratio_orders")
 COUNTS = ("fills", "orders", "other_fills", "market_impact.fills")
 
@@ -75,7 +76,8 @@ def value_text(value, path: str = "", dps: dict | None = None) -> str:
         return "yes" if value else "no"
     if not path or to_decimal(value) is None:
         return str(value)
-    unit = LABELS.get(path, "")
+    unit = LABELS.get(path) or MARKOUT_UNITS.get(path.rsplit(".", 1)[-1], "") \
+        if path.startswith("markouts.") else LABELS.get(path, "")
     if path in PERCENT:
         return percent(value)
     if path in COUNTS or path.endswith(".fills"):

@@ -126,3 +126,34 @@ def test_bad_form_is_refused_and_stores_nothing(workstation):
             assert B.runs(conn) == []
     finally:
         api.close()
+
+
+def test_run_list_and_report_read_irr_whole_and_grouped_never_cut(workstation):
+    """The runs list's PnL and the report's money: IRR at its 0 places, grouped, whole
+    (a newcomer saw -3682433.1 cut to -3682433. and -78,996,723.77 IRR)."""
+    from decimal import Decimal
+    from mm.display import number
+    from textual.widgets import DataTable
+    ws = with_desk(workstation)
+    seen = {}
+
+    async def script(pilot) -> None:
+        await open_screen(pilot)
+        await run_one(pilot)
+        screen = pilot.app.screen
+        table = screen.query_one("#bt-runs", DataTable)
+        seen["pnl"] = str(table.get_cell("1", "pnl"))
+        seen["width"] = table.columns["pnl"].width
+        seen["lines"] = screen.query_one("#bt-report").report.lines
+    drive(ws.app(), script)
+    api = Api(str(ws.path))
+    try:
+        with api.db.connect() as conn:
+            total = B.runs(conn)[0]["figures"]["pnl"]["total"]
+    finally:
+        api.close()
+    assert seen["pnl"] == number(Decimal(total), 0) and len(seen["pnl"]) <= seen["width"]
+    assert "," in seen["pnl"]
+    money = {label: value for _, label, value in seen["lines"] if "(IRR" in label}
+    assert money["PnL total (IRR)"] == seen["pnl"]
+    assert money and all("." not in v for v in money.values()), money

@@ -97,11 +97,11 @@ def test_help_lies_over_the_panes_without_resizing_them(workstation):
         screen = pilot.app.screen
         before = {p: screen.query_one(f"#{p}").region for p in ("book", "chart", "orders")}
         await keys(pilot, "question_mark")
-        assert screen.query("HelpPanel")
+        assert screen.query("KeysHelp")
         after = {p: screen.query_one(f"#{p}").region for p in before}
         assert after == before
         await keys(pilot, "question_mark")
-        assert not screen.query("HelpPanel")
+        assert not screen.query("KeysHelp")
 
     drive(populated(workstation).app(), script, size=WIDE)
 

@@ -116,3 +116,56 @@ def test_a_demo_database_past_its_retention_starts_afresh(empty_workstation):
     drive(ws.app(), script)
     with sqlite3.connect(ws.path) as db:
         assert db.execute("SELECT min(ts) FROM journal").fetchone()[0] == FROZEN_NS
+
+
+def footer(app) -> str:
+    from tui_harness import screen_text
+    return screen_text(app).splitlines()[-1]
+
+
+def test_a_database_made_by_init_demo_opens_with_its_market_running(empty_workstation):
+    """`souq init --demo`, then `souq` on it: the living demo market starts, as on a
+    database the workstation built itself, and `p` pauses it."""
+    import subprocess
+    import sys
+    ws = empty_workstation
+    made = subprocess.run([sys.executable, "-c", "from cli.main import run; run()", "--db",
+                           str(ws.path), "init", "--demo"], capture_output=True, text=True,
+                          timeout=HANG)
+    assert made.returncode == 0, made.stderr
+    app = ws.app(simulate=True, sim_rate=50.0)
+    seen = {}
+
+    async def script(pilot):
+        await wait_for(pilot, lambda: isinstance(app._demo, DemoMarket)
+                       and app._demo.running() and app.state.view is not None)
+        await wait_for(pilot, lambda: "p Pause sim" in footer(app))
+        seen["state"] = app.state.sim_state
+        seen["market"] = app._demo
+
+    async def main() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await script(pilot)
+    asyncio.run(main())
+    assert seen["state"] == "running"
+    assert seen["market"].proc.wait(timeout=HANG) == 0          # stopped with the app
+
+
+def test_no_demo_market_no_pause_key(workstation):
+    """A database with no demo market running (here: simulation not asked for): the
+    footer, the key list and the palette do not offer `p`, and the status says sim off."""
+    from tui_harness import drive, keys, screen_text
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        seen["footer"] = footer(app)
+        seen["status"] = screen_text(app).splitlines()[-2]
+        await keys(pilot, "question_mark")
+        seen["help"] = str(app.screen.query_one("#keys-help-text").render())
+        seen["palette"] = [c.title for c in app.get_system_commands(app.screen)]
+    drive(workstation.app(), script)
+    assert "Pause" not in seen["footer"] and " B Backtest" in seen["footer"]
+    assert "sim off" in seen["status"]
+    assert "Pause sim" not in seen["help"] and "Backtest" in seen["help"]
+    assert not [t for t in seen["palette"] if "demo market" in t]

@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 from db import desk as D
 from db.api import Api
 from mm.desk.report import report
-from tui_desk_kit import desk_market, quote
-from tui_harness import FROZEN_NS, drive, keys, screen_text, wait_for
+from tui_desk_kit import desk_market, quote, two_makers
+from tui_harness import FROZEN_NS, NARROW, WIDE, drive, keys, screen_text, wait_for
 
 def take(ws, side: str, price: str, qty: str, user: str = "bob") -> None:
     api = Api(str(ws.path), user, clock=lambda: FROZEN_NS)
@@ -43,13 +43,14 @@ def test_quotes_fills_and_figures_of_the_running_strategy(workstation):
 
     async def script(pilot):
         await keys(pilot, "v")
-        await wait_for(pilot, lambda: "fixed-btc" in str(pilot.app.screen.query_one(
+        await wait_for(pilot, lambda: "1 active" in str(pilot.app.screen.query_one(
             "#maker").border_title))
         shown["lines"] = maker_lines(pilot.app)
         shown["title"] = str(pilot.app.screen.query_one("#maker").border_title)
     drive(ws.app(), script)
     text = "\n".join(shown["lines"])
-    assert shown["title"] == f"Quotes & fills: fixed-btc run {run_id} running"
+    assert shown["title"] == "Quotes & fills: 1 active, 1 running"
+    assert f"fixed-btc run {run_id} running BTC-IRR" in text
     # bought 0.042 and sold 0.002 100,000 higher, both as taker at 0.2%: fees 7,980,000 and
     # 380,000.4, +200 on the round trip, the rest at the mid; IRR shows whole units
     assert (r["pnl"]["total"], r["inventory"]) == ("-8359800.4", "0.04")
@@ -81,3 +82,58 @@ def test_a_new_fill_of_a_running_strategy_notifies(workstation):
     (note,) = [n for n in notifications(messages) if n.title == "fixed-btc filled"]
     assert note.message.startswith("sold 0.0010 BTC @ 95,009,500,000, fee ")
     assert note.message.endswith(" IRR")
+
+
+def test_every_running_strategy_is_in_the_maker_view_at_every_size(workstation):
+    """Two strategies running: both, each with its quotes (bps from the mid, age), fills
+    and figures, without leaving the main screen (v in the desk row; 9 where panes take
+    turns)."""
+    ws = two_makers(workstation)
+    shown = {}
+
+    async def script(pilot):
+        await keys(pilot, "v" if pilot.app.size == WIDE else "9")
+        await wait_for(pilot, lambda: "2 active" in str(pilot.app.screen.query_one(
+            "#maker").border_title))
+        body = pilot.app.screen.query_one("#maker-body")
+        shown[pilot.app.size] = str(body.render())
+    for size in (WIDE, (120, 36), NARROW):
+        drive(ws.app(), script, size=size)
+    for size, text in shown.items():
+        lines = text.splitlines()
+        heads = [line for line in lines if " run " in line]
+        assert [h.split()[0] for h in heads] == ["fixed-btc", "layered-btc"], size
+        assert any(line.startswith("PnL -8,359,800 IRR  inv 0.0400 BTC") for line in lines)
+        assert any(line.startswith("PnL ") and "inv 0.0480 BTC" in line for line in lines)
+        # layered-btc's quotes, 8,000,000 from the others' mid 95,000,000,000: 0.8 bps
+        assert "sell 95,008,000,000 0.0020 +0.8 12s" in text, size
+        assert "buy  94,992,000,000 0.0050 -0.8 12s" in text, size
+        assert "sell 95,009,500,000 0.0030 +1.0 30s" in text, size
+
+
+def test_a_burst_of_fills_is_one_toast_that_the_next_replaces(workstation):
+    ws = two_makers(workstation)
+    seen = {}
+
+    def toasts(app) -> list:
+        return [n for n in app._notifications if "fill" in n.title]
+
+    async def script(pilot):
+        app = pilot.app
+        await keys(pilot, "v")
+        # bob sweeps the demo asks (0.036), layered-btc's 0.002 and 0.001 of fixed-btc's
+        take(ws, "buy", "95009500000", "0.039")
+        await wait_for(pilot, lambda: len(notifications(app.seen)) >= 1)
+        seen["first"] = [(n.title, n.message) for n in toasts(app)]
+        take(ws, "buy", "95009500000", "0.001")
+        await wait_for(pilot, lambda: any(n.title == "fixed-btc filled" for n in toasts(app)))
+        seen["second"] = [(n.title, n.message) for n in toasts(app)]
+    drive(ws.app(), script)
+    ((title, message),) = seen["first"]
+    assert title == "fixed-btc, layered-btc: 2 fills"
+    lines = message.splitlines()
+    assert sorted(lines) == ["fixed-btc sold 0.0010 @ 95,009,500,000",
+                             "layered-btc sold 0.0020 @ 95,008,000,000"]
+    ((title, message),) = seen["second"]          # the first toast is gone
+    assert title == "fixed-btc filled"
+    assert message.startswith("sold 0.0010 BTC @ 95,009,500,000, fee ")

@@ -31,3 +31,43 @@ def test_inventory_figures_are_compact_only_when_they_must_be_and_never_wrong():
     assert short("-320893") == "-321k"
     assert short("12.3456") == "12.35" and short("-0.0012", 4) == "-0.0012"
     assert short("99999.99") == "100k" and short("1234567") == "1.23M"
+
+
+def test_wallets_value_the_position_at_the_books_mid_and_say_when_they_cannot(workstation):
+    """alice bought 0.003 BTC (0.001 at 95,000,500,000, 0.002 at 95,001,000,000) and rests
+    a bid at 95,000,000,000: her position is valued at the mid of the book's best bid and
+    ask as the book shows them (95,000,000,000 and 95,001,500,000), not at the last trade
+    or a mid without her bid; once bob empties the asks, at the last trade, saying so.
+    The average reads at the tick's places (whole IRR)."""
+    from db.api import Api
+    from tui_harness import FROZEN_NS, drive, wait_for
+    ws = workstation
+    ws.execute([{"op": "limit", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+                 "price": "95000500000", "qty": "0.001", "tif": "ioc"},
+                {"op": "limit", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+                 "price": "95001000000", "qty": "0.002", "tif": "ioc"},
+                {"op": "limit", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+                 "price": "95000000000", "qty": "0.001"}])
+    seen = {}
+
+    def wallet(app) -> str:
+        return str(app.screen.query_one("#wallets-pnl").render())
+
+    async def script(pilot):
+        app = pilot.app
+        seen["both"] = wallet(app)
+        api = Api(str(ws.path), "bob", clock=lambda: FROZEN_NS)
+        try:                                    # bob buys every ask left: 0.033
+            r = api.execute({"op": "market", "user": "bob", "symbol": "BTC-IRR",
+                             "side": "buy", "qty": "0.033"})
+            assert r.accepted, r.reason
+        finally:
+            api.close()
+        await wait_for(pilot, lambda: "no asks" in wallet(app))
+        seen["no_asks"] = wallet(app)
+    drive(ws.app(), script)
+    position = "BTC-IRR position 0.0030 BTC @ 95,000,833,333"   # 285,002,500,000 / 3
+    assert seen["both"].splitlines()[:2] == [
+        position, "value at mid 285,002,250  fees 570,005 IRR"]    # 0.003 x 95,000,750,000
+    assert seen["no_asks"].splitlines()[:2] == [
+        position, "value at last trade (no asks) 285,012,000  fees 570,005 IRR"]  # x 95,004,000,000

@@ -45,3 +45,34 @@ def test_80x24_footer_keeps_help_and_quit_and_the_ticket_leaves_the_book(worksta
     assert any("95,000,500,000" in line for line in book)     # the best ask, beside the ticket
     assert any("spread" in line for line in book)
     assert any("94,999,500,000" in line for line in book)     # and the best bid
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 48)], ids=str)
+def test_the_ticket_fits_with_its_buttons_and_leaves_book_prices_in_view(workstation, size):
+    """The whole ticket, its Send and Close buttons included, lies on the screen, and the
+    book's best ask and best bid stay readable beside it."""
+    seen = {}
+
+    async def script(pilot):
+        await keys(pilot, "b")
+        app = pilot.app
+        screen = app.screen
+        assert isinstance(screen, OrderTicket)
+        seen["ticket"] = screen.query_one("#ticket").region
+        seen["buttons"] = [screen.query_one(f"#ticket-{b}").region for b in ("send", "close")]
+        seen["lines"] = screen_text(app).splitlines()
+        seen["book"] = app.screen_stack[1].query_one("#book").region
+    drive(workstation.app(), script, size=size)
+    width, height = size
+    ticket = seen["ticket"]
+    assert ticket.y >= 0 and ticket.bottom <= height and ticket.right <= width
+    for button in seen["buttons"]:
+        assert button.height >= 1 and ticket.contains_region(button)
+    rows = "\n".join(seen["lines"][min(b.y for b in seen["buttons"]):
+                                   max(b.bottom for b in seen["buttons"])])
+    assert "Send (Enter)" in rows and "Close (Esc)" in rows
+    book = seen["book"]
+    beside = [line[book.x:ticket.x] if ticket.y <= y < ticket.bottom else line[book.x:book.right]
+              for y, line in enumerate(seen["lines"][book.y:book.bottom], book.y)]
+    assert any("95,000,500,000" in line for line in beside)   # the best ask
+    assert any("94,999,500,000" in line for line in beside)   # the best bid

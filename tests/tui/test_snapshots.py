@@ -1,5 +1,6 @@
 """What the workstation looks like: SVG snapshots of the screens people see, at 160x48 and
-at 80x24, in every theme.
+at 80x24, in every theme (the newer screens at three sizes in every theme:
+test_theme_matrix.py).
 
 Accept a changed snapshot only after looking at it (`pytest --snapshot-update`, then the
 HTML report or the SVG in __snapshots__/test_snapshots/).
@@ -32,12 +33,6 @@ def test_fresh_demo_wide(snap_compare, empty_workstation):
 def test_fresh_demo_narrow(snap_compare, workstation):
     """80x24: one pane at a time, the order book first."""
     assert snap_compare(workstation.app(), run_before=settle, terminal_size=NARROW)
-
-
-def test_tabs_at_120x36(snap_compare, workstation):
-    """120x36 is below the width where every pane fits: the tab bar names the panes."""
-    assert snap_compare(populated(workstation).app(), run_before=settle,
-                        terminal_size=(120, 36))
 
 
 def test_populated_book(snap_compare, workstation):
@@ -113,14 +108,6 @@ def test_theme(snap_compare, workstation, theme):
 
 
 @pytest.mark.parametrize("theme", list(THEMES))
-@SIZES
-def test_theme_ticket(snap_compare, workstation, theme, size):
-    """The order ticket over a populated market in every theme."""
-    assert snap_compare(populated(workstation).app(theme=theme), run_before=after("s"),
-                        terminal_size=size)
-
-
-@pytest.mark.parametrize("theme", list(THEMES))
 @pytest.mark.parametrize("pane", ["book", "chart"])
 def test_theme_narrow(snap_compare, workstation, theme, pane):
     """80x24 in every theme: the book's sides and the chart's up and down colours."""
@@ -153,13 +140,6 @@ def test_maker_pane(snap_compare, workstation, size):
     key = "v" if size == WIDE else "9"
     assert snap_compare(quote(desk_market(workstation)).app(), run_before=after(key),
                         terminal_size=size)
-
-
-@pytest.mark.parametrize("theme", list(THEMES))
-def test_theme_maker_pane(snap_compare, workstation, theme):
-    """The quotes and fills in every theme: bid and ask colours on the quote and fill rows."""
-    assert snap_compare(quote(desk_market(workstation)).app(theme=theme),
-                        run_before=after("v"), terminal_size=WIDE)
 
 
 @SIZES

@@ -106,7 +106,7 @@ def test_orders_show_time_cid_and_average_open_first_and_every_symbol(workstatio
     lift = seen["lift"]
     assert lift[0] == hms(placed(ws, orders["alice-lift"]["id"]))
     assert lift[1:8] == ["alice-lift", "buy", "95,000,500,000", "0.0010", "0.0010", "filled",
-                         "95,000,200,000.00"]     # the best ask it met, two places finer
+                         "95,000,200,000"]     # the best ask it met, at the tick's places
     assert trades_of(ws, orders["alice-lift"]["id"]) == [("95000200000", "0.001")]
     assert seen["first"][1:7] == ["alice-ask", "sell", "95,003,000,000", "0.0040", "0.0000",
                                   "active"]

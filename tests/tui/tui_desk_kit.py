@@ -66,12 +66,13 @@ def desk_market(ws: Workstation) -> Workstation:
 QUOTES = (("sell", "95009500000", "0.003"), ("buy", "94990500000", "0.004"))
 
 
-def quote(ws: Workstation, orders=QUOTES, user: str = "mm-fixed", ago_s: int = 30) -> Workstation:
+def quote(ws: Workstation, orders=QUOTES, user: str = "mm-fixed", ago_s: int = 30,
+          name: str = "fixed-btc") -> Workstation:
     """Rest `orders` of the strategy's user, placed `ago_s` seconds before the frozen clock,
-    and let fixed-btc's run beat at the frozen clock (the watchdog sees it alive)."""
+    and let `name`'s run beat at the frozen clock (the watchdog sees it alive)."""
     api = Api(str(ws.path), user, clock=lambda: FROZEN_NS - ago_s * 10**9)
     try:
-        D.beat(api.db, api.read(D.active_run, "fixed-btc")["id"], FROZEN_NS)
+        D.beat(api.db, api.read(D.active_run, name)["id"], FROZEN_NS)
         for side, price, qty in orders:
             r = api.execute({"op": "limit", "user": user, "symbol": "BTC-IRR", "side": side,
                              "price": price, "qty": qty})
@@ -79,3 +80,15 @@ def quote(ws: Workstation, orders=QUOTES, user: str = "mm-fixed", ago_s: int = 3
     finally:
         api.close()
     return ws
+
+
+LAYERED_QUOTES = (("sell", "95008000000", "0.002"), ("buy", "94992000000", "0.005"))
+
+
+def two_makers(ws: Workstation) -> Workstation:
+    """fixed-btc and layered-btc both running, each with two live quotes and two fills."""
+    with_desk(ws)
+    fake_run(ws, "fixed-btc", "mm-fixed", "0.042")
+    fake_run(ws, "layered-btc", "mm-layered", "0.05")
+    quote(ws)
+    return quote(ws, LAYERED_QUOTES, "mm-layered", 12, name="layered-btc")

@@ -121,5 +121,5 @@ class MainScreen(Screen):
         if (view, self.app.theme) == self._drawn:
             return
         self._drawn = (view, self.app.theme)
-        for pane in ("book", "chart", "orders", "trades", "wallets"):
+        for pane in ("book", "chart", "orders", "trades", "wallets", "quick-entry"):
             self.query_one(f"#{pane}").update_view(view)

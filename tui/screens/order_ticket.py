@@ -16,12 +16,14 @@ from engine.model import TIFS
 from mm import display as D
 from engine.numbers import BadNumber, parse_price
 
+from ..order_defaults import default_qty
 from ..snapshot import MarketView
+from .main import NARROW, SHORT
 
 TYPES = ("limit", "market", "stop_limit", "stop_market")
 
 
-NARROW_TICKET = 110      # below this many columns the ticket sits at the right
+SHORT_TICKET = 34        # below this many rows the fields lose their borders (compact)
 
 
 class OrderTicket(ModalScreen):
@@ -45,7 +47,7 @@ class OrderTicket(ModalScreen):
         self.symbol, self.user, self.side = symbol, user, side
         self.tick, self.step = Decimal(tick or "1"), Decimal(step or "1")
         self._price = price or ""
-        self._qty = qty or format(self.step, "f")
+        self._qty = qty or (default_qty(view) if view is not None else format(self.step, "f"))
 
     def compose(self):
         with Vertical(id="ticket"):
@@ -70,10 +72,24 @@ class OrderTicket(ModalScreen):
                 yield Button("Close (Esc)", id="ticket-close")
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width < NARROW_TICKET, "narrow")   # the book stays seen
+        self.fit(self.app.size)
         self._title()
         self._terms()
         self.query_one("#ticket-qty" if self._price else "#ticket-price", Input).focus()
+
+    def on_resize(self) -> None:
+        self.fit(self.app.size)
+
+    def fit(self, size) -> None:
+        """Where the main screen lets panes take turns (main.NARROW, main.SHORT), the
+        book fills the screen: the ticket sits at its right so the prices stay in view.
+        Below SHORT_TICKET rows its fields and buttons go compact (one row each, no
+        borders), so the whole ticket and its buttons fit on the screen."""
+        self.set_class(size.width < NARROW or size.height < SHORT, "narrow")
+        short = size.height < SHORT_TICKET
+        self.set_class(short, "short")
+        for widget in self.query("Input, Select, Button"):
+            widget.compact = short
 
     def _title(self) -> None:
         title = self.query_one("#ticket-title", Static)

@@ -21,6 +21,16 @@ COLUMNS = (("id", 4), ("status", 12), ("severity", 8), ("rule", 16), ("accounts"
            ("symbol", 9), ("alerts", 6))
 
 
+class NoteLine(Input):
+    """The note line: while it has focus the letters are text, so the footer says what
+    Enter and Esc do here instead of the screen's letter keys."""
+    BINDINGS = [Binding("enter", "submit", "Keep note", id="surv.note_keep"),
+                Binding("escape", "leave", "Leave note", id="surv.note_leave")]
+
+    def action_leave(self) -> None:
+        self.screen.query_one("#surv-cases").focus()
+
+
 class SurveillanceScreen(Screen):
     CSS_PATH = "../surveillance.tcss"
     BINDINGS = [
@@ -52,7 +62,7 @@ class SurveillanceScreen(Screen):
         yield DataTable(id="surv-cases", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="surv-evidence"):
             yield Static("", id="surv-detail")
-        yield Input(placeholder="note: why (n to type, kept in the journal)", id="surv-note")
+        yield NoteLine(placeholder="note: why (n to type, kept in the journal)", id="surv-note")
         yield Static("", id="surv-status")
         yield Footer()
 

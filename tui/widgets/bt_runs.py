@@ -1,11 +1,16 @@
 """Stored backtest runs, newest first: Enter opens one's report, Space marks up to two
 for a side-by-side comparison."""
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from ..backtest_facade import RUNS_PNL_WIDTH
+
+# widths plus a cell's two padding columns fill the 56 inside the runs box; a number is
+# never cut (the facade writes PnL to fit, see RUNS_PNL_WIDTH), a long name may be
 COLUMNS = (("mark", "", 1), ("id", "Run", 3), ("config", "Config", 12),
-           ("source", "Source", 15), ("seed", "Seed", 4), ("pnl", "PnL", 10))
+           ("source", "Source", 12), ("seed", "Seed", 4), ("pnl", "PnL", RUNS_PNL_WIDTH))
 
 
 class RunsTable(DataTable):
@@ -44,7 +49,7 @@ class RunsTable(DataTable):
         for r in runs:
             source = r["data"] or r["scenario"]
             self.add_row(self._mark(r["id"]), str(r["id"]), r["config"], source,
-                         str(r["seed"]), (r["figures"].get("pnl") or {}).get("total", ""),
+                         str(r["seed"]), Text(r["pnl_text"], justify="right"),
                          key=str(r["id"]))
         if current in ids and ids[0] in old:
             self.move_cursor(row=ids.index(current))      # else: the new run, on top

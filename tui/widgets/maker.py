@@ -1,13 +1,16 @@
-"""The market maker's view of one running strategy: its running figures, its live quotes
-(side, price, size left, distance from the mid in bps, age) and its recent fills (time,
-side, price, qty, fee), beside the Inventory pane in the desk row.
+"""The market maker's view of every running strategy at once: for each, its running
+figures, its live quotes (side, price, size left, distance from the mid in bps, age) and
+its recent fills (time, side, price, qty, fee), in the desk row beside the Inventory pane
+(`v`), or alone (9) where panes take turns.
 
-It follows the Strategy pane's cursor; on a configuration with no active run it shows the
-first running one. The figures are the run report's (mm.desk.report, one mark-to-market),
+The strategy under the Strategy pane's cursor comes first, the others after it in the
+desk's order; with more than one running, each shows its newest EACH quotes and fills and
+the pane scrolls. The figures are the run report's (mm.desk.report, one mark-to-market),
 numbers as mm.display writes them. Two columns when they fit, else quotes above fills.
 """
 from datetime import datetime, timezone
 
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
@@ -18,13 +21,15 @@ from ..desk_maker import MakerView
 from .pane import Pane
 
 GAP = "   "
+EACH = 4            # quotes and fills shown per strategy when several run
 
 
 class MakerPane(Pane):
     TITLE = "Quotes & fills"
 
     def compose(self):
-        yield Static(id="maker-body")
+        with VerticalScroll(id="maker-scroll"):
+            yield Static(id="maker-body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -37,30 +42,45 @@ class MakerPane(Pane):
             self.update_desk(*self._last)
 
     def update_desk(self, view: DeskView, figures=None, focus: str | None = None) -> None:
-        """Show the run of `focus` (else the first active run) of `view`; `figures`
-        (mm.display.Figures) writes its prices and quantities."""
+        """Show every active run of `view`, the one of configuration `focus` first;
+        `figures` (mm.display.Figures) writes their prices and quantities."""
         self._last = (view, figures, focus)
-        maker = view.maker(focus) or (view.makers[0] if view.makers else None)
-        row = view.row(maker.name) if maker else None
+        makers = sorted(view.makers, key=lambda m: m.name != focus)
+        rows = tuple(view.row(m.name) for m in makers)
         width = self.query_one("#maker-body").size.width
-        key = (maker, row, view.now // 10**9, width, figures is None)
+        key = (tuple(makers), rows, view.now // 10**9, width, figures is None)
         if key == self._shown:
             return
         self._shown = key
         body = self.query_one("#maker-body", Static)
-        if maker is None:
+        if not makers:
             self.set_title("Quotes & fills")
             body.update(Content.styled("no strategy is running: g in the Strategy pane "
                                        "starts the selected one", "$text-muted"))
             return
-        self.set_title(f"Quotes & fills: {maker.name} run {maker.run_id} {maker.state}")
-        price = (lambda v: figures.price(maker.symbol, v)) if figures else display.number
-        qty = (lambda v: figures.qty(maker.symbol, v)) if figures else display.number
-        money = (lambda v: figures.money(row.quote, v)) if figures and row else display.number
-        quotes = [quote_line(q, price, qty, view.now) for q in maker.quotes]
-        fills = [fill_line(f, price, qty, money) for f in maker.fills]
-        body.update(Content("\n").join([summary(row, maker, price, qty, money)]
-                                       + columns(quotes, fills, width)))
+        running = sum(m.state == "running" for m in makers)
+        self.set_title(f"Quotes & fills: {len(makers)} active, {running} running")
+        limit = None if len(makers) == 1 else EACH
+        blocks = [strategy_block(m, r, figures, view.now, width, limit)
+                  for m, r in zip(makers, rows)]
+        body.update(Content("\n").join(line for block in blocks for line in block))
+
+
+def strategy_block(maker: MakerView, row, figures, now: int, width: int,
+                   limit: int | None) -> list[Content]:
+    """One strategy: its name, run and state over its figures, then its newest `limit`
+    quotes and fills (all with None)."""
+    price = (lambda v: figures.price(maker.symbol, v)) if figures else display.number
+    qty = (lambda v: figures.qty(maker.symbol, v)) if figures else display.number
+    money = (lambda v: figures.money(row.quote, v)) if figures and row else display.number
+    quotes = [quote_line(q, price, qty, now) for q in maker.quotes[:limit]]
+    fills = [fill_line(f, price, qty, money) for f in maker.fills[:limit]]
+    more = [f"{n - len(shown)} more {what}" for n, shown, what in
+            ((len(maker.quotes), quotes, "quotes"), (len(maker.fills), fills, "fills"))
+            if n > len(shown)]
+    head = Content.styled(f"{maker.name} run {maker.run_id} {maker.state} {maker.symbol}"
+                          + (f"  ({', '.join(more)})" if more else ""), "bold $accent")
+    return [head, summary(row, maker, price, qty, money)] + columns(quotes, fills, width)
 
 
 def summary(row, maker: MakerView, price, qty, money) -> Content:

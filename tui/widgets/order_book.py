@@ -50,6 +50,7 @@ class BookLadder(Widget, can_focus=True):
                                        text-style: $block-cursor-text-style; }
     BookLadder > .book--spread { color: $text-muted; }
     """
+    KEYS_TITLE = "Order book levels"       # its keys' heading in the ? list
     BINDINGS = [
         Binding("enter", "choose", "Ticket at level", show=False),
         Binding("up", "move(-1)", "Up a level", show=False),

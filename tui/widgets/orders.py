@@ -74,7 +74,7 @@ class OrdersPane(Pane):
                 f.price(sym, o["price"], w["price"]) if o["price"] else "-",
                 f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
                 o["status"],
-                f.avg_price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
+                f.price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
                 o["reason"] or "", sym, o["type"])
 
     def selected_client_id(self) -> str | None:

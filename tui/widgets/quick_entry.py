@@ -4,9 +4,13 @@ from textual.keys import REPLACED_KEYS, key_to_character
 from textual.message import Message
 from textual.widgets import Input
 
+from ..order_defaults import entry_examples
+
 
 class QuickEntry(Input):
-    BINDINGS = [Binding("escape", "leave", "Leave entry", show=False, id="entry.leave")]
+    # shown: every other key of the screen types into the entry, so the footer says these
+    BINDINGS = [Binding("enter", "submit", "Send", id="entry.send"),
+                Binding("escape", "leave", "Leave entry", id="entry.leave")]
 
     class Submitted(Message):
         def __init__(self, entry: "QuickEntry", text: str) -> None:
@@ -19,8 +23,13 @@ class QuickEntry(Input):
             return self.entry
 
     def __init__(self, **kw) -> None:
-        super().__init__(placeholder="quick entry: buy 0.5 @ 100000000 | sell 1 mkt | "
-                                     "buy 0.2 @ 99m ioc   (Enter sends, Esc leaves)", **kw)
+        super().__init__(placeholder="quick entry: buy QTY @ PRICE | sell QTY mkt | "
+                                     "buy QTY @ 99m ioc   (Enter sends, Esc leaves)", **kw)
+
+    def update_view(self, view) -> None:
+        """Examples the exchange would accept on the symbol on screen (min qty, a price
+        inside its band), not fixed numbers that fit no symbol."""
+        self.placeholder = entry_examples(view)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
         """Say that / + - @ _ and backslash type here too, so the footer hides bindings on

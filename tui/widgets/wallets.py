@@ -49,7 +49,9 @@ def pnl_line(view: MarketView) -> str:
     if not p.qty and not p.realised and not p.fees:
         return f"{view.symbol}: flat, no trades"
     money = lambda v: view.money(view.quote, v)    # noqa: E731
+    value = (f"value at {view.valued_at} {money(p.value_at_mid)}" if view.valued_at
+             else "no price to value at")
     return (f"{view.symbol} position {view.qty(p.qty)} {view.base} @ "
-            f"{view.figures.avg_price(view.symbol, p.avg_price)}\n"
-            f"value at mid {money(p.value_at_mid)}  fees {money(p.fees)} {view.quote}\n"
+            f"{view.price(p.avg_price)}\n"
+            f"{value}  fees {money(p.fees)} {view.quote}\n"
             f"PnL realised {money(p.realised)}  unrealised {money(p.unrealised)}")
