@@ -13,6 +13,8 @@ from db import backtests as B
 from db.outfiles import output_dir, write_output
 from mm.backtest.version import code_version
 
+from mm.display import count
+
 from .context import State, fail, guarded, out, print_json
 from .plain import flat, text
 from .tools import progress
@@ -81,8 +83,9 @@ def backtest(
         if json:
             print_json(summary)
         else:
-            out.print(f"run {run_id}: {result.events} market events, {len(result.fills)} "
-                      f"fills, {len(result.orders)} orders ({result.stopped}: "
+            out.print(f"run {run_id}: {count(result.events, 'market event')}, "
+                      f"{count(len(result.fills), 'fill')}, {count(len(result.orders), 'order')} "
+                      f"({result.stopped}: "
                       f"{result.reason})", markup=False)
             for k, v in flat(result.figures):
                 out.print(f"  {k}: {text(v)}", markup=False)

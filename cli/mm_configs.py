@@ -135,7 +135,14 @@ def start(name: str, sim: bool = typer.Option(False, "--sim", help="Against the 
         api = State.api()
         row = launch.start(api, name, launch.runner_command(api.url), sim=sim, timeout=timeout)
         out.print(f"started {name}: run {row['id']} (version {row['version']}, "
-                  f"{row['mode']}, process {row['pid']})")
+                  f"{run_kind(C.get(api, name)['stage'], row['mode'])}, process {row['pid']})")
+
+
+def run_kind(stage: str, mode: str) -> str:
+    """What a run is, in words: its configuration's stage (paper or live) and where it
+    trades. The run's `mode` says only "live" (the exchange) or "sim" (the simulator)."""
+    where = "beside the simulator" if mode == "sim" else "on the exchange"
+    return f"{stage} run {where}"
 
 
 def stop(name: str, timeout: float = typer.Option(30.0, "--timeout", min=0.1,

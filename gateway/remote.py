@@ -98,6 +98,9 @@ class RemoteApi(Api):
             raise AccessDenied(f"{self.actor} may not act for {user}")
         return handler(self, obj)
 
+    def admit(self, obj: dict) -> None:
+        """Nothing here: the server refuses at its own edge (engine.admission)."""
+
     def execute_many(self, objs):
         raise ValueError("batches work on a local database only; drop --server")
 

@@ -59,8 +59,10 @@ RUN_KEYS = ("id", "config", "version", "template", "symbol", "data", "scenario",
             "overrides", "events", "code_version")
 
 
-def build(row: dict) -> Report:
-    """`row` is a stored run with its result text (db.backtests.run(..., with_result=True))."""
+def build(row: dict, symbols=()) -> Report:
+    """`row` is a stored run with its result text (db.backtests.run(..., with_result=True));
+    `symbols` (the exchange's symbol rows) give the figures their assets' precisions
+    (mm.display.asset_decimals: IRR at 0 places on the demo), else 2 and 4 places."""
     result = json.loads(row["result"])
     run = {k: row[k] for k in RUN_KEYS}
     run |= {"stopped": result.get("stopped", ""), "reason": result.get("reason", ""),
@@ -76,8 +78,22 @@ def build(row: dict) -> Report:
         Chart("inventory", f"Inventory ({base})", "seconds", xs, tuple(s[2] for s in series)),
         _markout_chart(result, row["symbol"], base, quote),
     )
-    return Report(run, row["figures"], tuple(figure_lines(row["figures"], base, quote)),
+    return Report(run, row["figures"], tuple(figure_lines(row["figures"], base, quote,
+                                                          **_places(base, quote, symbols))),
                   charts)
+
+
+def _places(base: str, quote: str, symbols) -> dict:
+    """figure_lines' quote_dp and base_dp from the symbol rows that name the assets."""
+    from mm.display import asset_decimals
+    rows = list(symbols)
+    names = {a for s in rows for a in (s["base"], s["quote"])}
+    out = {}
+    if quote in names:
+        out["quote_dp"] = asset_decimals(quote, rows)
+    if base in names:
+        out["base_dp"] = asset_decimals(base, rows)
+    return out
 
 
 def drawdown(equity) -> tuple:

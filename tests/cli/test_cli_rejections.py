@@ -5,8 +5,9 @@ PLACE = ("order", "place", "BTC-IRR")
 HUGE = "1" + "0" * 30
 PRICE = "100000000"
 
-# (client id, arguments after `order place`, reason). The order is recorded as rejected.
-REJECTED_ORDERS = [
+# (client id, arguments after `order place`, error). A number or symbol typed wrong is
+# refused at the edge: one line, nothing journalled, no order.
+EDGE_REFUSED = [
     ("q-zero", ("BTC-IRR", "buy", "0", "-p", PRICE), "qty must be positive, got '0'"),
     ("q-neg", ("BTC-IRR", "buy", "-1", "-p", PRICE), "qty must be positive, got '-1'"),
     ("q-nan", ("BTC-IRR", "buy", "NaN", "-p", PRICE), "qty 'NaN' is not a finite number"),
@@ -15,13 +16,10 @@ REJECTED_ORDERS = [
     ("q-exp", ("BTC-IRR", "buy", "1e5", "-p", PRICE),
      "qty '1e5' uses exponent notation; write it as a plain decimal"),
     ("q-huge", ("BTC-IRR", "buy", HUGE, "-p", PRICE),
-     f"qty '{HUGE}' is absurdly large (limit 1000000000000000)"),
+     f"qty '{HUGE}' is absurdly large (limit 1,000,000,000,000,000)"),
     ("q-text", ("BTC-IRR", "buy", "one", "-p", PRICE), "qty 'one' is not a plain decimal number"),
     ("q-dp", ("BTC-IRR", "buy", "0.0000000001", "-p", PRICE),
      "qty '0.0000000001' has more than 9 decimal places"),
-    ("q-step", ("BTC-IRR", "buy", "0.00015", "-p", PRICE),
-     "qty 0.00015 is not a multiple of the step 0.0001"),
-    ("q-max", ("BTC-IRR", "buy", "101", "-p", PRICE), "qty 101 is above the maximum 100"),
     ("p-zero", ("BTC-IRR", "buy", "0.1", "-p", "0"), "price must be positive, got '0'"),
     ("p-neg", ("BTC-IRR", "buy", "0.1", "-p", "-100000000"),
      "price must be positive, got '-100000000'"),
@@ -30,7 +28,19 @@ REJECTED_ORDERS = [
     ("p-exp", ("BTC-IRR", "buy", "0.1", "-p", "1e8"),
      "price '1e8' uses exponent notation; write it as a plain decimal"),
     ("p-huge", ("BTC-IRR", "buy", "0.1", "-p", HUGE),
-     f"price '{HUGE}' is absurdly large (limit 1000000000000000)"),
+     f"price '{HUGE}' is absurdly large (limit 1,000,000,000,000,000)"),
+    ("s-text", ("BTC-IRR", "buy", "0.1", "-p", PRICE, "--stop", "abc"),
+     "stop_price 'abc' is not a plain decimal number"),
+    ("sym", ("NOPE-IRR", "buy", "0.1", "-p", PRICE),
+     "unknown symbol 'NOPE-IRR'; known: BTC-IRR"),
+]
+
+# (client id, arguments after `order place`, reason). A business rule refused it: the
+# order is recorded as rejected with the reason.
+REJECTED_ORDERS = [
+    ("q-step", ("BTC-IRR", "buy", "0.00015", "-p", PRICE),
+     "qty 0.00015 is not a multiple of the step 0.0001"),
+    ("q-max", ("BTC-IRR", "buy", "101", "-p", PRICE), "qty 101 is above the maximum 100"),
     ("p-tick", ("BTC-IRR", "buy", "0.1", "-p", "100000500"),
      "price 100000500 is not a multiple of the tick 1000"),
     ("s-tick", ("BTC-IRR", "buy", "0.1", "-p", PRICE, "--stop", "100000500"),
@@ -39,7 +49,6 @@ REJECTED_ORDERS = [
      "price 106000000 is outside the daily band 95000000-105000000"),
     ("band-lo", ("BTC-IRR", "sell", "0.1", "-p", "94999000"),
      "price 94999000 is outside the daily band 95000000-105000000"),
-    ("sym", ("NOPE-IRR", "buy", "0.1", "-p", PRICE), "unknown symbol 'NOPE-IRR'"),
     ("post", ("BTC-IRR", "buy", "0.1", "-p", PRICE, "--tif", "post_only"),
      "post-only order would cross the book at 100000000"),
     ("fok", ("BTC-IRR", "buy", "2", "-p", PRICE, "--tif", "fok"),
@@ -57,7 +66,7 @@ REFUSED = [
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "b-dup"), "bob",
      "order rejected: duplicate client order id 'b-dup' for bob"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--user", "ghost", "--id", "g1"), None,
-     "order rejected: unknown user 'ghost'"),
+     "error: unknown user 'ghost'"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "g2"), "ghost",
      "error: unknown user 'ghost'"),            # refused by the permission table
     (PLACE + ("hold", "0.1", "-p", PRICE, "--id", "x1"), "bob", "side 'hold' must be buy or sell"),
@@ -89,7 +98,9 @@ def test_bad_orders_fail_with_one_line_and_are_kept_as_rejected(market):
     before = market.json("wallets")
     cases = [(("order", "place", *args, "--id", cid), "bob", f"order rejected: {reason}")
              for cid, args, reason in REJECTED_ORDERS]
-    market.fail_all(cases + REFUSED)
+    edge = [(("order", "place", *args, "--id", cid), "bob", f"error: {error}")
+            for cid, args, error in EDGE_REFUSED]
+    market.fail_all(cases + edge + REFUSED)
     # the whole line, exactly, for one of them
     r = market.run(*PLACE, "buy", "0.1", "-p", "106000000", "--id", "band2", as_user="bob")
     assert (r.returncode, r.stderr) == (1, "error: order rejected: price 106000000 is outside "
@@ -135,12 +146,10 @@ def test_a_trader_has_only_their_own_rights(market):
         (("wallets", "--user", "bob"), "alice", "alice may not see bob's data"),
         (("ledger", "--user", "bob"), "alice", "alice may not see bob's data"),
         (PLACE + ("buy", "0.1", "-p", "99000000", "--user", "bob", "--id", "x"), "alice",
-         "order rejected: alice may not act for bob"),
-        (("order", "cancel", "b1", "--user", "bob"), "alice",
-         "cancel rejected: alice may not act for bob"),
-        (("order", "cancel", "b1"), "alice", "cancel rejected: unknown order id 'b1' for alice"),
-        (("order", "cancel-all", "--user", "bob"), "alice",
-         "cancel-all rejected: alice may not act for bob"),
+         "error: alice may not act for bob"),
+        (("order", "cancel", "b1", "--user", "bob"), "alice", "error: alice may not act for bob"),
+        (("order", "cancel", "b1"), "alice", "error: unknown order id 'b1' for alice"),
+        (("order", "cancel-all", "--user", "bob"), "alice", "error: alice may not act for bob"),
         (("orders",), "ghost", "unknown user 'ghost'"),
         (("wallets",), "@fees", "unknown user '@fees'"),
         (PLACE + ("buy", "0.1", "-p", "99000000", "--id", "f1"), "@fees",

@@ -22,14 +22,14 @@ EXAMPLE_WALLETS = [
     {"user": "bob", "asset": "BTC", "balance": "1", "hold": "0", "available": "1"},
     {"user": "bob", "asset": "IRR", "balance": "0", "hold": "0", "available": "0"},
 ]
-SUMMARY = re.compile(r"replayed (\d+) commands: (\d+) accepted, (\d+) rejected, (\d+) trades "
-                     r"in [0-9.]+ s \(\d+ commands/s\)\n\Z")
+SUMMARY = re.compile(r"replayed ([\d,]+) commands?: ([\d,]+) accepted, ([\d,]+) rejected, "
+                     r"([\d,]+) trades? in [0-9.,]+ s \([\d,.]+ commands/s\)\n\Z")
 
 
 def summary(stdout: str) -> tuple[int, ...]:
     m = SUMMARY.match(stdout)
     assert m, stdout
-    return tuple(int(g) for g in m.groups())
+    return tuple(int(g.replace(",", "")) for g in m.groups())
 
 
 def journal(db: Path) -> list[tuple]:
