@@ -8,7 +8,7 @@ from mm.desk import configs as C
 from mm.desk import launch, limits as L, status as S
 from mm.desk.params import BadParam, parse_assignments
 from mm.desk.strategy import template, templates as all_templates
-from mm.display import Figures
+from mm.display import Figures, number
 
 from .context import State, fail, guarded, out, print_json
 from .views import _table
@@ -179,7 +179,8 @@ def _status_row(r: dict, figures: Figures) -> list:
     market = figures.markets.get(r["symbol"])
     quote = next((s["quote"] for s in figures.rows if s["name"] == r["symbol"]), "")
     money = [figures.money(quote, pos[k]) for k in ("realised", "unrealised", "fees", "pnl")]
-    return [r["name"], r["state"], run["id"], run["started"], run["mode"], pos["trades"],
+    mode = f"{r['stage']}, sim" if run["mode"] == "sim" else r["stage"]
+    return [r["name"], r["state"], run["id"], run["started"], mode, number(pos["trades"]),
             market.qty(pos["inventory"]) if market else pos["inventory"], *money]
 
 

@@ -78,9 +78,14 @@ class Api:
         """Refuse a command a person typed wrong before it is journalled: a malformed
         number, an unknown symbol, asset, user or order, acting for another user without
         the right (engine.admission). Raises EdgeError (a ValueError) naming the bad value."""
-        reason = edge_refusal(self.store.ex, obj, self.actor)
+        prepare(obj, self.actor)          # the stream's shape first (StreamError)
+        reason = edge_refusal(self.store.ex, obj, self.actor, self.has_order)
         if reason is not None:
             raise EdgeError(reason)
+
+    def has_order(self, user: str, client_id: str) -> bool:
+        """Whether `user` ever placed an order with `client_id` (open or closed)."""
+        return self.read(Q.order_by_client_id, user, client_id) is not None
 
     def submit(self, obj: dict) -> Result:
         """`admit` then `execute`: a command from a person at an edge."""

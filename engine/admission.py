@@ -40,10 +40,12 @@ def known_assets(ex) -> list[str]:
     return sorted({a for s in list(ex.symbols.values()) for a in (s.base, s.quote)})
 
 
-def edge_refusal(ex, obj: dict, actor: str) -> str | None:
+def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
     """Why `obj` (a stream-shaped command from `actor`) must be refused at the edge rather
     than journalled, in one sentence naming the bad value; None when it may go in.
-    `ex` is an engine.exchange.Exchange, only read."""
+    `ex` is an engine.exchange.Exchange, only read. `has_order(user, client_id)` says
+    whether a closed order had that id (the exchange keeps only open ones in memory);
+    without it, an id not open counts as unknown."""
     op = obj.get("op")
     for key, dp, most in NUMBERS.get(op, ()):
         text = obj.get(key)
@@ -66,7 +68,8 @@ def edge_refusal(ex, obj: dict, actor: str) -> str | None:
                     f"{', '.join(assets) or 'none'})")
     if op in ("cancel", "amend") and "id" in obj:
         user = ex.users.get(obj.get("user"))
-        if user is not None and obj["id"] not in user.orders:
+        if (user is not None and obj["id"] not in user.orders
+                and not (has_order is not None and has_order(user.name, obj["id"]))):
             return f"unknown order id {obj['id']!r} for {user.name}"
     return None
 

@@ -121,8 +121,8 @@ class RemoteApi(Api):
     def _cancel(self, obj: dict) -> Result:
         cid = obj["id"]
         mine = [o for o in self._call(self.client.orders) if o["client_order_id"] == cid]
-        if not mine:
-            return Result(0, f"unknown order id {cid!r} for {self.actor}", [], {}, [])
+        if not mine:     # refused at the edge, as locally (engine.admission)
+            raise ValueError(f"unknown order id {cid!r} for {self.actor}")
         try:
             o = self.client.cancel_order(mine[-1]["order_id"])
         except ApiError as exc:

@@ -5,6 +5,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from db.api import AccessDenied, Api
+from db.store import prepare
 from engine.admission import edge_refusal
 from engine.stream import StreamError
 
@@ -35,14 +36,15 @@ class Gateway:
         """One command as the principal. What a person got wrong is refused before it is
         journalled (engine.admission): an unknown symbol, asset, user or order is a 404
         problem, acting for another user a 403, a wrong shape or number a 422."""
-        reason = edge_refusal(self.committer.store.ex, obj, p.user)
+        try:
+            prepare(obj, p.user)          # the stream's shape first
+        except StreamError as exc:
+            raise Problem(422, str(exc)) from None
+        reason = edge_refusal(self.committer.store.ex, obj, p.user, self.api.has_order)
         if reason is not None:
             status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
             raise Problem(status, reason)
-        try:
-            return self.committer.submit(obj, p.user)
-        except StreamError as exc:
-            raise Problem(422, str(exc)) from None
+        return self.committer.submit(obj, p.user)
 
 
 def state(request: Request) -> Gateway:

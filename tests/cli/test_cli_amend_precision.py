@@ -41,7 +41,7 @@ def test_amend_refusals_are_one_line_and_change_nothing(market):
     market.fails("order", "amend", "a1", "--qty", "30", as_user="alice",
                  match="amend rejected: insufficient available BTC to amend: needs 29 more, has 9")
     market.fails("order", "amend", "a1", "--qty", "1", "--user", "alice", as_user="bob",
-                 match="amend rejected: bob may not act for alice")
+                 match="error: bob may not act for alice")
     market.fails("order", "amend", "a1", "--price", "1e9", as_user="alice",
                  match="uses exponent notation")
     assert market.json("wallets") == before

@@ -35,6 +35,12 @@ REFUSED = [
      "error: price must be positive, got '-1'"),
     (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "1e8"), "alice",
      "error: price '1e8' uses exponent notation"),
+    (("order", "place", "BTC-IRR", "buy", "NaN", "-p", PRICE), "alice",
+     "error: qty 'NaN' is not a finite number"),
+    (("order", "place", "BTC-IRR", "buy", "0.0000000001", "-p", PRICE), "alice",
+     "error: qty '0.0000000001' has more than 9 decimal places"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", PRICE, "--stop", "abc"), "alice",
+     "error: stop_price 'abc' is not a plain decimal number"),
     (("order", "place", "DOGE-IRR", "buy", "0.1", "-p", PRICE), "alice",
      "error: unknown symbol 'DOGE-IRR'; known: BTC-IRR"),
     # cancels and amends of orders that do not exist or are not one's own

@@ -24,7 +24,8 @@ def by_cid(orders):
 
 def test_limit_orders_trade_at_the_makers_price_with_exact_fees(market):
     out = market.ok(*PLACE, "sell", "1", "-p", "100000000", "--id", "a1", as_user="alice")
-    assert out == "order 11 [a1] alice BTC-IRR sell 1.0000 @ 100,000,000 limit gtc: active, filled 0.0000\n"
+    assert out == ("order 11 [a1] alice BTC-IRR sell 1.0000 @ 100,000,000 limit gtc: active, "
+                   "filled 0.0000\n")
     placed = market.json(*PLACE, "buy", "0.4", "-p", "100000000", "--id", "b1", as_user="bob")
     trade = {"seq": 1, "symbol": "BTC-IRR", "price": "100000000", "qty": "0.4", "maker": "a1",
              "taker": "b1", "maker_user": "alice", "taker_user": "bob", "maker_fee": "40000",
@@ -38,7 +39,7 @@ def test_limit_orders_trade_at_the_makers_price_with_exact_fees(market):
 
     orders, trades, book, wallets, bobs, partial, none, carols = market.jsons(
         ("orders",), ("trades",), ("book", "BTC-IRR"), ("wallets",), ("orders", "--user", "bob"),
-        ("orders", "--status", "partial"), ("orders", "--symbol", "ETH-USDT"),
+        ("orders", "--status", "partial"), ("orders", "--status", "cancelled"),
         ("trades", "--user", "carol"))
     a1 = {"id": 11, "user": "alice", "client_id": "a1", "symbol": "BTC-IRR", "side": "sell",
           "type": "limit", "tif": "gtc", "price": "100000000", "stop_price": None, "qty": "1",
