@@ -173,7 +173,7 @@ def test_two_writers_at_once_lose_and_double_nothing(souq, tmp_path):
 
     check = souq.run("check")
     assert check.returncode == 0, check.stderr
-    assert check.stdout.startswith(f"ok: {base + 8000} journal entries replayed")
+    assert check.stdout.startswith(f"ok: {base + 8000:,} journal entries replayed")
 
     wallets, orders, trades = souq.jsons(("wallets",), ("orders",), ("trades",))
     # fills: every order's filled quantity is exactly what its trades say

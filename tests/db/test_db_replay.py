@@ -166,7 +166,8 @@ def test_in_memory_replay_stops_at_a_malformed_line_too(souq, tmp_path):
     souq.fails("replay", stream, "--in-memory",
                match=f"{stream}: line 3: user: missing required field 'user'; "
                      "lines before it are applied")
-    souq.fails("replay", tmp_path / "missing.jsonl", match="No such file")
+    missing = tmp_path / "missing.jsonl"
+    souq.fails("replay", missing, match=f"{missing}: no such file or directory")
 
 
 def test_batches_commit_whole_and_check_catches_tampering(souq, tmp_path):
@@ -181,7 +182,7 @@ def test_batches_commit_whole_and_check_catches_tampering(souq, tmp_path):
     assert (commands, accepted + rejected) == (n, n)
     in_memory = summary(souq.ok("replay", stream, "--in-memory"))
     assert in_memory == (commands, accepted, rejected, trades)
-    assert souq.ok("check").startswith(f"ok: {n} journal entries replayed")
+    assert souq.ok("check").startswith(f"ok: {n:,} journal entries replayed")
     assert len(souq.json("trades")) == trades
 
     corruptions = {
@@ -215,4 +216,4 @@ def test_batches_commit_whole_and_check_catches_tampering(souq, tmp_path):
         assert errors[-1].startswith("error: ") and errors[-1].endswith("invariant violation(s)")
         assert any(e.startswith("violation: " + violation) for e in errors[:-1]), (name, errors)
     # the original is untouched and still sound
-    assert souq.ok("check").startswith(f"ok: {n} journal entries replayed")
+    assert souq.ok("check").startswith(f"ok: {n:,} journal entries replayed")
