@@ -8,7 +8,9 @@ from mm.desk.demo_configs import build as build_demo
 from . import views
 from db import queries as Q
 
-from .context import State, fail, guarded, out, print_json, result_or_fail
+from mm.display import count, number
+
+from .context import State, fail, guarded, out, print_json, result_or_fail, shown_url
 
 symbol_app = typer.Typer(help="Add, list, show, activate and deactivate symbols.",
                          no_args_is_help=True)
@@ -38,15 +40,20 @@ def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchan
         store = api.store
         if demo:
             if store.ex.symbols:
-                fail(f"{api.url} already holds an exchange; --demo needs an empty database")
+                fail(f"{shown_url(api.url)} already holds an exchange; --demo needs an empty "
+                     "database")
             batch = build_demo(api)
             bad = [o.reason for o in batch.outcomes if o.reason]
             if bad:
                 fail(f"demo set-up rejected: {bad[0]}")
-            out.print(f"demo exchange created in {api.url}: {len(store.ex.symbols)} symbols, "
-                      f"{len(store.ex.users) - 3} users, {len(batch.outcomes)} commands")
+            out.print(f"demo exchange created in {shown_url(api.url)}: "
+                      f"{count(len(store.ex.symbols), 'symbol')}, "
+                      f"{count(len(store.ex.users) - 3, 'user')}, "
+                      f"{count(len(batch.outcomes), 'command')}; the market is quiet until "
+                      "something trades: `souq sim` runs the demo market, `souq` opens the "
+                      "workstation", markup=False)
         else:
-            out.print(f"database ready: {api.url}")
+            out.print(f"database ready: {shown_url(api.url)}", markup=False)
 
 
 @symbol_app.command("add")
@@ -88,7 +95,7 @@ def symbol_show(symbol: str, json: bool = typer.Option(False, "--json")) -> None
         row = api.symbol(symbol)
         if row is None:
             fail(f"unknown symbol {symbol!r}")
-        views.show_symbol(row, api.sessions(symbol), json)
+        views.show_symbol(row, api.sessions(symbol), json, api.symbols())
 
 
 @symbol_app.command("deactivate")
@@ -144,10 +151,10 @@ def user_suspend(name: str) -> None:
     """Suspend a user (admin): their open orders and untriggered stops are cancelled at
     once, releasing the holds, and new orders are rejected until reinstated."""
     with guarded():
-        result = result_or_fail(State.api().execute(
+        result = result_or_fail(State.api().submit(
             {"op": "user_status", "user": name, "status": "suspended"}), "suspend")
         n = sum(1 for ev in result.events if ev[0] == "order")
-        out.print(f"user {name} suspended, {n} open order(s) cancelled (seq {result.seq})")
+        out.print(f"user {name} suspended, {count(n, 'open order')} cancelled (seq {result.seq})")
 
 
 @user_app.command("reinstate")
@@ -162,7 +169,7 @@ def asset_precision(asset: str, places: str = typer.Argument(..., metavar="PLACE
     """Set an asset's precision in decimal places, 0 to 18 (admin). Every fee charged in
     it is rounded up to that; resting buys are re-held for the new rounding."""
     _run({"op": "asset", "asset": asset, "precision": places}, "precision",
-         f"{asset} precision {places} decimal places")
+         f"{asset} precision {count(places, 'decimal place')}")
 
 
 @asset_app.command("list")
@@ -174,26 +181,35 @@ def asset_list(json: bool = typer.Option(False, "--json")) -> None:
             print_json(rows)
             return
         for r in rows:
-            out.print(f"{r['asset']}: {r['precision']} decimal places"
+            out.print(f"{r['asset']}: {count(r['precision'], 'decimal place')}"
                       + ("" if r["set"] else " (not set)"), markup=False)
 
 
 def deposit(user: str, asset: str, amount: str) -> None:
     """Credit a user's wallet from outside the exchange (admin)."""
     _run({"op": "deposit", "user": user, "asset": asset, "amount": amount}, "deposit",
-         f"deposited {amount} {asset} to {user}")
+         lambda: f"deposited {_money(asset, amount)} {asset} to {user}")
 
 
 def withdraw(user: str, asset: str, amount: str) -> None:
     """Pay out from a user's available balance (admin)."""
     _run({"op": "withdraw", "user": user, "asset": asset, "amount": amount}, "withdrawal",
-         f"withdrew {amount} {asset} from {user}")
+         lambda: f"withdrew {_money(asset, amount)} {asset} from {user}")
 
 
-def _run(obj: dict, what: str, done: str) -> None:
+def _money(asset: str, amount: str) -> str:
+    """An amount of `asset` as people read it: grouped, at the asset's precision
+    (mm.display), never rounded below what was moved."""
+    from mm.display import asset_decimals, exact
+    return exact(amount, asset_decimals(asset, State.api().symbols()))
+
+
+def _run(obj: dict, what: str, done) -> None:
+    """Submit `obj`; print `done` (text, or a function making it once accepted) and the
+    journal seq, or fail with the exchange's reason."""
     with guarded():
-        result = result_or_fail(State.api().execute(obj), what)
-        out.print(f"{done} (seq {result.seq})")
+        result = result_or_fail(State.api().submit(obj), what)
+        out.print(f"{done() if callable(done) else done} (seq {result.seq})", markup=False)
 
 
 def demo(action: Optional[str] = typer.Argument(
@@ -211,11 +227,11 @@ def demo(action: Optional[str] = typer.Argument(
         api = State.api()
         if not api.store.ex.symbols:
             build_demo(api)
-            out.print(f"created the demo exchange in {api.url}")
+            out.print(f"created the demo exchange in {shown_url(api.url)}", markup=False)
         batch = api.execute_many(demo_flow(api.store.ex.seq))
         accepted = sum(o.reason is None for o in batch.outcomes)
-        out.print(f"{len(batch.outcomes)} retail orders: {accepted} accepted, "
-                  f"{len(batch.trades)} trades\n")
+        out.print(f"{count(len(batch.outcomes), 'retail order')}: {number(accepted)} accepted, "
+                  f"{count(len(batch.trades), 'trade')}\n")
         v.book("BTC-IRR", depth=5, json=False)
         v.trades(symbol="BTC-IRR", user=None, limit=5, json=False)
         v.wallets(user="alice", json=False)
@@ -237,5 +253,5 @@ def _demo_reset() -> None:
     refused = [o.reason for o in build_demo(api).outcomes if o.reason]
     if refused:
         fail(f"demo set-up rejected: {refused[0]}")
-    out.print(f"reset the demo exchange in {api.url}: removed {removed:,} journal entries "
+    out.print(f"reset the demo exchange in {shown_url(api.url)}: removed {count(removed, 'journal entry')} "
               f"and built it again")

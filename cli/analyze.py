@@ -29,7 +29,7 @@ def analyze(symbol: str,
         api = State.api()
         sym = api.store.ex.symbols.get(symbol)
         if sym is None:
-            fail(f"unknown symbol {symbol!r}")
+            fail(f"unknown symbol {symbol!r}; known: {', '.join(sorted(api.store.ex.symbols))}")
         qty = parse_price(size, "--size") if size is not None else sym.min_qty
         prices = [to_int(t["price"]) for t in api.trades(symbol=symbol)]
         with api.db.connect() as conn, progress("replaying the journal") as bar:
@@ -39,36 +39,45 @@ def analyze(symbol: str,
     if json:
         print_json(figures)
     else:
-        show(figures)
+        show(figures, api.symbols())
 
 
-def show(f: dict) -> None:
-    t = Table(title=f"{f['symbol']} analysis", title_justify="left", show_header=False)
+def show(f: dict, symbols=()) -> None:
+    """The figures as people read them (mm.display): prices at the tick's decimals (averages
+    two finer), quantities at the step's, grouped digits, bps, counts with their nouns."""
+    from mm.display import Figures, MISSING, bps, count, number
+    fig = Figures(symbols)
+    sym = f["symbol"]
+    price = lambda v: fig.price(sym, v)             # noqa: E731
+    avg = lambda v: fig.avg_price(sym, v)           # noqa: E731
+    qty = lambda v: fig.qty(sym, v)                 # noqa: E731
+    t = Table(title=f"{sym} analysis", title_justify="left", show_header=False)
     t.add_column("figure")
     t.add_column("value", justify="right")
-    for key in ("bid", "ask", "mid", "spread", "microprice", "last", "trades", "samples",
-                "ofi", "realised_volatility", "roll_spread", "sma_20", "sma_50", "rsi_14"):
-        t.add_row(key, _text(f[key]))
-    t.add_row("bollinger_20", _text(f["bollinger_20"] and " / ".join(map(str, f["bollinger_20"]))))
+    shown = {"bid": price, "ask": price, "mid": avg, "spread": price, "microprice": avg,
+             "last": price, "trades": number, "samples": number,
+             "ofi": lambda v: number(v, 4), "realised_volatility": lambda v: number(v, 8),
+             "roll_spread": avg, "sma_20": avg, "sma_50": avg, "rsi_14": lambda v: number(v, 2)}
+    for key, how in shown.items():
+        t.add_row(key.replace("_", " "), MISSING if f[key] is None else how(f[key]))
+    t.add_row("bollinger 20", MISSING if not f["bollinger_20"]
+              else " / ".join(avg(v) for v in f["bollinger_20"]))
     for side, c in f["cost"].items():
-        t.add_row(f"{side} {f['size']}", f"avg {_text(c['avg_price'])}, slippage "
-                  f"{_text(c['slippage'])} ({_text(c['slippage_bps'])} bps), {c['levels']} "
-                  f"levels{'' if c['complete'] else ', book too thin: ' + c['filled']}")
+        thin = "" if c["complete"] else f", book too thin: {qty(c['filled'])}"
+        t.add_row(f"{side} {qty(f['size'])}", f"avg {avg(c['avg_price'])}, slippage "
+                  f"{avg(c['slippage'])} ({bps(c['slippage_bps'], 2)}), "
+                  f"{count(c['levels'], 'level')}{thin}")
     s = f["spread_stats"]
-    t.add_row("spread over time", f"mean {_text(s['mean'])}, median {_text(s['median'])}, "
-              f"min {_text(s['min'])}, max {_text(s['max'])}")
+    t.add_row("spread over time", f"mean {avg(s['mean'])}, median {avg(s['median'])}, "
+              f"min {price(s['min'])}, max {price(s['max'])}")
     for side, d in f["depth_stats"].items():
-        t.add_row(f"top {side} qty", f"mean {_text(d['mean'])}, min {_text(d['min'])}, "
-                  f"max {_text(d['max'])}")
+        t.add_row(f"top {side} qty", f"mean {fig.qty(sym, d['mean'])}, min {qty(d['min'])}, "
+                  f"max {qty(d['max'])}")
     r = f["resiliency"]
-    t.add_row("resiliency", f"{r['shocks']} shocks, {r['recovered']} recovered, mean "
-              f"{_text(r['mean_s'])} s, max {_text(r['max_s'])} s")
+    t.add_row("resiliency", f"{count(r['shocks'], 'shock')}, {number(r['recovered'])} recovered, "
+              f"mean {number(r['mean_s'], 1)} s, max {number(r['max_s'], 1)} s")
     for side, rows in f["depth"].items():
         if rows:
             t.add_row(f"depth ({'bids' if side == 'buy' else 'asks'})",
-                      ", ".join(f"{r['qty']} to {r['price']}" for r in rows))
+                      ", ".join(f"{qty(r['qty'])} to {price(r['price'])}" for r in rows))
     out.print(t)
-
-
-def _text(v) -> str:
-    return "-" if v is None else str(v)

@@ -13,8 +13,10 @@ from db import backtests as B
 from db.outfiles import output_dir, write_output
 from mm.backtest.version import code_version
 
+from mm.display import count
+
 from .context import State, fail, guarded, out, print_json
-from .plain import flat, text
+from .plain import figure, flat, places, text
 from .tools import progress
 
 runs_app = typer.Typer(help="Stored backtest runs: list, show, compare, export, delete.",
@@ -81,11 +83,13 @@ def backtest(
         if json:
             print_json(summary)
         else:
-            out.print(f"run {run_id}: {result.events} market events, {len(result.fills)} "
-                      f"fills, {len(result.orders)} orders ({result.stopped}: "
+            out.print(f"run {run_id}: {count(result.events, 'market event')}, "
+                      f"{count(len(result.fills), 'fill')}, {count(len(result.orders), 'order')} "
+                      f"({result.stopped}: "
                       f"{result.reason})", markup=False)
+            dps = places(cfg["symbol"], api.symbols())
             for k, v in flat(result.figures):
-                out.print(f"  {k}: {text(v)}", markup=False)
+                out.print(f"  {k}: {figure(k, v, dps)}", markup=False)
 
 
 @runs_app.command("list")
@@ -99,17 +103,20 @@ def runs_list(config: Optional[str] = typer.Option(None, "--config"),
         print_json(rows)
         return
     from .views import _table
+    symbols = api.symbols()
     _table("backtest runs", ("run", "config", "market", "seed", "fills", "pnl"),
            ([r["id"], f"{r['config']} v{r['version']}",
              f"data {r['data']}" if r["data"] else f"scenario {r['scenario']}", r["seed"],
-             *_headline(r["figures"])] for r in rows), right=("run", "seed", "fills", "pnl"))
+             *_headline(r["figures"], places(r.get("symbol"), symbols))] for r in rows),
+           right=("run", "seed", "fills", "pnl"))
 
 
-def _headline(f: dict) -> list[str]:
+def _headline(f: dict, dps: dict) -> list[str]:
     """Fills and total PnL from the stored figures (the full set or the minimal one)."""
     pnl = f.get("pnl")
     total = pnl.get("total") if isinstance(pnl, dict) else pnl
-    return [text(f.get("fills", f.get("trades"))), text(total)]
+    return [figure("fills", f.get("fills", f.get("trades")), dps),
+            figure("pnl.total", total, dps)]
 
 
 @runs_app.command("show")
@@ -119,25 +126,30 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
     if json:
         print_json(r)
         return
+    dps = places(r.get("symbol"), State.api().symbols())
     for k, v in flat(r):
-        out.print(f"{k}: {text(v)}", markup=False)
+        out.print(f"{k}: {figure(k, v, dps)}", markup=False)
 
 
 @runs_app.command("compare")
 def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
                  json: bool = typer.Option(False, "--json")) -> None:
     """Two runs side by side."""
-    rows = B.compare(_get(a, "runs compare", with_result=False),
-                     _get(b, "runs compare", with_result=False))
+    ra, rb = _get(a, "runs compare", with_result=False), _get(b, "runs compare",
+                                                             with_result=False)
+    rows = B.compare(ra, rb)
     if json:
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
+    symbols = State.api().symbols()
+    dps_a, dps_b = places(ra.get("symbol"), symbols), places(rb.get("symbol"), symbols)
     for k, x, y in rows:
         pairs = (flat({k: x}), flat({k: y}))
         keys = list(dict.fromkeys(key for side in pairs for key, _ in side))
         a, b = dict(pairs[0]), dict(pairs[1])
         for key in keys:
-            out.print(f"{key:<28} {text(a.get(key)):<24} {text(b.get(key))}", markup=False)
+            out.print(f"{key:<28} {figure(key, a.get(key), dps_a):<24} "
+                      f"{figure(key, b.get(key), dps_b)}", markup=False)
 
 
 @runs_app.command("delete")

@@ -3,6 +3,8 @@ from typing import Optional
 
 import typer
 
+from mm.display import Figures, count
+
 from .context import admin_api, fail, guarded, out, print_json
 
 cases_app = typer.Typer(help="Surveillance cases (admin): list, show, review, dismiss, "
@@ -28,9 +30,9 @@ def list_cases(status: Optional[str] = typer.Option(None, "--status"),
             return
         for c in rows:
             out.print(f"{c['id']:>5} {c['status']:<12} {c['severity']:<8} {c['rule']:<20} "
-                      f"{','.join(c['users'])} {c['symbol'] or '-'} alerts {c['alerts']}",
+                      f"{','.join(c['users'])} {c['symbol'] or '-'} {count(c['alerts'], 'alert')}",
                       markup=False, soft_wrap=True)
-        out.print(f"{len(rows)} cases")
+        out.print(count(len(rows), "case"))
 
 
 @cases_app.command("show")
@@ -48,15 +50,18 @@ def show(case_id: int = typer.Argument(..., metavar="ID"),
             print_json(dict(c, orders=orders, trades=trades))
             return
         out.print(f"case {c['id']}: {c['rule']} on {','.join(c['users'])} {c['symbol'] or '-'}, "
-                  f"{c['status']}, {c['severity']}, {c['alerts']} alerts", markup=False)
+                  f"{c['status']}, {c['severity']}, {count(c['alerts'], 'alert')}", markup=False)
         for a in c["alert_list"]:
             out.print(f"  alert {a['id']} seq {a['first_seq']}-{a['last_seq']}: {a['text']} "
-                      f"{a['scores']}", markup=False, soft_wrap=True)
+                      f"{_scores(a['scores'])}", markup=False, soft_wrap=True)
+        f = Figures(api.symbols())
         for o in orders:
-            out.print(f"  order {o['id']} {o['user']} {o['symbol']} {o['side']} {o['qty']} @ "
-                      f"{o['price']} {o['status']}", markup=False)
+            price = "market" if o["price"] is None else f.price(o["symbol"], o["price"])
+            out.print(f"  order {o['id']} {o['user']} {o['symbol']} {o['side']} "
+                      f"{f.qty(o['symbol'], o['qty'])} @ {price} {o['status']}", markup=False)
         for t in trades:
-            out.print(f"  trade {t['id']} {t['symbol']} {t['qty']} @ {t['price']} "
+            out.print(f"  trade {t['id']} {t['symbol']} {f.qty(t['symbol'], t['qty'])} @ "
+                      f"{f.price(t['symbol'], t['price'])} "
                       f"{t['maker_user']}<->{t['taker_user']}", markup=False)
         for h in c["history"]:
             out.print(f"  {h['action']} by {h['actor']} (seq {h['seq']}): {h['note']}",
@@ -98,3 +103,16 @@ def confirm(case_id: int = typer.Argument(..., metavar="ID"), note: str = NOTE,
 def release(case_id: int = typer.Argument(..., metavar="ID"), note: str = NOTE) -> None:
     """Release a confirmed case: reinstate the users its confirmation suspended."""
     _act("release", case_id, note)
+
+
+def _scores(scores) -> str:
+    """An alert's scores as people read them: (name value, ...), grouped, 4 places at most."""
+    from mm.display import number, to_decimal
+    if not isinstance(scores, dict) or not scores:
+        return "" if not scores else str(scores)
+    def one(v):
+        d = to_decimal(v)
+        if d is None:
+            return str(v)
+        return number(d) if d == d.to_integral_value() else number(d, 4)
+    return "(" + ", ".join(f"{k} {one(v)}" for k, v in scores.items()) + ")"

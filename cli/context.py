@@ -100,7 +100,7 @@ def guarded():
     except ValueError as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(str(exc))
+        fail(os_error(exc))
     except Exception as exc:
         if type(exc).__name__ == "DatabaseBusy":      # db.store: the lock timeout ran out
             fail(str(exc))
@@ -108,6 +108,23 @@ def guarded():
             from db.store import busy, is_locked
             fail(str(busy()) if is_locked(exc) else f"database: {str(exc).splitlines()[0]}")
         raise
+
+
+def shown_url(url: str) -> str:
+    """A database as people name it: a SQLite file by its path, any other URL with its
+    password masked (output may be shared; a password never is)."""
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///"):] or url
+    import re
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def os_error(exc: OSError) -> str:
+    """An operating-system error as one plain line naming the file: "/x: no such file or
+    directory", never Python's "[Errno 2] ..." form."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror[0].lower()}{exc.strerror[1:]}"
+    return str(exc)
 
 
 def print_json(value) -> None:

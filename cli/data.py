@@ -11,6 +11,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from db import marketdata as D
 from mm.marketdata import format_time, import_csv, info
 
+from mm.display import count
+
 from .context import State, err, fail, guarded, out, print_json
 from .views import _table
 
@@ -61,7 +63,7 @@ def import_file(
         if json:
             print_json(_public(row))
             return
-        out.print(f"data set {row['name']}: {row['rows']} {kind} rows for {row['symbol']}, "
+        out.print(f"data set {row['name']}: {count(row['rows'], kind + ' row')} for {row['symbol']}, "
                   f"{_time(row['first_ts'])} to {_time(row['last_ts'])}", markup=False,
                   soft_wrap=True)
 
@@ -92,7 +94,7 @@ def show(name: str = typer.Argument(...),
             return
         _table(f"data set {name}", SET_KEYS, [[found[k] for k in SET_KEYS]], right=("rows",))
         if first:
-            _table(f"first {len(first)} rows", cols, first, right=("price", "qty", "size"))
+            _table(f"first {count(len(first), 'row')}", cols, first, right=("price", "qty", "size"))
 
 
 def delete(name: str = typer.Argument(...)) -> None:

@@ -8,7 +8,7 @@ from mm.desk import configs as C
 from mm.desk import launch, limits as L, status as S
 from mm.desk.params import BadParam, parse_assignments
 from mm.desk.strategy import template, templates as all_templates
-from mm.display import Figures
+from mm.display import Figures, number
 
 from .context import State, fail, guarded, out, print_json
 from .views import _table
@@ -135,7 +135,14 @@ def start(name: str, sim: bool = typer.Option(False, "--sim", help="Against the 
         api = State.api()
         row = launch.start(api, name, launch.runner_command(api.url), sim=sim, timeout=timeout)
         out.print(f"started {name}: run {row['id']} (version {row['version']}, "
-                  f"{row['mode']}, process {row['pid']})")
+                  f"{run_kind(C.get(api, name)['stage'], row['mode'])}, process {row['pid']})")
+
+
+def run_kind(stage: str, mode: str) -> str:
+    """What a run is, in words: its configuration's stage (paper or live) and where it
+    trades. The run's `mode` says only "live" (the exchange) or "sim" (the simulator)."""
+    where = "beside the simulator" if mode == "sim" else "on the exchange"
+    return f"{stage} run {where}"
 
 
 def stop(name: str, timeout: float = typer.Option(30.0, "--timeout", min=0.1,
@@ -172,7 +179,8 @@ def _status_row(r: dict, figures: Figures) -> list:
     market = figures.markets.get(r["symbol"])
     quote = next((s["quote"] for s in figures.rows if s["name"] == r["symbol"]), "")
     money = [figures.money(quote, pos[k]) for k in ("realised", "unrealised", "fees", "pnl")]
-    return [r["name"], r["state"], run["id"], run["started"], run["mode"], pos["trades"],
+    mode = f"{r['stage']}, sim" if run["mode"] == "sim" else r["stage"]
+    return [r["name"], r["state"], run["id"], run["started"], mode, number(pos["trades"]),
             market.qty(pos["inventory"]) if market else pos["inventory"], *money]
 
 

@@ -99,7 +99,7 @@ def run(
         if json:
             print_json(result)
         else:
-            _show(result)
+            _show(result, api.symbols())
 
 
 def _progress() -> Progress:
@@ -108,37 +108,46 @@ def _progress() -> Progress:
                     disable=not tty, transient=True)
 
 
-def _show(r: dict) -> None:
+def _show(r: dict, symbols=()) -> None:
+    """The run's report as people read it (mm.display): money at the quote's precision,
+    quantities at the step's, prices at the tick's, counts with their nouns."""
+    from mm.display import Figures, bps, count, number
     if r.get("venue") == "remote":
-        return _show_remote(r)
-    base, quote = r["base"], r["quote"]
+        return _show_remote(r, Figures(symbols))
+    f = Figures(symbols)
+    base, quote, sym = r["base"], r["quote"], r["symbol"]
+    money = lambda v: f.money(quote, v)                                  # noqa: E731
+    qty = lambda v: f.qty(sym, v)                                        # noqa: E731
     pnl = r["pnl"]
-    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {r['symbol']} as "
+    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
                     f"{r['user']}: run {r['run']} {r['state']}"
                     + (f" ({r['reason']})" if r["reason"] else ""))
     t.add_column("figure")
     t.add_column("value", justify="right")
     tr = r["trades"]
     rows = [
-        ("trades", str(tr["count"])),
-        ("bought", f"{tr['buy']['volume']} {base} in {tr['buy']['count']} fills"),
-        ("sold", f"{tr['sell']['volume']} {base} in {tr['sell']['count']} fills"),
-        ("assets at start", _assets(r["assets_start"], base, quote)),
-        ("assets now", _assets(r["assets_now"], base, quote)),
-        ("mark", f"{r['mid'] or '-'}"),
-        ("value holding the start", f"{r['hold_value']} {quote}"),
-        ("value of the strategy", f"{r['strategy_value']} {quote}"),
-        ("PnL realised", pnl["realised"]), ("PnL unrealised", pnl["unrealised"]),
-        ("fees", pnl["fees"]), ("PnL total", f"{pnl['total']} {quote}"),
-        ("return", f"{pnl['return_pct']} %"),
-        ("spread captured", f"{r['spread_captured']} {quote}"
-         + (f" ({r['spread_captured_bps']} bps)" if r["spread_captured_bps"] else "")),
-        ("inventory", f"{r['inventory']} {base}"),
-        ("max inventory", f"{r['max_inventory']} {base}"),
-        ("max drawdown", f"{r['max_drawdown']} {quote}"),
-        *_hedge(r, quote),
-        *_analytics(r["analytics"], quote),
-        ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)"),
+        ("trades", number(tr["count"])),
+        ("bought", f"{qty(tr['buy']['volume'])} {base} in {count(tr['buy']['count'], 'fill')}"),
+        ("sold", f"{qty(tr['sell']['volume'])} {base} in {count(tr['sell']['count'], 'fill')}"),
+        ("assets at start", _assets(r["assets_start"], base, quote, f)),
+        ("assets now", _assets(r["assets_now"], base, quote, f)),
+        ("mark", f.avg_price(sym, r["mid"])),
+        ("value holding the start", f"{money(r['hold_value'])} {quote}"),
+        ("value of the strategy", f"{money(r['strategy_value'])} {quote}"),
+        ("PnL realised", f"{money(pnl['realised'])} {quote}"),
+        ("PnL unrealised", f"{money(pnl['unrealised'])} {quote}"),
+        ("fees", f"{f.fee(quote, pnl['fees'])} {quote}"),
+        ("PnL total", f"{money(pnl['total'])} {quote}"),
+        ("return", f"{number(pnl['return_pct'], 2)} %"),
+        ("spread captured", f"{money(r['spread_captured'])} {quote}"
+         + (f" ({bps(r['spread_captured_bps'])})" if r["spread_captured_bps"] else "")),
+        ("inventory", f"{qty(r['inventory'])} {base}"),
+        ("max inventory", f"{qty(r['max_inventory'])} {base}"),
+        ("max drawdown", f"{money(r['max_drawdown'])} {quote}"),
+        *_hedge(r, quote, f),
+        *_analytics(r["analytics"], quote, f),
+        ("alerts", f"{number(r['alerts']['count'])} "
+                   f"(+{count(r['alerts']['repeats'], 'repeat')})"),
     ]
     for row in rows:
         t.add_row(*row)
@@ -149,54 +158,62 @@ def _show(r: dict) -> None:
                   soft_wrap=True)
 
 
-def _show_remote(r: dict) -> None:
-    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {r['symbol']} as "
+def _show_remote(r: dict, f) -> None:
+    from mm.display import count, number
+    sym = r["symbol"]
+    quote = r.get("quote") or sym.partition("-")[2]
+    t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
                     f"{r['user']} on a remote venue: run {r['run']} {r['state']}"
                     + (f" ({r['reason']})" if r["reason"] else ""))
     t.add_column("figure")
     t.add_column("value", justify="right")
-    for row in (("PnL total", r["pnl"]["total"]), ("inventory", r["inventory"]),
-                ("max inventory", r["max_inventory"]), ("max drawdown", r["max_drawdown"]),
-                ("mark", r["mid"] or "-"), ("samples", str(r["samples"])),
-                ("alerts", f"{r['alerts']['count']} (+{r['alerts']['repeats']} repeats)")):
+    for row in (("PnL total", f.money(quote, r["pnl"]["total"])),
+                ("inventory", f.qty(sym, r["inventory"])),
+                ("max inventory", f.qty(sym, r["max_inventory"])),
+                ("max drawdown", f.money(quote, r["max_drawdown"])),
+                ("mark", f.avg_price(sym, r["mid"])), ("samples", number(r["samples"])),
+                ("alerts", f"{number(r['alerts']['count'])} "
+                           f"(+{count(r['alerts']['repeats'], 'repeat')})")):
         t.add_row(*row)
     out.print(t)
     out.print(f"  {r['note']}", markup=False)
 
 
-def _analytics(a: dict, quote: str) -> list[tuple[str, str]]:
+def _analytics(a: dict, quote: str, f) -> list[tuple[str, str]]:
     """A few of the backtest metrics, the full set being in --json."""
-    def num(x) -> str:
-        return "-" if x is None else str(x)
+    from mm.display import count, percent, ratio
+    money = lambda v: f.money(quote, v)                                  # noqa: E731
     att = a["attribution"]
     mk = a["markouts"]["1s"]
-    ratios = (f"{num(a['sharpe'])} / {num(a['sortino'])} / {num(a['calmar'])}"
+    ratios = (f"{ratio(a['sharpe'])} / {ratio(a['sortino'])} / {ratio(a['calmar'])}"
               if a["ratios_note"] is None else f"- ({a['ratios_note']})")
-    return [("PnL from spread / inventory / fees", f"{att['spread']} / {att['inventory']} / "
-                                                  f"{att['fees']} {quote}"),
+    return [("PnL from spread / inventory / fees", f"{money(att['spread'])} / "
+             f"{money(att['inventory'])} / {money(att['fees'])} {quote}"),
             ("Sharpe / Sortino / Calmar", ratios),
             ("ratios' horizon", a["ratios_horizon"] or "-"),
-            ("market impact", f"{num(a['market_impact']['mean'])} {quote} a fill over "
-                              f"{a['market_impact']['fills']} fills"),
-            ("fill ratio (quantity)", num(a["fill_ratio_qty"])),
-            ("markout 1 s (PnL)", f"{mk['pnl']} {quote} over {mk['fills']} fills"),
-            ("VaR 95 / 99 per sample", f"{num(a['var_95'])} / {num(a['var_99'])} {quote}")]
+            ("market impact", f"{money(a['market_impact']['mean'])} {quote} a fill over "
+                              f"{count(a['market_impact']['fills'], 'fill')}"),
+            ("fill ratio (quantity)", percent(a["fill_ratio_qty"])),
+            ("markout 1 s (PnL)", f"{money(mk['pnl'])} {quote} over {count(mk['fills'], 'fill')}"),
+            ("VaR 95 / 99 per sample", f"{money(a['var_95'])} / {money(a['var_99'])} {quote}")]
 
 
-def _hedge(r: dict, quote: str) -> list[tuple[str, str]]:
+def _hedge(r: dict, quote: str, f) -> list[tuple[str, str]]:
     """A hedger's other legs, each in its own currency and in the quote asset, and the
     PnL of every leg together."""
+    from mm.display import count
     rows = []
     for g in r.get("hedge_legs", ()):
-        rows.append((f"hedge leg {g['symbol']}", f"{g['fills']} fills, inventory "
-                     f"{g['inventory']}, PnL {g['total']} {g['quote']}"
-                     + (f" = {g['total_converted']} {quote}"
+        rows.append((f"hedge leg {g['symbol']}", f"{count(g['fills'], 'fill')}, inventory "
+                     f"{f.qty(g['symbol'], g['inventory'])}, PnL "
+                     f"{f.money(g['quote'], g['total'])} {g['quote']}"
+                     + (f" = {f.money(quote, g['total_converted'])} {quote}"
                         if g["total_converted"] is not None else "")))
     if rows:
-        rows.append(("PnL of all legs", f"{r['pnl_all_legs']} {quote}"
+        rows.append(("PnL of all legs", f"{f.money(quote, r['pnl_all_legs'])} {quote}"
                      if r["pnl_all_legs"] is not None else f"- ({r['pnl_all_legs_note']})"))
     return rows
 
 
-def _assets(a: dict, base: str, quote: str) -> str:
-    return f"{a[base]} {base}, {a[quote]} {quote}"
+def _assets(a: dict, base: str, quote: str, f) -> str:
+    return f"{f.money(base, a[base])} {base}, {f.money(quote, a[quote])} {quote}"

@@ -138,10 +138,12 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
         rows.append([r["rank"], *(r["params"][n] for n in names), _num(r["objective"]),
                      *more])
     fit = "fold 0" if len(search.folds) == 1 else f"mean of folds 0-{len(search.folds) - 2}"
-    _table(f"search {search_id}: {cfg['name']} v{cfg['version']}, {len(search.points)} "
-           f"set(s), {search.objective} ({fit})", cols, rows, right=cols[len(names) + 1:])
+    from mm.display import count, number
+    _table(f"search {search_id}: {cfg['name']} v{cfg['version']}, "
+           f"{count(len(search.points), 'parameter set')}, {search.objective} ({fit})", cols,
+           rows, right=cols[len(names) + 1:])
     if len(search.ranking) > TOP:
-        out.print(f"... {len(search.ranking) - TOP} more (--json for all)", markup=False)
+        out.print(f"... {number(len(search.ranking) - TOP)} more (--json for all)", markup=False)
     if search.steps:
         _table("walk-forward: fit on fold i, score on fold i+1",
                ["fit", "test", *names, "in-sample", "out-of-sample"],

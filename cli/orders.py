@@ -7,6 +7,8 @@ from db.store import order_row
 from engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
 from engine.stream import trade_record
 
+from mm.display import count
+
 from .context import State, fail, guarded, out, print_json
 
 order_app = typer.Typer(help="Place, amend and cancel orders.", no_args_is_help=True)
@@ -65,7 +67,7 @@ def place(
                            ("tif", tif), ("stp", stp)):
             if value is not None:
                 obj[key] = value
-        result = State.api().execute(obj)
+        result = State.api().submit(obj)
         order = result.orders.get(result.seq)
         trades = [t if isinstance(t, dict) else trade_record(t) for t in result.trades]
         if json:
@@ -80,10 +82,24 @@ def place(
             fail(f"order rejected: {result.reason}")
 
 
+def _figures():
+    """How the exchange's symbols show their numbers (mm.display), read once."""
+    global _FIGURES
+    if _FIGURES is None:
+        from mm.display import Figures
+        _FIGURES = Figures(State.api().symbols())
+    return _FIGURES
+
+
+_FIGURES = None
+
+
 def _print_trades(trades: list[dict]) -> None:
+    f = _figures() if trades else None
     for t in trades:
-        out.print(f"  trade {t['seq']}: {t['qty']} @ {t['price']} "
-                  f"(maker {t['maker_user']}/{t['maker']}, taker {t['taker_user']}/{t['taker']})")
+        out.print(f"  trade {t['seq']}: {f.qty(t['symbol'], t['qty'])} @ "
+                  f"{f.price(t['symbol'], t['price'])} (maker {t['maker_user']}/{t['maker']}, "
+                  f"taker {t['taker_user']}/{t['taker']})", markup=False)
 
 
 def _order_dict(o, seq) -> dict:
@@ -97,12 +113,13 @@ def _order_dict(o, seq) -> dict:
 
 def _print_order(o) -> None:
     d = _order_dict(o, None if isinstance(o, dict) else o.oid)
-    price = f" @ {d['price']}" if d["price"] else ""
-    stop = f" stop {d['stop_price']}" if d["stop_price"] else ""
+    f, sym = _figures(), d["symbol"]
+    price = f" @ {f.price(sym, d['price'])}" if d["price"] else ""
+    stop = f" stop {f.price(sym, d['stop_price'])}" if d["stop_price"] else ""
     reason = f" ({d['reason']})" if d["reason"] else ""
-    out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {d['symbol']} {d['side']} "
-              f"{d['qty']}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
-              f"filled {d['filled']}{reason}", markup=False)
+    out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {sym} {d['side']} "
+              f"{f.qty(sym, d['qty'])}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
+              f"filled {f.qty(sym, d['filled'])}{reason}", markup=False)
 
 
 @order_app.command("cancel")
@@ -110,7 +127,7 @@ def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
            user: Optional[str] = typer.Option(None, "--user", help="Owner (operator only).")) -> None:
     """Cancel one order by its client id; what it held is released."""
     with guarded():
-        result = State.api().execute({"op": "cancel", "user": _owner(user), "id": client_id})
+        result = State.api().submit({"op": "cancel", "user": _owner(user), "id": client_id})
         if not result.accepted:
             fail(f"cancel rejected: {result.reason}")
         for o in result.orders.values():
@@ -133,7 +150,7 @@ def amend(client_id: str = typer.Argument(..., help="The order's client id."),
         for key, value in (("price", price), ("qty", qty)):
             if value is not None:
                 obj[key] = value
-        result = State.api().execute(obj)
+        result = State.api().submit(obj)
         if not result.accepted:
             fail(f"amend rejected: {result.reason}")
         kept = next((ev[4] for ev in result.events if ev[0] == "amend"), False)
@@ -153,7 +170,7 @@ def cancel_all(symbol: Optional[str] = typer.Option(None, "--symbol"),
         obj = {"op": "cancel_all", "user": _owner(user)}
         if symbol is not None:
             obj["symbol"] = symbol
-        result = State.api().execute(obj)
+        result = State.api().submit(obj)
         if not result.accepted:
             fail(f"cancel-all rejected: {result.reason}")
-        out.print(f"cancelled {len(result.orders)} order(s) of {obj['user']}")
+        out.print(f"cancelled {count(len(result.orders), 'order')} of {obj['user']}")

@@ -27,3 +27,28 @@ def text(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(text(v) for v in value)
     return str(value)
+
+
+def places(symbol: str | None, symbols) -> dict:
+    """The decimal places of a run's money ({q}: the quote asset's precision) and
+    quantities ({b}: the base asset's), from the exchange's symbol rows (mm.display);
+    empty when the symbol is not listed."""
+    from mm.display import asset_decimals
+    rows = list(symbols)
+    row = next((s for s in rows if s["name"] == symbol), None)
+    if row is None:
+        return {}
+    return {"{q}": asset_decimals(row["quote"], rows), "{b}": asset_decimals(row["base"], rows)}
+
+
+def figure(path: str, value, dps: dict) -> str:
+    """A stored run's leaf as people read it: a figure (`figures.` paths, or the report's
+    known paths) through mm.reports.lines.value_text (money at the quote's precision,
+    grouped, ratios as %), anything else as `text`."""
+    from mm.reports.lines import COUNTS, LABELS, PERCENT, value_text
+    p = path.removeprefix("figures.")
+    if value is None or isinstance(value, (bool, dict, list, tuple)):
+        return text(value)
+    if p in LABELS or p in PERCENT or p in COUNTS or p.startswith("markouts."):
+        return value_text(value, p, dps)
+    return text(value)

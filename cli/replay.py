@@ -11,6 +11,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, 
 from db.outfiles import open_output
 from db.replay import ReplayError, replay
 
+from mm.display import count, number
+
 from .context import State, err, fail, guarded, out, print_json
 
 
@@ -52,6 +54,9 @@ def replay_cmd(
             except ReplayError as exc:
                 error = exc
                 stats = None
+            except UnicodeDecodeError as exc:
+                error = f"not UTF-8 text (a byte 0x{exc.object[exc.start]:02x})"
+                stats = None
         for fh in (trades_fh, rej_fh):
             if fh:
                 fh.close()
@@ -61,6 +66,7 @@ def replay_cmd(
         if json:
             print_json(summary)
         else:
-            out.print(f"replayed {summary['commands']} commands: {summary['accepted']} accepted, "
-                      f"{summary['rejected']} rejected, {summary['trades']} trades in "
-                      f"{summary['seconds']} s ({summary['commands_per_s']} commands/s)")
+            out.print(f"replayed {count(summary['commands'], 'command')}: "
+                      f"{number(summary['accepted'])} accepted, {number(summary['rejected'])} "
+                      f"rejected, {count(summary['trades'], 'trade')} in {number(summary['seconds'])} s "
+                      f"({number(summary['commands_per_s'])} commands/s)")

@@ -7,7 +7,7 @@ import typer
 from db.outfiles import write_output
 
 from .backtest import _get
-from .context import fail, guarded, out
+from .context import State, fail, guarded, out
 
 
 def register(app: typer.Typer) -> None:
@@ -27,7 +27,7 @@ def report(
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         row = _get(run, "report", with_result=True)
-        text = render(row, fmt)
+        text = render(row, fmt, State.api().symbols())
         if dest is None:
             out.file.write(text)
             return

@@ -10,6 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from mm.desk.demo_configs import build as build_demo
 from mm.sim import ApiDriver, SimParams, check_run, run_fast, run_realtime
 
+from mm.display import count, number
+
 from .context import State, err, fail, guarded, out, print_json
 
 
@@ -64,7 +66,7 @@ def sim(
             def on_tick(report) -> None:
                 t = driver.tally
                 bar.update(task, completed=t.sim_seconds,
-                           info=f"{t.sent} orders, {t.trades} trades")
+                           info=f"{count(t.sent, 'order')}, {count(t.trades, 'trade')}")
             should_stop = None
             if control:                 # until stop, or the parent closes our input
                 from .sim_control import Control
@@ -105,10 +107,11 @@ def _show(summary, seed: int, wall: float, json: bool, labels=None) -> None:
                     "wall_seconds": round(wall, 3), "orders_per_second": round(per_s)})
         return
     last = ", ".join(f"{k} {v if v is not None else '-'}" for k, v in summary.last.items())
-    out.print(f"sim (seed {seed}): {summary.sent} orders sent, {summary.accepted} accepted, "
-              f"{summary.rejected} rejected, {summary.trades} trades in {wall:.1f} s "
-              f"({per_s:.0f}/s); last {last}", markup=False, soft_wrap=True)
+    out.print(f"sim (seed {seed}): {count(summary.sent, 'order')} sent, "
+              f"{number(summary.accepted)} accepted, {number(summary.rejected)} rejected, "
+              f"{count(summary.trades, 'trade')} in {number(wall, 1)} s ({number(per_s, 0)}/s); "
+              f"last {last}", markup=False, soft_wrap=True)
     for lab in labels or ():
         out.print(f"bad actor {lab['actor']} ({', '.join(lab['users'])}; {', '.join(lab['rules'])}): "
-                  f"{len(lab['episodes'])} episodes, {lab['commands']} commands", markup=False,
+                  f"{count(len(lab['episodes']), 'episode')}, {count(lab['commands'], 'command')}", markup=False,
                   soft_wrap=True)

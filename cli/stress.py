@@ -64,10 +64,15 @@ def stress(
             print_json({"config": cfg["name"], "version": cfg["version"], "seeds": seeds,
                         "duration": duration, **as_json(runs, rows)})
             return
-        _table(f"stress: {cfg['name']} v{cfg['version']}, {seeds} seed(s), {duration:g} s",
-               COLUMNS, ([r.scenario, _seeds(r.seeds), fmt_amount(r.pnl_mean),
-                          fmt_amount(r.pnl_worst), fmt_amount(r.max_drawdown),
-                          fmt(r.peak_inventory), _n(r.kill_switch), _n(r.alerts)]
+        from mm.display import Figures, count, number
+        f = Figures(State.api().symbols())
+        quote = next((s["quote"] for s in f.rows if s["name"] == cfg["symbol"]), "")
+        money = lambda v: f.money(quote, fmt_amount(v))                   # noqa: E731
+        _table(f"stress: {cfg['name']} v{cfg['version']}, {count(seeds, 'seed')}, "
+               f"{number(duration)} s",
+               COLUMNS, ([r.scenario, _seeds(r.seeds), money(r.pnl_mean), money(r.pnl_worst),
+                          money(r.max_drawdown), f.qty(cfg["symbol"], fmt(r.peak_inventory)),
+                          _n(r.kill_switch), _n(r.alerts)]
                          for r in rows), right=COLUMNS[2:])
 
 
@@ -76,4 +81,5 @@ def _seeds(seeds: tuple[int, ...]) -> str:
 
 
 def _n(value: int | None) -> str:
-    return "-" if value is None else str(value)
+    from mm.display import number
+    return "-" if value is None else number(value)

@@ -5,6 +5,8 @@ from typing import Optional
 
 import typer
 
+from mm.display import count, number
+
 from .context import admin_api, fail, guarded, out, print_json
 
 surveil_app = typer.Typer(help="Market surveillance (admin): follow the journal, scan it, "
@@ -66,7 +68,7 @@ def scan(start: int = typer.Option(1, "--from", help="First journal entry (seq).
             return
         for a in alerts:
             out.print(_line(a), markup=False, soft_wrap=True)
-        out.print(f"{len(alerts)} alerts")
+        out.print(count(len(alerts), "alert"))
 
 
 @surveil_app.command("rules")
@@ -147,11 +149,12 @@ def evaluate(scenario: str = typer.Option("normal", "--scenario"),
         if json:
             print_json(ev.to_dict())
             return
-        out.print(f"{ev.scenario}: {seeds} seeds x {duration:g} s, bad actors at {rate:g} "
-                  f"episodes/min; {ev.honest_orders} honest orders")
+        out.print(f"{ev.scenario}: {count(seeds, 'seed')} x {number(duration)} s, bad actors at "
+                  f"{number(rate)} episodes/min; {count(ev.honest_orders, 'honest order')}")
         out.print(f"{'rule':<20} {'alerts':>6} {'episodes':>8} {'precision':>9} {'recall':>6}")
         for rule, s in ev.rules.items():
             p = "-" if s.precision is None else f"{s.precision:.3f}"
             r = "-" if s.recall is None else f"{s.recall:.3f}"
-            out.print(f"{rule:<20} {s.alerts:>6} {s.episodes:>8} {p:>9} {r:>6}")
-        out.print(f"false alerts: {ev.false_alerts} ({ev.false_per_10k:.2f} per 10,000 honest orders)")
+            out.print(f"{rule:<20} {number(s.alerts):>6} {number(s.episodes):>8} {p:>9} {r:>6}")
+        out.print(f"false alerts: {number(ev.false_alerts)} ({number(ev.false_per_10k, 2)} per 10,000 "
+                  "honest orders)")

@@ -5,6 +5,8 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from mm.display import count, number
+
 from .context import State, err, fail, guarded, out, print_json
 
 
@@ -43,10 +45,10 @@ def check(
             if not json:
                 for p in problems:
                     err.print(f"violation: {p}", markup=False, soft_wrap=True)
-            fail(f"{len(problems)} invariant violation(s)")
+            fail(count(len(problems), "invariant violation"))
         if not json:
             after = f" after seq {result.since}" if result.since else ""
-            out.print(f"ok: {result.replayed} journal entries replayed{after}; ledger, holds, "
+            out.print(f"ok: {count(result.replayed, 'journal entry')} replayed{after}; ledger, holds, "
                       "books and projections agree", markup=False)
             if result.recorded:
                 out.print(f"clean at seq {result.seq}: `souq check --since {result.seq}` "
@@ -71,7 +73,7 @@ class _Progress:
         self.bar.advance(self.task, n)
         if (not sys.stderr.isatty() and self.total >= self.LINES_FROM
                 and self.done >= self.next_line):
-            err.print(f"check: {self.done:,} of {self.total:,} journal entries replayed",
+            err.print(f"check: {number(self.done)} of {count(self.total, 'journal entry')} replayed",
                       markup=False)
             self.next_line += self.total // 10
 

@@ -39,6 +39,17 @@ def _shown(formats: dict, key: str, scope: str, value):
     return formats[key](scope, value)
 
 
+def known(symbols, *, symbol: str | None = None, asset: str | None = None) -> None:
+    """Refuse (one line, exit 1) a --symbol or --asset filter naming nothing the exchange
+    lists, rather than answer an empty table that reads as "none yet"."""
+    names = sorted(s["name"] for s in symbols)
+    if symbol is not None and symbol not in names:
+        fail(f"unknown symbol {symbol!r}; known: {', '.join(names) or 'none'}")
+    assets = sorted({a for s in symbols for a in (s["base"], s["quote"])})
+    if asset is not None and asset not in assets:
+        fail(f"unknown asset {asset!r}; no symbol trades it (known: {', '.join(assets) or 'none'})")
+
+
 def orders(user: Optional[str] = typer.Option(None, "--user"),
            status: Optional[str] = typer.Option(None, "--status",
                                                 help="new, queued, active, partial, filled, "
@@ -51,11 +62,13 @@ def orders(user: Optional[str] = typer.Option(None, "--user"),
         if status is not None and status not in STATUSES + ("open",):
             fail(f"status {status!r} is not one of {', '.join(STATUSES + ('open',))}")
         reader = State.reader()
+        symbols = reader.symbols()
+        known(symbols, symbol=symbol)
         rows = reader.orders(user=user, status=status, symbol=symbol, limit=limit)
         if json:
             print_json([{k: r[k] for k in ORDER_KEYS} for r in rows])
             return
-        f = Figures(reader.symbols())
+        f = Figures(symbols)
         shown = {"price": f.price, "stop_price": f.price, "qty": f.qty, "filled": f.qty,
                  "avg_price": f.avg_price}
         _table("orders", ORDER_KEYS,
@@ -70,11 +83,13 @@ def trades(symbol: Optional[str] = typer.Option(None, "--symbol"),
     """Trades in execution order, in the order-stream format's trade shape with --json."""
     with guarded():
         reader = State.reader()
+        symbols = reader.symbols()
+        known(symbols, symbol=symbol)
         rows = [trade_shape(t) for t in reader.trades(user=user, symbol=symbol, limit=limit)]
         if json:
             print_json(rows)
             return
-        f = Figures(reader.symbols())
+        f = Figures(symbols)
         quote = {s["name"]: s["quote"] for s in f.rows}
         fee = lambda sym, v: f.money(quote.get(sym, ""), v)   # noqa: E731
         shown = {"price": f.price, "qty": f.qty, "maker_fee": fee, "taker_fee": fee}
@@ -90,14 +105,13 @@ def book(symbol: str, depth: int = typer.Option(10, "--depth", min=1),
     """The order book's depth, best prices first."""
     with guarded():
         api = State.reader()
-        row = api.symbol(symbol)
-        if row is None:
-            fail(f"unknown symbol {symbol!r}")
+        symbols = api.symbols()
+        known(symbols, symbol=symbol)
         b = api.book(symbol, depth)
         if json:
             print_json(b)
             return
-        f = Figures(api.symbols())
+        f = Figures(symbols)
         price, qty = (lambda v: f.price(symbol, v)), (lambda v: f.qty(symbol, v))
         t = Table(title=f"{symbol} book", title_justify="left", header_style="bold")
         for c in ("orders", "bid qty", "bid", "ask", "ask qty", "orders "):
@@ -137,15 +151,42 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
     """Ledger movements: each moves an amount from one account bucket to another."""
     with guarded():
         reader = State.reader()
+        symbols = reader.symbols()
+        known(symbols, asset=asset)
         rows = reader.ledger(user=user, asset=asset, limit=limit)
         keys = ("id", "seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
                 "amount", "ref")
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        amount = {"amount": Figures(reader.symbols()).money}
+        amount = {"amount": Figures(symbols).money}
         _table("ledger", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
                                 for r in rows), right=("id", "seq", "amount"))
+
+
+SYMBOL_LABELS = {"name": "name", "base": "base", "quote": "quote", "tick_size": "tick size",
+                 "qty_step": "qty step", "min_qty": "min qty", "max_qty": "max qty",
+                 "daily_limit": "daily band", "ref_price": "reference price",
+                 "maker_fee": "maker fee", "taker_fee": "taker fee", "active": "active",
+                 "sessions": "governed by sessions", "open": "open",
+                 "last_price": "last price"}
+
+
+def symbol_figures(row: dict, rows) -> dict:
+    """A symbol row's values as people read them (mm.display): prices at the tick's
+    decimals, quantities at the step's, rates as percentages, flags as yes/no."""
+    from mm.display import Market, exact, rate_percent, yes_no
+    m = Market.of(row, rows)
+    price = lambda v: None if v is None else m.price(v)           # noqa: E731
+    qty = lambda v: None if v is None else exact(v, m.qty_dp)     # noqa: E731
+    return {"name": row["name"], "base": row["base"], "quote": row["quote"],
+            "tick_size": price(row["tick_size"]), "qty_step": qty(row["qty_step"]),
+            "min_qty": qty(row["min_qty"]), "max_qty": qty(row["max_qty"]),
+            "daily_limit": rate_percent(row["daily_limit"]) if row["daily_limit"] else "none",
+            "ref_price": price(row["ref_price"]), "maker_fee": rate_percent(row["maker_fee"]),
+            "taker_fee": rate_percent(row["taker_fee"]), "active": yes_no(row["active"]),
+            "sessions": yes_no(row["sessions"]), "open": yes_no(row["open"]),
+            "last_price": price(row["last_price"])}
 
 
 def show_symbols(rows, json: bool) -> None:
@@ -154,18 +195,51 @@ def show_symbols(rows, json: bool) -> None:
         return
     keys = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max_qty", "daily_limit",
             "ref_price", "maker_fee", "taker_fee", "active", "open", "last_price")
-    _table("symbols", keys, ([r[k] for k in keys] for r in rows))
+    shown = [symbol_figures(r, rows) for r in rows]
+    numeric = ("tick_size", "qty_step", "min_qty", "max_qty", "daily_limit", "ref_price",
+               "maker_fee", "taker_fee", "last_price")
+    t = Table(title="symbols", title_justify="left", header_style="bold")
+    for k in keys:
+        t.add_column(SYMBOL_LABELS[k], justify="right" if k in numeric else "left")
+    for r in shown:
+        t.add_row(*["" if r[k] is None else r[k] for k in keys])
+    out.print(t)
 
 
-def show_symbol(row, sessions, json: bool) -> None:
+def show_symbol(row, sessions, json: bool, rows=()) -> None:
+    """One symbol, each field once, and its session history (opened, closed, opening
+    price)."""
     if json:
         print_json({**row, "session_history": sessions})
         return
+    from mm.display import count
+    shown = symbol_figures(row, list(rows) or [row])
     t = Table(title=row["name"], title_justify="left", show_header=False)
-    for k, v in row.items():
-        t.add_row(k, "" if v is None else str(v))
-    t.add_row("sessions", str(len(sessions)))
+    t.add_column("field")
+    t.add_column("value", justify="right")
+    for k, label in SYMBOL_LABELS.items():
+        t.add_row(label, "" if shown[k] is None else shown[k])
+    t.add_row("session history", count(len(sessions), "session"))
     out.print(t)
+    market = None
+    for s in sessions:
+        if market is None:
+            from mm.display import Market
+            market = Market.of(row, list(rows) or [row])
+        opening = "" if s["opening_price"] is None else f" at {market.price(s['opening_price'])}"
+        out.print(f"  session opened {_when(s.get('opened_at') or s.get('opened_ts')) or '-'}"
+                  f"{opening}, closed {_when(s.get('closed_at') or s.get('closed_ts')) or '-'}",
+                  markup=False)
+
+
+def _when(value) -> str:
+    """A session time (ns since the epoch, or ISO text from a gateway) as UTC text."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        from datetime import datetime, timezone
+        return datetime.fromtimestamp(value / 1e9, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
 
 
 def show_users(rows, json: bool) -> None:

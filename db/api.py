@@ -7,6 +7,8 @@ that nobody sees another user's orders, trades, wallets or ledger.
 import time
 from dataclasses import dataclass
 
+from engine.admission import edge_refusal
+from engine.edge import EdgeError
 from engine.model import ADMIN, OPERATOR
 from engine.permissions import role_refusal
 
@@ -71,6 +73,24 @@ class Api:
         batch = self.execute_many([obj])
         o = batch.outcomes[0]
         return Result(o.seq, o.reason, o.events, batch.orders, batch.trades)
+
+    def admit(self, obj: dict) -> None:
+        """Refuse a command a person typed wrong before it is journalled: a malformed
+        number, an unknown symbol, asset, user or order, acting for another user without
+        the right (engine.admission). Raises EdgeError (a ValueError) naming the bad value."""
+        prepare(obj, self.actor)          # the stream's shape first (StreamError)
+        reason = edge_refusal(self.store.ex, obj, self.actor, self.has_order)
+        if reason is not None:
+            raise EdgeError(reason)
+
+    def has_order(self, user: str, client_id: str) -> bool:
+        """Whether `user` ever placed an order with `client_id` (open or closed)."""
+        return self.read(Q.order_by_client_id, user, client_id) is not None
+
+    def submit(self, obj: dict) -> Result:
+        """`admit` then `execute`: a command from a person at an edge."""
+        self.admit(obj)
+        return self.execute(obj)
 
     def execute_many(self, objs, within=None, ts: int | None = None) -> BatchResult:
         """Commands committed together; `within` as in Store.submit. They are journalled at

@@ -104,18 +104,22 @@ def open_session(engine, client_id: str, refresh_jti: str, ts: int, expires_ts: 
     return sid
 
 
+#: refresh_jti of a session ended because a refresh token was presented twice
+REUSED = "reused"
+
+
 def rotate_session(engine, sid: str, used_jti: str, new_jti: str, expires_ts: int,
                    ts: int) -> bool:
     """Move the session's refresh token on, only if `used_jti` is its current one.
     A refresh token presented twice fails here (and the session is revoked: whoever
-    holds a copy is not its owner)."""
+    holds a copy is not its owner; its refresh_jti becomes REUSED, so its tokens say why)."""
     with engine.begin() as conn:
         done = conn.execute(update(SS).where(
             SS.id == sid, SS.refresh_jti == used_jti, SS.revoked_ts.is_(None),
             SS.expires_ts > ts).values(refresh_jti=new_jti, expires_ts=expires_ts)).rowcount
         if not done:
             conn.execute(update(SS).where(SS.id == sid, SS.revoked_ts.is_(None))
-                         .values(revoked_ts=ts))
+                         .values(revoked_ts=ts, refresh_jti=REUSED))
     return bool(done)
 
 
@@ -128,7 +132,8 @@ def principal(conn, sid: str, client_id: str) -> dict | None:
     """What a token's session stands for right now: key, user, role, status, and whether
     key or session were revoked. None when either is unknown."""
     r = conn.execute(select(K.client_id, K.user, K.scope, K.revoked_ts.label("key_revoked"),
-                            SS.revoked_ts.label("session_revoked"), S.UserRow.role,
+                            SS.revoked_ts.label("session_revoked"),
+                            SS.refresh_jti.label("session_jti"), S.UserRow.role,
                             S.UserRow.status)
                      .join(SS, SS.client_id == K.client_id)
                      .join(S.UserRow, S.UserRow.name == K.user, isouter=True)

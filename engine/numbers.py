@@ -41,7 +41,7 @@ def parse_fixed(text, dp: int, field: str, *, positive: bool = True,
             raise BadNumber(f"{field} {text!r} has more than {dp} decimal places")
         frac = frac[:dp]
     if len(whole) > 1 + len(str(max_whole)) or int(whole) > max_whole:
-        raise BadNumber(f"{field} {text!r} is absurdly large (limit {max_whole})")
+        raise BadNumber(f"{field} {text!r} is absurdly large (limit {max_whole:,})")
     value = int(whole) * 10**dp + (int(frac) * 10 ** (dp - len(frac)) if frac else 0)
     if neg:
         value = -value

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from db import apikeys as access
 
+from . import bodies
 from .problems import response
 
 
@@ -103,7 +104,11 @@ class AuditMiddleware:
             await response(400, "the request path or query contains a NUL character, which "
                                 "no name or id may hold", None)(scope, receive, sending)
         else:
-            await self.app(scope, _capped(receive, limit), sending)
+            problem, body_receive = await bodies.checked(scope, _capped(receive, limit))
+            if problem:
+                await response(*problem, scope["path"])(scope, receive, sending)
+            else:
+                await self.app(scope, body_receive, sending)
         if g is not None and g.audit is not None:
             st = scope["state"]
             route = scope.get("route")

@@ -157,7 +157,7 @@ class Tokens:
             raise Problem(401, f"the {typ} token is not valid (bad signature or malformed)",
                           headers=_bearer("invalid")) from None
         if claims.get("typ") != typ:
-            raise Problem(401, f"a {claims.get('typ')} token was sent where a {typ} token "
+            raise Problem(401, f"{_a(claims.get('typ'))} token was sent where {_a(typ)} token "
                                "belongs", headers=_bearer("wrong type"))
         return claims
 
@@ -167,7 +167,9 @@ class Tokens:
         if row is None or row["key_revoked"] is not None:
             raise Problem(401, "the token's API key was revoked", headers=_bearer("revoked"))
         if row["session_revoked"] is not None:
-            raise Problem(401, "the token was revoked (logged out)", headers=_bearer("revoked"))
+            why = ("its session ended when a refresh token was used a second time; log in "
+                   "again" if row["session_jti"] == access.REUSED else "logged out")
+            raise Problem(401, f"the token was revoked ({why})", headers=_bearer("revoked"))
         if row["status"] == SUSPENDED:
             raise Problem(403, f"user {row['user']} is suspended")
         if row["role"] is None:
@@ -182,6 +184,12 @@ class Tokens:
             raise Problem(401, f"the key's user {user!r} does not exist")
         if u["status"] == SUSPENDED:
             raise Problem(403, f"user {user} is suspended")
+
+
+def _a(word) -> str:
+    """The word with its indefinite article: "an access", "a refresh"."""
+    word = str(word)
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def _bearer(error: str) -> dict:

@@ -66,22 +66,23 @@ async def on_validation(request: Request, exc: RequestValidationError):
 def sentence(err: dict) -> str:
     """One pydantic error as one plain sentence naming the field."""
     loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    where = ".".join(loc) or "the body"
+    where = ".".join(loc) or "the request body"
     kind = err.get("type", "")
     msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
     if kind == "json_invalid":
-        return f"the body is not valid JSON ({err.get('ctx', {}).get('error', msg)})"
+        return f"the request body is not valid JSON ({err.get('ctx', {}).get('error', msg)})"
     if kind == "extra_forbidden":
         return f"unknown field {where!r}"
     if kind == "missing":
-        return f"missing required field {where!r}"
+        return (f"missing required field {where!r}" if loc else
+                "missing the request body: send a JSON object (Content-Type: application/json)")
     if kind in ("string_type", "str_type"):
         got = type(err.get("input")).__name__
         got = {"int": "a JSON number", "float": "a JSON number", "NoneType": "null",
                "dict": "an object", "list": "a list", "bool": "a boolean"}.get(got, got)
         return f"{where} must be a JSON string (decimals as text, like \"1.5\"), got {got}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "the body must be a JSON object"
+        return "the request body must be a JSON object"
     if kind == "literal_error" or kind == "enum":
         return f"{where} {err.get('input')!r} is not allowed: {msg}"
     return msg if msg.startswith(where + " ") else f"{where}: {msg}"

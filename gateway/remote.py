@@ -98,6 +98,9 @@ class RemoteApi(Api):
             raise AccessDenied(f"{self.actor} may not act for {user}")
         return handler(self, obj)
 
+    def admit(self, obj: dict) -> None:
+        """Nothing here: the server refuses at its own edge (engine.admission)."""
+
     def execute_many(self, objs):
         raise ValueError("batches work on a local database only; drop --server")
 
@@ -118,8 +121,8 @@ class RemoteApi(Api):
     def _cancel(self, obj: dict) -> Result:
         cid = obj["id"]
         mine = [o for o in self._call(self.client.orders) if o["client_order_id"] == cid]
-        if not mine:
-            return Result(0, f"unknown order id {cid!r} for {self.actor}", [], {}, [])
+        if not mine:     # refused at the edge, as locally (engine.admission)
+            raise ValueError(f"unknown order id {cid!r} for {self.actor}")
         try:
             o = self.client.cancel_order(mine[-1]["order_id"])
         except ApiError as exc:

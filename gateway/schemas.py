@@ -8,19 +8,28 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
 from engine.model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
-from engine.numbers import AMOUNT_DP, MAX_AMOUNT_WHOLE, parse_fixed
+from engine.numbers import (
+    AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, parse_fixed,
+)
 
-DECIMAL_PATTERN = r"^[0-9]{1,22}(\.[0-9]{1,18})?$"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 
 
-def _decimal(value: str, info: ValidationInfo) -> str:
-    parse_fixed(value, AMOUNT_DP, info.field_name, max_whole=MAX_AMOUNT_WHOLE)  # BadNumber
-    return value
+def _decimal_type(dp: int, max_whole: int, example: str):
+    """A decimal string checked by engine.numbers.parse_fixed with the limits the CLI uses
+    (one definition for both edges): at most `dp` places, whole part at most `max_whole`."""
+    def check(value: str, info: ValidationInfo) -> str:
+        parse_fixed(value, dp, info.field_name, max_whole=max_whole)   # BadNumber
+        return value
+    pattern = rf"^[0-9]{{1,{len(str(max_whole))}}}(\.[0-9]{{1,{dp}}})?$"
+    return Annotated[str, AfterValidator(check),
+                     Field(json_schema_extra={"pattern": pattern}, examples=[example])]
 
 
-Decimal = Annotated[str, AfterValidator(_decimal),
-                    Field(json_schema_extra={"pattern": DECIMAL_PATTERN}, examples=["1.5"])]
+#: prices and quantities (engine.numbers: 9 places, at most 1e15)
+Decimal = _decimal_type(PRICE_DP, MAX_PRICE_WHOLE, "1.5")
+#: money amounts of deposits and withdrawals (18 places, at most 1e21)
+Amount = _decimal_type(AMOUNT_DP, MAX_AMOUNT_WHOLE, "1000")
 Name = Annotated[str, Field(min_length=1, max_length=64,
                             json_schema_extra={"pattern": NAME_PATTERN})]
 
@@ -66,7 +75,7 @@ class UserOut(Out):
 
 
 class AmountIn(In):
-    amount: Decimal
+    amount: Amount
 
 
 class TransactionOut(Out):

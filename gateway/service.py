@@ -5,6 +5,8 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
 from db.api import AccessDenied, Api
+from db.store import prepare
+from engine.admission import edge_refusal
 from engine.stream import StreamError
 
 from .auth import Principal, Tokens
@@ -31,11 +33,18 @@ class Gateway:
         return self.api.acting_as(p.user)
 
     def run(self, obj: dict, p: Principal) -> Done:
-        """One command as the principal; a wrong shape is a 422 problem."""
+        """One command as the principal. What a person got wrong is refused before it is
+        journalled (engine.admission): an unknown symbol, asset, user or order is a 404
+        problem, acting for another user a 403, a wrong shape or number a 422."""
         try:
-            return self.committer.submit(obj, p.user)
+            prepare(obj, p.user)          # the stream's shape first
         except StreamError as exc:
             raise Problem(422, str(exc)) from None
+        reason = edge_refusal(self.committer.store.ex, obj, p.user, self.api.has_order)
+        if reason is not None:
+            status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
+            raise Problem(status, reason)
+        return self.committer.submit(obj, p.user)
 
 
 def state(request: Request) -> Gateway:

@@ -242,3 +242,44 @@ class Figures:
 
 def _shown(value, dp: int | None, width: int | None) -> str:
     return number(value, dp) if width is None else fit(value, width, dp)
+
+
+def count(n, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, grouped and in the right number: 1 episode, 2 episodes,
+    0 orders, 1,200 trades; `plural` for irregular nouns (1 entry / 2 entries is found
+    by rule: consonant + y -> ies; s, x, z, ch, sh -> es)."""
+    d = to_decimal(n)
+    if d is None:
+        return f"{MISSING} {plural or _plural(noun)}"
+    return f"{number(d)} {noun if d == 1 else (plural or _plural(noun))}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def yes_no(flag) -> str:
+    """A true/false setting as people say it."""
+    return "yes" if flag else "no"
+
+
+def rate_percent(rate) -> str:
+    """A fee or band rate ("0.001") as a percentage with only the digits it has
+    ("0.1%"); MISSING for None."""
+    d = to_decimal(rate)
+    return MISSING if d is None else number(d * 100) + "%"
+
+
+def exact(value, dp: int | None = None) -> str:
+    """`number(value, dp)` that never rounds a digit away: at least `dp` places, more
+    when the value has them (an amount a person typed or the exchange holds exactly:
+    1500 USDT at 2 places is "1,500.00", 0.125 is "0.125", never "0.12")."""
+    d = to_decimal(value)
+    if d is None:
+        return MISSING
+    places = max(0, -d.normalize().as_tuple().exponent) if d else 0
+    return number(d, places if dp is None else max(dp, places))

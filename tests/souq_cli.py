@@ -93,7 +93,7 @@ class Souq:
         path = self.db.with_name(f"{self.db.stem}-feed.jsonl")
         path.write_text("".join(json.dumps(o) + "\n" for o in objs))
         out = self.ok("replay", path)
-        assert f"{len(objs)} accepted, 0 rejected" in out, out
+        assert f"{len(objs):,} accepted, 0 rejected" in out, out
 
     def ok(self, *args, as_user=None) -> str:
         """Run, insist on exit 0 and a quiet stderr; the stdout."""

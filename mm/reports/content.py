@@ -79,12 +79,21 @@ def build(row: dict, symbols=()) -> Report:
         Chart("inventory", f"Inventory ({base})", "seconds", xs, tuple(s[2] for s in series)),
         _markout_chart(result, row["symbol"], base, quote),
     )
-    places = {}
-    if symbols:
-        places = {"quote_dp": asset_decimals(quote, symbols),
-                  "base_dp": asset_decimals(base, symbols)}
     return Report(run, row["figures"], tuple(figure_lines(row["figures"], base, quote,
-                                                          **places)), charts)
+                                                          **_places(base, quote, symbols))),
+                  charts)
+
+
+def _places(base: str, quote: str, symbols) -> dict:
+    """figure_lines' quote_dp and base_dp from the symbol rows that name the assets."""
+    rows = list(symbols)
+    names = {a for s in rows for a in (s["base"], s["quote"])}
+    out = {}
+    if quote in names:
+        out["quote_dp"] = asset_decimals(quote, rows)
+    if base in names:
+        out["base_dp"] = asset_decimals(base, rows)
+    return out
 
 
 def drawdown(equity) -> tuple:

@@ -3,6 +3,8 @@ blocks; HTML is one self-contained file with inline SVG and CSS; JSON is Report.
 import json
 from html import escape
 
+from mm.display import number
+
 from .content import Report, build
 from .svg import line_chart
 from .text import text_chart
@@ -15,11 +17,12 @@ border-bottom:1px solid #ddd}td.v{text-align:right;font-family:monospace}
 figure{margin:1em 0}"""
 
 
-def render(row: dict, fmt: str) -> str:
-    """A stored run (with its result) as text in `fmt`, one of FORMATS."""
+def render(row: dict, fmt: str, symbols=()) -> str:
+    """A stored run (with its result) as text in `fmt`, one of FORMATS; `symbols` as in
+    content.build (the assets' precisions)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    report = build(row)
+    report = build(row, symbols)
     return {"md": markdown, "html": html, "json": json_text}[fmt](report)
 
 
@@ -39,8 +42,8 @@ def about(report: Report) -> list[tuple[str, str]]:
             ("Source", source), *window, ("Seed", str(r["seed"])),
             ("Latency", f"{_num(r['latency_ns'], 6)} ms"),
             ("Overrides", _pairs(r["overrides"]) or "none"),
-            ("Market events", str(r["events"])),
-            ("Orders, fills", f"{r['orders']}, {r['fills']}"),
+            ("Market events", number(r["events"])),
+            ("Orders, fills", f"{number(r['orders'])}, {number(r['fills'])}"),
             ("Ended", f"{r['stopped']}: {r['reason']}" if r["reason"] else r["stopped"]),
             ("Code version", r["code_version"])]
 

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from mm.display import number
+
 pytestmark = pytest.mark.slow
 
 
@@ -44,9 +46,10 @@ def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):
     shown_text, compared = souq.ok("runs", "show", "1"), souq.ok("runs", "compare", "1", "2")
     for text in (listing, shown_text, compared):
         assert "{" not in text and "None" not in text and "'" not in text
-    total = first["figures"]["pnl"]["total"]
+    # money at IRR's precision (no places), grouped; --json keeps the exact figure
+    total = number(first["figures"]["pnl"]["total"], 0)
     assert any(line.split("│")[1:7] and [c.strip() for c in line.split("│")[1:7]] == [
-        "1", "fixed-btc v1", "scenario normal", "2", str(first["fills"]), total]
+        "1", "fixed-btc v1", "scenario normal", "2", f"{first['fills']:,}", total]
         for line in listing.splitlines())
     assert f"figures.pnl.total: {total}\n" in shown_text and "scenario: normal" in shown_text
     assert "data: -" in shown_text

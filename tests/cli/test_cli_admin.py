@@ -24,9 +24,9 @@ BTC = {"name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "1000",
 
 
 def test_init_makes_an_empty_exchange_and_is_idempotent(souq):
-    assert souq.ok("init") == f"database ready: sqlite:///{souq.db}\n"
+    assert souq.ok("init") == f"database ready: {souq.db}\n"
     assert souq.db.exists()
-    assert souq.ok("init") == f"database ready: sqlite:///{souq.db}\n"
+    assert souq.ok("init") == f"database ready: {souq.db}\n"
     assert souq.jsons(("symbol", "list"), ("wallets",), ("orders",), ("trades",)) == [[]] * 4
 
 
@@ -35,8 +35,10 @@ def test_init_demo_builds_the_demo_exchange_once(tmp_path):
     # each strategy template adds a ready configuration: one user, four deposits
     n = len(cli.json("mm", "templates"))
     commands = 81 + 5 * n
-    assert cli.ok("init", "--demo") == (f"demo exchange created in sqlite:///{cli.db}: "
-                                        f"3 symbols, {6 + n} users, {commands} commands\n")
+    assert cli.ok("init", "--demo") == (
+        f"demo exchange created in {cli.db}: 3 symbols, {6 + n} users, {commands} commands; "
+        "the market is quiet until something trades: `souq sim` runs the demo market, "
+        "`souq` opens the workstation\n")
     symbols, book, alice, before = cli.jsons(
         ("symbol", "list"), ("book", "BTC-IRR", "--depth", "2"), ("wallets", "--user", "alice"),
         ("wallets",))
@@ -52,7 +54,7 @@ def test_init_demo_builds_the_demo_exchange_once(tmp_path):
         wallet("alice", "IRR", "50000000000000"), wallet("alice", "USDT", "500000")]
     cli.fails("init", "--demo", match="already holds an exchange; --demo needs an empty database")
     assert cli.json("wallets") == before
-    assert cli.ok("check").startswith(f"ok: {commands} journal entries replayed")
+    assert cli.ok("check").startswith(f"ok: {commands:,} journal entries replayed")
 
 
 def test_symbol_add_list_show(souq):
@@ -132,14 +134,14 @@ def test_users_add_list_suspend_reinstate(souq):
     ])
     souq.ok("deposit", "alice", "IRR", "1000000000")
     assert souq.ok("user", "suspend", "alice") == \
-        "user alice suspended, 0 open order(s) cancelled (seq 6)\n"
+        "user alice suspended, 0 open orders cancelled (seq 6)\n"
     assert souq.json("user", "list") == [
         {"name": "alice", "role": "trader", "status": "suspended"},
         {"name": "mm", "role": "market_maker", "status": "active"}]
     souq.fails("order", "place", "BTC-IRR", "buy", "0.1", "-p", "100000000", "--id", "s1",
                as_user="alice", match="order rejected: user alice is suspended")
-    souq.fails("user", "suspend", "ghost", match="suspend rejected: unknown user 'ghost'")
-    assert souq.ok("user", "reinstate", "alice") == "user alice active (seq 9)\n"
+    souq.fails("user", "suspend", "ghost", match="error: unknown user 'ghost'")
+    assert souq.ok("user", "reinstate", "alice") == "user alice active (seq 8)\n"
     souq.ok("order", "place", "BTC-IRR", "buy", "0.1", "-p", "100000000", "--id", "s2",
             as_user="alice")
     orders = souq.json("orders", "--user", "alice")
@@ -149,16 +151,19 @@ def test_users_add_list_suspend_reinstate(souq):
 
 
 def test_deposit_withdraw_and_ledger(market):
+    market.feed({"op": "symbol", "symbol": "USDT-IRR", "base": "USDT", "quote": "IRR",
+                 "tick_size": "1", "qty_step": "0.01"})      # seq 11: USDT is now traded
     assert market.ok("deposit", "alice", "USDT", "1500.25") == \
-        "deposited 1500.25 USDT to alice (seq 11)\n"
+        "deposited 1,500.25 USDT to alice (seq 12)\n"
     assert market.ok("withdraw", "alice", "USDT", "0.25") == \
-        "withdrew 0.25 USDT from alice (seq 12)\n"
+        "withdrew 0.25 USDT from alice (seq 13)\n"
     before = market.json("wallets")
     market.fail_all([
         (("withdraw", "alice", "USDT", "1500.01"), None,
          "withdrawal rejected: insufficient available USDT for alice: needs 1500.01, has 1500"),
         (("withdraw", "alice", "BTC", "10.0001"), None, "insufficient available BTC for alice"),
-        (("deposit", "ghost", "USDT", "1"), None, "deposit rejected: unknown user 'ghost'"),
+        (("deposit", "ghost", "USDT", "1"), None, "error: unknown user 'ghost'"),
+        (("deposit", "alice", "DOGE", "1"), None, "error: unknown asset 'DOGE'"),
         (("deposit", "alice", "USDT", "1e3"), None, "amount '1e3' uses exponent notation"),
         (("deposit", "alice", "USDT", "NaN"), None, "amount 'NaN' is not a finite number"),
         (("deposit", "alice", "USDT", "Infinity"), None,
@@ -176,10 +181,10 @@ def test_deposit_withdraw_and_ledger(market):
     assert alice == [wallet("alice", "BTC", "10"), wallet("alice", "IRR", "2000000000"),
                      wallet("alice", "USDT", "1500")]
     assert ledger == [
-        {"id": 7, "seq": 11, "kind": "deposit", "asset": "USDT", "from_user": "@world",
+        {"id": 7, "seq": 12, "kind": "deposit", "asset": "USDT", "from_user": "@world",
          "from_bucket": "available", "to_user": "alice", "to_bucket": "available",
          "amount": "1500.25", "ref": None},
-        {"id": 8, "seq": 12, "kind": "withdraw", "asset": "USDT", "from_user": "alice",
+        {"id": 8, "seq": 13, "kind": "withdraw", "asset": "USDT", "from_user": "alice",
          "from_bucket": "available", "to_user": "@world", "to_bucket": "available",
          "amount": "0.25", "ref": None}]
     assert market.ok("check").startswith("ok: ")

@@ -13,14 +13,14 @@ def test_amend_keeps_or_loses_time_priority_and_survives_a_rebuild(market):
     market.ok(*PLACE, "buy", "1", "-p", "100000000", "--id", "a1", as_user="alice")
     market.ok(*PLACE, "buy", "1", "-p", "100000000", "--id", "c1", as_user="carol")
     out = market.ok("order", "amend", "a1", "--qty", "0.4", as_user="alice")
-    assert out == ("order 11 [a1] alice BTC-IRR buy 0.4 @ 100000000 limit gtc: active, "
-                   "filled 0\n  time priority kept\n")
+    assert out == ("order 11 [a1] alice BTC-IRR buy 0.4000 @ 100,000,000 limit gtc: active, "
+                   "filled 0.0000\n  time priority kept\n")
     [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
     assert (w["hold"], w["available"]) == ("40080000", "1959920000")
     # a new process rebuilds the book from the tables: alice (reduced) is still first
     out = market.ok(*PLACE, "sell", "0.5", "-p", "100000000", "--id", "b1", as_user="bob")
-    assert "trade 1: 0.4 @ 100000000 (maker alice/a1, taker bob/b1)" in out
-    assert "trade 2: 0.1 @ 100000000 (maker carol/c1, taker bob/b1)" in out
+    assert "trade 1: 0.4000 @ 100,000,000 (maker alice/a1, taker bob/b1)" in out
+    assert "trade 2: 0.1000 @ 100,000,000 (maker carol/c1, taker bob/b1)" in out
     # a new price goes to the back, even back at the old price
     market.ok(*PLACE, "buy", "1", "-p", "99000000", "--id", "a2", as_user="alice")
     out = market.ok("order", "amend", "a2", "--price", "100000000", as_user="alice")
@@ -41,7 +41,7 @@ def test_amend_refusals_are_one_line_and_change_nothing(market):
     market.fails("order", "amend", "a1", "--qty", "30", as_user="alice",
                  match="amend rejected: insufficient available BTC to amend: needs 29 more, has 9")
     market.fails("order", "amend", "a1", "--qty", "1", "--user", "alice", as_user="bob",
-                 match="amend rejected: bob may not act for alice")
+                 match="error: bob may not act for alice")
     market.fails("order", "amend", "a1", "--price", "1e9", as_user="alice",
                  match="uses exponent notation")
     assert market.json("wallets") == before

@@ -18,6 +18,13 @@ def test_analyze_demo_symbol_json_and_table(souq):
     assert f["trades"] > 0 and f["samples"] > 0 and f["spread_stats"]["samples"] > 0
     table = souq.ok("analyze", "BTC-IRR")
     assert "BTC-IRR analysis" in table and "microprice" in table and "resiliency" in table
+    rows = {ln.split("│")[1].strip(): ln.split("│")[2].strip()
+            for ln in table.splitlines() if ln.count("│") == 3}
+    # prices at the tick's decimals (100,000: none), grouped; averages two places finer
+    assert rows["bid"] == f"{int(bid):,}" and rows["ask"] == f"{int(ask):,}"
+    assert rows["mid"] == f"{(bid + ask) / 2:,.2f}"
+    assert rows["trades"] == f"{f['trades']:,}"
+    assert rows["rsi 14"] == ("–" if f["rsi_14"] is None else f"{Decimal(str(f['rsi_14'])):,.2f}")
 
 
 def test_analyze_bad_input_is_one_line(souq):

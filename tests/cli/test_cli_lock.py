@@ -37,7 +37,7 @@ def test_order_place_and_reads_go_on_during_a_data_import(market, tmp_path, monk
     finally:
         engine.dispose()
     (placed, listed), = seen
-    assert "[mid-import] alice BTC-IRR buy 0.1 @ 99000000 limit gtc: active" in placed
+    assert "[mid-import] alice BTC-IRR buy 0.1000 @ 99,000,000 limit gtc: active" in placed
     assert listed == []          # the half-written set is not visible yet
     assert row["rows"] == 3000
     assert [s["name"] for s in market.json("data", "list")] == ["big"]

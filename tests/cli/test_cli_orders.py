@@ -24,7 +24,8 @@ def by_cid(orders):
 
 def test_limit_orders_trade_at_the_makers_price_with_exact_fees(market):
     out = market.ok(*PLACE, "sell", "1", "-p", "100000000", "--id", "a1", as_user="alice")
-    assert out == "order 11 [a1] alice BTC-IRR sell 1 @ 100000000 limit gtc: active, filled 0\n"
+    assert out == ("order 11 [a1] alice BTC-IRR sell 1.0000 @ 100,000,000 limit gtc: active, "
+                   "filled 0.0000\n")
     placed = market.json(*PLACE, "buy", "0.4", "-p", "100000000", "--id", "b1", as_user="bob")
     trade = {"seq": 1, "symbol": "BTC-IRR", "price": "100000000", "qty": "0.4", "maker": "a1",
              "taker": "b1", "maker_user": "alice", "taker_user": "bob", "maker_fee": "40000",
@@ -38,7 +39,7 @@ def test_limit_orders_trade_at_the_makers_price_with_exact_fees(market):
 
     orders, trades, book, wallets, bobs, partial, none, carols = market.jsons(
         ("orders",), ("trades",), ("book", "BTC-IRR"), ("wallets",), ("orders", "--user", "bob"),
-        ("orders", "--status", "partial"), ("orders", "--symbol", "ETH-USDT"),
+        ("orders", "--status", "partial"), ("orders", "--status", "cancelled"),
         ("trades", "--user", "carol"))
     a1 = {"id": 11, "user": "alice", "client_id": "a1", "symbol": "BTC-IRR", "side": "sell",
           "type": "limit", "tif": "gtc", "price": "100000000", "stop_price": None, "qty": "1",
@@ -77,21 +78,21 @@ def test_market_order_sweeps_and_triggers_a_stop(market):
     market.feed(limit("a1", "alice", "sell", "0.5", "100000000"),
                 limit("a2", "alice", "sell", "0.5", "100001000"))
     out = market.ok(*PLACE, "buy", "0.2", "--stop", "100001000", "--id", "c1", as_user="carol")
-    assert out == ("order 13 [c1] carol BTC-IRR buy 0.2 stop 100001000 stop_market gtc: "
-                   "queued, filled 0\n")
+    assert out == ("order 13 [c1] carol BTC-IRR buy 0.2000 stop 100,001,000 stop_market gtc: "
+                   "queued, filled 0.0000\n")
     out = market.ok(*PLACE, "sell", "0.1", "--stop", "96000000", "-p", "95000000", "--id", "c2",
                     as_user="carol")
-    assert out == ("order 14 [c2] carol BTC-IRR sell 0.1 @ 95000000 stop 96000000 stop_limit "
-                   "gtc: queued, filled 0\n")
+    assert out == ("order 14 [c2] carol BTC-IRR sell 0.1000 @ 95,000,000 stop 96,000,000 stop_limit "
+                   "gtc: queued, filled 0.0000\n")
     out = market.ok(*PLACE, "buy", "0.6", "--id", "b1", as_user="bob")
     assert out.splitlines() == [
-        "order 15 [b1] bob BTC-IRR buy 0.6 market gtc: filled, filled 0.6",
-        "  trade 1: 0.5 @ 100000000 (maker alice/a1, taker bob/b1)",
-        "  trade 2: 0.1 @ 100001000 (maker alice/a2, taker bob/b1)",
-        "  trade 3: 0.2 @ 100001000 (maker alice/a2, taker carol/c1)"]
+        "order 15 [b1] bob BTC-IRR buy 0.6000 market gtc: filled, filled 0.6000",
+        "  trade 1: 0.5000 @ 100,000,000 (maker alice/a1, taker bob/b1)",
+        "  trade 2: 0.1000 @ 100,001,000 (maker alice/a2, taker bob/b1)",
+        "  trade 3: 0.2000 @ 100,001,000 (maker alice/a2, taker carol/c1)"]
     # nothing to sell into: a market order's rest is cancelled, never left resting
     out = market.ok(*PLACE, "sell", "0.1", "--id", "b2", as_user="bob")
-    assert out == ("order 16 [b2] bob BTC-IRR sell 0.1 market gtc: cancelled, filled 0 "
+    assert out == ("order 16 [b2] bob BTC-IRR sell 0.1000 market gtc: cancelled, filled 0.0000 "
                    "(market order: no more liquidity within reach; rest cancelled)\n")
 
     orders, trades, wallets = market.jsons(("orders",), ("trades",), ("wallets",))
@@ -114,8 +115,8 @@ def test_market_order_sweeps_and_triggers_a_stop(market):
         wallet("carol", "BTC", "10.2", hold="0.1"), wallet("carol", "IRR", "1979959799.6")]
 
     out = market.ok("order", "cancel", "c2", as_user="carol")
-    assert out == ("order 14 [c2] carol BTC-IRR sell 0.1 @ 95000000 stop 96000000 stop_limit "
-                   "gtc: cancelled, filled 0 (cancelled by user)\n")
+    assert out == ("order 14 [c2] carol BTC-IRR sell 0.1000 @ 95,000,000 stop 96,000,000 stop_limit "
+                   "gtc: cancelled, filled 0.0000 (cancelled by user)\n")
     assert market.json("wallets", "--user", "carol")[0] == wallet("carol", "BTC", "10.2")
     assert market.ok("check").startswith("ok: 17 journal entries replayed")
 
@@ -124,8 +125,8 @@ def test_time_in_force(market):
     market.ok(*PLACE, "sell", "0.5", "-p", "100000000", "--id", "a1", as_user="alice")
     out = market.ok(*PLACE, "buy", "1", "-p", "100000000", "--tif", "ioc", "--id", "ioc",
                     as_user="bob")
-    assert out.splitlines()[0] == ("order 12 [ioc] bob BTC-IRR buy 1 @ 100000000 limit ioc: "
-                                   "cancelled, filled 0.5 (immediate-or-cancel: unfilled rest "
+    assert out.splitlines()[0] == ("order 12 [ioc] bob BTC-IRR buy 1.0000 @ 100,000,000 limit ioc: "
+                                   "cancelled, filled 0.5000 (immediate-or-cancel: unfilled rest "
                                    "cancelled)")
     market.fails(*PLACE, "buy", "1", "-p", "100000000", "--tif", "fok", "--id", "fok1",
                  as_user="bob",
@@ -155,8 +156,8 @@ def test_self_trade_prevention(market):
     market.ok(*PLACE, "sell", "0.5", "-p", "100000000", "--id", "a1", as_user="alice")
     out = market.ok(*PLACE, "buy", "0.2", "-p", "100000000", "--stp", "cancel_newest",
                     "--id", "a2", as_user="alice")
-    assert out == ("order 12 [a2] alice BTC-IRR buy 0.2 @ 100000000 limit gtc: cancelled, "
-                   "filled 0 (self-trade prevention: newest order cancelled)\n")
+    assert out == ("order 12 [a2] alice BTC-IRR buy 0.2000 @ 100,000,000 limit gtc: cancelled, "
+                   "filled 0.0000 (self-trade prevention: newest order cancelled)\n")
     market.ok(*PLACE, "buy", "0.2", "-p", "100000000", "--stp", "cancel_oldest", "--id", "a3",
               as_user="alice")
     market.ok(*PLACE, "sell", "0.1", "-p", "100000000", "--stp", "cancel_both", "--id", "a4",
@@ -188,26 +189,26 @@ def test_cancel_and_cancel_all(market):
                 limit("b1", "bob", "sell", "0.1", "100000000"),     # fills c1
                 limit("b2", "bob", "sell", "0.1", "102000000"))
     out = market.ok("order", "cancel", "a1", as_user="alice")
-    assert out == ("order 11 [a1] alice BTC-IRR buy 0.1 @ 99000000 limit gtc: cancelled, "
-                   "filled 0 (cancelled by user)\n")
+    assert out == ("order 11 [a1] alice BTC-IRR buy 0.1000 @ 99,000,000 limit gtc: cancelled, "
+                   "filled 0.0000 (cancelled by user)\n")
     market.fail_all([
         (("order", "cancel", "a1"), "alice", "cancel rejected: order 'a1' is already cancelled"),
         (("order", "cancel", "c1"), "carol", "cancel rejected: order 'c1' is already filled"),
-        (("order", "cancel", "zz"), "carol", "cancel rejected: unknown order id 'zz' for carol"),
+        (("order", "cancel", "zz"), "carol", "error: unknown order id 'zz' for carol"),
         (("order", "cancel", "b2"), None, "say whose order this is with --user NAME"),
         (("order", "cancel-all", "--symbol", "NOPE"), "alice",
-         "cancel-all rejected: unknown symbol 'NOPE'"),
+         "error: unknown symbol 'NOPE'"),
         (("orders", "--status", "bogus"), "alice", "status 'bogus' is not one of new, queued"),
         (("book", "NOPE"), "alice", "unknown symbol 'NOPE'"),
         (("--db", market.db.parent / "no" / "such.db", "wallets"), None,
          "does not exist"),      # db/dbfile.py names the missing folder
     ])
     assert market.ok("order", "cancel-all", "--symbol", "BTC-IRR", as_user="alice") == \
-        "cancelled 2 order(s) of alice\n"
+        "cancelled 2 orders of alice\n"
     assert market.ok("order", "cancel", "b2", "--user", "bob") == (
-        "order 16 [b2] bob BTC-IRR sell 0.1 @ 102000000 limit gtc: cancelled, filled 0 "
+        "order 16 [b2] bob BTC-IRR sell 0.1000 @ 102,000,000 limit gtc: cancelled, filled 0.0000 "
         "(cancelled by @operator)\n")
-    assert market.ok("order", "cancel-all", as_user="alice") == "cancelled 0 order(s) of alice\n"
+    assert market.ok("order", "cancel-all", as_user="alice") == "cancelled 0 orders of alice\n"
     orders, book, wallets = market.jsons(("orders",), ("book", "BTC-IRR"), ("wallets",))
     assert [(o["client_id"], o["status"], o["reason"]) for o in orders] == [
         ("a1", "cancelled", "cancelled by user"),

@@ -2,35 +2,17 @@
 non-zero with one stderr line naming the problem, changes no balance, and an order that
 got as far as the exchange is kept as "rejected" with its reason."""
 PLACE = ("order", "place", "BTC-IRR")
-HUGE = "1" + "0" * 30
 PRICE = "100000000"
 
-# (client id, arguments after `order place`, reason). The order is recorded as rejected.
+# A number or symbol typed wrong is refused at the edge instead, nothing journalled:
+# tests/cli/test_cli_edge_refusals.py.
+
+# (client id, arguments after `order place`, reason). A business rule refused it: the
+# order is recorded as rejected with the reason.
 REJECTED_ORDERS = [
-    ("q-zero", ("BTC-IRR", "buy", "0", "-p", PRICE), "qty must be positive, got '0'"),
-    ("q-neg", ("BTC-IRR", "buy", "-1", "-p", PRICE), "qty must be positive, got '-1'"),
-    ("q-nan", ("BTC-IRR", "buy", "NaN", "-p", PRICE), "qty 'NaN' is not a finite number"),
-    ("q-inf", ("BTC-IRR", "buy", "Infinity", "-p", PRICE),
-     "qty 'Infinity' is not a finite number"),
-    ("q-exp", ("BTC-IRR", "buy", "1e5", "-p", PRICE),
-     "qty '1e5' uses exponent notation; write it as a plain decimal"),
-    ("q-huge", ("BTC-IRR", "buy", HUGE, "-p", PRICE),
-     f"qty '{HUGE}' is absurdly large (limit 1000000000000000)"),
-    ("q-text", ("BTC-IRR", "buy", "one", "-p", PRICE), "qty 'one' is not a plain decimal number"),
-    ("q-dp", ("BTC-IRR", "buy", "0.0000000001", "-p", PRICE),
-     "qty '0.0000000001' has more than 9 decimal places"),
     ("q-step", ("BTC-IRR", "buy", "0.00015", "-p", PRICE),
      "qty 0.00015 is not a multiple of the step 0.0001"),
     ("q-max", ("BTC-IRR", "buy", "101", "-p", PRICE), "qty 101 is above the maximum 100"),
-    ("p-zero", ("BTC-IRR", "buy", "0.1", "-p", "0"), "price must be positive, got '0'"),
-    ("p-neg", ("BTC-IRR", "buy", "0.1", "-p", "-100000000"),
-     "price must be positive, got '-100000000'"),
-    ("p-nan", ("BTC-IRR", "buy", "0.1", "-p", "nan"), "price 'nan' is not a finite number"),
-    ("p-inf", ("BTC-IRR", "sell", "0.1", "-p", "inf"), "price 'inf' is not a finite number"),
-    ("p-exp", ("BTC-IRR", "buy", "0.1", "-p", "1e8"),
-     "price '1e8' uses exponent notation; write it as a plain decimal"),
-    ("p-huge", ("BTC-IRR", "buy", "0.1", "-p", HUGE),
-     f"price '{HUGE}' is absurdly large (limit 1000000000000000)"),
     ("p-tick", ("BTC-IRR", "buy", "0.1", "-p", "100000500"),
      "price 100000500 is not a multiple of the tick 1000"),
     ("s-tick", ("BTC-IRR", "buy", "0.1", "-p", PRICE, "--stop", "100000500"),
@@ -39,7 +21,6 @@ REJECTED_ORDERS = [
      "price 106000000 is outside the daily band 95000000-105000000"),
     ("band-lo", ("BTC-IRR", "sell", "0.1", "-p", "94999000"),
      "price 94999000 is outside the daily band 95000000-105000000"),
-    ("sym", ("NOPE-IRR", "buy", "0.1", "-p", PRICE), "unknown symbol 'NOPE-IRR'"),
     ("post", ("BTC-IRR", "buy", "0.1", "-p", PRICE, "--tif", "post_only"),
      "post-only order would cross the book at 100000000"),
     ("fok", ("BTC-IRR", "buy", "2", "-p", PRICE, "--tif", "fok"),
@@ -57,7 +38,7 @@ REFUSED = [
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "b-dup"), "bob",
      "order rejected: duplicate client order id 'b-dup' for bob"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--user", "ghost", "--id", "g1"), None,
-     "order rejected: unknown user 'ghost'"),
+     "error: unknown user 'ghost'"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "g2"), "ghost",
      "error: unknown user 'ghost'"),            # refused by the permission table
     (PLACE + ("hold", "0.1", "-p", PRICE, "--id", "x1"), "bob", "side 'hold' must be buy or sell"),
@@ -135,12 +116,10 @@ def test_a_trader_has_only_their_own_rights(market):
         (("wallets", "--user", "bob"), "alice", "alice may not see bob's data"),
         (("ledger", "--user", "bob"), "alice", "alice may not see bob's data"),
         (PLACE + ("buy", "0.1", "-p", "99000000", "--user", "bob", "--id", "x"), "alice",
-         "order rejected: alice may not act for bob"),
-        (("order", "cancel", "b1", "--user", "bob"), "alice",
-         "cancel rejected: alice may not act for bob"),
-        (("order", "cancel", "b1"), "alice", "cancel rejected: unknown order id 'b1' for alice"),
-        (("order", "cancel-all", "--user", "bob"), "alice",
-         "cancel-all rejected: alice may not act for bob"),
+         "error: alice may not act for bob"),
+        (("order", "cancel", "b1", "--user", "bob"), "alice", "error: alice may not act for bob"),
+        (("order", "cancel", "b1"), "alice", "error: unknown order id 'b1' for alice"),
+        (("order", "cancel-all", "--user", "bob"), "alice", "error: alice may not act for bob"),
         (("orders",), "ghost", "unknown user 'ghost'"),
         (("wallets",), "@fees", "unknown user '@fees'"),
         (PLACE + ("buy", "0.1", "-p", "99000000", "--id", "f1"), "@fees",

@@ -24,7 +24,7 @@ def test_reproducer_suspended_alice_neither_makes_nor_takes(souq):
         {"user": "alice", "asset": "Y", "balance": "899.8", "hold": "201.402",
          "available": "698.398"}]
     assert souq.ok("user", "suspend", "alice") == \
-        "user alice suspended, 2 open order(s) cancelled (seq 10)\n"
+        "user alice suspended, 2 open orders cancelled (seq 10)\n"
     orders = {o["client_id"]: o for o in souq.json("orders", "--user", "alice")}
     assert [(orders[c]["status"], orders[c]["reason"]) for c in ("a1", "a2")] == [
         ("cancelled", "user alice suspended"), ("cancelled", "user alice suspended")]

@@ -187,7 +187,11 @@ def test_start_status_stop_with_the_real_runner(cli):
     plain = ToySouq.__mro__[1](cli.db)                     # the installed script, no toy
     name = next(c["name"] for c in plain.json("mm", "list") if c["template"] != "toy")
     out = plain.ok("mm", "start", name, "--sim")
-    assert out.startswith(f"started {name}: run 1 (version 1, ")
+    # a demo configuration is at stage paper: never called "live"
+    assert out.startswith(f"started {name}: run 1 (version 1, paper run beside the "
+                          "simulator, process ")
+    row = next(ln for ln in plain.ok("mm", "status", name).splitlines() if name in ln)
+    assert "paper, sim" in row and "live" not in row
     plain.fails("mm", "start", name, "--sim",
                 match=f"{name} is already running as run 1")
     [entry] = plain.json("mm", "status", name)

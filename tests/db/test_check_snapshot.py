@@ -51,7 +51,7 @@ def test_a_writer_committing_mid_check_is_not_a_violation(busy, tmp_path):
     assert report.problems == []
     assert report.seq == report.replayed == 20 * 3 + 1 + 3000   # the snapshot's journal
     out = busy.ok("check")   # and the writer's entries are there for the next check
-    assert out.startswith(f"ok: {20 * 3 + 1 + 3400} journal entries replayed")
+    assert out.startswith(f"ok: {20 * 3 + 1 + 3400:,} journal entries replayed")
 
 
 def test_check_under_a_free_running_writer_process_stays_clean(busy, tmp_path):

@@ -103,7 +103,7 @@ def test_kill_9_mid_replay_keeps_whole_batches_equal_to_the_stream_prefix(souq, 
         else:
             out, err = proc.communicate(timeout=300)
             assert proc.returncode == 0, err
-            assert out.startswith(f"replayed {total - committed} commands: ")
+            assert out.startswith(f"replayed {total - committed:,} commands: ")
         n = journal_length(souq.db)
         assert n % BATCH == 0 or n == total, f"run {run}: {n} entries, not whole batches"
         assert committed < n <= total
@@ -119,7 +119,7 @@ def test_kill_9_mid_replay_keeps_whole_batches_equal_to_the_stream_prefix(souq, 
 
         check, wallets = souq.run_all([(("check",), None), (("wallets", "--json"), None)])
         assert check.returncode == 0, check.stderr
-        assert check.stdout.startswith(f"ok: {n} journal entries replayed")
+        assert check.stdout.startswith(f"ok: {n:,} journal entr{'y' if n == 1 else 'ies'} replayed")
         assert json.loads(wallets.stdout) == wallets_of(ex)
         assert stored_orders(souq.db) == orders_of(ex)
         assert sql(souq.db, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM trades")[0] == \
@@ -158,7 +158,7 @@ def test_two_writers_at_once_lose_and_double_nothing(souq, tmp_path):
         proc.stdin = None                 # closed by the feeder
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, f"{tag}: {err}"
-        assert out.startswith("replayed 4000 commands: ")
+        assert out.startswith("replayed 4,000 commands: ")
         assert err == ""
 
     rows = sql(souq.db, "SELECT seq, ts, actor, body FROM journal ORDER BY seq")
@@ -173,7 +173,7 @@ def test_two_writers_at_once_lose_and_double_nothing(souq, tmp_path):
 
     check = souq.run("check")
     assert check.returncode == 0, check.stderr
-    assert check.stdout.startswith(f"ok: {base + 8000} journal entries replayed")
+    assert check.stdout.startswith(f"ok: {base + 8000:,} journal entries replayed")
 
     wallets, orders, trades = souq.jsons(("wallets",), ("orders",), ("trades",))
     # fills: every order's filled quantity is exactly what its trades say

@@ -74,7 +74,7 @@ def test_souq_demo_reset(souq, tmp_path):
     with sqlite3.connect(souq.db) as db:
         before = db.execute("SELECT count(*) FROM journal").fetchone()[0]
     done = souq.ok("demo", "reset")
-    assert done.strip() == (f"reset the demo exchange in sqlite:///{souq.db}: removed "
+    assert done.strip() == (f"reset the demo exchange in {souq.db}: removed "
                             f"{before:,} journal entries and built it again")
     with sqlite3.connect(souq.db) as db:
         assert db.execute("SELECT count(*) FROM trades").fetchone()[0] == 0

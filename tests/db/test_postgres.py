@@ -62,4 +62,4 @@ def test_two_writers_on_postgresql_lose_and_double_nothing(pg_souq, tmp_path):
         assert [b for b in bodies if b["user"][0].upper() == tag] == cmds
     check = pg_souq.run("check")
     assert check.returncode == 0, check.stderr
-    assert check.stdout.startswith(f"ok: {base + 800} journal entries replayed")
+    assert check.stdout.startswith(f"ok: {base + 800:,} journal entries replayed")

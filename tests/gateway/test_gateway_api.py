@@ -125,7 +125,7 @@ def test_admin_creates_funds_and_pays_out(clients):
     ledger = boss.get("/ledger", params={"user_id": "frank"}).json()
     assert [(e["kind"], e["amount"]) for e in ledger] == [("deposit", "1000.5"), ("withdraw", "0.5")]
     problem(boss.post("/wallets/ghost:IRR/deposit", json={"amount": "1"}), 404,
-            "deposit rejected: unknown user 'ghost'")
+            "unknown user 'ghost'")
     problem(boss.post("/wallets/nocolon/deposit", json={"amount": "1"}), 404,
             "is not of the form USER:ASSET")
     assert "frank" in [u["user_id"] for u in boss.get("/users").json()]
@@ -134,8 +134,8 @@ def test_admin_creates_funds_and_pays_out(clients):
 
 
 BAD_BODIES = [   # (raw body, the words of the refusal)
-    (b'{"symbol": "BTC-IRR", "side": "buy"', "the body is not valid JSON"),
-    (b'[1, 2]', "the body must be a JSON object"),
+    (b'{"symbol": "BTC-IRR", "side": "buy"', "the request body is not valid JSON"),
+    (b'[1, 2]', "the request body must be a JSON object"),
     (b'{"symbol": "BTC-IRR", "side": "buy", "price": 100000000, "quantity": "1"}',
      "price must be a JSON string (decimals as text, like \"1.5\"), got a JSON number"),
     (b'{"symbol": "BTC-IRR", "side": "buy", "price": "100000000", "quantity": 0.5}',

@@ -46,7 +46,8 @@ def test_login_refresh_rotation_and_logout(server, keys):
     # the spent refresh token is refused, and reusing it ends that login session
     problem(c.http.post("/auth/refresh", json={"refresh_token": first_refresh}), 401,
             "the refresh token was already used")
-    problem(c.get("/users/me"), 401, "revoked")
+    problem(c.get("/users/me"), 401, "the token was revoked (its session ended when a refresh "
+                                     "token was used a second time; log in again)")
     # a fresh login, then logout revokes its tokens
     c.tokens = c.login()
     assert c.post("/auth/logout").status_code == 204
@@ -70,7 +71,7 @@ def test_bad_tokens(server, keys, gw_market):
             "the access token has expired")
     refresh_as_access = c.tokens["refresh_token"]
     problem(c.http.get("/users/me", headers={"Authorization": f"Bearer {refresh_as_access}"}),
-            401, "a refresh token was sent where a access token belongs")
+            401, "a refresh token was sent where an access token belongs")
     problem(c.http.get("/users/me", headers={"Authorization": "Bearer x.y.z"}), 401, "not valid")
 
 

@@ -71,3 +71,14 @@ def test_refusals_are_one_line(server, keys):
         len(r.stderr.splitlines()) == 1
     r = remote(server, alice, "replay", "-")
     assert r.returncode == 1 and "local database only" in r.stderr
+
+
+def test_typing_mistakes_are_refused_alike_locally_and_remotely(server, keys, gw_market):
+    """engine.admission at both edges: the same one line, nothing journalled."""
+    before = gw_market.json("orders")
+    for key, user, args in ((keys["boss"], None, ("deposit", "alice", "DOGE", "5")),
+                            (keys["alice"], "alice", ("order", "cancel", "no-such-id"))):
+        r = remote(server, key, *args)
+        assert r.returncode == 1, r.stdout
+        assert r.stderr.strip() == gw_market.fails(*args, as_user=user, match="unknown ")
+    assert gw_market.json("orders") == before

@@ -1,0 +1,84 @@
+"""What the interactive edges refuse before a command reaches the journal.
+
+The order stream (a replayed file) keeps every order it names, so an order whose numbers
+cannot be read is journalled as `rejected` with the reason (engine.stream). A person at
+the CLI or a client of the gateway is told at once instead: a malformed number, a symbol,
+asset, user or order that does not exist, or acting for someone else without the right
+is a one-line refusal and nothing is journalled. Only business rejections (funds, band,
+tick, step, session, suspension ...) reach the exchange and become `rejected` orders.
+
+`edge_refusal` reads the exchange state and changes nothing; the CLI (through db.api) and
+the gateway call it with the state they are about to write to.
+"""
+from .model import ADMIN, FEES, WORLD
+from .numbers import (
+    AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
+)
+
+ORDER_OPS = ("limit", "market", "stop_limit", "stop_market")
+#: op -> the decimal fields a person types, and their (decimal places, largest whole part)
+NUMBERS = {
+    **{op: (("qty", PRICE_DP, MAX_PRICE_WHOLE), ("price", PRICE_DP, MAX_PRICE_WHOLE),
+            ("stop_price", PRICE_DP, MAX_PRICE_WHOLE)) for op in ORDER_OPS},
+    "amend": (("qty", PRICE_DP, MAX_PRICE_WHOLE), ("price", PRICE_DP, MAX_PRICE_WHOLE)),
+    "deposit": (("amount", AMOUNT_DP, MAX_AMOUNT_WHOLE),),
+    "withdraw": (("amount", AMOUNT_DP, MAX_AMOUNT_WHOLE),),
+    "session_open": (("opening_price", PRICE_DP, MAX_PRICE_WHOLE),),
+}
+#: ops naming a user who must exist (and whom the actor must be, unless an admin)
+USER_OPS = ORDER_OPS + ("amend", "cancel", "cancel_all", "deposit", "withdraw", "user_status")
+#: ops acting on a user's own orders: a trader acts only for itself
+OWN_OPS = ORDER_OPS + ("amend", "cancel", "cancel_all")
+#: ops naming a symbol that must exist (cancel_all only when it names one)
+SYMBOL_OPS = ORDER_OPS + ("cancel_all", "session_open", "session_close", "symbol_status")
+#: ops naming an asset that must be traded on some symbol
+ASSET_OPS = ("deposit", "withdraw", "asset")
+
+
+def known_assets(ex) -> list[str]:
+    """Every asset some listed symbol trades, sorted: the assets wallets may hold."""
+    return sorted({a for s in list(ex.symbols.values()) for a in (s.base, s.quote)})
+
+
+def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
+    """Why `obj` (a stream-shaped command from `actor`) must be refused at the edge rather
+    than journalled, in one sentence naming the bad value; None when it may go in.
+    `ex` is an engine.exchange.Exchange, only read. `has_order(user, client_id)` says
+    whether a closed order had that id (the exchange keeps only open ones in memory);
+    without it, an id not open counts as unknown."""
+    op = obj.get("op")
+    for key, dp, most in NUMBERS.get(op, ()):
+        text = obj.get(key)
+        if text is None:
+            continue
+        try:
+            parse_fixed(text, dp, key, max_whole=most)
+        except BadNumber as exc:
+            return str(exc)
+    if op in USER_OPS and "user" in obj:
+        reason = _user_refusal(ex, obj["user"], actor, op in OWN_OPS)
+        if reason:
+            return reason
+    if op in SYMBOL_OPS and obj.get("symbol") is not None and obj["symbol"] not in ex.symbols:
+        return f"unknown symbol {obj['symbol']!r}; known: {', '.join(sorted(ex.symbols)) or 'none'}"
+    if op in ASSET_OPS and "asset" in obj:
+        assets = known_assets(ex)
+        if obj["asset"] not in assets:
+            return (f"unknown asset {obj['asset']!r}; no symbol trades it (known: "
+                    f"{', '.join(assets) or 'none'})")
+    if op in ("cancel", "amend") and "id" in obj:
+        user = ex.users.get(obj.get("user"))
+        if (user is not None and obj["id"] not in user.orders
+                and not (has_order is not None and has_order(user.name, obj["id"]))):
+            return f"unknown order id {obj['id']!r} for {user.name}"
+    return None
+
+
+def _user_refusal(ex, name: str, actor: str, own: bool) -> str | None:
+    user = ex.users.get(name)
+    if user is None or name in (FEES, WORLD):
+        return f"unknown user {name!r}"
+    who = ex.users.get(actor)
+    if own and name != actor and (who is None or who.role != ADMIN):
+        return f"{actor} may not act for {name}"
+    return None

@@ -1,0 +1,88 @@
+"""Request bodies at the door: read once (within the size limit), then refused when they
+are not JSON at all (415) or hold a duplicate key (422), before any route parses them.
+
+FastAPI reads a body as JSON when its Content-Type is missing, application/json or
+application/*+json, and would hand anything else to the model as bytes (a misleading 422);
+Python's json keeps the last of duplicate keys, so `{"price": "1", "price": "9"}` would
+silently mean 9. engine.edge.json_value is the strict reader every interface shares.
+"""
+from email.message import Message
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from engine.edge import EdgeError, json_value
+
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def is_json(content_type: str | None) -> bool:
+    """Whether FastAPI would read a body of this Content-Type as JSON."""
+    if not content_type:
+        return True
+    m = Message()
+    m["content-type"] = content_type
+    sub = m.get_content_subtype()
+    return m.get_content_maintype() == "application" and (sub == "json" or sub.endswith("+json"))
+
+
+def header(scope, name: bytes) -> str | None:
+    for k, v in scope.get("headers", ()):
+        if k == name:
+            return v.decode("latin-1")
+    return None
+
+
+def refusal(scope, body: bytes) -> tuple[int, str] | None:
+    """(status, one-sentence detail) for a body to refuse, or None to let the route read
+    it. Invalid JSON other than a duplicate key is left to the route's own message."""
+    if not body:
+        return None
+    content_type = header(scope, b"content-type")
+    if not is_json(content_type):
+        return 415, (f"the request body must be JSON (Content-Type: application/json), "
+                     f"not {content_type.split(';')[0].strip()!r}")
+    try:
+        json_value(body)
+    except EdgeError as exc:
+        if str(exc).startswith("duplicate key"):
+            return 422, f"the request body has a {exc}; each field may appear once"
+    return None
+
+
+async def read_body(receive) -> bytes:
+    """The whole body from `receive` (which enforces the size limit by raising)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive):
+    """A receive that hands the app the body already read, then the original stream
+    (for the disconnect message)."""
+    sent = {"done": False}
+
+    async def inner():
+        if not sent["done"]:
+            sent["done"] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return inner
+
+
+async def checked(scope, receive):
+    """(None, receive for the app) when the body may go on, else ((status, detail), None).
+    A limit or NUL refusal raised while reading becomes its own (status, detail)."""
+    if scope["type"] != "http" or scope.get("method") not in BODY_METHODS:
+        return None, receive
+    try:
+        body = await read_body(receive)
+    except StarletteHTTPException as exc:
+        return (exc.status_code, exc.detail), None
+    problem = refusal(scope, body)
+    return (problem, None) if problem else (None, replay(body, receive))

@@ -1,0 +1,105 @@
+"""What a person types wrong is refused at the CLI's edge, through the real `souq` script:
+one line naming the bad argument, a non-zero exit, and nothing journalled (no rejected
+order, no changed balance). Only business rules (funds, band, tick ...) are journalled as
+rejected orders with their reason."""
+import sqlite3
+
+PRICE = "100000000"
+
+
+def journal(souq) -> list[tuple]:
+    """Every journal row's (seq, op, status): what the exchange recorded."""
+    with sqlite3.connect(souq.db) as conn:
+        return conn.execute("SELECT seq, op, status FROM journal ORDER BY seq").fetchall()
+
+
+def limit(cid, user, side, qty, price):
+    return {"op": "limit", "id": cid, "user": user, "symbol": "BTC-IRR", "side": side,
+            "price": price, "qty": qty}
+
+
+# (arguments, acting user, the one error line)
+REFUSED = [
+    # order place: numbers and symbols
+    (("order", "place", "BTC-IRR", "buy", "abc", "-p", PRICE), "alice",
+     "error: qty 'abc' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "-1", "-p", PRICE), "alice",
+     "error: qty must be positive, got '-1'"),
+    (("order", "place", "BTC-IRR", "buy", "1e3", "-p", PRICE), "alice",
+     "error: qty '1e3' uses exponent notation; write it as a plain decimal"),
+    (("order", "place", "BTC-IRR", "buy", "9" * 25, "-p", PRICE), "alice",
+     f"error: qty '{'9' * 25}' is absurdly large (limit 1,000,000,000,000,000)"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "abc"), "alice",
+     "error: price 'abc' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "-1"), "alice",
+     "error: price must be positive, got '-1'"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "1e8"), "alice",
+     "error: price '1e8' uses exponent notation"),
+    (("order", "place", "BTC-IRR", "buy", "NaN", "-p", PRICE), "alice",
+     "error: qty 'NaN' is not a finite number"),
+    (("order", "place", "BTC-IRR", "buy", "0.0000000001", "-p", PRICE), "alice",
+     "error: qty '0.0000000001' has more than 9 decimal places"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", PRICE, "--stop", "abc"), "alice",
+     "error: stop_price 'abc' is not a plain decimal number"),
+    (("order", "place", "DOGE-IRR", "buy", "0.1", "-p", PRICE), "alice",
+     "error: unknown symbol 'DOGE-IRR'; known: BTC-IRR"),
+    # cancels and amends of orders that do not exist or are not one's own
+    (("order", "cancel", "nope"), "alice", "error: unknown order id 'nope' for alice"),
+    (("order", "cancel", "b1"), "alice", "error: unknown order id 'b1' for alice"),
+    (("order", "cancel", "b1", "--user", "bob"), "alice", "error: alice may not act for bob"),
+    (("order", "amend", "nope", "-p", PRICE), "alice", "error: unknown order id 'nope' for alice"),
+    (("order", "amend", "b1", "-p", PRICE, "--user", "bob"), "alice",
+     "error: alice may not act for bob"),
+    (("order", "amend", "a1", "-p", "abc"), "alice", "error: price 'abc' is not a plain decimal"),
+    (("order", "amend", "a1", "--qty", "1e3"), "alice", "error: qty '1e3' uses exponent notation"),
+    (("order", "amend", "a1", "--qty", "-1"), "alice", "error: qty must be positive"),
+    (("order", "cancel-all", "--symbol", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
+    # money: unknown assets and users, bad amounts
+    (("deposit", "alice", "DOGE", "5"), None,
+     "error: unknown asset 'DOGE'; no symbol trades it (known: BTC, IRR)"),
+    (("withdraw", "alice", "DOGE", "5"), None, "error: unknown asset 'DOGE'"),
+    (("deposit", "ghost", "IRR", "5"), None, "error: unknown user 'ghost'"),
+    (("deposit", "alice", "IRR", "abc"), None, "error: amount 'abc' is not a plain decimal"),
+    (("withdraw", "alice", "IRR", "--", "-5"), None, "error: amount must be positive"),
+    # symbols, sessions, assets, users that do not exist
+    (("asset", "precision", "NOPE", "2"), None, "error: unknown asset 'NOPE'"),
+    (("asset", "precision", "IRR", "abc"), None, "error: precision 'abc' must be a whole number"),
+    (("session", "open", "NOPE"), None, "error: unknown symbol 'NOPE'"),
+    (("session", "close", "NOPE"), None, "error: unknown symbol 'NOPE'"),
+    (("session", "open", "BTC-IRR", "--opening-price", "abc"), None,
+     "error: opening_price 'abc' is not a plain decimal number"),
+    (("symbol", "deactivate", "NOPE"), None, "error: unknown symbol 'NOPE'"),
+    (("symbol", "activate", "NOPE"), None, "error: unknown symbol 'NOPE'"),
+    (("user", "suspend", "ghost"), None, "error: unknown user 'ghost'"),
+    (("user", "reinstate", "ghost"), None, "error: unknown user 'ghost'"),
+    # read filters naming nothing listed
+    (("orders", "--symbol", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
+    (("trades", "--symbol", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
+    (("book", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
+    (("ledger", "--asset", "DOGE"), "alice", "error: unknown asset 'DOGE'"),
+]
+
+
+def test_typing_mistakes_are_refused_at_the_edge_and_nothing_is_journalled(market):
+    market.feed(limit("a1", "alice", "buy", "0.1", "99000000"),
+                limit("b1", "bob", "sell", "0.1", "101000000"))
+    before = journal(market), market.json("wallets"), market.json("orders")
+    market.fail_all([(args, user, match) for args, user, match in REFUSED])
+    for args, user, match in REFUSED[:3]:       # the whole line, exactly
+        r = market.run(*args, as_user=user)
+        assert (r.returncode, r.stdout, r.stderr) == (1, "", match + "\n")
+    assert (journal(market), market.json("wallets"), market.json("orders")) == before
+
+
+def test_business_rejections_are_still_journalled_with_their_reason(market):
+    seqs = len(journal(market))
+    r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "band",
+                   as_user="alice")
+    assert r.returncode == 1
+    assert r.stderr == ("error: order rejected: price 106000000 is outside the daily band "
+                        "95000000-105000000\n")
+    rows = journal(market)
+    assert rows[seqs:] == [(seqs + 1, "limit", "rejected")]
+    [order] = market.json("orders", as_user="alice")
+    assert (order["client_id"], order["status"], order["qty"], order["price"]) == \
+        ("band", "rejected", "0.1", "106000000")

@@ -1,0 +1,66 @@
+"""What people read from the CLI, through the real `souq` script: grouped digits, prices
+at the tick's decimals, quantities at the step's, money at the asset's precision, each
+field once, counts with their nouns, and one plain line for a file that cannot be read."""
+import json
+
+
+def limit(cid, user, side, qty, price):
+    return {"op": "limit", "id": cid, "user": user, "symbol": "BTC-IRR", "side": side,
+            "price": price, "qty": qty}
+
+
+def test_symbol_show_lists_each_field_once_with_readable_numbers(market):
+    market.ok("session", "close", "BTC-IRR")
+    market.ok("session", "open", "BTC-IRR", "--opening-price", "100000000")
+    lines = [ln.split("│")[1:3] for ln in market.ok("symbol", "show", "BTC-IRR").splitlines()
+             if ln.startswith("│")]
+    fields = {k.strip(): v.strip() for k, v in lines}
+    assert len(fields) == len(lines)                  # no field twice
+    assert fields == {
+        "name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick size": "1,000",
+        "qty step": "0.0001", "min qty": "0.0001", "max qty": "100.0000",
+        "daily band": "5%", "reference price": "100,000,000", "maker fee": "0.1%",
+        "taker fee": "0.2%", "active": "yes", "governed by sessions": "yes", "open": "yes",
+        "last price": "", "session history": "2 sessions"}
+    out = market.ok("symbol", "show", "BTC-IRR")
+    assert out.count("sessions") == 2                 # "governed by sessions", "2 sessions"
+    assert "at 100,000,000, closed -" in out
+    table = market.ok("symbol", "list")
+    assert "100,000,000" in table and "1,000" in table and "0.2%" in table
+    assert market.json("symbol", "show", "BTC-IRR")["ref_price"] == "100000000"
+
+
+def test_confirmations_are_grouped_at_the_assets_precision(market):
+    assert market.ok("deposit", "alice", "IRR", "1234567") == \
+        "deposited 1,234,567 IRR to alice (seq 11)\n"
+    assert market.ok("withdraw", "alice", "BTC", "1.5") == \
+        "withdrew 1.5000 BTC from alice (seq 12)\n"
+    market.feed(limit("a1", "alice", "sell", "0.25", "101000000"))
+    out = market.ok("order", "place", "BTC-IRR", "buy", "0.5", "-p", "101000000", "--id", "b1",
+                    as_user="bob")
+    assert out == ("order 14 [b1] bob BTC-IRR buy 0.5000 @ 101,000,000 limit gtc: partial, "
+                   "filled 0.2500\n"
+                   "  trade 1: 0.2500 @ 101,000,000 (maker alice/a1, taker bob/b1)\n")
+    assert market.ok("order", "cancel-all", as_user="bob") == "cancelled 1 order of bob\n"
+
+
+def test_replay_of_a_file_that_cannot_be_read_is_one_plain_line(market, tmp_path):
+    missing = tmp_path / "nonexistent.jsonl"
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b'{"op": "user", "user": "x\xb0"}\n')
+    market.fail_all([
+        (("replay", missing), None, f"error: {missing}: no such file or directory"),
+        (("replay", tmp_path), None, f"error: {tmp_path}: is a directory"),
+        (("replay", binary), None, f"error: {binary}: not UTF-8 text (a byte 0xb0)"),
+    ])
+    for args in (("replay", missing), ("replay", tmp_path)):
+        assert "Errno" not in market.run(*args).stderr
+
+
+def test_summaries_pluralise_their_counts(market, tmp_path):
+    one = tmp_path / "one.jsonl"
+    one.write_text(json.dumps({"op": "user", "user": "dave"}) + "\n")
+    out = market.ok("replay", one)
+    assert out.startswith("replayed 1 command: 1 accepted, 0 rejected, 0 trades in "), out
+    assert market.ok("user", "suspend", "dave") == \
+        "user dave suspended, 0 open orders cancelled (seq 12)\n"
