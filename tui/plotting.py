@@ -6,12 +6,14 @@ module-level one (whose size is capped to the real terminal's and whose clf() cl
 only the last active subplot), and holds `_PLOTEXT` in case plotext shares more state.
 """
 import math
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from plotext._figure import _figure_class
+from plotext._utility import get_matrix_data
 
 from mm.display import number
 
@@ -101,7 +103,43 @@ def render(prices, kind: str, interval: int, width: int, height: int,
             volume = figure.subplot(2, 1)
             _volume(volume, bars, colours, width, volume_rows, volume_axis, pad)
             volume.xticks(*times)
-        return figure.build().removesuffix("\n")
+        built = figure.build().removesuffix("\n")
+    return _relabel(built, times, len(bars), colours, width)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _relabel(built: str, times: tuple[list[int], list[str]], count: int,
+             colours: Colours, width: int) -> str:
+    """The time axis (tick marks and labels), placed by us: plotext drops or nudges a label
+    that comes close to its neighbour depending on the process's string-hash seed, so the
+    same chart read differently from one run to the next. Each tick sits where plotext
+    maps its candle (x range -0.5 .. count - 0.5 over the canvas); its label is centred on
+    it, kept inside the width, and left out (with its tick) when it would touch the one
+    before."""
+    lines = built.split("\n")
+    xs, labels = times
+    axis = _ANSI.sub("", lines[-2]) if len(lines) >= 2 else ""
+    left, right = axis.find("└"), axis.find("┘")
+    if not labels or left < 0 or right <= left:
+        return built
+    canvas = right - left - 1
+    cols = [left + 1 + c for c in get_matrix_data(xs, (-0.5, count - 0.5), canvas)]
+    row, marks = [" "] * width, list("└" + "─" * canvas + "┘")
+    free = 0                               # the first column the next label may use
+    for col, label in zip(cols, labels):
+        start = min(max(col - len(label) // 2, 0), width - len(label))
+        if start < free or not left < col < right:
+            continue
+        row[start:start + len(label)] = label
+        marks[col - left] = "┬"
+        free = start + len(label) + 1
+    bg, fg = colours.background, colours.foreground
+    paint = f"\x1b[48;2;{bg[0]};{bg[1]};{bg[2]}m\x1b[38;2;{fg[0]};{fg[1]};{fg[2]}m"
+    lines[-2] = paint + " " * left + "".join(marks) + " " * (width - right - 1) + "\x1b[0m"
+    lines[-1] = paint + "".join(row) + "\x1b[0m"
+    return "\n".join(lines)
 
 
 def _price(plot, bars, kind, colours: Colours, width, height, axis, pad) -> None:
@@ -183,4 +221,5 @@ def render_desk(samples, width: int, height: int, colours: Colours) -> str:
             colour = colours.up if values[-1] >= values[0] else colours.down
             plot.plot(xs, values, marker="braille", color=colour, label=label)
             plot.xticks(*ticks) if row else plot.xticks([])
-        return figure.build().removesuffix("\n")
+        built = figure.build().removesuffix("\n")
+    return _relabel(built, ticks, len(points), colours, width)
