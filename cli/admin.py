@@ -3,12 +3,12 @@ from typing import Optional
 
 import typer
 
-from mm.desk.demo_configs import build as build_demo
+from souq.mm.desk.demo_configs import build as build_demo
 
 from . import views
-from db import queries as Q
+from souq.db import queries as Q
 
-from mm.display import count, number
+from souq.mm.display import count, number
 
 from .context import State, fail, guarded, out, print_json, result_or_fail, shown_url
 
@@ -200,7 +200,7 @@ def withdraw(user: str, asset: str, amount: str) -> None:
 def _money(asset: str, amount: str) -> str:
     """An amount of `asset` as people read it: grouped, at the asset's precision
     (mm.display), never rounded below what was moved."""
-    from mm.display import asset_decimals, exact
+    from souq.mm.display import asset_decimals, exact
     return exact(amount, asset_decimals(asset, State.api().symbols()))
 
 
@@ -216,7 +216,7 @@ def demo(action: Optional[str] = typer.Argument(
         None, metavar="[reset]", help="reset: empty a demo database and build the demo "
         "exchange again (refused on any other database).")) -> None:
     """Open the demo exchange (created on first run) and trade a little, headless."""
-    from mm.demo import demo_flow
+    from souq.mm.demo import demo_flow
     from . import views as v
     with guarded():
         if action not in (None, "reset"):
@@ -239,9 +239,9 @@ def demo(action: Optional[str] = typer.Argument(
 
 
 def _demo_reset() -> None:
-    from db import demo as D
-    from db.store import connect
-    from db.urls import default_url
+    from souq.db import demo as D
+    from souq.db.store import connect
+    from souq.db.urls import default_url
     if State.server:
         fail("demo reset works on a local database, not through --server")
     engine = connect(State.db or default_url())

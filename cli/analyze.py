@@ -4,11 +4,11 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from db.load import to_int
-from engine.numbers import parse_price
-from mm.analytics import symbol as A
-from mm.analytics.tape import journal_length, top_history
-from mm.desk.book import book_of
+from souq.db.load import to_int
+from souq.engine.numbers import parse_price
+from souq.mm.analytics import symbol as A
+from souq.mm.analytics.tape import journal_length, top_history
+from souq.mm.desk.book import book_of
 
 from .context import State, fail, guarded, out, print_json
 from .tools import progress
@@ -45,7 +45,7 @@ def analyze(symbol: str,
 def show(f: dict, symbols=()) -> None:
     """The figures as people read them (mm.display): prices at the tick's decimals (averages
     two finer), quantities at the step's, grouped digits, bps, counts with their nouns."""
-    from mm.display import Figures, MISSING, bps, count, number
+    from souq.mm.display import Figures, MISSING, bps, count, number
     fig = Figures(symbols)
     sym = f["symbol"]
     price = lambda v: fig.price(sym, v)             # noqa: E731

@@ -8,12 +8,12 @@ from typing import List, Optional
 
 import typer
 
-from db import access
-from db import backtests as B
-from db.outfiles import output_dir, write_output
-from mm.backtest.version import code_version
+from souq.db import access
+from souq.db import backtests as B
+from souq.db.outfiles import output_dir, write_output
+from souq.mm.backtest.version import code_version
 
-from mm.display import count
+from souq.mm.display import count
 
 from .context import State, fail, guarded, out, print_json
 from .plain import figure, flat, places, text
@@ -46,10 +46,10 @@ def backtest(
                                          "this folder (made if its parent exists)."),
 ) -> None:
     """Run CONFIG through the matching engine and store the run."""
-    from mm.backtest.export import files
-    from mm.backtest.run import Spec, run_backtest
-    from mm.desk.configs import get
-    from mm.desk.params import parse_assignments
+    from souq.mm.backtest.export import files
+    from souq.mm.backtest.run import Spec, run_backtest
+    from souq.mm.desk.configs import get
+    from souq.mm.desk.params import parse_assignments
     with guarded():
         if trades is not None and data is None:
             fail("--trades goes with --data BOOK (a book data set)")
@@ -165,7 +165,7 @@ def runs_delete(run: int = typer.Argument(...)) -> None:
 def runs_export(run: int = typer.Argument(...), directory: str = typer.Argument(
         ..., help="Folder to write into (made if its parent exists).")):
     """Write equity.csv, fills.csv, orders.csv and run.json of a stored run."""
-    from mm.backtest.export import files
+    from souq.mm.backtest.export import files
     r = _get(run, "runs export", with_result=True)
     with guarded():
         _write(output_dir(directory, "export folder"),
@@ -199,12 +199,12 @@ def _write(directory: Path, texts: dict[str, str]) -> None:
 
 
 def data_info(conn, name: str) -> dict:
-    from mm.marketdata.load import info
+    from souq.mm.marketdata.load import info
     return info(conn, name)
 
 
 def _source(conn):
-    from mm.marketdata import load as load_data
+    from souq.mm.marketdata import load as load_data
 
     def load(name, start, end):
         return load_data(conn, name, start, end)
@@ -213,7 +213,7 @@ def _source(conn):
 
 def _time(text: str | None, flag: str) -> int | None:
     """ISO-8601 with a zone, or integer nanoseconds since the epoch (as data files)."""
-    from mm.marketdata.timefmt import parse_time
+    from souq.mm.marketdata.timefmt import parse_time
     if text is None:
         return None
     try:
@@ -224,7 +224,7 @@ def _time(text: str | None, flag: str) -> int | None:
 
 def _ns(text: str, unit: int, flag: str) -> int:
     """--duration (s) or --latency (ms) as ns, within the backtest's limits."""
-    from mm.backtest.run import MAX_DURATION, MAX_LATENCY
-    from engine.edge import scaled_int
+    from souq.mm.backtest.run import MAX_DURATION, MAX_LATENCY
+    from souq.engine.edge import scaled_int
     hi = (MAX_LATENCY if flag == "--latency" else MAX_DURATION) // unit
     return scaled_int(text, flag, unit, lo=0, hi=hi)

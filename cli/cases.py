@@ -3,7 +3,7 @@ from typing import Optional
 
 import typer
 
-from mm.display import Figures, count
+from souq.mm.display import Figures, count
 
 from .context import admin_api, fail, guarded, out, print_json
 
@@ -20,7 +20,7 @@ def list_cases(status: Optional[str] = typer.Option(None, "--status"),
                user: Optional[str] = typer.Option(None, "--user"),
                json: bool = typer.Option(False, "--json")) -> None:
     """Cases, oldest first, optionally by status and by an account they involve."""
-    from db import surveil as D
+    from souq.db import surveil as D
     with guarded():
         if status is not None and status not in D.STATUSES:
             fail(f"unknown status {status!r}; use {', '.join(D.STATUSES)}")
@@ -39,7 +39,7 @@ def list_cases(status: Optional[str] = typer.Option(None, "--status"),
 def show(case_id: int = typer.Argument(..., metavar="ID"),
          json: bool = typer.Option(False, "--json")) -> None:
     """A case: its alerts with their evidence, the orders and trades named, and its history."""
-    from db import surveil as D
+    from souq.db import surveil as D
     with guarded():
         api = admin_api("use surveillance")
         c = api.read(D.case, case_id)
@@ -69,7 +69,7 @@ def show(case_id: int = typer.Argument(..., metavar="ID"),
 
 
 def _act(action: str, case_id: int, note: str, suspend: bool = False, cancel: bool = False) -> None:
-    from db import surveil as D
+    from souq.db import surveil as D
     with guarded():
         c = D.act(admin_api("use surveillance"), case_id, action, note, suspend=suspend, cancel=cancel)
         extra = f"; suspended {', '.join(c['suspended'])}" if action == "confirm" and c["suspended"] else ""
@@ -107,7 +107,7 @@ def release(case_id: int = typer.Argument(..., metavar="ID"), note: str = NOTE) 
 
 def _scores(scores) -> str:
     """An alert's scores as people read them: (name value, ...), grouped, 4 places at most."""
-    from mm.display import number, to_decimal
+    from souq.mm.display import number, to_decimal
     if not isinstance(scores, dict) or not scores:
         return "" if not scores else str(scores)
     def one(v):

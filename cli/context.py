@@ -8,7 +8,7 @@ import orjson
 import typer
 from rich.console import Console
 
-from engine.model import OPERATOR
+from souq.engine.model import OPERATOR
 
 # Piped output keeps whole rows on one line; a terminal gets its own width.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 250)
@@ -30,7 +30,7 @@ class State:
                 cls._api = remote_api(cls.server, cls.key)
                 cls.actor = cls._api.actor
             else:
-                from db.api import Api
+                from souq.db.api import Api
                 cls._api = Api(cls.db, cls.actor)
         return cls._api
 
@@ -39,8 +39,8 @@ class State:
         """Something with Api's read methods: the light SQLite reader (db.lite) when it
         applies, else the full Api."""
         if cls._api is None and not cls.server:
-            from db.lite import open_reader
-            from db.urls import default_url
+            from souq.db.lite import open_reader
+            from souq.db.urls import default_url
             reader = open_reader(cls.db or default_url(), cls.actor)
             if reader is not None:
                 return reader
@@ -58,8 +58,8 @@ def remote_api(url: str, client_id: str | None):
         if not sys.stdin.isatty():
             fail("set SOUQ_SECRET to the key's client secret (no terminal to prompt on)")
         secret = typer.prompt("client secret", hide_input=True)
-    from db.access import AccessDenied
-    from gateway.remote import RemoteApi
+    from souq.db.access import AccessDenied
+    from souq.gateway.remote import RemoteApi
     try:
         return RemoteApi(url, client_id, secret)
     except (AccessDenied, ValueError) as exc:
@@ -105,7 +105,7 @@ def guarded():
         if type(exc).__name__ == "DatabaseBusy":      # db.store: the lock timeout ran out
             fail(str(exc))
         if _database_error(exc):
-            from db.store import busy, is_locked
+            from souq.db.store import busy, is_locked
             fail(str(busy()) if is_locked(exc) else f"database: {str(exc).splitlines()[0]}")
         raise
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import typer
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from db import marketdata as D
-from mm.marketdata import format_time, import_csv, info
+from souq.db import marketdata as D
+from souq.mm.marketdata import format_time, import_csv, info
 
-from mm.display import count
+from souq.mm.display import count
 
 from .context import State, err, fail, guarded, out, print_json
 from .views import _table

@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from db import apikeys as access
-from engine.permissions import SCOPES
+from souq.db import apikeys as access
+from souq.engine.permissions import SCOPES
 
 from .context import admin_api, State, fail, guarded, out, print_json
 
@@ -105,8 +105,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"),
           ) -> None:
     """Run the REST and WebSocket gateway on the database until Ctrl+C."""
     with guarded():
-        from gateway.config import GatewayConfig
-        from gateway.serve import run_server
+        from souq.gateway.config import GatewayConfig
+        from souq.gateway.serve import run_server
         api = State.api()
         _ = api.db          # a foreign or broken database fails here, as one line
         config = GatewayConfig(url=api.url, rate=rate, burst=burst, max_body=max_body,

@@ -79,7 +79,7 @@ class LazyGroup(TyperGroup):
         from importlib import import_module
         import typer.main
         sub = typer.Typer()
-        import_module(f"cli.{module}").register(sub)
+        import_module(f"souq.cli.{module}").register(sub)
         group = typer.main.get_group(sub)
         guard_commands(group)
         self.commands.update(group.commands)
@@ -113,7 +113,7 @@ def main(
                                       help="The API key to use with --server."),
 ) -> None:
     """With no command, opens the workstation on the database (a demo exchange if empty)."""
-    from engine.model import OPERATOR
+    from souq.engine.model import OPERATOR
 
     from .context import State
     State.db = db
@@ -129,8 +129,8 @@ def main(
 def checked(action: str, values: dict | None = None) -> None:
     """Before `action` runs: every typed number within what a 64-bit column and a loop
     hold (engine/edge.py), then the permission table (db/access.py) on the acting user."""
-    from db.access import require
-    from engine.edge import check_magnitude
+    from souq.db.access import require
+    from souq.engine.edge import check_magnitude
 
     from .context import State, guarded
     with guarded():
@@ -188,7 +188,7 @@ def run() -> None:
         sys.stderr.write("error: interrupted\n")
         sys.exit(130)
     except Exception as exc:   # a writer path outside guarded(): the lock timeout is one line too
-        from db.store import DatabaseBusy, busy, is_locked
+        from souq.db.store import DatabaseBusy, busy, is_locked
         if not (isinstance(exc, DatabaseBusy) or is_locked(exc)):
             raise
         sys.stderr.write(f"error: {busy()}\n")

@@ -4,11 +4,11 @@ from typing import Optional
 
 import typer
 
-from mm.desk import configs as C
-from mm.desk import launch, limits as L, status as S
-from mm.desk.params import BadParam, parse_assignments
-from mm.desk.strategy import template, templates as all_templates
-from mm.display import Figures, number
+from souq.mm.desk import configs as C
+from souq.mm.desk import launch, limits as L, status as S
+from souq.mm.desk.params import BadParam, parse_assignments
+from souq.mm.desk.strategy import template, templates as all_templates
+from souq.mm.display import Figures, number
 
 from .context import State, fail, guarded, out, print_json
 from .views import _table

@@ -22,7 +22,7 @@ def as_experiment(
     """Avellaneda-Stoikov (2008): the inventory strategy against the symmetric one on the
     same simulated paths (s0 100, T 1, sigma 2, dt 0.005, A 140, k 1.5)."""
     with guarded():
-        from mm.desk.as_experiment import run      # numpy only for this command
+        from souq.mm.desk.as_experiment import run      # numpy only for this command
         started = time.perf_counter()
         result = run(gamma, paths, seed)
         wall = time.perf_counter() - started

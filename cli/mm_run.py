@@ -9,10 +9,10 @@ import typer
 from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from engine.numbers import fmt, fmt_amount
-from mm.desk.report import report
-from mm.desk.runner import ApiRunner, run_loop, stop_signals
-from mm.sim import ApiDriver, SimParams
+from souq.engine.numbers import fmt, fmt_amount
+from souq.mm.desk.report import report
+from souq.mm.desk.runner import ApiRunner, run_loop, stop_signals
+from souq.mm.sim import ApiDriver, SimParams
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -111,7 +111,7 @@ def _progress() -> Progress:
 def _show(r: dict, symbols=()) -> None:
     """The run's report as people read it (mm.display): money at the quote's precision,
     quantities at the step's, prices at the tick's, counts with their nouns."""
-    from mm.display import Figures, bps, count, number
+    from souq.mm.display import Figures, bps, count, number
     if r.get("venue") == "remote":
         return _show_remote(r, Figures(symbols))
     f = Figures(symbols)
@@ -159,7 +159,7 @@ def _show(r: dict, symbols=()) -> None:
 
 
 def _show_remote(r: dict, f) -> None:
-    from mm.display import count, number
+    from souq.mm.display import count, number
     sym = r["symbol"]
     quote = r.get("quote") or sym.partition("-")[2]
     t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
@@ -181,7 +181,7 @@ def _show_remote(r: dict, f) -> None:
 
 def _analytics(a: dict, quote: str, f) -> list[tuple[str, str]]:
     """A few of the backtest metrics, the full set being in --json."""
-    from mm.display import count, percent, ratio
+    from souq.mm.display import count, percent, ratio
     money = lambda v: f.money(quote, v)                                  # noqa: E731
     att = a["attribution"]
     mk = a["markouts"]["1s"]
@@ -201,7 +201,7 @@ def _analytics(a: dict, quote: str, f) -> list[tuple[str, str]]:
 def _hedge(r: dict, quote: str, f) -> list[tuple[str, str]]:
     """A hedger's other legs, each in its own currency and in the quote asset, and the
     PnL of every leg together."""
-    from mm.display import count
+    from souq.mm.display import count
     rows = []
     for g in r.get("hedge_legs", ()):
         rows.append((f"hedge leg {g['symbol']}", f"{count(g['fills'], 'fill')}, inventory "

@@ -32,8 +32,8 @@ def _secret(env: str, what: str) -> str:
 
 def _connect(url: str, key: str | None, env: str, user: str, dead_man: int, remote: Remote,
              option: str):
-    from gateway.client import ApiError, SouqClient
-    from mm.desk.remote_venue import RemoteVenue
+    from souq.gateway.client import ApiError, SouqClient
+    from souq.mm.desk.remote_venue import RemoteVenue
     if not key:
         fail(f"{option} needs its key: {option.replace('venue', 'key')} CLIENT_ID")
     client = SouqClient(url, key, _secret(env, f"key {key}"))
@@ -55,8 +55,8 @@ def open_venues(api, name: str, venue: str | None, key: str | None, hedge_venue:
                 hedge_key: str | None, dead_man: int) -> Remote:
     """Log in to the venues named and arm their switches; the runner's venue (a RoutedVenue
     when there is a hedge venue: the run's own symbol on --venue, the rest on the other)."""
-    from db import desk
-    from mm.desk.venue import RoutedVenue
+    from souq.db import desk
+    from souq.mm.desk.venue import RoutedVenue
     if hedge_venue and not venue:
         fail("--hedge-venue needs --venue (where the strategy quotes)")
     cfg = api.read(desk.config, name)

@@ -44,11 +44,11 @@ def optimize(
     json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Search CONFIG's parameters: each set a backtest, scored by the objective."""
-    from db import optimize as O
-    from mm import optimize as M
-    from mm.desk import configs as C
+    from souq.db import optimize as O
+    from souq.mm import optimize as M
+    from souq.mm.desk import configs as C
 
-    from mm.backtest.version import code_version
+    from souq.mm.backtest.version import code_version
 
     from .backtest import _ns, _time
     with guarded():
@@ -59,7 +59,7 @@ def optimize(
         if scenario is not None and (start or end):
             fail("--from/--to apply to --data runs only")
         if scenario is not None:
-            from mm.backtest.scenario import resolve
+            from souq.mm.backtest.scenario import resolve
             resolve(scenario)
         duration_ns = _ns(duration, 1_000_000_000, "--duration")
         if duration_ns <= 0:
@@ -110,7 +110,7 @@ def _window(api, data: str | None, start: int | None, end: int | None):
     """A data search's window: as given, else the data set's first to last event."""
     if data is None:
         return None
-    from mm.marketdata.load import info
+    from souq.mm.marketdata.load import info
     with api.db.connect() as conn:
         found = info(conn, data)
     if start is None:
@@ -138,7 +138,7 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
         rows.append([r["rank"], *(r["params"][n] for n in names), _num(r["objective"]),
                      *more])
     fit = "fold 0" if len(search.folds) == 1 else f"mean of folds 0-{len(search.folds) - 2}"
-    from mm.display import count, number
+    from souq.mm.display import count, number
     _table(f"search {search_id}: {cfg['name']} v{cfg['version']}, "
            f"{count(len(search.points), 'parameter set')}, {search.objective} ({fit})", cols,
            rows, right=cols[len(names) + 1:])
@@ -154,7 +154,7 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
         out.print(f"in-sample mean {_num(sm['in_sample_mean'])}, out-of-sample mean "
                   f"{_num(sm['out_of_sample_mean'])}", markup=False)
     if search.best is None:
-        from mm.optimize import NOT_SCORED
+        from souq.mm.optimize import NOT_SCORED
         out.print(f"best: none ({NOT_SCORED})", markup=False)
         return
     best = ", ".join(f"{k}={v}" for k, v in search.best["params"].items())

@@ -3,11 +3,11 @@ from typing import Optional
 
 import typer
 
-from db.store import order_row
-from engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
-from engine.stream import trade_record
+from souq.db.store import order_row
+from souq.engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
+from souq.engine.stream import trade_record
 
-from mm.display import count
+from souq.mm.display import count
 
 from .context import State, fail, guarded, out, print_json
 
@@ -86,7 +86,7 @@ def _figures():
     """How the exchange's symbols show their numbers (mm.display), read once."""
     global _FIGURES
     if _FIGURES is None:
-        from mm.display import Figures
+        from souq.mm.display import Figures
         _FIGURES = Figures(State.api().symbols())
     return _FIGURES
 

@@ -33,7 +33,7 @@ def places(symbol: str | None, symbols) -> dict:
     """The decimal places of a run's money ({q}: the quote asset's precision) and
     quantities ({b}: the base asset's), from the exchange's symbol rows (mm.display);
     empty when the symbol is not listed."""
-    from mm.display import asset_decimals
+    from souq.mm.display import asset_decimals
     rows = list(symbols)
     row = next((s for s in rows if s["name"] == symbol), None)
     if row is None:
@@ -45,7 +45,7 @@ def figure(path: str, value, dps: dict) -> str:
     """A stored run's leaf as people read it: a figure (`figures.` paths, or the report's
     known paths) through mm.reports.lines.value_text (money at the quote's precision,
     grouped, ratios as %), anything else as `text`."""
-    from mm.reports.lines import COUNTS, LABELS, PERCENT, value_text
+    from souq.mm.reports.lines import COUNTS, LABELS, PERCENT, value_text
     p = path.removeprefix("figures.")
     if value is None or isinstance(value, (bool, dict, list, tuple)):
         return text(value)

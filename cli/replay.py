@@ -8,10 +8,10 @@ import orjson
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
-from db.outfiles import open_output
-from db.replay import ReplayError, replay
+from souq.db.outfiles import open_output
+from souq.db.replay import ReplayError, replay
 
-from mm.display import count, number
+from souq.mm.display import count, number
 
 from .context import State, err, fail, guarded, out, print_json
 

@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from db.outfiles import write_output
+from souq.db.outfiles import write_output
 
 from .backtest import _get
 from .context import State, fail, guarded, out
@@ -22,7 +22,7 @@ def report(
                                        "(a new file, or one of yours; never through a link)."),
 ) -> None:
     """Every figure of a stored run, and its equity, drawdown, inventory and markout charts."""
-    from mm.reports import FORMATS, render
+    from souq.mm.reports import FORMATS, render
     with guarded():
         if fmt not in FORMATS:
             fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -7,10 +7,10 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from mm.desk.demo_configs import build as build_demo
-from mm.sim import ApiDriver, SimParams, check_run, run_fast, run_realtime
+from souq.mm.desk.demo_configs import build as build_demo
+from souq.mm.sim import ApiDriver, SimParams, check_run, run_fast, run_realtime
 
-from mm.display import count, number
+from souq.mm.display import count, number
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -56,7 +56,7 @@ def sim(
         epoch = time.time_ns()      # journal time of simulated time 0, fast or not
         driver = ApiDriver(api, params, seed, epoch=epoch)
         if bad:
-            from mm.sim.bad_actors import MixedDriver, actors
+            from souq.mm.sim.bad_actors import MixedDriver, actors
             driver = MixedDriver(driver, actors(bad, bad_rate, seed),
                                  thin=lambda p: ApiDriver(api, p, seed + 10_000, epoch=epoch))
         started = time.perf_counter()

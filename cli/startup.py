@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-SOUQ = [sys.executable, "-c", "from cli.main import run; run()"]
+SOUQ = [sys.executable, "-c", "from souq.cli.main import run; run()"]
 READS = {"help": ["--help"], "book": ["book", "BTC-IRR"], "wallets": ["wallets"],
          "orders": ["orders", "--limit", "20"]}
 

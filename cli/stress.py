@@ -4,11 +4,11 @@ from typing import Optional
 
 import typer
 
-from engine.numbers import fmt, fmt_amount
-from mm.desk import configs as C
-from mm.desk.params import parse_assignments
-from mm.scenarios import SCENARIOS
-from mm.stress import SECOND, as_json, run_stress
+from souq.engine.numbers import fmt, fmt_amount
+from souq.mm.desk import configs as C
+from souq.mm.desk.params import parse_assignments
+from souq.mm.scenarios import SCENARIOS
+from souq.mm.stress import SECOND, as_json, run_stress
 
 from .context import State, fail, guarded, print_json
 from .tools import progress
@@ -64,7 +64,7 @@ def stress(
             print_json({"config": cfg["name"], "version": cfg["version"], "seeds": seeds,
                         "duration": duration, **as_json(runs, rows)})
             return
-        from mm.display import Figures, count, number
+        from souq.mm.display import Figures, count, number
         f = Figures(State.api().symbols())
         quote = next((s["quote"] for s in f.rows if s["name"] == cfg["symbol"]), "")
         money = lambda v: f.money(quote, fmt_amount(v))                   # noqa: E731
@@ -81,5 +81,5 @@ def _seeds(seeds: tuple[int, ...]) -> str:
 
 
 def _n(value: int | None) -> str:
-    from mm.display import number
+    from souq.mm.display import number
     return "-" if value is None else number(value)

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from mm.display import count, number
+from souq.mm.display import count, number
 
 from .context import admin_api, fail, guarded, out, print_json
 
@@ -30,7 +30,7 @@ def follow(ctx: typer.Context,
     stopped. Ctrl+C stops it."""
     if ctx.invoked_subcommand is not None:
         return
-    from mm.surveillance.follower import Follower
+    from souq.mm.surveillance.follower import Follower
     with guarded():
         api = admin_api("use surveillance")
         follower = Follower(api.db, name)
@@ -58,7 +58,7 @@ def scan(start: int = typer.Option(1, "--from", help="First journal entry (seq).
          end: Optional[int] = typer.Option(None, "--to", help="Last journal entry (seq)."),
          json: bool = typer.Option(False, "--json")) -> None:
     """The alerts over a part of the journal, without touching cases or the cursor."""
-    from mm.surveillance.follower import scan as run_scan
+    from souq.mm.surveillance.follower import scan as run_scan
     with guarded():
         if start < 1 or (end is not None and end < start):
             fail(f"--from must be at least 1 and --to at least --from (got {start}..{end})")
@@ -75,9 +75,9 @@ def scan(start: int = typer.Option(1, "--from", help="First journal entry (seq).
 def rules(json: bool = typer.Option(False, "--json")) -> None:
     """The detectors, what they look for, where the definition comes from, and their
     parameters as set in the journal."""
-    from mm.surveillance.follower import configured
-    from mm.surveillance.monitor import DETECTORS
-    from db.surveil import last_seq
+    from souq.mm.surveillance.follower import configured
+    from souq.mm.surveillance.monitor import DETECTORS
+    from souq.db.surveil import last_seq
     with guarded():
         api = admin_api("use surveillance")
         with api.db.connect() as conn:
@@ -101,7 +101,7 @@ def set_param(rule: str, setting: str = typer.Argument(..., metavar="KEY=VALUE")
               note: str = typer.Option("", "--note", help="Why (kept in the journal).")) -> None:
     """Set one rule parameter; the change is journalled, so the follower and scans apply
     it from that entry on."""
-    from mm.surveillance.monitor import SET, parse_setting
+    from souq.mm.surveillance.monitor import SET, parse_setting
     with guarded():
         api = admin_api("use surveillance")
         r, key, value = parse_setting(f"{rule}.{setting}")
@@ -115,7 +115,7 @@ def set_param(rule: str, setting: str = typer.Argument(..., metavar="KEY=VALUE")
 @surveil_app.command("link")
 def link(a: str, b: str, note: str = typer.Option("", "--note")) -> None:
     """Record that accounts A and B have one beneficial owner (wash trading sees them as one)."""
-    from mm.surveillance.monitor import LINK
+    from souq.mm.surveillance.monitor import LINK
     with guarded():
         api = admin_api("use surveillance")
         users = {u["name"] for u in api.users()}
@@ -141,7 +141,7 @@ def evaluate(scenario: str = typer.Option("normal", "--scenario"),
              json: bool = typer.Option(False, "--json")) -> None:
     """Honest flow plus planted bad actors, scored per detector: precision, recall and
     false alerts per 10,000 honest orders."""
-    from mm.surveillance.evaluate import evaluate as run_eval
+    from souq.mm.surveillance.evaluate import evaluate as run_eval
     with guarded():
         admin_api("use surveillance")
         ev = run_eval(scenario, seeds, duration=duration, rate=rate, bad_names=bad,

@@ -5,7 +5,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from mm.display import count, number
+from souq.mm.display import count, number
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -28,7 +28,7 @@ def check(
 ) -> None:
     """Verify every invariant from one snapshot of the database; exits non-zero naming each
     violation. A clean check is recorded, so `--since SEQ` can continue from it."""
-    from db.check import run_check
+    from souq.db.check import run_check
     with guarded():
         api = State.api()
         with progress("check") as bar:
@@ -113,17 +113,17 @@ def bench(
                                  "CPU ms of `souq --help` and the read commands."),
 ) -> None:
     """Measure the exchange on a seeded mixed workload and print JSON figures."""
-    from db.bench import run_benchmarks
+    from souq.db.bench import run_benchmarks
     with guarded():
         if api:
-            from gateway.bench import run_api_bench
+            from souq.gateway.bench import run_api_bench
             with progress("bench --api") as bar:
                 task = bar.add_task("bench --api", total=None)
                 print_json(run_api_bench(api_orders, step=lambda label: bar.update(
                     task, description=label)))
             return
         if mm:
-            from mm.desk.bench import run_mm_bench
+            from souq.mm.desk.bench import run_mm_bench
             if events <= 0:
                 fail("--events must be positive")
             with progress("bench --mm") as bar:
@@ -133,7 +133,7 @@ def bench(
             print_json(figures)
             return
         if backtest:
-            from mm.backtest.bench import run_backtest_bench
+            from souq.mm.backtest.bench import run_backtest_bench
             with progress("bench --backtest") as bar:
                 task = bar.add_task("bench --backtest", total=None)
                 figures = run_backtest_bench(step=lambda label: bar.update(
@@ -141,7 +141,7 @@ def bench(
             print_json(figures)
             return
         if latency:
-            from db.bench import place_latency
+            from souq.db.bench import place_latency
             try:
                 wanted = sorted({int(x) for x in sizes.split(",")})
             except ValueError:
@@ -159,7 +159,7 @@ def bench(
             print_json({"cli_startup": startup_figures()})
             return
         if surveil:
-            from mm.surveillance.bench import run_surveil_bench
+            from souq.mm.surveillance.bench import run_surveil_bench
             with progress("bench --surveil") as bar:
                 task = bar.add_task("bench --surveil", total=None)
                 figures = run_surveil_bench(min(orders, 50_000), users, seed, step=lambda label:
@@ -167,7 +167,7 @@ def bench(
             print_json(figures)
             return
         if tui:
-            from tui.bench import run_tui_bench
+            from souq.tui.bench import run_tui_bench
             print_json(run_tui_bench(rate=rate, seconds=seconds))
             return
         with progress("bench") as bar:

@@ -4,9 +4,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from db.shapes import trade_shape
-from engine.model import STATUSES
-from mm.display import Figures
+from souq.db.shapes import trade_shape
+from souq.engine.model import STATUSES
+from souq.mm.display import Figures
 
 from .context import State, fail, guarded, out, print_json
 
@@ -175,7 +175,7 @@ SYMBOL_LABELS = {"name": "name", "base": "base", "quote": "quote", "tick_size": 
 def symbol_figures(row: dict, rows) -> dict:
     """A symbol row's values as people read them (mm.display): prices at the tick's
     decimals, quantities at the step's, rates as percentages, flags as yes/no."""
-    from mm.display import Market, exact, rate_percent, yes_no
+    from souq.mm.display import Market, exact, rate_percent, yes_no
     m = Market.of(row, rows)
     price = lambda v: None if v is None else m.price(v)           # noqa: E731
     qty = lambda v: None if v is None else exact(v, m.qty_dp)     # noqa: E731
@@ -212,7 +212,7 @@ def show_symbol(row, sessions, json: bool, rows=()) -> None:
     if json:
         print_json({**row, "session_history": sessions})
         return
-    from mm.display import count
+    from souq.mm.display import count
     shown = symbol_figures(row, list(rows) or [row])
     t = Table(title=row["name"], title_justify="left", show_header=False)
     t.add_column("field")
@@ -224,7 +224,7 @@ def show_symbol(row, sessions, json: bool, rows=()) -> None:
     market = None
     for s in sessions:
         if market is None:
-            from mm.display import Market
+            from souq.mm.display import Market
             market = Market.of(row, list(rows) or [row])
         opening = "" if s["opening_price"] is None else f" at {market.price(s['opening_price'])}"
         out.print(f"  session opened {_when(s.get('opened_at') or s.get('opened_ts')) or '-'}"

@@ -9,8 +9,8 @@ Each action (a command's path, e.g. "runs delete") has one rule:
   must be known) and again with the owner once the object is found.
 An actor the exchange does not know (`--as nobody`) is refused every action.
 """
-from engine.model import ADMIN as ADMIN_ROLE
-from engine.model import OPERATOR
+from souq.engine.model import ADMIN as ADMIN_ROLE
+from souq.engine.model import OPERATOR
 
 ADMIN, USER, OWNER = "admin", "user", "owner"
 
@@ -89,7 +89,7 @@ def require(api, action: str, owner: str | None = None) -> None:
         return
     if rule == ADMIN:
         if action in ENGINE_ACTIONS:
-            from engine.permissions import role_refusal
+            from souq.engine.permissions import role_refusal
             raise AccessDenied(role_refusal(ENGINE_ACTIONS[action], api.actor, who))
         raise AccessDenied(f"only an admin may {action}; {api.actor} is not one")
     if rule == OWNER and owner is not None and owner != api.actor:

@@ -7,10 +7,10 @@ that nobody sees another user's orders, trades, wallets or ledger.
 import time
 from dataclasses import dataclass
 
-from engine.admission import edge_refusal
-from engine.edge import EdgeError
-from engine.model import ADMIN, OPERATOR
-from engine.permissions import role_refusal
+from souq.engine.admission import edge_refusal
+from souq.engine.edge import EdgeError
+from souq.engine.model import ADMIN, OPERATOR
+from souq.engine.permissions import role_refusal
 
 from . import access
 from . import queries as Q

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import desc, select, update
 
-from engine.model import ADMIN
-from engine.permissions import ADMIN_SCOPE, SCOPES
+from souq.engine.model import ADMIN
+from souq.engine.permissions import ADMIN_SCOPE, SCOPES
 
 from . import queries as Q
 from . import schema as S

@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.exchange import Exchange
-from engine.model import Order
-from engine.stream import parse_command
-from engine.workload import MID_TICKS, orders, resting, setup
+from souq.engine.exchange import Exchange
+from souq.engine.model import Order
+from souq.engine.stream import parse_command
+from souq.engine.workload import MID_TICKS, orders, resting, setup
 
 from .store import Store, prepare
 
@@ -153,7 +153,7 @@ def place_latency(sizes: list[int], users: int = 100, seed: int = 1, samples: in
                 assert reason is None, reason
             for k in range(cli_samples):
                 start = time.perf_counter()
-                subprocess.run([sys.executable, "-c", "from cli.main import run; run()", "--db",
+                subprocess.run([sys.executable, "-c", "from souq.cli.main import run; run()", "--db",
                                 str(path), "--as", "u0", "order", "place", "BTC-IRR", "buy",
                                 "0.0001", "--price", "1000", "--id", f"cli{size}-{k}"],
                                check=True, capture_output=True)
@@ -234,7 +234,7 @@ def run_benchmarks(*, commands: int, users: int, seed: int, rebuild: int, restin
             figures["rebuild"] = rebuild_run(tmp / "rebuild.db", rebuild, users, seed, step)
     if resting:
         step("memory")
-        code = ("import json,sys; from db.bench import memory_probe; "
+        code = ("import json,sys; from souq.db.bench import memory_probe; "
                 f"print(json.dumps(memory_probe({int(resting)}, {int(users)})))")
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               check=True)

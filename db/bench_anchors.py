@@ -19,9 +19,9 @@ from pathlib import Path
 
 from sortedcontainers import SortedDict
 
-from engine.exchange import Exchange
-from engine.stream import parse_command
-from engine.workload import orders, setup
+from souq.engine.exchange import Exchange
+from souq.engine.stream import parse_command
+from souq.engine.workload import orders, setup
 
 LIMIT, MARKET, CANCEL = 0, 1, 2
 TICK, LOT = 1000, 10**4          # the workload's BTC-IRR grid: 1000 IRR, 0.0001 BTC

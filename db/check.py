@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 import orjson
 from sqlalchemy import func, select
 
-from engine.exchange import Exchange
-from engine.invariants import check_exchange, wallet_totals
-from engine.model import AVAIL, HELD, WORLD, Order
-from engine.numbers import fmt_amount
-from engine.stream import parse_command
+from souq.engine.exchange import Exchange
+from souq.engine.invariants import check_exchange, wallet_totals
+from souq.engine.model import AVAIL, HELD, WORLD, Order
+from souq.engine.numbers import fmt_amount
+from souq.engine.stream import parse_command
 
 from . import checkpoint
 from . import schema as S

@@ -11,8 +11,8 @@ import zlib
 
 from sqlalchemy import delete, select
 
-from engine.exchange import Exchange
-from engine.model import QUEUED, STATUSES, Order, Symbol, User
+from souq.engine.exchange import Exchange
+from souq.engine.model import QUEUED, STATUSES, Order, Symbol, User
 
 from . import schema as S
 from .load import rest_in_books

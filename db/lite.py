@@ -11,7 +11,7 @@ is wrong.
 import sqlite3
 from pathlib import Path
 
-from engine.model import ACTIVE, ADMIN, OPERATOR, PARTIAL, QUEUED, WORLD
+from souq.engine.model import ACTIVE, ADMIN, OPERATOR, PARTIAL, QUEUED, WORLD
 
 from .access import visible_user
 from .shapes import book_levels, with_avg_price

@@ -7,11 +7,11 @@ stay rejected and a cancel of a closed order keeps its reason.
 """
 from sqlalchemy import bindparam, func, select
 
-from engine.commands import CancelOrder, PlaceOrder
-from engine.exchange import Exchange
-from engine.fees import precision_unit
-from engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
-from engine.numbers import AMOUNT_DP, PRICE_DP
+from souq.engine.commands import CancelOrder, PlaceOrder
+from souq.engine.exchange import Exchange
+from souq.engine.fees import precision_unit
+from souq.engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
+from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 
 from . import schema as S
 from .sql import Bulk

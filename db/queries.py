@@ -4,7 +4,7 @@ Reads never load the engine, so a look at a big exchange stays cheap.
 """
 from sqlalchemy import desc, select
 
-from engine.model import ACTIVE, PARTIAL, QUEUED, WORLD
+from souq.engine.model import ACTIVE, PARTIAL, QUEUED, WORLD
 
 from . import schema as S
 from .shapes import book_levels, plain as _plain, trade_shape, with_avg_price  # noqa: F401

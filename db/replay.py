@@ -6,9 +6,9 @@ that breaks the format stops it, after committing every line before it.
 import time
 from dataclasses import dataclass
 
-from engine.edge import EdgeError, json_line
-from engine.exchange import Exchange
-from engine.stream import StreamError, is_skipped, parse_command, trade_record
+from souq.engine.edge import EdgeError, json_line
+from souq.engine.exchange import Exchange
+from souq.engine.stream import StreamError, is_skipped, parse_command, trade_record
 
 
 class ReplayError(ValueError):

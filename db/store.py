@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
-from engine.model import AVAIL, HELD, Order
-from engine.numbers import fmt, fmt_amount
-from engine.stream import parse_command
+from souq.engine.model import AVAIL, HELD, Order
+from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.stream import parse_command
 
 from . import dbfile
 from . import schema as S

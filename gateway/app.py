@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from db import desk
-from db.api import Api
+from souq.db import desk
+from souq.db.api import Api
 
 from . import problems
 from .audit import AuditLog, AuditMiddleware

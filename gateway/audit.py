@@ -16,7 +16,7 @@ import orjson
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from db import apikeys as access
+from souq.db import apikeys as access
 
 from . import bodies
 from .problems import response

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import jwt
 
-from db import apikeys as access
-from engine.model import SUSPENDED
-from engine.permissions import refusal
+from souq.db import apikeys as access
+from souq.engine.model import SUSPENDED
+from souq.engine.permissions import refusal
 
 from .config import GatewayConfig
 from .problems import Problem
@@ -177,7 +177,7 @@ class Tokens:
         return Principal(row["client_id"], row["scope"], row["user"], row["role"], claims["sid"])
 
     def _user_ok(self, user: str) -> None:
-        from db import queries as Q
+        from souq.db import queries as Q
         with self.engine.connect() as conn:
             u = Q.user(conn, user)
         if u is None:

@@ -18,10 +18,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from db import apikeys as access
-from db.bench import durable
-from db.store import Store, prepare
-from engine.workload import orders, setup
+from souq.db import apikeys as access
+from souq.db.bench import durable
+from souq.db.store import Store, prepare
+from souq.engine.workload import orders, setup
 
 
 def _client_process(url: str, keys: list[dict], bodies: list[list[dict]]) -> list[float]:
@@ -83,7 +83,7 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
             per_client[int(user[1:]) % clients].append(body)
         step("bench --api: starting souq serve")
         server = subprocess.Popen(
-            [sys.executable, "-c", "import cli.main as m; m.run()", "--db", str(db), "serve",
+            [sys.executable, "-c", "import souq.cli.main as m; m.run()", "--db", str(db), "serve",
              "--port", "0", "--rate", "0", "--log", str(tmp / "audit.log")],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
         try:

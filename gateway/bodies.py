@@ -10,7 +10,7 @@ from email.message import Message
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from engine.edge import EdgeError, json_value
+from souq.engine.edge import EdgeError, json_value
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -1,6 +1,6 @@
 """A typed Python client for a souq gateway: REST over httpx, streams over websockets.
 
-    from gateway.client import SouqClient
+    from souq.gateway.client import SouqClient
     with SouqClient("http://127.0.0.1:8700", client_id, client_secret) as souq:
         order = souq.place_order("BTC-IRR", "buy", "0.5", price="100000000")
         souq.cancel_order(order["order_id"])

@@ -10,8 +10,8 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from db.store import Store, order_row, prepare
-from engine.stream import trade_record
+from souq.db.store import Store, order_row, prepare
+from souq.engine.stream import trade_record
 
 ORDER_KEYS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
               "stop_price", "qty", "filled", "cost", "status", "reason", "hold")

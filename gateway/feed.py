@@ -15,9 +15,9 @@ import time
 import orjson
 from sqlalchemy import func, select
 
-from db import queries as Q
-from db import schema as S
-from db.tickers import ticker
+from souq.db import queries as Q
+from souq.db import schema as S
+from souq.db.tickers import ticker
 
 from .shapes import order_out, trade_row_out, wallet_out
 

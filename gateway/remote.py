@@ -1,11 +1,11 @@
-"""db.api over the network: the CLI's `--server URL --key CLIENT_ID` mode.
+"""souq.db.api over the network: the CLI's `--server URL --key CLIENT_ID` mode.
 
 RemoteApi answers the same calls as db.api.Api (reads as row dicts of the projections'
 shape, `execute` of stream-shaped commands returning a Result), so every CLI command that
 works through the API prints the same text and --json shapes locally and remotely. The
 server decides every permission; a refusal comes back as its one-sentence detail.
 """
-from db.api import AccessDenied, Api, Result
+from souq.db.api import AccessDenied, Api, Result
 
 from .client import ApiError, SouqClient
 
@@ -190,7 +190,7 @@ def _trade_row(t: dict) -> dict:
 
 
 def _trade_record(t: dict) -> dict:
-    from db.queries import trade_shape
+    from souq.db.queries import trade_shape
     return trade_shape(_trade_row(t))
 
 

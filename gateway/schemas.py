@@ -7,8 +7,8 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 
-from engine.model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
-from engine.numbers import (
+from souq.engine.model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
+from souq.engine.numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, parse_fixed,
 )
 

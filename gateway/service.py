@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
-from db.api import AccessDenied, Api
-from db.store import prepare
-from engine.admission import edge_refusal
-from engine.stream import StreamError
+from souq.db.api import AccessDenied, Api
+from souq.db.store import prepare
+from souq.engine.admission import edge_refusal
+from souq.engine.stream import StreamError
 
 from .auth import Principal, Tokens
 from .committer import Committer, Done
@@ -29,7 +29,7 @@ class Gateway:
     audit: object = None     # gateway.audit.AuditLog
 
     def reader(self, p: Principal) -> Api:
-        """db.api as the principal's user: its read rules (own data unless admin)."""
+        """souq.db.api as the principal's user: its read rules (own data unless admin)."""
         return self.api.acting_as(p.user)
 
     def run(self, obj: dict, p: Principal) -> Done:

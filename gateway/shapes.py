@@ -1,7 +1,7 @@
 """Rows of the projections to the gateway's JSON shapes (exchange design field names)."""
 from datetime import datetime, timezone
 
-from db.shapes import with_avg_price
+from souq.db.shapes import with_avg_price
 
 
 def iso(ns: int | None) -> str | None:
@@ -39,7 +39,7 @@ def trade_out(t: dict, public: bool = False) -> dict:
 
 def trade_row_out(row: dict, public: bool = False) -> dict:
     """A trades-table row to TradeOut."""
-    from db.queries import trade_shape
+    from souq.db.queries import trade_shape
     return trade_out({**trade_shape(row), "ts": row["ts"], "taker_side": row["taker_side"]},
                      public)
 

@@ -5,7 +5,7 @@ other stopped; run one of them at a time)."""
 import sys
 import threading
 
-from mm.surveillance.follower import Follower
+from souq.mm.surveillance.follower import Follower
 
 
 class SurveillanceThread:

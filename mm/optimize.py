@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from engine.edge import EdgeError, parse_decimal, parse_int
+from souq.engine.edge import EdgeError, parse_decimal, parse_int
 
 from .desk.params import BOOL, CHOICE, INT, TEXT, BadParam, Param, validate
 
@@ -382,7 +382,7 @@ _ENGINES: dict = {}
 
 def _source(url: str):
     """The data source of a worker: its own database connection per call."""
-    from db.store import connect
+    from souq.db.store import connect
     from .marketdata import load
 
     engine = _ENGINES.get(url)

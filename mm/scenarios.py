@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from random import Random
 from typing import Callable
 
-from engine.edge import parse_decimal
+from souq.engine.edge import parse_decimal
 
 from .sim import SimParams
 from .sim.params import ns, ppb

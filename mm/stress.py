@@ -7,7 +7,7 @@ configuration, seeds and duration give the same report.
 """
 from dataclasses import asdict, dataclass
 
-from engine.numbers import fmt, fmt_amount
+from souq.engine.numbers import fmt, fmt_amount
 
 from .scenarios import SCENARIOS, scenario
 

@@ -6,8 +6,8 @@ import os
 import sys
 import time
 
-from db import desk as D
-from db.api import Api
+from souq.db import desk as D
+from souq.db.api import Api
 
 
 def main(url: str, name: str, sim: bool) -> int:

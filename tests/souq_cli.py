@@ -15,7 +15,7 @@ def souq_argv() -> list[str]:
     script = shutil.which("souq", path=str(bindir))
     if script:
         return [script]
-    return [sys.executable, "-c", "import cli.main as m; getattr(m, 'run', m.app)()"]
+    return [sys.executable, "-c", "import souq.cli.main as m; getattr(m, 'run', m.app)()"]
 
 
 SOUQ = souq_argv()

@@ -79,7 +79,7 @@ def test_engine_does_no_io_and_reads_no_clock():
 
 def test_core_never_loads_ui_libraries():
     code = ("import sys, engine.exchange, engine.stream, db.store, db.api, db.check, db.replay, "
-            "db.bench, mm.demo; "
+            "souq.db.bench, mm.demo; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('textual', 'rich', 'typer', 'tui', 'cli', 'plotext'))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -5,10 +5,10 @@ The desk tests import it so configurations can be tested apart from the real tem
 import sys
 from pathlib import Path
 
-from mm.desk.book import bps
-from mm.desk.params import BPS, INT, QTY, Param
-from mm.desk.quotes import Quote
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.params import BPS, INT, QTY, Param
+from souq.mm.desk.quotes import Quote
+from souq.mm.desk.strategy import Strategy
 from souq_cli import Souq
 
 HERE = Path(__file__).parent
@@ -36,7 +36,7 @@ class ToySouq(Souq):
 
     def argv(self, args, as_user=None) -> list[str]:
         boot = (f"import sys; sys.path.insert(0, {str(HERE)!r}); import toy_template; "
-                "from cli.main import run; run()")
+                "from souq.cli.main import run; run()")
         return [sys.executable, "-c", boot] + super().argv(args, as_user)[len(self._souq()):]
 
     @staticmethod

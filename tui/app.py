@@ -11,13 +11,13 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.worker import Worker, WorkerState
 
-from db import demo as demo_db
-from db.api import Api
-from engine.model import OPERATOR
-from mm import display
-from mm.desk.demo_configs import build as build_demo
-from mm.sim import SimParams, participants
-from themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
+from souq.db import demo as demo_db
+from souq.db.api import Api
+from souq.engine.model import OPERATOR
+from souq.mm import display
+from souq.mm.desk.demo_configs import build as build_demo
+from souq.mm.sim import SimParams, participants
+from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
 from . import settings
 from .demo_market import DemoMarket

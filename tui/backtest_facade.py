@@ -7,21 +7,21 @@ long backtest never waits on the journal follower's lock.
 import time
 from dataclasses import dataclass
 
-from db import backtests as B
-from db import marketdata as MD
-from db import queries as Q
-from db.api import Api
-from engine.edge import parse_int, scaled_int
-from engine.model import OPERATOR
-from mm.backtest.run import MAX_DURATION, SECOND, Spec, run_backtest
-from mm.backtest.version import code_version
-from mm.desk import configs
-from mm.desk.params import parse_assignments
-from mm.display import Figures
-from mm.marketdata import load as load_data
-from mm.reports import Report, build
-from mm.reports.compare import compare
-from mm.scenarios import SCENARIOS
+from souq.db import backtests as B
+from souq.db import marketdata as MD
+from souq.db import queries as Q
+from souq.db.api import Api
+from souq.engine.edge import parse_int, scaled_int
+from souq.engine.model import OPERATOR
+from souq.mm.backtest.run import MAX_DURATION, SECOND, Spec, run_backtest
+from souq.mm.backtest.version import code_version
+from souq.mm.desk import configs
+from souq.mm.desk.params import parse_assignments
+from souq.mm.display import Figures
+from souq.mm.marketdata import load as load_data
+from souq.mm.reports import Report, build
+from souq.mm.reports.compare import compare
+from souq.mm.scenarios import SCENARIOS
 
 RUNS_PNL_WIDTH = 12     # the runs list's PnL column (tui/widgets/bt_runs.py)
 

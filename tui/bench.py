@@ -18,8 +18,8 @@ from pathlib import Path
 
 from textual import events
 
-from db.api import Api
-from mm.demo import demo_commands
+from souq.db.api import Api
+from souq.mm.demo import demo_commands
 
 from .app import SouqApp
 from .demo_market import DemoMarket
@@ -120,7 +120,7 @@ def _event_delays(url: str, renders, started: int) -> list[int]:
     """For each journal entry committed under load: first frame showing it minus its ts."""
     from sqlalchemy import select
 
-    from db import schema as S
+    from souq.db import schema as S
     api = Api(url)
     with api.db.connect() as conn:
         rows = conn.execute(select(S.Journal.seq, S.Journal.ts)

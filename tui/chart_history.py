@@ -5,8 +5,8 @@ window once and keeps it while it is on screen. Called only from the chart's thr
 worker; it has its own Api, so it never waits on the journal follower's lock."""
 import threading
 
-from db import queries as Q
-from db.api import Api
+from souq.db import queries as Q
+from souq.db.api import Api
 
 SECOND = 1_000_000_000
 KEEP = 4 * 3600 * SECOND           # history kept on hand: four hours

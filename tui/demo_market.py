@@ -26,7 +26,7 @@ class DemoMarket:
         self.paused = False
 
     def command(self) -> list[str]:
-        return [sys.executable, "-c", "from cli.main import run; run()", "--db", self.url,
+        return [sys.executable, "-c", "from souq.cli.main import run; run()", "--db", self.url,
                 "sim", "--control", "--rate", repr(self.rate), "--seed", str(self.seed)]
 
     def start(self) -> None:

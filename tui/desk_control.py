@@ -10,7 +10,7 @@ from textual import work
 from textual.app import SystemCommand
 from textual.css.query import NoMatches
 
-from mm.desk.configs import ConfigError
+from souq.mm.desk.configs import ConfigError
 
 from .desk_facade import DeskDone, DeskFacade, DeskReady
 from .screens.quit import QuitDesk

@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from db import desk as D
-from db.api import Api
-from engine.model import OPERATOR
-from mm.desk import configs, launch, watchdog
-from mm.alerts import Alert
-from mm.desk.report import report
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.engine.model import OPERATOR
+from souq.mm.desk import configs, launch, watchdog
+from souq.mm.alerts import Alert
+from souq.mm.desk.report import report
 
 from .desk_maker import MakerView, maker_views, new_fills
 

@@ -8,10 +8,10 @@ leg (`report._sides`, the report's rule), so the pane and `mm report` agree.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from db import desk as D
-from db import queries as Q
-from mm import display
-from mm.desk.report import _sides, run_trades, stored_mark
+from souq.db import desk as D
+from souq.db import queries as Q
+from souq.mm import display
+from souq.mm.desk.report import _sides, run_trades, stored_mark
 
 FILLS = 20          # recent fills kept per strategy
 

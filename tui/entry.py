@@ -5,7 +5,7 @@ Turns text into an order-stream command (decimal strings); the exchange validate
 """
 from decimal import Decimal, InvalidOperation
 
-from engine.model import TIFS
+from souq.engine.model import TIFS
 
 SUFFIX = {"k": Decimal(1000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
 TIF_WORDS = {**{t: t for t in TIFS}, "post": "post_only", "postonly": "post_only"}

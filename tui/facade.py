@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from db import queries as Q
-from db.api import Api, Result
-from mm.alerts import Alert, journal_alerts
+from souq.db import queries as Q
+from souq.db.api import Api, Result
+from souq.mm.alerts import Alert, journal_alerts
 
 from .snapshot import MarketView, Tape, build_view
 

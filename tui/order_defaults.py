@@ -8,7 +8,7 @@ at 100,000,000 IRR, outside a band of 95,000,000,000 +-10%.
 """
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-from mm.display import to_decimal
+from souq.mm.display import to_decimal
 
 from .entry import SUFFIX
 from .snapshot import MarketView

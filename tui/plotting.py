@@ -15,7 +15,7 @@ from decimal import Decimal
 from plotext._figure import _figure_class
 from plotext._utility import get_matrix_data
 
-from mm.display import number
+from souq.mm.display import number
 
 RGB = tuple[int, int, int]
 _PLOTEXT = threading.Lock()

@@ -15,10 +15,10 @@ from datetime import datetime, timezone
 from decimal import ROUND_FLOOR, Decimal
 from types import SimpleNamespace
 
-from db.access import AccessDenied
-from engine.numbers import parse_price
-from mm.display import Figures
-from mm.pnl import position
+from souq.db.access import AccessDenied
+from souq.engine.numbers import parse_price
+from souq.mm.display import Figures
+from souq.mm.pnl import position
 
 from .facade import CommandDone, Focus, ViewReady
 from .snapshot import TAPE, MarketView, _levels, _with_fill

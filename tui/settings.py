@@ -3,7 +3,7 @@ import json
 import os
 from pathlib import Path
 
-from db.outfiles import write_output
+from souq.db.outfiles import write_output
 
 
 def settings_path() -> Path:

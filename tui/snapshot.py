@@ -5,11 +5,11 @@ Widgets render a MarketView; they never touch the exchange or the database.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from db import queries as Q
-from engine.model import BUY, Order
-from engine.numbers import fmt, fmt_amount
-from mm.display import Figures
-from mm.pnl import Position, position
+from souq.db import queries as Q
+from souq.engine.model import BUY, Order
+from souq.engine.numbers import fmt, fmt_amount
+from souq.mm.display import Figures
+from souq.mm.pnl import Position, position
 
 
 @dataclass(frozen=True)

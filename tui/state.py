@@ -1,7 +1,7 @@
 """App state held outside widgets: what the user is looking at and acting as."""
 from dataclasses import dataclass, field
 
-from mm.alerts import Alert
+from souq.mm.alerts import Alert
 
 from .desk_facade import DeskView
 from .snapshot import MarketView

@@ -1,8 +1,8 @@
 """The Surveillance screen's access to the database: cases and a case's evidence, and the
 admin's decisions through db.surveil.act (journalled with the acting user and the note).
 Blocking: call from thread workers."""
-from db import surveil as D
-from db.api import Api
+from souq.db import surveil as D
+from souq.db.api import Api
 
 
 class SurveillanceFacade:

@@ -3,7 +3,7 @@ from typing import Annotated, Optional
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from db.api import AccessDenied
+from souq.db.api import AccessDenied
 
 from ..auth import Principal
 from ..problems import Problem
@@ -35,7 +35,7 @@ def _user_out(request: Request, row: dict) -> dict:
 
 
 def _find_user(request: Request, user_id: str) -> dict:
-    from db import queries as Q
+    from souq.db import queries as Q
     row = state(request).api.read(Q.user, user_id)
     if row is None:
         raise Problem(404, f"unknown user {user_id!r}")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 from fastapi import APIRouter, Path, Query, Request
 
-from db.tickers import ticker as ticker_stats
+from souq.db.tickers import ticker as ticker_stats
 
 from ..problems import Problem
 from ..schemas import BookOut, SessionOut, SymbolOut, TickerOut

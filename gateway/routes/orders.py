@@ -5,9 +5,9 @@ from typing import Annotated, Literal, Optional
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from db import queries as Q
-from db.api import AccessDenied
-from engine.model import STATUSES
+from souq.db import queries as Q
+from souq.db.api import AccessDenied
+from souq.engine.model import STATUSES
 
 from ..auth import Principal
 from ..problems import Problem

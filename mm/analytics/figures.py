@@ -5,7 +5,7 @@ strings (1e-9), ratios as floats rounded to 10 significant digits; the same resu
 """
 from fractions import Fraction
 
-from engine.numbers import AMOUNT_DP, PRICE_DP, fmt
+from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt
 
 from . import legs as L
 from . import pnl as P

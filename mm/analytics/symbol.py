@@ -1,7 +1,7 @@
 """Market analysis of one symbol, gathered: the book now, the trades and the top of book
 through time in; JSON-ready values out (prices and quantities as decimal strings, money
 at 1e-18 as decimal strings, statistics as rounded floats in whole units)."""
-from engine.numbers import PRICE_SCALE
+from souq.engine.numbers import PRICE_SCALE
 
 from . import indicators as I
 from . import market as M

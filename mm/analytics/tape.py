@@ -6,10 +6,10 @@ away (the journal is the truth). One Top sample per change of the symbol's best 
 import orjson
 from sqlalchemy import func, select
 
-from db import schema as S
-from engine.exchange import Exchange
-from engine.stream import parse_command
-from mm.desk.book import book_of
+from souq.db import schema as S
+from souq.engine.exchange import Exchange
+from souq.engine.stream import parse_command
+from souq.mm.desk.book import book_of
 
 from .market import Top
 

@@ -2,6 +2,6 @@
 simulated flow or on replayed market data, in simulated time. Pure and deterministic:
 no clock, seeded RNGs, the same spec and seed give byte-identical results.
 
-    from mm.backtest.run import Spec, run_backtest
+    from souq.mm.backtest.run import Spec, run_backtest
     result = run_backtest(Spec(cfg, scenario="normal", seed=1))
 """

@@ -11,7 +11,7 @@ import os
 import random
 import time
 
-from engine.model import BUY, SELL
+from souq.engine.model import BUY, SELL
 
 from ..desk.params import validate
 from ..desk.strategy import template

@@ -27,9 +27,9 @@
 Events must come in time order; at one timestamp, a trade before the book update that
 reflects it (else the update's cut and the trade both take the same quantity).
 """
-from engine.commands import CancelOrder, PlaceOrder
-from engine.model import ACTIVE, BUY, PARTIAL, SELL, Order
-from engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
+from souq.engine.commands import CancelOrder, PlaceOrder
+from souq.engine.model import ACTIVE, BUY, PARTIAL, SELL, Order
+from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
 
 BOOK, FLOW = "bt-book", "bt-flow"
 SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}

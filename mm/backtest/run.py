@@ -11,10 +11,10 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 
-from engine.numbers import fmt, fmt_amount
-from mm.desk.mark import engine_mark, engine_mid, mark
-from mm.desk.quotes import Fill
-from mm.desk.runner import TapeDriver
+from souq.engine.numbers import fmt, fmt_amount
+from souq.mm.desk.mark import engine_mark, engine_mid, mark
+from souq.mm.desk.quotes import Fill
+from souq.mm.desk.runner import TapeDriver
 
 from .replay import Replay
 from .runner import BacktestRunner
@@ -112,8 +112,8 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None)
         raise ValueError("the window's end must come after its start")
     cfg = dict(spec.config)
     if spec.overrides:
-        from mm.desk.params import validate
-        from mm.desk.strategy import template
+        from souq.mm.desk.params import validate
+        from souq.mm.desk.strategy import template
         cfg["params"] = validate(template(cfg["template"]).spec(), spec.overrides,
                                  base=dict(cfg["params"]))
     spec = dataclasses.replace(spec, config=cfg)
@@ -132,9 +132,9 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None)
 
 
 def figures(result: Result) -> dict:
-    """mm.analytics.figures when it is installed; else a minimal set computed here."""
+    """souq.mm.analytics.figures when it is installed; else a minimal set computed here."""
     try:
-        from mm.analytics import figures as full
+        from souq.mm.analytics import figures as full
     except ImportError:
         full = None
     if full is not None:

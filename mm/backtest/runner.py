@@ -9,11 +9,11 @@ confirmation).
 """
 from collections import deque
 
-from engine.model import Order
-from engine.numbers import parse_price
-from engine.stream import parse_command
-from mm.desk.quotes import BUY, SELL, Fill, Live
-from mm.desk.runner import MemoryRunner
+from souq.engine.model import Order
+from souq.engine.numbers import parse_price
+from souq.engine.stream import parse_command
+from souq.mm.desk.quotes import BUY, SELL, Fill, Live
+from souq.mm.desk.runner import MemoryRunner
 
 
 class BacktestRunner(MemoryRunner):

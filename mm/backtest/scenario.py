@@ -1,6 +1,6 @@
 """Scenario names to the scenario objects of mm/scenarios.py; a backtest also takes any
 object with `build(seed, params, *, symbols)` -> (SimParams, [Shock])."""
-from mm.scenarios import SCENARIOS
+from souq.mm.scenarios import SCENARIOS
 
 
 def resolve(scenario):

@@ -1,8 +1,8 @@
 """The exchange a backtest runs on: the demo exchange in memory, plus the strategy's user
 (created and funded like the demo's makers when the demo lacks it)."""
-from engine.exchange import Exchange
-from engine.stream import parse_command
-from mm.demo import FUNDS, SYMBOLS, demo_commands
+from souq.engine.exchange import Exchange
+from souq.engine.stream import parse_command
+from souq.mm.demo import FUNDS, SYMBOLS, demo_commands
 
 from .replay import BOOK, FLOW
 

@@ -10,9 +10,9 @@ import subprocess
 from collections import deque
 from dataclasses import dataclass
 
-from db.desk import log_alert
-from engine.numbers import QTY_TO_AMOUNT, fmt_amount
-from mm.display import number
+from souq.db.desk import log_alert
+from souq.engine.numbers import QTY_TO_AMOUNT, fmt_amount
+from souq.mm.display import number
 
 from .quotes import Context
 

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from mm.models import avellaneda as model
+from souq.mm.models import avellaneda as model
 
 S0, T, SIGMA, DT, A, K = 100.0, 1.0, 2.0, 0.005, 140.0, 1.5
 STEPS = round(T / DT)

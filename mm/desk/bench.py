@@ -11,10 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from db import desk
-from db.api import Api
-from mm.demo import demo_commands
-from mm.sim import ApiDriver, SimParams
+from souq.db import desk
+from souq.db.api import Api
+from souq.mm.demo import demo_commands
+from souq.mm.sim import ApiDriver, SimParams
 
 from .runner import ApiRunner
 

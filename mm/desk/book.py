@@ -5,7 +5,7 @@ runs live (the store's exchange), in a simulation or in a backtest.
 """
 from dataclasses import dataclass
 
-from engine.numbers import PRICE_SCALE
+from souq.engine.numbers import PRICE_SCALE
 
 
 @dataclass(frozen=True, slots=True)

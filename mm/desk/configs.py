@@ -9,10 +9,10 @@ Everything here works through an `Api` (the acting user's rights) and db/desk.py
 """
 import re
 
-from db import access
-from db import desk as D
-from db import queries as Q
-from engine.model import ADMIN, MARKET_MAKER
+from souq.db import access
+from souq.db import desk as D
+from souq.db import queries as Q
+from souq.engine.model import ADMIN, MARKET_MAKER
 
 from .params import BadParam, Param, symbol_params, validate
 from .strategy import Strategy, template

@@ -5,8 +5,8 @@ exchange API after the demo market, so the visible market is unchanged) and ship
 paper, so a newcomer can `souq mm start NAME` at once; several run side by side.
 `build(api)` makes the whole demo exchange: every place that creates one calls it.
 """
-from db import desk as D
-from db.demo import mark_demo
+from souq.db import desk as D
+from souq.db.demo import mark_demo
 
 from ..demo import FUNDS, demo_commands
 from .params import validate

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from db import desk as D
-from db.outfiles import open_output
+from souq.db import desk as D
+from souq.db.outfiles import open_output
 
 from .configs import ConfigError, get, startable
 
@@ -167,5 +167,5 @@ def _zombie(pid: int) -> bool:
 def runner_command(url: str) -> list[str]:
     """`souq --db URL mm run`, with the souq beside this interpreter when installed."""
     script = shutil.which("souq", path=str(Path(sys.executable).parent))
-    souq = [script] if script else [sys.executable, "-c", "from cli.main import run; run()"]
+    souq = [script] if script else [sys.executable, "-c", "from souq.cli.main import run; run()"]
     return souq + ["--db", url, "mm", "run"]

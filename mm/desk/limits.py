@@ -3,9 +3,9 @@
 Per-strategy limits live in each configuration; this one protects the desk from several
 strategies each inside its own limit adding up to a position nobody chose.
 """
-from db import desk as D
-from db.load import to_int
-from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
+from souq.db import desk as D
+from souq.db.load import to_int
+from souq.engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
 
 from .configs import ConfigError
 

@@ -24,8 +24,8 @@ import math
 from dataclasses import replace
 from fractions import Fraction
 
-from engine.model import ACTIVE, PARTIAL
-from engine.numbers import PRICE_SCALE
+from souq.engine.model import ACTIVE, PARTIAL
+from souq.engine.numbers import PRICE_SCALE
 
 from .book import Book
 
@@ -72,7 +72,7 @@ def equity_all(deltas: dict[str, int], into: str, markets: dict) -> tuple[int, l
     price and so count 0: the caller says so, it must not pass silently). With only the
     own symbol this is exactly `equity(base_delta, quote_delta, mark)`.
     """
-    from mm.analytics.legs import rate      # the one conversion rule, shared with reports
+    from souq.mm.analytics.legs import rate      # the one conversion rule, shared with reports
     total, unvalued = Fraction(0), []
     for asset, delta in deltas.items():
         if delta == 0:

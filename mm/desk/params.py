@@ -7,9 +7,9 @@ Quantities and money become engine integers (1e-9), durations nanoseconds.
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from engine.edge import EdgeError, parse_decimal, parse_int
-from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
-from engine.stream import NAME as SYMBOL_NAME
+from souq.engine.edge import EdgeError, parse_decimal, parse_int
+from souq.engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
+from souq.engine.stream import NAME as SYMBOL_NAME
 
 # kinds: what text is accepted and what the typed value is
 QTY, MONEY, PRICE = "qty", "money", "price"     # decimal text -> int at 1e-9

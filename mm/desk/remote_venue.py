@@ -12,7 +12,7 @@ back of the queue, as the engine's amend of a price would be) under the client i
 """
 from datetime import datetime, timezone
 
-from engine.numbers import AMOUNT_DP, PRICE_DP, fmt, parse_fixed, parse_rate
+from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt, parse_fixed, parse_rate
 
 from .book import Book
 from .mark import mark

@@ -15,14 +15,14 @@ from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from sqlalchemy import select
 
-from db import desk
-from db import queries as Q
-from db import schema as S
-from db.load import to_int
-from engine.model import ACTIVE, PARTIAL
-from engine.numbers import AMOUNT_SCALE as AMOUNT
-from mm.analytics import figures
-from mm.pnl import position
+from souq.db import desk
+from souq.db import queries as Q
+from souq.db import schema as S
+from souq.db.load import to_int
+from souq.engine.model import ACTIVE, PARTIAL
+from souq.engine.numbers import AMOUNT_SCALE as AMOUNT
+from souq.mm.analytics import figures
+from souq.mm.pnl import position
 
 from .quotes import Fill
 from .remote_report import remote_report

@@ -12,7 +12,7 @@ started); quotes on other symbols (a hedge) are bounded by size and open-order c
 """
 from dataclasses import dataclass
 
-from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
+from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 
 from .book import Book
 from .quotes import BUY, Context, Quote

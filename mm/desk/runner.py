@@ -25,14 +25,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import OperationalError
 
-from db import desk
-from db.api import Api
-from db.load import to_int
-from engine.model import ADMIN, OPERATOR
-from engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
-from engine.stream import parse_command, trade_record
-from mm.display import decimals_of
-from mm.sim import ExchangeDriver
+from souq.db import desk
+from souq.db.api import Api
+from souq.db.load import to_int
+from souq.engine.model import ADMIN, OPERATOR
+from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
+from souq.engine.stream import parse_command, trade_record
+from souq.mm.display import decimals_of
+from souq.mm.sim import ExchangeDriver
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink, sharpe_samples
 from .book import to_float

@@ -7,7 +7,7 @@ whole under `report`.
 """
 from datetime import datetime, timezone
 
-from db import desk as D
+from souq.db import desk as D
 
 from . import watchdog
 from .configs import get, listing

@@ -41,7 +41,7 @@ class Strategy:
 
 def template(name: str) -> type[Strategy]:
     """The template class by name; ValueError naming the known ones otherwise."""
-    import mm.strategies  # noqa: F401  (registers every template)
+    import souq.mm.strategies  # noqa: F401  (registers every template)
     try:
         return TEMPLATES[name]
     except KeyError:
@@ -50,5 +50,5 @@ def template(name: str) -> type[Strategy]:
 
 
 def templates() -> dict[str, type[Strategy]]:
-    import mm.strategies  # noqa: F401
+    import souq.mm.strategies  # noqa: F401
     return dict(sorted(TEMPLATES.items()))

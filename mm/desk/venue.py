@@ -13,7 +13,7 @@ wallet amounts at 1e-18.
 """
 from dataclasses import dataclass
 
-from engine.model import Order
+from souq.engine.model import Order
 
 from .book import Book, book_of
 from .mark import engine_mark

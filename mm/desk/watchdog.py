@@ -12,8 +12,8 @@ row dead stops at its next poll without touching the book again.
 """
 import os
 
-from db import desk as D
-from engine.model import ADMIN, Order
+from souq.db import desk as D
+from souq.engine.model import ADMIN, Order
 
 from .launch import alive
 

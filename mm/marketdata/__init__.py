@@ -9,7 +9,7 @@ Trades files: `time,price,qty,side` (side: the aggressor, buy or sell). Book fil
 column is absent; size 0 removes a level). Times: integer nanoseconds since the epoch or
 ISO-8601 with a zone (mm/marketdata/timefmt.py).
 """
-from db.marketdata import delete_set, sets
+from souq.db.marketdata import delete_set, sets
 
 from .events import BookEvent, SnapshotEvent, TradeEvent
 from .importer import DataError, import_csv

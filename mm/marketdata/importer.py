@@ -10,9 +10,9 @@ import csv
 import os
 import re
 
-from db import marketdata as D
-from db import queries as Q
-from engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
+from souq.db import marketdata as D
+from souq.db import queries as Q
+from souq.engine.numbers import PRICE_DP, BadNumber, fmt, parse_fixed
 
 from .timefmt import BadTime, parse_time
 

@@ -1,7 +1,7 @@
 """Stored data sets back as events, in time (= file) order, streamed from the database."""
-from db import marketdata as D
-from engine.model import BUY, SELL
-from engine.numbers import PRICE_DP, parse_fixed
+from souq.db import marketdata as D
+from souq.engine.model import BUY, SELL
+from souq.engine.numbers import PRICE_DP, parse_fixed
 
 from .events import BookEvent, SnapshotEvent, TradeEvent
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from typing import NamedTuple
 
-from engine.numbers import parse_price
-from mm.analytics.trading import markouts
+from souq.engine.numbers import parse_price
+from souq.mm.analytics.trading import markouts
 
 from .lines import figure_lines
-from mm.display import asset_decimals
+from souq.mm.display import asset_decimals
 
 MARKOUT_CURVE_S = (1, 2, 5, 10, 20, 30, 60)     # horizons of the markout chart
 

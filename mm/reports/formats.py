@@ -3,7 +3,7 @@ blocks; HTML is one self-contained file with inline SVG and CSS; JSON is Report.
 import json
 from html import escape
 
-from mm.display import number
+from souq.mm.display import number
 
 from .content import Report, build
 from .svg import line_chart

@@ -37,7 +37,7 @@ LABELS = {
     "capital.peak_exposure": "Capital peak exposure ({q})",
     "capital.peak_quote_used": "Capital peak quote used ({q})",
 }
-from mm.display import number, percent, to_decimal  # noqa: E402  (after the tables)
+from souq.mm.display import number, percent, to_decimal  # noqa: E402  (after the tables)
 
 ORDER = ("total", "realised", "unrealised", "fees", "spread", "inventory", "mark", "final",
          "mean", "std", "peak", "fills", "pnl")

@@ -8,8 +8,8 @@ flow rate is the arrival rate; all randomness comes from the rng passed in.
 from dataclasses import dataclass
 from random import Random
 
-from engine.model import BUY, IOC, SELL
-from engine.numbers import PRICE_SCALE
+from souq.engine.model import BUY, IOC, SELL
+from souq.engine.numbers import PRICE_SCALE
 
 from . import grid
 from .params import SimParams, ns, ppb

@@ -19,8 +19,8 @@ which rules and when (ns of simulated time).
 from dataclasses import dataclass, replace
 from random import Random
 
-from engine.model import BUY, IOC, SELL
-from engine.numbers import AMOUNT_SCALE, fmt_amount
+from souq.engine.model import BUY, IOC, SELL
+from souq.engine.numbers import AMOUNT_SCALE, fmt_amount
 
 from . import grid
 from .view import MarketView, SymbolView, observe

@@ -9,9 +9,9 @@ nanoseconds.
 """
 from dataclasses import dataclass, field
 
-from engine.model import OPERATOR
-from engine.numbers import fmt
-from engine.stream import parse_command, trade_record
+from souq.engine.model import OPERATOR
+from souq.engine.numbers import fmt
+from souq.engine.stream import parse_command, trade_record
 
 from .core import Simulator
 from .params import SimParams, ns

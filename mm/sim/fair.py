@@ -3,7 +3,7 @@ It is what gives the market a direction for informed and momentum traders to fin
 import math
 from random import Random
 
-from engine.numbers import PRICE_SCALE
+from souq.engine.numbers import PRICE_SCALE
 
 from .view import SymbolView
 

@@ -1,7 +1,7 @@
 """The one place simulator numbers become orders: integer prices and quantities snapped
 to the symbol's tick, step, min/max and band, then written as order-stream decimal
 strings. Nothing here sees a float, so nothing off-grid can reach the exchange."""
-from engine.numbers import PRICE_SCALE, fmt
+from souq.engine.numbers import PRICE_SCALE, fmt
 
 from .view import SymbolView
 

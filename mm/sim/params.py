@@ -3,7 +3,7 @@ scenario can state a whole market in one place and two runs can be compared by i
 from dataclasses import dataclass
 from decimal import Decimal
 
-from engine.numbers import PRICE_SCALE
+from souq.engine.numbers import PRICE_SCALE
 
 
 # Bounds that keep a run finite: a simulated market has at most this many orders per

@@ -1,8 +1,8 @@
 """The simulator's own traders: who they are and the commands that make them exist and
 keep them funded. Pure: it reads an exchange in memory and returns stream commands, so
 running it twice changes nothing the second time."""
-from engine.model import AVAIL, HELD, TRADER
-from engine.numbers import AMOUNT_SCALE, MAX_AMOUNT_WHOLE, QTY_TO_AMOUNT, fmt_amount
+from souq.engine.model import AVAIL, HELD, TRADER
+from souq.engine.numbers import AMOUNT_SCALE, MAX_AMOUNT_WHOLE, QTY_TO_AMOUNT, fmt_amount
 
 from . import grid
 from .params import SimParams

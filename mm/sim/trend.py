@@ -1,7 +1,7 @@
 """Recent trade prices per symbol, sampled once a tick: what momentum traders follow."""
 from collections import deque
 
-from engine.numbers import PRICE_SCALE
+from souq.engine.numbers import PRICE_SCALE
 
 from .view import SymbolView
 

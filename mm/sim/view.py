@@ -4,7 +4,7 @@ views from anywhere."""
 from dataclasses import dataclass
 from operator import attrgetter
 
-from engine.model import Order
+from souq.engine.model import Order
 
 
 @dataclass(frozen=True, slots=True)

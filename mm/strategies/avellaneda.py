@@ -8,10 +8,10 @@ Infinite horizon: the paper's discounted objective with omega = 1/2 gamma^2 sigm
 """
 import math
 
-from mm.desk.params import CHOICE, SECONDS, Param
-from mm.desk.quotes import Context
-from mm.desk.signals import SECOND
-from mm.models import avellaneda as model
+from souq.mm.desk.params import CHOICE, SECONDS, Param
+from souq.mm.desk.quotes import Context
+from souq.mm.desk.signals import SECOND
+from souq.mm.models import avellaneda as model
 
 from .online import ESTIMATION, MODEL, Estimate, OnlineModel
 

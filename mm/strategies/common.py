@@ -1,9 +1,9 @@
 """Pieces the simple quoting templates share: the order size parameter and a bid/ask pair
 placed at distances from fair."""
-from mm.desk.book import Book
-from mm.desk.params import BPS, QTY, Param
-from mm.desk.quotes import BUY, SELL, Quote
-from mm.desk.shape import level
+from souq.mm.desk.book import Book
+from souq.mm.desk.params import BPS, QTY, Param
+from souq.mm.desk.quotes import BUY, SELL, Quote
+from souq.mm.desk.shape import level
 
 
 def order_amount(default: str = "0.1") -> Param:

@@ -4,10 +4,10 @@ The plainest market maker, and the baseline the others are measured against. Inv
 skew comes from the shared control (`skew_mode`): at full inventory the quotes move by half
 the spread, so the reducing side sits at fair.
 """
-from mm.desk.book import bps
-from mm.desk.controls import skew
-from mm.desk.quotes import Context, Quote
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.controls import skew
+from souq.mm.desk.quotes import Context, Quote
+from souq.mm.desk.strategy import Strategy
 
 from .common import order_amount, pair, spread
 

@@ -1,9 +1,9 @@
 """Gueant-Lehalle-Fernandez-Tapia: the closed-form asymptotic quotes, a constant
 half-spread around the mid moved by a skew proportional to inventory, with sigma, k and A
 learned from the market (mm.models.glft)."""
-from mm.desk.params import NUMBER, Param
-from mm.desk.quotes import Context
-from mm.models import glft as model
+from souq.mm.desk.params import NUMBER, Param
+from souq.mm.desk.quotes import Context
+from souq.mm.models import glft as model
 
 from .online import ESTIMATION, MODEL, Estimate, OnlineModel
 

@@ -8,10 +8,10 @@ exposure still past the threshold.
 """
 from decimal import Decimal
 
-from mm.desk.book import Book, bps
-from mm.desk.params import BPS, NUMBER, QTY, RATIO, SECONDS, TEXT, BadParam, Param
-from mm.desk.quotes import BUY, SELL, Context, Fill, Quote
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import Book, bps
+from souq.mm.desk.params import BPS, NUMBER, QTY, RATIO, SECONDS, TEXT, BadParam, Param
+from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Quote
+from souq.mm.desk.strategy import Strategy
 
 from .quoting import lot, two_sided
 

@@ -10,12 +10,12 @@ quoted. The ratios match the desk's inventory alerts (0.7 and 0.9).
 """
 from dataclasses import replace
 
-from mm.desk.book import bps
-from mm.desk.controls import skew
-from mm.desk.params import RATIO, Param
-from mm.desk.quotes import BUY, SELL, Context, Quote
-from mm.desk.shape import tidy
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.controls import skew
+from souq.mm.desk.params import RATIO, Param
+from souq.mm.desk.quotes import BUY, SELL, Context, Quote
+from souq.mm.desk.shape import tidy
+from souq.mm.desk.strategy import Strategy
 
 from .common import order_amount, pair, spread
 

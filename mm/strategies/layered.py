@@ -7,12 +7,12 @@ better price. Two levels that land on one grid price are kept apart: the deeper 
 a tick farther. Inventory skew (`skew_mode`) moves the whole ladder by up to the first
 level's distance.
 """
-from mm.desk.book import bps
-from mm.desk.controls import skew
-from mm.desk.params import INT, NUMBER, Param
-from mm.desk.quotes import BUY, SELL, Context, Quote
-from mm.desk.shape import level
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.controls import skew
+from souq.mm.desk.params import INT, NUMBER, Param
+from souq.mm.desk.quotes import BUY, SELL, Context, Quote
+from souq.mm.desk.shape import level
+from souq.mm.desk.strategy import Strategy
 
 from .common import order_amount, spread
 

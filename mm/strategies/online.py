@@ -9,12 +9,12 @@ orders.
 """
 from dataclasses import dataclass
 
-from mm.desk.book import to_float
-from mm.desk.params import INT, NUMBER, QTY, RATIO, SECONDS, Param
-from mm.desk.quotes import Context, Quote
-from mm.desk.signals import RealisedVol
-from mm.desk.strategy import Strategy
-from mm.models.intensity import TradeIntensity
+from souq.mm.desk.book import to_float
+from souq.mm.desk.params import INT, NUMBER, QTY, RATIO, SECONDS, Param
+from souq.mm.desk.quotes import Context, Quote
+from souq.mm.desk.signals import RealisedVol
+from souq.mm.desk.strategy import Strategy
+from souq.mm.models.intensity import TradeIntensity
 
 from .quoting import lot, two_sided
 

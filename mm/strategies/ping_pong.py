@@ -5,10 +5,10 @@ round trips and never builds a position from repeated fills on one side. A secon
 the side that already filled keeps waiting for the other side; a fill on the awaited side
 brings both sides back.
 """
-from mm.desk.book import bps
-from mm.desk.controls import skew
-from mm.desk.quotes import BUY, SELL, Context, Fill, Quote
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.controls import skew
+from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Quote
+from souq.mm.desk.strategy import Strategy
 
 from .common import order_amount, pair, spread
 

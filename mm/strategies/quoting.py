@@ -6,8 +6,8 @@ touch (a quote rests, it never takes) nor our own other side.
 """
 import math
 
-from mm.desk.book import Book
-from mm.desk.quotes import BUY, SELL, Quote
+from souq.mm.desk.book import Book
+from souq.mm.desk.quotes import BUY, SELL, Quote
 
 
 def lot(book: Book, amount: int) -> int:

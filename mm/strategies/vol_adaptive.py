@@ -16,13 +16,13 @@ Doing well earns size; losing sheds it.
 import math
 from collections import deque
 
-from mm.desk.book import bps
-from mm.desk.controls import skew
-from mm.desk.holding import Holding
-from mm.desk.params import INT, NUMBER, SECONDS, Param
-from mm.desk.quotes import Context, Fill, Quote
-from mm.desk.signals import RealisedVol
-from mm.desk.strategy import Strategy
+from souq.mm.desk.book import bps
+from souq.mm.desk.controls import skew
+from souq.mm.desk.holding import Holding
+from souq.mm.desk.params import INT, NUMBER, SECONDS, Param
+from souq.mm.desk.quotes import Context, Fill, Quote
+from souq.mm.desk.signals import RealisedVol
+from souq.mm.desk.strategy import Strategy
 
 from .common import order_amount, pair, spread
 

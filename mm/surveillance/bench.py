@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from db.bench import _prepared
-from db.store import Store
-from engine.workload import orders, setup
+from souq.db.bench import _prepared
+from souq.db.store import Store
+from souq.engine.workload import orders, setup
 
 from .follower import Follower
 

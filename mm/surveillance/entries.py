@@ -8,8 +8,8 @@ from functools import lru_cache
 
 import orjson
 
-from db.load import to_int
-from engine.numbers import AMOUNT_SCALE
+from souq.db.load import to_int
+from souq.engine.numbers import AMOUNT_SCALE
 
 CLOSED = ("filled", "cancelled", "expired", "rejected")
 

@@ -14,12 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from db.api import Api
-from db.store import connect
-from mm.desk.demo_configs import build as build_demo
-from mm.scenarios import ShockedDriver, scenario
-from mm.sim import ApiDriver, run_fast
-from mm.sim.bad_actors import MixedDriver, actors
+from souq.db.api import Api
+from souq.db.store import connect
+from souq.mm.desk.demo_configs import build as build_demo
+from souq.mm.scenarios import ShockedDriver, scenario
+from souq.mm.sim import ApiDriver, run_fast
+from souq.mm.sim.bad_actors import MixedDriver, actors
 
 from .entries import ORDER_OPS
 from .follower import scan
@@ -95,7 +95,7 @@ def run_seed(name: str, seed: int, duration: float, rate: float, bad_names, work
 
 def _honest_orders(engine, bad_users) -> int:
     from sqlalchemy import select
-    from db import schema as S
+    from souq.db import schema as S
     import orjson
     n = 0
     with engine.connect() as conn:

@@ -13,8 +13,8 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from db import surveil as D
-from db.desk import log_alert
+from souq.db import surveil as D
+from souq.db.desk import log_alert
 
 from .access import LoginEvent
 from .alert import CRITICAL, Alert

@@ -13,7 +13,7 @@ little or no trading.
 from collections import deque
 from decimal import Decimal
 
-from engine.numbers import AMOUNT_SCALE
+from souq.engine.numbers import AMOUNT_SCALE
 
 from .alert import CRITICAL, WARNING, Alert
 from .params import Param

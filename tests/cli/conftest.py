@@ -1,8 +1,8 @@
 """Fixtures of the CLI tests."""
 import pytest
 
-from db.api import Api
-from mm.desk.demo_configs import build
+from souq.db.api import Api
+from souq.mm.desk.demo_configs import build
 from souq_cli import Souq
 
 

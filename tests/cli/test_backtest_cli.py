@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from mm.display import number
+from souq.mm.display import number
 
 pytestmark = pytest.mark.slow
 

@@ -3,8 +3,8 @@ unknown user is refused everywhere; stored runs and their reports belong to the
 configuration's market-maker user (and the operator)."""
 import pytest
 
-from cli.main import command
-from db.access import RULES
+from souq.cli.main import command
+from souq.db.access import RULES
 
 # Arguments that get each command past its usage checks, so the permission check decides.
 SAMPLE = {

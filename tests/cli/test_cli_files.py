@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from db.outfiles import open_output, output_dir, write_output
+from souq.db.outfiles import open_output, output_dir, write_output
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from db.store import connect
-from mm.marketdata import import_csv
+from souq.db.store import connect
+from souq.mm.marketdata import import_csv
 
 pytestmark = pytest.mark.slow
 T0 = 1709285400000000000

@@ -8,15 +8,15 @@ import pytest
 import typer
 import typer.main
 
-from cli.main import COMMANDS
+from souq.cli.main import COMMANDS
 
 # mm/display.py (the one number formatter) is light and allowed; the desk itself is not
-HEAVY = ("numpy", "textual", "sqlalchemy", "sqlmodel", "pydantic", "mm.desk", "mm.backtest",
+HEAVY = ("numpy", "textual", "sqlalchemy", "sqlmodel", "pydantic", "souq.mm.desk", "souq.mm.backtest",
          "tui", "plotext")
 # Runs the console script, then reports which heavy packages ended up loaded.
 PROBE = f"""
 import sys
-from cli.main import run
+from souq.cli.main import run
 sys.argv = ["souq"] + sys.argv[1:]
 try:
     run()
@@ -61,7 +61,7 @@ def test_a_write_command_still_loads_what_it_needs(market):
 def _real_commands(module: str) -> dict:
     from importlib import import_module
     sub = typer.Typer()
-    import_module(f"cli.{module}").register(sub)
+    import_module(f"souq.cli.{module}").register(sub)
     return typer.main.get_group(sub).commands
 
 

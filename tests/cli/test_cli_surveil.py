@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from db.api import Api
+from souq.db.api import Api
 
 
 def _wash(db, extra_open_order=True):

@@ -9,9 +9,9 @@ import os
 import signal
 import time
 
-from db import desk as D
-from db.api import Api
-from mm.desk.launch import alive
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.mm.desk.launch import alive
 
 NAME, USER = "fixed-btc", "mm-fixed"
 BOUND = 120.0          # seconds: generous, only a hung machine reaches it

@@ -3,9 +3,9 @@ as a new configuration version; the same search in one process ranks identically
 input is one line and stores nothing."""
 import pytest
 
-from db import optimize as O
-from db.api import Api
-from mm.desk import configs as C
+from souq.db import optimize as O
+from souq.db.api import Api
+from souq.mm.desk import configs as C
 
 pytestmark = pytest.mark.slow
 

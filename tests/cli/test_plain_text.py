@@ -1,5 +1,5 @@
 """cli/plain.py: nested figures as dotted keys and plain text (issue 12 item 9)."""
-from cli.plain import flat, text
+from souq.cli.plain import flat, text
 
 
 def test_flat_gives_dotted_keys_in_order():

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from db.api import Api
-from mm.desk.demo_configs import build
+from souq.db.api import Api
+from souq.mm.desk.demo_configs import build
 from souq_cli import Souq
 
 pytestmark = pytest.mark.slow

@@ -2,8 +2,8 @@
 two different workloads would measure nothing."""
 import sqlite3
 
-from db.bench_anchors import BareBook, bare_matcher, plain_commands, plain_inserts
-from db.bench import in_memory
+from souq.db.bench_anchors import BareBook, bare_matcher, plain_commands, plain_inserts
+from souq.db.bench import in_memory
 
 
 def test_the_bare_matcher_trades_exactly_as_often_as_the_engine():

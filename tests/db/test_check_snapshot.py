@@ -9,9 +9,9 @@ import subprocess
 
 import pytest
 
-from db.check import NoCheckPoint, run_check
-from db.store import connect
-from engine.workload import orders, setup
+from souq.db.check import NoCheckPoint, run_check
+from souq.db.store import connect
+from souq.engine.workload import orders, setup
 from souq_cli import Souq
 
 pytestmark = pytest.mark.slow
@@ -117,7 +117,7 @@ def test_since_without_a_recorded_check_is_one_line(busy):
 
 def test_progress_lines_on_a_big_journal_when_not_a_terminal(tmp_path):
     """Progress goes to stderr every 10 %, from 100,000 journal entries up."""
-    from db.store import Store, prepare
+    from souq.db.store import Store, prepare
     path = tmp_path / "big.db"
     store = Store(f"sqlite:///{path}")
     head = setup(50)

@@ -22,10 +22,10 @@ import pytest
 
 import streamgen
 from souq_cli import Souq
-from engine.exchange import Exchange
-from engine.model import WORLD, Order
-from engine.numbers import fmt, fmt_amount
-from engine.stream import parse_command, trade_record
+from souq.engine.exchange import Exchange
+from souq.engine.model import WORLD, Order
+from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.stream import parse_command, trade_record
 
 BATCH = 1000
 

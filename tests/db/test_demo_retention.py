@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from db import demo as D
-from db.api import Api
-from db.store import connect
-from mm.desk.demo_configs import build as build_demo
+from souq.db import demo as D
+from souq.db.api import Api
+from souq.db.store import connect
+from souq.mm.desk.demo_configs import build as build_demo
 
 T0 = 1_740_830_400_000_000_000
 HOUR = 3600 * 10**9

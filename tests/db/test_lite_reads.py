@@ -4,10 +4,10 @@ import sqlite3
 
 import pytest
 
-from db import lite, schema
-from db.access import AccessDenied
-from db.api import Api
-from mm.demo import demo_commands, demo_flow
+from souq.db import lite, schema
+from souq.db.access import AccessDenied
+from souq.db.api import Api
+from souq.mm.demo import demo_commands, demo_flow
 
 
 @pytest.fixture(scope="module")

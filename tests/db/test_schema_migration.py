@@ -3,9 +3,9 @@ the start-up indexes and md_sets.state are added, existing data sets stay visibl
 the exchange in it is unchanged."""
 import sqlite3
 
-from db.api import Api
-from db.schema import SCHEMA_VERSION
-from db.store import Store, prepare
+from souq.db.api import Api
+from souq.db.schema import SCHEMA_VERSION
+from souq.db.store import Store, prepare
 
 NEW_INDEXES = {"ix_orders_status", "ix_orders_rank", "ix_orders_client_id"}
 
@@ -40,7 +40,7 @@ def test_an_old_database_is_migrated_once_at_open(tmp_path):
         assert api.execute({"op": "limit", "id": "a1", "user": "a", "symbol": "X-Y",
                             "side": "buy", "price": "5", "qty": "1"}).reason == \
             "duplicate client order id 'a1' for a"
-        from db import marketdata
+        from souq.db import marketdata
         assert [s["name"] for s in api.read(marketdata.sets)] == ["old"]
     finally:
         api.close()

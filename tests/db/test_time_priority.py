@@ -6,9 +6,9 @@ fills them in that order, like the process that placed them."""
 import orjson
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from db.store import Store, prepare
-from engine.exchange import Exchange
-from engine.stream import parse_command, trade_record
+from souq.db.store import Store, prepare
+from souq.engine.exchange import Exchange
+from souq.engine.stream import parse_command, trade_record
 
 REPRODUCER = """\
 {"op":"symbol","symbol":"X-Y","base":"X","quote":"Y","tick_size":"1","qty_step":"1"}

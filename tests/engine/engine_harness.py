@@ -13,11 +13,11 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:   # the project is not installed; make `engine` importable
     sys.path.insert(0, str(ROOT))
 
-from engine.exchange import Exchange  # noqa: E402
-from engine.invariants import check_exchange  # noqa: E402
-from engine.model import AVAIL, HELD, OPERATOR, Order  # noqa: E402
-from engine.numbers import AMOUNT_DP, fmt, fmt_amount, parse_fixed  # noqa: E402
-from engine.stream import is_skipped, parse_command, trade_record  # noqa: E402
+from souq.engine.exchange import Exchange  # noqa: E402
+from souq.engine.invariants import check_exchange  # noqa: E402
+from souq.engine.model import AVAIL, HELD, OPERATOR, Order  # noqa: E402
+from souq.engine.numbers import AMOUNT_DP, fmt, fmt_amount, parse_fixed  # noqa: E402
+from souq.engine.stream import is_skipped, parse_command, trade_record  # noqa: E402
 
 SYM = "BTC-IRR"
 PRICE = "100000000"          # 100,000,000 IRR per BTC

@@ -5,8 +5,8 @@ them; a line that breaks the stream format is a StreamError naming the field or 
 """
 import pytest
 
-from engine import commands as C
-from engine.stream import StreamError, parse_command
+from souq.engine import commands as C
+from souq.engine.stream import StreamError, parse_command
 
 P = "100000000"
 HUGE = "1" + "0" * 30

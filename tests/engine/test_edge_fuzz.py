@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db.replay import ReplayError, parse_line, replay
-from engine.edge import EdgeError, json_line, json_value
-from engine.stream import STREAM_OPS
+from souq.db.replay import ReplayError, parse_line, replay
+from souq.engine.edge import EdgeError, json_line, json_value
+from souq.engine.stream import STREAM_OPS
 
 FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow])

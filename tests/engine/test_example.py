@@ -4,7 +4,7 @@ import json
 
 from engine_harness import EXAMPLE
 
-from engine.stream import STREAM_OPS, is_skipped, parse_command
+from souq.engine.stream import STREAM_OPS, is_skipped, parse_command
 
 
 def test_the_copy_still_follows_the_order_stream_format():

@@ -9,8 +9,8 @@ unit per fill more than the whole.
 import pytest
 from engine_harness import Harness
 
-from engine.commands import SetAssetPrecision
-from engine.fees import buy_hold, fee
+from souq.engine.commands import SetAssetPrecision
+from souq.engine.fees import buy_hold, fee
 
 PX = "PX-USD"
 

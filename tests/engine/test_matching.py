@@ -6,7 +6,7 @@ The `market` fixture: BTC-IRR with tick 1000 IRR, step 0.0001 BTC, default fees 
 """
 from engine_harness import amount
 
-from engine.commands import SetAssetPrecision
+from souq.engine.commands import SetAssetPrecision
 
 P = "100000000"  # 100,000,000 IRR
 

@@ -1,7 +1,7 @@
 """Roles and permissions, duplicate client ids, deposits and withdrawals."""
 import pytest
 
-from engine import commands as C
+from souq.engine import commands as C
 
 P = "100000000"
 

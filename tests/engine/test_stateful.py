@@ -11,16 +11,16 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 import engine_harness  # noqa: F401  (makes `engine` importable)
-from engine import commands as C
-from engine.exchange import Exchange
-from engine.fees import buy_hold
-from engine.invariants import check_exchange
-from engine.model import (
+from souq.engine import commands as C
+from souq.engine.exchange import Exchange
+from souq.engine.fees import buy_hold
+from souq.engine.invariants import check_exchange
+from souq.engine.model import (
     ACTIVE, BUY, CANCELLED, EXPIRED, FILLED, LIMIT, NEW, OPERATOR, PARTIAL, QUEUED, REJECTED,
     STOP_LIMIT, STPS, TIFS, WORLD, Order,
 )
-from engine.numbers import PRICE_SCALE, fmt, fmt_amount
-from engine.stream import StreamError, parse_command
+from souq.engine.numbers import PRICE_SCALE, fmt, fmt_amount
+from souq.engine.stream import StreamError, parse_command
 
 USERS = ["alice", "bob", "carol", "dave"]
 ASSETS = ["BTC", "ETH", "IRR"]

@@ -1,8 +1,8 @@
 """Issue 10 item 2 in the engine: suspension cancels the user's live orders at once, and a
 stop of a suspended user never triggers into a trade (the CLI reproducer is in
 tests/cli/test_suspension.py)."""
-from engine import commands as C
-from engine.model import SUSPENDED
+from souq.engine import commands as C
+from souq.engine.model import SUSPENDED
 
 P = "100000000"
 

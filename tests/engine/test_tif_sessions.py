@@ -1,5 +1,5 @@
 """Time in force (ioc, fok, post_only, day), trading sessions and the daily price band."""
-from engine import commands as C
+from souq.engine import commands as C
 
 P = "100000000"
 

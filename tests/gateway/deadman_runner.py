@@ -6,7 +6,7 @@ import time
 
 from websockets.sync.client import connect
 
-from gateway.client import SouqClient
+from souq.gateway.client import SouqClient
 
 url, client_id, secret, timeout = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 souq = SouqClient(url, client_id, secret)

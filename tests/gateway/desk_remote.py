@@ -4,8 +4,8 @@ waits that give up after HANG seconds."""
 import subprocess
 import time
 
-from db import desk
-from db.api import Api
+from souq.db import desk
+from souq.db.api import Api
 from gw_kit import Client
 from souq_cli import Souq
 

@@ -74,7 +74,7 @@ def test_refusals_are_one_line(server, keys):
 
 
 def test_typing_mistakes_are_refused_alike_locally_and_remotely(server, keys, gw_market):
-    """engine.admission at both edges: the same one line, nothing journalled."""
+    """souq.engine.admission at both edges: the same one line, nothing journalled."""
     before = gw_market.json("orders")
     for key, user, args in ((keys["boss"], None, ("deposit", "alice", "DOGE", "5")),
                             (keys["alice"], "alice", ("order", "cancel", "no-such-id"))):

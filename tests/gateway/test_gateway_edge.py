@@ -3,7 +3,7 @@ not JSON, a missing body, unknown symbols and assets, and the quantity limit the
 too; each a problem document naming what was wrong, with nothing journalled."""
 import pytest
 
-from engine.numbers import MAX_PRICE_WHOLE
+from souq.engine.numbers import MAX_PRICE_WHOLE
 from gw_kit import problem
 
 pytestmark = pytest.mark.slow

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from gateway.remote import RemoteApi
-from tui.app import SouqApp
-from tui.screens.order_ticket import OrderTicket
+from souq.gateway.remote import RemoteApi
+from souq.tui.app import SouqApp
+from souq.tui.screens.order_ticket import OrderTicket
 
 pytestmark = pytest.mark.slow
 HANG = 120.0         # seconds: an app or server that hangs, never a slow machine

@@ -1,8 +1,8 @@
 """Shared by the backtest tests: a strategy that rests fixed quotes; the market-data
 events themselves are mm.marketdata.events."""
-from mm.desk.params import PRICE, QTY, SECONDS, Param
-from mm.desk.quotes import BUY, SELL, Quote
-from mm.desk.strategy import Strategy
+from souq.mm.desk.params import PRICE, QTY, SECONDS, Param
+from souq.mm.desk.quotes import BUY, SELL, Quote
+from souq.mm.desk.strategy import Strategy
 
 P = 10**9          # 1 at 1e-9
 S = 10**9          # 1 s in ns

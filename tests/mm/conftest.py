@@ -1,9 +1,9 @@
 """Fixtures for the simulator tests: the demo exchange in memory or on disk."""
 import pytest
 
-from db.api import Api
-from engine.exchange import Exchange
-from mm.demo import demo_commands
+from souq.db.api import Api
+from souq.engine.exchange import Exchange
+from souq.mm.demo import demo_commands
 from simkit import ODD, build
 
 

@@ -7,10 +7,10 @@ first (see `souq_with_kit`).
 import sys
 from pathlib import Path
 
-from engine.exchange import Exchange
-from mm.desk.params import INT, QTY, Param
-from mm.desk.quotes import BUY, Quote
-from mm.desk.strategy import Strategy
+from souq.engine.exchange import Exchange
+from souq.mm.desk.params import INT, QTY, Param
+from souq.mm.desk.quotes import BUY, Quote
+from souq.mm.desk.strategy import Strategy
 from simkit import build
 
 KIT_DIR = Path(__file__).resolve().parent
@@ -71,7 +71,7 @@ def souq_with_kit() -> list[str]:
     """argv of the real CLI entry point in a fresh interpreter with the kit registered."""
     return [sys.executable, "-c",
             f"import sys; sys.path[:0] = [{str(KIT_DIR)!r}]; import desk_kit; "
-            "from cli.main import run; run()"]
+            "from souq.cli.main import run; run()"]
 
 
 class Clock:

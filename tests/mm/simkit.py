@@ -1,6 +1,6 @@
 """Shared by the simulator tests: exchanges built from a stream."""
-from engine.exchange import Exchange
-from engine.stream import parse_command
+from souq.engine.exchange import Exchange
+from souq.engine.stream import parse_command
 
 # A symbol with an awkward grid (tick 0.05, step 0.003, min 0.006) and a narrow 2 % band,
 # so snapping and clamping are exercised on every order.

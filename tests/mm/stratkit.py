@@ -1,8 +1,8 @@
 """Hand-built books, contexts and quotes for the strategy and control tests, written as
 decimal strings so the expected quotes read like prices."""
-from engine.numbers import fmt, parse_fixed
-from mm.desk.book import Book
-from mm.desk.quotes import BUY, SELL, Context, Fill, Live, Quote
+from souq.engine.numbers import fmt, parse_fixed
+from souq.mm.desk.book import Book
+from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Live, Quote
 
 S = 1_000_000_000     # one second, ns
 

@@ -4,11 +4,11 @@ from fractions import Fraction
 
 import pytest
 
-from mm.analytics import indicators as I
-from mm.analytics import market as M
-from mm.analytics.market import Top
-from mm.analytics.symbol import analyse
-from mm.desk.book import Book
+from souq.mm.analytics import indicators as I
+from souq.mm.analytics import market as M
+from souq.mm.analytics.market import Top
+from souq.mm.analytics.symbol import analyse
+from souq.mm.desk.book import Book
 
 E, S = 10**9, 10**9
 

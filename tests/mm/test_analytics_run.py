@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from mm.analytics import figures
-from mm.analytics import pnl as P
-from mm.analytics import risk as R
-from mm.analytics import trading as T
-from mm.desk.quotes import Fill
+from souq.mm.analytics import figures
+from souq.mm.analytics import pnl as P
+from souq.mm.analytics import risk as R
+from souq.mm.analytics import trading as T
+from souq.mm.desk.quotes import Fill
 
 E, M, S = 10**9, 10**18, 10**9       # S: one second in ns
 
@@ -246,7 +246,7 @@ def test_a_hedgers_legs_are_valued_in_one_currency():
     sold 0.035 BTC at 95,000,000,000 IRR (fee 6,650,000), BTC-IRR marked at 94,000,000,000:
     35,000,000 - 6,650,000 = 28,350,000 IRR, at 1,000,000 IRR a USDT 28.35 USDT; all legs
     38.35 USDT."""
-    from mm.analytics.legs import legs, rate
+    from souq.mm.analytics.legs import legs, rate
     own = Fill(S, "ETH-USDT", "buy", 3000 * E, E, 0, "mm1.1")
     hedge = Fill(2 * S, "BTC-IRR", "sell", 95_000_000_000 * E, 35 * E // 1000,
                  6_650_000 * M, "mm1.2")

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from mm.desk import as_experiment
-from mm.models import avellaneda
+from souq.mm.desk import as_experiment
+from souq.mm.models import avellaneda
 
 KEYS = {"spread", "profit_mean", "profit_std", "q_mean", "q_std"}
 

@@ -1,9 +1,9 @@
 """`souq bench --backtest`'s pieces on a small scale: the synthetic data set's shape and
 determinism, and that the report has every figure (no speed is asserted: that is the
 bench's job, on a quiet machine)."""
-from engine.model import BUY, SELL
-from mm.backtest.bench import LOT, TICK, run_backtest_bench, synthetic_data
-from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from souq.engine.model import BUY, SELL
+from souq.mm.backtest.bench import LOT, TICK, run_backtest_bench, synthetic_data
+from souq.mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
 
 
 def test_the_synthetic_data_is_a_seeded_time_ordered_book_and_tape():

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from mm.backtest.run import Spec, run_backtest
-from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from souq.mm.backtest.run import Spec, run_backtest
+from souq.mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
 
 P = S = 10**9
 T0 = 1_709_285_400 * S

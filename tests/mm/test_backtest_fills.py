@@ -3,8 +3,8 @@
 import btkit as K
 from btkit import P, S
 
-from mm.backtest.run import Spec, run_backtest
-from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from souq.mm.backtest.run import Spec, run_backtest
+from souq.mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
 
 BID = 3500 * P
 

@@ -9,12 +9,12 @@ import pytest
 from btkit import P, S
 from sqlalchemy import create_engine
 
-from db import backtests as B
-from db.schema import BtRun
-from mm.backtest.export import files
-from mm.backtest.run import Spec, run_backtest
-from mm.desk.demo_configs import configurations
-from mm.marketdata.events import BookEvent, TradeEvent
+from souq.db import backtests as B
+from souq.db.schema import BtRun
+from souq.mm.backtest.export import files
+from souq.mm.backtest.run import Spec, run_backtest
+from souq.mm.desk.demo_configs import configurations
+from souq.mm.marketdata.events import BookEvent, TradeEvent
 
 
 def fixed_btc():
@@ -50,8 +50,8 @@ def test_bad_specs_are_refused():
 
 
 def test_a_scenario_object_with_shocks_moves_the_market():
-    from mm.scenarios import Shock
-    from mm.sim import SimParams
+    from souq.mm.scenarios import Shock
+    from souq.mm.sim import SimParams
 
     class Crash:
         name = "crash"
@@ -94,7 +94,7 @@ def test_store_and_export_round_trip(tmp_path):
     eq = list(csv.reader(io.StringIO(out["equity.csv"])))
     assert eq[0] == ["time", "equity", "inventory", "mark"] and len(eq) == len(r.series) + 1
     ts, e, q, m = r.series[-1]
-    from engine.numbers import fmt, fmt_amount
+    from souq.engine.numbers import fmt, fmt_amount
     assert eq[-1] == [str(ts), fmt_amount(e), fmt(q), "" if m is None else fmt(m)]
     fl = list(csv.reader(io.StringIO(out["fills.csv"])))
     assert fl[0] == ["time", "side", "price", "qty", "fee"]

@@ -3,11 +3,11 @@ quotes stay on the grid, sized and uncrossed."""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.numbers import fmt
-from mm.desk.controls import Controls, others, skew, sweep
-from mm.desk.holding import Holding
-from mm.desk.params import CONTROLS, RISK, typed, validate
-from mm.desk.quotes import BUY, SELL
+from souq.engine.numbers import fmt
+from souq.mm.desk.controls import Controls, others, skew, sweep
+from souq.mm.desk.holding import Holding
+from souq.mm.desk.params import CONTROLS, RISK, typed, validate
+from souq.mm.desk.quotes import BUY, SELL
 from stratkit import S, book, ctx, fill, live, quote, shown, u, well_formed
 
 BK = book([("99.95", "1"), ("99.9", "2")], [("100.05", "1"), ("100.1", "2")])

@@ -1,12 +1,12 @@
 """mm/desk/demo_configs.py: the demo database ships one ready configuration per template,
 each on a demo symbol as its own funded market-maker user, and the demo market is the same."""
 import toy_template  # noqa: F401  (registers the `toy` template)
-from db import desk as D
-from db import queries as Q
-from db.api import Api
-from mm.demo import FUNDS, SYMBOLS, demo_commands
-from mm.desk import demo_configs as DC
-from mm.desk.strategy import templates
+from souq.db import desk as D
+from souq.db import queries as Q
+from souq.db.api import Api
+from souq.mm.demo import FUNDS, SYMBOLS, demo_commands
+from souq.mm.desk import demo_configs as DC
+from souq.mm.desk.strategy import templates
 
 
 def test_every_registered_template_gets_a_ready_configuration(tmp_path):

@@ -5,14 +5,14 @@ import time
 import desk_kit as kit
 import pytest
 
-from db import desk
-from db.api import Api
-from mm.desk.alerts import (SHARPE_MIN_SAMPLES, AlertRules, DbSink, MemorySink,
+from souq.db import desk
+from souq.db.api import Api
+from souq.mm.desk.alerts import (SHARPE_MIN_SAMPLES, AlertRules, DbSink, MemorySink,
                              sharpe_samples)
-from mm.desk.book import book_of
-from mm.desk.params import typed, validate
-from mm.desk.quotes import Context
-from mm.desk.risk import Guard
+from souq.mm.desk.book import book_of
+from souq.mm.desk.params import typed, validate
+from souq.mm.desk.quotes import Context
+from souq.mm.desk.risk import Guard
 
 S = 10**9
 E = 10**18

@@ -5,11 +5,11 @@ import os
 import desk_kit as kit
 import pytest
 
-from db import desk
-from db.api import Api
-from db.schema import MmRun
-from mm.desk.report import report
-from mm.desk.runner import ApiRunner
+from souq.db import desk
+from souq.db.api import Api
+from souq.db.schema import MmRun
+from souq.mm.desk.report import report
+from souq.mm.desk.runner import ApiRunner
 
 S = 10**9
 T0 = 1_700_000_000 * S

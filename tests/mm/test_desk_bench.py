@@ -1,7 +1,7 @@
 """`souq bench --mm` measures real requotes: the figures are there and counted, whatever
 their size (speed targets live in the benchmark, not in tests)."""
-from mm.desk import bench
-from mm.desk.bench import measure
+from souq.mm.desk import bench
+from souq.mm.desk.bench import measure
 
 
 def test_measure_counts_every_step_of_every_strategy():

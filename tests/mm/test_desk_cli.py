@@ -8,9 +8,9 @@ import time
 import desk_kit as kit
 import pytest
 
-from db import desk
-from db.api import Api
-from mm.demo import demo_commands
+from souq.db import desk
+from souq.db.api import Api
+from souq.mm.demo import demo_commands
 from souq_cli import Souq
 
 pytestmark = pytest.mark.slow

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 import toy_template  # noqa: F401  (registers the `toy` template)
-from db import desk as D
-from db.api import Api
-from mm.desk import configs as C
-from mm.desk import launch
-from mm.desk.configs import ConfigError
-from mm.desk.status import status
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.mm.desk import configs as C
+from souq.mm.desk import launch
+from souq.mm.desk.configs import ConfigError
+from souq.mm.desk.status import status
 
 FAKE = [sys.executable, str(Path(__file__).parents[1] / "fake_runner.py")]
 
@@ -22,7 +22,7 @@ FAKE = [sys.executable, str(Path(__file__).parents[1] / "fake_runner.py")]
 @pytest.fixture
 def api(tmp_path):
     """The demo exchange (with the toy template's ready configuration `toy`, at paper)."""
-    from mm.desk.demo_configs import build
+    from souq.mm.desk.demo_configs import build
     api = Api(str(tmp_path / "desk.db"), clock=iter(range(10**18, 2 * 10**18, 10**9)).__next__)
     assert all(o.reason is None for o in build(api).outcomes)
     yield api

@@ -1,7 +1,7 @@
 """Typed strategy parameters: text in, typed values out, every bad value named."""
 import pytest
 
-from mm.desk.params import (BOOL, CHOICE, INT, QTY, SECONDS, BadParam, Param,
+from souq.mm.desk.params import (BOOL, CHOICE, INT, QTY, SECONDS, BadParam, Param,
                             parse_assignments, typed, validate)
 
 SPEC = (

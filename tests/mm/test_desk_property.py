@@ -5,12 +5,12 @@ import desk_kit as kit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.invariants import check_exchange
-from engine.model import Order
-from engine.numbers import QTY_TO_AMOUNT
-from mm.demo import demo_commands
-from mm.desk.runner import MemoryRunner, TapeDriver
-from mm.sim import SimParams
+from souq.engine.invariants import check_exchange
+from souq.engine.model import Order
+from souq.engine.numbers import QTY_TO_AMOUNT
+from souq.mm.demo import demo_commands
+from souq.mm.desk.runner import MemoryRunner, TapeDriver
+from souq.mm.sim import SimParams
 from simkit import build
 
 TICK = 100_000_000          # 0.1 s

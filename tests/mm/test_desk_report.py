@@ -1,9 +1,9 @@
 """A run's report from the database, on a small run computed by hand."""
 import desk_kit as kit
 
-from db import desk
-from db.api import Api
-from mm.desk.report import report
+from souq.db import desk
+from souq.db.api import Api
+from souq.mm.desk.report import report
 
 S = 10**9
 T0 = 1_700_000_000 * S

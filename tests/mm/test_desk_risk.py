@@ -1,9 +1,9 @@
 """Risk control: each limit clips exactly, the guards pull quotes, the kill switch trips."""
 import desk_kit as kit
-from mm.desk.book import book_of
-from mm.desk.params import typed, validate
-from mm.desk.quotes import BUY, SELL, Context, Live, Quote
-from mm.desk.risk import Risk
+from souq.mm.desk.book import book_of
+from souq.mm.desk.params import typed, validate
+from souq.mm.desk.quotes import BUY, SELL, Context, Live, Quote
+from souq.mm.desk.risk import Risk
 
 P = 10**9              # one whole unit of price or quantity
 Q = 10**6              # 0.001: the kit market's step

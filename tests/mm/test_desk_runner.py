@@ -1,10 +1,10 @@
 """The runner pipeline on a bare engine Exchange: exact commands, fills, inventory, reloads,
 pause, and the kill switch."""
 import desk_kit as kit
-from engine.invariants import check_exchange
-from engine.model import Order
-from engine.stream import parse_command
-from mm.desk.runner import MemoryRunner
+from souq.engine.invariants import check_exchange
+from souq.engine.model import Order
+from souq.engine.stream import parse_command
+from souq.mm.desk.runner import MemoryRunner
 
 S = 10**9
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, strategies as st
 
-from mm import display as D
-from mm.demo import SYMBOLS
+from souq.mm import display as D
+from souq.mm.demo import SYMBOLS
 
 ROWS = [{k: s[k] for k in ("tick_size", "qty_step", "base", "quote")} for s in SYMBOLS]
 
@@ -98,7 +98,7 @@ def test_text_that_is_not_a_number_shows_as_missing():
 
 def test_basis_points_never_round_a_real_spread_to_nothing():
     # 1 tick of 100,000 at a mid of 95,060,850,000 is 0.0105 bps: "0.0 bps" says no spread
-    from mm.display import bps
+    from souq.mm.display import bps
     assert [bps(Decimal(v)) for v in ("0.0105", "0.05", "0.049", "0.105", "3.24", "0")] == [
         "0.010 bps", "0.050 bps", "0.049 bps", "0.1 bps", "3.2 bps", "0.0 bps"]
     assert bps(Decimal("-0.004")) == "-0.0040 bps"
@@ -106,7 +106,7 @@ def test_basis_points_never_round_a_real_spread_to_nothing():
 
 def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
     # a newcomer's ticket said "fee 60 IRR" for a fill the exchange charged 61 (IRR whole)
-    from mm.display import Figures
+    from souq.mm.display import Figures
     f = Figures([{"name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "1",
                   "qty_step": "0.0001"}])
     assert (f.fee("IRR", "60.002"), f.money("IRR", "60.002")) == ("61", "60")

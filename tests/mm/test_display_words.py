@@ -1,11 +1,11 @@
-"""mm.display's additions for the CLI's words: counts with their nouns in the right
+"""souq.mm.display's additions for the CLI's words: counts with their nouns in the right
 number, amounts never rounded away, rates as percentages; and a report's money at the
 quote asset's own precision (IRR has none)."""
 import pytest
 
-from mm.display import count, exact, rate_percent, set_grouping, yes_no
-from mm.reports import build
-from mm.reports.content import _places
+from souq.mm.display import count, exact, rate_percent, set_grouping, yes_no
+from souq.mm.reports import build
+from souq.mm.reports.content import _places
 
 DEMO_SYMBOLS = [
     {"name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "100000",

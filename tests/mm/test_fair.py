@@ -1,6 +1,6 @@
 """Fair-price sources on a hand-made book."""
-from mm.desk.book import Book
-from mm.desk.fair import FairPrice, depth_mid, last, microprice, mid
+from souq.mm.desk.book import Book
+from souq.mm.desk.fair import FairPrice, depth_mid, last, microprice, mid
 
 S = 1_000_000_000
 

@@ -3,9 +3,9 @@ stored), snapshots, times, and a large file streamed in batches."""
 import pytest
 from sqlalchemy import func, select
 
-from db import schema as S
-from db.store import connect, create_schema
-from mm.marketdata import (BookEvent, DataError, SnapshotEvent, TradeEvent, delete_set,
+from souq.db import schema as S
+from souq.db.store import connect, create_schema
+from souq.mm.marketdata import (BookEvent, DataError, SnapshotEvent, TradeEvent, delete_set,
                            format_time, import_csv, info, load, parse_time, sets)
 
 T0 = 1_709_285_400_000_000_000          # 2024-03-01T09:30:00Z

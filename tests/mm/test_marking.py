@@ -3,13 +3,13 @@ mark-to-market values every figure (kill switch, equity series, equity.csv, head
 PnL, attribution) at the same price."""
 import pytest
 
-from mm.backtest.export import files
-from mm.backtest.run import Spec, run_backtest
-from mm.desk.book import Book
-from mm.desk.fair import FairPrice
-from mm.desk.mark import equity, mark, without_own
-from mm.desk.quotes import Context, Live
-from mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from souq.mm.backtest.export import files
+from souq.mm.backtest.run import Spec, run_backtest
+from souq.mm.desk.book import Book
+from souq.mm.desk.fair import FairPrice
+from souq.mm.desk.mark import equity, mark, without_own
+from souq.mm.desk.quotes import Context, Live
+from souq.mm.marketdata.events import BookEvent, SnapshotEvent, TradeEvent
 
 S = 10**9
 P = 10**9

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from mm.desk.strategy import template
-from mm.optimize import (Fold, SearchError, folds, grid_points, parse_axis, parse_grid, plan,
+from souq.mm.desk.strategy import template
+from souq.mm.optimize import (Fold, SearchError, folds, grid_points, parse_axis, parse_grid, plan,
                          random_points, run_search)
 
 SPEC = template("fixed_spread").spec()
@@ -182,7 +182,7 @@ def test_bad_search_arguments():
 
 def test_folds_says_what_it_needs():
     # 1 fold is a search without walk-forward; the message used to ask for at least 2
-    from mm.optimize import folds
+    from souq.mm.optimize import folds
     assert len(folds(1, seed=3)) == 1
     with pytest.raises(SearchError, match="^a search needs at least 1 fold, not 0$"):
         folds(0, seed=3)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mm.desk.params import BadParam, typed, validate
-from mm.desk.strategy import templates
+from souq.mm.desk.params import BadParam, typed, validate
+from souq.mm.desk.strategy import templates
 
 SPECS = {name: cls.spec() for name, cls in templates().items()}
 FIXED = SPECS["fixed_spread"]

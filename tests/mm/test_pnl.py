@@ -1,7 +1,7 @@
 """Average-cost PnL against a hand-computed example."""
 from decimal import Decimal as D
 
-from mm.pnl import position
+from souq.mm.pnl import position
 
 
 def t(price, qty, maker, taker, side, maker_fee="0", taker_fee="0"):
@@ -47,9 +47,9 @@ def test_a_self_trade_changes_no_position_but_costs_both_fees():
 
 def test_position_equals_the_wallet_change_for_every_demo_user(tmp_path):
     """Across a demo session with self-trades, the PnL position is what the ledger moved."""
-    from db import queries as Q
-    from db.api import Api
-    from mm.demo import FUNDS, USERS, demo_commands, demo_flow
+    from souq.db import queries as Q
+    from souq.db.api import Api
+    from souq.mm.demo import FUNDS, USERS, demo_commands, demo_flow
     api = Api(f"sqlite:///{tmp_path / 'pnl.db'}", clock=lambda: 0)
     api.execute_many(demo_commands())
     for seed in range(5):

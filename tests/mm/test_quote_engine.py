@@ -1,8 +1,8 @@
 """The quote engine: which live orders stay, which go, what is placed, never a cross."""
 from hypothesis import given, strategies as st
 
-from mm.desk.quote_engine import Refresh, reconcile
-from mm.desk.quotes import Live, Quote
+from souq.mm.desk.quote_engine import Refresh, reconcile
+from souq.mm.desk.quotes import Live, Quote
 
 T = 10          # tick
 S = 1_000_000_000

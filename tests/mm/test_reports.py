@@ -1,4 +1,4 @@
-"""mm.reports on a hand-made stored run: exact figure lines in Markdown, an <svg> per
+"""souq.mm.reports on a hand-made stored run: exact figure lines in Markdown, an <svg> per
 chart in HTML, JSON that round-trips, byte-identical renders, and the series worked out
 by hand (drawdown, markout curve)."""
 import json
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from mm.reports import build, render
-from mm.reports.compare import compare
+from souq.mm.reports import build, render
+from souq.mm.reports.compare import compare
 
 S = 10**9
 FIGURES = {
@@ -117,7 +117,7 @@ def test_compare_lines_up_figures_by_label():
 
 
 def test_figure_lines_read_rounded_grouped_and_with_units():
-    from mm.reports.lines import figure_lines
+    from souq.mm.reports.lines import figure_lines
     lines = figure_lines({"pnl": {"total": "-98214890.000000000000000009"},
                           "win_rate": 0.4480874317, "fills": 12345, "sharpe": -9.642629899},
                          "BTC", "IRR", quote_dp=0)

@@ -5,11 +5,11 @@ has one definition, and market impact is measured for live runs as for backtests
 import desk_kit as kit
 import pytest
 
-from db import desk
-from db.api import Api
-from mm.desk.report import report
-from mm.desk.runner import ApiRunner
-from mm.desk.status import status
+from souq.db import desk
+from souq.db.api import Api
+from souq.mm.desk.report import report
+from souq.mm.desk.runner import ApiRunner
+from souq.mm.desk.status import status
 
 S = 10**9
 T0 = 1_700_000_000 * S

@@ -6,11 +6,11 @@ import orjson
 import pytest
 from simkit import build
 
-from mm.demo import demo_commands
-from mm.scenarios import SCENARIOS, Shock, ShockedDriver, scenario
-from mm.sim import ExchangeDriver, SimParams, run_fast
-from mm.sim.fair import FairValue
-from mm.sim.view import SymbolView
+from souq.mm.demo import demo_commands
+from souq.mm.scenarios import SCENARIOS, Shock, ShockedDriver, scenario
+from souq.mm.sim import ExchangeDriver, SimParams, run_fast
+from souq.mm.sim.fair import FairValue
+from souq.mm.sim.view import SymbolView
 
 SEC = 1_000_000_000
 SYM = "ETH-USDT"

@@ -4,10 +4,10 @@ import json
 import orjson
 
 from simkit import ODD
-from db.api import Api
-from db.check import check_database
-from mm.demo import demo_commands
-from mm.sim import ApiDriver, SimParams, run_fast
+from souq.db.api import Api
+from souq.db.check import check_database
+from souq.mm.demo import demo_commands
+from souq.mm.sim import ApiDriver, SimParams, run_fast
 
 KEYS = {"orders_sent", "accepted", "rejected", "trades", "last_prices", "seed", "sim_seconds",
         "wall_seconds", "orders_per_second"}

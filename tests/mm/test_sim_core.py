@@ -9,9 +9,9 @@ import orjson
 import pytest
 from simkit import ODD, build
 
-from engine.invariants import check_exchange, wallet_totals
-from mm.demo import SYMBOLS, demo_commands
-from mm.sim import ExchangeDriver, SimParams, participant_commands, run_fast, run_realtime
+from souq.engine.invariants import check_exchange, wallet_totals
+from souq.mm.demo import SYMBOLS, demo_commands
+from souq.mm.sim import ExchangeDriver, SimParams, participant_commands, run_fast, run_realtime
 
 SEC = 1_000_000_000
 PLAIN = re.compile(r"(0|[1-9]\d*)(\.\d*[1-9])?\Z")

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.numbers import fmt
-from mm.desk.params import validate
-from mm.desk.quotes import BUY, SELL
-from mm.desk.strategy import template, templates
+from souq.engine.numbers import fmt
+from souq.mm.desk.params import validate
+from souq.mm.desk.quotes import BUY, SELL
+from souq.mm.desk.strategy import template, templates
 from stratkit import S, book, ctx, fill, shown, u, well_formed
 
 BK = book([("99.95", "1")], [("100.05", "1")])

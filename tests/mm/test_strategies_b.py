@@ -8,14 +8,14 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mm.desk.book import Book
-from mm.desk.params import BadParam
-from mm.desk.quotes import BUY, SELL, Context, Fill, Quote, Trade
-from mm.desk.strategy import template, templates
-from mm.models import avellaneda as av
-from mm.models import glft
-from mm.models.intensity import TradeIntensity
-from mm.strategies.quoting import lot, passive_pair
+from souq.mm.desk.book import Book
+from souq.mm.desk.params import BadParam
+from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Quote, Trade
+from souq.mm.desk.strategy import template, templates
+from souq.mm.models import avellaneda as av
+from souq.mm.models import glft
+from souq.mm.models.intensity import TradeIntensity
+from souq.mm.strategies.quoting import lot, passive_pair
 
 P = 10**9                   # engine units per whole price or quantity
 S = 10**9                   # ns per second

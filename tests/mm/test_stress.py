@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from mm.desk.alerts import Alert
-from mm.scenarios import SCENARIOS
-from mm.stress import RunFigures, ScenarioFigures, as_json, run_figures, run_stress
+from souq.mm.desk.alerts import Alert
+from souq.mm.scenarios import SCENARIOS
+from souq.mm.stress import RunFigures, ScenarioFigures, as_json, run_figures, run_stress
 
 SEC = 1_000_000_000
 E18 = 10**18

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from db.api import Api
-from db import surveil as D
-from mm.surveillance.evaluate import T0, run_seed
-from mm.surveillance.follower import Follower, scan
-from mm.surveillance.monitor import LINK, SET, Surveillance
+from souq.db.api import Api
+from souq.db import surveil as D
+from souq.mm.surveillance.evaluate import T0, run_seed
+from souq.mm.surveillance.follower import Follower, scan
+from souq.mm.surveillance.monitor import LINK, SET, Surveillance
 
 S = 1_000_000_000
 
@@ -244,7 +244,7 @@ def test_snapshot_restores_exactly_and_refuses_code(m):
         m.cross("a", "b")
     s = Surveillance()
     s.configure(LINK, "a,b")
-    from mm.surveillance.follower import entries
+    from souq.mm.surveillance.follower import entries
     with m.api.db.connect() as conn:
         for e in entries(conn, 0, None):
             s.feed(e)
@@ -287,7 +287,7 @@ def test_eval_figures_of_one_seed_are_exact():
     """`souq surveil eval --scenario normal --seeds 1`: the same seed gives the same market,
     the same planted episodes and the same alerts, so its figures are exact. (alerts,
     matched alerts, episodes played out, episodes found) per rule; README has 6 seeds."""
-    from mm.surveillance.evaluate import evaluate
+    from souq.mm.surveillance.evaluate import evaluate
     ev = evaluate("normal", 1)
     got = {r: (s.alerts, s.matched, s.episodes, s.found) for r, s in ev.rules.items() if s.alerts or s.episodes}
     assert got == {"wash_trading": (8, 8, 8, 8), "circular_trading": (2, 2, 3, 3),
@@ -303,9 +303,9 @@ def test_fast_and_real_time_runs_journal_the_same_times_and_alerts(tmp_path):
     time in both, so both journals carry the same times and every detector raises the same
     alerts, the planted actors' among them. (Before, the fast journal's times were the
     Api clock's: 20 s of flow within a few milliseconds.)"""
-    from mm.desk.demo_configs import build as build_demo
-    from mm.sim import ApiDriver, SimParams, run_fast, run_realtime
-    from mm.sim.bad_actors import MixedDriver, actors
+    from souq.mm.desk.demo_configs import build as build_demo
+    from souq.mm.sim import ApiDriver, SimParams, run_fast, run_realtime
+    from souq.mm.sim.bad_actors import MixedDriver, actors
 
     def run(name, realtime):
         wall = [T0]

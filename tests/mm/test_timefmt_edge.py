@@ -2,7 +2,7 @@
 digits only."""
 import pytest
 
-from mm.marketdata.timefmt import BadTime, format_time, parse_time
+from souq.mm.marketdata.timefmt import BadTime, format_time, parse_time
 
 
 @pytest.mark.parametrize("text", ["9223372036854775808", "9999-12-31T23:59:59Z",

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from db.api import Api
-from mm.demo import demo_commands
+from souq.db.api import Api
+from souq.mm.demo import demo_commands
 from tui_harness import DB_NAME, Workstation, frozen_clock
 
 
@@ -47,8 +47,8 @@ def empty_workstation(tmp_path, monkeypatch) -> Workstation:
 def only_real_templates(monkeypatch):
     """Test-only strategy templates (tests/mm, tests/cli) register themselves for good in
     the worker process that imports them; the screens show the demo's real ones only."""
-    import mm.desk.strategy as strategy
-    import mm.strategies  # noqa: F401  (registers the real templates)
+    import souq.mm.desk.strategy as strategy
+    import souq.mm.strategies  # noqa: F401  (registers the real templates)
     real = {k: v for k, v in strategy.TEMPLATES.items()
-            if v.__module__.startswith("mm.strategies.")}
+            if v.__module__.startswith("souq.mm.strategies.")}
     monkeypatch.setattr(strategy, "TEMPLATES", real)

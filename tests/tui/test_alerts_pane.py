@@ -1,7 +1,7 @@
 """The Alerts pane: the recent history from the database on start (not as toasts), time
 and severity in their own columns, long texts wrapped at words with nothing lost."""
-from db import desk as D
-from db.api import Api
+from souq.db import desk as D
+from souq.db.api import Api
 from tui_harness import FROZEN_NS, NARROW, WIDE, drive, keys, screen_text, settled
 
 LONG = ("run 3 of fixed-btc is dead (no heartbeat for 12 s (limit 10 s)); marked dead and "

@@ -2,7 +2,7 @@
 the amended order keeps or loses its queue place by the exchange's rule."""
 import pytest
 
-from tui.entry import EntryError, parse_entry
+from souq.tui.entry import EntryError, parse_entry
 from tui_harness import caught_up, drive
 
 

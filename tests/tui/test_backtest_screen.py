@@ -6,10 +6,10 @@ no ETA on the progress bar, no code version on screen.
 """
 import pytest
 
-from db import backtests as B
-from db.api import Api
+from souq.db import backtests as B
+from souq.db.api import Api
 from tui_desk_kit import with_desk
-from tui.screens.backtest import BacktestScreen
+from souq.tui.screens.backtest import BacktestScreen
 from tui_harness import NARROW, WIDE, drive, keys, settle, settled
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
@@ -132,7 +132,7 @@ def test_run_list_and_report_read_irr_whole_and_grouped_never_cut(workstation):
     """The runs list's PnL and the report's money: IRR at its 0 places, grouped, whole
     (a newcomer saw -3682433.1 cut to -3682433. and -78,996,723.77 IRR)."""
     from decimal import Decimal
-    from mm.display import number
+    from souq.mm.display import number
     from textual.widgets import DataTable
     ws = with_desk(workstation)
     seen = {}

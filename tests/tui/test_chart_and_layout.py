@@ -7,10 +7,10 @@ import threading
 from textual.color import Color
 from textual.widgets import Static
 
-import tui.widgets.chart
-from themes import THEMES
-from tui.plotting import Colours, candles, nice_ticks, render
-from tui.widgets.chart import ChartPane
+import souq.tui.widgets.chart
+from souq.themes import THEMES
+from souq.tui.plotting import Colours, candles, nice_ticks, render
+from souq.tui.widgets.chart import ChartPane
 from tui_harness import FROZEN_NS, WIDE, drive, keys, populated, settled, wait_for
 
 COLOURS = Colours(background=(1, 2, 3), foreground=(4, 5, 6), up=(7, 8, 9), down=(10, 11, 12))

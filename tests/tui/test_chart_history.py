@@ -1,6 +1,6 @@
 """The chart reads trades by time window from the database (not the tape's 200), keeps
 hours on hand, and zooms ([ ]) and pans (← →, End) in time."""
-from db.api import Api
+from souq.db.api import Api
 from tui_harness import FROZEN_NS, drive, keys, settled, wait_for
 
 STEP_S = 18            # seconds between commands: 300 trades take three hours

@@ -6,8 +6,8 @@ import os
 import sqlite3
 import time
 
-from cli.sim_control import Control
-from tui.demo_market import DemoMarket
+from souq.cli.sim_control import Control
+from souq.tui.demo_market import DemoMarket
 from tui_harness import HANG, wait_for
 
 
@@ -98,8 +98,8 @@ def test_a_demo_market_that_cannot_run_says_why(tmp_path):
 def test_a_demo_database_past_its_retention_starts_afresh(empty_workstation):
     """Built 25 h before the app's (frozen) clock with the default retention of 24 h: the
     workstation empties it, builds the demo again and says so."""
-    from db.api import Api
-    from mm.desk.demo_configs import build as build_demo
+    from souq.db.api import Api
+    from souq.mm.desk.demo_configs import build as build_demo
     from tui_harness import FROZEN_NS, drive
     ws = empty_workstation
     old = FROZEN_NS - 25 * 3600 * 10**9
@@ -129,7 +129,7 @@ def test_a_database_made_by_init_demo_opens_with_its_market_running(empty_workst
     import subprocess
     import sys
     ws = empty_workstation
-    made = subprocess.run([sys.executable, "-c", "from cli.main import run; run()", "--db",
+    made = subprocess.run([sys.executable, "-c", "from souq.cli.main import run; run()", "--db",
                            str(ws.path), "init", "--demo"], capture_output=True, text=True,
                           timeout=HANG)
     assert made.returncode == 0, made.stderr

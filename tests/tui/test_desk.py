@@ -4,10 +4,10 @@ the database holds afterwards. Start runs the real runner process (`souq mm run`
 import pytest
 from textual.widgets import DataTable, Input
 
-from db import desk as D
-from db.api import Api
+from souq.db import desk as D
+from souq.db.api import Api
 from tui_desk_kit import with_desk
-from tui.screens.strategy_form import StrategyForm
+from souq.tui.screens.strategy_form import StrategyForm
 from tui_harness import drive, keys, screen_text, settled, wait_for
 
 NAME, USER = "fixed-btc", "mm-fixed"

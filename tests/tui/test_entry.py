@@ -1,7 +1,7 @@
 """The quick-entry line: every form it reads, and the message for each way it can be wrong."""
 import pytest
 
-from tui.entry import EntryError, parse_entry
+from souq.tui.entry import EntryError, parse_entry
 
 
 def entry(text: str) -> dict:

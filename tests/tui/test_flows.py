@@ -7,12 +7,12 @@ import re
 from textual.widgets import Input
 
 from souq_cli import Souq
-from tui.facade import CommandDone
-from tui.screens.confirm import Confirm
-from tui.screens.order_ticket import OrderTicket
-from tui.screens.picker import Picker
-from tui.widgets.order_book import OrderBook
-from tui.widgets.quick_entry import QuickEntry
+from souq.tui.facade import CommandDone
+from souq.tui.screens.confirm import Confirm
+from souq.tui.screens.order_ticket import OrderTicket
+from souq.tui.screens.picker import Picker
+from souq.tui.widgets.order_book import OrderBook
+from souq.tui.widgets.quick_entry import QuickEntry
 from textual.notifications import Notify
 
 from tui_harness import caught_up, drive, handled, keys, screen_text, wait_for

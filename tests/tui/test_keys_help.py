@@ -3,8 +3,8 @@ bindings, so it cannot drift from them), and the footer always says what the foc
 field's keys do (the quick entry, the surveillance note)."""
 from textual.widgets import Static
 
-from tui.screens.surveillance import SurveillanceScreen
-from tui.widgets.keys_help import key_display, offered, owned_bindings
+from souq.tui.screens.surveillance import SurveillanceScreen
+from souq.tui.widgets.keys_help import key_display, offered, owned_bindings
 from tui_harness import WIDE, drive, keys, screen_text
 from test_surveillance_screen import open_screen, with_case
 

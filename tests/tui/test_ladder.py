@@ -1,7 +1,7 @@
 """The ladder in short panes: the touch and the spread row stay in view while the cursor
 follows the touch; moving away is the user's choice and Home returns from anywhere;
 grouping steps go 1, 2, 5, 10 x tick; the spread row says the spread in bps."""
-from tui.widgets.order_book import GROUPS, next_group
+from souq.tui.widgets.order_book import GROUPS, next_group
 from tui_harness import caught_up, drive, keys, populated, screen_text, settled, wait_for
 
 

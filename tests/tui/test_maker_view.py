@@ -3,9 +3,9 @@ age), its fills (time, side, price, qty, fee) and its running figures in the des
 and a toast for every fill that arrives while the workstation is open."""
 from datetime import datetime, timezone
 
-from db import desk as D
-from db.api import Api
-from mm.desk.report import report
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.mm.desk.report import report
 from tui_desk_kit import desk_market, quote, two_makers
 from tui_harness import FROZEN_NS, NARROW, WIDE, drive, keys, screen_text, wait_for
 

@@ -1,9 +1,9 @@
 """Numbers on the workstation's panes go through mm.display: the spread row in bps whose
 parts are dropped whole rather than cut, the Inventory pane's compact figures."""
-from mm.display import Figures
-from tui.snapshot import MarketView
-from tui.widgets.inventory import short
-from tui.widgets.order_book import fitting, spread_parts
+from souq.mm.display import Figures
+from souq.tui.snapshot import MarketView
+from souq.tui.widgets.inventory import short
+from souq.tui.widgets.order_book import fitting, spread_parts
 
 ETH = {"name": "ETH-USDT", "tick_size": "0.01", "qty_step": "0.0001", "base": "ETH",
        "quote": "USDT"}
@@ -39,7 +39,7 @@ def test_wallets_value_the_position_at_the_books_mid_and_say_when_they_cannot(wo
     ask as the book shows them (95,000,000,000 and 95,001,500,000), not at the last trade
     or a mid without her bid; once bob empties the asks, at the last trade, saying so.
     The average reads at the tick's places (whole IRR)."""
-    from db.api import Api
+    from souq.db.api import Api
     from tui_harness import FROZEN_NS, drive, wait_for
     ws = workstation
     ws.execute([{"op": "limit", "user": "alice", "symbol": "BTC-IRR", "side": "buy",

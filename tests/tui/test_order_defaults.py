@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from tui.entry import parse_entry
-from tui.screens.order_ticket import OrderTicket
-from tui.widgets.quick_entry import QuickEntry
+from souq.tui.entry import parse_entry
+from souq.tui.screens.order_ticket import OrderTicket
+from souq.tui.widgets.quick_entry import QuickEntry
 from tui_harness import caught_up, drive, keys, wait_for
 
 SPECS = {"BTC-IRR": ("0.0001", "85500000000", "104500000000"),   # min qty, band low, high

@@ -1,8 +1,8 @@
 """Quitting with strategies running asks: stop them (each run asked to stop) or leave them
 running (the runs stay as they are), naming them; Esc stays; nothing running quits at once."""
-from db import desk as D
-from db.api import Api
-from tui.screens.quit import QuitDesk
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.tui.screens.quit import QuitDesk
 from tui_desk_kit import desk_market, quote, with_desk
 from tui_harness import drive, keys, screen_text, wait_for
 

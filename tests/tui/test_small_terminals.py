@@ -3,7 +3,7 @@ under a tab bar naming them with their keys; the footer keeps ? and q; at 80x24 
 order ticket leaves the book's prices in view."""
 import pytest
 
-from tui.screens.order_ticket import OrderTicket
+from souq.tui.screens.order_ticket import OrderTicket
 from tui_harness import drive, keys, screen_text
 
 

@@ -7,8 +7,8 @@ HTML report or the SVG in __snapshots__/test_snapshots/).
 """
 import pytest
 
-from themes import THEMES
-from tui.screens.main import PANES
+from souq.themes import THEMES
+from souq.tui.screens.main import PANES
 from tui_desk_kit import desk_market, quote
 from tui_harness import NARROW, WIDE, caught_up, keys, populated, settle
 

@@ -4,8 +4,8 @@ import threading
 
 from textual.widgets import DataTable
 
-from db.api import Api
-from tui.desk_facade import DeskFacade
+from souq.db.api import Api
+from souq.tui.desk_facade import DeskFacade
 from tui_desk_kit import desk_market, quote
 from tui_harness import FROZEN_NS, HANG, caught_up, drive, keys, settled, wait_for
 
@@ -66,7 +66,7 @@ def test_start_shows_starting_at_once_then_the_run(workstation, monkeypatch):
         assert release.wait(HANG), "the test never let the start finish"
         return real(self, name)
     monkeypatch.setattr(DeskFacade, "start", slow_start)
-    monkeypatch.setattr("mm.desk.launch.start", lambda api, name, command: {"id": 99})
+    monkeypatch.setattr("souq.mm.desk.launch.start", lambda api, name, command: {"id": 99})
     seen = {}
 
     async def script(pilot):

@@ -6,10 +6,10 @@ import sqlite3
 
 import pytest
 
-from db.api import Api
-from mm.surveillance.follower import Follower
-from mm.surveillance.monitor import LINK
-from tui.screens.surveillance import SurveillanceScreen
+from souq.db.api import Api
+from souq.mm.surveillance.follower import Follower
+from souq.mm.surveillance.monitor import LINK
+from souq.tui.screens.surveillance import SurveillanceScreen
 from tui_harness import NARROW, WIDE, drive, keys, screen_text, settle, settled, wait_for
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])

@@ -5,9 +5,9 @@ from datetime import datetime, timezone
 
 from textual.widgets import DataTable
 
-from db import queries as Q
-from db.queries import OPEN
-from db.api import Api
+from souq.db import queries as Q
+from souq.db.queries import OPEN
+from souq.db.api import Api
 
 from tui_desk_kit import desk_market
 from tui_harness import caught_up, drive, keys, populated, screen_text, wait_for

@@ -10,7 +10,7 @@ HTML report).
 """
 import pytest
 
-from themes import THEMES
+from souq.themes import THEMES
 from test_chart_history import spread_out_trades
 from test_surveillance_screen import open_screen, with_case
 from tui_desk_kit import desk_market, quote, two_makers

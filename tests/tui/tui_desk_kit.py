@@ -1,10 +1,10 @@
 """The desk on a test workstation: the demo's strategy users and configurations, and runs
 faked by writing mm_runs / mm_samples rows and trading as the strategy's user (no runner
 process), so the Strategy and Inventory panes have something fixed to show."""
-from db import desk as D
-from db.api import Api
-from engine.model import OPERATOR
-from mm.desk.demo_configs import STAGE, configurations, user_commands
+from souq.db import desk as D
+from souq.db.api import Api
+from souq.engine.model import OPERATOR
+from souq.mm.desk.demo_configs import STAGE, configurations, user_commands
 from tui_harness import FROZEN_NS, Ticker, Workstation
 
 BID, ASK = "94999500000", "95000500000"        # the demo BTC-IRR touch

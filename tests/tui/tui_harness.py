@@ -20,11 +20,11 @@ from rich.console import Console
 from textual import events
 from textual.widgets import Input
 
-import tui.app
-from db.api import Api
-from engine.model import OPERATOR
-from mm.demo import demo_flow
-from tui.app import SouqApp
+import souq.tui.app
+from souq.db.api import Api
+from souq.engine.model import OPERATOR
+from souq.mm.demo import demo_flow
+from souq.tui.app import SouqApp
 
 FROZEN_NS = 1_740_830_400_000_000_000          # 2025-03-01 12:00:00 UTC
 DB_NAME = "souq.db"
@@ -186,7 +186,7 @@ async def settle(pilot) -> None:
 async def chart_drawn(pilot) -> None:
     """Wait until the chart's deferred redraw (a 0.5 s timer after a new view) has run and
     its drawing is on screen: a timer is not a worker, so `settled` does not see it."""
-    from tui.widgets.chart import ChartPane
+    from souq.tui.widgets.chart import ChartPane
     charts = list(pilot.app.screen.query(ChartPane))
     for chart in charts:
         await wait_for(pilot, lambda c=chart: c._pending is None)

@@ -12,9 +12,9 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from engine.model import TIFS
-from mm import display as D
-from engine.numbers import BadNumber, parse_price
+from souq.engine.model import TIFS
+from souq.mm import display as D
+from souq.engine.numbers import BadNumber, parse_price
 
 from ..order_defaults import default_qty
 from ..snapshot import MarketView

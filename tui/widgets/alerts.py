@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import RichLog
 
-from mm.alerts import Alert
+from souq.mm.alerts import Alert
 
 from .pane import Pane
 

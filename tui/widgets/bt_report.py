@@ -9,8 +9,8 @@ from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from mm.reports import Report
-from mm.reports.text import text_chart
+from souq.mm.reports import Report
+from souq.mm.reports.text import text_chart
 
 from .pane import Pane
 

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 from textual.content import Content
 from textual.widgets import Static
 
-from mm.display import fit
+from souq.mm.display import fit
 
 from ..desk_facade import DeskView, StrategyRow
 from .pane import Pane

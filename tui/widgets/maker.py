@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from mm import display
+from souq.mm import display
 
 from ..desk_facade import DeskView
 from ..desk_maker import MakerView

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from mm import display as D
+from souq.mm import display as D
 
 from ..snapshot import Level, MarketView
 from .pane import Pane

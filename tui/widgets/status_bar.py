@@ -8,7 +8,7 @@ was there before is not latency). On a narrow terminal the least needed parts gi
 """
 from textual.widgets import Static
 
-from mm import display
+from souq.mm import display
 
 # parts in the order they give way when the line is too long
 GIVE_WAY = ("database", "session", "sim", "journal", "clock")
