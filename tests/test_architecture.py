@@ -34,10 +34,18 @@ def imports(path: Path, *, nested: bool = True) -> set[str]:
         if id(node) in skip:
             continue
         if isinstance(node, ast.Import):
-            found |= {a.name.split(".")[0] for a in node.names}
+            found |= {_package(a.name) for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module.split(".")[0])
+            found.add(_package(node.module))
+            if node.module == "souq":               # from souq import db
+                found |= {a.name for a in node.names}
     return found
+
+
+def _package(module: str) -> str:
+    """The package a dotted module name belongs to: ours are under the souq namespace."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "souq" and len(parts) > 1 else parts[0]
 
 
 def test_every_package_has_a_layer():
@@ -58,9 +66,9 @@ def test_layers_import_only_what_is_below_them(layer):
 
 
 def test_no_cli_command_loads_the_workstation():
-    """Every command's module is imported by cli.main; none of them may pull in the TUI."""
-    code = ("import sys, cli.main; print(','.join(sorted(m for m in sys.modules "
-            "if m.split('.')[0] in ('tui', 'textual'))))")
+    """Every command's module is imported by souq.cli.main; none of them may pull in the TUI."""
+    code = ("import sys, souq.cli.main; print(','.join(sorted(m for m in sys.modules "
+            "if m.startswith(('souq.tui', 'textual')))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == ""
@@ -78,10 +86,34 @@ def test_engine_does_no_io_and_reads_no_clock():
 
 
 def test_core_never_loads_ui_libraries():
-    code = ("import sys, engine.exchange, engine.stream, db.store, db.api, db.check, db.replay, "
-            "souq.db.bench, mm.demo; "
+    code = ("import sys, souq.engine.exchange, souq.engine.stream, souq.db.store, souq.db.api, "
+            "souq.db.check, souq.db.replay, souq.db.bench, souq.mm.demo; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('textual', 'rich', 'typer', 'tui', 'cli', 'plotext'))))")
+            "('textual', 'rich', 'typer', 'plotext') or m.startswith(('souq.tui', 'souq.cli')))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_installed_souq_adds_one_top_level_name(tmp_path):
+    """Installing souq must not put `engine`, `db`, `mm` ... into site-packages, where they
+    would collide with other distributions: outside the repository only `souq` imports."""
+    code = ("import importlib.util as u, souq.engine.exchange, souq.cli.main; "
+            "print(','.join(n for n in ('engine', 'db', 'mm', 'tui', 'cli', 'themes', 'gateway') "
+            "if u.find_spec(n)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, check=True, timeout=60).stdout.strip()
+    assert out == ""
+
+
+def test_setup_maps_every_package_under_souq():
+    """setup.py's computed package list covers every package of the repository, each under
+    souq, so a wheel (not only an editable install) carries all of them."""
+    code = ("import runpy, setuptools; seen = {}; "
+            "setuptools.setup = lambda **kw: seen.update(kw); "
+            "runpy.run_path('setup.py'); print(' '.join(seen['packages']))")
+    listed = set(subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                                text=True, check=True, timeout=60).stdout.split())
+    on_disk = {"souq." + ".".join(p.parent.relative_to(ROOT).parts)
+               for top in OURS for p in (ROOT / top).rglob("__init__.py")}
+    assert listed == on_disk

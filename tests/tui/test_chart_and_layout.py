@@ -7,7 +7,7 @@ import threading
 from textual.color import Color
 from textual.widgets import Static
 
-import souq.tui.widgets.chart
+from souq.tui.widgets import chart as chart_widget
 from souq.themes import THEMES
 from souq.tui.plotting import Colours, candles, nice_ticks, render
 from souq.tui.widgets.chart import ChartPane
@@ -69,7 +69,7 @@ def test_the_chart_is_drawn_in_a_worker_in_the_theme_colours_and_redrawn_on_a_th
     def recording_render(*args):
         threads.append(threading.current_thread())
         return render(*args)
-    monkeypatch.setattr(tui.widgets.chart, "render", recording_render)
+    monkeypatch.setattr(chart_widget, "render", recording_render)
 
     def spans_colours(app) -> set:
         """The foreground colours of what the chart canvas shows now."""

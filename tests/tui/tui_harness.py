@@ -20,7 +20,7 @@ from rich.console import Console
 from textual import events
 from textual.widgets import Input
 
-import souq.tui.app
+from souq.tui import app as tui_app
 from souq.db.api import Api
 from souq.engine.model import OPERATOR
 from souq.mm.demo import demo_flow
@@ -57,7 +57,7 @@ class QuietApp(SouqApp):
     toasts do not expire on the wall clock, and every message its nodes handle is kept in
     `seen` (a bubbling message once per node it reaches)."""
 
-    CSS_PATH = str(Path(tui.app.__file__).with_name("souq.tcss"))   # relative to tui/, not here
+    CSS_PATH = str(Path(tui_app.__file__).with_name("souq.tcss"))   # relative to tui/, not here
 
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)
