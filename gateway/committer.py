@@ -33,6 +33,12 @@ class Done:
         return self.reason is None
 
 
+@dataclass
+class _Check:
+    """A read of the exchange queued to the committer's thread (Committer.check)."""
+    fn: object
+
+
 class Committer:
     def __init__(self, url: str, on_commit=None, clock=time.time_ns) -> None:
         self.store = Store(url)
@@ -53,6 +59,17 @@ class Committer:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         fut: Future = Future()
         self._q.put((item, fut))
+        return fut.result()
+
+    def check(self, fn):
+        """`fn(exchange)` run in the committer's thread once the store has caught up with
+        what other processes (the CLI, another server) committed, so a refusal judges the
+        state the command would meet, not this server's view from before them. Returns
+        what fn returns."""
+        if self._closed:
+            raise RuntimeError("the gateway is stopping; the command was not applied")
+        fut: Future = Future()
+        self._q.put((_Check(fn), fut))
         return fut.result()
 
     def close(self) -> None:
@@ -83,6 +100,19 @@ class Committer:
                 return
 
     def _commit(self, batch) -> None:
+        checks = [(c, fut) for c, fut in batch if isinstance(c, _Check)]
+        if checks:
+            batch = [(item, fut) for item, fut in batch if not isinstance(item, _Check)]
+            try:
+                self.store.refresh()
+                for c, fut in checks:
+                    fut.set_result(c.fn(self.store.ex))
+            except BaseException as exc:
+                for _, fut in checks:
+                    if not fut.done():
+                        fut.set_exception(exc)
+            if not batch:
+                return
         try:
             result = self.store.submit([item for item, _ in batch], self.clock())
         except BaseException as exc:       # the database failed: every waiter hears it

@@ -41,6 +41,11 @@ class Gateway:
         except StreamError as exc:
             raise Problem(422, str(exc)) from None
         reason = edge_refusal(self.committer.store.ex, obj, p.user, self.api.has_order)
+        if reason is not None and reason.startswith("unknown"):
+            # this server's view may predate a user, symbol or order another process made
+            # a moment ago: judge again on the journal as it stands
+            reason = self.committer.check(
+                lambda ex: edge_refusal(ex, obj, p.user, self.api.has_order))
         if reason is not None:
             status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
             raise Problem(status, reason)

@@ -8,7 +8,8 @@ from textual.content import Content
 from textual.keys import key_to_character
 from textual.widgets import Static
 
-OURS = ("tui.", "tui_")         # our own classes (the harness subclasses the app: tui_harness)
+# our own classes: this package's modules (souq.tui.*), and the harness that subclasses the app
+OURS = (__name__.rsplit(".widgets.", 1)[0] + ".", "tui_")
 
 
 def owned_bindings(node) -> list[Binding]:
