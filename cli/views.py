@@ -175,16 +175,16 @@ SYMBOL_LABELS = {"name": "name", "base": "base", "quote": "quote", "tick_size": 
 def symbol_figures(row: dict, rows) -> dict:
     """A symbol row's values as people read them (mm.display): prices at the tick's
     decimals, quantities at the step's, rates as percentages, flags as yes/no."""
-    from souq.mm.display import Market, exact, rate_percent, yes_no
+    from souq.mm.display import Market, exact, percent, yes_no
     m = Market.of(row, rows)
     price = lambda v: None if v is None else m.price(v)           # noqa: E731
     qty = lambda v: None if v is None else exact(v, m.qty_dp)     # noqa: E731
     return {"name": row["name"], "base": row["base"], "quote": row["quote"],
             "tick_size": price(row["tick_size"]), "qty_step": qty(row["qty_step"]),
             "min_qty": qty(row["min_qty"]), "max_qty": qty(row["max_qty"]),
-            "daily_limit": rate_percent(row["daily_limit"]) if row["daily_limit"] else "none",
-            "ref_price": price(row["ref_price"]), "maker_fee": rate_percent(row["maker_fee"]),
-            "taker_fee": rate_percent(row["taker_fee"]), "active": yes_no(row["active"]),
+            "daily_limit": percent(row["daily_limit"], None) if row["daily_limit"] else "none",
+            "ref_price": price(row["ref_price"]), "maker_fee": percent(row["maker_fee"], None),
+            "taker_fee": percent(row["taker_fee"], None), "active": yes_no(row["active"]),
             "sessions": yes_no(row["sessions"]), "open": yes_no(row["open"]),
             "last_price": price(row["last_price"])}
 

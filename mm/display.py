@@ -119,8 +119,9 @@ def fit(value, width: int, dp: int | None = None) -> str:
     return full if len(full) <= width else compact(value, dp)
 
 
-def percent(ratio, dp: int = 2) -> str:
-    """A ratio (0.1234) as a percentage ("12.34%")."""
+def percent(ratio, dp: int | None = 2) -> str:
+    """A ratio (0.1234) as a percentage ("12.34%"); dp None: only the digits it has (a fee
+    or band rate "0.001" reads "0.1%")."""
     d = to_decimal(ratio)
     return MISSING if d is None else number(d * 100, dp) + "%"
 
@@ -265,13 +266,6 @@ def _plural(noun: str) -> str:
 def yes_no(flag) -> str:
     """A true/false setting as people say it."""
     return "yes" if flag else "no"
-
-
-def rate_percent(rate) -> str:
-    """A fee or band rate ("0.001") as a percentage with only the digits it has
-    ("0.1%"); MISSING for None."""
-    d = to_decimal(rate)
-    return MISSING if d is None else number(d * 100) + "%"
 
 
 def exact(value, dp: int | None = None) -> str:

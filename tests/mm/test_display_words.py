@@ -3,7 +3,7 @@ number, amounts never rounded away, rates as percentages; and a report's money a
 quote asset's own precision (IRR has none)."""
 import pytest
 
-from souq.mm.display import count, exact, rate_percent, set_grouping, yes_no
+from souq.mm.display import count, exact, percent, set_grouping, yes_no
 from souq.mm.reports import build
 from souq.mm.reports.content import _places
 
@@ -44,7 +44,7 @@ def test_exact_never_rounds_a_digit_away(value, dp, text):
 
 
 def test_rates_and_flags():
-    assert [rate_percent(r) for r in ("0.001", "0.002", "0.1", "0.05", "0")] == \
+    assert [percent(r, None) for r in ("0.001", "0.002", "0.1", "0.05", "0")] == \
         ["0.1%", "0.2%", "10%", "5%", "0%"]
     assert (yes_no(True), yes_no(False)) == ("yes", "no")
 
