@@ -1,7 +1,12 @@
 """`souq mm run --venue URL --key ID [--hedge-venue URL --hedge-key ID]`: the remote venues a
 run quotes and hedges on, each a gateway client behind mm.desk.remote_venue.RemoteVenue,
 each with its dead-man's switch armed (the server cancels the run's orders if this process
-dies)."""
+dies).
+
+A venue written `ccxt:EXCHANGE[@HOST]` is reached through ccxt instead
+(mm.desk.ccxt_venue.CcxtVenue): `ccxt:souq@http://host:8700` is a souq gateway through
+souq's own ccxt class (gateway/ccxt_souq.py), any other name one of ccxt's exchanges, with
+the key as ccxt's apiKey and the secret as its secret. ccxt has no dead-man's switch."""
 import os
 import sys
 from dataclasses import dataclass, field
@@ -36,6 +41,8 @@ def _connect(url: str, key: str | None, env: str, user: str, dead_man: int, remo
     from souq.mm.desk.remote_venue import RemoteVenue
     if not key:
         fail(f"{option} needs its key: {option.replace('venue', 'key')} CLIENT_ID")
+    if url.startswith(CCXT):
+        return _connect_ccxt(url, key, env, user)
     client = SouqClient(url, key, _secret(env, f"key {key}"))
     try:
         venue = RemoteVenue(client, ApiError, user)
@@ -49,6 +56,43 @@ def _connect(url: str, key: str | None, env: str, user: str, dead_man: int, remo
         client.close()
         fail(str(exc))
     return venue
+
+
+CCXT = "ccxt:"
+
+
+def _connect_ccxt(venue: str, key: str, env: str, user: str):
+    """A CcxtVenue for `ccxt:EXCHANGE[@HOST]`, its markets and balances read once."""
+    try:
+        import ccxt
+    except ImportError:
+        fail(f"{venue}: ccxt is not installed (pip install ccxt)")
+    from souq.mm.desk.ccxt_venue import CcxtVenue
+    name, _, host = venue[len(CCXT):].partition("@")
+    config = {"apiKey": key, "secret": _secret(env, f"key {key}")}
+    if name == "souq":
+        from souq.gateway.ccxt_souq import souq
+        if not host:
+            fail(f"{venue}: a souq venue through ccxt needs its address: ccxt:souq@http://HOST:PORT")
+        cls = souq
+        config["hostname"] = host.rstrip("/")
+    else:
+        cls = getattr(ccxt, name, None)
+        if cls is None or not isinstance(cls, type):
+            fail(f"{venue}: ccxt has no exchange {name!r}")
+        if host:
+            config["hostname"] = host
+    venue_obj = CcxtVenue(cls(config), user)
+    try:                         # a wrong key or address shows now, not at the first quote
+        venue_obj.ex.load_markets()
+        venue_obj.ex.fetch_balance()
+    except ccxt.NetworkError as exc:
+        fail(f"{venue}: cannot reach the exchange ({type(exc).__name__})")
+    except ccxt.BaseError as exc:
+        fail(f"{venue}: {str(exc).splitlines()[0]}")
+    if not venue_obj.refresh():
+        fail(f"{venue}: cannot reach the exchange")
+    return venue_obj
 
 
 def open_venues(api, name: str, venue: str | None, key: str | None, hedge_venue: str | None,

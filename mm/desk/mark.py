@@ -108,3 +108,16 @@ def _best(side, user: str | None) -> int | None:
         if level.total > own:
             return level.price
     return None
+
+
+def venue_mark(bids, asks, own: dict, last: int | None) -> int | None:
+    """`mark` on a venue read from outside: `bids` and `asks` are (price, qty) levels best
+    first, `own` the runner's resting qty by (side, price); a level counts as the others'
+    once it holds more than the runner's own. Units as the levels' (1e-9)."""
+    def best(rows, side):
+        for p, q in rows:
+            if q > own.get((side, p), 0):
+                return p
+        return None
+    bid, ask = best(bids, "buy"), best(asks, "sell")
+    return mark((bid + ask) // 2 if bid is not None and ask is not None else None, last)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt, parse_fixed, parse_rate
 
 from .book import Book
-from .mark import mark
+from .mark import venue_mark
 from .venue import OpenOrder, TapeTrade, Venue
 
 OPEN = ("queued", "active", "partial")
@@ -115,15 +115,9 @@ class RemoteVenue(Venue):
                 k = (o["side"], units(o["price"]))
                 own[k] = own.get(k, 0) + units(o["quantity"]) - units(o["filled"])
 
-        def best(rows, side):
-            for x in rows:
-                p = units(x["price"])
-                if units(x["quantity"]) > own.get((side, p), 0):
-                    return p
-            return None
-        bid, ask = best(levels["bids"], "buy"), best(levels["asks"], "sell")
-        mid = (bid + ask) // 2 if bid is not None and ask is not None else None
-        return mark(mid, units(self.specs[symbol]["last_price"]))
+        side = lambda rows: [(units(x["price"]), units(x["quantity"])) for x in rows]  # noqa: E731
+        return venue_mark(side(levels["bids"]), side(levels["asks"]), own,
+                          units(self.specs[symbol]["last_price"]))
 
     def totals(self, user: str, symbol: str) -> tuple[int, int]:
         s = self.specs[symbol]
