@@ -112,7 +112,7 @@ def _show(r: dict, symbols=()) -> None:
     """The run's report as people read it (mm.display): money at the quote's precision,
     quantities at the step's, prices at the tick's, counts with their nouns."""
     from souq.mm.display import Figures, bps, count, number
-    if r.get("venue") == "remote":
+    if r.get("venue") == "remote" and "assets_now" not in r:     # no fill to reckon from
         return _show_remote(r, Figures(symbols))
     f = Figures(symbols)
     base, quote, sym = r["base"], r["quote"], r["symbol"]
@@ -152,6 +152,8 @@ def _show(r: dict, symbols=()) -> None:
     for row in rows:
         t.add_row(*row)
     out.print(t)
+    if r.get("note"):
+        out.print(f"  {r['note']}", markup=False)
     for a in r["alerts"]["items"]:
         more = f" (x{a['repeats'] + 1})" if a["repeats"] else ""
         out.print(f"  {a['severity']} {a['kind']}: {a['text']}{more}", markup=False,

@@ -155,6 +155,20 @@ def add_mids(engine, run_id: int, rows: list[tuple[int, str]]) -> None:
             {"run": run_id, "ts": ts, "mid": mid} for ts, mid in rows])
 
 
+def add_fills(engine, run_id: int, rows: list[dict]) -> None:
+    """A remote run's own fills (db.schema.MmFill columns but id and run)."""
+    if not rows:
+        return
+    with engine.begin() as conn:
+        conn.execute(S.MmFill.__table__.insert(), [{"run": run_id, **r} for r in rows])
+
+
+def fills(conn, run_id: int) -> list[dict]:
+    """A remote run's own fills, oldest first."""
+    q = select(S.MmFill).where(S.MmFill.run == run_id).order_by(S.MmFill.ts, S.MmFill.id)
+    return [dict(r) for r in conn.execute(q).mappings()]
+
+
 def mids(conn, run_id: int) -> list[dict]:
     q = select(S.MmMid).where(S.MmMid.run == run_id).order_by(S.MmMid.ts, S.MmMid.id)
     return [dict(r) for r in conn.execute(q).mappings()]

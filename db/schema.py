@@ -224,6 +224,24 @@ class MmMid(SQLModel, table=True):
     mid: str
 
 
+class MmFill(SQLModel, table=True):
+    """A run's own fills on a remote venue (`mm run --venue`), as the runner took them:
+    this database holds neither that venue's symbols nor its trades, so the run's report
+    reads its trade-level figures from here. Decimal text; fee in the quote asset."""
+    __tablename__ = "mm_fills"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run: int = Field(index=True)
+    ts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    symbol: str
+    base: str
+    quote: str
+    side: str                          # the run's side
+    price: str
+    qty: str
+    fee: str
+    cid: Optional[str] = None
+
+
 class AlertRow(SQLModel, table=True):
     """The alert log. A repeat inside the rate limit bumps `repeats` on the open row."""
     __tablename__ = "alerts"

@@ -1,10 +1,10 @@
-"""The report of a run whose market was a remote venue (`souq mm run --venue`): the local
+"""The report of a run on a remote venue (`souq mm run --venue`) that has no fill: the local
 database holds its configuration, run row, samples and alerts but neither the venue's
 symbols nor its trades, so the figures come from the samples the runner recorded (its
 inventory, equity and mark about once a second, and once more as it stopped).
 
-Trade-level figures (fills, volumes, spread captured, markouts) are not available here:
-they are the venue's; `souq --server URL --key ID trades` lists the fills there."""
+A run with fills is reported in full by mm/desk/report.py from the fills the runner kept
+(db.desk.fills)."""
 from decimal import Decimal
 
 
@@ -25,11 +25,11 @@ def remote_report(run: dict, cfg: dict, samples: list[dict], alerts: dict,
         "venue": "remote", "mid": None if last is None or last["mid"] is None
         else text(Decimal(last["mid"])),
         "assets_start": {"base": run["base_start"], "quote": run["quote_start"]},
-        "trades": {"count": None},
-        "pnl": {"realised": None, "unrealised": None, "fees": None, "total": text(total)},
+        "trades": {"count": 0},
+        "pnl": {"realised": "0", "unrealised": text(total), "fees": "0", "total": text(total)},
         "inventory": text(inventory[-1]) if inventory else "0",
         "max_inventory": text(max(map(abs, inventory))) if inventory else "0",
         "max_drawdown": text(max_drawdown(equity + [total])),
         "samples": len(samples), "alerts": alerts,
-        "note": "market on a remote venue: trade figures are the venue's",
+        "note": "market on a remote venue: no fill, so the figures are the samples'",
     }

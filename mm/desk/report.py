@@ -49,17 +49,24 @@ def _report(conn, run_id: int) -> dict:
     if run is None:
         raise KeyError(f"no run {run_id}")
     cfg = desk.config(conn, run["name"], run["version"])
+    user = cfg["user"]
     sym = Q.symbol(conn, cfg["symbol"])
-    if sym is None:         # quoted on a remote venue: this database has only the samples
-        return remote_report(run, cfg, desk.samples(conn, run_id), _alerts(conn, run),
-                             max_drawdown)
-    user, base, quote = cfg["user"], sym["base"], sym["quote"]
+    remote = sym is None     # quoted on a remote venue: its own fills were kept here
+    if remote:
+        every = [fill_trade(f, user) for f in desk.fills(conn, run_id)]
+        main = next((f for f in every if f["symbol"] == cfg["symbol"]), None)
+        if main is None:     # no fill: the samples say all there is
+            return remote_report(run, cfg, desk.samples(conn, run_id), _alerts(conn, run),
+                                 max_drawdown)
+        base, quote = main["base"], main["quote"]
+    else:
+        base, quote = sym["base"], sym["quote"]
+        every = run_trades(conn, run, cfg)
     with localcontext() as ctx:
         ctx.prec = 80        # IRR sums carry 14 whole digits and 18 decimals: stay exact
-        every = run_trades(conn, run, cfg)
         trades = [t for t in every if t["symbol"] == cfg["symbol"]]
         samples = desk.samples(conn, run_id)
-        mid = _mark(conn, cfg["symbol"], user, samples, trades)
+        mid = _mark(None if remote else conn, cfg["symbol"], user, samples, trades)
         flows = _flows(trades, user)
         pos = position(trades, user, mid)
         b0, q0 = Decimal(run["base_start"]), Decimal(run["quote_start"])
@@ -103,7 +110,18 @@ def _report(conn, run_id: int) -> dict:
                                          "pnl_all_legs_note") if k in analytics},
             "alerts": alerts,
             "analytics": analytics,
+            **({"venue": "remote", "note": "market on a remote venue: the trades are the "
+                "run's own fills as the runner took them from the venue"} if remote else {}),
         }
+
+
+def fill_trade(f: dict, user: str) -> dict:
+    """A remote run's kept fill (db.desk.fills) shaped as a trades-table row in which
+    `user` is the taker (its side, fee and client id), so one set of figures reads both."""
+    return {"id": f["id"], "ts": f["ts"], "symbol": f["symbol"], "price": f["price"],
+            "qty": f["qty"], "taker_side": f["side"], "taker_user": user,
+            "taker_fee": f["fee"], "taker_cid": f["cid"], "maker_user": None,
+            "maker_fee": "0", "maker_cid": None, "base": f["base"], "quote": f["quote"]}
 
 
 def run_trades(conn, run: dict, cfg: dict) -> list[dict]:
@@ -130,11 +148,12 @@ def _symbols(cfg: dict) -> list[str]:
 def _mark(conn, symbol: str, user: str, samples: list[dict],
           trades: list[dict]) -> Decimal | None:
     """The run's mark: its last sample's (the runner values equity at it, mm/desk/mark.py),
-    else the same rule on the stored book, else its last trade's price."""
+    else the same rule on the stored book (`conn`; None for a remote venue's run), else its
+    last trade's price."""
     for s in reversed(samples):
         if s["mid"] is not None:
             return Decimal(s["mid"])
-    at = stored_mark(conn, symbol, user)
+    at = None if conn is None else stored_mark(conn, symbol, user)
     if at is None and trades:
         return Decimal(trades[-1]["price"])
     return at

@@ -144,6 +144,10 @@ class StrategyRunner:
     def record_mids(self, rows: list) -> None:
         """Keep (ts, mid) observations of the market somewhere that outlives the run."""
 
+    def record_fills(self, fills, books: dict) -> None:
+        """Keep the run's own fills where the market's trades are not (a remote venue);
+        `books` by symbol give each fill's base and quote."""
+
     def ended(self, now: int) -> None:
         """The run has stopped (self.done, self.reason)."""
 
@@ -214,6 +218,8 @@ class StrategyRunner:
         markets = {s: without_own(b, live) for s, b in books.items()}
         market = markets[self.symbol]
         fills, tape = self._read_trades()
+        if fills:
+            self.record_fills(fills, books)
         at = mark(market.mid, market.last)
         marks = {s: mark(m.mid, m.last) for s, m in markets.items()}
         self.inventory, value = self.value(v, markets, marks, now)
@@ -335,6 +341,10 @@ class StrategyRunner:
 
     def _end(self, now: int, state: str, reason: str) -> None:
         self.done, self.reason = state, reason
+        fills, _ = self._read_trades()   # taken by the cancels' refresh: keep them too
+        if fills:
+            v = self.venue()
+            self.record_fills(fills, {f.symbol: v.book(f.symbol, 1) for f in fills})
         if self.equity is not None:     # valued as the last step did, on the wallets now
             v = self.venue()
             marks = {s: v.mark(s, self.user) for s in self.watch}
@@ -627,6 +637,15 @@ class ApiRunner(StrategyRunner):
 
     def record_mids(self, rows) -> None:
         desk.add_mids(self.engine, self.run_id, [(ts, fmt(mid)) for ts, mid in rows])
+
+    def record_fills(self, fills, books: dict) -> None:
+        if not self.remote:             # the trades table has them
+            return
+        desk.add_fills(self.engine, self.run_id, [
+            {"ts": f.ts, "symbol": f.symbol, "base": books[f.symbol].base,
+             "quote": books[f.symbol].quote, "side": f.side, "price": fmt(f.price),
+             "qty": fmt(f.qty), "fee": fmt_amount(f.fee), "cid": f.cid}
+            for f in fills if f.symbol in books])
 
     def ended(self, now: int) -> None:
         # stamped by the journal's clock after the last commit (the cancels), not by the

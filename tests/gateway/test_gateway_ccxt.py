@@ -123,6 +123,9 @@ def test_the_desk_quotes_and_fills_on_a_ccxt_venue(server, maker, clients, tmp_p
     rep = json.loads(out)
     assert (rep["name"], rep["user"], rep["state"], rep["inventory"]) == \
         ("viaccxt", "maker", "stopped", "0.01")
+    # its one fill, as ccxt reported it: 0.01 bought at 99,500,000 as maker, fee 995 IRR
+    assert (rep["trades"]["count"], rep["trades"]["buy"], rep["pnl"]["fees"]) == \
+        (1, {"count": 1, "volume": "0.01", "notional": "995000"}, "995")
     assert open_orders(mc) == []                  # the stop cancelled every quote
 
 

@@ -4,6 +4,7 @@ its own local database; a runner killed with kill -9 has its quotes cancelled by
 server's dead-man's switch."""
 import json
 import os
+from decimal import Decimal
 import signal
 import subprocess
 
@@ -56,6 +57,13 @@ def test_a_remote_run_fills_stops_and_reports(server, maker, clients, tmp_path):
     assert (rep["name"], rep["symbol"], rep["user"], rep["state"]) == \
         ("remote2", "BTC-IRR", "maker", "stopped")
     assert rep["inventory"] == "0.01"
+    # the trade-level figures, from the fills the runner kept in its own database:
+    # 0.01 bought at 99,500,000 as maker (fee 0.1 %: 995 IRR)
+    assert (rep["venue"], rep["trades"]["count"], rep["trades"]["buy"], rep["trades"]["sell"]) \
+        == ("remote", 1, {"count": 1, "volume": "0.01", "notional": "995000"},
+            {"count": 0, "volume": "0", "notional": "0"})
+    assert (rep["pnl"]["realised"], rep["pnl"]["fees"], rep["max_inventory"]) == ("0", "995", "0.01")
+    assert rep["assets_now"]["BTC"] == str(Decimal(rep["assets_start"]["BTC"]) + Decimal("0.01"))
     assert open_orders(mc) == []                  # the stop cancelled every quote
 
 
