@@ -213,12 +213,18 @@ def run_benchmarks(*, commands: int, users: int, seed: int, rebuild: int, restin
     figures: dict = {"workload": {"users": users, "seed": seed,
                                   "mix": "60% limit, 10% market, 30% cancel, near the touch"},
                      "python": sys.version.split()[0], "cpus": os.cpu_count()}
-    from .bench_anchors import bare_matcher, plain_inserts
+    from .bench_anchors import bare_matcher, bourse_matcher, plain_inserts
     step("in memory")
     figures["in_memory"] = in_memory(commands, users, seed)
     step("anchor: bare matcher")
     figures["in_memory"]["anchor_bare_matcher"] = anchor = bare_matcher(commands, users, seed)
     figures["in_memory"]["ratio"] = _ratio(figures["in_memory"], anchor)
+    step("anchor: bourse")
+    moon = bourse_matcher(commands, users, seed)
+    figures["in_memory"]["anchor_bourse"] = moon or {
+        "skipped": "bourse is not installed (pip install bourse, or souq's bench extra)"}
+    if moon:
+        figures["in_memory"]["ratio_bourse"] = _ratio(figures["in_memory"], moon)
     with tempfile.TemporaryDirectory(prefix="souq-bench-") as tmp:
         tmp = Path(tmp)
         for name, n, batch in (("durable_batch_1000", commands, 1000),

@@ -167,3 +167,33 @@ def plain_inserts(path: Path, commands: int, users: int, seed: int, batch: int) 
     db.close()
     return {"commands": commands, "batch": batch, "rows": rows, "seconds": round(seconds, 3),
             "commands_per_s": round(commands / seconds)}
+
+
+def bourse_matcher(commands: int, users: int, seed: int) -> dict | None:
+    """commands/s of `bourse` (PyPI; a Rust order book behind a Python API, the `bench`
+    extra) on the workload BareBook runs, or None when bourse is not installed. It matches
+    price-time on the same integer ticks and lots, with no ledger: the class of speed issue
+    16 names as the moonshot. Its own trade count is reported beside the bare matcher's."""
+    try:
+        from bourse.core import OrderBook
+    except ImportError:
+        return None
+    objs = orders(commands, users, seed)
+    traders = [int(o["user"][1:]) if "user" in o else 0 for o in objs]
+    cmds = [(*c, t) for c, t in zip(plain_commands(objs), traders)]
+    book = OrderBook(0, True)
+    place, cancel = book.place_order, book.cancel_order
+    ids: dict[str, int] = {}
+    start = time.perf_counter()
+    for kind, oid, buy, price, qty, trader in cmds:
+        if kind == LIMIT:
+            ids[oid] = place(buy, qty, trader, price)
+        elif kind == MARKET:
+            place(buy, qty, trader)
+        else:
+            at = ids.pop(oid, None)
+            if at is not None:
+                cancel(at)
+    seconds = time.perf_counter() - start
+    return {"commands": commands, "seconds": round(seconds, 3),
+            "commands_per_s": round(commands / seconds), "trades": len(book.get_trades())}
