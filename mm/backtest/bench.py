@@ -16,6 +16,7 @@ from souq.engine.model import BUY, SELL
 from ..desk.params import validate
 from ..desk.strategy import template
 from ..marketdata.events import BookEvent, SnapshotEvent, TradeEvent
+from .hft_anchor import hftbacktest_run
 from .run import Spec, run_backtest
 
 TICK = 10_000_000                  # ETH-USDT: 0.01 at 1e-9
@@ -136,6 +137,11 @@ def run_backtest_bench(n_events: int = 200_000, seconds: int = 60, *, points: in
     step = step or (lambda label: None)
     step("data replay")
     data = data_run(n_events)
+    step("anchor: hftbacktest on the same events")
+    data["anchor_hftbacktest"] = anchor = hftbacktest_run(synthetic_data(n_events, 1)) or {
+        "skipped": "hftbacktest is not installed (pip install hftbacktest, or souq's bench extra)"}
+    if "events_per_s" in anchor:
+        data["ratio_hftbacktest"] = round(data["events_per_s"] / anchor["events_per_s"], 4)
     step("scenario run")
     scenario = scenario_run(seconds)
     step("optimiser speed-up")
