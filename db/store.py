@@ -15,32 +15,36 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
-from souq.engine.model import AVAIL, HELD, Order
-from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.events import Outcome, journal_rows
 from souq.engine.stream import parse_command
 
 from . import dbfile
 from . import schema as S
 from .load import ClientIds, load_exchange
+from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
+    Changes, move_row, order_row, order_update_row, session_row, symbol_row, trade_row,
+    wallet_values,
+)
 from .sql import Bulk
 from .urls import default_url, normalise_url  # noqa: F401  (their old home)
 
-BUCKET = ("available", "held")
-ORDER_COLS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
-              "stop_price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
-              "updated_seq")
+def _columns(table, skip: tuple = ()) -> tuple[str, ...]:
+    """A table's column names in schema order (db/schema.py), less `skip`."""
+    return tuple(c.name for c in table.__table__.columns if c.name not in skip)
+
+
+ORDER_COLS = _columns(S.OrderRow)
 ORDER_UPDATE = ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
                 "updated_seq")     # price and qty move only by amend
-JOURNAL_COLS = ("seq", "ts", "actor", "op", "body", "status", "reason", "events")
-TRADE_COLS = ("id", "seq", "ts", "symbol", "price", "qty", "maker_order", "taker_order",
-              "maker_cid", "taker_cid", "maker_user", "taker_user", "maker_fee", "taker_fee",
-              "taker_side")
-LEDGER_COLS = ("seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
-               "amount", "ref")
-WALLET_COLS = ("user", "asset", "balance", "hold", "available")
-SYMBOL_COLS = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max_qty",
-               "daily_limit", "ref_price", "maker_fee", "taker_fee", "active", "sessions",
-               "open", "last_price")
+JOURNAL_COLS = _columns(S.Journal)
+TRADE_COLS = _columns(S.TradeRow)
+LEDGER_COLS = _columns(S.LedgerRow, skip=("id",))    # id: the database numbers moves
+WALLET_COLS = _columns(S.WalletRow)
+WALLET_VALUES = WALLET_COLS[2:]                        # after the (user, asset) key
+SYMBOL_COLS = _columns(S.SymbolRow)
+SESSION_OPEN_COLS = ("symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
+                     "taker_fee")
+SESSION_CLOSE_COLS = ("symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")
 
 
 class DatabaseBusy(RuntimeError):
@@ -163,16 +167,12 @@ def migrate(conn) -> None:
 
 
 @dataclass
-class Outcome:
-    seq: int
-    reason: str | None            # None: accepted
-    events: list
-
-
-@dataclass
 class BatchResult:
+    """A committed batch: each command's engine.events.Outcome (seq, code, reason, typed
+    events), the orders it touched as they stand after it (oid -> Order), its trades
+    (engine.events.Trade)."""
     outcomes: list[Outcome] = field(default_factory=list)
-    orders: dict = field(default_factory=dict)     # oid -> Order as it stands after the batch
+    orders: dict = field(default_factory=dict)
     trades: list = field(default_factory=list)
 
 
@@ -194,7 +194,6 @@ class Store:
         self._client_ids = ClientIds(self.bulk)
         self._wallets_known: set = set()
         self._raw = None
-        self._pending: list = []
         self.trade_listeners: list = []     # called with engine trade tuples once committed
         self.reload()
 
@@ -230,15 +229,15 @@ class Store:
         rows = cur.fetchall()
         cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
         self._client_ids.seed(cur, ex, cmds)
+        outcomes = []
         for (seq, ts, actor, _), cmd in zip(rows, cmds):
-            ex.apply(cmd, ts, actor)
+            outcomes.append(ex.apply(cmd, ts, actor))
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
-            ex.take_assets()
-            _, trades, _, wallets, _, _ = ex.drain()
-            self._wallets_known.update(wallets)
-            self._tell(trades)
+            changes = Changes.of(outcomes)
+            self._wallets_known.update(changes.wallets)
+            self._tell(changes.trades)
         return len(rows)
 
     def _tell(self, trades) -> None:
@@ -257,13 +256,15 @@ class Store:
             self._lock(cur)
             self._catch_up(cur)
             self._client_ids.seed(cur, self.ex, [item[0] for item in items])
-            result = self._apply(items, ts)
-            self._pending = []
-            self._write(cur, result)
+            start = self.ex.seq
+            result, journal = self._apply(items, ts)
+            changes = Changes.of(result.outcomes, ts)
+            result.orders, result.trades = changes.orders, changes.trades
+            self._write(cur, start, journal, changes)
             if within is not None:
                 within(cur, self.bulk, result)
             raw.commit()
-            self._tell(self._pending)
+            self._tell(changes.trades)
         except BaseException as exc:
             try:
                 raw.rollback()
@@ -289,95 +290,80 @@ class Store:
         Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
             W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
 
-    def _apply(self, items, ts) -> BatchResult:
+    def _apply(self, items, ts):
+        """Apply prepared items; (the BatchResult of their outcomes, their journal rows)."""
         ex = self.ex
         result = BatchResult()
-        self._start_seq = ex.seq
         journal = []
         for cmd, body, actor, op in items:
-            reason = ex.apply(cmd, ts, actor)
-            journal.append((ex.seq, ts, actor, op, body,
-                            "accepted" if reason is None else "rejected", reason,
-                            orjson.dumps(ex.events).decode()))
-            result.outcomes.append(Outcome(ex.seq, reason, ex.events))
-        self._journal = journal
-        return result
+            out = ex.apply(cmd, ts, actor)
+            journal.append((out.seq, ts, actor, op, body,
+                            "accepted" if out.reason is None else "rejected", out.reason,
+                            orjson.dumps(journal_rows(out.events)).decode()))
+            result.outcomes.append(out)
+        return result, journal
 
-    def _write(self, cur, result: BatchResult) -> None:
+    def _write(self, cur, start: int, journal: list, ch: Changes) -> None:
+        """Append the journal rows and update the projections with the batch's changes;
+        orders placed after `start` (the seq before the batch) are new rows."""
         ex = self.ex
         bulk = self.bulk
-        orders, trades, moves, wallets, users, symbols = ex.drain()
-        result.orders, result.trades = orders, trades
-        self._pending = trades
         last = ex.seq
-        start = self._start_seq
-        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), self._journal)
+        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), journal)
         new_rows, upd_rows = [], []
-        for oid, o in orders.items():
+        for oid, o in ch.orders.items():
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
-                upd_rows.append((None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled),
-                                 fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, last, oid))
+                upd_rows.append(order_update_row(o, last))
         bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
         bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
-        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS), [trade_row(t) for t in trades])
+        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS),
+                 [trade_row(t) for t in ch.trades])
         bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS),
-                 [(seq, kind, asset, su, BUCKET[sb], du, BUCKET[db], fa(amount), ref)
-                  for seq, kind, asset, su, sb, du, db, amount, ref in moves])
+                 [move_row(m) for m in ch.moves])
         known = self._wallets_known
+        users = ex.users
         w_new, w_upd = [], []
-        for key, w in wallets.items():
-            avail, held = w[AVAIL], w[HELD]
-            values = (fa(avail + held), fa(held), fa(avail))
+        for key in ch.wallets:
+            values = wallet_values(users[key[0]].wallets[key[1]])
             if key in known:
                 w_upd.append(values + key)
             else:
                 w_new.append(key + values)
         bulk.run(cur, bulk.insert(S.WalletRow.__table__, WALLET_COLS), w_new)
-        bulk.run(cur, bulk.update(S.WalletRow.__table__, ("user", "asset"),
-                                  ("balance", "hold", "available")), w_upd)
-        known.update(wallets)
-        for u in users.values():
+        bulk.run(cur, bulk.update(S.WalletRow.__table__, WALLET_COLS[:2], WALLET_VALUES), w_upd)
+        known.update(ch.wallets)
+        for u in ch.users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
-        for asset, places in ex.take_assets().items():
+        for asset, places in ch.assets.items():
             self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
                          (places,))
-        for s in symbols.values():
-            row = symbol_row(s)
+        for sym in ch.symbols.values():
+            row = symbol_row(sym)
             self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:], row[1:])
-        self._write_sessions(cur, result)
+        for seq, ts, sym, opened in ch.sessions:
+            self._write_session(cur, session_row(seq, ts, sym, opened), opened)
 
     def _upsert(self, cur, table, keys, key_values, cols, values) -> None:
         if not Bulk.run(cur, self.bulk.update(table, keys, cols), [values + key_values]):
             Bulk.run(cur, self.bulk.insert(table, keys + cols), [key_values + values])
 
-    def _write_sessions(self, cur, result: BatchResult) -> None:
+    def _write_session(self, cur, row: tuple, opened: bool) -> None:
+        """A session opening starts a row; a closing ends the open one (or starts a row
+        of its own when none is open)."""
         table = S.SessionRow.__table__
-        for entry, outcome in zip(self._journal, result.outcomes):
-            if entry[3] not in ("session_open", "session_close"):   # only these open or close
-                continue
-            for ev in outcome.events:
-                if ev[0] != "session":
-                    continue
-                s = self.ex.symbols[ev[1]]
-                ts = self.ex.ts
-                if ev[2] == "open":
-                    Bulk.run(cur, self.bulk.insert(table, (
-                        "symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
-                        "taker_fee")), [(s.name, outcome.seq, ts, None if s.ref is None else fmt(s.ref),
-                                        fmt(s.maker), fmt(s.taker))])
-                else:
-                    c = table.c
-                    done = Bulk.run(cur, self.bulk.statement("session_close", lambda: update(
-                        table).where(c.symbol == bindparam("symbol"), c.closed_seq.is_(None))
-                        .values(closed_seq=bindparam("seq"), closed_ts=bindparam("ts")),
-                        ("symbol", "seq", "ts")), [(s.name, outcome.seq, ts)])
-                    if not done:
-                        Bulk.run(cur, self.bulk.insert(table, (
-                            "symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")),
-                            [(s.name, outcome.seq, ts, fmt(s.maker), fmt(s.taker))])
+        if opened:
+            Bulk.run(cur, self.bulk.insert(table, SESSION_OPEN_COLS), [row])
+            return
+        c = table.c
+        done = Bulk.run(cur, self.bulk.statement("session_close", lambda: update(
+            table).where(c.symbol == bindparam("symbol"), c.closed_seq.is_(None))
+            .values(closed_seq=bindparam("seq"), closed_ts=bindparam("ts")),
+            ("symbol", "seq", "ts")), [row[:3]])
+        if not done:
+            Bulk.run(cur, self.bulk.insert(table, SESSION_CLOSE_COLS), [row])
 
     # --------------------------------------------------------------- helpers
     def journal_length(self) -> int:
@@ -389,42 +375,3 @@ class Store:
             self._raw.close()
             self._raw = None
         self.engine.dispose()
-
-
-def _cached(fn, limit: int = 200_000):
-    """Prices, quantities and fees repeat a lot: format each value once."""
-    cache: dict[int, str] = {}
-
-    def fast(value: int) -> str:
-        text = cache.get(value)
-        if text is None:
-            if len(cache) >= limit:
-                cache.clear()
-            text = cache[value] = fn(value)
-        return text
-    return fast
-
-
-fq = _cached(fmt)          # prices and quantities
-fa = _cached(fmt_amount)   # money amounts
-
-
-def order_row(o: Order, seq: int) -> tuple:
-    return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
-            None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
-            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
-
-
-def trade_row(t) -> tuple:
-    tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
-    return (tid, seq, ts, symbol, fq(price), fq(qty), m.oid, o.oid, m.cid, o.cid,
-            m.user.name, o.user.name, fa(maker_fee), fa(taker_fee), side)
-
-
-def symbol_row(s) -> tuple:
-    return (s.name, s.base, s.quote, fmt(s.tick), fmt(s.step), fmt(s.min_qty),
-            None if s.max_qty is None else fmt(s.max_qty), fmt(s.band),
-            None if s.ref is None else fmt(s.ref), fmt(s.maker), fmt(s.taker), s.active,
-            s.sessions, s.open, None if s.last is None else fmt(s.last))
-
-

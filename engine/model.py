@@ -41,7 +41,12 @@ class User:
         self.role = role
         self.status = ACTIVE_USER
         self.wallets: dict[str, list[int]] = {}   # asset -> [available, held]
-        self.orders: dict[str, "Order | None"] = {}  # client id -> open order, None once closed
+        # client id -> its Order while open, its ClosedOrder once closed (`.is_open` tells)
+        self.orders: dict[str, "Order | ClosedOrder"] = {}
+
+    def open_orders(self) -> list["Order"]:
+        """This user's open orders (resting, or stops waiting to trigger), any order."""
+        return [o for o in self.orders.values() if o.is_open]
 
 
 class Symbol:
@@ -77,7 +82,30 @@ class Symbol:
         return self.ref - delta, self.ref + delta
 
 
+class ClosedOrder:
+    """What the exchange keeps of a closed order: its final status (filled, cancelled,
+    expired or rejected) under its client id, so the id stays taken and a cancel of it is
+    answered "already <status>". One shared instance per status (`closed(status)`)."""
+    __slots__ = ("status",)
+    is_open = False
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def __repr__(self) -> str:
+        return f"ClosedOrder({self.status!r})"
+
+
+_CLOSED = {s: ClosedOrder(s) for s in (FILLED, CANCELLED, EXPIRED, REJECTED)}
+
+
+def closed(status: str) -> ClosedOrder:
+    """The shared ClosedOrder of a final `status` (a fresh one for any other text)."""
+    return _CLOSED.get(status) or ClosedOrder(status)
+
+
 class Order:
+    is_open = True     # in a user's orders: open; a closed one is a ClosedOrder
     __slots__ = ("oid", "user", "cid", "sym", "side", "type", "tif", "stp", "price", "stop",
                  "qty", "filled", "cost", "status", "reason", "hold", "rank")
 

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from souq.db import desk
 from souq.db.api import Api
 from souq.db.load import to_int
+from souq.engine.events import trades_of
 from souq.engine.model import ADMIN, OPERATOR
 from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from souq.engine.stream import parse_command, trade_record
@@ -467,9 +468,9 @@ class MemoryRunner(StrategyRunner):
 
     def submit(self, cmds, now):
         ex = self.ex
-        reasons = [ex.apply(parse_command(c, extended=True), now, self.user) for c in cmds]
-        self.record(ex.drain()[1])
-        return reasons
+        outcomes = [ex.apply(parse_command(c, extended=True), now, self.user) for c in cmds]
+        self.record(trades_of(outcomes))
+        return [o.reason for o in outcomes]
 
 
 class TapeDriver(ExchangeDriver):
@@ -482,8 +483,8 @@ class TapeDriver(ExchangeDriver):
 
     def submit(self, cmds, now):
         ex, actor = self.ex, self.actor
-        reasons = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
-        trades = ex.drain()[1]
+        outcomes = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
+        reasons, trades = [o.reason for o in outcomes], trades_of(outcomes)
         for r in self.runners:
             r.record(trades)
         return reasons, [trade_record(t) for t in trades]

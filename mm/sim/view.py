@@ -4,7 +4,6 @@ views from anywhere."""
 from dataclasses import dataclass
 from operator import attrgetter
 
-from souq.engine.model import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ class OpenOrders:
             live, dead, moved = [], [], False
             for cid, view in cids.items():
                 o = orders.get(cid)
-                if type(o) is not Order:
+                if o is None or not o.is_open:
                     dead.append(cid)
                     continue
                 left = o.qty - o.filled
@@ -130,7 +129,7 @@ class OpenOrders:
         for user in self.users:
             u = ex.users.get(user)
             self._cids[user] = {} if u is None else {
-                cid: None for cid, o in u.orders.items() if type(o) is Order}
+                cid: None for cid, o in u.orders.items() if o.is_open}
 
 
 def observe(ex, names, tracker: OpenOrders) -> MarketView:
