@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sortedcontainers import SortedDict
 
+from souq.engine.events import ledger_moves
 from souq.engine.exchange import Exchange
 from souq.engine.stream import parse_command
 from souq.engine.workload import orders, setup
@@ -141,7 +142,8 @@ def _batches(commands: int, users: int, seed: int, batch: int) -> list[tuple]:
             [(t.id, t.seq, t.ts, t.symbol, str(t.price), str(t.qty), t.maker.user.name,
               t.taker.user.name, str(t.maker_fee), str(t.taker_fee), t.taker_side)
              for t in ch.trades],
-            [(m.seq, m.kind, m.asset, m.src, m.dst, str(m.amount), m.ref) for m in ch.moves],
+            [(m.seq, m.kind, m.asset, m.src, m.dst, str(m.amount), m.ref)
+             for m in ledger_moves(ch.moves)],
             [(u, a, str(w[0]), str(w[1])) for u, a in ch.wallets
              for w in (users[u].wallets[a],)]))
     return out

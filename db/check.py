@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import func, select
 
 from souq.engine.exchange import Exchange
+from souq.engine.events import LedgerMoved
 from souq.engine.invariants import check_exchange, wallet_totals
 from souq.engine.model import AVAIL, HELD, WORLD, Order
 from souq.engine.numbers import fmt_amount
@@ -226,7 +227,7 @@ class _Replay:
         ch = Changes.of((outcome,))
         final_orders.update(ch.orders)
         for m in ch.moves:
-            if m.kind == "deposit" or m.kind == "withdraw":
+            if type(m) is LedgerMoved and m.kind in ("deposit", "withdraw"):
                 sign = 1 if m.kind == "deposit" else -1
                 self.deposits[m.asset] = self.deposits.get(m.asset, 0) + sign * m.amount
         for t in ch.trades:

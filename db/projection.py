@@ -7,10 +7,10 @@ changed. `write_projections` turns them into rows (decimal text at the edge, int
 inside) and writes them with db.sql.Bulk. Column lists come from db/schema.py.
 """
 from souq.engine.events import (
-    ORDER_EVENTS, AssetPrecisionSet, LedgerMoved, SessionChanged, SymbolChanged, Traded,
+    ORDER_EVENTS, AssetPrecisionSet, LedgerMoved, SessionChanged, SymbolChanged, Trade,
     UserChanged,
 )
-from souq.engine.model import AVAIL, HELD, Order
+from souq.engine.model import AVAIL, FEES, HELD, Order
 from souq.engine.numbers import fmt, fmt_amount
 
 BUCKET = ("available", "held")
@@ -24,7 +24,7 @@ class Changes:
     def __init__(self) -> None:
         self.orders: dict[int, Order] = {}       # oid -> order, after the batch
         self.trades: list = []                   # engine.events.Trade
-        self.moves: list[LedgerMoved] = []
+        self.moves: list = []                    # LedgerMoved and Trade, in ledger order
         self.wallets: set = set()                # (user, asset) touched
         self.users: dict = {}                    # name -> User
         self.symbols: dict = {}                  # name -> Symbol
@@ -37,22 +37,29 @@ class Changes:
         at `ts` (ns)."""
         ch = cls()
         orders, trades, moves, wallets = ch.orders, ch.trades, ch.moves, ch.wallets
+        order_events = ORDER_EVENTS
         for out in outcomes:
             for e in out.events:
                 t = type(e)
-                if t is LedgerMoved:
-                    moves.append(e)
-                    wallets.add((e.src, e.asset))
-                    wallets.add((e.dst, e.asset))
-                elif t is Traded:
-                    tr = e.trade
-                    trades.append(tr)
-                    maker = tr[6]
-                    orders[maker.oid] = maker
-                    ch.symbols[tr[3]] = maker.sym
-                elif t in ORDER_EVENTS:
+                if t in order_events:
                     o = e.order
                     orders[o.oid] = o
+                elif t is LedgerMoved:
+                    moves.append(e)
+                    wallets.add((e[3], e[2]))      # (src, asset)
+                    wallets.add((e[5], e[2]))      # (dst, asset)
+                elif t is Trade:           # it stands for its settlement moves
+                    trades.append(e)
+                    moves.append(e)
+                    maker, taker = e[6], e[7]
+                    orders[maker.oid] = maker
+                    sym = maker.sym
+                    ch.symbols[e[3]] = sym
+                    for u in (maker.user.name, taker.user.name):
+                        wallets.add((u, sym.base))
+                        wallets.add((u, sym.quote))
+                    if e[8] or e[9]:
+                        wallets.add((FEES, sym.quote))
                 elif t is UserChanged:
                     ch.users[e.user.name] = e.user
                 elif t is SymbolChanged:
@@ -104,10 +111,18 @@ def trade_row(t) -> tuple:
             m.user.name, o.user.name, fa(t.maker_fee), fa(t.taker_fee), t.taker_side)
 
 
-def move_row(m: LedgerMoved) -> tuple:
-    """A ledger move as a ledger row (LEDGER_COLS order)."""
-    return (m.seq, m.kind, m.asset, m.src, BUCKET[m.src_bucket], m.dst, BUCKET[m.dst_bucket],
-            fa(m.amount), m.ref)
+def ledger_rows(moves) -> list[tuple]:
+    """Ledger rows (LEDGER_COLS order) of `moves` (Changes.moves): a LedgerMoved is one
+    row, a Trade the two to four rows of its settlement (engine.events.Trade.moves)."""
+    out = []
+    for m in moves:
+        if type(m) is LedgerMoved:
+            seq, kind, asset, src, sb, dst, db, amount, ref = m
+            out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
+            continue
+        for seq, kind, asset, src, sb, dst, db, amount, ref in m.moves():
+            out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
+    return out
 
 
 def wallet_values(w: list[int]) -> tuple:

@@ -22,7 +22,7 @@ from . import dbfile
 from . import schema as S
 from .load import ClientIds, load_exchange
 from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
-    Changes, move_row, order_row, order_update_row, session_row, symbol_row, trade_row,
+    Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row, trade_row,
     wallet_values,
 )
 from .sql import Bulk
@@ -320,8 +320,7 @@ class Store:
         bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
         bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS),
                  [trade_row(t) for t in ch.trades])
-        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS),
-                 [move_row(m) for m in ch.moves])
+        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS), ledger_rows(ch.moves))
         known = self._wallets_known
         users = ex.users
         w_new, w_upd = [], []

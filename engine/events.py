@@ -7,14 +7,20 @@ person reads (None when accepted), `events` everything the command did, in order
 - order life cycle: OrderNew, OrderQueued, OrderActive, OrderRested, OrderPartiallyFilled,
   OrderFilled, OrderCancelled, OrderExpired, OrderRejected, OrderAmended, OrderHoldChanged
   (each carries the live `Order`; the status events carry the reason when there is one);
-- Traded (one fill, with its `Trade`), LedgerMoved (one ledger move), CancelledAll;
+- Trade (one fill: the trade itself is the event), LedgerMoved (one ledger move: a
+  deposit, withdrawal, hold or release), CancelledAll;
 - UserChanged, SymbolChanged, SessionChanged, AssetPrecisionSet, Deposited, Withdrawn,
   Audited.
 
-Events are slotted records made on the hot path; `Trade` is a tuple with named fields
-(positional readers of the old trade tuples keep working). The journal keeps a compact
-row per event (`journal_rows`): the same JSON lists souq has always written, and no row
-for the events the projections alone need (rested, ledger moves, hold changes).
+Events are slotted records made on the hot path. `Trade` and `LedgerMoved`, the most
+frequent, are tuples with named fields (made as Trade((...)): no Python __init__ to run).
+A trade settles through the ledger in two to four moves (base and quote across, each fee
+to @fees) that follow from the trade itself: `ledger_moves(events)` gives every move of a
+command in order, the trades' included, so the hot path makes one record per fill.
+
+The journal keeps a compact row per event (`journal_rows`): the same JSON lists souq has
+always written, and no row for the events the projections alone need (rested, ledger
+moves, hold changes).
 """
 from dataclasses import dataclass
 from enum import Enum
@@ -22,9 +28,10 @@ from operator import itemgetter
 from typing import ClassVar
 
 from .model import (
-    ACTIVE, CANCELLED, EXPIRED, FILLED, NEW, PARTIAL, QUEUED, REJECTED, Order, Symbol, User,
+    ACTIVE, AVAIL, BUY, CANCELLED, EXPIRED, FEES, FILLED, HELD, NEW, PARTIAL, QUEUED,
+    REJECTED, Order, Symbol, User,
 )
-from .numbers import fmt, fmt_amount
+from .numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 
 
 class ResultCode(Enum):
@@ -82,7 +89,7 @@ class Outcome:
 
     def trades(self) -> list["Trade"]:
         """The trades this command made, in order."""
-        return [e.trade for e in self.events if type(e) is Traded]
+        return [e for e in self.events if type(e) is Trade]
 
     def __repr__(self) -> str:
         return f"Outcome(seq={self.seq}, code={self.code.name}, reason={self.reason!r})"
@@ -90,13 +97,13 @@ class Outcome:
 
 def trades_of(outcomes) -> list["Trade"]:
     """Every trade of `outcomes` (Outcome objects), in order."""
-    return [e.trade for out in outcomes for e in out.events if type(e) is Traded]
+    return [e for out in outcomes for e in out.events if type(e) is Trade]
 
 
 class Trade(tuple):
-    """One fill: (id, seq, ts, symbol, price, qty, maker Order, taker Order, maker_fee,
-    taker_fee, taker_side). Price and qty in 1e-9, fees in 1e-18 of the quote. A tuple
-    with named fields: made as Trade((...)) on the hot path."""
+    """One fill between a resting maker and an incoming taker: (id, seq, ts, symbol,
+    price, qty, maker Order, taker Order, maker_fee, taker_fee, taker_side). Price and qty
+    in 1e-9, fees in 1e-18 of the quote. A tuple with named fields: Trade((...))."""
     __slots__ = ()
     id = property(itemgetter(0))
     seq = property(itemgetter(1))
@@ -109,6 +116,62 @@ class Trade(tuple):
     maker_fee = property(itemgetter(8))
     taker_fee = property(itemgetter(9))
     taker_side = property(itemgetter(10))
+
+    def row(self):
+        return ("trade", self[0])
+
+    def moves(self) -> list["LedgerMoved"]:
+        """The ledger moves that settle this fill, as the engine made them: base from the
+        seller's held to the buyer's available, quote (the notional) the other way, then
+        the buyer's fee (from held) and the seller's fee (from available) to @fees."""
+        tid, seq, _ts, _sym, price, qty, m, o, mfee, tfee, side = self
+        sym = o.sym
+        if side == BUY:
+            bn, sn, bfee, sfee = o.user.name, m.user.name, tfee, mfee
+        else:
+            bn, sn, bfee, sfee = m.user.name, o.user.name, mfee, tfee
+        quote = sym.quote
+        out = [LedgerMoved((seq, "trade", sym.base, sn, HELD, bn, AVAIL, qty * QTY_TO_AMOUNT,
+                            tid)),
+               LedgerMoved((seq, "trade", quote, bn, HELD, sn, AVAIL, price * qty, tid))]
+        if bfee:
+            out.append(LedgerMoved((seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid)))
+        if sfee:
+            out.append(LedgerMoved((seq, "fee", quote, sn, AVAIL, FEES, AVAIL, sfee, tid)))
+        return out
+
+
+class LedgerMoved(tuple):
+    """`amount` (1e-18) of `asset` moved from (src, src_bucket) to (dst, dst_bucket);
+    buckets are model.AVAIL / model.HELD. `kind`: deposit, withdraw, hold, release (and,
+    from Trade.moves, trade and fee); `ref` the order id (hold, release) or trade id.
+    A tuple with named fields: LedgerMoved((seq, kind, asset, src, src_bucket, dst,
+    dst_bucket, amount, ref))."""
+    __slots__ = ()
+    seq = property(itemgetter(0))
+    kind = property(itemgetter(1))
+    asset = property(itemgetter(2))
+    src = property(itemgetter(3))
+    src_bucket = property(itemgetter(4))
+    dst = property(itemgetter(5))
+    dst_bucket = property(itemgetter(6))
+    amount = property(itemgetter(7))
+    ref = property(itemgetter(8))
+
+    def row(self):
+        return None
+
+
+def ledger_moves(events) -> list[LedgerMoved]:
+    """Every ledger move of `events` in the order it happened, each trade's included."""
+    out = []
+    for e in events:
+        t = type(e)
+        if t is LedgerMoved:
+            out.append(e)
+        elif t is Trade:
+            out += e.moves()
+    return out
 
 
 # ------------------------------------------------------------------ order events
@@ -200,34 +263,6 @@ class OrderAmended:
 
 
 @dataclass(slots=True)
-class Traded:
-    """One fill between a resting maker and an incoming taker."""
-    trade: Trade
-
-    def row(self):
-        return ("trade", self.trade[0])
-
-
-@dataclass(slots=True)
-class LedgerMoved:
-    """`amount` (1e-18) of `asset` moved from (src, src_bucket) to (dst, dst_bucket);
-    buckets are model.AVAIL / model.HELD. `kind`: deposit, withdraw, hold, release, trade,
-    fee; `ref` the order id (hold, release) or trade id (trade, fee)."""
-    seq: int
-    kind: str
-    asset: str
-    src: str
-    src_bucket: int
-    dst: str
-    dst_bucket: int
-    amount: int
-    ref: int | None
-
-    def row(self):
-        return None
-
-
-@dataclass(slots=True)
 class CancelledAll:
     user: str
     count: int
@@ -311,11 +346,10 @@ ORDER_EVENTS = frozenset({
 })
 
 
+#: the event classes the journal keeps no row for
+UNJOURNALLED = frozenset({LedgerMoved, OrderRested, OrderHoldChanged})
+
+
 def journal_rows(events) -> list[tuple]:
     """The journal's compact rows of `events` (JSON-ready tuples; see the module doc)."""
-    out = []
-    for e in events:
-        r = e.row()
-        if r is not None:
-            out.append(r)
-    return out
+    return [e.row() for e in events if type(e) not in UNJOURNALLED]

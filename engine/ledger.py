@@ -29,8 +29,8 @@ class Ledger:
         dw = dst.wallets.get(asset) or self._wallet(dst, asset)
         sw[sb] -= amount
         dw[db] += amount
-        self.events.append(LedgerMoved(self.seq, kind, asset, src.name, sb, dst.name, db,
-                                       amount, ref))
+        self.events.append(LedgerMoved((self.seq, kind, asset, src.name, sb, dst.name, db,
+                                        amount, ref)))
 
     def _deposit(self, c: C.Deposit, who):
         u = self.users.get(c.user)

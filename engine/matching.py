@@ -7,8 +7,7 @@ daily band apply here; stops trigger on the last trade price. Each fill settles 
 the ledger with the fees of engine.fees. Part of `Exchange` (engine.exchange).
 """
 from .events import (
-    LedgerMoved, OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R,
-    Trade, Traded,
+    OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
 )
 from .fees import affordable_qty, fee
 from .model import (
@@ -139,7 +138,8 @@ class Matching:
         return None
 
     def _trade(self, m: Order, o: Order, price: int, fill: int, taker_buys: bool):
-        """Settle one fill: base to the buyer, quote to the seller, both fees to @fees."""
+        """Settle one fill: base to the buyer, quote to the seller, both fees to @fees.
+        The Trade event stands for these ledger moves (engine.events.Trade.moves)."""
         sym = o.sym
         n = price * fill
         maker_fee = fee(n, sym.maker, sym.fee_q)
@@ -161,22 +161,15 @@ class Matching:
         bb[AVAIL] += base_amt
         bq[HELD] -= n
         sq[AVAIL] += n
-        seq = self.seq
-        bn, sn = bu.name, su.name
-        ev = self.events
-        ev.append(LedgerMoved(seq, "trade", base, sn, HELD, bn, AVAIL, base_amt, tid))
-        ev.append(LedgerMoved(seq, "trade", quote, bn, HELD, sn, AVAIL, n, tid))
         if bfee or sfee:
             fees = self.users[FEES]
             fw = fees.wallets.get(quote) or self._wallet(fees, quote)
             if bfee:
                 bq[HELD] -= bfee
                 fw[AVAIL] += bfee
-                ev.append(LedgerMoved(seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid))
             if sfee:
                 sq[AVAIL] -= sfee
                 fw[AVAIL] += sfee
-                ev.append(LedgerMoved(seq, "fee", quote, sn, AVAIL, FEES, AVAIL, sfee, tid))
         buyer.hold -= n + bfee
         seller.hold -= base_amt
         m.filled += fill
@@ -184,8 +177,9 @@ class Matching:
         o.filled += fill
         o.cost += n
         sym.last = price
-        ev.append(Traded(Trade((tid, seq, self.ts, sym.name, price, fill, m, o,
-                                maker_fee, taker_fee, o.side))))
+        ev = self.events
+        ev.append(Trade((tid, self.seq, self.ts, sym.name, price, fill, m, o, maker_fee,
+                         taker_fee, o.side)))
         for x in (m, o):
             if x.filled == x.qty:
                 x.status = FILLED

@@ -7,7 +7,7 @@ The `market` fixture: BTC-IRR with tick 1000 IRR, step 0.0001 BTC, default fees 
 from engine_harness import amount
 
 from souq.engine.commands import SetAssetPrecision
-from souq.engine.events import LedgerMoved, ResultCode, Traded, journal_rows
+from souq.engine.events import ResultCode, Trade, journal_rows, ledger_moves
 from souq.engine.model import closed
 from souq.engine.stream import parse_command
 
@@ -315,7 +315,7 @@ def test_order_life_cycle_events(market):
     b1 = h.order_obj("bob", "b1").oid
     assert [e[1:3] for e in h.order_events()] == [
         (b1, "new"), (b1, "queued"), (b1, "active"), (oid, "partial"), (b1, "filled")]
-    assert [type(e) for e in h.last.events].count(Traded) == 1
+    assert [type(e) for e in h.last.events].count(Trade) == 1
     h.limit("b2", "bob", "buy", P, "0.6")
     assert (oid, "filled") in [e[1:3] for e in h.order_events()]
     reason = h.limit("b3", "bob", "buy", "NaN", "1")
@@ -335,9 +335,9 @@ def test_outcome_carries_the_commands_typed_events(market):
     out = h.ex.apply(parse_command({"op": "limit", "id": "b1", "user": "bob",
                                     "symbol": "BTC-IRR", "side": "buy", "price": P, "qty": "1"}))
     assert out.code is ResultCode.ACCEPTED and out.reason is None and out.accepted
-    kinds = [type(e).__name__ for e in out.events if type(e) is not LedgerMoved]
-    assert kinds == ["OrderNew", "OrderQueued", "OrderActive", "Traded", "OrderFilled",
-                     "OrderFilled"]
+    kinds = [type(e).__name__ for e in out.events]
+    assert kinds == ["OrderNew", "OrderQueued", "LedgerMoved", "OrderActive", "Trade",
+                     "OrderFilled", "OrderFilled"]     # the move: b1's hold
     [t] = out.trades()
     assert (t.maker.cid, t.taker.cid, t.taker_side) == ("a1", "b1", "buy")
     assert [m.kind for m in moves_of(out)].count("fee") == 2
@@ -349,4 +349,4 @@ def test_outcome_carries_the_commands_typed_events(market):
 
 
 def moves_of(outcome):
-    return [e for e in outcome.events if type(e) is LedgerMoved]
+    return ledger_moves(outcome.events)
