@@ -8,9 +8,8 @@ stay rejected and a cancel of a closed order keeps its reason.
 from sqlalchemy import bindparam, func, select
 
 from souq.engine.commands import CancelOrder, PlaceOrder
-from souq.engine.exchange import Exchange
+from souq.engine.exchange import Exchange, book_order
 from souq.engine.fees import precision_unit
-from souq.engine.matching import book_order
 from souq.engine.model import (
     ACTIVE, PARTIAL, QUEUED, STATUSES, Order, Symbol, User, closed,
 )

@@ -10,7 +10,7 @@ from . import commands as C
 from .events import ACCEPTED, Audited, Outcome, ResultCode as R, UserChanged
 from .escrow import Escrow
 from .ledger import SYSTEM, Ledger
-from .matching import Matching
+from .matching import Matching, book_order  # noqa: F401  (public: db.load rebuilds books)
 from .model import (
     ACTIVE_USER, ADMIN, FEES, OPERATOR, ROLES, SUSPENDED, WORLD, Symbol, User,
 )

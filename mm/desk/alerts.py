@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from souq.db.desk import log_alert
 from souq.engine.numbers import QTY_TO_AMOUNT, fmt_amount
 from souq.mm.display import number
+from souq.engine.timeunits import SECOND
 
 from .quotes import Context
 
 
 INFO, WARNING, CRITICAL = "info", "warning", "critical"
-SECOND = 1_000_000_000
 
 INVENTORY_WARNING, INVENTORY_CRITICAL = 0.7, 0.9
 DRAWDOWN_WARNING, DRAWDOWN_CRITICAL = 0.5, 0.8      # of max_drawdown (kill switch at 1.0)

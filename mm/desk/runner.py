@@ -34,6 +34,7 @@ from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from souq.engine.stream import parse_command, trade_record
 from souq.mm.display import decimals_of
 from souq.mm.sim import ExchangeDriver
+from souq.engine.timeunits import SECOND
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink, sharpe_samples
 from .book import to_float
@@ -51,7 +52,6 @@ from .signals import RealisedVol
 from .strategy import template
 from .venue import LocalVenue, RoutedVenue, TapeTrade as _T, Venue
 
-SECOND = 1_000_000_000
 DEPTH = 20                      # book levels per side a strategy sees
 SAMPLE_EVERY = SECOND           # inventory/equity samples
 POLL_EVERY = SECOND // 2        # run state and configuration version (ApiRunner)

@@ -14,10 +14,10 @@ import os
 
 from souq.db import desk as D
 from souq.engine.model import ADMIN
+from souq.engine.timeunits import SECOND
 
 from .launch import alive
 
-SECOND = 1_000_000_000
 LAPSE = int(float(os.environ.get("SOUQ_MM_HEARTBEAT_LAPSE", "10")) * SECOND)
 
 
