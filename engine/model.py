@@ -76,10 +76,22 @@ class Symbol:
         self.last = None                      # last trade price
 
     def band_limits(self):
+        """(lowest, highest) price the daily band allows (1e-9), or None without a band."""
         if not self.band or self.ref is None:
             return None
         delta = self.ref * self.band // 1_000_000_000
         return self.ref - delta, self.ref + delta
+
+    def price_range(self) -> tuple[int, int | None]:
+        """(lo, hi): the lowest and highest prices on the tick grid an order may carry
+        (1e-9); hi is None without a band, and below lo when the band holds no grid
+        price. The one place the desk and the simulator read the grid from."""
+        tick = self.tick
+        band = self.band_limits()
+        if not band:
+            return tick, None
+        lo = max(tick, -(-band[0] // tick) * tick)
+        return lo, band[1] // tick * tick
 
 
 class ClosedOrder:

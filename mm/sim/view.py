@@ -54,13 +54,9 @@ class MarketView:
 def symbol_view(s) -> SymbolView | None:
     """One engine Symbol as a view; None when its band leaves no price on the tick grid."""
     tick = s.tick
-    lo, hi = tick, None
-    band = s.band_limits()
-    if band:
-        lo = max(tick, -(-band[0] // tick) * tick)
-        hi = band[1] // tick * tick
-        if hi < lo:
-            return None
+    lo, hi = s.price_range()
+    if hi is not None and hi < lo:
+        return None
     return SymbolView(
         name=s.name, tick=tick, step=s.step, min_qty=s.min_qty, max_qty=s.max_qty, lo=lo, hi=hi,
         bid=s.bids.peekitem(0)[1].price if s.bids else None,
