@@ -7,8 +7,8 @@ changed. `write_projections` turns them into rows (decimal text at the edge, int
 inside) and writes them with db.sql.Bulk. Column lists come from db/schema.py.
 """
 from souq.engine.events import (
-    ORDER_EVENTS, AssetPrecisionSet, LedgerMoved, SessionChanged, SymbolChanged, Trade,
-    UserChanged,
+    ORDER_EVENTS, STATUS_EVENTS, UNJOURNALLED, AssetPrecisionSet, LedgerMoved,
+    SessionChanged, SymbolChanged, Trade, UserChanged,
 )
 from souq.engine.model import AVAIL, FEES, HELD, Order
 from souq.engine.numbers import fmt, fmt_amount
@@ -36,41 +36,55 @@ class Changes:
         """Gather the changes of `outcomes` (engine.events.Outcome, in order), journalled
         at `ts` (ns)."""
         ch = cls()
-        orders, trades, moves, wallets = ch.orders, ch.trades, ch.moves, ch.wallets
-        order_events = ORDER_EVENTS
         for out in outcomes:
-            for e in out.events:
-                t = type(e)
-                if t in order_events:
+            ch.add(out, ts)
+        return ch
+
+    def add(self, out, ts: int = 0) -> list[tuple]:
+        """Fold one outcome's changes in; returns its journal rows (engine.events
+        journal_rows, made in the same pass over the events)."""
+        orders, moves, wallets = self.orders, self.moves, self.wallets
+        rows = []
+        for e in out.events:
+            t = type(e)
+            if t in STATUS_EVENTS:
+                o = e.order
+                orders[o.oid] = o
+                rows.append(("order", o.oid, t.status, e.reason))
+            elif t is LedgerMoved:
+                moves.append(e)
+                wallets.add((e[3], e[2]))      # (src, asset)
+                wallets.add((e[5], e[2]))      # (dst, asset)
+            elif t is Trade:                   # it stands for its settlement moves
+                rows.append(("trade", e[0]))
+                self.trades.append(e)
+                moves.append(e)
+                maker, taker = e[6], e[7]
+                orders[maker.oid] = maker
+                sym = maker.sym
+                self.symbols[e[3]] = sym
+                for u in (maker.user.name, taker.user.name):
+                    wallets.add((u, sym.base))
+                    wallets.add((u, sym.quote))
+                if e[8] or e[9]:
+                    wallets.add((FEES, sym.quote))
+            else:
+                if t in ORDER_EVENTS:          # rested, hold changed, amended
                     o = e.order
                     orders[o.oid] = o
-                elif t is LedgerMoved:
-                    moves.append(e)
-                    wallets.add((e[3], e[2]))      # (src, asset)
-                    wallets.add((e[5], e[2]))      # (dst, asset)
-                elif t is Trade:           # it stands for its settlement moves
-                    trades.append(e)
-                    moves.append(e)
-                    maker, taker = e[6], e[7]
-                    orders[maker.oid] = maker
-                    sym = maker.sym
-                    ch.symbols[e[3]] = sym
-                    for u in (maker.user.name, taker.user.name):
-                        wallets.add((u, sym.base))
-                        wallets.add((u, sym.quote))
-                    if e[8] or e[9]:
-                        wallets.add((FEES, sym.quote))
                 elif t is UserChanged:
-                    ch.users[e.user.name] = e.user
+                    self.users[e.user.name] = e.user
                 elif t is SymbolChanged:
-                    ch.symbols[e.symbol.name] = e.symbol
+                    self.symbols[e.symbol.name] = e.symbol
                 elif t is SessionChanged:
                     s = e.symbol
-                    ch.symbols[s.name] = s
-                    ch.sessions.append((out.seq, ts, s, e.opened))
+                    self.symbols[s.name] = s
+                    self.sessions.append((out.seq, ts, s, e.opened))
                 elif t is AssetPrecisionSet:
-                    ch.assets[e.asset] = e.places
-        return ch
+                    self.assets[e.asset] = e.places
+                if t not in UNJOURNALLED:
+                    rows.append(e.row())
+        return rows
 
 
 def _cached(fn, limit: int = 200_000):
@@ -106,9 +120,9 @@ def order_update_row(o: Order, seq: int) -> tuple:
 
 def trade_row(t) -> tuple:
     """A trade (engine.events.Trade) as a trades row (TRADE_COLS order)."""
-    m, o = t.maker, t.taker
-    return (t.id, t.seq, t.ts, t.symbol, fq(t.price), fq(t.qty), m.oid, o.oid, m.cid, o.cid,
-            m.user.name, o.user.name, fa(t.maker_fee), fa(t.taker_fee), t.taker_side)
+    tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
+    return (tid, seq, ts, symbol, fq(price), fq(qty), m.oid, o.oid, m.cid, o.cid,
+            m.user.name, o.user.name, fa(maker_fee), fa(taker_fee), side)
 
 
 def ledger_rows(moves) -> list[tuple]:
@@ -120,7 +134,7 @@ def ledger_rows(moves) -> list[tuple]:
             seq, kind, asset, src, sb, dst, db, amount, ref = m
             out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
             continue
-        for seq, kind, asset, src, sb, dst, db, amount, ref in m.moves():
+        for seq, kind, asset, src, sb, dst, db, amount, ref in m.move_tuples():
             out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
     return out
 

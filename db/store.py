@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import orjson
 from sqlalchemy import bindparam, func, literal_column, select, update
 
-from souq.engine.events import Outcome, journal_rows
+from souq.engine.events import Outcome
 from souq.engine.stream import parse_command
 
 from . import schema as S
@@ -132,8 +132,7 @@ class Store:
             self._catch_up(cur)
             self._client_ids.seed(cur, self.ex, [item[0] for item in items])
             start = self.ex.seq
-            result, journal = self._apply(items, ts)
-            changes = Changes.of(result.outcomes, ts)
+            result, journal, changes = self._apply(items, ts)
             result.orders, result.trades = changes.orders, changes.trades
             self._write(cur, start, journal, changes)
             if within is not None:
@@ -166,17 +165,20 @@ class Store:
             W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
 
     def _apply(self, items, ts):
-        """Apply prepared items; (the BatchResult of their outcomes, their journal rows)."""
+        """Apply prepared items: (the BatchResult of their outcomes, their journal rows,
+        the Changes they make)."""
         ex = self.ex
         result = BatchResult()
+        changes = Changes()
         journal = []
         for cmd, body, actor, op in items:
             out = ex.apply(cmd, ts, actor)
+            events = orjson.dumps(changes.add(out, ts)).decode()
             journal.append((out.seq, ts, actor, op, body,
                             "accepted" if out.reason is None else "rejected", out.reason,
-                            orjson.dumps(journal_rows(out.events)).decode()))
+                            events))
             result.outcomes.append(out)
-        return result, journal
+        return result, journal, changes
 
     def _write(self, cur, start: int, journal: list, ch: Changes) -> None:
         """Append the journal rows and update the projections with the batch's changes;

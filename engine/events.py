@@ -124,6 +124,10 @@ class Trade(tuple):
         """The ledger moves that settle this fill, as the engine made them: base from the
         seller's held to the buyer's available, quote (the notional) the other way, then
         the buyer's fee (from held) and the seller's fee (from available) to @fees."""
+        return [LedgerMoved(m) for m in self.move_tuples()]
+
+    def move_tuples(self) -> list[tuple]:
+        """`moves()` as plain tuples in LedgerMoved's field order (for bulk writers)."""
         tid, seq, _ts, _sym, price, qty, m, o, mfee, tfee, side = self
         sym = o.sym
         if side == BUY:
@@ -131,13 +135,12 @@ class Trade(tuple):
         else:
             bn, sn, bfee, sfee = m.user.name, o.user.name, mfee, tfee
         quote = sym.quote
-        out = [LedgerMoved((seq, "trade", sym.base, sn, HELD, bn, AVAIL, qty * QTY_TO_AMOUNT,
-                            tid)),
-               LedgerMoved((seq, "trade", quote, bn, HELD, sn, AVAIL, price * qty, tid))]
+        out = [(seq, "trade", sym.base, sn, HELD, bn, AVAIL, qty * QTY_TO_AMOUNT, tid),
+               (seq, "trade", quote, bn, HELD, sn, AVAIL, price * qty, tid)]
         if bfee:
-            out.append(LedgerMoved((seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid)))
+            out.append((seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid))
         if sfee:
-            out.append(LedgerMoved((seq, "fee", quote, sn, AVAIL, FEES, AVAIL, sfee, tid)))
+            out.append((seq, "fee", quote, sn, AVAIL, FEES, AVAIL, sfee, tid))
         return out
 
 
@@ -338,6 +341,12 @@ class Audited:
     def row(self):
         return ("audit", self.action, self.subject)
 
+
+#: the order status events (OrderEvent's kinds)
+STATUS_EVENTS = frozenset({
+    OrderNew, OrderQueued, OrderActive, OrderPartiallyFilled, OrderFilled, OrderCancelled,
+    OrderExpired, OrderRejected,
+})
 
 #: the event classes that carry an `order` (the order they changed)
 ORDER_EVENTS = frozenset({
