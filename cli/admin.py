@@ -7,6 +7,7 @@ from souq.mm.desk.demo_configs import build as build_demo
 
 from . import views
 from souq.db import queries as Q
+from souq.engine.events import OrderCancelled
 
 from souq.mm.display import count, number
 
@@ -153,7 +154,7 @@ def user_suspend(name: str) -> None:
     with guarded():
         result = result_or_fail(State.api().submit(
             {"op": "user_status", "user": name, "status": "suspended"}), "suspend")
-        n = sum(1 for ev in result.events if ev[0] == "order")
+        n = sum(1 for ev in result.events if type(ev) is OrderCancelled)
         out.print(f"user {name} suspended, {count(n, 'open order')} cancelled (seq {result.seq})")
 
 

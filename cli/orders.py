@@ -4,6 +4,7 @@ from typing import Optional
 import typer
 
 from souq.db.store import order_row
+from souq.engine.events import OrderAmended
 from souq.engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
 from souq.engine.stream import trade_record
 
@@ -153,7 +154,8 @@ def amend(client_id: str = typer.Argument(..., help="The order's client id."),
         result = State.api().submit(obj)
         if not result.accepted:
             fail(f"amend rejected: {result.reason}")
-        kept = next((ev[4] for ev in result.events if ev[0] == "amend"), False)
+        kept = next((ev.kept_priority for ev in result.events if type(ev) is OrderAmended),
+                    False)
         for o in result.orders.values():
             if o.cid == client_id and o.user.name == obj["user"]:
                 _print_order(o)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from souq.engine.admission import edge_refusal
 from souq.engine.edge import EdgeError
+from souq.engine.events import ACCEPTED, ResultCode
 from souq.engine.model import ADMIN, OPERATOR
 from souq.engine.permissions import role_refusal
 
@@ -21,11 +22,14 @@ from .store import BatchResult, Store, connect, create_schema, default_url, norm
 
 @dataclass
 class Result:
+    """One committed command: its journal seq, ResultCode, reason (None: accepted), typed
+    events (engine.events), the orders it touched (oid -> Order) and its trades."""
     seq: int
     reason: str | None
     events: list
     orders: dict
     trades: list
+    code: ResultCode = ACCEPTED
 
     @property
     def accepted(self) -> bool:
@@ -72,7 +76,7 @@ class Api:
         """One command in the stream shape, committed on its own."""
         batch = self.execute_many([obj])
         o = batch.outcomes[0]
-        return Result(o.seq, o.reason, o.events, batch.orders, batch.trades)
+        return Result(o.seq, o.reason, o.events, batch.orders, batch.trades, o.code)
 
     def admit(self, obj: dict) -> None:
         """Refuse a command a person typed wrong before it is journalled: a malformed

@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from souq.engine.exchange import Exchange
-from souq.engine.model import Order
 from souq.engine.stream import parse_command
 from souq.engine.workload import MID_TICKS, orders, resting, setup
 
@@ -31,14 +30,11 @@ def in_memory(commands: int, users: int, seed: int) -> dict:
     for o in setup(users):
         ex.apply(parse_command(o))
     cmds = [parse_command(o) for o in orders(commands, users, seed)]
-    ex.drain()
     gc.collect()
     apply = ex.apply
     start = time.perf_counter()
-    for i, c in enumerate(cmds):
+    for c in cmds:
         apply(c)
-        if not i & 1023:
-            ex.drain()
     seconds = time.perf_counter() - start
     return {"commands": commands, "seconds": round(seconds, 3),
             "commands_per_s": round(commands / seconds), "trades": ex.trade_seq}
@@ -171,7 +167,7 @@ def place_latency(sizes: list[int], users: int = 100, seed: int = 1, samples: in
 
 
 def _open_orders(store: Store) -> int:
-    return sum(1 for u in store.ex.users.values() for o in u.orders.values() if type(o) is Order)
+    return sum(len(u.open_orders()) for u in store.ex.users.values())
 
 
 def memory_probe(count: int, users: int) -> dict:
@@ -179,14 +175,10 @@ def memory_probe(count: int, users: int) -> dict:
     ex = Exchange()
     for o in setup(users):
         ex.apply(parse_command(o))
-    ex.drain()
     gc.collect()
     before = _rss()
-    for i, o in enumerate(resting(count, users)):
+    for o in resting(count, users):
         ex.apply(parse_command(o))
-        if not i & 4095:
-            ex.drain()
-    ex.drain()
     gc.collect()
     after = _rss()
     s = ex.symbols["BTC-IRR"]

@@ -19,9 +19,12 @@ from pathlib import Path
 
 from sortedcontainers import SortedDict
 
+from souq.engine.events import ledger_moves
 from souq.engine.exchange import Exchange
 from souq.engine.stream import parse_command
 from souq.engine.workload import orders, setup
+
+from .projection import Changes
 
 LIMIT, MARKET, CANCEL = 0, 1, 2
 TICK, LOT = 1000, 10**4          # the workload's BTC-IRR grid: 1000 IRR, 0.0001 BTC
@@ -122,24 +125,27 @@ def _batches(commands: int, users: int, seed: int, batch: int) -> list[tuple]:
     ex = Exchange()
     for o in setup(users):
         ex.apply(parse_command(o))
-    ex.drain()
     objs = orders(commands, users, seed)
     out = []
     for i in range(0, len(objs), batch):
         part = objs[i:i + batch]
-        journal = []
+        journal, outcomes = [], []
         for o in part:
-            ex.apply(parse_command(o))
+            outcomes.append(ex.apply(parse_command(o)))
             journal.append((ex.seq, ex.seq, json.dumps(o)))
-        ords, trades, moves, wallets, _, _ = ex.drain()
+        ch = Changes.of(outcomes)
+        users = ex.users
         out.append((
             journal,
             [(o.oid, o.user.name, o.cid, o.sym.name, o.side, str(o.price), str(o.qty),
-              str(o.filled), "x") for o in ords.values()],
-            [(t[0], t[1], t[2], t[3], str(t[4]), str(t[5]), t[6].user.name, t[7].user.name,
-              str(t[8]), str(t[9]), t[10]) for t in trades],
-            [(m[0], m[1], m[2], m[3], m[5], str(m[7]), m[8]) for m in moves],
-            [(u, a, str(w[0]), str(w[1])) for (u, a), w in wallets.items()]))
+              str(o.filled), "x") for o in ch.orders.values()],
+            [(t.id, t.seq, t.ts, t.symbol, str(t.price), str(t.qty), t.maker.user.name,
+              t.taker.user.name, str(t.maker_fee), str(t.taker_fee), t.taker_side)
+             for t in ch.trades],
+            [(m.seq, m.kind, m.asset, m.src, m.dst, str(m.amount), m.ref)
+             for m in ledger_moves(ch.moves)],
+            [(u, a, str(w[0]), str(w[1])) for u, a in ch.wallets
+             for w in (users[u].wallets[a],)]))
     return out
 
 

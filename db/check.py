@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import func, select
 
 from souq.engine.exchange import Exchange
+from souq.engine.events import LedgerMoved
 from souq.engine.invariants import check_exchange, wallet_totals
 from souq.engine.model import AVAIL, HELD, WORLD, Order
 from souq.engine.numbers import fmt_amount
@@ -23,7 +24,8 @@ from . import checkpoint
 from . import schema as S
 from .load import _A, ClientIds, load_exchange, to_int
 from .sql import Bulk
-from .store import ORDER_COLS, TRADE_COLS, order_row, trade_row
+from .projection import Changes, order_row, trade_row
+from .store import ORDER_COLS, TRADE_COLS
 
 BUCKETS = {"available": AVAIL, "held": HELD}
 CHUNK = 2_000   # journal entries parsed, seeded with client ids and applied together
@@ -187,7 +189,8 @@ class _Replay:
             if seeds is not None:
                 seeds.seed(cur, ex, cmds)
             for (seq, ts, actor, _, status), cmd in zip(part, cmds):
-                reason = ex.apply(cmd, ts, actor)
+                out = ex.apply(cmd, ts, actor)
+                reason = out.reason
                 if ex.seq != seq:
                     self.problems.append(f"journal: sequence jumps from {ex.seq - 1} to {seq}")
                     ex.seq = seq
@@ -195,12 +198,10 @@ class _Replay:
                     self.problems.append(
                         f"journal: seq {seq} stored as {status} but replays as "
                         f"{'accepted' if reason is None else 'rejected: ' + reason}")
-                if len(ex.out_moves) > 50_000 or ex.out_trades:
-                    n_trades += self._drain(final_orders)
+                n_trades += self._take(out, final_orders)
             self.count += len(part)
             if on_progress:
                 on_progress(len(part))
-        n_trades += self._drain(final_orders)
         problems = self.problems
         if self.differ > 5:
             problems.append(f"replay: {self.differ} trades differ from the trades table")
@@ -220,14 +221,16 @@ class _Replay:
                 problems.append(f"replay: symbol {name} state differs from the stored one")
         return problems
 
-    def _drain(self, final_orders: dict) -> int:
-        orders, trades, moves = self.ex.drain()[:3]
-        final_orders.update(orders)
-        for m in moves:
-            if m[1] == "deposit" or m[1] == "withdraw":
-                sign = 1 if m[1] == "deposit" else -1
-                self.deposits[m[2]] = self.deposits.get(m[2], 0) + sign * m[7]
-        for t in trades:
+    def _take(self, outcome, final_orders: dict) -> int:
+        """Fold one replayed command's changes in: the orders it touched, deposits and
+        withdrawals per asset, its trades compared with the stored ones. Its trade count."""
+        ch = Changes.of((outcome,))
+        final_orders.update(ch.orders)
+        for m in ch.moves:
+            if type(m) is LedgerMoved and m.kind in ("deposit", "withdraw"):
+                sign = 1 if m.kind == "deposit" else -1
+                self.deposits[m.asset] = self.deposits.get(m.asset, 0) + sign * m.amount
+        for t in ch.trades:
             want = trade_row(t)
             got = next(self.stored_trades, None)
             if got is None or tuple(got) != want:
@@ -235,7 +238,7 @@ class _Replay:
                 if self.differ <= 5:   # one lost row shifts all after it: name the first few
                     self.problems.append(f"replay: trade {want[0]} replays as {want}, stored "
                                          f"{None if got is None else tuple(got)}")
-        return len(trades)
+        return len(ch.trades)
 
     def _compare_orders(self, final_orders: dict[int, Order]) -> list[str]:
         problems = []

@@ -28,7 +28,7 @@ _ORDER = ("oid", "cid", "side", "type", "tif", "stp", "price", "stop", "qty", "f
 def dump(ex: Exchange, external: dict[str, int]) -> bytes:
     """The replayed exchange `ex` at ex.seq and `external` (asset -> deposits minus
     withdrawals) as check point bytes."""
-    orders = sorted((o for u in ex.users.values() for o in u.orders.values() if type(o) is Order),
+    orders = sorted((o for u in ex.users.values() for o in u.open_orders()),
                     key=lambda o: o.oid)
     state = {
         "seq": ex.seq, "trade_seq": ex.trade_seq, "rank_seq": ex.rank_seq,

@@ -8,9 +8,11 @@ stay rejected and a cancel of a closed order keeps its reason.
 from sqlalchemy import bindparam, func, select
 
 from souq.engine.commands import CancelOrder, PlaceOrder
-from souq.engine.exchange import Exchange
+from souq.engine.exchange import Exchange, book_order
 from souq.engine.fees import precision_unit
-from souq.engine.model import ACTIVE, PARTIAL, QUEUED, STATUSES, Level, Order, Symbol, User
+from souq.engine.model import (
+    ACTIVE, PARTIAL, QUEUED, STATUSES, Order, Symbol, User, closed,
+)
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 
 from . import schema as S
@@ -86,17 +88,14 @@ def _load_orders(conn, ex: Exchange) -> None:
 
 
 def rest_in_books(resting: list[Order]) -> None:
-    """Put resting orders back on their symbols' books, queued by rank (time priority)."""
-    for o in sorted(resting, key=lambda o: o.rank):
-        s = o.sym
-        book, key = (s.bids, -o.price) if o.side == "buy" else (s.asks, o.price)
-        level = book.get(key)
-        if level is None:
-            level = book[key] = Level(o.price)
-        o.price = level.price
-        level.orders.append(o)
-        level.count += 1
-        level.total += o.qty - o.filled
+    """Put resting orders back on their symbols' books, queued by rank (time priority),
+    as the engine rests them (engine.matching.book_order)."""
+    for o in sorted(resting, key=_rank):
+        book_order(o)
+
+
+def _rank(o: Order) -> int:
+    return o.rank
 
 
 class ClientIds:
@@ -107,7 +106,7 @@ class ClientIds:
     `seed(cursor, ex, commands)` looks up, in chunks of CHUNK per query on the
     (client_id, user) index, every id a PlaceOrder or CancelOrder names that its user does
     not hold in memory, among orders placed at or before `ex.seq` (entries after it are
-    being replayed and bring their own ids). Found ids are stored as their status string,
+    being replayed and bring their own ids). Found ids are stored as their ClosedOrder,
     which is how the engine keeps closed orders. Uses a raw DBAPI cursor."""
     CHUNK = 100
 
@@ -135,4 +134,4 @@ class ClientIds:
             Bulk.run(cur, self._sql, [(ex.seq, *part)])
             for user, cid, status in cur.fetchall():
                 if user in wanted.get(cid, ()):
-                    users[user].orders.setdefault(cid, _STATUS[status])
+                    users[user].orders.setdefault(cid, closed(status))

@@ -74,15 +74,14 @@ def replay(lines, *, store=None, actor: str = "@operator", batch: int = 1,
             cmd, op = parse_line(number, line)
             stats.commands += 1
             if ex is not None:
-                _count(stats, ex.apply(cmd, 0, actor), number, on_reject)
-                if ex.out_trades:   # before any drain, which would discard them
-                    trades = ex.take_trades()
+                out = ex.apply(cmd, 0, actor)
+                _count(stats, out.reason, number, on_reject)
+                trades = out.trades()
+                if trades:
                     stats.trades += len(trades)
                     if on_trade:
                         for t in trades:
                             on_trade(trade_record(t))
-                if len(ex.out_moves) > 4096:
-                    ex.drain()
                 continue
             pending.append((cmd, line.strip(), actor, op))
             numbers.append(number)

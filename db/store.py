@@ -1,178 +1,53 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
-import os
-import sqlite3
-import time
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import (
-    bindparam, create_engine, event, func, inspect, literal_column, select, update,
-)
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.schema import CreateColumn
-from sqlmodel import SQLModel
+from sqlalchemy import bindparam, func, literal_column, select, update
 
-from souq.engine.model import AVAIL, HELD, Order
-from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.events import Outcome
 from souq.engine.stream import parse_command
 
-from . import dbfile
 from . import schema as S
+from .connection import (  # noqa: F401  (connect ... busy: their old home, still imported)
+    DatabaseBusy, busy, connect, create_schema, is_locked, lock_timeout, migrate,
+)
 from .load import ClientIds, load_exchange
+from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
+    Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row, trade_row,
+    wallet_values,
+)
 from .sql import Bulk
 from .urls import default_url, normalise_url  # noqa: F401  (their old home)
 
-BUCKET = ("available", "held")
-ORDER_COLS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
-              "stop_price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
-              "updated_seq")
+
+def _columns(table, skip: tuple = ()) -> tuple[str, ...]:
+    """A table's column names in schema order (db/schema.py), less `skip`."""
+    return tuple(c.name for c in table.__table__.columns if c.name not in skip)
+
+
+ORDER_COLS = _columns(S.OrderRow)
 ORDER_UPDATE = ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
                 "updated_seq")     # price and qty move only by amend
-JOURNAL_COLS = ("seq", "ts", "actor", "op", "body", "status", "reason", "events")
-TRADE_COLS = ("id", "seq", "ts", "symbol", "price", "qty", "maker_order", "taker_order",
-              "maker_cid", "taker_cid", "maker_user", "taker_user", "maker_fee", "taker_fee",
-              "taker_side")
-LEDGER_COLS = ("seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
-               "amount", "ref")
-WALLET_COLS = ("user", "asset", "balance", "hold", "available")
-SYMBOL_COLS = ("name", "base", "quote", "tick_size", "qty_step", "min_qty", "max_qty",
-               "daily_limit", "ref_price", "maker_fee", "taker_fee", "active", "sessions",
-               "open", "last_price")
-
-
-class DatabaseBusy(RuntimeError):
-    """A writer waited longer than the lock timeout for the database's write lock."""
-
-
-def lock_timeout() -> float:
-    """Seconds a writer waits for the write lock: SOUQ_LOCK_TIMEOUT, else 120."""
-    text = os.environ.get("SOUQ_LOCK_TIMEOUT", "")
-    try:
-        value = float(text) if text else 120.0
-    except ValueError:
-        value = -1.0
-    if not 0 < value <= 86_400:
-        raise ValueError(f"SOUQ_LOCK_TIMEOUT must be seconds between 0 and 86400, not {text!r}")
-    return value
-
-
-def is_locked(exc: BaseException) -> bool:
-    """True for the driver's "database is locked" (the lock timeout ran out)."""
-    return isinstance(exc, (sqlite3.OperationalError, OperationalError)) and \
-        "database is locked" in str(exc)
-
-
-def busy() -> DatabaseBusy:
-    """The one-line error for a writer that could not get the lock in time."""
-    return DatabaseBusy(f"the database is busy: another writer held its write lock for more "
-                        f"than {lock_timeout():g} s (SOUQ_LOCK_TIMEOUT); nothing was changed, "
-                        f"try again")
-
-
-def connect(url: str) -> Engine:
-    """An Engine on `url`; a SQLite file is made owner-only and checked to be souq's first
-    (db/dbfile.py). ValueError for an empty URL, a foreign database, a missing driver."""
-    url = normalise_url(dbfile.require_url(url, "the database URL"))
-    if url.startswith("sqlite"):
-        path = dbfile.sqlite_path(url)
-        if path is not None:
-            dbfile.prepare_sqlite(path)
-        engine = create_engine(url, connect_args={"timeout": lock_timeout()})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn, _record):
-            cur = dbapi_conn.cursor()
-            # switching a new file to WAL ignores the busy timeout: retry while another
-            # process is creating the same database
-            _while_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"))
-            cur.execute("PRAGMA synchronous=NORMAL")   # durable across process crashes
-            cur.execute("PRAGMA wal_autocheckpoint=10000")
-            cur.execute("PRAGMA journal_size_limit=67108864")  # WAL cut back to 64 MB
-            cur.close()
-        return engine
-    try:
-        return create_engine(url)
-    except ModuleNotFoundError as exc:     # e.g. postgresql:// without psycopg installed
-        raise ValueError(f"the database URL needs the Python driver {exc.name!r}, which is "
-                         f"not installed (pip install it, or name another driver in the "
-                         f"URL, e.g. postgresql+psycopg2://)") from None
-
-
-def _while_locked(fn, attempts: int = 100, pause: float = 0.05):
-    """Run fn, retrying SQLite's immediate 'database is locked' for a few seconds."""
-    for attempt in range(attempts):
-        try:
-            return fn()
-        except (sqlite3.OperationalError, OperationalError) as exc:
-            if "locked" not in str(exc) or attempt == attempts - 1:
-                raise
-            time.sleep(pause)
-
-
-def create_schema(engine: Engine) -> None:
-    """Create what is missing. Processes opening a new SQLite database at the same moment
-    would race between "no such table" and CREATE: the creator holds the write lock."""
-    if engine.dialect.name == "sqlite":
-        _while_locked(lambda: _create_schema(engine))
-    else:
-        _create_schema(engine)
-
-
-def _create_schema(engine: Engine) -> None:
-    with engine.connect() as conn:
-        sqlite = engine.dialect.name == "sqlite"
-        if not sqlite:   # SQLite files are checked before connecting
-            dbfile.check_foreign(conn, inspect(conn).get_table_names())
-        if sqlite and not (set(SQLModel.metadata.tables) <= set(inspect(conn).get_table_names())):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        SQLModel.metadata.create_all(conn)
-        if conn.execute(select(S.WriterLock.id)).first() is None:
-            conn.execute(S.WriterLock.__table__.insert().values(id=1, n=0))
-            conn.execute(S.Meta.__table__.insert().values(key="schema", value=S.SCHEMA_VERSION))
-        conn.commit()
-        if _schema_version(conn) != S.SCHEMA_VERSION:
-            if sqlite:
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
-            migrate(conn)
-            conn.commit()
-
-
-def _schema_version(conn) -> str | None:
-    return conn.execute(select(S.Meta.value).where(S.Meta.key == "schema")).scalar()
-
-
-def migrate(conn) -> None:
-    """Bring a database written by an older souq up to SCHEMA_VERSION, under the write lock:
-    add the columns it lacks (each new column is nullable or has a server default) and the
-    indexes it lacks, then record the version. Runs once per database."""
-    if _schema_version(conn) == S.SCHEMA_VERSION:   # another process migrated meanwhile
-        return
-    have = inspect(conn)
-    for table in SQLModel.metadata.sorted_tables:
-        cols = {c["name"] for c in have.get_columns(table.name)}
-        for col in table.columns:
-            if col.name not in cols:
-                spec = CreateColumn(col).compile(dialect=conn.dialect)
-                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    conn.execute(update(S.Meta).where(S.Meta.key == "schema").values(value=S.SCHEMA_VERSION))
-
-
-@dataclass
-class Outcome:
-    seq: int
-    reason: str | None            # None: accepted
-    events: list
+JOURNAL_COLS = _columns(S.Journal)
+TRADE_COLS = _columns(S.TradeRow)
+LEDGER_COLS = _columns(S.LedgerRow, skip=("id",))    # id: the database numbers moves
+WALLET_COLS = _columns(S.WalletRow)
+WALLET_VALUES = WALLET_COLS[2:]                        # after the (user, asset) key
+SYMBOL_COLS = _columns(S.SymbolRow)
+SESSION_OPEN_COLS = ("symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
+                     "taker_fee")
+SESSION_CLOSE_COLS = ("symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")
 
 
 @dataclass
 class BatchResult:
+    """A committed batch: each command's engine.events.Outcome (seq, code, reason, typed
+    events), the orders it touched as they stand after it (oid -> Order), its trades
+    (engine.events.Trade)."""
     outcomes: list[Outcome] = field(default_factory=list)
-    orders: dict = field(default_factory=dict)     # oid -> Order as it stands after the batch
+    orders: dict = field(default_factory=dict)
     trades: list = field(default_factory=list)
 
 
@@ -194,7 +69,6 @@ class Store:
         self._client_ids = ClientIds(self.bulk)
         self._wallets_known: set = set()
         self._raw = None
-        self._pending: list = []
         self.trade_listeners: list = []     # called with engine trade tuples once committed
         self.reload()
 
@@ -230,15 +104,15 @@ class Store:
         rows = cur.fetchall()
         cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
         self._client_ids.seed(cur, ex, cmds)
+        outcomes = []
         for (seq, ts, actor, _), cmd in zip(rows, cmds):
-            ex.apply(cmd, ts, actor)
+            outcomes.append(ex.apply(cmd, ts, actor))
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
-            ex.take_assets()
-            _, trades, _, wallets, _, _ = ex.drain()
-            self._wallets_known.update(wallets)
-            self._tell(trades)
+            changes = Changes.of(outcomes)
+            self._wallets_known.update(changes.wallets)
+            self._tell(changes.trades)
         return len(rows)
 
     def _tell(self, trades) -> None:
@@ -257,13 +131,14 @@ class Store:
             self._lock(cur)
             self._catch_up(cur)
             self._client_ids.seed(cur, self.ex, [item[0] for item in items])
-            result = self._apply(items, ts)
-            self._pending = []
-            self._write(cur, result)
+            start = self.ex.seq
+            result, journal, changes = self._apply(items, ts)
+            result.orders, result.trades = changes.orders, changes.trades
+            self._write(cur, start, journal, changes)
             if within is not None:
                 within(cur, self.bulk, result)
             raw.commit()
-            self._tell(self._pending)
+            self._tell(changes.trades)
         except BaseException as exc:
             try:
                 raw.rollback()
@@ -289,95 +164,82 @@ class Store:
         Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
             W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
 
-    def _apply(self, items, ts) -> BatchResult:
+    def _apply(self, items, ts):
+        """Apply prepared items: (the BatchResult of their outcomes, their journal rows,
+        the Changes they make)."""
         ex = self.ex
         result = BatchResult()
-        self._start_seq = ex.seq
+        changes = Changes()
         journal = []
         for cmd, body, actor, op in items:
-            reason = ex.apply(cmd, ts, actor)
-            journal.append((ex.seq, ts, actor, op, body,
-                            "accepted" if reason is None else "rejected", reason,
-                            orjson.dumps(ex.events).decode()))
-            result.outcomes.append(Outcome(ex.seq, reason, ex.events))
-        self._journal = journal
-        return result
+            out = ex.apply(cmd, ts, actor)
+            events = orjson.dumps(changes.add(out, ts)).decode()
+            journal.append((out.seq, ts, actor, op, body,
+                            "accepted" if out.reason is None else "rejected", out.reason,
+                            events))
+            result.outcomes.append(out)
+        return result, journal, changes
 
-    def _write(self, cur, result: BatchResult) -> None:
+    def _write(self, cur, start: int, journal: list, ch: Changes) -> None:
+        """Append the journal rows and update the projections with the batch's changes;
+        orders placed after `start` (the seq before the batch) are new rows."""
         ex = self.ex
         bulk = self.bulk
-        orders, trades, moves, wallets, users, symbols = ex.drain()
-        result.orders, result.trades = orders, trades
-        self._pending = trades
         last = ex.seq
-        start = self._start_seq
-        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), self._journal)
+        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), journal)
         new_rows, upd_rows = [], []
-        for oid, o in orders.items():
+        for oid, o in ch.orders.items():
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
-                upd_rows.append((None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled),
-                                 fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, last, oid))
+                upd_rows.append(order_update_row(o, last))
         bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
         bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
-        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS), [trade_row(t) for t in trades])
-        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS),
-                 [(seq, kind, asset, su, BUCKET[sb], du, BUCKET[db], fa(amount), ref)
-                  for seq, kind, asset, su, sb, du, db, amount, ref in moves])
+        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS),
+                 [trade_row(t) for t in ch.trades])
+        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS), ledger_rows(ch.moves))
         known = self._wallets_known
+        users = ex.users
         w_new, w_upd = [], []
-        for key, w in wallets.items():
-            avail, held = w[AVAIL], w[HELD]
-            values = (fa(avail + held), fa(held), fa(avail))
+        for key in ch.wallets:
+            values = wallet_values(users[key[0]].wallets[key[1]])
             if key in known:
                 w_upd.append(values + key)
             else:
                 w_new.append(key + values)
         bulk.run(cur, bulk.insert(S.WalletRow.__table__, WALLET_COLS), w_new)
-        bulk.run(cur, bulk.update(S.WalletRow.__table__, ("user", "asset"),
-                                  ("balance", "hold", "available")), w_upd)
-        known.update(wallets)
-        for u in users.values():
+        bulk.run(cur, bulk.update(S.WalletRow.__table__, WALLET_COLS[:2], WALLET_VALUES), w_upd)
+        known.update(ch.wallets)
+        for u in ch.users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
-        for asset, places in ex.take_assets().items():
+        for asset, places in ch.assets.items():
             self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
                          (places,))
-        for s in symbols.values():
-            row = symbol_row(s)
+        for sym in ch.symbols.values():
+            row = symbol_row(sym)
             self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:], row[1:])
-        self._write_sessions(cur, result)
+        for seq, ts, sym, opened in ch.sessions:
+            self._write_session(cur, session_row(seq, ts, sym, opened), opened)
 
     def _upsert(self, cur, table, keys, key_values, cols, values) -> None:
         if not Bulk.run(cur, self.bulk.update(table, keys, cols), [values + key_values]):
             Bulk.run(cur, self.bulk.insert(table, keys + cols), [key_values + values])
 
-    def _write_sessions(self, cur, result: BatchResult) -> None:
+    def _write_session(self, cur, row: tuple, opened: bool) -> None:
+        """A session opening starts a row; a closing ends the open one (or starts a row
+        of its own when none is open)."""
         table = S.SessionRow.__table__
-        for entry, outcome in zip(self._journal, result.outcomes):
-            if entry[3] not in ("session_open", "session_close"):   # only these open or close
-                continue
-            for ev in outcome.events:
-                if ev[0] != "session":
-                    continue
-                s = self.ex.symbols[ev[1]]
-                ts = self.ex.ts
-                if ev[2] == "open":
-                    Bulk.run(cur, self.bulk.insert(table, (
-                        "symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
-                        "taker_fee")), [(s.name, outcome.seq, ts, None if s.ref is None else fmt(s.ref),
-                                        fmt(s.maker), fmt(s.taker))])
-                else:
-                    c = table.c
-                    done = Bulk.run(cur, self.bulk.statement("session_close", lambda: update(
-                        table).where(c.symbol == bindparam("symbol"), c.closed_seq.is_(None))
-                        .values(closed_seq=bindparam("seq"), closed_ts=bindparam("ts")),
-                        ("symbol", "seq", "ts")), [(s.name, outcome.seq, ts)])
-                    if not done:
-                        Bulk.run(cur, self.bulk.insert(table, (
-                            "symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")),
-                            [(s.name, outcome.seq, ts, fmt(s.maker), fmt(s.taker))])
+        if opened:
+            Bulk.run(cur, self.bulk.insert(table, SESSION_OPEN_COLS), [row])
+            return
+        c = table.c
+        done = Bulk.run(cur, self.bulk.statement("session_close", lambda: update(
+            table).where(c.symbol == bindparam("symbol"), c.closed_seq.is_(None))
+            .values(closed_seq=bindparam("seq"), closed_ts=bindparam("ts")),
+            ("symbol", "seq", "ts")), [row[:3]])
+        if not done:
+            Bulk.run(cur, self.bulk.insert(table, SESSION_CLOSE_COLS), [row])
 
     # --------------------------------------------------------------- helpers
     def journal_length(self) -> int:
@@ -389,42 +251,3 @@ class Store:
             self._raw.close()
             self._raw = None
         self.engine.dispose()
-
-
-def _cached(fn, limit: int = 200_000):
-    """Prices, quantities and fees repeat a lot: format each value once."""
-    cache: dict[int, str] = {}
-
-    def fast(value: int) -> str:
-        text = cache.get(value)
-        if text is None:
-            if len(cache) >= limit:
-                cache.clear()
-            text = cache[value] = fn(value)
-        return text
-    return fast
-
-
-fq = _cached(fmt)          # prices and quantities
-fa = _cached(fmt_amount)   # money amounts
-
-
-def order_row(o: Order, seq: int) -> tuple:
-    return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
-            None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
-            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
-
-
-def trade_row(t) -> tuple:
-    tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
-    return (tid, seq, ts, symbol, fq(price), fq(qty), m.oid, o.oid, m.cid, o.cid,
-            m.user.name, o.user.name, fa(maker_fee), fa(taker_fee), side)
-
-
-def symbol_row(s) -> tuple:
-    return (s.name, s.base, s.quote, fmt(s.tick), fmt(s.step), fmt(s.min_qty),
-            None if s.max_qty is None else fmt(s.max_qty), fmt(s.band),
-            None if s.ref is None else fmt(s.ref), fmt(s.maker), fmt(s.taker), s.active,
-            s.sessions, s.open, None if s.last is None else fmt(s.last))
-
-

@@ -10,10 +10,11 @@ tick, step, session, suspension ...) reach the exchange and become `rejected` or
 `edge_refusal` reads the exchange state and changes nothing; the CLI (through db.api) and
 the gateway call it with the state they are about to write to.
 """
-from .model import ADMIN, FEES, WORLD
+from .model import FEES, WORLD
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
 )
+from .permissions import act_refusal
 
 ORDER_OPS = ("limit", "market", "stop_limit", "stop_market")
 #: op -> the decimal fields a person types, and their (decimal places, largest whole part)
@@ -78,7 +79,7 @@ def _user_refusal(ex, name: str, actor: str, own: bool) -> str | None:
     user = ex.users.get(name)
     if user is None or name in (FEES, WORLD):
         return f"unknown user {name!r}"
-    who = ex.users.get(actor)
-    if own and name != actor and (who is None or who.role != ADMIN):
-        return f"{actor} may not act for {name}"
+    if own:
+        who = ex.users.get(actor)
+        return act_refusal(actor, None if who is None else who.role, name)
     return None

@@ -32,3 +32,19 @@ def buy_hold(price: int, qty: int, step: int, rate: int, unit: int) -> int:
     pays a fee of at most k of those per-step fees: the hold always covers what the
     fills charge, however the order is split."""
     return price * qty + (qty // step) * fee(price * step, rate, unit)
+
+
+def affordable_qty(hold: int, price: int, most: int, rate: int, step: int, unit: int) -> int:
+    """The largest multiple of `step`, at most `most`, whose notional at `price` plus its
+    fee at `rate` (rounded up to `unit`) fits in `hold` (1e-18): what a market buy can
+    still take at one price."""
+    f = hold * PRICE_SCALE // (price * (PRICE_SCALE + rate))
+    if f > most:
+        f = most
+    f -= f % step
+    while f > 0:
+        n = price * f
+        if n + fee(n, rate, unit) <= hold:
+            break
+        f -= step
+    return f

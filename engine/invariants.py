@@ -1,5 +1,5 @@
 """The exchange's invariants, stated once: `souq check` and the tests both call these."""
-from .model import ACTIVE, AVAIL, BUY, HELD, PARTIAL, QUEUED, WORLD, Order
+from .model import ACTIVE, AVAIL, BUY, HELD, PARTIAL, QUEUED, WORLD
 from .numbers import fmt, fmt_amount
 
 
@@ -29,9 +29,7 @@ def _check_holds(ex) -> list[str]:
     problems = []
     reserved: dict[tuple[str, str], int] = {}
     for u in ex.users.values():
-        for o in u.orders.values():
-            if type(o) is not Order:
-                continue
+        for o in u.open_orders():
             if o.status not in (QUEUED, ACTIVE, PARTIAL):
                 problems.append(f"order {o.oid} is open in {u.name}'s list but {o.status}")
             if o.hold < 0:
@@ -54,9 +52,7 @@ def _check_books(ex) -> list[str]:
     problems = []
     open_ids = set()
     for u in ex.users.values():
-        for o in u.orders.values():
-            if type(o) is Order:
-                open_ids.add(o.oid)
+        open_ids.update(o.oid for o in u.open_orders())
     seen = set()
     for s in ex.symbols.values():
         for side, book, sign in (("bid", s.bids, -1), ("ask", s.asks, 1)):

@@ -41,7 +41,12 @@ class User:
         self.role = role
         self.status = ACTIVE_USER
         self.wallets: dict[str, list[int]] = {}   # asset -> [available, held]
-        self.orders: dict[str, "Order | None"] = {}  # client id -> open order, None once closed
+        # client id -> its Order while open, its ClosedOrder once closed (`.is_open` tells)
+        self.orders: dict[str, "Order | ClosedOrder"] = {}
+
+    def open_orders(self) -> list["Order"]:
+        """This user's open orders (resting, or stops waiting to trigger), any order."""
+        return [o for o in self.orders.values() if o.is_open]
 
 
 class Symbol:
@@ -71,13 +76,48 @@ class Symbol:
         self.last = None                      # last trade price
 
     def band_limits(self):
+        """(lowest, highest) price the daily band allows (1e-9), or None without a band."""
         if not self.band or self.ref is None:
             return None
         delta = self.ref * self.band // 1_000_000_000
         return self.ref - delta, self.ref + delta
 
+    def price_range(self) -> tuple[int, int | None]:
+        """(lo, hi): the lowest and highest prices on the tick grid an order may carry
+        (1e-9); hi is None without a band, and below lo when the band holds no grid
+        price. The one place the desk and the simulator read the grid from."""
+        tick = self.tick
+        band = self.band_limits()
+        if not band:
+            return tick, None
+        lo = max(tick, -(-band[0] // tick) * tick)
+        return lo, band[1] // tick * tick
+
+
+class ClosedOrder:
+    """What the exchange keeps of a closed order: its final status (filled, cancelled,
+    expired or rejected) under its client id, so the id stays taken and a cancel of it is
+    answered "already <status>". One shared instance per status (`closed(status)`)."""
+    __slots__ = ("status",)
+    is_open = False
+
+    def __init__(self, status: str) -> None:
+        self.status = status
+
+    def __repr__(self) -> str:
+        return f"ClosedOrder({self.status!r})"
+
+
+_CLOSED = {s: ClosedOrder(s) for s in (FILLED, CANCELLED, EXPIRED, REJECTED)}
+
+
+def closed(status: str) -> ClosedOrder:
+    """The shared ClosedOrder of a final `status` (a fresh one for any other text)."""
+    return _CLOSED.get(status) or ClosedOrder(status)
+
 
 class Order:
+    is_open = True     # in a user's orders: open; a closed one is a ClosedOrder
     __slots__ = ("oid", "user", "cid", "sym", "side", "type", "tif", "stp", "price", "stop",
                  "qty", "filled", "cost", "status", "reason", "hold", "rank")
 

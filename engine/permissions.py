@@ -84,3 +84,12 @@ def command_refusal(cmd, actor: str, role: str | None) -> str | None:
     if type(cmd) not in ADMIN_ONLY_COMMANDS:
         return None
     return role_refusal(COMMAND_ACTIONS[type(cmd)], actor, role)
+
+
+def act_refusal(actor: str, role: str | None, user: str) -> str | None:
+    """Why `actor` (of `role`, None when unknown) may not act for `user`'s orders, or None:
+    a user acts for itself, an admin for anyone. The one "may act for" rule: the engine
+    (engine.orders) and the edge (engine.admission) both ask it."""
+    if actor != user and role != ADMIN:
+        return f"{actor} may not act for {user}"
+    return None

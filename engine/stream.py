@@ -223,9 +223,9 @@ def is_skipped(line: str) -> bool:
 
 
 def trade_record(trade) -> dict:
-    """One trade in the format's trade shape."""
-    tid, _seq, _ts, symbol, price, qty, maker, taker, maker_fee, taker_fee, _side = trade
-    return {"seq": tid, "symbol": symbol, "price": fmt(price), "qty": fmt(qty),
-            "maker": maker.cid, "taker": taker.cid, "maker_user": maker.user.name,
-            "taker_user": taker.user.name, "maker_fee": fmt_amount(maker_fee),
-            "taker_fee": fmt_amount(taker_fee)}
+    """One trade (engine.events.Trade) in the format's trade shape."""
+    maker, taker = trade.maker, trade.taker
+    return {"seq": trade.id, "symbol": trade.symbol, "price": fmt(trade.price),
+            "qty": fmt(trade.qty), "maker": maker.cid, "taker": taker.cid,
+            "maker_user": maker.user.name, "taker_user": taker.user.name,
+            "maker_fee": fmt_amount(trade.maker_fee), "taker_fee": fmt_amount(trade.taker_fee)}

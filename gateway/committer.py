@@ -11,6 +11,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 
 from souq.db.store import Store, order_row, prepare
+from souq.engine.events import OrderEvent
 from souq.engine.stream import trade_record
 
 ORDER_KEYS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
@@ -124,11 +125,11 @@ class Committer:
         by_seq: dict[int, list] = {}
         for t in result.trades:
             rec = trade_record(t)
-            rec["ts"] = t[2]
-            rec["taker_side"] = t[10]
-            by_seq.setdefault(t[1], []).append(rec)
+            rec["ts"] = t.ts
+            rec["taker_side"] = t.taker_side
+            by_seq.setdefault(t.seq, []).append(rec)
         for (_, fut), outcome in zip(batch, result.outcomes):
-            oids = {ev[1] for ev in outcome.events if ev[0] == "order"}
+            oids = {ev.order.oid for ev in outcome.events if isinstance(ev, OrderEvent)}
             orders = {oid: dict(zip(ORDER_KEYS, order_row(result.orders[oid], oid)))
                       for oid in sorted(oids) if oid in result.orders}
             fut.set_result(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))

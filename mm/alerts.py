@@ -12,10 +12,15 @@ INFO, WARNING, CRITICAL = "info", "warning", "critical"
 
 @dataclass(frozen=True)
 class Alert:
-    seq: int
+    """One alert, from the journal, the desk's rules or its alert log: `seq` the journal
+    entry or log row it came from (None for a desk alert not yet logged), `ts` when (ns),
+    `severity` INFO, WARNING or CRITICAL, `text` what a person reads, `kind` what raised
+    it (a desk rule's name: inventory, drawdown, kill_switch ...; "" for the journal's)."""
+    seq: int | None
     ts: int
     severity: str
     text: str
+    kind: str = ""
 
 
 def journal_alerts(rows, user: str, own_orders: set[int]) -> list[Alert]:

@@ -14,11 +14,11 @@ from random import Random
 from typing import Callable
 
 from souq.engine.edge import parse_decimal
+from souq.engine.timeunits import SECOND
 
 from .sim import SimParams
 from .sim.params import ns, ppb
 
-SECOND = 1_000_000_000
 BASE = SimParams()
 
 

@@ -8,10 +8,10 @@ configuration, seeds and duration give the same report.
 from dataclasses import asdict, dataclass
 
 from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.timeunits import SECOND
 
 from .scenarios import SCENARIOS, scenario
 
-SECOND = 1_000_000_000
 
 
 @dataclass(frozen=True)

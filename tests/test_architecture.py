@@ -15,6 +15,11 @@ LAYERS = {"engine": set(), "db": {"engine"}, "mm": {"engine", "db"},
           # the CLI starts the gateway (souq serve) and talks to one (--server)
           "cli": {"engine", "db", "mm", "themes", "gateway"}}
 OURS = set(LAYERS)
+#: The engine's public modules: all the layers above may import from it. The others are
+#: the parts of `Exchange` (engine/exchange.py), reached only through it.
+ENGINE_PUBLIC = {"exchange", "events", "commands", "model", "numbers", "stream", "edge",
+                 "admission", "permissions", "fees", "invariants", "workload", "timeunits"}
+ENGINE_INTERNAL = {"ledger", "escrow", "matching", "orders", "sessions"}
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.
 LAUNCHES = {"cli": {"tui"}}
@@ -63,6 +68,45 @@ def test_layers_import_only_what_is_below_them(layer):
         assert not wrong, f"{where} imports {sorted(wrong)}"
         early = imports(path, nested=False) & launched
         assert not early, f"{where} imports {sorted(early)} at module level"
+
+
+def engine_imports(path: Path) -> list[tuple[str, list[str]]]:
+    """(engine module, names imported from it) for every import of souq.engine in `path`."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                parts = a.name.split(".")
+                if parts[:2] == ["souq", "engine"]:
+                    out.append((".".join(parts[2:3]), []))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            parts = node.module.split(".")
+            if parts[:2] == ["souq", "engine"]:
+                if len(parts) == 2:          # from souq.engine import exchange
+                    out += [(a.name, []) for a in node.names]
+                else:
+                    out.append((parts[2], [a.name for a in node.names]))
+    return out
+
+
+def test_engine_modules_are_public_or_internal():
+    on_disk = {p.stem for p in (ROOT / "engine").glob("*.py")} - {"__init__"}
+    assert on_disk == ENGINE_PUBLIC | ENGINE_INTERNAL
+    assert not list((ROOT / "engine").glob("*/")) or all(
+        not p.is_dir() or p.name == "__pycache__" for p in (ROOT / "engine").iterdir())
+
+
+@pytest.mark.parametrize("layer", sorted(set(LAYERS) - {"engine"}))
+def test_nothing_above_the_engine_imports_its_internals(layer):
+    """The layers above use the engine's public modules (ENGINE_PUBLIC) and public names
+    only: never the Exchange's parts (ledger, escrow, matching, orders, sessions), never a
+    private name."""
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        where = path.relative_to(ROOT)
+        for module, names in engine_imports(path):
+            assert module in ENGINE_PUBLIC, f"{where} imports souq.engine.{module}"
+            private = [n for n in names if n.startswith("_")]
+            assert not private, f"{where} imports {private} from souq.engine.{module}"
 
 
 def test_no_cli_command_loads_the_workstation():

@@ -7,8 +7,8 @@ import threading
 
 from souq.db import queries as Q
 from souq.db.api import Api
+from souq.engine.timeunits import SECOND
 
-SECOND = 1_000_000_000
 KEEP = 4 * 3600 * SECOND           # history kept on hand: four hours
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from souq.db import queries as Q
-from souq.engine.model import BUY, Order
+from souq.engine.model import BUY
 from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.display import Figures
 from souq.mm.pnl import Position, position
@@ -110,8 +110,8 @@ def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int 
     u = ex.users.get(user)
     own_prices = set()
     if u is not None:
-        own_prices = {(o.side, o.price) for o in u.orders.values()
-                      if type(o) is Order and o.sym is s and o.price is not None}
+        own_prices = {(o.side, o.price) for o in u.open_orders()
+                      if o.sym is s and o.price is not None}
     bids = _levels(s.bids, BUY, own_prices, depth, s.tick * group)
     asks = _levels(s.asks, "sell", own_prices, depth, s.tick * group)
     deepest = max([Decimal(x.cum) for x in bids[-1:] + asks[-1:]] or [Decimal(1)]) or Decimal(1)

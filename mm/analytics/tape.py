@@ -24,8 +24,6 @@ def top_history(conn, symbol: str, on_progress=None) -> list[Top]:
     for seq, ts, actor, body in conn.execute(
             select(J.seq, J.ts, J.actor, J.body).order_by(J.seq)).yield_per(10_000):
         ex.apply(parse_command(orjson.loads(body), extended=True), ts, actor)
-        if len(ex.out_moves) > 50_000 or ex.out_trades:
-            ex.drain()
         sym = ex.symbols.get(symbol)
         if sym is not None:
             b = book_of(sym, 1)

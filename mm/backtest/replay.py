@@ -28,6 +28,7 @@ Events must come in time order; at one timestamp, a trade before the book update
 reflects it (else the update's cut and the trade both take the same quantity).
 """
 from souq.engine.commands import CancelOrder, PlaceOrder
+from souq.engine.events import trades_of
 from souq.engine.model import ACTIVE, BUY, PARTIAL, SELL, Order
 from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
 
@@ -110,7 +111,7 @@ class Replay:
         if not cids:
             return []
         orders = self.ex.users[BOOK].orders
-        live = [orders[c] for c in cids if type(orders[c]) is Order]
+        live = [orders[c] for c in cids if orders[c].is_open]
         if len(live) != len(cids):
             if live:
                 self.levels[key] = [o.cid for o in live]
@@ -187,12 +188,13 @@ class Replay:
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
         cmd = self._limit(BOOK, side, price, qty, tif)
         ok = self._run([cmd], ts)[0] is None
-        return cmd.cid if ok and type(self.ex.users[BOOK].orders[cmd.cid]) is Order else None
+        return cmd.cid if ok and self.ex.users[BOOK].orders[cmd.cid].is_open else None
 
     def _run(self, cmds: list, ts: int, quiet: bool = False) -> list:
         ex = self.ex
-        reasons = [ex.apply(c, ts, c.user) for c in cmds]
+        outcomes = [ex.apply(c, ts, c.user) for c in cmds]
+        reasons = [o.reason for o in outcomes]
         if not quiet:
             self.skipped += sum(r is not None for r in reasons)
-        self.on_trades(ex.drain()[1])
+        self.on_trades(trades_of(outcomes))
         return reasons

@@ -15,6 +15,7 @@ from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.desk.mark import engine_mark, engine_mid, mark
 from souq.mm.desk.quotes import Fill
 from souq.mm.desk.runner import TapeDriver
+from souq.engine.timeunits import SECOND
 
 from .replay import Replay
 from .runner import BacktestRunner
@@ -22,7 +23,6 @@ from .scenario import resolve
 from . import datasets
 from .setup import data_exchange, scenario_exchange
 
-SECOND = 1_000_000_000
 STEP = 50_000_000                   # the strategy decides every 50 ms of market time
 SAMPLE = SECOND
 DEFAULT_DURATION = 60 * SECOND      # scenario runs without a duration

@@ -9,7 +9,7 @@ confirmation).
 """
 from collections import deque
 
-from souq.engine.model import Order
+from souq.engine.events import OrderNew
 from souq.engine.numbers import parse_price
 from souq.engine.stream import parse_command
 from souq.mm.desk.quotes import BUY, SELL, Fill, Live
@@ -22,7 +22,7 @@ class BacktestRunner(MemoryRunner):
         self.latency = latency_ns
         self.pending: deque = deque()       # (due ns, decided ns, command)
         self.fills: list[Fill] = []
-        self.placed: list[tuple[int, dict, object]] = []   # (decided, command, Order|reason)
+        self.placed: list[tuple[int, dict, object]] = []   # (decided, command, Order|None)
 
     # ------------------------------------------------------------ the latency line
     def submit(self, cmds, now):
@@ -47,11 +47,12 @@ class BacktestRunner(MemoryRunner):
 
     def _apply(self, cmd: dict, now: int, decided: int):
         ex = self.ex
-        reason = ex.apply(parse_command(cmd, extended=True), now, self.user)
+        out = ex.apply(parse_command(cmd, extended=True), now, self.user)
         if cmd["op"] == "limit":
-            self.placed.append((decided, cmd, ex.out_orders.get(ex.seq, reason)))
-        self.record(ex.drain()[1])
-        return reason
+            placed = next((e.order for e in out.events if type(e) is OrderNew), None)
+            self.placed.append((decided, cmd, placed))
+        self.record(out.trades())
+        return out.reason
 
     def _live(self, venue):
         """The exchange's open orders plus those still on their way to it (read from the
@@ -63,7 +64,7 @@ class BacktestRunner(MemoryRunner):
         out = []
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
-            if type(o) is Order:
+            if o is not None and o.is_open:
                 a = amends.get(cid, {})     # an amend on its way counts as done
                 price = _int(a["price"]) if "price" in a else o.price
                 qty = _int(a["qty"]) if "qty" in a else o.qty
@@ -91,7 +92,7 @@ class BacktestRunner(MemoryRunner):
         """Every own order the exchange saw: as decided, and how it ended (so far)."""
         out = []
         for decided, c, o in self.placed:
-            if type(o) is Order:
+            if o is not None:       # the order placed (None: refused before it was one)
                 status, filled = o.status, o.filled
             else:
                 status, filled = "rejected", 0

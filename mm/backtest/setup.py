@@ -44,8 +44,7 @@ def _build(cmds: list[dict], cfg: dict) -> Exchange:
             for a, v in FUNDS.items()]
     ex = Exchange()
     for c in cmds:
-        reason = ex.apply(parse_command(c, extended=True), 0)
+        reason = ex.apply(parse_command(c, extended=True), 0).reason
         if reason is not None:
             raise ValueError(f"backtest exchange set-up failed: {reason}")
-    ex.drain()
     return ex

@@ -8,17 +8,15 @@ lost and nothing floods. A new critical alert may also run a user command.
 import os
 import subprocess
 from collections import deque
-from dataclasses import dataclass
 
 from souq.db.desk import log_alert
 from souq.engine.numbers import QTY_TO_AMOUNT, fmt_amount
+from souq.engine.timeunits import SECOND
+from souq.mm.alerts import CRITICAL, INFO, WARNING, Alert  # noqa: F401  (the one Alert type)
 from souq.mm.display import number
 
 from .quotes import Context
 
-
-INFO, WARNING, CRITICAL = "info", "warning", "critical"
-SECOND = 1_000_000_000
 
 INVENTORY_WARNING, INVENTORY_CRITICAL = 0.7, 0.9
 DRAWDOWN_WARNING, DRAWDOWN_CRITICAL = 0.5, 0.8      # of max_drawdown (kill switch at 1.0)
@@ -38,14 +36,6 @@ def sharpe_samples(points) -> int:
     """How many of (ts, equity) `points` moved the equity from the point before: the
     samples the Sharpe alert counts (see SHARPE_MIN_SAMPLES)."""
     return sum(1 for (_, a), (_, b) in zip(points, list(points)[1:]) if a != b)
-
-
-@dataclass(frozen=True)
-class Alert:
-    ts: int
-    severity: str
-    kind: str
-    text: str
 
 
 class MemorySink:
@@ -124,7 +114,7 @@ class AlertRules:
         self.vol_slow: float | None = None
 
     def emit(self, ts: int, severity: str, kind: str, text: str) -> bool:
-        return self.sink(Alert(ts, severity, kind, text))
+        return self.sink(Alert(None, ts, severity, text, kind))
 
     def _level(self, rule: str, level: int, ts: int, kind: str, texts: dict) -> None:
         """Emit when `rule` rises to a higher level than it was; falling resets it."""

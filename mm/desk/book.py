@@ -78,11 +78,9 @@ class Book:
 def book_of(sym, depth: int = 20) -> Book:
     """A Book of an engine Symbol, its `depth` best levels per side."""
     tick = sym.tick
-    lo, hi = tick, None
-    band = sym.band_limits()
-    if band:
-        lo = max(tick, -(-band[0] // tick) * tick)
-        hi = max(lo, band[1] // tick * tick)
+    lo, hi = sym.price_range()
+    if hi is not None:
+        hi = max(lo, hi)
     return Book(sym.name, sym.base, sym.quote, tick, sym.step, sym.min_qty, sym.max_qty, lo, hi,
                 sym.maker, sym.taker, _levels(sym.bids, depth), _levels(sym.asks, depth),
                 sym.last, sym.active and sym.open)

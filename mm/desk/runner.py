@@ -28,11 +28,13 @@ from sqlalchemy.exc import OperationalError
 from souq.db import desk
 from souq.db.api import Api
 from souq.db.load import to_int
+from souq.engine.events import trades_of
 from souq.engine.model import ADMIN, OPERATOR
 from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 from souq.engine.stream import parse_command, trade_record
 from souq.mm.display import decimals_of
 from souq.mm.sim import ExchangeDriver
+from souq.engine.timeunits import SECOND
 
 from .alerts import INFO, WARNING, AlertRules, DbSink, MemorySink, sharpe_samples
 from .book import to_float
@@ -50,7 +52,6 @@ from .signals import RealisedVol
 from .strategy import template
 from .venue import LocalVenue, RoutedVenue, TapeTrade as _T, Venue
 
-SECOND = 1_000_000_000
 DEPTH = 20                      # book levels per side a strategy sees
 SAMPLE_EVERY = SECOND           # inventory/equity samples
 POLL_EVERY = SECOND // 2        # run state and configuration version (ApiRunner)
@@ -477,9 +478,9 @@ class MemoryRunner(StrategyRunner):
 
     def submit(self, cmds, now):
         ex = self.ex
-        reasons = [ex.apply(parse_command(c, extended=True), now, self.user) for c in cmds]
-        self.record(ex.drain()[1])
-        return reasons
+        outcomes = [ex.apply(parse_command(c, extended=True), now, self.user) for c in cmds]
+        self.record(trades_of(outcomes))
+        return [o.reason for o in outcomes]
 
 
 class TapeDriver(ExchangeDriver):
@@ -492,8 +493,8 @@ class TapeDriver(ExchangeDriver):
 
     def submit(self, cmds, now):
         ex, actor = self.ex, self.actor
-        reasons = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
-        trades = ex.drain()[1]
+        outcomes = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
+        reasons, trades = [o.reason for o in outcomes], trades_of(outcomes)
         for r in self.runners:
             r.record(trades)
         return reasons, [trade_record(t) for t in trades]

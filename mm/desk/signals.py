@@ -3,8 +3,8 @@
 Floats are fine here: they are statistics of prices, never money held.
 """
 import math
+from souq.engine.timeunits import SECOND
 
-SECOND = 1_000_000_000
 
 
 class Ema:

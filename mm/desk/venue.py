@@ -13,7 +13,6 @@ wallet amounts at 1e-18.
 """
 from dataclasses import dataclass
 
-from souq.engine.model import Order
 
 from .book import Book, book_of
 from .mark import engine_mark
@@ -123,13 +122,13 @@ class LocalVenue(Venue):
 
     def open_order(self, user: str, cid: str) -> OpenOrder | None:
         o = self.exchange().users[user].orders.get(cid)
-        if type(o) is not Order:
+        if o is None or not o.is_open:
             return None
         return OpenOrder(o.sym.name, o.side, o.price, o.qty, o.filled)
 
     def open_cids(self, user: str) -> list[str]:
         return [cid for cid, o in self.exchange().users[user].orders.items()
-                if type(o) is Order]
+                if o.is_open]
 
     def trade_seq(self) -> int:
         return self.exchange().trade_seq

@@ -13,11 +13,11 @@ row dead stops at its next poll without touching the book again.
 import os
 
 from souq.db import desk as D
-from souq.engine.model import ADMIN, Order
+from souq.engine.model import ADMIN
+from souq.engine.timeunits import SECOND
 
 from .launch import alive
 
-SECOND = 1_000_000_000
 LAPSE = int(float(os.environ.get("SOUQ_MM_HEARTBEAT_LAPSE", "10")) * SECOND)
 
 
@@ -70,7 +70,7 @@ def cancel_leftovers(api, run_id: int, user: str) -> int:
     store.refresh()
     prefix = f"mm{run_id}."
     orders = store.ex.users[user].orders if user in store.ex.users else {}
-    cids = sorted(cid for cid, o in orders.items() if type(o) is Order and cid.startswith(prefix))
+    cids = sorted(cid for cid, o in orders.items() if o.is_open and cid.startswith(prefix))
     if not cids:
         return 0
     batch = api.execute_many([{"op": "cancel", "id": c, "user": user} for c in cids])

@@ -5,11 +5,11 @@ import calendar
 import re
 import time
 from datetime import datetime
+from souq.engine.timeunits import SECOND
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
                   r"(Z|[+-]\d{2}:\d{2})", re.ASCII)     # \d: 0-9 only, not Arabic-Indic
 MAX_NS = 2**63 - 1      # 2262-04-11T23:47:16.854775807Z: a 64-bit nanosecond column's end
-SECOND = 1_000_000_000
 
 
 class BadTime(ValueError):

@@ -8,8 +8,8 @@ k = 1 / (mean(delta) - min(delta)), and A = (arrivals per second per side) * exp
 """
 import math
 from collections import deque
+from souq.engine.timeunits import SECOND
 
-SECOND = 1_000_000_000
 
 
 class TradeIntensity:

@@ -21,11 +21,11 @@ from random import Random
 
 from souq.engine.model import BUY, IOC, SELL
 from souq.engine.numbers import AMOUNT_SCALE, fmt_amount
+from souq.engine.timeunits import SECOND
 
 from . import grid
 from .view import MarketView, SymbolView, observe
 
-SECOND = 1_000_000_000
 LINK = "surveil_link"
 STRUCTURING_THRESHOLD = 10_000_000_000     # IRR, the structuring rule's default
 

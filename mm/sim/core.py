@@ -3,14 +3,14 @@ simulated time, it returns the next commands as order-stream dicts. The same see
 same views and the same times give the same commands, byte for byte."""
 from random import Random
 
+from souq.engine.timeunits import SECOND as SECOND_NS
+
 from .agents import KINDS, Situation, Tuning
 from .fair import FairValue
 from .params import SimParams, ns
 from .participants import participants
 from .trend import Trend
 from .view import MarketView
-
-SECOND_NS = 1_000_000_000
 
 
 class Simulator:

@@ -9,6 +9,7 @@ nanoseconds.
 """
 from dataclasses import dataclass, field
 
+from souq.engine.events import trades_of
 from souq.engine.model import OPERATOR
 from souq.engine.numbers import fmt
 from souq.engine.stream import parse_command, trade_record
@@ -186,9 +187,8 @@ class ExchangeDriver(Driver):
 
     def submit(self, cmds, now):
         ex, actor = self.ex, self.actor
-        reasons = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
-        trades = ex.drain()[1]
-        return reasons, [trade_record(t) for t in trades]
+        outcomes = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
+        return [o.reason for o in outcomes], [trade_record(t) for t in trades_of(outcomes)]
 
 
 class ApiDriver(Driver):

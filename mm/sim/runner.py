@@ -1,8 +1,9 @@
 """Loops that drive a simulator for a span of time. The clock and the sleep are passed
 in, so the same loop serves the CLI (real clock), the TUI (a worker thread) and tests."""
+from souq.engine.timeunits import SECOND as SECOND_NS
+
 from .driver import Driver, Summary, TickReport
 
-SECOND_NS = 1_000_000_000
 TICK = 0.05   # seconds per tick: 20 ticks a second
 
 

@@ -4,7 +4,6 @@ views from anywhere."""
 from dataclasses import dataclass
 from operator import attrgetter
 
-from souq.engine.model import Order
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,13 +54,9 @@ class MarketView:
 def symbol_view(s) -> SymbolView | None:
     """One engine Symbol as a view; None when its band leaves no price on the tick grid."""
     tick = s.tick
-    lo, hi = tick, None
-    band = s.band_limits()
-    if band:
-        lo = max(tick, -(-band[0] // tick) * tick)
-        hi = band[1] // tick * tick
-        if hi < lo:
-            return None
+    lo, hi = s.price_range()
+    if hi is not None and hi < lo:
+        return None
     return SymbolView(
         name=s.name, tick=tick, step=s.step, min_qty=s.min_qty, max_qty=s.max_qty, lo=lo, hi=hi,
         bid=s.bids.peekitem(0)[1].price if s.bids else None,
@@ -98,7 +93,7 @@ class OpenOrders:
             live, dead, moved = [], [], False
             for cid, view in cids.items():
                 o = orders.get(cid)
-                if type(o) is not Order:
+                if o is None or not o.is_open:
                     dead.append(cid)
                     continue
                 left = o.qty - o.filled
@@ -130,7 +125,7 @@ class OpenOrders:
         for user in self.users:
             u = ex.users.get(user)
             self._cids[user] = {} if u is None else {
-                cid: None for cid, o in u.orders.items() if type(o) is Order}
+                cid: None for cid, o in u.orders.items() if o.is_open}
 
 
 def observe(ex, names, tracker: OpenOrders) -> MarketView:

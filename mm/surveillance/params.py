@@ -3,8 +3,8 @@ a help line, and is set from text (`souq surveil set RULE key=value`) with a one
 naming what was wrong."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from souq.engine.timeunits import SECOND as SECOND_NS
 
-SECOND_NS = 1_000_000_000
 
 
 @dataclass(frozen=True)

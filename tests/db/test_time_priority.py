@@ -131,8 +131,7 @@ def test_rebuilding_from_the_database_never_changes_a_later_trade(tmp_path_facto
                 store.close()
                 store = Store(f"sqlite:///{path}")
                 assert _queues(store.ex) == _queues(ex)
-            ex.apply(parse_command(obj))
-            want += _trades(ex.take_trades())
+            want += _trades(ex.apply(parse_command(obj)).trades())
             got += _trades(store.submit([prepare(obj, "@operator")], 0).trades)
     finally:
         store.close()

@@ -13,6 +13,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:   # the project is not installed; make `engine` importable
     sys.path.insert(0, str(ROOT))
 
+from souq.engine.events import OrderEvent, journal_rows, trades_of  # noqa: E402
 from souq.engine.exchange import Exchange  # noqa: E402
 from souq.engine.invariants import check_exchange  # noqa: E402
 from souq.engine.model import AVAIL, HELD, OPERATOR, Order  # noqa: E402
@@ -37,6 +38,8 @@ class Harness:
         self.ex = Exchange()
         self.ts = 0
         self.orders: dict[tuple[str, str], Order] = {}   # (user, cid) -> every order seen
+        self.outcomes: list = []    # every Outcome since the last trades()
+        self.last = None            # the last command's Outcome
 
     # ------------------------------------------------------------- feeding commands
     def apply(self, obj, actor: str = OPERATOR):
@@ -45,12 +48,15 @@ class Harness:
             obj = json.loads(obj)
         cmd = parse_command(obj) if isinstance(obj, dict) else obj
         self.ts += 1
-        reason = self.ex.apply(cmd, ts=self.ts, actor=actor)
-        for o in self.ex.out_orders.values():
-            self.orders[(o.user.name, o.cid)] = o
+        out = self.last = self.ex.apply(cmd, ts=self.ts, actor=actor)
+        self.outcomes.append(out)
+        for e in out.events:
+            o = getattr(e, "order", None)
+            if o is not None:
+                self.orders[(o.user.name, o.cid)] = o
         problems = check_exchange(self.ex)
         assert problems == [], problems
-        return reason
+        return out.reason
 
     def ok(self, obj, actor: str = OPERATOR):
         reason = self.apply(obj, actor)
@@ -112,7 +118,7 @@ class Harness:
         o = self.ex.users[user].orders.get(cid)
         if o is None:
             return None
-        return o.status if isinstance(o, Order) else o
+        return o.status
 
     def filled(self, user, cid) -> str:
         return fmt(self.order_obj(user, cid).filled)
@@ -132,7 +138,10 @@ class Harness:
 
     def trades(self) -> list[dict]:
         """Trades since the last call, in the format's trade shape."""
-        return [trade_record(t) for t in self.ex.drain()[1]]
+        outcomes, self.outcomes = self.outcomes, []
+        return [trade_record(t) for t in trades_of(outcomes)]
 
     def order_events(self) -> list[tuple]:
-        return [e for e in self.ex.events if e[0] == "order"]
+        """The last command's order status events as journal rows
+        ("order", oid, status, reason)."""
+        return journal_rows(e for e in self.last.events if isinstance(e, OrderEvent))

@@ -7,6 +7,9 @@ The `market` fixture: BTC-IRR with tick 1000 IRR, step 0.0001 BTC, default fees 
 from engine_harness import amount
 
 from souq.engine.commands import SetAssetPrecision
+from souq.engine.events import ResultCode, Trade, journal_rows, ledger_moves
+from souq.engine.model import closed
+from souq.engine.stream import parse_command
 
 P = "100000000"  # 100,000,000 IRR
 
@@ -184,7 +187,7 @@ def test_partial_fill_rests_the_rest_with_exact_escrow_then_fills(market):
     assert h.status("bob", "b1") == "filled"
     assert h.wallet("bob", "IRR") == ("899259400", "0")
     assert h.wallet("bob", "BTC") == ("11", "0")
-    assert h.ex.users["bob"].orders["b1"] == "filled"
+    assert h.ex.users["bob"].orders["b1"] == closed("filled")
 
 
 def test_cancel_of_a_partial_order_releases_exactly_the_rest(market):
@@ -214,15 +217,14 @@ def test_market_buy_holds_what_it_can_reach_and_spends_exactly_that(market):
     h = market
     h.limit("c1", "carol", "sell", P, "0.3")
     h.limit("d1", "dave", "sell", "101000000", "0.2")
-    h.ex.drain()
     assert h.market("m1", "bob", "buy", "0.4") is None
-    _, trades, moves, *_ = h.ex.drain()
-    holds = [m[7] for m in moves if m[1] == "hold"]
-    releases = [m[7] for m in moves if m[1] == "release"]
+    trades, moves = h.last.trades(), moves_of(h.last)
+    holds = [m.amount for m in moves if m.kind == "hold"]
+    releases = [m.amount for m in moves if m.kind == "release"]
     # 0.3 @ 100,000,000 + 0.2 % and 0.1 @ 101,000,000 + 0.2 %
     assert holds == [amount("40180200")]
     assert releases == []
-    assert [(t[4], t[5]) for t in trades] == [(100_000_000 * 10**9, 3 * 10**8),
+    assert [(t.price, t.qty) for t in trades] == [(100_000_000 * 10**9, 3 * 10**8),
                                             (101_000_000 * 10**9, 10**8)]
     assert h.status("bob", "m1") == "filled"
     assert h.wallet("bob", "IRR") == ("959819800", "0")
@@ -235,12 +237,11 @@ def test_market_buy_is_capped_by_available_funds(market):
     h.deposit("erin", "IRR", "40000000")
     h.limit("c1", "carol", "sell", P, "0.3")
     h.limit("d1", "dave", "sell", "101000000", "0.2")
-    h.ex.drain()
     assert h.market("m1", "erin", "buy", "1") is None
-    _, trades, moves, *_ = h.ex.drain()
-    assert [m[7] for m in moves if m[1] == "hold"] == [amount("40000000")]
+    trades, moves = h.last.trades(), moves_of(h.last)
+    assert [m.amount for m in moves if m.kind == "hold"] == [amount("40000000")]
     # 0.3 costs 30,060,000; 9,940,000 then buys 0.0982 @ 101,000,000 (9,938,036.4 with fee)
-    assert [(t[5], t[8], t[9]) for t in trades] == [
+    assert [(t.qty, t.maker_fee, t.taker_fee) for t in trades] == [
         (3 * 10**8, amount("30000"), amount("60000")),
         (982 * 10**5, amount("9918.2"), amount("19836.4"))]
     o = h.order_obj("erin", "m1")
@@ -314,7 +315,7 @@ def test_order_life_cycle_events(market):
     b1 = h.order_obj("bob", "b1").oid
     assert [e[1:3] for e in h.order_events()] == [
         (b1, "new"), (b1, "queued"), (b1, "active"), (oid, "partial"), (b1, "filled")]
-    assert [e[0] for e in h.ex.events].count("trade") == 1
+    assert [type(e) for e in h.last.events].count(Trade) == 1
     h.limit("b2", "bob", "buy", P, "0.6")
     assert (oid, "filled") in [e[1:3] for e in h.order_events()]
     reason = h.limit("b3", "bob", "buy", "NaN", "1")
@@ -328,13 +329,24 @@ def test_order_life_cycle_events(market):
     assert h.order_events() == [("order", s1, "cancelled", "cancelled by @operator")]
 
 
-def test_drain_hands_over_outputs_once(market):
+def test_outcome_carries_the_commands_typed_events(market):
     h = market
     h.limit("a1", "alice", "sell", P, "1")
-    h.limit("b1", "bob", "buy", P, "1")
-    orders, trades, moves, wallets, users, symbols = h.ex.drain()
-    assert sorted(o.cid for o in orders.values()) == ["a1", "b1"]
-    assert len(trades) == 1 and set(symbols) == {"BTC-IRR"}
-    assert {k for k, _ in wallets} >= {"alice", "bob", "@fees"}
-    assert [m[1] for m in moves].count("fee") == 2
-    assert h.ex.drain() == ({}, [], [], {}, {}, {})
+    out = h.ex.apply(parse_command({"op": "limit", "id": "b1", "user": "bob",
+                                    "symbol": "BTC-IRR", "side": "buy", "price": P, "qty": "1"}))
+    assert out.code is ResultCode.ACCEPTED and out.reason is None and out.accepted
+    kinds = [type(e).__name__ for e in out.events]
+    assert kinds == ["OrderNew", "OrderQueued", "LedgerMoved", "OrderActive", "Trade",
+                     "OrderFilled", "OrderFilled"]     # the move: b1's hold
+    [t] = out.trades()
+    assert (t.maker.cid, t.taker.cid, t.taker_side) == ("a1", "b1", "buy")
+    assert [m.kind for m in moves_of(out)].count("fee") == 2
+    assert {m.dst for m in moves_of(out)} >= {"alice", "bob", "@fees"}
+    assert journal_rows(out.events)[3] == ("trade", t.id)
+    again = h.ex.apply(parse_command({"op": "cancel", "id": "b1", "user": "bob"}))
+    assert (again.code, again.reason) == (ResultCode.ORDER_CLOSED, "order 'b1' is already filled")
+    assert again.events == []
+
+
+def moves_of(outcome):
+    return ledger_moves(outcome.events)

@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 import engine_harness  # noqa: F401  (makes `engine` importable)
 from souq.engine import commands as C
+from souq.engine.events import ORDER_EVENTS, OrderEvent, ResultCode
 from souq.engine.exchange import Exchange
 from souq.engine.fees import buy_hold
 from souq.engine.invariants import check_exchange
@@ -127,14 +128,15 @@ class ExchangeMachine(RuleBasedStateMachine):
                 self.fresh += 1
                 cmd = {**cmd, "id": f"n{self.fresh}"}
             cmd = parse_command(cmd)
-        self.ex.drain()
         before_w, before_b = self.wallets(), self.books()
         self.ts += 1
-        reason = self.ex.apply(cmd, ts=self.ts, actor=actor)
-        orders, trades, *_ = self.ex.drain()
+        out = self.ex.apply(cmd, ts=self.ts, actor=actor)
+        reason, trades = out.reason, out.trades()
+        orders = {e.order.oid: e.order for e in out.events if type(e) in ORDER_EVENTS}
+        assert (out.code is ResultCode.ACCEPTED) == (reason is None)
 
         assert check_exchange(self.ex) == []
-        self.check_events(cmd, reason)
+        self.check_events(cmd, out)
         if reason is not None:
             assert isinstance(reason, str) and reason and "\n" not in reason
             assert self.wallets() == before_w, f"rejected ({reason}) but wallets changed"
@@ -149,12 +151,13 @@ class ExchangeMachine(RuleBasedStateMachine):
                 assert o.filled == o.qty
         return reason
 
-    def check_events(self, cmd, reason):
+    def check_events(self, cmd, out):
+        reason = out.reason
         last = {}
-        for ev in self.ex.events:
-            if ev[0] != "order":
+        for ev in out.events:
+            if not isinstance(ev, OrderEvent):
                 continue
-            _, oid, status, _why = ev
+            oid, status = ev.order.oid, ev.status
             prev = self.status.get(oid)
             if prev is None:
                 assert status == NEW, ev
@@ -163,7 +166,7 @@ class ExchangeMachine(RuleBasedStateMachine):
             self.status[oid] = last[oid] = status
         if reason is not None and isinstance(cmd, C.PlaceOrder) and last:
             # the placed order is the first one the events mention
-            assert list(last.values())[0] == REJECTED, (reason, self.ex.events)
+            assert list(last.values())[0] == REJECTED, (reason, out.events)
 
     def check_trades(self, trades):
         for tid, _seq, _ts, name, price, qty, m, o, maker_fee, taker_fee, side in trades:
@@ -261,12 +264,13 @@ class ExchangeMachine(RuleBasedStateMachine):
         if qty is not None:
             obj["qty"] = qty
         before = self.ex.users[user].orders.get(cid) if user in self.ex.users else None
-        rank = before.rank if isinstance(before, Order) else None
-        old = (before.price, before.qty) if isinstance(before, Order) else None
+        was_open = before is not None and before.is_open
+        rank = before.rank if was_open else None
+        old = (before.price, before.qty) if was_open else None
         seq = self.ex.seq + 1
-        if self.do(obj, actor) is None and isinstance(before, Order):
+        if self.do(obj, actor) is None and was_open:
             now = self.ex.users[user].orders.get(cid)
-            if isinstance(now, Order) and now.rank is not None:
+            if now is not None and now.is_open and now.rank is not None:
                 kept = now.price == old[0] and now.qty <= old[1]
                 assert now.rank == (rank if kept else seq), (rank, now.rank, kept)
 
@@ -334,10 +338,10 @@ class ExchangeMachine(RuleBasedStateMachine):
     def check_orders_are_where_they_say(self):
         for u in self.ex.users.values():
             for o in u.orders.values():
-                if isinstance(o, Order):
-                    assert o.status in (QUEUED, ACTIVE, PARTIAL)
+                if o.is_open:
+                    assert type(o) is Order and o.status in (QUEUED, ACTIVE, PARTIAL)
                 else:
-                    assert o in (FILLED, CANCELLED, EXPIRED, REJECTED)
+                    assert o.status in (FILLED, CANCELLED, EXPIRED, REJECTED)
         for s in self.ex.symbols.values():
             band = s.band_limits()
             for book in (s.bids, s.asks):
@@ -355,9 +359,7 @@ class ExchangeMachine(RuleBasedStateMachine):
         when it triggers and the market buy is capped by what is available, so it is not
         re-sized when session_open changes the fee rates.)"""
         for u in self.ex.users.values():
-            for o in u.orders.values():
-                if not isinstance(o, Order):
-                    continue
+            for o in u.open_orders():
                 s, rem = o.sym, o.qty - o.filled
                 if o.side != BUY:
                     assert o.hold == rem * 10**9, (o.oid, o.hold, rem)

@@ -32,5 +32,5 @@ def test_a_stop_found_for_a_suspended_user_never_trades(market):
     h.ex.users["alice"].status = SUSPENDED          # as loaded from such a database
     h.limit("c1", "carol", "buy", P, "1")           # trades at 100000000: alice's stop fires
     assert h.status("alice", "a1") == "cancelled"
-    assert h.ex.users["alice"].orders["a1"] == "cancelled"
+    assert h.ex.users["alice"].orders["a1"].status == "cancelled"
     assert [(t["maker_user"], t["taker_user"]) for t in h.trades()] == [("bob", "carol")]

@@ -12,6 +12,5 @@ ODD = {"op": "symbol", "symbol": "ODD-USDT", "base": "ODD", "quote": "USDT",
 def build(cmds) -> Exchange:
     ex = Exchange()
     for c in cmds:
-        assert ex.apply(parse_command(c, extended=True)) is None, c
-    ex.drain()
+        assert ex.apply(parse_command(c, extended=True)).reason is None, c
     return ex

@@ -6,7 +6,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from souq.engine.invariants import check_exchange
-from souq.engine.model import Order
 from souq.engine.numbers import QTY_TO_AMOUNT
 from souq.mm.demo import demo_commands
 from souq.mm.desk.runner import MemoryRunner, TapeDriver
@@ -34,7 +33,7 @@ PARAMS = st.fixed_dictionaries({
 
 
 def own_open(ex, user):
-    return [o for o in ex.users[user].orders.values() if type(o) is Order]
+    return ex.users[user].open_orders()
 
 
 def base_total(ex, user):

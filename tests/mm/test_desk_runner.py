@@ -2,7 +2,7 @@
 pause, and the kill switch."""
 import desk_kit as kit
 from souq.engine.invariants import check_exchange
-from souq.engine.model import Order
+from souq.engine.events import trades_of
 from souq.engine.stream import parse_command
 from souq.mm.desk.runner import MemoryRunner
 
@@ -11,9 +11,9 @@ S = 10**9
 
 def act(runner, ex, *cmds, now=0):
     """Another trader's commands, with their trades passed to the runner."""
-    for c in cmds:
-        assert ex.apply(parse_command(c, extended=True), now, c["user"]) is None, c
-    runner.record(ex.drain()[1])
+    outcomes = [ex.apply(parse_command(c, extended=True), now, c["user"]) for c in cmds]
+    assert [o.reason for o in outcomes] == [None] * len(cmds), cmds
+    runner.record(trades_of(outcomes))
 
 
 def limit(cid, side, price, qty):
@@ -30,7 +30,7 @@ def amend(cid, **change):
 
 
 def open_orders(ex, user="mm"):
-    return sorted(cid for cid, o in ex.users[user].orders.items() if type(o) is Order)
+    return sorted(cid for cid, o in ex.users[user].orders.items() if o.is_open)
 
 
 def quoted_then_hit(ex, params):

@@ -27,9 +27,9 @@ def fake_result(name: str, seed: int) -> FakeResult:
     k = list(SCENARIOS).index(name)
     equity = [0, seed * E18, (seed - k - 2) * E18, (seed + k) * E18]
     inventory = [0, 3 * 10**8, -(k + 1) * 10**9, 10**9]
-    alerts = [Alert(1, "warning", "inventory", "x")] * k
+    alerts = [Alert(None, 1, "warning", "x", "inventory")] * k
     if name == "flash_crash":
-        alerts = alerts + [Alert(2, "critical", "kill_switch", "kill switch: drawdown")]
+        alerts = alerts + [Alert(None, 2, "critical", "kill switch: drawdown", "kill_switch")]
     return FakeResult([(i * SEC, e, q, None) for i, (e, q) in enumerate(zip(equity, inventory))],
                       fills=[None] * (seed + k), events=100 * seed, alerts=alerts)
 

@@ -13,6 +13,8 @@ from textual.color import Color
 from textual.message import Message
 from textual.widgets import Static
 
+from souq.engine.timeunits import SECOND
+
 from ..chart_history import ChartHistory
 from ..desk_facade import DeskView
 from ..plotting import Colours, render, render_desk
@@ -21,7 +23,6 @@ from .pane import Pane
 
 INTERVALS = (1, 5, 15, 60, 300, 900, 3600)   # seconds per candle
 SPANS = (60, 300, 900, 3600, 4 * 3600)         # seconds of history in the window
-SECOND = 1_000_000_000
 
 
 class Canvas(Static):

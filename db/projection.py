@@ -1,0 +1,163 @@
+"""The projections: what a batch of engine outcomes changes in the tables.
+
+`Changes.of(outcomes)` reads the typed events of engine.events (no positional tuples) and
+gathers, per batch: the orders touched (as they stand after the batch), the trades, the
+ledger moves, the wallets they touched, and the users, symbols, assets and sessions that
+changed. `write_projections` turns them into rows (decimal text at the edge, integers
+inside) and writes them with db.sql.Bulk. Column lists come from db/schema.py.
+"""
+from souq.engine.events import (
+    ORDER_EVENTS, STATUS_EVENTS, UNJOURNALLED, AssetPrecisionSet, LedgerMoved,
+    SessionChanged, SymbolChanged, Trade, UserChanged,
+)
+from souq.engine.model import AVAIL, FEES, HELD, Order
+from souq.engine.numbers import fmt, fmt_amount
+
+BUCKET = ("available", "held")
+
+
+class Changes:
+    """Everything one batch of outcomes changed (see the module doc)."""
+    __slots__ = ("orders", "trades", "moves", "wallets", "users", "symbols", "assets",
+                 "sessions")
+
+    def __init__(self) -> None:
+        self.orders: dict[int, Order] = {}       # oid -> order, after the batch
+        self.trades: list = []                   # engine.events.Trade
+        self.moves: list = []                    # LedgerMoved and Trade, in ledger order
+        self.wallets: set = set()                # (user, asset) touched
+        self.users: dict = {}                    # name -> User
+        self.symbols: dict = {}                  # name -> Symbol
+        self.assets: dict[str, int] = {}         # asset -> decimal places
+        self.sessions: list = []                 # (seq, ts, Symbol, opened)
+
+    @classmethod
+    def of(cls, outcomes, ts: int = 0) -> "Changes":
+        """Gather the changes of `outcomes` (engine.events.Outcome, in order), journalled
+        at `ts` (ns)."""
+        ch = cls()
+        for out in outcomes:
+            ch.add(out, ts)
+        return ch
+
+    def add(self, out, ts: int = 0) -> list[tuple]:
+        """Fold one outcome's changes in; returns its journal rows (engine.events
+        journal_rows, made in the same pass over the events)."""
+        orders, moves, wallets = self.orders, self.moves, self.wallets
+        rows = []
+        for e in out.events:
+            t = type(e)
+            if t in STATUS_EVENTS:
+                o = e.order
+                orders[o.oid] = o
+                rows.append(("order", o.oid, t.status, e.reason))
+            elif t is LedgerMoved:
+                moves.append(e)
+                wallets.add((e[3], e[2]))      # (src, asset)
+                wallets.add((e[5], e[2]))      # (dst, asset)
+            elif t is Trade:                   # it stands for its settlement moves
+                rows.append(("trade", e[0]))
+                self.trades.append(e)
+                moves.append(e)
+                maker, taker = e[6], e[7]
+                orders[maker.oid] = maker
+                sym = maker.sym
+                self.symbols[e[3]] = sym
+                for u in (maker.user.name, taker.user.name):
+                    wallets.add((u, sym.base))
+                    wallets.add((u, sym.quote))
+                if e[8] or e[9]:
+                    wallets.add((FEES, sym.quote))
+            else:
+                if t in ORDER_EVENTS:          # rested, hold changed, amended
+                    o = e.order
+                    orders[o.oid] = o
+                elif t is UserChanged:
+                    self.users[e.user.name] = e.user
+                elif t is SymbolChanged:
+                    self.symbols[e.symbol.name] = e.symbol
+                elif t is SessionChanged:
+                    s = e.symbol
+                    self.symbols[s.name] = s
+                    self.sessions.append((out.seq, ts, s, e.opened))
+                elif t is AssetPrecisionSet:
+                    self.assets[e.asset] = e.places
+                if t not in UNJOURNALLED:
+                    rows.append(e.row())
+        return rows
+
+
+def _cached(fn, limit: int = 200_000):
+    """Prices, quantities and fees repeat a lot: format each value once."""
+    cache: dict[int, str] = {}
+
+    def fast(value: int) -> str:
+        text = cache.get(value)
+        if text is None:
+            if len(cache) >= limit:
+                cache.clear()
+            text = cache[value] = fn(value)
+        return text
+    return fast
+
+
+fq = _cached(fmt)          # prices and quantities
+fa = _cached(fmt_amount)   # money amounts
+
+
+def order_row(o: Order, seq: int) -> tuple:
+    """An order as an orders row (ORDER_COLS order), last updated at `seq`."""
+    return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
+            None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
+            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
+
+
+def order_update_row(o: Order, seq: int) -> tuple:
+    """An order's changing fields (ORDER_UPDATE order), then its id."""
+    return (None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled), fa(o.cost),
+            o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
+
+
+def trade_row(t) -> tuple:
+    """A trade (engine.events.Trade) as a trades row (TRADE_COLS order)."""
+    tid, seq, ts, symbol, price, qty, m, o, maker_fee, taker_fee, side = t
+    return (tid, seq, ts, symbol, fq(price), fq(qty), m.oid, o.oid, m.cid, o.cid,
+            m.user.name, o.user.name, fa(maker_fee), fa(taker_fee), side)
+
+
+def ledger_rows(moves) -> list[tuple]:
+    """Ledger rows (LEDGER_COLS order) of `moves` (Changes.moves): a LedgerMoved is one
+    row, a Trade the two to four rows of its settlement (engine.events.Trade.moves)."""
+    out = []
+    for m in moves:
+        if type(m) is LedgerMoved:
+            seq, kind, asset, src, sb, dst, db, amount, ref = m
+            out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
+            continue
+        for seq, kind, asset, src, sb, dst, db, amount, ref in m.move_tuples():
+            out.append((seq, kind, asset, src, BUCKET[sb], dst, BUCKET[db], fa(amount), ref))
+    return out
+
+
+def wallet_values(w: list[int]) -> tuple:
+    """A wallet [available, held] as (balance, hold, available) text."""
+    avail, held = w[AVAIL], w[HELD]
+    return (fa(avail + held), fa(held), fa(avail))
+
+
+def symbol_row(s) -> tuple:
+    """A symbol as a symbols row (SYMBOL_COLS order)."""
+    return (s.name, s.base, s.quote, fmt(s.tick), fmt(s.step), fmt(s.min_qty),
+            None if s.max_qty is None else fmt(s.max_qty), fmt(s.band),
+            None if s.ref is None else fmt(s.ref), fmt(s.maker), fmt(s.taker), s.active,
+            s.sessions, s.open, None if s.last is None else fmt(s.last))
+
+
+def session_row(seq: int, ts: int, s, opened: bool) -> tuple:
+    """A session opening (db.store SESSION_OPEN_COLS) or closing (SESSION_CLOSE_COLS) row
+    of symbol `s` as it stands."""
+    if opened:
+        return (s.name, seq, ts, None if s.ref is None else fmt(s.ref), fmt(s.maker),
+                fmt(s.taker))
+    return (s.name, seq, ts, fmt(s.maker), fmt(s.taker))
+
