@@ -61,6 +61,32 @@ class Api:
         other._engine = self.db
         return other
 
+    def sharing_store(self, actor: str, clock=None) -> "Api":
+        """An Api acting as `actor` on this one's store: one in-memory exchange for
+        everything in a process (a simulation and its strategy runners). Close only the
+        original."""
+        other = Api(self.url, actor, self.clock if clock is None else clock)
+        other._store = self.store
+        return other
+
+    def exchange(self):
+        """The engine Exchange this process keeps current from the journal, for reading
+        only (mm/venue's DatabaseVenue, the demo simulator): write through `execute_many`."""
+        return self.store.ex
+
+    def refresh(self) -> None:
+        """Apply the journal entries other processes committed since the last look.
+        Raises sqlalchemy's OperationalError when the database stays locked."""
+        self.store.refresh()
+
+    def add_trade_listener(self, fn) -> None:
+        """Call `fn(trades)` with engine trade tuples as this process commits or catches up
+        on them."""
+        self.store.trade_listeners.append(fn)
+
+    def remove_trade_listener(self, fn) -> None:
+        self.store.trade_listeners.remove(fn)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

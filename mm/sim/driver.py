@@ -188,7 +188,12 @@ class ExchangeDriver(Driver):
         ex, actor = self.ex, self.actor
         reasons = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
         trades = ex.drain()[1]
+        self.traded(trades)
         return reasons, [trade_record(t) for t in trades]
+
+    def traded(self, trades) -> None:
+        """Engine trade tuples of one batch, drained from the exchange (a TapeDriver
+        passes them on to the runners sharing it)."""
 
 
 class ApiDriver(Driver):
@@ -209,10 +214,10 @@ class ApiDriver(Driver):
         self.epoch = epoch
 
     def exchange(self):
-        return self.api.store.ex
+        return self.api.exchange()
 
     def refresh(self) -> None:
-        self.api.store.refresh()
+        self.api.refresh()
 
     def submit(self, cmds, now):
         if self.epoch is None:
