@@ -16,6 +16,7 @@ from . import access
 from . import queries as Q
 from .access import AccessDenied, visible_user
 from .dbfile import require_url
+from .migrate import upgrade
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
 
 
@@ -44,6 +45,12 @@ class Api:
     @property
     def store(self) -> Store:
         if self._store is None:
+            if self._engine is None:        # an older database is upgraded first (db/migrate)
+                engine = connect(self.url)
+                try:
+                    upgrade(engine)
+                finally:
+                    engine.dispose()
             self._store = Store(self.url)
         return self._store
 
@@ -51,6 +58,8 @@ class Api:
     def db(self):
         if self._engine is None:
             self._engine = self._store.engine if self._store else connect(self.url)
+            if self._store is None:
+                upgrade(self._engine)
             create_schema(self._engine)
         return self._engine
 
