@@ -11,7 +11,7 @@ from souq.mm.venue.ports import Amend, Cancel, OrderCommand, Place
 from .alerts import AlertRules
 from .controls import Controls
 from .fair import FairPrice
-from .params import validate
+from .params import config_items, validate
 from .quote_engine import Refresh, reconcile
 from .quotes import Context, Live, Quote
 from .risk import Risk
@@ -44,12 +44,12 @@ class Pipeline:
         self.controls = Controls(p)
         self.risk = Risk(p)
         self.risk.peak = peak
-        self.fair = FairPrice(p["fair_source"], p["ema_half_life"], p["fair_symbol"])
-        self.refresh_rule = Refresh(p["order_refresh_time"], p["order_refresh_tolerance"],
-                                    p["max_order_age"])
+        self.fair = FairPrice(p.fair_source, p.ema_half_life, p.fair_symbol)
+        self.refresh_rule = Refresh(p.order_refresh_time, p.order_refresh_tolerance,
+                                    p.max_order_age)
         # the books a strategy sees: its own, the cross fair's, any other *_symbol param
         self.watch = [self.symbol] + sorted({
-            v for k, v in p.items() if k.endswith("_symbol") and isinstance(v, str) and v
+            v for k, v in config_items(p) if k.endswith("_symbol") and isinstance(v, str) and v
             and v != self.symbol})
         self.rules = AlertRules(sink, p)
 

@@ -186,13 +186,13 @@ class StrategyRunner:
             self.vol.update(now, to_float(market.mid))
         p = self.p
         ctx = Context(now, book, books, self.fair(now, market, markets), self.inventory,
-                      p["target_inventory"], p["max_inventory"], live, fills, tape,
-                      self.vol.value, self.started, {"data_ts": self.data_ts}, markets,
+                      p.target_inventory, p.max_inventory, live, fills, tape,
+                      self.vol.value, self.started, self.data_ts, markets,
                       self.same_wallet)
         if self.desk is not None:        # the desk-wide net limit, others' runs included
             cap, others = self.desk
             net = others + self.inventory
-            ctx.extra["desk_room"] = {BUY: cap - net, SELL: cap + net}
+            ctx.desk_room = {BUY: cap - net, SELL: cap + net}
         report.fills, report.inventory, report.mid = fills, self.inventory, at
         self._observe(now, market.mid, fills, tape)
         for f in fills:

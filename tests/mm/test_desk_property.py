@@ -64,14 +64,14 @@ def test_limits_and_invariants_hold_against_the_simulated_market(params, seed, s
         rep = runner.step(i * TICK)
         assert check_exchange(ex) == []
         mine = own_open(ex, "maker2")
-        assert len(mine) <= p["max_open_orders"]
-        assert all(o.qty <= p["max_order_size"] for o in mine)
-        assert all(c.qty <= p["max_order_size"] for c in rep.commands if type(c) is Place)
+        assert len(mine) <= p.max_open_orders
+        assert all(o.qty <= p.max_order_size for o in mine)
+        assert all(c.qty <= p.max_order_size for c in rep.commands if type(c) is Place)
         q = (base_total(ex, "maker2") - start) // QTY_TO_AMOUNT
-        assert abs(q - p["target_inventory"]) <= max(p["max_inventory"],
-                                                    abs(p["target_inventory"]))
-        if abs(p["target_inventory"]) <= p["max_inventory"]:
-            assert abs(q - p["target_inventory"]) <= p["max_inventory"]
+        assert abs(q - p.target_inventory) <= max(p.max_inventory,
+                                                    abs(p.target_inventory))
+        if abs(p.target_inventory) <= p.max_inventory:
+            assert abs(q - p.target_inventory) <= p.max_inventory
     runner.kill(steps * TICK + 1, "test")
     assert own_open(ex, "maker2") == [] and runner.done == "killed"
     assert check_exchange(ex) == []

@@ -106,7 +106,7 @@ def test_a_newer_version_on_another_symbol_is_refused_with_an_alert():
     r = MemoryRunner(ex, kit.cfg({"size": "0.5"}), prefix="t.")
     r.start(0)
     r.reload(kit.cfg({"size": "0.25"}, symbol="X-USD", version=2), S)
-    assert r.p["size"] == S // 2
+    assert r.p.size == S // 2
     assert [a.text for a in r.sink.alerts] == [
         "version 2 changes the symbol or user: restart the run to apply it"]
 
