@@ -86,11 +86,11 @@ class ApiRunner(StrategyRunner):
         self._clear_leftovers(earlier, now)
         v = self.venue()
         v.refresh()
-        self.base0, self.quote0 = self._totals(v)
-        self.assets0 = self._assets(v)
+        self.valuation.start(v)
+        start = self.valuation
         self.run_id = desk.start_run(self.engine, self.name, self.cfg["version"], self.mode,
-                                     now, self.home.journal_seq(), fmt_amount(self.base0),
-                                     fmt_amount(self.quote0), pid=os.getpid())
+                                     now, self.home.journal_seq(), fmt_amount(start.base0),
+                                     fmt_amount(start.quote0), pid=os.getpid())
         self.prefix = f"mm{self.run_id}."
 
     def _clear_leftovers(self, run_ids: set[int], now: int) -> None:

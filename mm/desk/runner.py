@@ -16,18 +16,20 @@ The process loop with its signals is mm/desk/loop.py.
 from collections import deque
 from dataclasses import dataclass, field
 
-from souq.engine.numbers import QTY_TO_AMOUNT, fmt
+from souq.engine.numbers import fmt
 from souq.mm.display import decimals_of
 from souq.mm.venue.local import LocalVenue, tape_trades
 from souq.mm.venue.ports import Amend, Cancel, OrderCommand, Place, TapeTrade as _T, Venue
 
 from .alerts import INFO, WARNING, MemorySink, sharpe_samples
 from .book import to_float
-from .mark import equity, equity_all, mark, without_own
+from .mark import mark, without_own
 from .pipeline import Orders, Pipeline, commands, requeued
 from .quotes import BUY, SELL, Context, Fill, Live, Quote, Trade
 from .report import sharpe
+from .risk import Risk
 from .signals import RealisedVol
+from .valuation import Valuation
 
 SECOND = 1_000_000_000
 DEPTH = 20                      # book levels per side a strategy sees
@@ -57,13 +59,12 @@ class StrategyRunner:
         self.prefix = prefix
         self.sink = sink if sink is not None else MemorySink()
         self.risk: Risk | None = None
+        self.valuation: Valuation | None = None     # wallets at the start, PnL
         self._build(cfg)
         self.vol = RealisedVol()
         self.n = 0                              # client ids issued
         self.open: dict[str, int] = {}          # our open orders: client id -> placed ns
         self.started: int | None = None
-        self.base0 = self.quote0 = 0            # 1e-18 totals at the start
-        self.assets0: dict[tuple[int, str], int] = {}   # each watched wallet at the start
         self.same_wallet: frozenset[str] = frozenset()  # see Context.same_wallet
         self._unvalued: set[str] = set()        # legs already warned about
         self.trade_mark = 0                     # last trade id read
@@ -130,6 +131,10 @@ class StrategyRunner:
         self.strategy, self.p, self.controls = pipe.strategy, pipe.p, pipe.controls
         self.risk, self.fair, self.refresh_rule = pipe.risk, pipe.fair, pipe.refresh_rule
         self.watch, self.rules = pipe.watch, pipe.rules
+        if self.valuation is None:
+            self.valuation = Valuation(self.user, self.watch)
+        else:                           # a reload values the legs it now watches
+            self.valuation.watch = list(self.watch)
 
     def reload(self, cfg: dict, now: int) -> None:
         """Apply a newer version of the configuration at once (a live `souq mm set`).
@@ -154,9 +159,8 @@ class StrategyRunner:
                 raise ValueError(f"unknown symbol {name!r}")
         if not v.has_user(self.user):
             raise ValueError(f"unknown user {self.user!r}")
-        self.base0, self.quote0 = self._totals(v)
-        self.assets0 = self._assets(v)
-        self.same_wallet = self._same_wallet(v)
+        self.valuation.start(v)
+        self.same_wallet = self.valuation.same_wallet(v)
         book = v.book(self.symbol, 1)
         self.rules.quote, self.rules.quote_dp = book.quote, decimals_of(fmt(book.tick))
         self.trade_mark = v.trade_seq()
@@ -289,54 +293,19 @@ class StrategyRunner:
         self.ended(now)
 
     # ------------------------------------------------------------ reading
-    def _totals(self, v: Venue) -> tuple[int, int]:
-        """The user's (base, quote) totals in this run's symbol, at 1e-18."""
-        return v.totals(self.user, self.symbol)
-
-    def _assets(self, v: Venue, books=None) -> dict[tuple[int, str], int]:
-        """The user's total (available + held, 1e-18) of every asset of a watched symbol,
-        keyed by (the venue holding it, the asset): the same currency at two venues is
-        two wallets. `books`: the watched symbols' Books when the caller has them."""
-        out = {}
-        for s in self.watch:
-            book = books[s] if books else v.book(s, 1)
-            place = id(v.holder(s))
-            out[(place, book.base)], out[(place, book.quote)] = v.totals(self.user, s)
-        return out
-
-    def _same_wallet(self, v: Venue) -> frozenset[str]:
-        """Watched symbols whose base is the own base in the same wallet (same venue): a
-        fill there already moves the inventory (see Context.same_wallet)."""
-        own, place = v.book(self.symbol, 1).base, v.holder(self.symbol)
-        return frozenset(s for s in self.watch if s != self.symbol
-                         and v.holder(s) is place and v.book(s, 1).base == own)
-
     def value(self, v: Venue, books, marks: dict, now: int) -> tuple[int, int]:
-        """(inventory in own-base lots, PnL since the start at 1e-18 of the own quote;
-        without a mark of the own symbol, the quote change alone, as `mark.equity` says),
-        valuing every leg the run trades: a hedger's hedge symbol counts too, converted
-        by the watched marks (`marks`: symbol -> mark at 1e-9 or None; `books`: symbol ->
-        Book when at hand, else read from `v`). The kill switch, the samples, `mm status`
-        and the backtest's equity series all read this. A leg that cannot be converted
-        counts 0 and raises a warning once, naming it."""
-        base, quote = self._totals(v)
-        inventory = (base - self.base0) // QTY_TO_AMOUNT
-        at = marks.get(self.symbol)
-        if at is None or len(self.watch) == 1:
-            return inventory, equity(base - self.base0, quote - self.quote0, at)
-        books = books or {s: v.book(s, 1) for s in self.watch}
-        markets = {s: (books[s].base, books[s].quote, marks.get(s)) for s in self.watch}
-        deltas: dict[str, int] = {}
-        for (place, asset), total in self._assets(v, books).items():
-            deltas[asset] = deltas.get(asset, 0) + total - self.assets0.get((place, asset), 0)
-        value, unvalued = equity_all(deltas, books[self.symbol].quote, markets)
+        """(inventory in own-base lots, PnL since the start at 1e-18 of the own quote),
+        valuing every leg the run trades (mm/desk/valuation.py): the kill switch, the
+        samples, `mm status` and the backtest's equity series all read this. A leg that
+        cannot be converted counts 0 and raises a warning once, naming it."""
+        inventory, value, unvalued = self.valuation.value(v, books, marks)
         for asset in unvalued:
             if asset not in self._unvalued:
                 self._unvalued.add(asset)
+                quote = (books[self.symbol] if books else v.book(self.symbol, 1)).quote
                 self.rules.emit(now, WARNING, "unvalued_leg",
                                 f"{asset} moved but no watched symbol prices it in "
-                                f"{books[self.symbol].quote}: the PnL and the kill switch "
-                                "leave it out")
+                                f"{quote}: the PnL and the kill switch leave it out")
         return inventory, value
 
     def _live(self, v: Venue) -> tuple[Live, ...]:
