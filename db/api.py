@@ -16,7 +16,7 @@ from . import access
 from . import queries as Q
 from .access import AccessDenied, visible_user
 from .dbfile import require_url
-from .migrate import upgrade
+from .migrate import needs_upgrade, upgrade
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
 
 
@@ -45,8 +45,8 @@ class Api:
     @property
     def store(self) -> Store:
         if self._store is None:
-            if self._engine is None:        # an older database is upgraded first (db/migrate)
-                engine = connect(self.url)
+            if self._engine is None and needs_upgrade(self.url):   # an older database is
+                engine = connect(self.url)                          # upgraded first (db/migrate)
                 try:
                     upgrade(engine)
                 finally:
@@ -58,7 +58,7 @@ class Api:
     def db(self):
         if self._engine is None:
             self._engine = self._store.engine if self._store else connect(self.url)
-            if self._store is None:
+            if self._store is None and needs_upgrade(self.url):
                 upgrade(self._engine)
             create_schema(self._engine)
         return self._engine

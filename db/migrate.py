@@ -12,6 +12,7 @@ To change the layout: bump SCHEMA_VERSION (and db/lite.py's copy), add the table
 columns to db/schema.py (a new column nullable or with a server default), and append a
 Step here saying what it brings; test that a database at the previous version opens.
 """
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable
 
@@ -20,6 +21,7 @@ from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from . import schema as S
+from .dbfile import sqlite_path
 
 
 class SchemaTooNew(ValueError):
@@ -70,6 +72,26 @@ def pending(found: str | None, current: str = S.SCHEMA_VERSION) -> list[Step]:
         raise SchemaTooNew(f"the database is at schema version {found}, newer than this souq "
                            f"knows ({current}): upgrade souq to open it")
     return [s for s in STEPS if int(found) < int(s.version) <= int(current)]
+
+
+def needs_upgrade(url: str) -> bool:
+    """Whether the database at `url` may need `upgrade` (or be refused): a SQLite file is
+    read directly (a fraction of a millisecond); a file that does not exist yet, or a souq
+    file at SCHEMA_VERSION, does not. Any other database: True (`upgrade` checks)."""
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:           # not a souq file yet, or locked: let upgrade look
+        return True
+    return row is None or row[0] != S.SCHEMA_VERSION
 
 
 def upgrade(engine) -> list[str]:

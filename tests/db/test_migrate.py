@@ -77,3 +77,15 @@ def test_a_database_newer_than_the_code_is_refused_in_one_line(tmp_path, souq):
     assert str(err.value) == text
     assert souq.fails("wallets") == f"error: {text}"
     assert _version(souq.db) == newer               # left as it was
+
+
+def test_opening_a_current_sqlite_file_costs_no_sqlalchemy_check(tmp_path):
+    """The start-up check reads a SQLite file's version directly: a new file or one at
+    the code's version needs nothing; an older one does; any other URL is checked."""
+    path = tmp_path / "x.db"
+    assert not M.needs_upgrade(f"sqlite:///{path}")         # not there yet: created current
+    _database(path)
+    assert not M.needs_upgrade(f"sqlite:///{path}")
+    _as_schema_1(path)
+    assert M.needs_upgrade(f"sqlite:///{path}")
+    assert M.needs_upgrade("postgresql+psycopg://u@h/db")
