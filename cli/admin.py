@@ -38,9 +38,10 @@ def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchan
     """Create the database (and optionally the demo exchange)."""
     with guarded():
         api = State.api()
-        store = api.store
+        market = State.market(api)
+        market.refresh()                    # creates the database when there is none
         if demo:
-            if store.ex.symbols:
+            if market.symbols():
                 fail(f"{shown_url(api.url)} already holds an exchange; --demo needs an empty "
                      "database")
             batch = build_demo(api)
@@ -48,13 +49,18 @@ def init(demo: bool = typer.Option(False, "--demo", help="Create the demo exchan
             if bad:
                 fail(f"demo set-up rejected: {bad[0]}")
             out.print(f"demo exchange created in {shown_url(api.url)}: "
-                      f"{count(len(store.ex.symbols), 'symbol')}, "
-                      f"{count(len(store.ex.users) - 3, 'user')}, "
+                      f"{count(len(market.symbols()), 'symbol')}, "
+                      f"{count(_people(api), 'user')}, "
                       f"{count(len(batch.outcomes), 'command')}; the market is quiet until "
                       "something trades: `souq sim` runs the demo market, `souq` opens the "
                       "workstation", markup=False)
         else:
             out.print(f"database ready: {shown_url(api.url)}", markup=False)
+
+
+def _people(api) -> int:
+    """How many users the exchange has, its built-in @ accounts left out."""
+    return sum(not u["name"].startswith("@") for u in api.read(Q.users))
 
 
 @symbol_app.command("add")
@@ -226,10 +232,11 @@ def demo(action: Optional[str] = typer.Argument(
             _demo_reset()
             return
         api = State.api()
-        if not api.store.ex.symbols:
+        market = State.market(api)
+        if not market.symbols():
             build_demo(api)
             out.print(f"created the demo exchange in {shown_url(api.url)}", markup=False)
-        batch = api.execute_many(demo_flow(api.store.ex.seq))
+        batch = api.execute_many(demo_flow(market.journal_seq()))
         accepted = sum(o.reason is None for o in batch.outcomes)
         out.print(f"{count(len(batch.outcomes), 'retail order')}: {number(accepted)} accepted, "
                   f"{count(len(batch.trades), 'trade')}\n")

@@ -8,7 +8,6 @@ from souq.db.load import to_int
 from souq.engine.numbers import parse_price
 from souq.mm.analytics import symbol as A
 from souq.mm.analytics.tape import journal_length, top_history
-from souq.mm.desk.book import book_of
 
 from .context import State, fail, guarded, out, print_json
 from .tools import progress
@@ -27,15 +26,16 @@ def analyze(symbol: str,
     imbalance, microprice, volatility, Roll's spread, SMA 20/50, RSI 14, Bollinger(20)."""
     with guarded():
         api = State.api()
-        sym = api.store.ex.symbols.get(symbol)
-        if sym is None:
-            fail(f"unknown symbol {symbol!r}; known: {', '.join(sorted(api.store.ex.symbols))}")
-        qty = parse_price(size, "--size") if size is not None else sym.min_qty
+        market = State.market(api)
+        specs = market.symbols()
+        if symbol not in specs:
+            fail(f"unknown symbol {symbol!r}; known: {', '.join(sorted(specs))}")
+        qty = parse_price(size, "--size") if size is not None else specs[symbol].min_qty
         prices = [to_int(t["price"]) for t in api.trades(symbol=symbol)]
         with api.db.connect() as conn, progress("replaying the journal") as bar:
             task = bar.add_task("replay", total=journal_length(conn))
             tops = top_history(conn, symbol, on_progress=lambda n: bar.advance(task, n))
-        figures = A.analyse(book_of(sym, depth), prices, tops, qty)
+        figures = A.analyse(market.book(symbol, depth), prices, tops, qty)
     if json:
         print_json(figures)
     else:

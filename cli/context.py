@@ -34,6 +34,13 @@ class State:
                 cls._api = Api(cls.db, cls.actor)
         return cls._api
 
+    @staticmethod
+    def market(api):
+        """The venue (mm/venue DatabaseVenue) over `api`'s database: its market port reads
+        symbols, books and the journal's position from the exchange in memory."""
+        from souq.mm.venue.database import DatabaseVenue
+        return DatabaseVenue(api)
+
     @classmethod
     def reader(cls):
         """Something with Api's read methods: the light SQLite reader (db.lite) when it

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.desk.report import report
-from souq.mm.desk.runner import ApiRunner, run_loop, stop_signals
+from souq.mm.desk.api_runner import ApiRunner
+from souq.mm.desk.loop import run_loop, stop_signals
 from souq.mm.sim import ApiDriver, SimParams
 
 from .context import State, err, fail, guarded, out, print_json
@@ -76,7 +77,7 @@ def run(
             remote = open_venues(api, name, venue, key, hedge_venue, hedge_key, dead_man)
         runner = ApiRunner(State.db, name, mode="sim" if sim else "live",
                            on_critical=on_critical, requester=State.actor,
-                           store=api.store if sim else None,
+                           shared=api if sim else None,
                            venue=None if remote is None else remote.venue)
         driver = None
         if sim:

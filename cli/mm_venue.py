@@ -1,10 +1,10 @@
 """`souq mm run --venue URL --key ID [--hedge-venue URL --hedge-key ID]`: the remote venues a
-run quotes and hedges on, each a gateway client behind mm.desk.remote_venue.RemoteVenue,
+run quotes and hedges on, each a gateway client behind mm.venue.remote.RemoteVenue,
 each with its dead-man's switch armed (the server cancels the run's orders if this process
 dies).
 
 A venue written `ccxt:EXCHANGE[@HOST]` is reached through ccxt instead
-(mm.desk.ccxt_venue.CcxtVenue): `ccxt:souq@http://host:8700` is a souq gateway through
+(mm.venue.ccxt.CcxtVenue): `ccxt:souq@http://host:8700` is a souq gateway through
 souq's own ccxt class (gateway/ccxt_souq.py), any other name one of ccxt's exchanges, with
 the key as ccxt's apiKey and the secret as its secret. ccxt has no dead-man's switch."""
 import os
@@ -38,7 +38,7 @@ def _secret(env: str, what: str) -> str:
 def _connect(url: str, key: str | None, env: str, user: str, dead_man: int, remote: Remote,
              option: str):
     from souq.gateway.client import ApiError, SouqClient
-    from souq.mm.desk.remote_venue import RemoteVenue
+    from souq.mm.venue.remote import RemoteVenue
     if not key:
         fail(f"{option} needs its key: {option.replace('venue', 'key')} CLIENT_ID")
     if url.startswith(CCXT):
@@ -67,7 +67,7 @@ def _connect_ccxt(venue: str, key: str, env: str, user: str):
         import ccxt
     except ImportError:
         fail(f"{venue}: ccxt is not installed (pip install ccxt)")
-    from souq.mm.desk.ccxt_venue import CcxtVenue
+    from souq.mm.venue.ccxt import CcxtVenue
     name, _, host = venue[len(CCXT):].partition("@")
     config = {"apiKey": key, "secret": _secret(env, f"key {key}")}
     if name == "souq":
@@ -100,7 +100,7 @@ def open_venues(api, name: str, venue: str | None, key: str | None, hedge_venue:
     """Log in to the venues named and arm their switches; the runner's venue (a RoutedVenue
     when there is a hedge venue: the run's own symbol on --venue, the rest on the other)."""
     from souq.db import desk
-    from souq.mm.desk.venue import RoutedVenue
+    from souq.mm.venue.routed import RoutedVenue
     if hedge_venue and not venue:
         fail("--hedge-venue needs --venue (where the strategy quotes)")
     cfg = api.read(desk.config, name)

@@ -3,6 +3,7 @@ walk-forward validation; ranked, stored, the best optionally saved as a new vers
 search is mm/optimize.py's; this reads options, shows progress and prints."""
 import os
 import time
+from contextlib import contextmanager
 from typing import List, Optional
 
 import typer
@@ -51,7 +52,7 @@ def optimize(
     from souq.mm.backtest.version import code_version
 
     from .backtest import _ns, _time
-    with guarded():
+    with guarded(), worded(M.SearchError):
         if workers < 1:
             fail("--workers must be at least 1")
         if (data is None) == (scenario is None):
@@ -164,3 +165,18 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
 
 def _num(v) -> str:
     return "-" if v is None else f"{v:.6g}"
+
+
+# the inputs of a search (mm/optimize/errors.py) as this command names them
+FLAGS = {"grid": "--grid", "random": "--random", "workers": "--workers",
+         "walk_forward": "--walk-forward"}
+
+
+@contextmanager
+def worded(error: type):
+    """A search's refusal (`error`, mm.optimize.SearchError) in the command's words: one
+    line naming its flags."""
+    try:
+        yield
+    except error as exc:
+        fail(exc.worded(FLAGS))

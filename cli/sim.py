@@ -49,7 +49,7 @@ def sim(
             seed = int.from_bytes(os.urandom(4), "big")
         api = State.api()
         api.require_admin("run the simulator")
-        if not api.store.ex.symbols:
+        if not State.market(api).symbols():
             refused = [o.reason for o in build_demo(api).outcomes if o.reason]
             if refused:
                 fail(f"demo set-up rejected: {refused[0]}")

@@ -17,6 +17,7 @@ from . import access
 from . import queries as Q
 from .access import AccessDenied, visible_user
 from .dbfile import require_url
+from .migrate import needs_upgrade, upgrade
 from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
 
 
@@ -48,6 +49,12 @@ class Api:
     @property
     def store(self) -> Store:
         if self._store is None:
+            if self._engine is None and needs_upgrade(self.url):   # an older database is
+                engine = connect(self.url)                          # upgraded first (db/migrate)
+                try:
+                    upgrade(engine)
+                finally:
+                    engine.dispose()
             self._store = Store(self.url)
         return self._store
 
@@ -55,6 +62,8 @@ class Api:
     def db(self):
         if self._engine is None:
             self._engine = self._store.engine if self._store else connect(self.url)
+            if self._store is None and needs_upgrade(self.url):
+                upgrade(self._engine)
             create_schema(self._engine)
         return self._engine
 
@@ -64,6 +73,32 @@ class Api:
         other = Api(self.url, actor, self.clock)
         other._engine = self.db
         return other
+
+    def sharing_store(self, actor: str, clock=None) -> "Api":
+        """An Api acting as `actor` on this one's store: one in-memory exchange for
+        everything in a process (a simulation and its strategy runners). Close only the
+        original."""
+        other = Api(self.url, actor, self.clock if clock is None else clock)
+        other._store = self.store
+        return other
+
+    def exchange(self):
+        """The engine Exchange this process keeps current from the journal, for reading
+        only (mm/venue's DatabaseVenue, the demo simulator): write through `execute_many`."""
+        return self.store.ex
+
+    def refresh(self) -> None:
+        """Apply the journal entries other processes committed since the last look.
+        Raises sqlalchemy's OperationalError when the database stays locked."""
+        self.store.refresh()
+
+    def add_trade_listener(self, fn) -> None:
+        """Call `fn(trades)` with engine trade tuples as this process commits or catches up
+        on them."""
+        self.store.trade_listeners.append(fn)
+
+    def remove_trade_listener(self, fn) -> None:
+        self.store.trade_listeners.remove(fn)
 
     def close(self) -> None:
         if self._store is not None:

@@ -25,8 +25,8 @@ class Toy(Strategy):
 
     def decide(self, ctx):
         book = ctx.book
-        d = bps(ctx.fair, self.p["spread_bps"])
-        size = book.floor_step(self.p["order_size"])
+        d = bps(ctx.fair, self.p.spread_bps)
+        size = book.floor_step(self.p.order_size)
         return [Quote("buy", book.floor_tick(ctx.fair - d), size),
                 Quote("sell", book.ceil_tick(ctx.fair + d), size)]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.desk.mark import engine_mark, engine_mid, mark
 from souq.mm.desk.quotes import Fill
-from souq.mm.desk.runner import TapeDriver
+from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
 
 from .replay import Replay

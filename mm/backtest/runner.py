@@ -10,10 +10,10 @@ confirmation).
 from collections import deque
 
 from souq.engine.events import OrderNew
-from souq.engine.numbers import parse_price
-from souq.engine.stream import parse_command
 from souq.mm.desk.quotes import BUY, SELL, Fill, Live
 from souq.mm.desk.runner import MemoryRunner
+from souq.mm.venue.local import engine_command
+from souq.mm.venue.ports import Amend, Place
 
 
 class BacktestRunner(MemoryRunner):
@@ -22,7 +22,7 @@ class BacktestRunner(MemoryRunner):
         self.latency = latency_ns
         self.pending: deque = deque()       # (due ns, decided ns, command)
         self.fills: list[Fill] = []
-        self.placed: list[tuple[int, dict, object]] = []   # (decided, command, Order|None)
+        self.placed: list[tuple[int, Place, object]] = []  # (decided, command, Order|None)
 
     # ------------------------------------------------------------ the latency line
     def submit(self, cmds, now):
@@ -45,10 +45,10 @@ class BacktestRunner(MemoryRunner):
             n += 1
         return n
 
-    def _apply(self, cmd: dict, now: int, decided: int):
+    def _apply(self, cmd, now: int, decided: int):
         ex = self.ex
-        out = ex.apply(parse_command(cmd, extended=True), now, self.user)
-        if cmd["op"] == "limit":
+        out = ex.apply(engine_command(cmd, self.user), now, self.user)
+        if type(cmd) is Place:
             placed = next((e.order for e in out.events if type(e) is OrderNew), None)
             self.placed.append((decided, cmd, placed))
         self.record(out.trades())
@@ -57,22 +57,20 @@ class BacktestRunner(MemoryRunner):
     def _live(self, venue):
         """The exchange's open orders plus those still on their way to it (read from the
         bare Exchange: the latency line knows orders the venue does not yet)."""
-        on_way = {c["id"]: (d, c) for _, d, c in self.pending
-                  if c["op"] == "limit" and c.get("tif") is None}
-        amends = {c["id"]: c for _, _, c in self.pending if c["op"] == "amend"}
+        on_way = {c.cid: c for _, _, c in self.pending if type(c) is Place and c.tif == "gtc"}
+        amends = {c.cid: c for _, _, c in self.pending if type(c) is Amend}
         orders = self.ex.users[self.user].orders
         out = []
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
             if o is not None and o.is_open:
-                a = amends.get(cid, {})     # an amend on its way counts as done
-                price = _int(a["price"]) if "price" in a else o.price
-                qty = _int(a["qty"]) if "qty" in a else o.qty
+                a = amends.get(cid)         # an amend on its way counts as done
+                price = o.price if a is None or a.price is None else a.price
+                qty = o.qty if a is None or a.qty is None else a.qty
                 out.append(Live(cid, o.sym.name, o.side, price, qty, qty - o.filled, placed))
             elif cid in on_way:
-                c = on_way[cid][1]
-                q = _int(c["qty"])
-                out.append(Live(cid, c["symbol"], c["side"], _int(c["price"]), q, q, placed))
+                c = on_way[cid]
+                out.append(Live(cid, c.symbol, c.side, c.price, c.qty, c.qty, placed))
             else:
                 del self.open[cid]
         return tuple(out)
@@ -96,11 +94,6 @@ class BacktestRunner(MemoryRunner):
                 status, filled = o.status, o.filled
             else:
                 status, filled = "rejected", 0
-            out.append({"id": c["id"], "ts": decided, "side": c["side"],
-                        "price": _int(c["price"]), "qty": _int(c["qty"]),
-                        "status": status, "filled": filled})
+            out.append({"id": c.cid, "ts": decided, "side": c.side, "price": c.price,
+                        "qty": c.qty, "status": status, "filled": filled})
         return out
-
-
-def _int(text: str) -> int:
-    return parse_price(text)

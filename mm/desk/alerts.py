@@ -136,7 +136,7 @@ class AlertRules:
         self._level("inventory", level, now, "inventory", {
             1: (WARNING, f"inventory at {share} of max_inventory (warning at 70%)"),
             2: (CRITICAL, f"inventory at {share} of max_inventory (critical at 90%)")})
-        cap = p["max_drawdown"] * QTY_TO_AMOUNT
+        cap = p.max_drawdown * QTY_TO_AMOUNT
         if cap:
             dd = peak - equity
             level = 2 if dd >= DRAWDOWN_CRITICAL * cap else 1 if dd >= DRAWDOWN_WARNING * cap else 0

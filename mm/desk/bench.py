@@ -16,7 +16,7 @@ from souq.db.api import Api
 from souq.mm.demo import demo_commands
 from souq.mm.sim import ApiDriver, SimParams
 
-from .runner import ApiRunner
+from .api_runner import ApiRunner
 
 SYMBOLS = ("BTC-IRR", "USDT-IRR", "ETH-USDT")
 SIZES = {"BTC-IRR": "0.001", "USDT-IRR": "10", "ETH-USDT": "0.01"}
@@ -52,8 +52,8 @@ def measure(k: int, events: int, seed: int = 1, rate: float = 400.0) -> dict:
         url = str(Path(tmp) / "bench.db")
         names = _setup(url, k)
         flow = ApiDriver(Api(url), SimParams(rate=rate, symbols=SYMBOLS), seed)
-        store = flow.api.store           # one exchange in memory for the whole process
-        runners = [ApiRunner(url, n, mode="sim", store=store) for n in names]
+        # one exchange in memory for the whole process
+        runners = [ApiRunner(url, n, mode="sim", shared=flow.api) for n in names]
         flow.start(0)
         now = time.time_ns()
         for r in runners:

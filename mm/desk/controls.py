@@ -45,7 +45,7 @@ class Controls:
             return
         self.last_fill[fill.side] = max(fill.ts, self.last_fill.get(fill.side, fill.ts))
         self.holding.fill(fill.side, fill.price, fill.qty, fill.fee)
-        if self.p["hanging_orders"] and fill.cid not in self.hanging:
+        if self.p.hanging_orders and fill.cid not in self.hanging:
             for o in ctx.live:
                 if o.symbol == fill.symbol and o.side != fill.side and o.remaining > 0:
                     self.hanging[o.cid] = o
@@ -67,7 +67,7 @@ class Controls:
     # ------------------------------------------------------------------ each control
     def _exit(self, ctx: Context) -> Quote | None:
         """The ioc closing the position when stop-loss or take-profit trips, else None."""
-        sl, tp = self.p["stop_loss_pct"], self.p["take_profit_pct"]
+        sl, tp = self.p.stop_loss_pct, self.p.take_profit_pct
         held, inv = self.holding.qty, ctx.inventory
         if not (sl or tp) or not held or not inv or (held > 0) != (inv > 0):
             return None
@@ -82,14 +82,14 @@ class Controls:
         return Quote(side, sweep(levels, qty), qty, tif="ioc")
 
     def _delay(self, quotes: list[Quote], now: int) -> list[Quote]:
-        wait = self.p["filled_order_delay"]
+        wait = self.p.filled_order_delay
         if not wait:
             return quotes
         quiet = {s for s, t in self.last_fill.items() if now - t < wait}
         return [q for q in quotes if q.side not in quiet]
 
     def _jump(self, quotes: list[Quote], ctx: Context) -> list[Quote]:
-        depth, book = self.p["jump_to_best_depth"], ctx.book
+        depth, book = self.p.jump_to_best_depth, ctx.book
         if not depth or ctx.fair is None:
             return quotes
         out = []
@@ -101,7 +101,7 @@ class Controls:
         return out
 
     def _fees(self, quotes: list[Quote], book: Book) -> list[Quote]:
-        if not self.p["add_fees"] or book.maker <= 0:
+        if not self.p.add_fees or book.maker <= 0:
             return quotes
         out = []
         for q in quotes:
@@ -127,10 +127,10 @@ class Controls:
 
     def limits(self, ctx: Context) -> tuple[int | None, int | None]:
         """(ceiling, floor) now: the fixed ones and the moving band, the tighter of each."""
-        ceiling, floor = self.p["price_ceiling"], self.p["price_floor"]
-        pct = self.p["moving_band_pct"]
+        ceiling, floor = self.p.price_ceiling, self.p.price_floor
+        pct = self.p.moving_band_pct
         if pct and ctx.fair is not None:
-            if self.band is None or ctx.now - self.band[1] >= self.p["moving_band_refresh"]:
+            if self.band is None or ctx.now - self.band[1] >= self.p.moving_band_refresh:
                 self.band = (ctx.fair, ctx.now)
             centre = self.band[0]
             hi, lo = centre + bps(centre, pct), centre - bps(centre, pct)
@@ -140,13 +140,13 @@ class Controls:
 
     def _hanging(self, ctx: Context) -> list[Quote]:
         """The hanging orders still open and near enough to fair, as quotes."""
-        if not self.p["hanging_orders"]:
+        if not self.p.hanging_orders:
             self.hanging.clear()
             return []
         live = {o.cid: o for o in ctx.live if o.symbol == ctx.book.symbol}
         new = {cid: o for cid, o in live.items() if cid not in self.seen}
         self.seen = set(live)
-        far = self.p["hanging_cancel_pct"] / BP
+        far = self.p.hanging_cancel_pct / BP
         kept: dict[str, Live] = {}
         for cid, was in self.hanging.items():
             o = live.get(cid) or _replaced(was, new, self.hanging)

@@ -4,6 +4,7 @@ Values arrive as text (`souq mm set NAME key=value`, a form field) and are valid
 whole: one bad value refuses the whole change with a one-line reason, nothing half-applied.
 Quantities and money become engine integers (1e-9), durations nanoseconds.
 """
+import dataclasses
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -170,6 +171,40 @@ def symbol_params(v: dict[str, object]) -> list[str]:
 def typed(spec: tuple[Param, ...], text_values: dict[str, str]) -> dict[str, object]:
     """Text values (already validated) as typed values, defaults filled in."""
     return {p.name: p.parse(text_values.get(p.name, p.default)) for p in spec}
+
+
+_KIND_TYPES = {QTY: int, MONEY: int, PRICE: int, SECONDS: int, INT: int, NUMBER: float,
+               BPS: float, RATIO: float, BOOL: bool, CHOICE: str, TEXT: str}
+_CONFIGS: dict[tuple, type] = {}
+
+
+def config_class(spec: tuple[Param, ...], name: str = "Config") -> type:
+    """A frozen dataclass with one typed attribute per parameter of `spec` (int at 1e-9
+    for quantities, money and prices, int ns for durations, float for bps, ratios and
+    numbers; None when optional and unset). Each field's metadata["param"] is its Param:
+    the unit, range and help stay declared once. One class per spec."""
+    key = (name, spec)
+    cls = _CONFIGS.get(key)
+    if cls is None:
+        fields = []
+        for p in spec:
+            kind = _KIND_TYPES[p.kind]
+            fields.append((p.name, kind | None if p.optional else kind,
+                           dataclasses.field(metadata={"param": p})))
+        cls = _CONFIGS[key] = dataclasses.make_dataclass(name, fields, frozen=True,
+                                                         slots=True)
+    return cls
+
+
+def configure(spec: tuple[Param, ...], text_values: dict[str, str], name: str = "Config"):
+    """Text values (already validated) as the spec's typed, frozen config, defaults filled
+    in (config_class)."""
+    return config_class(spec, name)(**typed(spec, text_values))
+
+
+def config_items(config) -> list[tuple[str, object]]:
+    """A config's (name, value) pairs in its spec's order."""
+    return [(f.name, getattr(config, f.name)) for f in dataclasses.fields(config)]
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:

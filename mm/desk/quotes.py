@@ -73,11 +73,13 @@ class Context:
     trades: tuple[Trade, ...] = ()      # the tape since the last decision
     volatility: float = 0.0             # realised, relative, per sqrt(second)
     started: int = 0                    # ns, when the run started
-    extra: dict = field(default_factory=dict)
+    data_ts: int | None = None          # ns, when the market was last read (None: now)
     markets: dict[str, Book] = field(default_factory=dict)
     # watched symbols whose base is the own base in the same wallet: a fill there (a
     # hedge on ETH-USDC for ETH-USDT, same venue) is already in `inventory`
     same_wallet: frozenset = frozenset()
+    # the desk-wide net limit's room per side (BUY/SELL -> lots), when one is set
+    desk_room: dict[str, int] | None = None
 
     @property
     def market(self) -> Book:

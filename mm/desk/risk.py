@@ -6,7 +6,7 @@ shrinks them, or (volatility circuit) pushes them away from fair. `assess` watch
 for the kill switch. Pure: the same context gives the same answer.
 
 Limits are per strategy run, plus one over the whole desk: a net inventory limit per
-asset across every running strategy (`souq mm limits`), passed in as ctx.extra["desk_room"].
+asset across every running strategy (`souq mm limits`), passed in as ctx.desk_room.
 The inventory limits cover the strategy's own symbol (its base asset, q since the run
 started); quotes on other symbols (a hedge) are bounded by size and open-order count only.
 """
@@ -53,29 +53,29 @@ class Risk:
         if thin:
             self.guards.append(Guard("book_depth", thin))
             wanted = [q for q in wanted if q.tif != "gtc"]   # exits and hedges still go
-        if p["vol_circuit"] and ctx.volatility > p["vol_circuit"]:
+        if p.vol_circuit and ctx.volatility > p.vol_circuit:
             self.guards.append(Guard("vol_circuit", (
-                f"volatility {ctx.volatility:.6f} above the circuit {p['vol_circuit']:g}: "
-                f"spreads x{p['vol_circuit_widen']:g}, sizes x{p['vol_circuit_size']:g}")))
+                f"volatility {ctx.volatility:.6f} above the circuit {p.vol_circuit:g}: "
+                f"spreads x{p.vol_circuit_widen:g}, sizes x{p.vol_circuit_size:g}")))
             wanted = self._widen(wanted, ctx)
         out = []
         for q in wanted:
             book = _book(ctx, q)
-            qty = book.floor_step(min(q.qty, p["max_order_size"]))
+            qty = book.floor_step(min(q.qty, p.max_order_size))
             if qty > 0:
                 out.append(Quote(q.side, q.price, qty, q.symbol, q.tif))
         return self._open_orders(self._inventory(out, ctx))
 
     def _stale(self, ctx: Context) -> str | None:
-        limit = self.p["stale_after"]
-        data_ts = ctx.extra.get("data_ts", ctx.now)
+        limit = self.p.stale_after
+        data_ts = ctx.now if ctx.data_ts is None else ctx.data_ts
         if limit and ctx.now - data_ts > limit:
             return (f"market data is {(ctx.now - data_ts) / 1e9:.1f} s old (limit "
                     f"{limit / 1e9:g} s): quotes pulled")
         return None
 
     def _thin(self, ctx: Context) -> str | None:
-        least = self.p["min_book_depth"]
+        least = self.p.min_book_depth
         if not least:
             return None
         for side, name in ((BUY, "bid"), ("sell", "ask")):
@@ -96,18 +96,18 @@ class Risk:
                 continue
             price = q.price
             if centre is not None:
-                extra = abs(centre - q.price) * (p["vol_circuit_widen"] - 1)
+                extra = abs(centre - q.price) * (p.vol_circuit_widen - 1)
                 price = (ctx.book.floor_tick(q.price - extra) if q.side == BUY
                          else ctx.book.ceil_tick(q.price + extra))
-            out.append(Quote(q.side, price, int(q.qty * p["vol_circuit_size"]), q.symbol, q.tif))
+            out.append(Quote(q.side, price, int(q.qty * p.vol_circuit_size), q.symbol, q.tif))
         return out
 
     def _inventory(self, quotes: list[Quote], ctx: Context) -> list[Quote]:
         """Sizes such that even if every bid (or every ask) fills, |q - target| stays
         within max_inventory."""
-        cap = self.p["max_inventory"]
+        cap = self.p.max_inventory
         room = {BUY: ctx.target + cap - ctx.inventory, "sell": ctx.inventory - ctx.target + cap}
-        desk = ctx.extra.get("desk_room")      # the desk-wide limit, when one is set
+        desk = ctx.desk_room      # the desk-wide limit, when one is set
         if desk is not None:
             room = {side: min(room[side], desk[side]) for side in room}
         out = []
@@ -123,7 +123,7 @@ class Risk:
 
     def _open_orders(self, quotes: list[Quote]) -> list[Quote]:
         """At most max_open_orders resting quotes: the best levels of both sides in turn."""
-        most = self.p["max_open_orders"]
+        most = self.p.max_open_orders
         resting = [q for q in quotes if q.tif == "gtc"]
         if len(resting) <= most:
             return quotes
@@ -143,16 +143,16 @@ class Risk:
         p = self.p
         self.peak = equity if self.peak is None else max(self.peak, equity)
         out = []
-        loss_cap = p["max_loss"] * QTY_TO_AMOUNT
+        loss_cap = p.max_loss * QTY_TO_AMOUNT
         if loss_cap and -equity >= loss_cap:
             out.append(Breach("max_loss", f"loss {fmt_amount(-equity)} reached max_loss "
-                                          f"{fmt(p['max_loss'])}"))
-        dd_cap = p["max_drawdown"] * QTY_TO_AMOUNT
+                                          f"{fmt(p.max_loss)}"))
+        dd_cap = p.max_drawdown * QTY_TO_AMOUNT
         drawdown = self.peak - equity
         if dd_cap and drawdown >= dd_cap:
             out.append(Breach("max_drawdown", f"drawdown {fmt_amount(drawdown)} from the peak "
                                               f"{fmt_amount(self.peak)} reached max_drawdown "
-                                              f"{fmt(p['max_drawdown'])}"))
+                                              f"{fmt(p.max_drawdown)}"))
         return out
 
 

@@ -4,7 +4,7 @@ Strategies are plain, deterministic objects: no I/O, no clock. They see a Contex
 may keep state between calls (estimators, ping-pong side). The quote engine, controls
 and risk turn what they want into orders; a strategy never talks to the exchange.
 """
-from .params import CONTROLS, RISK, Param, typed
+from .params import CONTROLS, RISK, Param, configure
 from .quotes import Context, Fill, Quote
 
 TEMPLATES: dict[str, type["Strategy"]] = {}
@@ -27,8 +27,10 @@ class Strategy:
         return cls.PARAMS + CONTROLS + RISK
 
     def __init__(self, params: dict[str, str]) -> None:
+        """`params`: validated text values by name. `self.p` is the template's typed,
+        frozen config (params.config_class): read `self.p.spread_bps`."""
         self.text = dict(params)
-        self.p = typed(self.spec(), params)
+        self.p = configure(self.spec(), params, f"{type(self).__name__}Config")
 
     def decide(self, ctx: Context) -> list[Quote]:
         """The quotes wanted now, best first per side. Called on every book change,

@@ -15,6 +15,8 @@ import os
 from souq.db import desk as D
 from souq.engine.model import ADMIN
 from souq.engine.timeunits import SECOND
+from souq.mm.venue.database import DatabaseVenue
+from souq.mm.venue.ports import Cancel
 
 from .launch import alive
 
@@ -66,12 +68,11 @@ def bury(api, row: dict, why: str, now: int) -> dict | None:
 def cancel_leftovers(api, run_id: int, user: str) -> int:
     """Cancel every open order a run placed (client ids mm<run>.*) as the acting user; how
     many were cancelled."""
-    store = api.store
-    store.refresh()
+    api.refresh()
+    venue = DatabaseVenue(api)
     prefix = f"mm{run_id}."
-    orders = store.ex.users[user].orders if user in store.ex.users else {}
-    cids = sorted(cid for cid, o in orders.items() if o.is_open and cid.startswith(prefix))
+    cids = sorted(cid for cid in (venue.open_cids(user) if venue.has_user(user) else ())
+                  if cid.startswith(prefix))
     if not cids:
         return 0
-    batch = api.execute_many([{"op": "cancel", "id": c, "user": user} for c in cids])
-    return sum(o.reason is None for o in batch.outcomes)
+    return sum(r is None for r in venue.submit([Cancel(c) for c in cids], user))

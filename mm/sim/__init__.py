@@ -11,8 +11,9 @@ from .driver import ApiDriver, Driver, ExchangeDriver, Summary, TickReport
 from .params import SimParams, check_run
 from .participants import participant_commands, participants
 from .runner import run_fast, run_realtime
+from .tape import TapeDriver
 from .view import MarketView, OpenOrder, SymbolView, observe
 
 __all__ = ["ApiDriver", "Driver", "ExchangeDriver", "MarketView", "OpenOrder", "SimParams",
-           "Simulator", "Summary", "SymbolView", "TickReport", "check_run", "observe",
+           "Simulator", "Summary", "SymbolView", "TapeDriver", "TickReport", "check_run", "observe",
            "participant_commands", "participants", "run_fast", "run_realtime"]

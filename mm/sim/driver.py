@@ -188,7 +188,13 @@ class ExchangeDriver(Driver):
     def submit(self, cmds, now):
         ex, actor = self.ex, self.actor
         outcomes = [ex.apply(parse_command(obj, extended=True), now, actor) for obj in cmds]
-        return [o.reason for o in outcomes], [trade_record(t) for t in trades_of(outcomes)]
+        trades = trades_of(outcomes)
+        self.traded(trades)
+        return [o.reason for o in outcomes], [trade_record(t) for t in trades]
+
+    def traded(self, trades) -> None:
+        """Engine trade tuples of one batch, drained from the exchange (a TapeDriver
+        passes them on to the runners sharing it)."""
 
 
 class ApiDriver(Driver):
@@ -209,10 +215,10 @@ class ApiDriver(Driver):
         self.epoch = epoch
 
     def exchange(self):
-        return self.api.store.ex
+        return self.api.exchange()
 
     def refresh(self) -> None:
-        self.api.store.refresh()
+        self.api.refresh()
 
     def submit(self, cmds, now):
         if self.epoch is None:

@@ -28,9 +28,9 @@ class AvellanedaStoikov(OnlineModel):
     ) + ESTIMATION
 
     def model(self, ctx: Context, q: float, est: Estimate) -> tuple[float, float]:
-        gamma = self.p["gamma"]
-        if self.p["horizon_mode"] == "infinite":
-            q_max = max(1.0, ctx.max_inventory / self.p["order_amount"])
+        gamma = self.p.gamma
+        if self.p.horizon_mode == "infinite":
+            q_max = max(1.0, ctx.max_inventory / self.p.order_amount)
             q = max(-q_max, min(q_max, q))
             omega = model.omega_for(gamma, est.sigma, q_max)
             bid, ask = model.infinite_quotes(1.0, q, gamma, est.sigma, est.k, omega)
@@ -40,6 +40,6 @@ class AvellanedaStoikov(OnlineModel):
 
     def time_left(self, ctx: Context) -> float:
         """T - t in seconds within the current rolling horizon: in (0, horizon]."""
-        horizon = self.p["horizon"]
+        horizon = self.p.horizon
         elapsed = max(0, ctx.now - ctx.started)
         return (horizon - elapsed % horizon) / SECOND

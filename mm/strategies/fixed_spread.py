@@ -25,6 +25,6 @@ class FixedSpread(Strategy):
         if ctx.fair is None:
             return []
         p, fair = self.p, ctx.fair
-        bid_off, ask_off = bps(fair, p["bid_spread_bps"]), bps(fair, p["ask_spread_bps"])
-        quotes = pair(ctx.book, fair, bid_off, ask_off, p["order_amount"])
-        return skew(quotes, ctx.book, ctx.ratio, p["skew_mode"], (bid_off + ask_off) // 2)
+        bid_off, ask_off = bps(fair, p.bid_spread_bps), bps(fair, p.ask_spread_bps)
+        quotes = pair(ctx.book, fair, bid_off, ask_off, p.order_amount)
+        return skew(quotes, ctx.book, ctx.ratio, p.skew_mode, (bid_off + ask_off) // 2)

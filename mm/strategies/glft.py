@@ -17,4 +17,4 @@ class Glft(OnlineModel):
     ) + ESTIMATION
 
     def model(self, ctx: Context, q: float, est: Estimate) -> tuple[float, float]:
-        return model.quotes(1.0, q, self.p["gamma"], est.sigma, est.a, est.k)
+        return model.quotes(1.0, q, self.p.gamma, est.sigma, est.a, est.k)

@@ -38,13 +38,13 @@ class Hedger(Strategy):
 
     def __init__(self, params: dict[str, str]) -> None:
         super().__init__(params)
-        if not self.p["hedge_symbol"]:
+        if not self.p.hedge_symbol:
             raise BadParam("hedge_symbol: the hedger needs a symbol to hedge on")
         self.hedged = 0                   # net base bought on the hedge symbol
         self.last_hedge: int | None = None
 
     def on_fill(self, fill: Fill, ctx: Context) -> None:
-        if fill.symbol == self.p["hedge_symbol"]:
+        if fill.symbol == self.p.hedge_symbol:
             self.hedged += fill.qty if fill.side == BUY else -fill.qty
 
     def exposure(self, ctx: Context) -> Decimal:
@@ -55,9 +55,9 @@ class Hedger(Strategy):
         venue: `ctx.same_wallet`) already moved that total, so it is not added a second
         time; a hedge in another asset (WETH, BTC) or at another venue is added through
         hedge_ratio."""
-        if self.p["hedge_symbol"] in ctx.same_wallet:
+        if self.p.hedge_symbol in ctx.same_wallet:
             return Decimal(ctx.inventory - ctx.target)
-        return ctx.inventory - ctx.target + self.hedged / _exact(self.p["hedge_ratio"])
+        return ctx.inventory - ctx.target + self.hedged / _exact(self.p.hedge_ratio)
 
     def decide(self, ctx: Context) -> list[Quote]:
         out = []
@@ -67,9 +67,9 @@ class Hedger(Strategy):
         book = ctx.book
         fair = ctx.fair if ctx.fair is not None else ctx.market.mid
         if fair is not None and book.tradable:
-            bid = fair - bps(fair, self.p["bid_spread"])
-            ask = fair + bps(fair, self.p["ask_spread"])
-            out += two_sided(book, bid, ask, lot(book, self.p["order_amount"]))
+            bid = fair - bps(fair, self.p.bid_spread)
+            ask = fair + bps(fair, self.p.ask_spread)
+            out += two_sided(book, bid, ask, lot(book, self.p.order_amount))
         return out
 
     def hedge(self, ctx: Context) -> Quote | None:
@@ -77,18 +77,18 @@ class Hedger(Strategy):
         p = self.p
         if ctx.max_inventory <= 0:
             return None
-        if self.last_hedge is not None and ctx.now - self.last_hedge < p["hedge_cooldown"]:
+        if self.last_hedge is not None and ctx.now - self.last_hedge < p.hedge_cooldown:
             return None
         x = self.exposure(ctx)
-        if abs(x) < _exact(p["hedge_threshold"]) * ctx.max_inventory:
+        if abs(x) < _exact(p.hedge_threshold) * ctx.max_inventory:
             return None
-        hb = ctx.books.get(p["hedge_symbol"])
+        hb = ctx.books.get(p.hedge_symbol)
         if hb is None or not hb.tradable:
             return None
-        size = abs(x) * _exact(p["hedge_fraction"]) * _exact(p["hedge_ratio"])
+        size = abs(x) * _exact(p.hedge_fraction) * _exact(p.hedge_ratio)
         qty = hb.floor_step(int(size))
         side = SELL if x > 0 else BUY
-        price = through_touch(hb, side, p["hedge_slippage"])
+        price = through_touch(hb, side, p.hedge_slippage)
         if not qty or price is None:
             return None
         self.last_hedge = ctx.now

@@ -46,17 +46,17 @@ class InventorySkew(Strategy):
         if ctx.fair is None:
             return []
         p, fair, book, r = self.p, ctx.fair, ctx.book, ctx.ratio
-        off = bps(fair, p["spread_bps"])
-        quotes = pair(book, fair, off, off, p["order_amount"])
-        quotes = skew(quotes, book, r, p["skew_mode"], bps(fair, p["skew_bps"]),
-                      p["size_tilt"])
+        off = bps(fair, p.spread_bps)
+        quotes = pair(book, fair, off, off, p.order_amount)
+        quotes = skew(quotes, book, r, p.skew_mode, bps(fair, p.skew_bps),
+                      p.size_tilt)
         if not r:
             return quotes
         adding = BUY if r > 0 else SELL
-        if abs(r) >= p["inventory_critical_ratio"]:
+        if abs(r) >= p.inventory_critical_ratio:
             return [q for q in quotes if q.side != adding]
-        if abs(r) >= p["inventory_warning_ratio"]:
-            cut = [Quote(q.side, q.price, int(q.qty * p["warning_size"]))
+        if abs(r) >= p.inventory_warning_ratio:
+            cut = [Quote(q.side, q.price, int(q.qty * p.warning_size))
                    if q.side == adding else q for q in quotes]
             return tidy(cut, book)
         return quotes

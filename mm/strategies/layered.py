@@ -39,13 +39,13 @@ class Layered(Strategy):
         for side in (BUY, SELL):
             away = -book.tick if side == BUY else book.tick
             prev = None
-            for i in range(p["levels"]):
-                off = bps(fair, p["level_spread_bps"] + i * p["level_step_bps"])
+            for i in range(p.levels):
+                off = bps(fair, p.level_spread_bps + i * p.level_step_bps)
                 price = level(book, side, fair, off)
                 if prev is not None and (price - prev) * away <= 0:
                     price = prev + away
                 prev = price
-                qty = int(p["order_amount"] * (p["size_first"] + i * p["size_step"]))
+                qty = int(p.order_amount * (p.size_first + i * p.size_step))
                 quotes.append(Quote(side, price, qty))
-        shift = bps(fair, p["level_spread_bps"])
-        return skew(quotes, book, ctx.ratio, p["skew_mode"], shift)
+        shift = bps(fair, p.level_spread_bps)
+        return skew(quotes, book, ctx.ratio, p.skew_mode, shift)

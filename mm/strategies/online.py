@@ -59,8 +59,8 @@ class OnlineModel(Strategy):
     def __init__(self, params: dict[str, str]) -> None:
         super().__init__(params)
         p = self.p
-        self.vol = RealisedVol(p["vol_sample"], p["vol_half_life"])
-        self.flow = TradeIntensity(p["trade_window"], p["min_trades"])
+        self.vol = RealisedVol(p.vol_sample, p.vol_half_life)
+        self.flow = TradeIntensity(p.trade_window, p.min_trades)
         self.prev_mid: int | None = None
         self.estimate: Estimate | None = None
 
@@ -74,7 +74,7 @@ class OnlineModel(Strategy):
         fair = ctx.fair if ctx.fair is not None else ctx.market.mid
         if fair is None or not book.tradable:
             return []
-        amount = self.p["order_amount"]
+        amount = self.p.order_amount
         est = self.estimate = self._estimate(ctx.now)
         bid, ask = self.model(ctx, (ctx.inventory - ctx.target) / amount, est)
         return two_sided(book, fair * float(bid), fair * float(ask), lot(book, amount))
@@ -95,10 +95,10 @@ class OnlineModel(Strategy):
 
     def _estimate(self, now: int) -> Estimate:
         p = self.p
-        learned = self.vol.samples >= p["vol_min_samples"]
-        sigma = self.vol.value if learned else p["sigma_fallback"]
+        learned = self.vol.samples >= p.vol_min_samples
+        sigma = self.vol.value if learned else p.sigma_fallback
         fit = self.flow.fit(now)
         if fit is None:
-            return Estimate(sigma, p.get("a_fallback"), p["k_fallback"], learned, False)
+            return Estimate(sigma, getattr(p, "a_fallback", None), p.k_fallback, learned, False)
         a, k = fit
         return Estimate(sigma, a, k, learned, True)

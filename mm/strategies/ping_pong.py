@@ -37,8 +37,8 @@ class PingPong(Strategy):
         if ctx.fair is None:
             return []
         p, fair = self.p, ctx.fair
-        off = bps(fair, p["spread_bps"])
-        quotes = pair(ctx.book, fair, off, off, p["order_amount"])
+        off = bps(fair, p.spread_bps)
+        quotes = pair(ctx.book, fair, off, off, p.order_amount)
         if self.waiting is not None:
             quotes = [q for q in quotes if q.side == self.waiting]
-        return skew(quotes, ctx.book, ctx.ratio, p["skew_mode"], off)
+        return skew(quotes, ctx.book, ctx.ratio, p.skew_mode, off)

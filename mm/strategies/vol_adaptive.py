@@ -54,9 +54,9 @@ class VolAdaptive(Strategy):
     def __init__(self, params: dict[str, str]) -> None:
         super().__init__(params)
         p = self.p
-        self.vol = RealisedVol(p["vol_sample"], p["vol_half_life"])
+        self.vol = RealisedVol(p.vol_sample, p.vol_half_life)
         self.holding = Holding()
-        self.marks: deque[int] = deque(maxlen=p["perf_window"] + 1)
+        self.marks: deque[int] = deque(maxlen=p.perf_window + 1)
         self.marked: int | None = None
 
     def on_fill(self, fill: Fill, ctx: Context) -> None:
@@ -68,18 +68,18 @@ class VolAdaptive(Strategy):
             return []
         p, fair = self.p, ctx.fair
         self.vol.update(ctx.now, float(fair))
-        if self.marked is None or ctx.now - self.marked >= p["perf_sample"]:
+        if self.marked is None or ctx.now - self.marked >= p.perf_sample:
             self.marks.append(self.holding.equity(fair))
             self.marked = ctx.now
         off = bps(fair, self.spread_bps())
-        qty = int(p["order_amount"] * self.size_multiplier())
+        qty = int(p.order_amount * self.size_multiplier())
         quotes = pair(ctx.book, fair, off, off, qty)
-        return skew(quotes, ctx.book, ctx.ratio, p["skew_mode"], off)
+        return skew(quotes, ctx.book, ctx.ratio, p.skew_mode, off)
 
     def spread_bps(self) -> float:
         p = self.p
-        wide = p["base_spread_bps"] + p["vol_multiplier"] * self.vol.value * 10_000
-        return max(p["min_spread_bps"], min(p["max_spread_bps"], wide))
+        wide = p.base_spread_bps + p.vol_multiplier * self.vol.value * 10_000
+        return max(p.min_spread_bps, min(p.max_spread_bps, wide))
 
     def size_multiplier(self) -> float:
         p = self.p
@@ -91,4 +91,4 @@ class VolAdaptive(Strategy):
         sd = math.sqrt(sum((c - mean) ** 2 for c in changes) / len(changes))
         if sd == 0:
             return 1.0
-        return max(p["size_min_mult"], min(p["size_max_mult"], 1 + p["perf_gain"] * mean / sd))
+        return max(p.size_min_mult, min(p.size_max_mult, 1 + p.perf_gain * mean / sd))

@@ -1,6 +1,6 @@
 """ccxt in both directions, against a real `souq serve` on loopback: ccxt's unified API
 talking to souq (gateway/ccxt_souq.py), and the desk quoting on a ccxt venue
-(`souq mm run NAME --venue ccxt:souq@URL`, mm/desk/ccxt_venue.py)."""
+(`souq mm run NAME --venue ccxt:souq@URL`, mm/venue/ccxt.py)."""
 import json
 import signal
 import subprocess

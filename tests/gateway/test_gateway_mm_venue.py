@@ -1,5 +1,5 @@
 """`souq mm run NAME --venue URL --key ID`: the desk quoting on a remote souq through the
-gateway client (mm/desk/remote_venue.py), with its configuration, run row and report in
+gateway client (mm/venue/remote.py), with its configuration, run row and report in
 its own local database; a runner killed with kill -9 has its quotes cancelled by the
 server's dead-man's switch."""
 import json

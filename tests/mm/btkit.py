@@ -22,17 +22,17 @@ class Fixed(Strategy):
 
     def __init__(self, params):
         super().__init__(params)
-        self.left = {BUY: self.p["size"], SELL: self.p["size"]}
+        self.left = {BUY: self.p.size, SELL: self.p.size}
 
     def on_fill(self, fill, ctx):
         self.left[fill.side] -= fill.qty
 
     def decide(self, ctx):
         p = self.p
-        if p["until"] and ctx.now - ctx.started >= p["until"]:
+        if p.until and ctx.now - ctx.started >= p.until:
             return []
         out = []
-        for side, price in ((BUY, p["bid"]), (SELL, p["ask"])):
+        for side, price in ((BUY, p.bid), (SELL, p.ask)):
             if price and self.left[side] > 0:
                 out.append(Quote(side, price, self.left[side]))
         return out

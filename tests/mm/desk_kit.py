@@ -31,11 +31,11 @@ class Ladder(Strategy):
         if ctx.fair is None:
             return []
         p, book = self.p, ctx.book
-        gap = book.tick * p["ticks"]
-        bids = [Quote(BUY, book.floor_tick(ctx.fair - gap * (i + 1)), p["size"])
-                for i in range(p["levels"])]
-        asks = [Quote("sell", book.ceil_tick(ctx.fair + gap * (i + 1)), p["size"])
-                for i in range(p["levels"])]
+        gap = book.tick * p.ticks
+        bids = [Quote(BUY, book.floor_tick(ctx.fair - gap * (i + 1)), p.size)
+                for i in range(p.levels)]
+        asks = [Quote("sell", book.ceil_tick(ctx.fair + gap * (i + 1)), p.size)
+                for i in range(p.levels)]
         return bids + asks
 
 

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from souq.engine.numbers import fmt
 from souq.mm.desk.controls import Controls, others, skew, sweep
 from souq.mm.desk.holding import Holding
-from souq.mm.desk.params import CONTROLS, RISK, typed, validate
+from souq.mm.desk.params import CONTROLS, RISK, configure, validate
 from souq.mm.desk.quotes import BUY, SELL
 from stratkit import S, book, ctx, fill, live, quote, shown, u, well_formed
 
@@ -17,7 +17,7 @@ BID, ASK = [("buy", "99.9", "0.1")], [("sell", "100.1", "0.1")]
 
 def controls(**values) -> Controls:
     spec = CONTROLS + RISK
-    return Controls(typed(spec, validate(spec, {k: str(v) for k, v in values.items()})))
+    return Controls(configure(spec, validate(spec, {k: str(v) for k, v in values.items()})))
 
 
 def pair(bid: str, ask: str, qty: str = "0.1"):

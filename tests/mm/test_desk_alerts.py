@@ -10,7 +10,7 @@ from souq.db.api import Api
 from souq.mm.desk.alerts import (SHARPE_MIN_SAMPLES, AlertRules, DbSink, MemorySink,
                              sharpe_samples)
 from souq.mm.desk.book import book_of
-from souq.mm.desk.params import typed, validate
+from souq.mm.desk.params import configure, validate
 from souq.mm.desk.quotes import Context
 from souq.mm.desk.risk import Guard
 
@@ -20,7 +20,7 @@ E = 10**18
 
 def rules(sink=None, **values):
     spec = kit.Ladder.spec()
-    p = typed(spec, validate(spec, {k: str(v) for k, v in values.items()}))
+    p = configure(spec, validate(spec, {k: str(v) for k, v in values.items()}))
     return AlertRules(sink if sink is not None else MemorySink(), p)
 
 

@@ -9,7 +9,8 @@ from souq.db import desk
 from souq.db.api import Api
 from souq.db.schema import MmRun
 from souq.mm.desk.report import report
-from souq.mm.desk.runner import ApiRunner
+from souq.mm.desk.api_runner import ApiRunner
+from souq.mm.venue.ports import stream_command
 
 S = 10**9
 T0 = 1_700_000_000 * S
@@ -36,6 +37,11 @@ def db(tmp_path):
     api.close()
 
 
+def sent(report, user="mm"):
+    """A step's commands in the order-stream shape (decimal strings)."""
+    return [stream_command(c, user) for c in report.commands]
+
+
 def open_orders(api, user="mm"):
     return [o["client_id"] for o in api.orders(user=user, status="open")]
 
@@ -50,7 +56,7 @@ def test_a_run_writes_its_row_quotes_obeys_its_row_and_stops_clean(db):
         "running", os.getpid(), "100", "1000000")
     clock.now += S
     rep = r.step(clock.now)
-    assert [c["id"] for c in rep.commands] == [f"mm{r.run_id}.1", f"mm{r.run_id}.2"]
+    assert [c.cid for c in rep.commands] == [f"mm{r.run_id}.1", f"mm{r.run_id}.2"]
     assert open_orders(api) == [f"mm{r.run_id}.1", f"mm{r.run_id}.2"]
     assert [s["equity"] for s in api.read(desk.samples, r.run_id)] == ["0"]
 
@@ -67,7 +73,7 @@ def test_a_run_writes_its_row_quotes_obeys_its_row_and_stops_clean(db):
                      {"ticks": "3", "size": "0.5"}, clock.now, stage="paper")   # `mm set`
     clock.now += S
     r.poll(clock.now)
-    assert [(c["op"], c["price"]) for c in r.step(clock.now).commands] == [
+    assert [(c["op"], c["price"]) for c in sent(r.step(clock.now))] == [
         ("amend", "997"), ("amend", "1003")]
     assert api.read(desk.run, r.run_id)["version"] == 2          # the run says what it trades
 
@@ -126,12 +132,12 @@ def test_the_desk_wide_limit_counts_every_running_strategy(db):
     r.start(clock())
     r.poll(clock.now)
     clock.now += S
-    sent = {c["side"]: c["qty"] for c in r.step(clock.now).commands}
-    assert sent == {"buy": "0.2", "sell": "0.5"}
+    sides = {c["side"]: c["qty"] for c in sent(r.step(clock.now))}
+    assert sides == {"buy": "0.2", "sell": "0.5"}
     desk.set_desk_limit(api.db, "T", None)
     clock.now += S
     r.poll(clock.now)
     r.force = True
     clock.now += S
-    assert [(c["op"], c["qty"]) for c in r.step(clock.now).commands] == [("amend", "0.5")]
+    assert [(c["op"], c["qty"]) for c in sent(r.step(clock.now))] == [("amend", "0.5")]
     r.close()

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from souq.engine.invariants import check_exchange
 from souq.engine.numbers import QTY_TO_AMOUNT
 from souq.mm.demo import demo_commands
-from souq.mm.desk.runner import MemoryRunner, TapeDriver
+from souq.mm.desk.runner import MemoryRunner
+from souq.mm.sim.tape import TapeDriver
+from souq.mm.venue.ports import Place
 from souq.mm.sim import SimParams
 from simkit import build
 
@@ -61,15 +63,14 @@ def test_limits_and_invariants_hold_against_the_simulated_market(params, seed, s
         rep = runner.step(i * TICK)
         assert check_exchange(ex) == []
         mine = own_open(ex, "maker2")
-        assert len(mine) <= p["max_open_orders"]
-        assert all(o.qty <= p["max_order_size"] for o in mine)
-        assert all(float(c["qty"]) * 1e9 <= p["max_order_size"] + 1
-                   for c in rep.commands if c["op"] == "limit")
+        assert len(mine) <= p.max_open_orders
+        assert all(o.qty <= p.max_order_size for o in mine)
+        assert all(c.qty <= p.max_order_size for c in rep.commands if type(c) is Place)
         q = (base_total(ex, "maker2") - start) // QTY_TO_AMOUNT
-        assert abs(q - p["target_inventory"]) <= max(p["max_inventory"],
-                                                    abs(p["target_inventory"]))
-        if abs(p["target_inventory"]) <= p["max_inventory"]:
-            assert abs(q - p["target_inventory"]) <= p["max_inventory"]
+        assert abs(q - p.target_inventory) <= max(p.max_inventory,
+                                                    abs(p.target_inventory))
+        if abs(p.target_inventory) <= p.max_inventory:
+            assert abs(q - p.target_inventory) <= p.max_inventory
     runner.kill(steps * TICK + 1, "test")
     assert own_open(ex, "maker2") == [] and runner.done == "killed"
     assert check_exchange(ex) == []

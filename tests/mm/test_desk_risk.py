@@ -1,7 +1,7 @@
 """Risk control: each limit clips exactly, the guards pull quotes, the kill switch trips."""
 import desk_kit as kit
 from souq.mm.desk.book import book_of
-from souq.mm.desk.params import typed, validate
+from souq.mm.desk.params import configure, validate
 from souq.mm.desk.quotes import BUY, SELL, Context, Live, Quote
 from souq.mm.desk.risk import Risk
 
@@ -12,7 +12,7 @@ E = 10**18             # one unit of quote money
 
 def params(**values):
     spec = kit.Ladder.spec()
-    return typed(spec, validate(spec, {k: str(v) for k, v in values.items()}))
+    return configure(spec, validate(spec, {k: str(v) for k, v in values.items()}))
 
 
 def ctx(*, inventory=0, target=0, max_inventory=P, live=(), volatility=0.0, fair=1000 * P,
@@ -20,7 +20,7 @@ def ctx(*, inventory=0, target=0, max_inventory=P, live=(), volatility=0.0, fair
     book = book_of(kit.market().symbols["T-USD"])   # x: bid 990 x5, ask 1010 x5
     return Context(now, book, {"T-USD": book}, fair, inventory, target, max_inventory,
                    tuple(live), volatility=volatility,
-                   extra={"data_ts": now if data_ts is None else data_ts})
+                   data_ts=now if data_ts is None else data_ts)
 
 
 def bid(price, qty, tif="gtc"):

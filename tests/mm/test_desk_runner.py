@@ -3,8 +3,10 @@ pause, and the kill switch."""
 import desk_kit as kit
 from souq.engine.invariants import check_exchange
 from souq.engine.events import trades_of
+from souq.engine.numbers import parse_price
 from souq.engine.stream import parse_command
 from souq.mm.desk.runner import MemoryRunner
+from souq.mm.venue.ports import Amend, Cancel, Place
 
 S = 10**9
 
@@ -17,16 +19,15 @@ def act(runner, ex, *cmds, now=0):
 
 
 def limit(cid, side, price, qty):
-    return {"op": "limit", "id": cid, "user": "mm", "symbol": "T-USD", "side": side,
-            "price": price, "qty": qty, "stp": "cancel_newest"}
+    return Place(cid, "T-USD", side, parse_price(price), parse_price(qty))
 
 
 def cancel(cid):
-    return {"op": "cancel", "id": cid, "user": "mm"}
+    return Cancel(cid)
 
 
-def amend(cid, **change):
-    return {"op": "amend", "id": cid, "user": "mm", **change}
+def amend(cid, price=None, qty=None):
+    return Amend(cid, price and parse_price(price), qty and parse_price(qty))
 
 
 def open_orders(ex, user="mm"):
@@ -105,7 +106,7 @@ def test_a_newer_version_on_another_symbol_is_refused_with_an_alert():
     r = MemoryRunner(ex, kit.cfg({"size": "0.5"}), prefix="t.")
     r.start(0)
     r.reload(kit.cfg({"size": "0.25"}, symbol="X-USD", version=2), S)
-    assert r.p["size"] == S // 2
+    assert r.p.size == S // 2
     assert [a.text for a in r.sink.alerts] == [
         "version 2 changes the symbol or user: restart the run to apply it"]
 
@@ -119,7 +120,7 @@ def test_pause_cancels_and_resume_quotes_again():
     assert open_orders(ex) == []
     assert r.step(3 * S).commands == []
     r.resume()
-    assert [c["op"] for c in r.step(4 * S).commands] == ["limit", "limit"]
+    assert [type(c) for c in r.step(4 * S).commands] == [Place, Place]
 
 
 def test_kill_switch_cancels_everything_stops_and_then_alerts():

@@ -87,13 +87,13 @@ def test_plan_refuses_bad_searches_before_anything_runs():
     grid = ["bid_spread_bps=1,2"]
     with pytest.raises(SearchError, match="unknown objective 'sortino'"):
         plan(CFG, grid, objective="sortino")
-    with pytest.raises(SearchError, match="at least one --grid"):
+    with pytest.raises(SearchError, match="^give at least one grid NAME=LO:HI:N$"):
         plan(CFG, [], objective="pnl")
     with pytest.raises(SearchError, match="more than once"):
         plan(CFG, grid + ["bid_spread_bps=3,4"], objective="pnl")
-    with pytest.raises(SearchError, match="--walk-forward must be at least 2"):
+    with pytest.raises(SearchError, match="^walk_forward must be at least 2$"):
         plan(CFG, grid, objective="pnl", walk_forward=1)
-    with pytest.raises(SearchError, match="--random must be from 1 to 10000"):
+    with pytest.raises(SearchError, match="^random must be from 1 to 10000$"):
         plan(CFG, grid, objective="pnl", random_n=0)
     with pytest.raises(SearchError, match="too short for 4 folds"):
         plan(CFG, grid, objective="pnl", walk_forward=4, data_window=(10, 13))
@@ -174,7 +174,7 @@ def test_with_no_scored_point_there_is_no_best():
 
 
 def test_bad_search_arguments():
-    with pytest.raises(SearchError, match="--workers must be at least 1"):
+    with pytest.raises(SearchError, match="^workers must be at least 1$"):
         run_search([{"a": "1"}], [Fold(0, 0)], "pnl", quad, workers=0)
     with pytest.raises(SearchError, match="unknown objective"):
         run_search([{"a": "1"}], [Fold(0, 0)], "profit", quad)
@@ -186,3 +186,19 @@ def test_folds_says_what_it_needs():
     assert len(folds(1, seed=3)) == 1
     with pytest.raises(SearchError, match="^a search needs at least 1 fold, not 0$"):
         folds(0, seed=3)
+
+
+def test_an_interface_words_the_error_with_its_own_names():
+    """The search names its inputs in the domain's words; the CLI passes its flags."""
+    flags = {"grid": "--grid", "random": "--random", "walk_forward": "--walk-forward"}
+    with pytest.raises(SearchError) as err:
+        parse_axis("nope=1{x}", SPEC)
+    assert str(err.value).startswith("grid 'nope=1{x}': unknown parameter 'nope'")
+    assert err.value.worded(flags).startswith("--grid 'nope=1{x}': unknown parameter 'nope'")
+    with pytest.raises(SearchError) as err:
+        plan(CFG, ["bid_spread_bps=1,2"], objective="pnl", walk_forward=1)
+    assert err.value.worded(flags) == "--walk-forward must be at least 2"
+    with pytest.raises(SearchError) as err:
+        parse_grid(["bid_spread_bps=0:1:101", "ask_spread_bps=0:1:101"], SPEC)
+    assert err.value.worded(flags) == ("the grid has 10201 parameter sets; at most 10000 "
+                                       "(use fewer values, or --random N)")

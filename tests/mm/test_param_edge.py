@@ -70,3 +70,24 @@ def test_fuzz_mm_set_refuses_with_bad_param_or_yields_finite_values(template, da
             assert math.isfinite(value)
         if isinstance(value, int):
             assert abs(value) < 2**63
+
+
+def test_a_template_s_parameters_are_a_typed_frozen_config():
+    """Strategies read attributes of a frozen config whose fields carry their Param (unit,
+    range and help declared once)."""
+    import dataclasses
+
+    from souq.mm.desk.params import config_class, configure
+    from souq.mm.desk.strategy import template
+    cls = template("fixed_spread")
+    spec = cls.spec()
+    cfg = cls({"bid_spread_bps": "12.5", "order_amount": "0.2"}).p
+    assert type(cfg).__name__ == "FixedSpreadConfig"
+    assert (cfg.bid_spread_bps, cfg.ask_spread_bps, cfg.order_amount) == (12.5, 10.0, 2 * 10**8)
+    assert [f.name for f in dataclasses.fields(cfg)] == [p.name for p in spec]
+    field = {f.name: f for f in dataclasses.fields(cfg)}["bid_spread_bps"]
+    assert field.metadata["param"].unit == "bps" and field.metadata["param"].hi == "5000"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cfg.bid_spread_bps = 1.0
+    assert config_class(spec) is config_class(spec)
+    assert configure(spec, {}) == config_class(spec)(**{p.name: p.parse(p.default) for p in spec})

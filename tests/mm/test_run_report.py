@@ -8,7 +8,7 @@ import pytest
 from souq.db import desk
 from souq.db.api import Api
 from souq.mm.desk.report import report
-from souq.mm.desk.runner import ApiRunner
+from souq.mm.desk.api_runner import ApiRunner
 from souq.mm.desk.status import status
 
 S = 10**9

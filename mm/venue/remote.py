@@ -1,4 +1,4 @@
-"""A souq gateway as a desk venue (mm/desk/venue.py), through a gateway.client.SouqClient
+"""A souq gateway as a venue (mm/venue/ports.py), through a gateway.client.SouqClient
 handed in by the interface that starts the run (the desk does not import the gateway).
 
 Each refresh reads the symbols, the key's wallets and open orders over REST; books are read
@@ -14,9 +14,10 @@ from datetime import datetime, timezone
 
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt, parse_fixed, parse_rate
 
-from .book import Book
-from .mark import venue_mark
-from .venue import OpenOrder, TapeTrade, Venue
+from souq.mm.desk.book import Book
+from souq.mm.desk.mark import venue_mark
+
+from .ports import CancelAll, OpenOrder, SymbolInfo, TapeTrade, Venue, stream_command
 
 OPEN = ("queued", "active", "partial")
 TRADES_READ = 500              # newest trades read per call (more than a step's worth)
@@ -77,6 +78,11 @@ class RemoteVenue(Venue):
         except self.errors:
             return False
         return True
+
+    def symbols(self) -> dict[str, SymbolInfo]:
+        return {n: SymbolInfo(n, s["base"], s["quote"], units(s["tick_size"]),
+                              units(s["qty_step"]), units(s["min_qty"]))
+                for n, s in self.specs.items()}
 
     def has_symbol(self, name: str) -> bool:
         return name in self.specs
@@ -170,11 +176,17 @@ class RemoteVenue(Venue):
                          units(t.get("taker_fee") or "0", AMOUNT_DP), t["taker_side"])
 
     # ---------------------------------------------------------------- commands
-    def submit(self, cmds: list[dict], user: str) -> list[str | None]:
+    def submit(self, cmds, user, now=None):
+        """Each command over REST, in the order-stream shape the gateway reads; a
+        CancelAll cancels the open orders this venue knows, one by one."""
         reasons = []
         for cmd in cmds:
             try:
-                reasons.append(getattr(self, "_" + cmd["op"])(cmd))
+                if type(cmd) is CancelAll:
+                    reasons.append(self._cancel_all(cmd))
+                    continue
+                obj = stream_command(cmd, user)
+                reasons.append(getattr(self, "_" + obj["op"])(obj))
             except ConnectionError as exc:
                 reasons.append(f"the venue {self.url} cannot be reached: {exc}")
             except self.refused as exc:
@@ -190,6 +202,13 @@ class RemoteVenue(Venue):
             return o["reason"] or "rejected"
         if o["status"] in OPEN:
             self.open[cmd["id"]] = (o["order_id"], o)
+        return None
+
+    def _cancel_all(self, cmd: CancelAll) -> None:
+        for cid, (oid, o) in list(self.open.items()):
+            if cmd.symbol is None or o["symbol"] == cmd.symbol:
+                self.client.cancel_order(oid)
+                del self.open[cid]
         return None
 
     def _cancel(self, cmd: dict) -> str | None:

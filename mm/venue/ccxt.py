@@ -1,4 +1,4 @@
-"""A ccxt exchange as a desk venue (mm/desk/venue.py): the runner quotes or hedges on any
+"""A ccxt exchange as a venue (mm/venue/ports.py): the runner quotes or hedges on any
 exchange that ccxt's unified API reaches, souq's own gateway included
 (gateway/ccxt_souq.py). The interface that starts the run builds the ccxt object, with
 its credentials, and hands it in: the desk does not import ccxt.
@@ -18,9 +18,10 @@ from decimal import Decimal, InvalidOperation
 
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt
 
-from .book import Book
-from .mark import venue_mark
-from .venue import OpenOrder, TapeTrade, Venue
+from souq.mm.desk.book import Book
+from souq.mm.desk.mark import venue_mark
+
+from .ports import CancelAll, OpenOrder, SymbolInfo, TapeTrade, Venue, stream_command
 
 TRADES_READ = 500             # newest trades read per symbol and call
 
@@ -88,6 +89,13 @@ class CcxtVenue(Venue):
         except self.refused:          # ccxt.BaseError: unreachable, logged out, ...
             return False
         return True
+
+    def symbols(self) -> dict[str, SymbolInfo]:
+        return {n: SymbolInfo(n, m["base"], m["quote"], units(m["precision"]["price"]),
+                              units(m["precision"]["amount"]),
+                              units(m.get("limits", {}).get("amount", {}).get("min"))
+                              or units(m["precision"]["amount"]))
+                for n, m in self.markets.items()}
 
     def has_symbol(self, name: str) -> bool:
         return name in self.markets
@@ -186,11 +194,17 @@ class CcxtVenue(Venue):
                          taker_side)
 
     # ---------------------------------------------------------------- commands
-    def submit(self, cmds: list[dict], user: str) -> list[str | None]:
+    def submit(self, cmds, user, now=None):
+        """Each command through ccxt, in order; a CancelAll cancels the open orders this
+        venue knows, one by one."""
         reasons = []
         for cmd in cmds:
             try:
-                reasons.append(getattr(self, "_" + cmd["op"])(cmd))
+                if type(cmd) is CancelAll:
+                    reasons.append(self._cancel_all(cmd))
+                    continue
+                obj = stream_command(cmd, user)
+                reasons.append(getattr(self, "_" + obj["op"])(obj))
             except self.network_error as exc:
                 reasons.append(f"the venue {self.ex.id} cannot be reached: {exc}")
             except self.refused as exc:
@@ -211,6 +225,13 @@ class CcxtVenue(Venue):
             return (o.get("info") or {}).get("reason") or "rejected"
         if o["status"] == "open":
             self.open[cmd["id"]] = o
+        return None
+
+    def _cancel_all(self, cmd: CancelAll) -> None:
+        for cid, o in list(self.open.items()):
+            if cmd.symbol is None or o["symbol"] == self._ccxt(cmd.symbol):
+                self.ex.cancel_order(o["id"], o["symbol"])
+                del self.open[cid]
         return None
 
     def _cancel(self, cmd: dict) -> str | None:

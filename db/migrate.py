@@ -1,0 +1,115 @@
+"""Database migrations: a documented, versioned upgrade step run at start-up.
+
+The `meta` row `schema` holds the version of the layout a database was written with
+(db/schema.py SCHEMA_VERSION). STEPS lists, in order, what brings a database from the
+version before each step to the step's own. When an Api opens a database (db/api.py),
+`upgrade` runs, under the database's write lock, every step above the version it finds,
+stamping the version after each, so a database made by an earlier souq opens in this one.
+A database newer than this code is refused with one line (SchemaTooNew): this souq would
+not know what the newer one wrote. A new database is created at SCHEMA_VERSION directly.
+
+To change the layout: bump SCHEMA_VERSION (and db/lite.py's copy), add the tables or
+columns to db/schema.py (a new column nullable or with a server default), and append a
+Step here saying what it brings; test that a database at the previous version opens.
+"""
+import sqlite3
+from dataclasses import dataclass
+from typing import Callable
+
+from sqlalchemy import inspect, select, update
+from sqlalchemy.schema import CreateColumn
+from sqlmodel import SQLModel
+
+from . import schema as S
+from .dbfile import sqlite_path
+
+
+class SchemaTooNew(ValueError):
+    """The database was written by a newer souq than this one."""
+
+
+@dataclass(frozen=True)
+class Step:
+    version: str                    # the version the step brings a database to
+    what: str                       # what it brings, for people
+    run: Callable                   # run(conn): inside the write lock's transaction
+
+
+def add_missing(conn) -> None:
+    """Create the tables, columns and indexes db/schema.py declares and the database lacks
+    (each new column is nullable or has a server default, so old rows stay valid)."""
+    SQLModel.metadata.create_all(conn)
+    have = inspect(conn)
+    for table in SQLModel.metadata.sorted_tables:
+        cols = {c["name"] for c in have.get_columns(table.name)}
+        for col in table.columns:
+            if col.name not in cols:
+                spec = CreateColumn(col).compile(dialect=conn.dialect)
+                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)
+
+
+STEPS = [
+    Step("2", "orders indexes for start-up (status, rank, client id), the check_points "
+              "table, md_sets.state", add_missing),
+]
+
+
+def found_version(conn) -> str | None:
+    """The version the database was written with; None for a database souq never wrote."""
+    if "meta" not in inspect(conn).get_table_names():
+        return None
+    return conn.execute(select(S.Meta.value).where(S.Meta.key == "schema")).scalar()
+
+
+def pending(found: str | None, current: str = S.SCHEMA_VERSION) -> list[Step]:
+    """The steps a database at version `found` needs to reach `current`, in order ([] for a
+    new database or an up-to-date one). Raises SchemaTooNew for a newer database."""
+    if found is None:
+        return []
+    if int(found) > int(current):
+        raise SchemaTooNew(f"the database is at schema version {found}, newer than this souq "
+                           f"knows ({current}): upgrade souq to open it")
+    return [s for s in STEPS if int(found) < int(s.version) <= int(current)]
+
+
+def needs_upgrade(url: str) -> bool:
+    """Whether the database at `url` may need `upgrade` (or be refused): a SQLite file is
+    read directly (a fraction of a millisecond); a file that does not exist yet, or a souq
+    file at SCHEMA_VERSION, does not. Any other database: True (`upgrade` checks)."""
+    path = sqlite_path(url)
+    if path is None:
+        return True
+    if not path.is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:           # not a souq file yet, or locked: let upgrade look
+        return True
+    return row is None or row[0] != S.SCHEMA_VERSION
+
+
+def upgrade(engine) -> list[str]:
+    """Bring the database behind `engine` (sqlalchemy) up to SCHEMA_VERSION; the versions
+    applied, in order ([] when there was nothing to do). Raises SchemaTooNew."""
+    with engine.connect() as conn:
+        if not pending(found_version(conn)):
+            return []
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(select(S.WriterLock.id).with_for_update())
+        done = []
+        for step in pending(found_version(conn)):       # another process may have begun
+            step.run(conn)
+            conn.execute(update(S.Meta).where(S.Meta.key == "schema")
+                         .values(value=step.version))
+            done.append(step.version)
+        conn.commit()
+    return done

@@ -1,0 +1,91 @@
+"""db/migrate.py: the versioned upgrade step run at start-up. A database made at the
+previous version opens and is upgraded, step by step; one newer than the code is refused
+with one line."""
+import sqlite3
+
+import pytest
+from sqlalchemy import create_engine
+
+from souq.db import migrate as M
+from souq.db.api import Api
+from souq.db.schema import SCHEMA_VERSION
+from souq.db.store import Store, prepare
+from test_schema_migration import NEW_INDEXES, _as_schema_1     # the file at version 1
+
+
+def _database(path) -> None:
+    store = Store(f"sqlite:///{path}")
+    store.submit([prepare(o, "@operator") for o in (
+        {"op": "symbol", "symbol": "X-Y", "base": "X", "quote": "Y", "tick_size": "1",
+         "qty_step": "1"},
+        {"op": "user", "user": "a"},
+        {"op": "deposit", "user": "a", "asset": "Y", "amount": "100"})], 0)
+    store.close()
+
+
+def _version(path) -> str:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0]
+
+
+def test_the_steps_are_ordered_and_end_at_the_code_s_version():
+    assert [s.version for s in M.STEPS] == sorted((s.version for s in M.STEPS), key=int)
+    assert M.STEPS[-1].version == SCHEMA_VERSION
+    assert M.pending(None) == [] and M.pending(SCHEMA_VERSION) == []
+    assert M.pending("1") == [s for s in M.STEPS if s.version == "2"]
+
+
+def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
+    path = tmp_path / "old.db"
+    _database(path)
+    _as_schema_1(path)
+    api = Api(str(path))
+    try:
+        assert [w["asset"] for w in api.wallets(user="a")] == ["Y"]     # opened, data kept
+        assert api.execute({"op": "withdraw", "user": "a", "asset": "Y",
+                            "amount": "1"}).reason is None
+    finally:
+        api.close()
+    assert _version(path) == SCHEMA_VERSION
+    with sqlite3.connect(path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert NEW_INDEXES <= indexes
+    engine = create_engine(f"sqlite:///{path}")
+    assert M.upgrade(engine) == []                  # once only
+    engine.dispose()
+
+
+def test_upgrade_runs_each_pending_step_and_stamps_it(tmp_path):
+    path = tmp_path / "old.db"
+    _database(path)
+    _as_schema_1(path)
+    engine = create_engine(f"sqlite:///{path}")
+    assert M.upgrade(engine) == ["2"]
+    engine.dispose()
+    assert _version(path) == "2"
+
+
+def test_a_database_newer_than_the_code_is_refused_in_one_line(tmp_path, souq):
+    _database(souq.db)
+    newer = str(int(SCHEMA_VERSION) + 1)
+    with sqlite3.connect(souq.db) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (newer,))
+    text = (f"the database is at schema version {newer}, newer than this souq knows "
+            f"({SCHEMA_VERSION}): upgrade souq to open it")
+    with pytest.raises(M.SchemaTooNew) as err:
+        Api(str(souq.db)).store
+    assert str(err.value) == text
+    assert souq.fails("wallets") == f"error: {text}"
+    assert _version(souq.db) == newer               # left as it was
+
+
+def test_opening_a_current_sqlite_file_costs_no_sqlalchemy_check(tmp_path):
+    """The start-up check reads a SQLite file's version directly: a new file or one at
+    the code's version needs nothing; an older one does; any other URL is checked."""
+    path = tmp_path / "x.db"
+    assert not M.needs_upgrade(f"sqlite:///{path}")         # not there yet: created current
+    _database(path)
+    assert not M.needs_upgrade(f"sqlite:///{path}")
+    _as_schema_1(path)
+    assert M.needs_upgrade(f"sqlite:///{path}")
+    assert M.needs_upgrade("postgresql+psycopg://u@h/db")
