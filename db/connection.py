@@ -8,7 +8,6 @@ import time
 from sqlalchemy import create_engine, event, inspect, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.schema import CreateColumn
 from sqlmodel import SQLModel
 
 from . import dbfile
@@ -118,18 +117,10 @@ def _schema_version(conn) -> str | None:
 
 
 def migrate(conn) -> None:
-    """Bring a database written by an older souq up to SCHEMA_VERSION, under the write lock:
-    add the columns it lacks (each new column is nullable or has a server default) and the
-    indexes it lacks, then record the version. Runs once per database."""
-    if _schema_version(conn) == S.SCHEMA_VERSION:   # another process migrated meanwhile
-        return
-    have = inspect(conn)
-    for table in SQLModel.metadata.sorted_tables:
-        cols = {c["name"] for c in have.get_columns(table.name)}
-        for col in table.columns:
-            if col.name not in cols:
-                spec = CreateColumn(col).compile(dialect=conn.dialect)
-                conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {spec}")
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    conn.execute(update(S.Meta).where(S.Meta.key == "schema").values(value=S.SCHEMA_VERSION))
+    """Bring a database written by an older souq up to SCHEMA_VERSION inside `conn`'s
+    transaction (the write lock is held): db/migrate.py's steps above the version found,
+    stamping each. Raises migrate.SchemaTooNew for a database newer than this code."""
+    from .migrate import found_version, pending
+    for step in pending(found_version(conn)):    # none: another process migrated meanwhile
+        step.run(conn)
+        conn.execute(update(S.Meta).where(S.Meta.key == "schema").values(value=step.version))

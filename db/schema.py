@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "2"   # 2: orders indexes for start-up, md_sets.state (db.store.migrate)
+SCHEMA_VERSION = "2"   # 2: orders indexes for start-up, md_sets.state (db/migrate.py)
 
 
 class Meta(SQLModel, table=True):
