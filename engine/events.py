@@ -192,41 +192,49 @@ class OrderEvent:
 
 @dataclass(slots=True)
 class OrderNew(OrderEvent):
+    """Placed: journalled, not yet checked."""
     status: ClassVar[str] = NEW
 
 
 @dataclass(slots=True)
 class OrderQueued(OrderEvent):
+    """Checked in line: next it is checked, funded and activated (or waits as a stop)."""
     status: ClassVar[str] = QUEUED
 
 
 @dataclass(slots=True)
 class OrderActive(OrderEvent):
+    """Activated: about to match; what is left rests, is cancelled or rejected."""
     status: ClassVar[str] = ACTIVE
 
 
 @dataclass(slots=True)
 class OrderPartiallyFilled(OrderEvent):
+    """Filled in part for the first time."""
     status: ClassVar[str] = PARTIAL
 
 
 @dataclass(slots=True)
 class OrderFilled(OrderEvent):
+    """Filled whole; what it still held is released."""
     status: ClassVar[str] = FILLED
 
 
 @dataclass(slots=True)
 class OrderCancelled(OrderEvent):
+    """Cancelled (by a person, STP, IOC, a market order out of reach ...); `reason` says which."""
     status: ClassVar[str] = CANCELLED
 
 
 @dataclass(slots=True)
 class OrderExpired(OrderEvent):
+    """Expired: a day order at session close, or outside a new band."""
     status: ClassVar[str] = EXPIRED
 
 
 @dataclass(slots=True)
 class OrderRejected(OrderEvent):
+    """Refused; `reason` is the same text the Outcome carries."""
     status: ClassVar[str] = REJECTED
 
 
@@ -267,6 +275,7 @@ class OrderAmended:
 
 @dataclass(slots=True)
 class CancelledAll:
+    """A cancel-all of `user` closed `count` orders."""
     user: str
     count: int
 
@@ -306,6 +315,7 @@ class SessionChanged:
 
 @dataclass(slots=True)
 class AssetPrecisionSet:
+    """`asset` now has `places` decimal places."""
     asset: str
     places: int
 
@@ -315,6 +325,7 @@ class AssetPrecisionSet:
 
 @dataclass(slots=True)
 class Deposited:
+    """A deposit credited `user`."""
     user: str
     asset: str
     amount: int      # 1e-18
@@ -325,6 +336,7 @@ class Deposited:
 
 @dataclass(slots=True)
 class Withdrawn:
+    """A withdrawal debited `user`."""
     user: str
     asset: str
     amount: int      # 1e-18
@@ -335,6 +347,7 @@ class Withdrawn:
 
 @dataclass(slots=True)
 class Audited:
+    """An admin action recorded (engine.commands.Audit)."""
     action: str
     subject: str
 
