@@ -119,8 +119,6 @@ class SouqApp(DeskControl, App):
         self._closing = False
         self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
-        self.rendered_seq = 0            # journal point of the last view on screen
-        self.render_probe = None         # benchmarks: called with each rendered seq
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -266,9 +264,6 @@ class SouqApp(DeskControl, App):
                 self._status()
         except NoMatches:          # the app is closing and its widgets are already gone
             return
-        self.rendered_seq = message.view.seq
-        if self.render_probe is not None:
-            self.render_probe(message.view.seq)
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
