@@ -1,6 +1,7 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
-import asyncio
+import gc
 import os
+import threading
 import time
 from datetime import datetime, timezone
 
@@ -8,6 +9,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
@@ -48,6 +50,26 @@ MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pic
                   "toggle_sim", "backtest", "surveillance"}
 
 
+GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
+FREEZE_EVERY = 10.0                 # seconds between moves of what survived out of the GC's way
+
+
+def quiet_collector(first: bool = False) -> None:
+    """Keep the cyclic garbage collector from stalling the screen. The journal follower
+    replays every order into this process's engine; with Python's defaults, under the
+    demo market at 2,000 orders/s, full collections walked all of it, up to 1.9 s at a
+    time (13 s in a 50 s run of `souq bench --tui`), and froze keys and frames alike
+    (issue 15). What has survived is frozen (never walked again): at start with `first`
+    after a full collection, then every FREEZE_EVERY seconds by the follower, so a
+    collection walks only what is newer. Frozen objects are still freed when no longer
+    referenced; only garbage in reference cycles among them is kept (the engine's orders
+    form none; a widget removed after it was frozen, a toast say, is kept)."""
+    if first:
+        gc.collect()
+        gc.set_threshold(*GC_THRESHOLDS)
+    gc.freeze()
+
+
 class SouqApp(DeskControl, App):
     CSS_PATH = "souq.tcss"
     TITLE = "souq"
@@ -86,16 +108,17 @@ class SouqApp(DeskControl, App):
         focus = Focus(self.state.symbol, self.state.user)
         self.facade = (ExchangeFacade(url, focus, clock) if remote is None
                        else RemoteFacade(remote, focus, clock))
-        self._follow_wake = asyncio.Event()       # a poll now, not at the next tick
+        self._follow_wake = threading.Event()     # a poll now, not at the next tick
+        self._follow_thread: threading.Thread | None = None
+        self._view_pending = False                # posted, not yet taken by the screen
+        self._follow_skipped = False              # a poll waited for the screen
         self._shown_serial = 0                    # the newest view taken so far
-        self._unshown_alerts: list = []           # arrived while the main screen was covered
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None
         self._closing = False
         self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
-        self.rendered_seq = 0            # journal point of the last view drawn
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -141,7 +164,10 @@ class SouqApp(DeskControl, App):
 
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
-        self._follow_journal()
+        quiet_collector(first=True)
+        self._follow_thread = threading.Thread(target=self._follow_loop, name="souq-follow",
+                                               daemon=True)
+        self._follow_thread.start()
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
         if self.remote is None:
@@ -168,36 +194,55 @@ class SouqApp(DeskControl, App):
                                   severity="error")
 
     # ------------------------------------------------------------ following the journal
+    class FollowFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
     def follow(self) -> None:
         """Poll now (the focus changed), rather than at the next tick."""
         self._follow_wake.set()
 
-    @work(exclusive=True, group="follow", exit_on_error=False)
-    async def _follow_journal(self) -> None:
-        """For the app's life: every follow_every seconds, or at once when woken, apply
-        what others committed (in a thread: the engine and the database block) and show
-        the view when the journal or the focus moved. The next poll starts only after this
-        view is drawn, so a busy screen is handed the newest view, never a queue of stale
-        ones. While a dialog or another screen covers the main screen, the journal is still
-        applied but no view is built: nothing would show it (tui/README: latency)."""
+    def _follow_loop(self) -> None:
+        """One thread for the app's life: every follow_every seconds, or when woken, apply
+        what others committed; post a view only when the journal or the focus moved, and
+        only once the screen took the previous one, so a busy screen is handed the newest
+        view instead of a queue of stale ones."""
+        frozen = time.monotonic()
         while not self._closing:
-            try:
-                await asyncio.wait_for(self._follow_wake.wait(), self.follow_every)
-            except asyncio.TimeoutError:
-                pass
+            if time.monotonic() - frozen > FREEZE_EVERY:
+                quiet_collector()
+                frozen = time.monotonic()
+            self._follow_wake.wait(self.follow_every)
             self._follow_wake.clear()
+            if self._closing:
+                return
+            if self._view_pending:
+                self._follow_skipped = True
+                continue
             try:
-                ready = await asyncio.to_thread(self.facade.follow, False,
-                                                self._main_on_top())
+                ready = self.facade.follow(force=False)
             except Exception as exc:        # keep following; say what went wrong
                 if self._closing:
                     return
-                self.notify(f"following the journal: {type(exc).__name__}: {exc}",
-                            severity="error")
-                await asyncio.sleep(1.0)
+                self.post_message(self.FollowFailed(f"{type(exc).__name__}: {exc}"))
+                time.sleep(1.0)
                 continue
             if ready is not None:
-                self._show(ready)
+                self._view_pending = True
+                self.post_message(ready)
+
+    @on(FollowFailed)
+    def _follow_failed(self, message: FollowFailed) -> None:
+        self.notify(f"following the journal: {message.error}", severity="error")
+
+    @on(ViewReady)
+    def _view_ready(self, message: ViewReady) -> None:
+        self._view_pending = False
+        if self._follow_skipped:            # the loop waited for this screen: poll now
+            self._follow_skipped = False
+            self._follow_wake.set()
+        self._show(message)
 
     def _show(self, message: ViewReady) -> None:
         if message.serial < self._shown_serial:    # built before the view on screen
@@ -208,32 +253,17 @@ class SouqApp(DeskControl, App):
             self.state.follow_ms = max(0, self.clock() - message.view.seq_ts) / 1e6
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
-        self._unshown_alerts += message.alerts
-        self.draw_view()
-
-    def draw_view(self) -> None:
-        """Draw the newest view and the alerts not yet in the pane, if the main screen is
-        on top: under a dialog, a redraw of the main screen repaints the whole dimmed
-        background (75-300 ms under load, issue 15), so what arrives waits until the
-        dialog closes (MainScreen.on_screen_resume calls this)."""
         main = self._main()
-        if main is None or not main.is_attached or not self._main_on_top() \
-                or self.state.view is None:
+        if main is None or not main.is_attached:      # not yet, or shutting down
             return
-        alerts, self._unshown_alerts = self._unshown_alerts, []
         try:
             with self.batch_update():
-                main.render_view(self.state.view)
-                if alerts:
-                    main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
+                main.render_view(message.view)
+                if message.alerts:
+                    main.query_one(AlertsPane).add_alerts(message.alerts, self.clock_text)
                 self._status()
         except NoMatches:          # the app is closing and its widgets are already gone
             return
-        self.rendered_seq = self.state.view.seq
-
-    def _main_on_top(self) -> bool:
-        main = self._main()
-        return main is not None and self.screen_stack[-1] is main
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -450,6 +480,8 @@ class SouqApp(DeskControl, App):
         if self._demo is not None:
             self._demo.stop()
         self._follow_wake.set()
+        if self._follow_thread is not None:
+            self._follow_thread.join(timeout=2.0)
         try:                            # fold the write-ahead log back without waiting
             demo_db.checkpoint(self.facade.api.db, "PASSIVE")
         except Exception:               # noqa: BLE001 - a busy database must not stop quitting

@@ -23,6 +23,7 @@ from souq.mm.demo import demo_commands
 
 from .app import SouqApp
 from .demo_market import DemoMarket
+from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
 
 
@@ -87,13 +88,22 @@ def _summary(latencies: list[int]) -> dict:
 def _watch_frames(app, frames: list) -> None:
     """Note (journal seq drawn, ns) each time the app composes a frame of the main screen
     for the terminal (headless, the frame is composed in full and then not written), and
-    (-1, ns) for a frame of the order ticket."""
+    (-1, ns) for a frame of the order ticket. The seq drawn is the newest view the main
+    screen was given (its render_view, wrapped here on this app's screen only)."""
     display = app._display
+    drawn = [0]
 
     def _display(screen, renderable) -> None:
+        if isinstance(screen, MainScreen) and "render_view" not in vars(screen):
+            render_view = screen.render_view
+
+            def noted(view) -> None:
+                render_view(view)
+                drawn[0] = view.seq
+            screen.render_view = noted
         display(screen, renderable)
         if renderable is not None and not app._batch_count:
-            frames.append((-1 if isinstance(screen, OrderTicket) else app.rendered_seq,
+            frames.append((-1 if isinstance(screen, OrderTicket) else drawn[0],
                            time.time_ns()))
     app._display = _display
 

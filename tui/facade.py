@@ -67,16 +67,15 @@ class ExchangeFacade:
         with self._lock:
             _ = self.api.store      # loads the exchange from the database
 
-    def follow(self, force: bool = True, build: bool = True) -> ViewReady | None:
+    def follow(self, force: bool = True) -> ViewReady | None:
         """Apply what others committed, then build the view for the current focus.
 
         Unless forced, None when neither the journal nor the focus moved since the last
-        view: an idle poll costs one indexed query, not a view. With `build` False, only
-        apply (nothing would show a view) and return None."""
+        view: an idle poll costs one indexed query, not a view."""
         with self._lock:
             store = self.api.store
             store.refresh()
-            if not build or (not force and self._built == self._point()):
+            if not force and self._built == self._point():
                 return None
             return self._view()
 

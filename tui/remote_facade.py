@@ -89,12 +89,9 @@ class RemoteFacade:
                 self._changed.set()
                 time.sleep(RETRY)
 
-    def follow(self, force: bool = True, build: bool = True) -> ViewReady | None:
-        """A view when the stream said something changed or the focus moved (or forced);
-        None without `build` (nothing would show it: the change waits for the next call)."""
+    def follow(self, force: bool = True) -> ViewReady | None:
+        """A view when the stream said something changed or the focus moved (or forced)."""
         with self._lock:
-            if not build:
-                return None
             if not force and not self._changed.is_set() and self._built == self._key():
                 return None
             self._changed.clear()

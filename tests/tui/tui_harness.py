@@ -30,10 +30,9 @@ FROZEN_NS = 1_740_830_400_000_000_000          # 2025-03-01 12:00:00 UTC
 DB_NAME = "souq.db"
 WIDE, NARROW = (160, 48), (80, 24)
 HANG = 600.0                # seconds before a wait gives up: a hung test, never a slow one
-PERIODIC = {"desk", "sim", "follow"}   # worker groups a timer restarts every second, or
-                            # that live as long as the app (the journal follower, the demo
-                            # market's child): waited for by their result, or a wait for a
-                            # quiet app would never end
+PERIODIC = {"desk", "sim"}  # worker groups a timer restarts every second, or that live as
+                            # long as the app (the demo market's child): waited for by their
+                            # result, or a wait for a quiet app would never end
 TOAST_STAYS = 10.0**7       # seconds: toasts stay until cleared (see QuietApp.notify)
 
 

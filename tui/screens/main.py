@@ -63,10 +63,6 @@ class MainScreen(Screen):
         self.query_one("#book").focus()
         self._layout()
 
-    def on_screen_resume(self) -> None:
-        """A dialog closed: draw what arrived while it covered this screen."""
-        self.app.draw_view()
-
     def on_resize(self) -> None:
         self._layout()
         self.call_after_refresh(self._layout)     # the tab bar knows its width after layout

@@ -9,12 +9,11 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from .dialog import Dialog
 
-
-class StrategyForm(Dialog):
+class StrategyForm(ModalScreen):
     BINDINGS = [
         Binding("escape", "close", "Close", id="form.close"),
         Binding("ctrl+s", "apply", "Apply", id="form.apply"),
