@@ -6,7 +6,10 @@
   without trading loses quantity from the back of its queue first. Quantity queued ahead
   of an own order is never cancelled away (only a trade consumes it, or the level
   disappearing, size 0): where the data shrinks a level below what is ahead of an own
-  order, the engine keeps showing what is ahead until it trades. Pessimistic on purpose.
+  order, the engine keeps showing what is ahead until it trades. Pessimistic on purpose;
+  another queue model (mm/backtest/models.py, e.g. probabilistic) may take part of a cut
+  from ahead of the first own order (by reducing those orders in place: they keep their
+  priority).
 - A snapshot (SnapshotEvent, then its levels at the same time) sets each level it lists
   and removes every level it does not, without disturbing the queues of the levels kept.
 - A trade (TradeEvent: price, qty, aggressor side) becomes an immediate-or-cancel order of
@@ -27,10 +30,12 @@
 Events must come in time order; at one timestamp, a trade before the book update that
 reflects it (else the update's cut and the trade both take the same quantity).
 """
-from souq.engine.commands import CancelOrder, PlaceOrder
+from souq.engine.commands import AmendOrder, CancelOrder, PlaceOrder
 from souq.engine.events import trades_of
 from souq.engine.model import ACTIVE, BUY, PARTIAL, SELL, Order
 from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
+
+from .models import PESSIMISTIC
 
 BOOK, FLOW = "bt-book", "bt-flow"
 SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}
@@ -39,8 +44,9 @@ SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}
 class Replay:
     """Applies market-data events to an Exchange, passing each batch's trades on."""
 
-    def __init__(self, ex, symbol: str, on_trades) -> None:
+    def __init__(self, ex, symbol: str, on_trades, queue=PESSIMISTIC) -> None:
         self.ex = ex
+        self.queue = queue                  # a models.QueueModel
         self.sym = ex.symbols[symbol]
         self.symbol = symbol
         self.on_trades = on_trades
@@ -88,7 +94,13 @@ class Replay:
                 self.levels.setdefault(key, []).append(cid)
         elif size < have:
             cut = have - size
-            cuttable = chunks if size == 0 else self._behind_own(chunks, side, price)
+            cuttable = chunks
+            if size > 0:
+                front, cuttable = self._around_own(chunks, side, price)
+                ahead, cut = self.queue.split(cut, sum(o.qty - o.filled for o in front),
+                                              sum(o.qty - o.filled for o in cuttable))
+                if ahead:
+                    self._cut_front(ts, front, ahead)
             cancels, again = [], 0
             for o in reversed(cuttable):
                 if cut <= 0:
@@ -119,19 +131,36 @@ class Replay:
                 del self.levels[key]
         return live
 
-    def _behind_own(self, chunks: list[Order], side: str, price: int) -> list[Order]:
-        """BOOK's orders at a level queued behind the last own order there (all of them
-        when the strategy has none there)."""
+    def _around_own(self, chunks: list[Order], side: str, price: int):
+        """BOOK's orders at a level queued ahead of the first own order there and those
+        behind the last ((none, all of them) when the strategy has none there)."""
         level = (self.sym.bids.get(-price) if side == BUY else self.sym.asks.get(price))
         if level is None:
-            return chunks
-        last_other = None
+            return [], chunks
+        first = last = None
         for o in level.orders:
             if (o.status is ACTIVE or o.status is PARTIAL) and o.user.name != BOOK:
-                last_other = o.rank
-        if last_other is None:
-            return chunks
-        return [o for o in chunks if o.rank > last_other]
+                if first is None:
+                    first = o.rank
+                last = o.rank
+        if last is None:
+            return [], chunks
+        return ([o for o in chunks if o.rank < first], [o for o in chunks if o.rank > last])
+
+    def _cut_front(self, ts: int, front: list[Order], qty: int) -> None:
+        """Take qty off BOOK's orders ahead of the own ones, nearest them first: whole
+        orders cancelled, a part by reducing the order in place (it keeps its priority)."""
+        cmds = []
+        for o in reversed(front):
+            if qty <= 0:
+                break
+            left = o.qty - o.filled
+            if left <= qty:
+                cmds.append(CancelOrder(BOOK, o.cid))
+            else:
+                cmds.append(AmendOrder(BOOK, o.cid, qty=o.qty - qty))
+            qty -= left
+        self._run(cmds, ts)
 
     # ------------------------------------------------------------ a trade
     def trade(self, ts: int, side: str, price: int, qty: int) -> None:

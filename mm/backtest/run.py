@@ -17,6 +17,7 @@ from souq.mm.desk.quotes import Fill
 from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
 
+from .models import PESSIMISTIC, SYMBOL_FEES, FeeModel, Latency, QueueModel
 from .replay import Replay
 from .runner import BacktestRunner
 from .scenario import resolve
@@ -41,12 +42,21 @@ class Spec:
     start: int | None = None        # ns: data window (inclusive start, exclusive end)
     end: int | None = None
     seed: int = 0
-    latency_ns: int = 0
+    latency_ns: int = 0             # one latency both ways, when `latency` is None
     duration_ns: int | None = None
+    queue_model: QueueModel = PESSIMISTIC   # models.queue_model(name)
+    latency: Latency | None = None  # entry and response latency (None: latency_ns both)
+    fee_model: FeeModel = SYMBOL_FEES       # models.fee_model(name)
+
+    def latencies(self) -> Latency:
+        """The run's latency model: `latency`, else latency_ns as entry and response."""
+        if self.latency is not None:
+            return self.latency
+        return Latency(self.latency_ns, self.latency_ns)
 
     def describe(self) -> dict:
         """The spec as plain JSON values (a scenario object by its name)."""
-        sc = self.scenario
+        sc, lat = self.scenario, self.latencies()
         if sc is not None and not isinstance(sc, str):
             sc = getattr(sc, "name", type(sc).__name__)
         return {"config": {k: self.config[k] for k in ("name", "version", "template",
@@ -56,7 +66,10 @@ class Spec:
                 "trades": self.trades,
                 "scenario": sc, "scenario_params": self.scenario_params,
                 "start": self.start, "end": self.end, "seed": self.seed,
-                "latency_ns": self.latency_ns, "duration_ns": self.duration_ns}
+                "latency_ns": lat.entry_ns, "duration_ns": self.duration_ns,
+                "models": {"queue": self.queue_model.name, "latency": lat.name,
+                           "entry_ns": lat.entry_ns, "response_ns": lat.response_ns,
+                           "fees": self.fee_model.name}}
 
 
 @dataclass
@@ -104,7 +117,9 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None)
         raise ValueError("a backtest needs exactly one of data or scenario")
     if spec.trades is not None and spec.data is None:
         raise ValueError("--trades goes with --data BOOK (a book data set)")
-    if not 0 <= spec.latency_ns <= MAX_LATENCY:
+    lat = spec.latencies()
+    if not (0 <= spec.latency_ns <= MAX_LATENCY and 0 <= lat.entry_ns <= MAX_LATENCY
+            and 0 <= lat.response_ns <= MAX_LATENCY):
         raise ValueError(f"latency must be from 0 to {MAX_LATENCY // 1_000_000} ms")
     if spec.duration_ns is not None and not 0 < spec.duration_ns <= MAX_DURATION:
         raise ValueError(f"duration must be positive and at most {MAX_DURATION // SECOND} s")
@@ -153,7 +168,10 @@ class _Loop:
     def __init__(self, spec: Spec, ex, progress) -> None:
         self.spec = spec
         self.ex = ex
-        self.runner = BacktestRunner(ex, spec.config, latency_ns=spec.latency_ns)
+        lat = spec.latencies()
+        spec.fee_model.apply(ex)
+        self.runner = BacktestRunner(ex, spec.config, latency_ns=lat.entry_ns,
+                                     response_ns=lat.response_ns)
         self.sym = ex.symbols[self.runner.symbol]
         self.progress = progress
         self.result = Result(spec.describe())
@@ -205,7 +223,7 @@ class _Loop:
         r = self.runner
         self.until(end, inclusive=False)
         r.stop(end, "backtest over")
-        r.deliver(end + r.latency)
+        r.deliver(end + max(r.latency, r.response))
         self.note_mid(end)
         self.sample(end)
         res = self.result
@@ -266,7 +284,8 @@ class _DataLoop(_Loop):
     def __init__(self, spec: Spec, events, progress) -> None:
         super().__init__(spec, data_exchange(spec.config), progress)
         self.events = events
-        self.replay = Replay(self.ex, self.runner.symbol, self.runner.record)
+        self.replay = Replay(self.ex, self.runner.symbol, self.runner.record,
+                             spec.queue_model)
 
     def run(self) -> Result:
         spec, replay = self.spec, self.replay

@@ -6,6 +6,12 @@ order decided, after any market event of that same nanosecond. Until then the ru
 treats its pending orders as live (so it does not place them twice) and its pending
 cancels and amends as done (as a live runner does between sending one and its
 confirmation).
+
+With response latency R (mm/backtest/models.py), the strategy learns of its own fills R
+after the exchange printed them: the trades it reads (and so its on_fill) arrive then, and
+until then it sees the filled orders as they were (an order filled out stays open to it).
+The run's own record of fills keeps the exchange's times. At one nanosecond, notices due
+come before commands due.
 """
 from collections import deque
 
@@ -17,10 +23,13 @@ from souq.mm.venue.ports import Amend, Place
 
 
 class BacktestRunner(MemoryRunner):
-    def __init__(self, ex, cfg: dict, *, latency_ns: int = 0) -> None:
+    def __init__(self, ex, cfg: dict, *, latency_ns: int = 0, response_ns: int = 0) -> None:
         super().__init__(ex, cfg, prefix="bt.")
-        self.latency = latency_ns
+        self.latency = latency_ns           # entry latency, ns
+        self.response = response_ns
         self.pending: deque = deque()       # (due ns, decided ns, command)
+        self.notices: deque = deque()       # (due ns, engine trade tuples) not yet known
+        self.unnoticed: dict = {}           # own cid -> (qty filled not yet known, Order)
         self.fills: list[Fill] = []
         self.placed: list[tuple[int, Place, object]] = []  # (decided, command, Order|None)
 
@@ -33,17 +42,38 @@ class BacktestRunner(MemoryRunner):
         return [None] * len(cmds)
 
     def next_due(self) -> int | None:
-        return self.pending[0][0] if self.pending else None
+        due = self.pending[0][0] if self.pending else None
+        if self.notices and (due is None or self.notices[0][0] < due):
+            return self.notices[0][0]
+        return due
 
     def deliver(self, until: int) -> int:
-        """Apply every pending command due by `until`; how many."""
+        """Pass on every fill notice and apply every pending command due by `until`, in
+        time order (notices first at one time); how many commands."""
         n = 0
-        pending = self.pending
-        while pending and pending[0][0] <= until:
-            due, decided, cmd = pending.popleft()
-            self._apply(cmd, due, decided)
-            n += 1
-        return n
+        pending, notices = self.pending, self.notices
+        while True:
+            if notices and notices[0][0] <= until and (
+                    not pending or notices[0][0] <= pending[0][0]):
+                self._notice(notices.popleft()[1])
+            elif pending and pending[0][0] <= until:
+                due, decided, cmd = pending.popleft()
+                self._apply(cmd, due, decided)
+                n += 1
+            else:
+                return n
+
+    def _notice(self, trades) -> None:
+        user = self.user
+        for _tid, _seq, _ts, _sym, _price, qty, m, o, _mf, _tf, _side in trades:
+            for order in (o, m):
+                if order.user.name == user:
+                    had, obj = self.unnoticed[order.cid]
+                    if had > qty:
+                        self.unnoticed[order.cid] = (had - qty, obj)
+                    else:
+                        del self.unnoticed[order.cid]
+        super().record(trades)
 
     def _apply(self, cmd, now: int, decided: int):
         ex = self.ex
@@ -61,13 +91,17 @@ class BacktestRunner(MemoryRunner):
         amends = {c.cid: c for _, _, c in self.pending if type(c) is Amend}
         orders = self.ex.users[self.user].orders
         out = []
+        unnoticed = self.unnoticed
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
-            if o is not None and o.is_open:
+            if cid in unnoticed:            # as the strategy last knew it
+                o = unnoticed[cid][1]
+            if o is not None and (o.is_open or cid in unnoticed):
                 a = amends.get(cid)         # an amend on its way counts as done
                 price = o.price if a is None or a.price is None else a.price
                 qty = o.qty if a is None or a.qty is None else a.qty
-                out.append(Live(cid, o.sym.name, o.side, price, qty, qty - o.filled, placed))
+                known = o.filled - unnoticed[cid][0] if cid in unnoticed else o.filled
+                out.append(Live(cid, o.sym.name, o.side, price, qty, qty - known, placed))
             elif cid in on_way:
                 c = on_way[cid]
                 out.append(Live(cid, c.symbol, c.side, c.price, c.qty, c.qty, placed))
@@ -77,14 +111,26 @@ class BacktestRunner(MemoryRunner):
 
     # ------------------------------------------------------------ what it did
     def record(self, trades) -> None:
-        super().record(trades)
         user = self.user
-        for _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in trades:
+        own = []
+        for t in trades:
+            _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side = t
             if o.user.name == user:
                 self.fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
             if m.user.name == user:
                 self.fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty,
                                        mfee, m.cid))
+            if self.response > 0 and user in (o.user.name, m.user.name):
+                own.append(t)
+                for order in (o, m):
+                    if order.user.name == user:
+                        had = self.unnoticed.get(order.cid, (0, order))[0]
+                        self.unnoticed[order.cid] = (had + qty, order)
+        if own:
+            trades = [t for t in trades if t not in own]
+            for t in own:
+                self.notices.append((t[2] + self.response, [t]))
+        super().record(trades)
 
     def orders(self) -> list[dict]:
         """Every own order the exchange saw: as decided, and how it ended (so far)."""

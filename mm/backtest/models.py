@@ -1,0 +1,134 @@
+"""The backtest's pluggable models, each chosen by name and recorded with the run (as
+hftbacktest and nautilus_trader do): how a queue moves (QueueModel), how long orders and
+their notices take (Latency), and what fills cost (FeeModel).
+
+Queue models decide, when a level of replayed book data shrinks without a trade, how much
+of the cut is taken from the data's quantity queued AHEAD of the strategy's first own order
+there and how much from what is queued BEHIND its last own order (data quantity between
+two own orders is only ever removed with the whole level). Integers throughout.
+
+- `pessimistic` (the default; the replay's behaviour before models existed): nothing ahead
+  is ever cancelled; the cut comes from behind, the back of the queue first.
+- `probabilistic[:N]` (hftbacktest's power-probability queue, N=3 by default): of a cut
+  of d, floor(d * front**N / (front**N + back**N)) is taken from ahead (at most all of it),
+  the rest from behind; what behind cannot give comes from ahead too.
+
+Latency: `entry_ns` delays a command from the strategy's decision to its arrival at the
+exchange; `response_ns` delays the strategy's notice of its own fills (the trades it
+reads, and so its on_fill) from the moment the exchange printed them. Balances and the
+orders it sees as open are read from the exchange as they are. Today's single `--latency
+L` is entry L and response L.
+
+Fee models: `symbol` (the default: each symbol's maker and taker rates on the backtest
+exchange), `zero`, `flat_bps:B` (maker and taker both B basis points, B a decimal with up
+to 5 places). The engine charges the fees, so balances, equity and fills agree.
+"""
+from dataclasses import dataclass
+from typing import Protocol
+
+from souq.engine.edge import scaled_int
+
+QUEUE_MODELS = ("pessimistic", "probabilistic")
+FEE_MODELS = ("symbol", "zero", "flat_bps:B")
+RATE_SCALE = 10**9                  # fee rates as the engine keeps them (1e-9)
+BPS = RATE_SCALE // 10_000          # one basis point at that scale
+MAX_BPS = 10_000                    # 100 %
+
+
+class QueueModel(Protocol):
+    """Splits a data-driven cut of a level between the queue ahead of own orders and
+    behind them."""
+    name: str
+
+    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+        """Take `cut` (qty, 1e-9) off a level with `front` queued ahead of the first own
+        order and `back` behind the last; returns (from front, from back), each within
+        what is there."""
+
+
+@dataclass(frozen=True)
+class Pessimistic:
+    """Own orders never move up on a cut: only the queue behind them shrinks."""
+    name: str = "pessimistic"
+
+    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+        return 0, min(cut, back)
+
+
+@dataclass(frozen=True)
+class Probabilistic:
+    """hftbacktest's PowerProbQueueFunc: the share of a cut taken from ahead is
+    f(front) / (f(front) + f(back)) with f(x) = x**n, floored to an integer quantity."""
+    n: int = 3
+
+    @property
+    def name(self) -> str:
+        return "probabilistic" if self.n == 3 else f"probabilistic:{self.n}"
+
+    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+        fa, fb = front ** self.n, back ** self.n
+        ahead = min(front, cut * fa // (fa + fb)) if fa + fb else 0
+        behind = min(back, cut - ahead)
+        ahead += min(front - ahead, cut - ahead - behind)
+        return ahead, behind
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Entry latency (decision to arrival at the exchange) and response latency (the
+    exchange's fill to the strategy's notice of it), ns, constant."""
+    entry_ns: int = 0
+    response_ns: int = 0
+    name: str = "constant"
+
+
+@dataclass(frozen=True)
+class FeeModel:
+    """`rate` None: the symbols' own maker/taker rates; else both rates, at 1e-9."""
+    name: str = "symbol"
+    rate: int | None = None
+
+    def apply(self, ex) -> None:
+        """Set every symbol's maker and taker rate on the backtest Exchange `ex`."""
+        if self.rate is None:
+            return
+        for sym in ex.symbols.values():
+            sym.maker = sym.taker = self.rate
+
+
+PESSIMISTIC = Pessimistic()
+CONSTANT = Latency()
+SYMBOL_FEES = FeeModel()
+
+
+def queue_model(name: str) -> QueueModel:
+    """`pessimistic`, `probabilistic` or `probabilistic:N` (N from 1 to 10); raises
+    ValueError naming the allowed values."""
+    base, _, arg = name.partition(":")
+    if base == "pessimistic" and not arg:
+        return PESSIMISTIC
+    if base == "probabilistic":
+        if not arg:
+            return Probabilistic()
+        if arg.isdigit() and 1 <= int(arg) <= 10:
+            return Probabilistic(int(arg))
+    raise ValueError(f"queue model {name!r}: use pessimistic, probabilistic or "
+                     "probabilistic:N (N from 1 to 10)")
+
+
+def fee_model(name: str) -> FeeModel:
+    """`symbol`, `zero` or `flat_bps:B`; raises ValueError naming the allowed values."""
+    base, _, arg = name.partition(":")
+    if base == "symbol" and not arg:
+        return SYMBOL_FEES
+    if base == "zero" and not arg:
+        return FeeModel("zero", 0)
+    if base == "flat_bps" and arg:
+        try:
+            rate = scaled_int(arg, "flat_bps", BPS, lo=0, hi=MAX_BPS)
+        except ValueError:
+            rate = None
+        if rate is not None:
+            return FeeModel(f"flat_bps:{arg}", rate)
+    raise ValueError(f"fee model {name!r}: use symbol, zero or flat_bps:B "
+                     f"(B basis points, 0 to {MAX_BPS})")
