@@ -39,7 +39,17 @@ def backtest(
     end: Optional[str] = typer.Option(None, "--to", help="Data window end (exclusive)."),
     sets: List[str] = typer.Option([], "--set", help="key=value parameter override."),
     seed: int = typer.Option(0, "--seed"),
-    latency: str = typer.Option("0", "--latency", help="Order and cancel latency, ms."),
+    latency: str = typer.Option("0", "--latency", help="Entry and response latency, ms."),
+    entry_latency: Optional[str] = typer.Option(None, "--entry-latency", help="Order and "
+                                                "cancel to the exchange, ms (default "
+                                                "--latency)."),
+    response_latency: Optional[str] = typer.Option(None, "--response-latency", help="Own "
+                                                   "fills to the strategy, ms (default "
+                                                   "--latency)."),
+    queue_model: str = typer.Option("pessimistic", "--queue-model", help="pessimistic, "
+                                    "probabilistic or probabilistic:N."),
+    fee_model: str = typer.Option("symbol", "--fee-model", help="symbol, zero or "
+                                  "flat_bps:B."),
     duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
     json: bool = typer.Option(False, "--json"),
     export: Optional[str] = typer.Option(None, "--export", help="Write CSV and JSON into "
@@ -57,13 +67,13 @@ def backtest(
             fail("give exactly one of --data NAME or --scenario NAME")
         if scenario is not None and (start or end):
             fail("--from/--to apply to --data runs only")
+        models = _models(latency, entry_latency, response_latency, queue_model, fee_model)
         api = State.api()
         cfg = get(api, config)
         spec = Spec(cfg, parse_assignments(sets), data=data, trades=trades, scenario=scenario,
                     start=_time(start, "--from"), end=_time(end, "--to"), seed=seed,
-                    latency_ns=_ns(latency, 1_000_000, "--latency"),
                     duration_ns=_ns(duration, 1_000_000_000, "--duration")
-                    if scenario is not None else None)
+                    if scenario is not None else None, **models)
         if spec.duration_ns is not None and spec.duration_ns <= 0:
             fail("--duration must be positive")
         target = output_dir(export, "--export") if export is not None else None
@@ -222,9 +232,29 @@ def _time(text: str | None, flag: str) -> int | None:
         raise ValueError(f"{flag}: {exc}") from None
 
 
+def _models(latency: str, entry: str | None, response: str | None, queue: str,
+            fees: str) -> dict:
+    """The Spec fields of the model flags (mm/backtest/models.py); raises ValueError
+    naming the flag and the allowed values."""
+    from souq.mm.backtest.models import Latency, fee_model, queue_model
+    both = _ns(latency, 1_000_000, "--latency")
+    lat = Latency(both if entry is None else _ns(entry, 1_000_000, "--entry-latency"),
+                  both if response is None else _ns(response, 1_000_000,
+                                                     "--response-latency"))
+    try:
+        q = queue_model(queue)
+    except ValueError as exc:
+        raise ValueError(f"--queue-model: {exc}") from None
+    try:
+        f = fee_model(fees)
+    except ValueError as exc:
+        raise ValueError(f"--fee-model: {exc}") from None
+    return {"latency_ns": lat.entry_ns, "latency": lat, "queue_model": q, "fee_model": f}
+
+
 def _ns(text: str, unit: int, flag: str) -> int:
     """--duration (s) or --latency (ms) as ns, within the backtest's limits."""
     from souq.mm.backtest.run import MAX_DURATION, MAX_LATENCY
     from souq.engine.edge import scaled_int
-    hi = (MAX_LATENCY if flag == "--latency" else MAX_DURATION) // unit
+    hi = (MAX_LATENCY if flag.endswith("latency") else MAX_DURATION) // unit
     return scaled_int(text, flag, unit, lo=0, hi=hi)

@@ -10,8 +10,9 @@ two own orders is only ever removed with the whole level). Integers throughout.
 - `pessimistic` (the default; the replay's behaviour before models existed): nothing ahead
   is ever cancelled; the cut comes from behind, the back of the queue first.
 - `probabilistic[:N]` (hftbacktest's power-probability queue, N=3 by default): of a cut
-  of d, floor(d * front**N / (front**N + back**N)) is taken from ahead (at most all of it),
-  the rest from behind; what behind cannot give comes from ahead too.
+  of d, floor(d * front**N / (front**N + back**N)) is taken from ahead (at most all of it,
+  floored to the symbol's qty step), the rest from behind; what behind cannot give comes
+  from ahead too.
 
 Latency: `entry_ns` delays a command from the strategy's decision to its arrival at the
 exchange; `response_ns` delays the strategy's notice of its own fills (the trades it
@@ -40,10 +41,10 @@ class QueueModel(Protocol):
     behind them."""
     name: str
 
-    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+    def split(self, cut: int, front: int, back: int, step: int = 1) -> tuple[int, int]:
         """Take `cut` (qty, 1e-9) off a level with `front` queued ahead of the first own
-        order and `back` behind the last; returns (from front, from back), each within
-        what is there."""
+        order and `back` behind the last, all multiples of the symbol's qty `step`;
+        returns (from front, from back), each within what is there and on the step."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Pessimistic:
     """Own orders never move up on a cut: only the queue behind them shrinks."""
     name: str = "pessimistic"
 
-    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+    def split(self, cut: int, front: int, back: int, step: int = 1) -> tuple[int, int]:
         return 0, min(cut, back)
 
 
@@ -65,9 +66,10 @@ class Probabilistic:
     def name(self) -> str:
         return "probabilistic" if self.n == 3 else f"probabilistic:{self.n}"
 
-    def split(self, cut: int, front: int, back: int) -> tuple[int, int]:
+    def split(self, cut: int, front: int, back: int, step: int = 1) -> tuple[int, int]:
         fa, fb = front ** self.n, back ** self.n
         ahead = min(front, cut * fa // (fa + fb)) if fa + fb else 0
+        ahead -= ahead % step           # floored to the quantity grid
         behind = min(back, cut - ahead)
         ahead += min(front - ahead, cut - ahead - behind)
         return ahead, behind

@@ -98,7 +98,8 @@ class Replay:
             if size > 0:
                 front, cuttable = self._around_own(chunks, side, price)
                 ahead, cut = self.queue.split(cut, sum(o.qty - o.filled for o in front),
-                                              sum(o.qty - o.filled for o in cuttable))
+                                              sum(o.qty - o.filled for o in cuttable),
+                                              self.sym.step)
                 if ahead:
                     self._cut_front(ts, front, ahead)
             cancels, again = [], 0
