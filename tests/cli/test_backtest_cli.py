@@ -74,3 +74,24 @@ def test_bad_input_is_one_line_and_stores_nothing(souq):
         (("runs", "compare", "1", "9"), None, "no stored run"),
     ])
     assert souq.json("runs", "list") == []
+
+
+def test_model_flags_are_recorded_with_the_run_and_bad_ones_store_nothing(souq, tmp_path):
+    bt = ("backtest", "fixed-btc", "--scenario", "normal", "--duration", "2")
+    souq.fail_all([
+        ((*bt, "--queue-model", "nope"), None,
+         "--queue-model: queue model 'nope': use pessimistic, probabilistic"),
+        ((*bt, "--fee-model", "flat_bps:x"), None, "use symbol, zero or flat_bps:B"),
+        ((*bt, "--entry-latency", "-1"), None, "--entry-latency"),
+        ((*bt, "--response-latency", "99999999"), None, "--response-latency"),
+    ])
+    assert souq.json("runs", "list") == []
+    souq.json(*bt, "--queue-model", "probabilistic:2", "--latency", "5",
+              "--response-latency", "30", "--fee-model", "flat_bps:1.5",
+              "--export", tmp_path / "m")
+    spec = json.loads((tmp_path / "m" / "run.json").read_text())["spec"]
+    assert spec["models"] == {"queue": "probabilistic:2", "latency": "constant",
+                              "entry_ns": 5_000_000, "response_ns": 30_000_000,
+                              "fees": "flat_bps:1.5"}
+    assert spec["latency_ns"] == 5_000_000
+    assert [r["latency_ns"] for r in souq.json("runs", "list")] == [5_000_000]
