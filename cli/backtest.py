@@ -132,7 +132,7 @@ def _headline(f: dict, dps: dict) -> list[str]:
 @runs_app.command("show")
 def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "--json")):
     """One run: what ran and its figures."""
-    r = _get(run, "runs show", with_result=False)
+    r = _with_models(_get(run, "runs show", with_result=True))
     if json:
         print_json(r)
         return
@@ -145,9 +145,11 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
 def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
                  json: bool = typer.Option(False, "--json")) -> None:
     """Two runs side by side."""
-    ra, rb = _get(a, "runs compare", with_result=False), _get(b, "runs compare",
-                                                             with_result=False)
+    ra, rb = (_with_models(_get(a, "runs compare", with_result=True)),
+              _with_models(_get(b, "runs compare", with_result=True)))
     rows = B.compare(ra, rb)
+    at = next(i for i, row in enumerate(rows) if row[0] == "latency_ns") + 1
+    rows.insert(at, ("models", ra["models"], rb["models"]))
     if json:
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
@@ -192,6 +194,14 @@ def _get(run_id: int, action: str, *, with_result: bool) -> dict:
         if r is None:
             fail(f"no stored run {run_id}")
         return access.require_run(api, action, r)
+
+
+def _with_models(row: dict) -> dict:
+    """A stored run's row with its result replaced by the backtest models the result's
+    spec records (mm/backtest/models.py; None for runs stored before models existed)."""
+    row = dict(row)
+    row["models"] = jsonlib.loads(row.pop("result"))["spec"].get("models")
+    return row
 
 
 def _meta(run_id: int, row: dict | None = None) -> dict:

@@ -112,7 +112,7 @@ class BacktestRunner(MemoryRunner):
     # ------------------------------------------------------------ what it did
     def record(self, trades) -> None:
         user = self.user
-        own = []
+        own, others = [], []
         for t in trades:
             _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side = t
             if o.user.name == user:
@@ -126,8 +126,10 @@ class BacktestRunner(MemoryRunner):
                     if order.user.name == user:
                         had = self.unnoticed.get(order.cid, (0, order))[0]
                         self.unnoticed[order.cid] = (had + qty, order)
+            else:
+                others.append(t)
         if own:
-            trades = [t for t in trades if t not in own]
+            trades = others
             for t in own:
                 self.notices.append((t[2] + self.response, [t]))
         super().record(trades)

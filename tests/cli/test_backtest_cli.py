@@ -95,3 +95,10 @@ def test_model_flags_are_recorded_with_the_run_and_bad_ones_store_nothing(souq, 
                               "fees": "flat_bps:1.5"}
     assert spec["latency_ns"] == 5_000_000
     assert [r["latency_ns"] for r in souq.json("runs", "list")] == [5_000_000]
+    assert souq.json("runs", "show", "1")["models"] == spec["models"]
+    assert "models.queue: probabilistic:2" in souq.ok("runs", "show", "1")
+    souq.json(*bt)
+    cmp = {r["key"]: (r["a"], r["b"]) for r in souq.json("runs", "compare", "1", "2")}
+    assert cmp["models"] == (spec["models"], {
+        "queue": "pessimistic", "latency": "constant", "entry_ns": 0, "response_ns": 0,
+        "fees": "symbol"})

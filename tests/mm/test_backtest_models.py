@@ -116,3 +116,15 @@ def test_fee_models_charge_exactly():
     r = run(trade, fee_model=fee_model("flat_bps:2.5"))
     assert fills(r)[0][4] == BID * q * 250_000 // 10**9            # 2.5 bp
     assert r.spec["models"]["fees"] == "flat_bps:2.5"
+
+
+def test_a_fill_not_yet_noticed_is_not_placed_again():
+    """Filled out at 1 s, heard of at 1.5 s: meanwhile the strategy still sees its order
+    open (so places nothing new); after, it knows it filled."""
+    events = [TradeEvent(S, BID, P, "sell")]
+    for response in (0, 500 * ms):
+        r = run(events, latency=Latency(0, response))
+        assert fills(r) == [(S, "buy", BID, P, BID * P // 1000)]
+        assert [(o["id"], o["status"], o["filled"]) for o in r.orders] == [
+            ("bt.1", "filled", P)]
+        assert r.series[-1][2] == P                       # inventory
