@@ -5,7 +5,8 @@ their notices take (Latency), and what fills cost (FeeModel).
 Queue models decide, when a level of replayed book data shrinks without a trade, how much
 of the cut is taken from the data's quantity queued AHEAD of the strategy's first own order
 there and how much from what is queued BEHIND its last own order (data quantity between
-two own orders is only ever removed with the whole level). Integers throughout.
+two own orders is only ever removed with the whole level). Integers throughout. Data
+backtests only: on a scenario the simulator's orders are real orders, queued as placed.
 
 - `pessimistic` (the default; the replay's behaviour before models existed): nothing ahead
   is ever cancelled; the cut comes from behind, the back of the queue first.
