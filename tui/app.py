@@ -146,17 +146,17 @@ class SouqApp(DeskControl, App):
         if self.remote is not None:         # a server's exchange: nothing local to load
             self.call_from_thread(self._opened, False)
             return
-        store = self.facade.api.store
+        api = self.facade.api
         created = False
-        if self.demo and not store.ex.symbols:
-            build_demo(Api(self.facade.api.url, clock=self.clock))
-            store.refresh()
+        if self.demo and not api.exchange().symbols:
+            build_demo(Api(api.url, clock=self.clock))
+            api.refresh()
             created = True
         # the demo's living market runs on a demo database however it was made (`souq`
         # on an empty one, `souq init --demo`, `souq demo reset`) or where it once ran
         has_market = (created or demo_db.is_demo(self.facade.api.db)
-                      or participants(SimParams())[0][0] in store.ex.users)
-        ex = store.ex
+                      or participants(SimParams())[0][0] in api.exchange().users)
+        ex = api.exchange()
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
         focus.user = focus.user or ("alice" if "alice" in ex.users else OPERATOR)

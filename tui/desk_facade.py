@@ -216,8 +216,7 @@ class DeskFacade:
 
     def _cancel_all(self, user: str) -> int:
         """Cancel every open order of `user` as that user; how many there were."""
-        store = self.api.store
-        store.refresh()
+        self.api.refresh()
         n = len(self.api.orders(user=user, status="open"))
         if not n:
             return 0

@@ -65,7 +65,7 @@ class ExchangeFacade:
     # ----------------------------------------------------------- called from workers
     def open(self) -> None:
         with self._lock:
-            _ = self.api.store      # loads the exchange from the database
+            self.api.exchange()     # loads the exchange from the database
 
     def follow(self, force: bool = True) -> ViewReady | None:
         """Apply what others committed, then build the view for the current focus.
@@ -73,22 +73,20 @@ class ExchangeFacade:
         Unless forced, None when neither the journal nor the focus moved since the last
         view: an idle poll costs one indexed query, not a view."""
         with self._lock:
-            store = self.api.store
-            store.refresh()
+            self.api.refresh()
             if not force and self._built == self._point():
                 return None
             return self._view()
 
     def _point(self) -> tuple:
         f = self.focus
-        return (self.api.store.ex.seq, f.symbol, f.user, f.depth, f.group, f.all_orders)
+        return (self.api.exchange().seq, f.symbol, f.user, f.depth, f.group, f.all_orders)
 
     def _view(self) -> ViewReady:
         """Build the view at the store's journal point; the caller holds the lock."""
-        store = self.api.store
         point = self._point()
-        with store.engine.connect() as conn:
-            view = build_view(store, conn, self.focus.symbol, self.focus.user,
+        with self.api.db.connect() as conn:
+            view = build_view(self.api.exchange(), conn, self.focus.symbol, self.focus.user,
                               self.focus.depth, self.focus.group, self._tape,
                               self.focus.all_orders)
             alerts = self._new_alerts(conn, view)

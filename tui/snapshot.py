@@ -96,10 +96,10 @@ class Tape:
 TAPE = 200
 
 
-def build_view(store, conn, symbol: str, user: str, depth: int = 20, group: int = 1,
+def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1,
                tape: Tape | None = None, all_orders: bool = False) -> MarketView:
-    """Read the in-memory exchange (already refreshed) and the projections."""
-    ex = store.ex
+    """Read the in-memory exchange `ex` (db.api.Api.exchange(), already refreshed) and the
+    projections through `conn`."""
     symbols = tuple(sorted(ex.symbols))
     users = tuple(sorted(n for n in ex.users if not n.startswith("@") or n == "@operator"))
     s = ex.symbols.get(symbol)
