@@ -16,7 +16,10 @@ SYMBOLS = [
      "ref_price": "3500"},
 ]
 
-USERS = [("bank-a", "trader"), ("alice", "trader"), ("bob", "trader"), ("carol", "trader"),
+#: the demo's own trader: the workstation acts as this user on a database that has it,
+#: unless told otherwise (`--as`); elsewhere it acts as the operator
+DEMO_TRADER = "alice"
+USERS = [("bank-a", "trader"), (DEMO_TRADER, "trader"), ("bob", "trader"), ("carol", "trader"),
          ("maker1", "market_maker"), ("maker2", "market_maker")]
 
 FUNDS = {"IRR": "50000000000000", "BTC": "20", "USDT": "500000", "ETH": "200"}

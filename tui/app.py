@@ -16,6 +16,7 @@ from souq.db import demo as demo_db
 from souq.db.api import Api
 from souq.engine.model import OPERATOR
 from souq.mm import display
+from souq.mm.demo import DEMO_TRADER
 from souq.mm.desk.demo_configs import build as build_demo
 from souq.mm.sim import SimParams, participants
 from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
@@ -159,7 +160,7 @@ class SouqApp(DeskControl, App):
         ex = api.exchange()
         focus = self.facade.focus
         focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
-        focus.user = focus.user or ("alice" if "alice" in ex.users else OPERATOR)
+        focus.user = focus.user or (DEMO_TRADER if DEMO_TRADER in ex.users else OPERATOR)
         self.call_from_thread(self._opened, self.simulate and has_market)
 
     def _opened(self, start_market: bool) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from textual import events
 
 from souq.db.api import Api
-from souq.mm.demo import demo_commands
+from souq.mm.demo import DEMO_TRADER, demo_commands
 
 from .app import SouqApp
 from .demo_market import DemoMarket
@@ -35,7 +35,7 @@ def run_tui_bench(*, orders: int = 30, rate: float = 2000, seconds: float = 5.0)
 
 
 async def _measure(url: str, orders: int, rate: float, seconds: float) -> dict:
-    app = SouqApp(url, user="alice", symbol="BTC-IRR", show_clock=False)
+    app = SouqApp(url, user=DEMO_TRADER, symbol="BTC-IRR", show_clock=False)
     frames: list[tuple[int, int]] = []       # (journal seq painted, ns when painted)
     _watch_frames(app, frames)
     async with app.run_test(size=(160, 48)) as _pilot:
