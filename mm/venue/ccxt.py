@@ -16,12 +16,13 @@ knowing the order as CID (as RemoteVenue does).
 """
 from decimal import Decimal, InvalidOperation
 
-from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt
+from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 
 from souq.mm.desk.book import Book
 from souq.mm.desk.mark import venue_mark
 
-from .ports import CancelAll, OpenOrder, SymbolInfo, TapeTrade, Venue, stream_command
+from .ports import OpenOrder, SymbolInfo, TapeTrade
+from .relay import RelayVenue
 
 TRADES_READ = 500             # newest trades read per symbol and call
 
@@ -45,7 +46,7 @@ def rate(value) -> int:
     return 0 if value is None else units(value)
 
 
-class CcxtVenue(Venue):
+class CcxtVenue(RelayVenue):
     """One ccxt exchange object (with its credentials), acting as `user` (the runner's
     user name). ccxt's errors are the refusals: a NetworkError makes `refresh` return
     False; an order refused says ccxt's message as the reason."""
@@ -54,7 +55,7 @@ class CcxtVenue(Venue):
         import ccxt                         # only a run on a ccxt venue needs it
         self.ex = exchange
         self.user = user
-        self.network_error = ccxt.NetworkError
+        self.unreachable = (ccxt.NetworkError,)      # RelayVenue's, checked first
         self.refused = ccxt.BaseError
         self.markets: dict[str, dict] = {}
         self.totals_: dict[str, int] = {}
@@ -194,22 +195,12 @@ class CcxtVenue(Venue):
                          taker_side)
 
     # ---------------------------------------------------------------- commands
-    def submit(self, cmds, user, now=None):
-        """Each command through ccxt, in order; a CancelAll cancels the open orders this
-        venue knows, one by one."""
-        reasons = []
-        for cmd in cmds:
-            try:
-                if type(cmd) is CancelAll:
-                    reasons.append(self._cancel_all(cmd))
-                    continue
-                obj = stream_command(cmd, user)
-                reasons.append(getattr(self, "_" + obj["op"])(obj))
-            except self.network_error as exc:
-                reasons.append(f"the venue {self.ex.id} cannot be reached: {exc}")
-            except self.refused as exc:
-                reasons.append(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        return reasons
+    @property
+    def where(self) -> str:
+        return self.ex.id
+
+    def _refusal(self, exc) -> str:
+        return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
     def _limit(self, cmd: dict, remote_cid: str | None = None) -> str | None:
         params = {"clientOrderId": remote_cid or cmd["id"]}
@@ -227,34 +218,12 @@ class CcxtVenue(Venue):
             self.open[cmd["id"]] = o
         return None
 
-    def _cancel_all(self, cmd: CancelAll) -> None:
-        for cid, o in list(self.open.items()):
-            if cmd.symbol is None or o["symbol"] == self._ccxt(cmd.symbol):
-                self.ex.cancel_order(o["id"], o["symbol"])
-                del self.open[cid]
-        return None
-
-    def _cancel(self, cmd: dict) -> str | None:
-        o = self.open.pop(cmd["id"], None)
-        if o is None:
-            return f"no open order {cmd['id']!r}"
+    def _cancel_order(self, o) -> None:
         self.ex.cancel_order(o["id"], o["symbol"])
-        return None
 
-    def _amend(self, cmd: dict) -> str | None:
-        o = self.open.get(cmd["id"])
-        if o is None:
-            return f"no open order {cmd['id']!r}"
-        filled = units(o["filled"] or 0)
-        qty = units(cmd["qty"]) if "qty" in cmd else units(o["amount"])
-        rest = qty - filled
-        price = cmd.get("price") or fmt(units(o["price"]))
-        self.ex.cancel_order(o["id"], o["symbol"])
-        del self.open[cmd["id"]]
-        if rest <= 0:
-            return None
-        n = self.amended[cmd["id"]] = self.amended.get(cmd["id"], 0) + 1
-        return self._limit({"id": cmd["id"], "symbol": o["symbol"].replace("/", "-"),
-                            "side": o["side"], "qty": fmt(rest), "price": price},
-                           f"{cmd['id']}~{n}")
+    def _order_symbol(self, o) -> str:
+        return o["symbol"].replace("/", "-")
 
+    def _order_parts(self, o):
+        return (o["side"], units(o["price"]), units(o["amount"]), units(o["filled"] or 0),
+                None)

@@ -12,12 +12,13 @@ back of the queue, as the engine's amend of a price would be) under the client i
 """
 from datetime import datetime, timezone
 
-from souq.engine.numbers import AMOUNT_DP, PRICE_DP, fmt, parse_fixed, parse_rate
+from souq.engine.numbers import AMOUNT_DP, PRICE_DP, parse_fixed, parse_rate
 
 from souq.mm.desk.book import Book
 from souq.mm.desk.mark import venue_mark
 
-from .ports import CancelAll, OpenOrder, SymbolInfo, TapeTrade, Venue, stream_command
+from .ports import OpenOrder, SymbolInfo, TapeTrade
+from .relay import RelayVenue
 
 OPEN = ("queued", "active", "partial")
 TRADES_READ = 500              # newest trades read per call (more than a step's worth)
@@ -35,7 +36,7 @@ def ns_of(iso: str) -> int:
     return ((d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds) * 1_000
 
 
-class RemoteVenue(Venue):
+class RemoteVenue(RelayVenue):
     """One gateway, one API key. `client` is a gateway.client.SouqClient (logged in, or
     logging in on first use); `refused` the exception class it raises for a refusal
     (gateway.client.ApiError: `.detail`, `.body`); `user` is the runner's user name
@@ -44,7 +45,7 @@ class RemoteVenue(Venue):
     def __init__(self, client, refused: type[Exception], user: str | None = None) -> None:
         self.client = client
         self.errors = (ConnectionError, refused)
-        self.refused = refused
+        self.refused = refused          # RelayVenue's: what a refusal raises
         self.remote_user = client.me()["user_id"]
         self.user = user or self.remote_user
         self.specs: dict[str, dict] = {}
@@ -176,23 +177,13 @@ class RemoteVenue(Venue):
                          units(t.get("taker_fee") or "0", AMOUNT_DP), t["taker_side"])
 
     # ---------------------------------------------------------------- commands
-    def submit(self, cmds, user, now=None):
-        """Each command over REST, in the order-stream shape the gateway reads; a
-        CancelAll cancels the open orders this venue knows, one by one."""
-        reasons = []
-        for cmd in cmds:
-            try:
-                if type(cmd) is CancelAll:
-                    reasons.append(self._cancel_all(cmd))
-                    continue
-                obj = stream_command(cmd, user)
-                reasons.append(getattr(self, "_" + obj["op"])(obj))
-            except ConnectionError as exc:
-                reasons.append(f"the venue {self.url} cannot be reached: {exc}")
-            except self.refused as exc:
-                order = exc.body.get("order") or {}
-                reasons.append(order.get("reason") or exc.detail)
-        return reasons
+    @property
+    def where(self) -> str:
+        return self.url
+
+    def _refusal(self, exc) -> str:
+        order = exc.body.get("order") or {}
+        return order.get("reason") or exc.detail
 
     def _limit(self, cmd: dict, remote_cid: str | None = None) -> str | None:
         o = self.client.place_order(cmd["symbol"], cmd["side"], cmd["qty"], price=cmd["price"],
@@ -204,37 +195,16 @@ class RemoteVenue(Venue):
             self.open[cmd["id"]] = (o["order_id"], o)
         return None
 
-    def _cancel_all(self, cmd: CancelAll) -> None:
-        for cid, (oid, o) in list(self.open.items()):
-            if cmd.symbol is None or o["symbol"] == cmd.symbol:
-                self.client.cancel_order(oid)
-                del self.open[cid]
-        return None
-
-    def _cancel(self, cmd: dict) -> str | None:
-        got = self.open.pop(cmd["id"], None)
-        if got is None:
-            return f"no open order {cmd['id']!r}"
+    def _cancel_order(self, got) -> None:
         self.client.cancel_order(got[0])
-        return None
 
-    def _amend(self, cmd: dict) -> str | None:
-        got = self.open.get(cmd["id"])
-        if got is None:
-            return f"no open order {cmd['id']!r}"
+    def _order_symbol(self, got) -> str:
+        return got[1]["symbol"]
+
+    def _order_parts(self, got):
         o = got[1]
-        filled = units(o["filled"])
-        qty = units(cmd["qty"]) if "qty" in cmd else units(o["quantity"])
-        rest = qty - filled
-        price = cmd.get("price") or o["price"]
-        self.client.cancel_order(got[0])
-        del self.open[cmd["id"]]
-        if rest <= 0:
-            return None
-        n = self.amended[cmd["id"]] = self.amended.get(cmd["id"], 0) + 1
-        return self._limit({"id": cmd["id"], "symbol": o["symbol"], "side": o["side"],
-                            "qty": fmt(rest), "price": price, "stp": o["stp"],
-                            "tif": None}, f"{cmd['id']}~{n}")
+        return (o["side"], units(o["price"]), units(o["quantity"]), units(o["filled"]),
+                o["stp"])
 
     def close(self) -> None:
         self.client.close()
