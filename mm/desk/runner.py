@@ -292,7 +292,7 @@ class StrategyRunner:
         fills, _ = self._read_trades()   # taken by the cancels' refresh: keep them too
         if fills:
             v = self.venue()
-            self.record_fills(fills, {f.symbol: v.book(f.symbol, 1) for f in fills})
+            self.record_fills(fills, {s: v.book(s, 1) for s in {f.symbol for f in fills}})
         if self.equity is not None:     # valued as the last step did, on the wallets now
             v = self.venue()
             marks = {s: v.mark(s, self.user) for s in self.watch}

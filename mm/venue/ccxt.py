@@ -63,6 +63,7 @@ class CcxtVenue(RelayVenue):
         self.cids: dict[str, str] = {}            # exchange order id -> runner cid
         self.amended: dict[str, int] = {}
         self.books: dict[tuple[str, int], dict] = {}
+        self.lasts: dict[str, object] = {}        # symbol -> ccxt's last price, this refresh
         self.watched: set[str] = set()
         self.seen: set[str] = set()               # trade ids taken (or there before)
         self.started = False
@@ -86,7 +87,7 @@ class CcxtVenue(RelayVenue):
                 cid = cid.partition("~")[0]
                 self.open[cid] = o
                 self.cids[o["id"]] = cid
-            self.books = {}
+            self.books, self.lasts = {}, {}
         except self.refused:          # ccxt.BaseError: unreachable, logged out, ...
             return False
         return True
@@ -110,12 +111,18 @@ class CcxtVenue(RelayVenue):
         ob = self._levels(symbol, depth)
         tick, step = units(m["precision"]["price"]), units(m["precision"]["amount"])
         limits = m.get("limits", {}).get("amount", {})
-        last = self.ex.fetch_ticker(m["symbol"]).get("last")
+        last = self._last(symbol)
         side = lambda rows: tuple((units(p), units(q)) for p, q, *_ in rows)  # noqa: E731
         return Book(symbol, m["base"], m["quote"], tick, step,
                     units(limits.get("min")) or step, units(limits.get("max")), tick, None,
                     rate(m.get("maker")), rate(m.get("taker")), side(ob["bids"]),
                     side(ob["asks"]), units(last), bool(m.get("active", True)))
+
+    def _last(self, symbol: str):
+        """The last trade price ccxt reports, read once a refresh."""
+        if symbol not in self.lasts:
+            self.lasts[symbol] = self.ex.fetch_ticker(self._ccxt(symbol)).get("last")
+        return self.lasts[symbol]
 
     def _levels(self, symbol: str, depth: int) -> dict:
         key = (symbol, depth)
@@ -133,8 +140,7 @@ class CcxtVenue(RelayVenue):
                 own[k] = own.get(k, 0) + units(o["amount"]) - units(o["filled"] or 0)
 
         side = lambda rows: [(units(p), units(q)) for p, q, *_ in rows]  # noqa: E731
-        last = self.ex.fetch_ticker(self._ccxt(symbol)).get("last")
-        return venue_mark(side(ob["bids"]), side(ob["asks"]), own, units(last))
+        return venue_mark(side(ob["bids"]), side(ob["asks"]), own, units(self._last(symbol)))
 
     def totals(self, user: str, symbol: str) -> tuple[int, int]:
         m = self.markets[symbol]
