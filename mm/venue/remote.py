@@ -150,9 +150,12 @@ class RemoteVenue(RelayVenue):
             return []
         c = self.client
         try:
-            mine = {t["trade_id"]: t for t in c.trades(limit=TRADES_READ)}
+            # the public trades first, the key's own after: a trade committed between the
+            # two reads is then in both or only in `mine`, never public-only, where its
+            # users are hidden and an own fill would pass for somebody else's trade
             public = [t for s in symbols
                       for t in c.trades(symbol=s, public=True, limit=TRADES_READ)]
+            mine = {t["trade_id"]: t for t in c.trades(limit=TRADES_READ)}
         except self.errors:
             return []
         rows = {t["trade_id"]: t for t in public}
