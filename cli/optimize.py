@@ -30,6 +30,11 @@ def optimize(
     objective: str = typer.Option("sharpe", "--objective", help="sharpe, pnl or calmar."),
     workers: int = typer.Option(os.cpu_count() or 1, "--workers",
                                 help="Processes evaluating in parallel (default: all cores)."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", metavar="ADDRESS",
+                                          help="Run the evaluations on the Dask scheduler at "
+                                               "ADDRESS (tcp://HOST:8786) instead of local "
+                                               "processes; same ranking. Needs "
+                                               "'souq[cluster]'."),
     scenario: Optional[str] = typer.Option(None, "--scenario", help="Simulated scenario."),
     data: Optional[str] = typer.Option(None, "--data", help="Imported data set to replay."),
     start: Optional[str] = typer.Option(None, "--from", help="Data window start."),
@@ -55,6 +60,8 @@ def optimize(
     with guarded(), worded(M.SearchError):
         if workers < 1:
             fail("--workers must be at least 1")
+        if cluster is not None:
+            M.check_address(cluster)
         if (data is None) == (scenario is None):
             fail("give exactly one of --data NAME or --scenario NAME")
         if scenario is not None and (start or end):
@@ -72,13 +79,17 @@ def optimize(
         window = _window(api, data, _time(start, "--from"), _time(end, "--to"))
         points, folds = M.plan(cfg, grid, objective=objective, random_n=random_n, seed=seed,
                                walk_forward=walk_forward, data_window=window)
+        if data is not None:
+            _check_data(api, cfg, data, points)
         evaluate = M.Backtest(cfg, objective, scenario=scenario, data=data,
                               db_url=api.url if data else None,
+                              shipped=_shipped(api, data, window) if cluster else None,
                               duration_ns=duration_ns if scenario else None,
                               latency_ns=_ns(latency, 1_000_000, "--latency"))
         with progress("optimize") as bar:
             task = bar.add_task("optimize", total=None)
             search = M.run_search(points, folds, objective, evaluate, workers=workers,
+                                  cluster=cluster,
                                   on_progress=lambda d, t: bar.update(task, completed=d,
                                                                       total=t))
         best = search.best
@@ -105,6 +116,30 @@ def optimize(
     if save and best is None:
         with guarded():
             fail(f"{M.NOT_SCORED}; nothing saved ({config} stays at v{cfg['version']})")
+
+
+def _check_data(api, cfg: dict, data: str, points: list[dict]) -> None:
+    """Every point must be able to trade on the data set, as `souq backtest` checks one
+    configuration (mm.backtest.datasets.check): a mid-priced quoter on a trades-only set
+    would score an empty run, not a bad one."""
+    from souq.mm.backtest import datasets
+    from souq.mm.marketdata.load import info
+    with api.db.connect() as conn:
+        row = info(conn, data)
+    for point in points:
+        datasets.check({**cfg, "params": {**cfg["params"], **point}}, data, None,
+                       lambda name: row)
+
+
+def _shipped(api, data: str | None, window):
+    """A cluster's workers read the data set from the database when it is a server every
+    machine can reach (PostgreSQL); from a file database (SQLite) its rows in the window
+    travel with the evaluation instead."""
+    if data is None or not api.url.startswith("sqlite"):
+        return None
+    from souq.mm.marketdata.load import ShippedSets
+    with api.db.connect() as conn:
+        return ShippedSets(conn, [data], *window)
 
 
 def _window(api, data: str | None, start: int | None, end: int | None):
@@ -169,7 +204,7 @@ def _num(v) -> str:
 
 # the inputs of a search (mm/optimize/errors.py) as this command names them
 FLAGS = {"grid": "--grid", "random": "--random", "workers": "--workers",
-         "walk_forward": "--walk-forward"}
+         "walk_forward": "--walk-forward", "cluster": "--cluster"}
 
 
 @contextmanager

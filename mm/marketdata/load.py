@@ -44,3 +44,27 @@ def _book(rows):
         else:
             in_snapshot = None
         yield BookEvent(ts, _BOOK_SIDE[side], _num(price), _num(size))
+
+
+class ShippedSets:
+    """Data sets' stored rows read once in this process, to travel with a search's
+    evaluations to workers that cannot reach the database (a cluster's machines and a local
+    SQLite file). `source(name, start, end)` yields exactly what `load` would for the same
+    window: the same rows, filtered by start <= ts < end, turned into the same events.
+    Picklable: plain tuples of the stored text."""
+
+    def __init__(self, conn, names, start: int | None = None, end: int | None = None) -> None:
+        self.sets: dict[str, tuple[str, tuple]] = {}
+        for name in names:
+            kind = info(conn, name)["kind"]
+            self.sets[name] = (kind, tuple(tuple(r) for r in D.rows(conn, kind, name,
+                                                                      start, end)))
+
+    def source(self, name: str, start: int | None = None, end: int | None = None):
+        """The events of `name` with start <= ts < end, as `load` gives them."""
+        if name not in self.sets:
+            raise ValueError(f"no data set {name!r}")
+        kind, rows = self.sets[name]
+        window = (r for r in rows
+                  if (start is None or r[0] >= start) and (end is None or r[0] < end))
+        return _trades(window) if kind == "trades" else _book(window)

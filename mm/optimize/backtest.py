@@ -19,6 +19,8 @@ class Backtest:
     db_url: str | None = None           # data: where the workers read the data set
     duration_ns: int | None = None
     latency_ns: int = 0
+    shipped: object = None              # data: mm.marketdata.load.ShippedSets, read once
+                                        # here for workers that cannot reach db_url
 
     def __call__(self, point: dict[str, str], fold: Fold) -> dict:
         from souq.mm.backtest.run import Spec, run_backtest
@@ -26,7 +28,10 @@ class Backtest:
                     start=fold.start, end=fold.end, seed=fold.seed,
                     latency_ns=self.latency_ns,
                     duration_ns=self.duration_ns if self.scenario is not None else None)
-        r = run_backtest(spec, data_source=_source(self.db_url) if self.data else None)
+        source = None
+        if self.data:
+            source = self.shipped.source if self.shipped is not None else _source(self.db_url)
+        r = run_backtest(spec, data_source=source)
         return evaluation(r.figures, self.objective, events=r.events, fills=len(r.fills))
 
 

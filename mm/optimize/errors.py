@@ -1,11 +1,11 @@
 """The search's one error type, worded in the domain's names for its inputs.
 
 A message names the inputs of a search by their names here (INPUTS: `grid`, `random`,
-`workers`, `walk_forward`), not by any interface's: the CLI passes its flags to `worded`
-(`--grid`, `--random` ...), so the business layer does not know the CLI.
+`workers`, `walk_forward`, `cluster`), not by any interface's: the CLI passes its flags to
+`worded` (`--grid`, `--random` ...), so the business layer does not know the CLI.
 """
 
-INPUTS = ("grid", "random", "workers", "walk_forward")
+INPUTS = ("grid", "random", "workers", "walk_forward", "cluster")
 
 
 class SearchError(ValueError):

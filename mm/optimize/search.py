@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from .errors import SearchError
 from .folds import Fold
+from .cluster import ClusterPool
 from .pool import Pool
 
 OBJECTIVES = ("sharpe", "pnl", "calmar")
@@ -41,10 +42,13 @@ class Search:
 
 
 def run_search(points: list[dict[str, str]], fold_list: list[Fold], objective: str,
-               evaluate, *, workers: int = 1, on_progress=None) -> Search:
+               evaluate, *, workers: int = 1, cluster: str | None = None,
+               on_progress=None) -> Search:
     """Score every point with `evaluate(point, fold) -> dict` (its "objective": float or
     None, and anything else worth showing); `evaluate` must be picklable (module level)
-    when workers > 1. `on_progress(done, total)` after each evaluation."""
+    when workers > 1 or on a cluster. `cluster`: a Dask scheduler's address; the jobs run
+    there instead of `workers` local processes, with the same ranking
+    (mm/optimize/cluster.py). `on_progress(done, total)` after each evaluation."""
     if objective not in OBJECTIVES:
         raise SearchError("unknown objective {objective!r}; objectives: {known}",
                           objective=objective, known=", ".join(OBJECTIVES))
@@ -63,7 +67,8 @@ def run_search(points: list[dict[str, str]], fold_list: list[Fold], objective: s
         if on_progress is not None:
             on_progress(done[0], total)
 
-    with Pool(workers, evaluate) as pool:
+    pool = ClusterPool(cluster, evaluate) if cluster else Pool(workers, evaluate)
+    with pool:
         flat = pool.map([(points[i], fold_list[f]) for f, i in jobs], tick)
         s.scores = [flat[f * len(points):(f + 1) * len(points)] for f in range(len(fit))]
         s.ranking = _rank(points, s.scores)

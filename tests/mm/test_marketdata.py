@@ -206,3 +206,34 @@ def test_times():
     for bad in ("2024-03-01T09:30:00", "1.5", "-5", "2024-03-01T09:30:00+25:00"):
         with pytest.raises(ValueError):
             parse_time(bad)
+
+
+def test_shipped_rows_give_the_events_load_gives_for_every_window(db, tmp_path):
+    """A cluster's workers replay a data set from rows shipped with the evaluation
+    (mm.marketdata.load.ShippedSets): for every window the events are load's, snapshots'
+    markers included."""
+    import pickle
+
+    from souq.mm.marketdata.load import ShippedSets
+    S_ = 1_000_000_000
+    book = "\n".join(["time,side,price,size,kind",
+                      f"{T0},bid,99,2,snapshot", f"{T0},ask,101,3,snapshot",
+                      f"{T0 + S_},bid,99,1,update",
+                      f"{T0 + 2 * S_},bid,98,4,snapshot", f"{T0 + 2 * S_},ask,100,1,snapshot",
+                      f"{T0 + 3 * S_},ask,100,0,update"]) + "\n"
+    trades = "time,price,qty,side\n" + "".join(
+        f"{T0 + i * S_},{100 + i},1,{'buy' if i % 2 else 'sell'}\n" for i in range(4))
+    import_csv(db, write(tmp_path, book, "b.csv"), name="b", kind="book", symbol="X")
+    import_csv(db, write(tmp_path, trades, "t.csv"), name="t", kind="trades", symbol="X")
+    with db.connect() as conn:
+        shipped = pickle.loads(pickle.dumps(ShippedSets(conn, ["b", "t"])))
+        for start in (None, T0, T0 + 1, T0 + 2 * S_, T0 + 3 * S_):
+            for end in (None, T0 + S_, T0 + 2 * S_ + 1, T0 + 4 * S_):
+                for name in ("b", "t"):
+                    assert list(shipped.source(name, start, end)) == \
+                        list(load(conn, name, start, end)), (name, start, end)
+    assert list(shipped.source("b", T0 + 2 * S_, T0 + 3 * S_)) == [
+        SnapshotEvent(T0 + 2 * S_), BookEvent(T0 + 2 * S_, "buy", 98 * P, 4 * P),
+        BookEvent(T0 + 2 * S_, "sell", 100 * P, 1 * P)]
+    with pytest.raises(ValueError, match="no data set 'nope'"):
+        shipped.source("nope")
