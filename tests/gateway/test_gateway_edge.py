@@ -32,6 +32,19 @@ def test_a_duplicate_key_is_a_422_naming_it(clients):
     nested = b'{"client_id": "a", "client_id": "b", "client_secret": "c"}'
     problem(alice.http.post("/auth/login", content=nested, headers=JSON), 422,
             "duplicate key 'client_id'")
+    boss = clients["boss"]
+    # every route that reads a body, before the route sees it (whichever value would win)
+    for path, key, raw in (
+            ("/auth/refresh", "refresh_token", b'{"refresh_token": "a", "refresh_token": "b"}'),
+            ("/users", "user_id", b'{"user_id": "dave", "user_id": "eve"}'),
+            ("/wallets/alice:IRR/deposit", "amount", b'{"amount": "1", "amount": "2"}'),
+            ("/wallets/alice:IRR/withdraw", "amount", b'{"amount": "1", "amount": "2"}'),
+            ("/orders", "quantity", b'{"symbol": "BTC-IRR", "side": "buy", "quantity": "0.1", '
+                                    b'"quantity": "0.1"}')):
+        body = problem(boss.http.post(path, content=raw, headers={**boss.auth, **JSON}), 422,
+                       "")
+        assert body["detail"] == f"the request body has a duplicate key {key!r}; each field " \
+                                 "may appear once", path
     assert state(clients) == before
 
 
