@@ -145,8 +145,8 @@ def test_business_rejections_are_still_journalled_with_their_reason(market):
     r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "band",
                    as_user="alice")
     assert r.returncode == 1
-    assert r.stderr == ("error: order rejected: price 106000000 is outside the daily band "
-                        "95000000-105000000\n")
+    assert r.stderr == ("error: order rejected: price 106,000,000 is outside the daily band "
+                        "95,000,000-105,000,000\n")
     rows = journal(market)
     assert rows[seqs:] == [(seqs + 1, "limit", "rejected")]
     [order] = market.json("orders", as_user="alice")
