@@ -53,7 +53,11 @@ def sim(
             refused = [o.reason for o in build_demo(api).outcomes if o.reason]
             if refused:
                 fail(f"demo set-up rejected: {refused[0]}")
-        epoch = time.time_ns()      # journal time of simulated time 0, fast or not
+        # journal time of simulated time 0, fast or not: now, or just after the newest entry
+        # when a --fast run before this one got ahead of the wall clock (the journal's
+        # times never go back, so surveillance windows see each run's own pace)
+        from souq.db.queries import journal_newest_time
+        epoch = max(time.time_ns(), (api.read(journal_newest_time) or 0) + 1)
         driver = ApiDriver(api, params, seed, epoch=epoch)
         if bad:
             from souq.mm.sim.bad_actors import MixedDriver, actors
