@@ -124,6 +124,9 @@ REFUSED = [
     (("trades", "--user", "ghost"), None, "error: unknown user 'ghost'"),
     (("wallets", "--user", "ghost"), None, "error: unknown user 'ghost'"),
     (("ledger", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("key", "list", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("audit", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("cases", "list", "--user", "ghost"), None, "error: unknown user 'ghost'"),
     # a trader asking for someone else's data learns nothing of who exists
     (("orders", "--user", "ghost"), "alice", "error: alice may not see ghost's data"),
 ]
