@@ -274,6 +274,9 @@ _QUOTED = re.compile(r"""('[^']*'|"[^"]*")""")
 # a date (2026-12-01) or a name with a hyphen (demo-buy-1234); a range's second end
 # ("0..5000", "95000-105000") counts
 _BARE = re.compile(r"(?<![\w#/:'])(?<![^.]\.)(?<![A-Za-z_]-)(\d+)(\.\d+)?(?![\w:])(?!-\d\d-)")
+# a number after one of these words names something (process 4263, seq 1234), not an amount
+_ID_WORDS = ("process ", "pid ", "seq ", "run ", "order ", "case ", "entry ", "line ",
+             "version ", "seed ", "port ", "id ")
 
 
 def grouped_text(text: str) -> str:
@@ -286,8 +289,14 @@ def grouped_text(text: str) -> str:
         return text
     parts = _QUOTED.split(text)
     for i in range(0, len(parts), 2):            # the even parts are outside quotes
-        parts[i] = _BARE.sub(lambda m: _group(m.group(1)) + (m.group(2) or ""), parts[i])
+        parts[i] = _BARE.sub(_grouped_match, parts[i])
     return "".join(parts)
+
+
+def _grouped_match(m: re.Match) -> str:
+    if m.string[:m.start()].endswith(_ID_WORDS):
+        return m.group(0)
+    return _group(m.group(1)) + (m.group(2) or "")
 
 
 def exact(value, dp: int | None = None) -> str:

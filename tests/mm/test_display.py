@@ -126,6 +126,8 @@ def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
     ("order demo-buy-12345 #12345 at 2026-12-01 09:30:00 in /tmp/a12345/1234.db",
      "order demo-buy-12345 #12345 at 2026-12-01 09:30:00 in /tmp/a12345/1234.db"),
     ("at 100000000.", "at 100,000,000."),
+    ("runner process 4263 is gone at seq 12345, run 1234, order 98765, seed 4069841882",
+     "runner process 4263 is gone at seq 12345, run 1234, order 98765, seed 4069841882"),
 ])
 def test_grouped_text_groups_bare_numbers_only(text, shown):
     assert D.grouped_text(text) == shown
