@@ -13,7 +13,7 @@ from souq.db import backtests as B
 from souq.db.outfiles import output_dir, write_output
 from souq.mm.backtest.version import code_version
 
-from souq.mm.display import count
+from souq.mm.display import count, grouped_text
 
 from .context import State, fail, guarded, out, print_json
 from .plain import figure, flat, places, text
@@ -96,7 +96,7 @@ def backtest(
             out.print(f"run {run_id}: {count(result.events, 'market event')}, "
                       f"{count(len(result.fills), 'fill')}, {count(len(result.orders), 'order')} "
                       f"({result.stopped}: "
-                      f"{result.reason})", markup=False)
+                      f"{grouped_text(result.reason)})", markup=False)
             dps = places(cfg["symbol"], api.symbols())
             for k, v in flat(result.figures):
                 out.print(f"  {k}: {figure(k, v, dps)}", markup=False)

@@ -6,6 +6,7 @@ import typer
 from souq.mm.display import Figures, count
 
 from .context import admin_api, fail, guarded, out, print_json
+from .views import known
 
 cases_app = typer.Typer(help="Surveillance cases (admin): list, show, review, dismiss, "
                              "confirm, release.", no_args_is_help=True)
@@ -24,7 +25,9 @@ def list_cases(status: Optional[str] = typer.Option(None, "--status"),
     with guarded():
         if status is not None and status not in D.STATUSES:
             fail(f"unknown status {status!r}; use {', '.join(D.STATUSES)}")
-        rows = admin_api("use surveillance").read(D.cases, status=status, user=user)
+        api = admin_api("use surveillance")
+        known(api, user=user)
+        rows = api.read(D.cases, status=status, user=user)
         if json:
             print_json(rows)
             return

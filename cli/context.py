@@ -141,5 +141,12 @@ def print_json(value) -> None:
 def result_or_fail(result, what: str):
     """Print an accepted command's outcome, or fail with the exchange's reason."""
     if result.reason is not None:
-        fail(f"{what} rejected: {result.reason}")
+        rejected(what, result.reason)
     return result
+
+
+def rejected(what: str, reason: str):
+    """Fail with the exchange's reason for refusing `what`, its numbers grouped as people
+    read them (mm.display.grouped_text; --json output keeps the reason exact)."""
+    from souq.mm.display import grouped_text
+    fail(f"{what} rejected: {grouped_text(reason)}")

@@ -10,6 +10,7 @@ from souq.db import apikeys as access
 from souq.engine.permissions import SCOPES
 
 from .context import admin_api, State, fail, guarded, out, print_json
+from .views import known
 
 key_app = typer.Typer(help="API keys for the network gateway (souq serve).", no_args_is_help=True)
 
@@ -50,6 +51,7 @@ def key_list(user: Optional[str] = typer.Option(None, "--user"),
     """List API keys (never their secrets) (admin)."""
     with guarded():
         api = admin_api("manage API keys")
+        known(api, user=user)
         rows = api.read(access.keys, user)
         if json:
             print_json(rows)
@@ -80,6 +82,7 @@ def audit(user: Optional[str] = typer.Option(None, "--user"),
     """The gateway's request log: who called which route, its status and latency (admin)."""
     with guarded():
         api = admin_api("read the audit log")
+        known(api, user=user)
         rows = api.read(access.audit, user=user, client_id=client_id, status=status, limit=limit)
         if json:
             print_json(rows)

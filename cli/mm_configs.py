@@ -8,7 +8,7 @@ from souq.mm.desk import configs as C
 from souq.mm.desk import launch, limits as L, status as S
 from souq.mm.desk.params import BadParam, parse_assignments
 from souq.mm.desk.strategy import template, templates as all_templates
-from souq.mm.display import Figures, number
+from souq.mm.display import Figures, exact, grouped_text, number
 
 from .context import State, fail, guarded, out, print_json
 from .views import _table
@@ -48,7 +48,7 @@ def templates(name: Optional[str] = typer.Argument(None, help="One template, wit
             return
         for n, cls in chosen.items():
             _table(f"{n}: {cls.summary}", PARAM_KEYS,
-                   ([r[k] for k in PARAM_KEYS] for r in C.template_rows(cls)))
+                   ([_cell(k, r[k]) for k in PARAM_KEYS] for r in C.template_rows(cls)))
 
 
 def list_configs(json: bool = typer.Option(False, "--json")) -> None:
@@ -83,7 +83,16 @@ def show(name: str, version: Optional[int] = typer.Option(None, "--version", min
             return
         keys = ("name", "value", "unit", "default", "range")
         _table(f"{name} version {cfg['version']}: {cfg['template']} on {cfg['symbol']} as "
-               f"{cfg['user']}, stage {cfg['stage']}", keys, ([r[k] for k in keys] for r in rows))
+               f"{cfg['user']}, stage {cfg['stage']}", keys,
+               ([_cell(k, r[k]) for k in keys] for r in rows))
+
+
+def _cell(key: str, value):
+    """A parameter table's cell as people read it: values, defaults and ranges with
+    their numbers grouped (mm.display.grouped_text; --json keeps them exact)."""
+    if key in ("value", "default", "range") and isinstance(value, str):
+        return grouped_text(value)
+    return value
 
 
 def create(name: str,
@@ -108,7 +117,8 @@ def set_params(name: str, assignments: Optional[list[str]] = ASSIGN) -> None:
         if after is None:
             out.print(f"{name} unchanged at version {before['version']}")
             return
-        changes = ", ".join(f"{k} {before['params'].get(k, '-')} -> {v}"
+        changes = ", ".join(f"{k} {grouped_text(before['params'].get(k, '-'))} -> "
+                            f"{grouped_text(v)}"
                             for k, v in after["params"].items() if before["params"].get(k) != v)
         out.print(f"{name} version {after['version']}: {changes}", markup=False,
                   soft_wrap=True)
@@ -151,7 +161,7 @@ def stop(name: str, timeout: float = typer.Option(30.0, "--timeout", min=0.1,
     """Stop a running configuration: its orders are cancelled, then its runner exits."""
     with guarded():
         row = launch.stop(State.api(), name, timeout=timeout)
-        how = f" ({row['reason']})" if row["reason"] else ""
+        how = f" ({grouped_text(row['reason'])})" if row["reason"] else ""
         out.print(f"stopped {name}: run {row['id']} {row['state']}{how}")
 
 
@@ -221,7 +231,8 @@ def desk_limits(asset: Optional[str] = typer.Argument(None, help="The asset to l
             if key != "max_inventory" or not eq:
                 fail("give the limit as max_inventory=QTY (or max_inventory=none)")
             now = L.set_limit(api, asset, value)
-            out.print(f"desk limit {asset}: max_inventory {now or 'none'}")
+            out.print(f"desk limit {asset}: max_inventory "
+                      f"{exact(now) if now else 'none'}", markup=False)
             return
         rows = L.limits(api)
         if json:
@@ -230,5 +241,5 @@ def desk_limits(asset: Optional[str] = typer.Argument(None, help="The asset to l
         if not rows:
             out.print("no desk-wide limits")
         for r in rows:
-            out.print(f"{r['asset']}: net {r['net_inventory']} of max_inventory "
-                      f"{r['max_inventory']}")
+            out.print(f"{r['asset']}: net {exact(r['net_inventory'])} of max_inventory "
+                      f"{exact(r['max_inventory'])}", markup=False)

@@ -121,8 +121,7 @@ def _show(r: dict, symbols=()) -> None:
     qty = lambda v: f.qty(sym, v)                                        # noqa: E731
     pnl = r["pnl"]
     t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
-                    f"{r['user']}: run {r['run']} {r['state']}"
-                    + (f" ({r['reason']})" if r["reason"] else ""))
+                    f"{r['user']}: run {r['run']} {r['state']}" + _reason(r))
     t.add_column("figure")
     t.add_column("value", justify="right")
     tr = r["trades"]
@@ -161,13 +160,19 @@ def _show(r: dict, symbols=()) -> None:
                   soft_wrap=True)
 
 
+def _reason(r: dict) -> str:
+    """Why the run stopped, its numbers grouped, in brackets; nothing when it did not."""
+    from souq.mm.display import grouped_text
+    return f" ({grouped_text(r['reason'])})" if r["reason"] else ""
+
+
 def _show_remote(r: dict, f) -> None:
     from souq.mm.display import count, number
     sym = r["symbol"]
     quote = r.get("quote") or sym.partition("-")[2]
     t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
                     f"{r['user']} on a remote venue: run {r['run']} {r['state']}"
-                    + (f" ({r['reason']})" if r["reason"] else ""))
+                    + _reason(r))
     t.add_column("figure")
     t.add_column("value", justify="right")
     for row in (("PnL total", f.money(quote, r["pnl"]["total"])),

@@ -8,9 +8,9 @@ from souq.engine.events import OrderAmended
 from souq.engine.model import OPERATOR, ORDER_TYPES, SIDES, STPS, TIFS
 from souq.engine.stream import trade_record
 
-from souq.mm.display import count
+from souq.mm.display import count, grouped_text
 
-from .context import State, fail, guarded, out, print_json
+from .context import State, fail, guarded, out, print_json, rejected
 
 order_app = typer.Typer(help="Place, amend and cancel orders.", no_args_is_help=True)
 
@@ -80,7 +80,7 @@ def place(
             _print_order(order)
             _print_trades(trades)
         if not result.accepted:
-            fail(f"order rejected: {result.reason}")
+            rejected("order", result.reason)
 
 
 def _figures():
@@ -117,7 +117,7 @@ def _print_order(o) -> None:
     f, sym = _figures(), d["symbol"]
     price = f" @ {f.price(sym, d['price'])}" if d["price"] else ""
     stop = f" stop {f.price(sym, d['stop_price'])}" if d["stop_price"] else ""
-    reason = f" ({d['reason']})" if d["reason"] else ""
+    reason = f" ({grouped_text(d['reason'])})" if d["reason"] else ""
     out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {sym} {d['side']} "
               f"{f.qty(sym, d['qty'])}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
               f"filled {f.qty(sym, d['filled'])}{reason}", markup=False)
@@ -130,7 +130,7 @@ def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
     with guarded():
         result = State.api().submit({"op": "cancel", "user": _owner(user), "id": client_id})
         if not result.accepted:
-            fail(f"cancel rejected: {result.reason}")
+            rejected("cancel", result.reason)
         for o in result.orders.values():
             _print_order(o)
 
@@ -153,7 +153,7 @@ def amend(client_id: str = typer.Argument(..., help="The order's client id."),
                 obj[key] = value
         result = State.api().submit(obj)
         if not result.accepted:
-            fail(f"amend rejected: {result.reason}")
+            rejected("amend", result.reason)
         kept = next((ev.kept_priority for ev in result.events if type(ev) is OrderAmended),
                     False)
         for o in result.orders.values():
@@ -174,5 +174,5 @@ def cancel_all(symbol: Optional[str] = typer.Option(None, "--symbol"),
             obj["symbol"] = symbol
         result = State.api().submit(obj)
         if not result.accepted:
-            fail(f"cancel-all rejected: {result.reason}")
+            rejected("cancel-all", result.reason)
         out.print(f"cancelled {count(len(result.orders), 'order')} of {obj['user']}")

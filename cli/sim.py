@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from souq.mm.desk.demo_configs import build as build_demo
 from souq.mm.sim import ApiDriver, SimParams, check_run, run_fast, run_realtime
 
-from souq.mm.display import count, number
+from souq.mm.display import Figures, count, number
 
 from .context import State, err, fail, guarded, out, print_json
 
@@ -53,7 +53,11 @@ def sim(
             refused = [o.reason for o in build_demo(api).outcomes if o.reason]
             if refused:
                 fail(f"demo set-up rejected: {refused[0]}")
-        epoch = time.time_ns()      # journal time of simulated time 0, fast or not
+        # journal time of simulated time 0, fast or not: now, or just after the newest entry
+        # when a --fast run before this one got ahead of the wall clock (the journal's
+        # times never go back, so surveillance windows see each run's own pace)
+        from souq.db.queries import journal_newest_time
+        epoch = max(time.time_ns(), (api.read(journal_newest_time) or 0) + 1)
         driver = ApiDriver(api, params, seed, epoch=epoch)
         if bad:
             from souq.mm.sim.bad_actors import MixedDriver, actors
@@ -85,7 +89,8 @@ def sim(
             except KeyboardInterrupt:
                 summary, interrupted = driver.summary(), True
         labels = driver.labels() if bad else None
-        _show(summary, seed, time.perf_counter() - started, json, labels)
+        _show(summary, seed, time.perf_counter() - started, json, labels,
+              api.symbols())
         if interrupted:
             fail(f"interrupted after {summary.sim_seconds:.1f} s", 130)
 
@@ -96,7 +101,7 @@ def _progress() -> Progress:
                     TimeRemainingColumn(), console=err, disable=not tty, transient=True)
 
 
-def _show(summary, seed: int, wall: float, json: bool, labels=None) -> None:
+def _show(summary, seed: int, wall: float, json: bool, labels=None, symbols=()) -> None:
     per_s = summary.sent / wall if wall > 0 else 0.0
     extra = {"bad_actors": labels} if labels is not None else {}
     if json:
@@ -106,7 +111,9 @@ def _show(summary, seed: int, wall: float, json: bool, labels=None) -> None:
                     "sim_seconds": round(summary.sim_seconds, 3),
                     "wall_seconds": round(wall, 3), "orders_per_second": round(per_s)})
         return
-    last = ", ".join(f"{k} {v if v is not None else '-'}" for k, v in summary.last.items())
+    f = Figures(symbols)
+    last = ", ".join(f"{k} {f.price(k, v) if v is not None else '-'}"
+                     for k, v in summary.last.items())
     out.print(f"sim (seed {seed}): {count(summary.sent, 'order')} sent, "
               f"{number(summary.accepted)} accepted, {number(summary.rejected)} rejected, "
               f"{count(summary.trades, 'trade')} in {number(wall, 1)} s ({number(per_s, 0)}/s); "

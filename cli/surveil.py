@@ -7,7 +7,7 @@ import typer
 
 from souq.mm.display import count, number
 
-from .context import admin_api, fail, guarded, out, print_json
+from .context import admin_api, fail, guarded, out, print_json, rejected
 
 surveil_app = typer.Typer(help="Market surveillance (admin): follow the journal, scan it, "
                                "set rules.", invoke_without_command=True)
@@ -108,8 +108,9 @@ def set_param(rule: str, setting: str = typer.Argument(..., metavar="KEY=VALUE")
         res = api.execute({"op": "audit", "action": SET, "subject": f"{r}.{key}={value.strip()}",
                            "note": note})
         if res.reason:
-            fail(f"set rejected: {res.reason}")
-        out.print(f"{r}.{key} = {value.strip()} (seq {res.seq})")
+            rejected("set", res.reason)
+        from souq.mm.display import grouped_text
+        out.print(f"{r}.{key} = {grouped_text(value.strip())} (seq {res.seq})", markup=False)
 
 
 @surveil_app.command("link")
@@ -126,7 +127,7 @@ def link(a: str, b: str, note: str = typer.Option("", "--note")) -> None:
             fail("link two different accounts")
         res = api.execute({"op": "audit", "action": LINK, "subject": f"{a},{b}", "note": note})
         if res.reason:
-            fail(f"link rejected: {res.reason}")
+            rejected("link", res.reason)
         out.print(f"{a} and {b} linked as one owner (seq {res.seq})")
 
 

@@ -39,15 +39,12 @@ def _shown(formats: dict, key: str, scope: str, value):
     return formats[key](scope, value)
 
 
-def known(symbols, *, symbol: str | None = None, asset: str | None = None) -> None:
-    """Refuse (one line, exit 1) a --symbol or --asset filter naming nothing the exchange
-    lists, rather than answer an empty table that reads as "none yet"."""
-    names = sorted(s["name"] for s in symbols)
-    if symbol is not None and symbol not in names:
-        fail(f"unknown symbol {symbol!r}; known: {', '.join(names) or 'none'}")
-    assets = sorted({a for s in symbols for a in (s["base"], s["quote"])})
-    if asset is not None and asset not in assets:
-        fail(f"unknown asset {asset!r}; no symbol trades it (known: {', '.join(assets) or 'none'})")
+def known(reader, symbols=None, **filters) -> None:
+    """Refuse (one line, exit 1) a --user, --symbol or --asset filter naming nothing the
+    exchange lists, rather than answer an empty table that reads as "none yet"
+    (db.access.check_filters: UnknownName, a ValueError guarded() turns into one line)."""
+    from souq.db.access import check_filters
+    check_filters(reader, symbols=symbols, **{k: v for k, v in filters.items() if v is not None})
 
 
 def orders(user: Optional[str] = typer.Option(None, "--user"),
@@ -63,7 +60,7 @@ def orders(user: Optional[str] = typer.Option(None, "--user"),
             fail(f"status {status!r} is not one of {', '.join(STATUSES + ('open',))}")
         reader = State.reader()
         symbols = reader.symbols()
-        known(symbols, symbol=symbol)
+        known(reader, symbols, symbol=symbol, user=user)
         rows = reader.orders(user=user, status=status, symbol=symbol, limit=limit)
         if json:
             print_json([{k: r[k] for k in ORDER_KEYS} for r in rows])
@@ -84,7 +81,7 @@ def trades(symbol: Optional[str] = typer.Option(None, "--symbol"),
     with guarded():
         reader = State.reader()
         symbols = reader.symbols()
-        known(symbols, symbol=symbol)
+        known(reader, symbols, symbol=symbol, user=user)
         rows = [trade_shape(t) for t in reader.trades(user=user, symbol=symbol, limit=limit)]
         if json:
             print_json(rows)
@@ -106,7 +103,7 @@ def book(symbol: str, depth: int = typer.Option(10, "--depth", min=1),
     with guarded():
         api = State.reader()
         symbols = api.symbols()
-        known(symbols, symbol=symbol)
+        known(api, symbols, symbol=symbol)
         b = api.book(symbol, depth)
         if json:
             print_json(b)
@@ -132,6 +129,7 @@ def wallets(user: Optional[str] = typer.Option(None, "--user"),
     """Balance, hold and available per user and asset; the fee account is @fees."""
     with guarded():
         reader = State.reader()
+        known(reader, user=user)
         rows = reader.wallets(user=user)
         keys = ("user", "asset", "balance", "hold", "available")
         if json:
@@ -152,7 +150,7 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
     with guarded():
         reader = State.reader()
         symbols = reader.symbols()
-        known(symbols, asset=asset)
+        known(reader, symbols, asset=asset, user=user)
         rows = reader.ledger(user=user, asset=asset, limit=limit)
         keys = ("id", "seq", "kind", "asset", "from_user", "from_bucket", "to_user", "to_bucket",
                 "amount", "ref")

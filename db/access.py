@@ -119,6 +119,33 @@ def visible_user(actor: str, role: str | None, user: str | None) -> str | None:
     return actor
 
 
+class UnknownName(ValueError):
+    """A read filter names a user, symbol or asset the exchange does not list."""
+
+
+def check_filters(reader, *, user=None, symbol=None, asset=None, symbols=None) -> None:
+    """Refuse a read filter naming nothing the exchange lists, rather than answer an empty
+    list that reads as "none yet": raise UnknownName (the edge's wording, engine.admission)
+    for an unknown symbol or asset, or a user the exchange does not know. A user filter is
+    judged after the read rule (AccessDenied first), so a trader learns nothing of other
+    users. `reader`: db.api.Api, db.lite.LiteReader or gateway.remote.RemoteApi (its
+    symbols(), visible_user() and has_user()); `symbols`: its symbol rows when already read."""
+    from souq.engine.admission import unknown_asset, unknown_symbol
+    from souq.engine.model import FEES, WORLD
+    if symbol is not None or asset is not None:
+        rows = reader.symbols() if symbols is None else symbols
+        names = [s["name"] for s in rows]
+        if symbol is not None and symbol not in names:
+            raise UnknownName(unknown_symbol(symbol, names))
+        assets = {a for s in rows for a in (s["base"], s["quote"])}
+        if asset is not None and asset not in assets:
+            raise UnknownName(unknown_asset(asset, assets))
+    if user is not None and user not in (FEES, WORLD):
+        reader.visible_user(user)
+        if not reader.has_user(user):
+            raise UnknownName(f"unknown user {user!r}")
+
+
 def config_owner(conn, name: str) -> str | None:
     """The market-maker user a configuration (and so each of its runs) trades as."""
     from . import desk as D

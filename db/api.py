@@ -146,6 +146,10 @@ class Api:
         """The user filter a read may use: admins see all, others only themselves."""
         return visible_user(self.actor, self.role(), user)
 
+    def has_user(self, name: str) -> bool:
+        """Whether the exchange knows user `name`."""
+        return self.read(Q.user, name) is not None
+
     def read(self, fn, *args, **kw):
         with self.db.connect() as conn:
             return fn(conn, *args, **kw)

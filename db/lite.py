@@ -85,6 +85,11 @@ class LiteReader:
     def visible_user(self, user: str | None) -> str | None:
         return visible_user(self.actor, self.role(), user)
 
+    def has_user(self, name: str) -> bool:
+        """Whether the exchange knows user `name`."""
+        return self.conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() \
+            is not None
+
     def symbol(self, name: str) -> dict | None:
         rows = self._rows("symbols", "SELECT * FROM symbols WHERE name = ?", (name,))
         return rows[0] if rows else None

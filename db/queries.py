@@ -138,6 +138,12 @@ def journal_since(conn, after: int, limit: int = 500) -> list[dict]:
     return [dict(r) for r in conn.execute(q).mappings()]
 
 
+def journal_newest_time(conn) -> int | None:
+    """The newest journal entry's time (ns since the epoch), None for an empty journal."""
+    J = S.Journal
+    return conn.execute(select(J.ts).order_by(J.seq.desc()).limit(1)).scalar()
+
+
 def journal_times(conn, seqs) -> dict[int, int]:
     """{seq: ts} of the given journal entries (an order's id is the seq that placed it,
     so this is when orders were placed)."""

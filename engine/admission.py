@@ -41,6 +41,17 @@ def known_assets(ex) -> list[str]:
     return sorted({a for s in list(ex.symbols.values()) for a in (s.base, s.quote)})
 
 
+def unknown_symbol(name: str, names) -> str:
+    """The one wording of a symbol nobody listed (`names`: the listed ones)."""
+    return f"unknown symbol {name!r}; known: {', '.join(sorted(names)) or 'none'}"
+
+
+def unknown_asset(name: str, assets) -> str:
+    """The one wording of an asset no listed symbol trades (`assets`: the traded ones)."""
+    return (f"unknown asset {name!r}; no symbol trades it (known: "
+            f"{', '.join(sorted(assets)) or 'none'})")
+
+
 def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
     """Why `obj` (a stream-shaped command from `actor`) must be refused at the edge rather
     than journalled, in one sentence naming the bad value; None when it may go in.
@@ -61,12 +72,11 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         if reason:
             return reason
     if op in SYMBOL_OPS and obj.get("symbol") is not None and obj["symbol"] not in ex.symbols:
-        return f"unknown symbol {obj['symbol']!r}; known: {', '.join(sorted(ex.symbols)) or 'none'}"
+        return unknown_symbol(obj["symbol"], ex.symbols)
     if op in ASSET_OPS and "asset" in obj:
         assets = known_assets(ex)
         if obj["asset"] not in assets:
-            return (f"unknown asset {obj['asset']!r}; no symbol trades it (known: "
-                    f"{', '.join(assets) or 'none'})")
+            return unknown_asset(obj["asset"], assets)
     if op in ("cancel", "amend") and "id" in obj:
         user = ex.users.get(obj.get("user"))
         if (user is not None and obj["id"] not in user.orders

@@ -41,11 +41,19 @@ def refusal(scope, body: bytes) -> tuple[int, str] | None:
     if not is_json(content_type):
         return 415, (f"the request body must be JSON (Content-Type: application/json), "
                      f"not {content_type.split(';')[0].strip()!r}")
+    detail = duplicate_key(body, "the request body")
+    return None if detail is None else (422, detail)
+
+
+def duplicate_key(data: str | bytes, what: str) -> str | None:
+    """The one sentence refusing JSON `data` (a request body, a WebSocket message: `what`)
+    that repeats a key in any object, naming the key; None otherwise (invalid JSON is left
+    to the caller's own message). Read by engine.edge.json_value, the strict reader."""
     try:
-        json_value(body)
+        json_value(data)
     except EdgeError as exc:
         if str(exc).startswith("duplicate key"):
-            return 422, f"the request body has a {exc}; each field may appear once"
+            return f"{what} has a {exc}; each field may appear once"
     return None
 
 

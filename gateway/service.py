@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 
+from souq.db.access import UnknownName, check_filters
 from souq.db.api import AccessDenied, Api
 from souq.db.store import prepare
 from souq.engine.admission import edge_refusal
@@ -81,3 +82,15 @@ def reading(p: Principal = Depends(principal)) -> Principal:
 
 def denied(exc: AccessDenied) -> Problem:
     return Problem(403, str(exc))
+
+
+def known(reader, **filters) -> None:
+    """Refuse a query filter (user_id, symbol, asset) naming nothing the exchange lists:
+    404 naming it (db.access.check_filters), 403 for another user's data; an empty list
+    would read as "none yet"."""
+    try:
+        check_filters(reader, **{k: v for k, v in filters.items() if v is not None})
+    except UnknownName as exc:
+        raise Problem(404, str(exc)) from None
+    except AccessDenied as exc:
+        raise denied(exc) from None

@@ -16,6 +16,7 @@ import orjson
 from fastapi import WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from .bodies import duplicate_key
 from .feed import PRIVATE, PUBLIC, Subscriber
 from .problems import Problem
 from .service import limit
@@ -82,6 +83,9 @@ async def _handle(g, sub, who, text: str) -> dict | None:
         return _error("a message must be a JSON object")
     if not isinstance(msg, dict):
         return _error("a message must be a JSON object")
+    repeated = duplicate_key(text, "the message")     # messages are small: read strictly
+    if repeated:
+        return _error(repeated)
     op = msg.get("op")
     key = who["principal"].client_id if who["principal"] else None
     try:

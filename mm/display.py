@@ -15,6 +15,7 @@ Values may be Decimal, int, decimal strings or (for ratios from analytics) float
 shows as `MISSING`. Rounding for display is half-even (the rounding of Python's Decimal).
 """
 import os
+import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -266,6 +267,36 @@ def _plural(noun: str) -> str:
 def yes_no(flag) -> str:
     """A true/false setting as people say it."""
     return "yes" if flag else "no"
+
+
+_QUOTED = re.compile(r"""('[^']*'|"[^"]*")""")
+# a bare number in a sentence: not part of a word, an id (#12), a path, a time (09:30),
+# a date (2026-12-01) or a name with a hyphen (demo-buy-1234); a range's second end
+# ("0..5000", "95000-105000") counts
+_BARE = re.compile(r"(?<![\w#/:'])(?<![^.]\.)(?<![A-Za-z_]-)(\d+)(\.\d+)?(?![\w:])(?!-\d\d-)")
+# a number after one of these words names something (process 4263, seq 1234), not an amount
+_ID_WORDS = ("process ", "pid ", "seq ", "run ", "order ", "case ", "entry ", "line ",
+             "version ", "seed ", "port ", "id ")
+
+
+def grouped_text(text: str) -> str:
+    """A sentence with its bare numbers' whole parts grouped (the exchange's rejection
+    reasons, parameter values and ranges): "price 106000000 is outside the daily band
+    95000000-105000000" reads "price 106,000,000 is outside the daily band
+    95,000,000-105,000,000". Digits are never changed or rounded; what is quoted (a value
+    as a person typed it: 'abc', '1e3') and ids, names, dates and times stay as they are."""
+    if not _separator or text is None:
+        return text
+    parts = _QUOTED.split(text)
+    for i in range(0, len(parts), 2):            # the even parts are outside quotes
+        parts[i] = _BARE.sub(_grouped_match, parts[i])
+    return "".join(parts)
+
+
+def _grouped_match(m: re.Match) -> str:
+    if m.string[:m.start()].endswith(_ID_WORDS):
+        return m.group(0)
+    return _group(m.group(1)) + (m.group(2) or "")
 
 
 def exact(value, dp: int | None = None) -> str:

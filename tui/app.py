@@ -301,7 +301,9 @@ class SouqApp(DeskControl, App):
         if self._closing or not self.screen_stack:  # answered after the window closed
             return
         if message.reason:
-            self.notify(message.reason, title=f"{message.command.get('op')} rejected",
+            from souq.mm.display import grouped_text
+            self.notify(grouped_text(message.reason),
+                        title=f"{message.command.get('op')} rejected",
                         severity="error", timeout=6)
             if message.ready is not None:
                 self._show(message.ready)

@@ -8,7 +8,7 @@ from souq.db.api import AccessDenied
 from ..auth import Principal
 from ..problems import Problem
 from ..schemas import AmountIn, LedgerOut, MeOut, TransactionOut, UserIn, UserOut, WalletOut
-from ..service import denied, principal, reading, state
+from ..service import denied, known, principal, reading, state
 from ..shapes import ledger_out, wallet_id, wallet_out
 
 router = APIRouter(tags=["users", "accounting"])
@@ -92,8 +92,10 @@ def reinstate(user_id: UserId, request: Request, p: Principal = Depends(principa
 def wallets(request: Request, p: Principal = Depends(reading),
             user_id: Annotated[Optional[str], Query(max_length=64)] = None):
     """Your wallets; an admin sees every user's, or one user's with user_id."""
+    reader = state(request).reader(p)
+    known(reader, user=user_id)
     try:
-        rows = state(request).reader(p).wallets(user=user_id)
+        rows = reader.wallets(user=user_id)
     except AccessDenied as exc:
         raise denied(exc) from None
     return [wallet_out(r) for r in rows]
@@ -133,8 +135,10 @@ def ledger(request: Request, p: Principal = Depends(reading),
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
            limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000):
     """Your ledger entries (an admin: anyone's), oldest first, the newest `limit`."""
+    reader = state(request).reader(p)
+    known(reader, user=user_id, asset=asset)
     try:
-        rows = state(request).reader(p).ledger(user=user_id, asset=asset, limit=limit)
+        rows = reader.ledger(user=user_id, asset=asset, limit=limit)
     except AccessDenied as exc:
         raise denied(exc) from None
     return [ledger_out(r) for r in rows]

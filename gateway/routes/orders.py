@@ -12,7 +12,7 @@ from souq.engine.model import STATUSES
 from ..auth import Principal
 from ..problems import Problem
 from ..schemas import CancelAllOut, OrderIn, OrderOut, TradeOut
-from ..service import denied, principal, reading, state
+from ..service import denied, known, principal, reading, state
 from .accounting import refused
 from ..shapes import order_out, trade_out, trade_row_out
 
@@ -70,9 +70,10 @@ def orders(request: Request, p: Principal = Depends(reading),
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
            limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000):
     """Your orders (an admin: anyone's), oldest first, the newest `limit`."""
+    reader = state(request).reader(p)
+    known(reader, user=user_id, symbol=symbol)
     try:
-        rows = state(request).reader(p).orders(user=user_id, status=status, symbol=symbol,
-                                               limit=limit)
+        rows = reader.orders(user=user_id, status=status, symbol=symbol, limit=limit)
     except AccessDenied as exc:
         raise denied(exc) from None
     return [order_out(r) for r in rows]
@@ -133,10 +134,13 @@ def trades(request: Request, p: Principal = Depends(reading),
     if public:
         if symbol is None:
             raise Problem(422, "public trades need a symbol")
+        known(g.api, symbol=symbol)
         rows = g.api.read(Q.trades, symbol=symbol, limit=limit)
         return [trade_row_out(r, public=True) for r in rows]
+    reader = g.reader(p)
+    known(reader, user=user_id, symbol=symbol)
     try:
-        rows = g.reader(p).trades(user=user_id, symbol=symbol, limit=limit)
+        rows = reader.trades(user=user_id, symbol=symbol, limit=limit)
     except AccessDenied as exc:
         raise denied(exc) from None
     return [trade_row_out(r) for r in rows]

@@ -271,7 +271,9 @@ class MixedDriver:
         setup = self.driver.start(now)
         if self.thin is not None:
             setup += self.thin.start(now)
-        cmds = [c for a in self.bad for c in a.setup()]
+        known = self.driver.exchange().users     # a run before this one made them
+        cmds = [c for a in self.bad if not all(u in known for u in a.users)
+                for c in a.setup()]
         if cmds:
             reasons, _ = self.driver.submit(cmds, now)
             bad = [r for r in reasons if r is not None]

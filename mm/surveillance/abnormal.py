@@ -28,6 +28,8 @@ All windows are judged on journal time (each entry's `ts`), the one clock of eve
 """
 from collections import deque
 
+from souq.mm.display import number
+
 from .alert import CRITICAL, WARNING, Alert
 from .entries import ORDER_OPS
 from .params import Param
@@ -163,8 +165,8 @@ class AbnormalVolume(Detector):
         start, size = b[START], self.ns("bucket")
         return Alert(self.rule, CRITICAL, ctx.accounts(owner), symbol, b[FIRST], e.seq, start,
                      start + size,
-                     f"{owner} {side}s {size_x:.0f}x the typical order in {p['bucket']:g} s, "
-                     f"reaching {reach:.0f} bps past the price "
+                     f"{owner} {side}s {number(size_x, 0)}x the typical order in {p['bucket']:g} s, "
+                     f"reaching {number(reach, 0)} bps past the price "
                      f"({qty / total:.0%} of the aggressive flow)",
                      orders=tuple(seqs), trades=tuple(tids), scores=scores)
 

@@ -82,7 +82,7 @@ def test_symbol_add_list_show(souq):
         (add + ("X-Y", "--base", "X", "--quote", "Y", "--tick", "1e3", "--step", "1"),
          None, "tick_size '1e3' uses exponent notation"),
         (add + ("X-Y", "--base", "X", "--quote", "Y", "--tick", "1000", "--step", "1",
-                "--ref-price", "1500"), None, "ref_price 1500 is not a multiple of tick_size 1000"),
+                "--ref-price", "1500"), None, "ref_price 1,500 is not a multiple of tick_size 1,000"),
         (add + ("X-X", "--base", "X", "--quote", "X", "--tick", "1", "--step", "1"),
          None, "base and quote must differ"),
         (add + ("x y", "--base", "X", "--quote", "Y", "--tick", "1", "--step", "1"),
@@ -160,7 +160,7 @@ def test_deposit_withdraw_and_ledger(market):
     before = market.json("wallets")
     market.fail_all([
         (("withdraw", "alice", "USDT", "1500.01"), None,
-         "withdrawal rejected: insufficient available USDT for alice: needs 1500.01, has 1500"),
+         "withdrawal rejected: insufficient available USDT for alice: needs 1,500.01, has 1,500"),
         (("withdraw", "alice", "BTC", "10.0001"), None, "insufficient available BTC for alice"),
         (("deposit", "ghost", "USDT", "1"), None, "error: unknown user 'ghost'"),
         (("deposit", "alice", "DOGE", "1"), None, "error: unknown asset 'DOGE'"),

@@ -43,6 +43,28 @@ REFUSED = [
      "error: stop_price 'abc' is not a plain decimal number"),
     (("order", "place", "DOGE-IRR", "buy", "0.1", "-p", PRICE), "alice",
      "error: unknown symbol 'DOGE-IRR'; known: BTC-IRR"),
+    (("order", "place", "BTC-IRR", "buy", "inf", "-p", PRICE), "alice",
+     "error: qty 'inf' is not a finite number"),
+    (("order", "place", "BTC-IRR", "buy", "", "-p", PRICE), "alice",
+     "error: qty '' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "nan"), "alice",
+     "error: price 'nan' is not a finite number"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "-inf"), "alice",
+     "error: price '-inf' is not a finite number"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", ""), "alice",
+     "error: price '' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", "100000000.0000000001"), "alice",
+     "error: price '100000000.0000000001' has more than 9 decimal places"),
+    (("order", "place", "BTC-IRR", "buy", "1,000", "-p", PRICE), "alice",
+     "error: qty '1,000' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", " 1", "-p", PRICE), "alice",
+     "error: qty ' 1' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "0x10", "-p", PRICE), "alice",
+     "error: qty '0x10' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "buy", "\u0661", "-p", PRICE), "alice",
+     "error: qty '\u0661' is not a plain decimal number"),
+    (("order", "place", "BTC-IRR", "sell", "0.1", "--stop", "inf"), "alice",
+     "error: stop_price 'inf' is not a finite number"),
     # cancels and amends of orders that do not exist or are not one's own
     (("order", "cancel", "nope"), "alice", "error: unknown order id 'nope' for alice"),
     (("order", "cancel", "b1"), "alice", "error: unknown order id 'b1' for alice"),
@@ -53,6 +75,11 @@ REFUSED = [
     (("order", "amend", "a1", "-p", "abc"), "alice", "error: price 'abc' is not a plain decimal"),
     (("order", "amend", "a1", "--qty", "1e3"), "alice", "error: qty '1e3' uses exponent notation"),
     (("order", "amend", "a1", "--qty", "-1"), "alice", "error: qty must be positive"),
+    (("order", "amend", "a1", "-p", "nan"), "alice", "error: price 'nan' is not a finite number"),
+    (("order", "amend", "a1", "-p", ""), "alice", "error: price '' is not a plain decimal number"),
+    (("order", "amend", "a1", "--qty", "inf"), "alice", "error: qty 'inf' is not a finite number"),
+    (("order", "amend", "a1", "--qty", "0.0000000001"), "alice",
+     "error: qty '0.0000000001' has more than 9 decimal places"),
     (("order", "cancel-all", "--symbol", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
     # money: unknown assets and users, bad amounts
     (("deposit", "alice", "DOGE", "5"), None,
@@ -61,6 +88,22 @@ REFUSED = [
     (("deposit", "ghost", "IRR", "5"), None, "error: unknown user 'ghost'"),
     (("deposit", "alice", "IRR", "abc"), None, "error: amount 'abc' is not a plain decimal"),
     (("withdraw", "alice", "IRR", "--", "-5"), None, "error: amount must be positive"),
+    (("deposit", "alice", "IRR", "nan"), None, "error: amount 'nan' is not a finite number"),
+    (("deposit", "alice", "IRR", "inf"), None, "error: amount 'inf' is not a finite number"),
+    (("deposit", "alice", "IRR", ""), None, "error: amount '' is not a plain decimal number"),
+    (("deposit", "alice", "IRR", "1e3"), None,
+     "error: amount '1e3' uses exponent notation; write it as a plain decimal"),
+    (("deposit", "alice", "IRR", "1." + "0" * 18 + "1"), None,
+     f"error: amount '1.{'0' * 18}1' has more than 18 decimal places"),
+    (("withdraw", "alice", "IRR", "abc"), None, "error: amount 'abc' is not a plain decimal"),
+    (("withdraw", "alice", "IRR", "nan"), None, "error: amount 'nan' is not a finite number"),
+    (("withdraw", "ghost", "IRR", "5"), None, "error: unknown user 'ghost'"),
+    (("session", "open", "BTC-IRR", "--maker-fee", "nan"), None,
+     "error: maker_fee 'nan' is not a finite number"),
+    (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1e3",
+      "--step", "1"), None, "error: tick_size '1e3' uses exponent notation"),
+    (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1",
+      "--step", "1", "--ref-price", "inf"), None, "error: ref_price 'inf' is not a finite"),
     # symbols, sessions, assets, users that do not exist
     (("asset", "precision", "NOPE", "2"), None, "error: unknown asset 'NOPE'"),
     (("asset", "precision", "IRR", "abc"), None, "error: precision 'abc' must be a whole number"),
@@ -77,6 +120,15 @@ REFUSED = [
     (("trades", "--symbol", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
     (("book", "NOPE"), "alice", "error: unknown symbol 'NOPE'"),
     (("ledger", "--asset", "DOGE"), "alice", "error: unknown asset 'DOGE'"),
+    (("orders", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("trades", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("wallets", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("ledger", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("key", "list", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("audit", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    (("cases", "list", "--user", "ghost"), None, "error: unknown user 'ghost'"),
+    # a trader asking for someone else's data learns nothing of who exists
+    (("orders", "--user", "ghost"), "alice", "error: alice may not see ghost's data"),
 ]
 
 
@@ -85,7 +137,7 @@ def test_typing_mistakes_are_refused_at_the_edge_and_nothing_is_journalled(marke
                 limit("b1", "bob", "sell", "0.1", "101000000"))
     before = journal(market), market.json("wallets"), market.json("orders")
     market.fail_all([(args, user, match) for args, user, match in REFUSED])
-    for args, user, match in REFUSED[:3]:       # the whole line, exactly
+    for args, user, match in REFUSED[:3] + REFUSED[-5:-4]:    # the whole line, exactly
         r = market.run(*args, as_user=user)
         assert (r.returncode, r.stdout, r.stderr) == (1, "", match + "\n")
     assert (journal(market), market.json("wallets"), market.json("orders")) == before
@@ -96,8 +148,8 @@ def test_business_rejections_are_still_journalled_with_their_reason(market):
     r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "band",
                    as_user="alice")
     assert r.returncode == 1
-    assert r.stderr == ("error: order rejected: price 106000000 is outside the daily band "
-                        "95000000-105000000\n")
+    assert r.stderr == ("error: order rejected: price 106,000,000 is outside the daily band "
+                        "95,000,000-105,000,000\n")
     rows = journal(market)
     assert rows[seqs:] == [(seqs + 1, "limit", "rejected")]
     [order] = market.json("orders", as_user="alice")

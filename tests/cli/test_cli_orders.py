@@ -137,7 +137,7 @@ def test_time_in_force(market):
     market.ok(*PLACE, "sell", "0.2", "-p", "101000000", "--id", "a3", as_user="alice")
     market.fails(*PLACE, "buy", "0.1", "-p", "101000000", "--tif", "post_only", "--id", "po1",
                  as_user="bob",
-                 match="order rejected: post-only order would cross the book at 101000000")
+                 match="order rejected: post-only order would cross the book at 101,000,000")
     market.ok(*PLACE, "buy", "0.1", "-p", "100000000", "--tif", "post_only", "--id", "po2",
               as_user="bob")
     orders, bob = market.jsons(("orders", "--user", "bob"), ("wallets", "--user", "bob"))

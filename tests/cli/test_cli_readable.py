@@ -64,3 +64,28 @@ def test_summaries_pluralise_their_counts(market, tmp_path):
     assert out.startswith("replayed 1 command: 1 accepted, 0 rejected, 0 trades in "), out
     assert market.ok("user", "suspend", "dave") == \
         "user dave suspended, 0 open orders cancelled (seq 12)\n"
+
+
+def test_rejections_and_limits_read_grouped_and_json_stays_exact(market):
+    """The exchange's reasons are printed with their numbers grouped (mm.display.
+    grouped_text), in the order line and in the error; --json keeps the journalled text."""
+    r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "x1",
+                   as_user="alice")
+    assert (r.returncode, r.stdout, r.stderr) == (
+        1,
+        "order 11 [x1] alice BTC-IRR buy 0.1000 @ 106,000,000 limit gtc: rejected, filled "
+        "0.0000 (price 106,000,000 is outside the daily band 95,000,000-105,000,000)\n",
+        "error: order rejected: price 106,000,000 is outside the daily band "
+        "95,000,000-105,000,000\n")
+    r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "x2",
+                   "--json", as_user="alice")
+    assert json.loads(r.stdout)["reason"] == \
+        "price 106000000 is outside the daily band 95000000-105000000"
+    r = market.run("withdraw", "alice", "IRR", "2000000001")
+    assert r.stderr == ("error: withdrawal rejected: insufficient available IRR for alice: "
+                        "needs 2,000,000,001, has 2,000,000,000\n")
+    assert market.ok("mm", "limits", "BTC", "max_inventory=12345.5") == \
+        "desk limit BTC: max_inventory 12,345.5\n"
+    assert market.ok("mm", "limits") == "BTC: net 0 of max_inventory 12,345.5\n"
+    assert market.json("mm", "limits") == [
+        {"asset": "BTC", "max_inventory": "12345.5", "net_inventory": "0"}]

@@ -141,10 +141,12 @@ def test_fast_sim_journals_simulated_time_so_only_bad_actors_alert(souq):
     """`souq sim --fast` journals each tick at its simulated time (a 60 s run spans 60 s of
     journal time however fast it ran), so surveillance judges its windows as it would a
     real-time run's: honest traders raise nothing (before, --fast packed their 60 s of
-    flow into a few wall seconds and each looked like a rapid-fire bot), and every planted
-    actor with an episode played out is still caught by its rule. (Seed 3 plays six of the
-    seven actors; `souq surveil eval` gives the recall over many, where a spoof of 12x the
-    typical order, under the rule's 15x, is missed.)"""
+    flow into a few wall seconds and each looked like a rapid-fire bot), and exactly the
+    planted actors with an episode played out are flagged, each by its own rule. (Seed 3
+    plays six of the seven actors; `souq surveil eval` gives the recall over many, where a
+    spoof of 12x the typical order, under the rule's 15x, is missed.) A second run on the
+    same database starts after the first one's journal time, never before it, and its
+    bad actors reuse the users the first made."""
     run = souq.json("sim", "--fast", "--bad", "all", "--seed", "3", "--duration", "60",
                     "--bad-rate", "3")
     with sqlite3.connect(souq.db) as c:
@@ -152,13 +154,22 @@ def test_fast_sim_journals_simulated_time_so_only_bad_actors_alert(souq):
                                 "and op = 'limit' and body like '%\"user\":\"sim-%'").fetchone()
     assert last - first >= 59 * 10**9 and (last - first) % 50_000_000 == 0    # 50 ms ticks
     alerts = souq.json("surveil", "scan")
-    assert [a for a in alerts if not all(u.startswith("bad-") for u in a["users"])] == []
     played = [lab for lab in run["bad_actors"]
               if any(end <= 60 * 10**9 for _, end in lab["episodes"])]
-    assert len(played) >= 6
-    for lab in played:
-        assert any(a["rule"] in lab["rules"] and set(a["users"]) & set(lab["users"])
-                   for a in alerts), lab["actor"]
+    assert sorted(lab["actor"] for lab in played) == [
+        "layer", "rapid", "ring", "spoof", "structurer", "wash"]
+    flagged = {u for a in alerts for u in a["users"]}
+    assert flagged == {u for lab in played for u in lab["users"]}
+    rules = {u: lab["rules"] for lab in run["bad_actors"] for u in lab["users"]}
+    assert all(a["rule"] in rules[u] for a in alerts for u in a["users"])
+
+    souq.json("sim", "--fast", "--bad", "all", "--seed", "4", "--duration", "30",
+              "--bad-rate", "3")
+    with sqlite3.connect(souq.db) as c:
+        back = c.execute("select count(*) from journal a join journal b on b.seq = a.seq + 1 "
+                         "where b.ts < a.ts").fetchone()[0]
+    assert back == 0
+    assert {u for a in souq.json("surveil", "scan") for u in a["users"]} <= set(rules)
 
 
 def test_bench_surveil_reports_both_rates(souq):

@@ -85,7 +85,8 @@ def test_create_show_set_versions_stage(cli):
     assert [c.strip() for c in table[2].split("┃")[1:6]] == [
         "name", "value", "unit", "default", "range"]
     assert [c.strip() for c in table[4].split("│")[1:6]] == [
-        "spread_bps", "12", "bps", "10", "1..1000"]
+        "spread_bps", "12", "bps", "10", "1..1,000"]    # grouped; --json keeps "1..1000"
+    assert table[5].split("│")[5].strip() == "0.0001..1,000,000,000,000,000"
 
     assert cli.ok("mm", "set", "t1", "levels=3", "target_inventory=-0.5") == (
         "t1 version 2: levels 1 -> 3, target_inventory 0 -> -0.5\n")

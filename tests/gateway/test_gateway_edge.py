@@ -32,6 +32,19 @@ def test_a_duplicate_key_is_a_422_naming_it(clients):
     nested = b'{"client_id": "a", "client_id": "b", "client_secret": "c"}'
     problem(alice.http.post("/auth/login", content=nested, headers=JSON), 422,
             "duplicate key 'client_id'")
+    boss = clients["boss"]
+    # every route that reads a body, before the route sees it (whichever value would win)
+    for path, key, raw in (
+            ("/auth/refresh", "refresh_token", b'{"refresh_token": "a", "refresh_token": "b"}'),
+            ("/users", "user_id", b'{"user_id": "dave", "user_id": "eve"}'),
+            ("/wallets/alice:IRR/deposit", "amount", b'{"amount": "1", "amount": "2"}'),
+            ("/wallets/alice:IRR/withdraw", "amount", b'{"amount": "1", "amount": "2"}'),
+            ("/orders", "quantity", b'{"symbol": "BTC-IRR", "side": "buy", "quantity": "0.1", '
+                                    b'"quantity": "0.1"}')):
+        body = problem(boss.http.post(path, content=raw, headers={**boss.auth, **JSON}), 422,
+                       "")
+        assert body["detail"] == f"the request body has a duplicate key {key!r}; each field " \
+                                 "may appear once", path
     assert state(clients) == before
 
 
@@ -98,3 +111,63 @@ def test_token_wording(clients):
     problem(r, 401, "a refresh token was sent where an access token belongs")
     r = c.http.post("/auth/refresh", json={"refresh_token": c.tokens["access_token"]})
     problem(r, 401, "an access token was sent where a refresh token belongs")
+
+
+# (field, text, the detail): a JSON number string the edge refuses, worded as the CLI's
+BAD_NUMBERS = [
+    ("quantity", "abc", "quantity 'abc' is not a plain decimal number"),
+    ("quantity", "-1", "quantity must be positive, got '-1'"),
+    ("quantity", "1e3", "quantity '1e3' uses exponent notation; write it as a plain decimal"),
+    ("quantity", "nan", "quantity 'nan' is not a finite number"),
+    ("quantity", "inf", "quantity 'inf' is not a finite number"),
+    ("quantity", "", "quantity '' is not a plain decimal number"),
+    ("quantity", " 1", "quantity ' 1' is not a plain decimal number"),
+    ("quantity", "1,000", "quantity '1,000' is not a plain decimal number"),
+    ("quantity", "0.0000000001", "quantity '0.0000000001' has more than 9 decimal places"),
+    ("price", "NaN", "price 'NaN' is not a finite number"),
+    ("price", "-inf", "price '-inf' is not a finite number"),
+    ("price", "1e8", "price '1e8' uses exponent notation; write it as a plain decimal"),
+    ("price", "", "price '' is not a plain decimal number"),
+    ("price", "99000000.0000000001", "price '99000000.0000000001' has more than 9 decimal "
+                                     "places"),
+    ("price", 99000000, "price must be a JSON string (decimals as text, like \"1.5\"), got a "
+                        "JSON number"),
+]
+
+
+def test_bad_number_strings_are_422_naming_the_field_and_not_journalled(clients):
+    before = state(clients)
+    alice, boss = clients["alice"], clients["boss"]
+    for field, text, detail in BAD_NUMBERS:
+        body = problem(alice.post("/orders", json=order(**{field: text})), 422, detail)
+        assert body["detail"] == detail and "order" not in body
+    stop = order(type="stop_limit", stop_price="inf")
+    problem(alice.post("/orders", json=stop), 422, "stop_price 'inf' is not a finite number")
+    for text, detail in (("nan", "amount 'nan' is not a finite number"),
+                         ("", "amount '' is not a plain decimal number"),
+                         ("1e3", "amount '1e3' uses exponent notation"),
+                         ("-5", "amount must be positive, got '-5'"),
+                         ("1." + "0" * 18 + "1", "has more than 18 decimal places")):
+        for route in ("deposit", "withdraw"):
+            problem(boss.post(f"/wallets/alice:IRR/{route}", json={"amount": text}), 422,
+                    detail)
+    assert state(clients) == before
+
+
+def test_query_filters_naming_nothing_listed_are_404(clients):
+    """A filter on an unknown user, symbol or asset is refused, never an empty list that
+    reads as "none yet"; a trader asking for another user's data is refused as before,
+    whether that user exists or not."""
+    boss, alice = clients["boss"], clients["alice"]
+    unknown_symbol = "unknown symbol 'NOPE'; known: BTC-IRR"
+    for path in ("/orders?symbol=NOPE", "/trades?symbol=NOPE", "/trades?public=true&symbol=NOPE"):
+        assert problem(boss.get(path), 404, unknown_symbol)["detail"] == unknown_symbol
+        problem(alice.get(path), 404, unknown_symbol)
+    problem(boss.get("/ledger?asset=DOGE"), 404,
+            "unknown asset 'DOGE'; no symbol trades it (known: BTC, IRR)")
+    for path in ("/orders", "/trades", "/wallets", "/ledger"):
+        body = problem(boss.get(f"{path}?user_id=ghost"), 404, "unknown user 'ghost'")
+        assert body["detail"] == "unknown user 'ghost'"
+        problem(alice.get(f"{path}?user_id=ghost"), 403, "alice may not see ghost's data")
+    assert boss.get("/wallets?user_id=alice").status_code == 200
+    assert boss.get("/orders?symbol=BTC-IRR&user_id=alice").status_code == 200

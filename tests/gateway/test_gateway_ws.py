@@ -154,3 +154,22 @@ def test_cli_writes_on_the_same_database_reach_the_private_feeds(server, clients
         seen += [Decimal(x["balance"]) for x in w["wallets"] if x["asset"] == "BTC"]
     assert seen[-1] == want and set(seen) <= {want, Decimal(before["BTC"]["balance"])}
     ws.close()
+
+
+def test_a_message_repeating_a_key_is_refused_naming_it(server, clients):
+    """The WebSocket reads its messages as strictly as the routes read bodies: a repeated
+    key (whichever value would win) is an error naming the key, and nothing is done."""
+    ws = Ws(server)
+    try:
+        ws.ws.send('{"op": "subscribe", "channel": "book", "symbol": "NOPE", '
+                   '"symbol": "BTC-IRR"}')
+        assert ws.next(type="error") == {
+            "type": "error",
+            "detail": "the message has a duplicate key 'symbol'; each field may appear once"}
+        ws.ws.send('{"op": "auth", "token": "x", "token": "y"}')
+        assert ws.next(type="error")["detail"] == (
+            "the message has a duplicate key 'token'; each field may appear once")
+        ws.send(op="ping")
+        assert ws.next() == {"type": "pong"}       # nothing was subscribed in between
+    finally:
+        ws.close()

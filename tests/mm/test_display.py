@@ -111,3 +111,23 @@ def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
                   "qty_step": "0.0001"}])
     assert (f.fee("IRR", "60.002"), f.money("IRR", "60.002")) == ("61", "60")
     assert f.fee("IRR", "60") == "60"
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("price 106000000 is outside the daily band 95000000-105000000",
+     "price 106,000,000 is outside the daily band 95,000,000-105,000,000"),
+    ("insufficient available IRR: needs 5010000000, has 1990080200.5",
+     "insufficient available IRR: needs 5,010,000,000, has 1,990,080,200.5"),
+    ("qty 0.00015 is not a multiple of the step 0.0001",
+     "qty 0.00015 is not a multiple of the step 0.0001"),
+    ("0..1000000000000000 or none", "0..1,000,000,000,000,000 or none"),
+    ("-1000000..5000", "-1,000,000..5,000"),
+    ("qty '12345' typed, 1e3 and '1000000'", "qty '12345' typed, 1e3 and '1000000'"),
+    ("order demo-buy-12345 #12345 at 2026-12-01 09:30:00 in /tmp/a12345/1234.db",
+     "order demo-buy-12345 #12345 at 2026-12-01 09:30:00 in /tmp/a12345/1234.db"),
+    ("at 100000000.", "at 100,000,000."),
+    ("runner process 4263 is gone at seq 12345, run 1234, order 98765, seed 4069841882",
+     "runner process 4263 is gone at seq 12345, run 1234, order 98765, seed 4069841882"),
+])
+def test_grouped_text_groups_bare_numbers_only(text, shown):
+    assert D.grouped_text(text) == shown

@@ -192,6 +192,8 @@ def test_pump_alerts_on_orders_the_thin_book_cannot_fill(m):
                             "min_reach_bps": 80.0, "share": 1.0, "min_share": 0.5}
     assert len(alert.orders) == 6 and len(alert.trades) == 5
     assert alert.last_ts - alert.first_ts == 5 * S
+    assert alert.text == ("a buys 6,000x the typical order in 5 s, reaching 300 bps past the "
+                          "price (100% of the aggressive flow)")      # grouped (mm.display)
 
 
 def test_pump_look_alikes_do_not_alert(m):

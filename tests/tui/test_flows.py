@@ -111,8 +111,8 @@ def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(wor
     messages = drive(workstation.app(), script)
     [toast] = notifications(messages)
     assert toast.severity == "error" and toast.title == "limit rejected"
-    assert toast.message == ("price 195000500000 is outside the daily band "
-                             "85500000000-104500000000")
+    assert toast.message == ("price 195,000,500,000 is outside the daily band "
+                             "85,500,000,000-104,500,000,000")    # grouped, as the CLI's
     assert workstation.open_orders("alice") == []
     [order] = workstation.read("orders", user="alice")
     assert order["status"] == "rejected" and "daily band" in order["reason"]

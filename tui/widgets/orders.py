@@ -7,6 +7,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
+from souq.mm.display import grouped_text
+
 from ..snapshot import MarketView
 from .pane import Pane
 from .table_sync import sync_rows
@@ -75,7 +77,7 @@ class OrdersPane(Pane):
                 f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
                 o["status"],
                 f.price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
-                o["reason"] or "", sym, o["type"])
+                grouped_text(o["reason"]) if o["reason"] else "", sym, o["type"])
 
     def selected_client_id(self) -> str | None:
         table = self.query_one(DataTable)
