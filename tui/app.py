@@ -25,6 +25,7 @@ from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .entry import EntryError, parse_entry
+from .key_commands import binding_commands
 from .order_defaults import price_text, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
@@ -74,18 +75,27 @@ def quiet_collector(first: bool = False) -> None:
 class SouqApp(DeskControl, App):
     CSS_PATH = "souq.tcss"
     TITLE = "souq"
+    # the palette's commands are made from these (tui/key_commands.py): the tooltip is
+    # the palette's title
     BINDINGS = [
-        Binding("b", "ticket('buy')", "Buy", id="order.buy"),
-        Binding("s", "ticket('sell')", "Sell", id="order.sell"),
-        Binding("c", "cancel_selected", "Cancel", id="order.cancel"),
-        Binding("C", "cancel_all", "Cancel all", id="order.cancel_all"),
-        Binding("slash", "pick_symbol", "Symbol", id="app.symbol"),
-        Binding("u", "pick_user", "User", id="app.user"),
-        Binding("p", "toggle_sim", "Pause sim", id="sim.pause"),
-        Binding("B", "backtest", "Backtest", id="app.backtest"),
-        Binding("S", "surveillance", "Surveillance", id="app.surveillance", show=False),
-        Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("b", "ticket('buy')", "Buy", id="order.buy", tooltip="Buy: order ticket"),
+        Binding("s", "ticket('sell')", "Sell", id="order.sell", tooltip="Sell: order ticket"),
+        Binding("c", "cancel_selected", "Cancel", id="order.cancel",
+                tooltip="Cancel the selected order"),
+        Binding("C", "cancel_all", "Cancel all", id="order.cancel_all",
+                tooltip="Cancel all my orders"),
+        Binding("slash", "pick_symbol", "Symbol", id="app.symbol", tooltip="Switch symbol"),
+        Binding("u", "pick_user", "User", id="app.user", tooltip="Switch acting user"),
+        Binding("p", "toggle_sim", "Pause sim", id="sim.pause",
+                tooltip="Pause or resume the demo market"),
+        Binding("B", "backtest", "Backtest", id="app.backtest",
+                tooltip="Backtest: run, report and compare strategy backtests"),
+        Binding("S", "surveillance", "Surveillance", id="app.surveillance", show=False,
+                tooltip="Surveillance: cases, evidence and decisions"),
+        Binding("question_mark", "help", "Keys", id="app.help",
+                tooltip="Keys: show or hide every key of this screen"),
+        Binding("q", "quit", "Quit", id="app.quit",
+                tooltip="Quit (asks first while strategies run)"),
     ]
 
     def __init__(self, url: str | None = None, *, symbol: str | None = None,
@@ -456,21 +466,8 @@ class SouqApp(DeskControl, App):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        for key, title, action in (
-            ("b", "Buy: order ticket", lambda: self.action_ticket("buy")),
-            ("s", "Sell: order ticket", lambda: self.action_ticket("sell")),
-            ("c", "Cancel the selected order", self.action_cancel_selected),
-            ("C", "Cancel all my orders", self.action_cancel_all),
-            ("/", "Switch symbol", self.action_pick_symbol),
-            ("u", "Switch acting user", self.action_pick_user),
-            ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
-            ("S", "Surveillance: cases, evidence and decisions", self.action_surveillance),
-            (":", "Quick entry", lambda: self._main().action_focus_entry()),
-        ):
-            yield SystemCommand(title, f"key {key}", action)
-        if self._demo is not None:
-            yield SystemCommand("Pause or resume the demo market", "key p",
-                                self.action_toggle_sim)
+        yield from binding_commands(self)
+        yield from binding_commands(screen)
         yield from self.desk_commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",

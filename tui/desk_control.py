@@ -8,10 +8,13 @@ from dataclasses import replace
 
 from textual import work
 from textual.app import SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
 
 from souq.mm.desk.configs import ConfigError
 
+from .key_commands import KEY_HELP, binding_title, binding_with_id
+from .widgets.keys_help import key_display
 from .desk_facade import DeskDone, DeskFacade, DeskReady
 from .screens.quit import QuitDesk
 from .screens.strategy_form import StrategyForm
@@ -214,11 +217,14 @@ class DeskControl:
         view = self.state.desk
         for row in view.rows if view else ():
             for key, action, _text, _id in ACTIONS:
+                shown = key_display(self, Binding(key, action))
                 yield SystemCommand(f"Strategy {row.name}: {VERBS[action]}",
-                                    f"key {key} in the Strategy pane ({row.state})",
+                                    f"{KEY_HELP.format(key=shown)} in the Strategy pane "
+                                    f"({row.state})",
                                     lambda a=action, n=row.name: self.desk_action(a, n))
-        yield SystemCommand("Chart: market or strategy inventory and PnL",
-                            "key m in the Chart pane",
+        mode = binding_with_id(ChartPane, "chart.mode")
+        yield SystemCommand(binding_title(mode),
+                            f"{KEY_HELP.format(key=key_display(self, mode))} in the Chart pane",
                             lambda: self._main().query_one(ChartPane).action_toggle_mode())
 
     # ------------------------------------------------------------ quitting
