@@ -1,15 +1,15 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
+import asyncio
 import gc
 import os
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
@@ -119,10 +119,10 @@ class SouqApp(DeskControl, App):
         focus = Focus(self.state.symbol, self.state.user)
         self.facade = (ExchangeFacade(url, focus, clock) if remote is None
                        else RemoteFacade(remote, focus, clock))
-        self._follow_wake = threading.Event()     # a poll now, not at the next tick
-        self._follow_thread: threading.Thread | None = None
-        self._view_pending = False                # posted, not yet taken by the screen
-        self._follow_skipped = False              # a poll waited for the screen
+        self._follow_wake = asyncio.Event()       # a poll now, not at the next tick
+        # the follower's engine work has a thread of its own: Textual's thread workers
+        # share the loop's default pool, and a poll must not queue behind a backtest
+        self._follow_pool = ThreadPoolExecutor(1, thread_name_prefix="souq-follow")
         self._shown_serial = 0                    # the newest view taken so far
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
@@ -176,9 +176,7 @@ class SouqApp(DeskControl, App):
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         quiet_collector(first=True)
-        self._follow_thread = threading.Thread(target=self._follow_loop, name="souq-follow",
-                                               daemon=True)
-        self._follow_thread.start()
+        self._follow_journal()
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
         if self.remote is None:
@@ -205,57 +203,47 @@ class SouqApp(DeskControl, App):
                                   severity="error")
 
     # ------------------------------------------------------------ following the journal
-    class FollowFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def follow(self) -> None:
         """Poll now (the focus changed), rather than at the next tick."""
         self._follow_wake.set()
 
-    def _follow_loop(self) -> None:
-        """One thread for the app's life: every follow_every seconds, or when woken, apply
-        what others committed; post a view only when the journal or the focus moved, and
-        only once the screen took the previous one, so a busy screen is handed the newest
-        view instead of a queue of stale ones."""
+    @work(exclusive=True, group="follow", exit_on_error=False)
+    async def _follow_journal(self) -> None:
+        """For the app's life: every follow_every seconds, or at once when woken, apply
+        what others committed (on the follower's thread: the engine and the database
+        block) and show the view when the journal or the focus moved. One poll at a time,
+        and the next starts only after this one's view is drawn, so a slow poll or a busy
+        screen is handed the newest view, never a queue of stale ones. A failed poll is
+        said in a toast and the follower carries on a second later."""
+        loop = asyncio.get_running_loop()
         frozen = time.monotonic()
         while not self._closing:
             if time.monotonic() - frozen > FREEZE_EVERY:
                 quiet_collector()
                 frozen = time.monotonic()
-            self._follow_wake.wait(self.follow_every)
+            try:
+                await asyncio.wait_for(self._follow_wake.wait(), self.follow_every)
+            except asyncio.TimeoutError:
+                pass
             self._follow_wake.clear()
             if self._closing:
                 return
-            if self._view_pending:
-                self._follow_skipped = True
-                continue
             try:
-                ready = self.facade.follow(force=False)
+                ready = await loop.run_in_executor(self._follow_pool, self.facade.follow,
+                                                   False)
             except Exception as exc:        # keep following; say what went wrong
                 if self._closing:
                     return
-                self.post_message(self.FollowFailed(f"{type(exc).__name__}: {exc}"))
-                time.sleep(1.0)
+                self.notify(f"following the journal: {type(exc).__name__}: {exc}",
+                            severity="error")
+                await asyncio.sleep(1.0)
                 continue
-            if ready is not None:
-                self._view_pending = True
-                self.post_message(ready)
-
-    @on(FollowFailed)
-    def _follow_failed(self, message: FollowFailed) -> None:
-        self.notify(f"following the journal: {message.error}", severity="error")
-
-    @on(ViewReady)
-    def _view_ready(self, message: ViewReady) -> None:
-        self._view_pending = False
-        if self._follow_skipped:            # the loop waited for this screen: poll now
-            self._follow_skipped = False
-            self._follow_wake.set()
-        self._show(message)
+            if ready is not None and not self._closing:
+                self._show(ready)
 
     def _show(self, message: ViewReady) -> None:
+        """Take a view, from the follower or with a command's answer: the two are built on
+        different threads, so one built before the view on screen is dropped."""
         if message.serial < self._shown_serial:    # built before the view on screen
             return
         self._shown_serial = message.serial
@@ -275,6 +263,8 @@ class SouqApp(DeskControl, App):
                 self._status()
         except NoMatches:          # the app is closing and its widgets are already gone
             return
+        if before is None and self.state.desk is not None:
+            self._draw_desk()       # a desk read came first: its prices need the view's figures
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -478,8 +468,7 @@ class SouqApp(DeskControl, App):
         if self._demo is not None:
             self._demo.stop()
         self._follow_wake.set()
-        if self._follow_thread is not None:
-            self._follow_thread.join(timeout=2.0)
+        self._follow_pool.shutdown(wait=False, cancel_futures=True)
         try:                            # fold the write-ahead log back without waiting
             demo_db.checkpoint(self.facade.api.db, "PASSIVE")
         except Exception:               # noqa: BLE001 - a busy database must not stop quitting
