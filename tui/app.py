@@ -24,6 +24,7 @@ from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
+from .desk_facade import DeskDone, DeskReady
 from .entry import EntryError, parse_entry
 from .key_commands import binding_commands
 from .order_defaults import price_text, reference_price
@@ -36,12 +37,14 @@ from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
+from .screens.strategy_form import StrategyForm
 from .state import AppState
 from .widgets.alerts import AlertsPane
 from .widgets.keys_help import KeysHelp
 from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
+from .widgets.strategy import StrategyPane
 from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
@@ -72,7 +75,7 @@ def quiet_collector(first: bool = False) -> None:
     gc.freeze()
 
 
-class SouqApp(DeskControl, App):
+class SouqApp(App):
     CSS_PATH = "souq.tcss"
     TITLE = "souq"
     # the palette's commands are made from these (tui/key_commands.py): the tooltip is
@@ -130,6 +133,8 @@ class SouqApp(DeskControl, App):
         self._closing = False
         self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
+        self.desk = DeskControl(self, self.state, clock, main=self._main, status=self._status,
+                                clock_text=self.clock_text)
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -180,7 +185,7 @@ class SouqApp(DeskControl, App):
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
         if self.remote is None:
-            self.start_desk()
+            self.desk.start(self.facade.api.url)
         if start_market:
             self.state.sim_state = "running"
             self._demo = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
@@ -264,7 +269,7 @@ class SouqApp(DeskControl, App):
         except NoMatches:          # the app is closing and its widgets are already gone
             return
         if before is None and self.state.desk is not None:
-            self._draw_desk()       # a desk read came first: its prices need the view's figures
+            self.desk.draw()        # a desk read came first: its prices need the view's figures
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -285,7 +290,7 @@ class SouqApp(DeskControl, App):
             sim=self.state.sim_state,
             seq=v.seq if self.remote is None else "-",     # a server's journal is not ours
             follow=follow_text(self.state.follow_ms),
-            desk=desk_text(self.shown_rows()) if self.state.desk else "",
+            desk=desk_text(self.desk.shown_rows()) if self.state.desk else "",
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
     # ------------------------------------------------------------ commands
@@ -318,6 +323,31 @@ class SouqApp(DeskControl, App):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
+
+    # ------------------------------------------------------------ the desk (tui/desk_control.py)
+    @on(DeskReady)
+    def _desk_ready(self, message: DeskReady) -> None:
+        self.desk.ready(message.view)
+
+    @on(DeskDone)
+    def _desk_done(self, message: DeskDone) -> None:
+        self.desk.done(message)
+
+    @on(StrategyPane.Selected)
+    def _strategy_selected(self, message: StrategyPane.Selected) -> None:
+        self.desk.select(message.name)
+
+    @on(StrategyPane.Request)
+    def _strategy_request(self, message: StrategyPane.Request) -> None:
+        self.desk.request(message.action, message.name)
+
+    @on(StrategyForm.Apply)
+    def _strategy_apply(self, message: StrategyForm.Apply) -> None:
+        self.desk.apply(message.name, message.values)
+
+    async def action_quit(self) -> None:
+        """Quit; with strategies running, first ask whether to stop them or leave them."""
+        self.desk.quit()
 
     # ------------------------------------------------------------ order entry
     def action_ticket(self, side: str) -> None:
@@ -458,7 +488,7 @@ class SouqApp(DeskControl, App):
         yield from super().get_system_commands(screen)
         yield from binding_commands(self)
         yield from binding_commands(screen)
-        yield from self.desk_commands()
+        yield from self.desk.commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",
                                 lambda n=name: self.set_theme(n))
@@ -474,6 +504,6 @@ class SouqApp(DeskControl, App):
         except Exception:               # noqa: BLE001 - a busy database must not stop quitting
             pass
         self.facade.close()
-        self.close_desk()
+        self.desk.close()
         if self._backtests is not None:
             self._backtests.close()
