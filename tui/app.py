@@ -1,9 +1,6 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
-import asyncio
-import gc
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from textual import on, work
@@ -26,6 +23,7 @@ from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
 from .entry import EntryError, parse_entry
+from .follower import JournalFollower, quiet_collector
 from .key_commands import binding_commands
 from .order_defaults import price_text, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
@@ -53,26 +51,6 @@ from .widgets.status_bar import StatusBar, desk_text, follow_text
 LOCAL_ONLY = {"pick_user", "toggle_sim", "backtest", "surveillance"}
 MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pick_user",
                   "toggle_sim", "backtest", "surveillance"}
-
-
-GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
-FREEZE_EVERY = 10.0                 # seconds between moves of what survived out of the GC's way
-
-
-def quiet_collector(first: bool = False) -> None:
-    """Keep the cyclic garbage collector from stalling the screen. The journal follower
-    replays every order into this process's engine; with Python's defaults, under the
-    demo market at 2,000 orders/s, full collections walked all of it, up to 1.9 s at a
-    time (13 s in a 50 s run of `souq bench --tui`), and froze keys and frames alike
-    (issue 15). What has survived is frozen (never walked again): at start with `first`
-    after a full collection, then every FREEZE_EVERY seconds by the follower, so a
-    collection walks only what is newer. Frozen objects are still freed when no longer
-    referenced; only garbage in reference cycles among them is kept (the engine's orders
-    form none; a widget removed after it was frozen, a toast say, is kept)."""
-    if first:
-        gc.collect()
-        gc.set_threshold(*GC_THRESHOLDS)
-    gc.freeze()
 
 
 class SouqApp(App):
@@ -108,7 +86,6 @@ class SouqApp(App):
                  remote=None) -> None:
         super().__init__()
         self.clock = clock
-        self.follow_every = follow_every
         self.demo = demo
         self.show_clock = show_clock
         saved = settings.load()
@@ -122,10 +99,9 @@ class SouqApp(App):
         focus = Focus(self.state.symbol, self.state.user)
         self.facade = (ExchangeFacade(url, focus, clock) if remote is None
                        else RemoteFacade(remote, focus, clock))
-        self._follow_wake = asyncio.Event()       # a poll now, not at the next tick
-        # the follower's engine work has a thread of its own: Textual's thread workers
-        # share the loop's default pool, and a poll must not queue behind a backtest
-        self._follow_pool = ThreadPoolExecutor(1, thread_name_prefix="souq-follow")
+        self.follower = JournalFollower(
+            self.facade, show=self._show, every=follow_every,
+            failed=lambda text: self.notify(text, severity="error"))
         self._shown_serial = 0                    # the newest view taken so far
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
@@ -181,7 +157,8 @@ class SouqApp(App):
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         quiet_collector(first=True)
-        self._follow_journal()
+        self.run_worker(self.follower.run, name="follow journal", group="follow",
+                        exclusive=True, exit_on_error=False)
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
         if self.remote is None:
@@ -209,42 +186,8 @@ class SouqApp(App):
 
     # ------------------------------------------------------------ following the journal
     def follow(self) -> None:
-        """Poll now (the focus changed), rather than at the next tick."""
-        self._follow_wake.set()
-
-    @work(exclusive=True, group="follow", exit_on_error=False)
-    async def _follow_journal(self) -> None:
-        """For the app's life: every follow_every seconds, or at once when woken, apply
-        what others committed (on the follower's thread: the engine and the database
-        block) and show the view when the journal or the focus moved. One poll at a time,
-        and the next starts only after this one's view is drawn, so a slow poll or a busy
-        screen is handed the newest view, never a queue of stale ones. A failed poll is
-        said in a toast and the follower carries on a second later."""
-        loop = asyncio.get_running_loop()
-        frozen = time.monotonic()
-        while not self._closing:
-            if time.monotonic() - frozen > FREEZE_EVERY:
-                quiet_collector()
-                frozen = time.monotonic()
-            try:
-                await asyncio.wait_for(self._follow_wake.wait(), self.follow_every)
-            except asyncio.TimeoutError:
-                pass
-            self._follow_wake.clear()
-            if self._closing:
-                return
-            try:
-                ready = await loop.run_in_executor(self._follow_pool, self.facade.follow,
-                                                   False)
-            except Exception as exc:        # keep following; say what went wrong
-                if self._closing:
-                    return
-                self.notify(f"following the journal: {type(exc).__name__}: {exc}",
-                            severity="error")
-                await asyncio.sleep(1.0)
-                continue
-            if ready is not None and not self._closing:
-                self._show(ready)
+        """Poll now (the focus changed), rather than at the next tick (tui/follower.py)."""
+        self.follower.wake()
 
     def _show(self, message: ViewReady) -> None:
         """Take a view, from the follower or with a command's answer: the two are built on
@@ -497,8 +440,7 @@ class SouqApp(App):
         self._closing = True
         if self._demo is not None:
             self._demo.stop()
-        self._follow_wake.set()
-        self._follow_pool.shutdown(wait=False, cancel_futures=True)
+        self.follower.close()
         try:                            # fold the write-ahead log back without waiting
             demo_db.checkpoint(self.facade.api.db, "PASSIVE")
         except Exception:               # noqa: BLE001 - a busy database must not stop quitting

@@ -1,4 +1,4 @@
-"""The journal follower, a Textual worker (SouqApp._follow_journal): what others commit
+"""The journal follower, a Textual worker (tui/follower.py, group follow): what others commit
 reaches the screen; a slow poll holds the next one back instead of queueing polls or
 views behind it; a failed poll is said and following goes on. No timing: a poll is held
 on an event the test releases."""
@@ -30,7 +30,7 @@ def test_the_follower_is_a_worker_and_brings_others_orders_to_the_screen(worksta
         await caught_up(pilot)
         seen["screen"] = screen_text(app)
     drive(workstation.app(), script)
-    assert seen["workers"] == ["_follow_journal"]
+    assert seen["workers"] == ["follow journal"]
     assert "90,000,000,000" in seen["screen"]
 
 
