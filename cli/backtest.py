@@ -246,20 +246,12 @@ def _models(latency: str, entry: str | None, response: str | None, queue: str,
             fees: str) -> dict:
     """The Spec fields of the model flags (mm/backtest/models.py); raises ValueError
     naming the flag and the allowed values."""
-    from souq.mm.backtest.models import Latency, fee_model, queue_model
-    both = _ns(latency, 1_000_000, "--latency")
-    lat = Latency(both if entry is None else _ns(entry, 1_000_000, "--entry-latency"),
-                  both if response is None else _ns(response, 1_000_000,
-                                                     "--response-latency"))
-    try:
-        q = queue_model(queue)
-    except ValueError as exc:
-        raise ValueError(f"--queue-model: {exc}") from None
-    try:
-        f = fee_model(fees)
-    except ValueError as exc:
-        raise ValueError(f"--fee-model: {exc}") from None
-    return {"latency_ns": lat.entry_ns, "latency": lat, "queue_model": q, "fee_model": f}
+    from souq.mm.backtest.models import chosen
+    _ns(latency, 1_000_000, "--latency")
+    return chosen(queue, latency if entry is None else entry,
+                  latency if response is None else response, fees,
+                  ("--queue-model", "--latency" if entry is None else "--entry-latency",
+                   "--latency" if response is None else "--response-latency", "--fee-model"))
 
 
 def _ns(text: str, unit: int, flag: str) -> int:

@@ -1,7 +1,5 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
-import gc
 import os
-import threading
 import time
 from datetime import datetime, timezone
 
@@ -9,7 +7,6 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
@@ -24,7 +21,10 @@ from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 from . import settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
+from .desk_facade import DeskDone, DeskReady
 from .entry import EntryError, parse_entry
+from .follower import JournalFollower, quiet_collector
+from .key_commands import binding_commands
 from .order_defaults import price_text, reference_price
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
@@ -35,12 +35,14 @@ from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
+from .screens.strategy_form import StrategyForm
 from .state import AppState
 from .widgets.alerts import AlertsPane
 from .widgets.keys_help import KeysHelp
 from .widgets.order_book import OrderBook, next_group
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
+from .widgets.strategy import StrategyPane
 from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
@@ -51,41 +53,30 @@ MARKET_ACTIONS = {"ticket", "cancel_selected", "cancel_all", "pick_symbol", "pic
                   "toggle_sim", "backtest", "surveillance"}
 
 
-GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
-FREEZE_EVERY = 10.0                 # seconds between moves of what survived out of the GC's way
-
-
-def quiet_collector(first: bool = False) -> None:
-    """Keep the cyclic garbage collector from stalling the screen. The journal follower
-    replays every order into this process's engine; with Python's defaults, under the
-    demo market at 2,000 orders/s, full collections walked all of it, up to 1.9 s at a
-    time (13 s in a 50 s run of `souq bench --tui`), and froze keys and frames alike
-    (issue 15). What has survived is frozen (never walked again): at start with `first`
-    after a full collection, then every FREEZE_EVERY seconds by the follower, so a
-    collection walks only what is newer. Frozen objects are still freed when no longer
-    referenced; only garbage in reference cycles among them is kept (the engine's orders
-    form none; a widget removed after it was frozen, a toast say, is kept)."""
-    if first:
-        gc.collect()
-        gc.set_threshold(*GC_THRESHOLDS)
-    gc.freeze()
-
-
-class SouqApp(DeskControl, App):
+class SouqApp(App):
     CSS_PATH = "souq.tcss"
     TITLE = "souq"
+    # the palette's commands are made from these (tui/key_commands.py): the tooltip is
+    # the palette's title
     BINDINGS = [
-        Binding("b", "ticket('buy')", "Buy", id="order.buy"),
-        Binding("s", "ticket('sell')", "Sell", id="order.sell"),
-        Binding("c", "cancel_selected", "Cancel", id="order.cancel"),
-        Binding("C", "cancel_all", "Cancel all", id="order.cancel_all"),
-        Binding("slash", "pick_symbol", "Symbol", id="app.symbol"),
-        Binding("u", "pick_user", "User", id="app.user"),
-        Binding("p", "toggle_sim", "Pause sim", id="sim.pause"),
-        Binding("B", "backtest", "Backtest", id="app.backtest"),
-        Binding("S", "surveillance", "Surveillance", id="app.surveillance", show=False),
-        Binding("question_mark", "help", "Keys", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("b", "ticket('buy')", "Buy", id="order.buy", tooltip="Buy: order ticket"),
+        Binding("s", "ticket('sell')", "Sell", id="order.sell", tooltip="Sell: order ticket"),
+        Binding("c", "cancel_selected", "Cancel", id="order.cancel",
+                tooltip="Cancel the selected order"),
+        Binding("C", "cancel_all", "Cancel all", id="order.cancel_all",
+                tooltip="Cancel all my orders"),
+        Binding("slash", "pick_symbol", "Symbol", id="app.symbol", tooltip="Switch symbol"),
+        Binding("u", "pick_user", "User", id="app.user", tooltip="Switch acting user"),
+        Binding("p", "toggle_sim", "Pause sim", id="sim.pause",
+                tooltip="Pause or resume the demo market"),
+        Binding("B", "backtest", "Backtest", id="app.backtest",
+                tooltip="Backtest: run, report and compare strategy backtests"),
+        Binding("S", "surveillance", "Surveillance", id="app.surveillance", show=False,
+                tooltip="Surveillance: cases, evidence and decisions"),
+        Binding("question_mark", "help", "Keys", id="app.help",
+                tooltip="Keys: show or hide every key of this screen"),
+        Binding("q", "quit", "Quit", id="app.quit",
+                tooltip="Quit (asks first while strategies run)"),
     ]
 
     def __init__(self, url: str | None = None, *, symbol: str | None = None,
@@ -95,7 +86,6 @@ class SouqApp(DeskControl, App):
                  remote=None) -> None:
         super().__init__()
         self.clock = clock
-        self.follow_every = follow_every
         self.demo = demo
         self.show_clock = show_clock
         saved = settings.load()
@@ -109,10 +99,9 @@ class SouqApp(DeskControl, App):
         focus = Focus(self.state.symbol, self.state.user)
         self.facade = (ExchangeFacade(url, focus, clock) if remote is None
                        else RemoteFacade(remote, focus, clock))
-        self._follow_wake = threading.Event()     # a poll now, not at the next tick
-        self._follow_thread: threading.Thread | None = None
-        self._view_pending = False                # posted, not yet taken by the screen
-        self._follow_skipped = False              # a poll waited for the screen
+        self.follower = JournalFollower(
+            self.facade, show=self._show, every=follow_every,
+            failed=lambda text: self.notify(text, severity="error"))
         self._shown_serial = 0                    # the newest view taken so far
         self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
@@ -120,6 +109,8 @@ class SouqApp(DeskControl, App):
         self._closing = False
         self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
+        self.desk = DeskControl(self, self.state, clock, main=self._main, status=self._status,
+                                clock_text=self.clock_text)
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -166,13 +157,12 @@ class SouqApp(DeskControl, App):
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         quiet_collector(first=True)
-        self._follow_thread = threading.Thread(target=self._follow_loop, name="souq-follow",
-                                               daemon=True)
-        self._follow_thread.start()
+        self.run_worker(self.follower.run, name="follow journal", group="follow",
+                        exclusive=True, exit_on_error=False)
         if self.show_clock:                 # no new view when the market is quiet
             self.set_interval(1.0, self._status)
         if self.remote is None:
-            self.start_desk()
+            self.desk.start(self.facade.api.url)
         if start_market:
             self.state.sim_state = "running"
             self._demo = DemoMarket(self.facade.api.url, self.sim_rate, self.sim_seed)
@@ -195,57 +185,13 @@ class SouqApp(DeskControl, App):
                                   severity="error")
 
     # ------------------------------------------------------------ following the journal
-    class FollowFailed(Message):
-        def __init__(self, error: str) -> None:
-            super().__init__()
-            self.error = error
-
     def follow(self) -> None:
-        """Poll now (the focus changed), rather than at the next tick."""
-        self._follow_wake.set()
-
-    def _follow_loop(self) -> None:
-        """One thread for the app's life: every follow_every seconds, or when woken, apply
-        what others committed; post a view only when the journal or the focus moved, and
-        only once the screen took the previous one, so a busy screen is handed the newest
-        view instead of a queue of stale ones."""
-        frozen = time.monotonic()
-        while not self._closing:
-            if time.monotonic() - frozen > FREEZE_EVERY:
-                quiet_collector()
-                frozen = time.monotonic()
-            self._follow_wake.wait(self.follow_every)
-            self._follow_wake.clear()
-            if self._closing:
-                return
-            if self._view_pending:
-                self._follow_skipped = True
-                continue
-            try:
-                ready = self.facade.follow(force=False)
-            except Exception as exc:        # keep following; say what went wrong
-                if self._closing:
-                    return
-                self.post_message(self.FollowFailed(f"{type(exc).__name__}: {exc}"))
-                time.sleep(1.0)
-                continue
-            if ready is not None:
-                self._view_pending = True
-                self.post_message(ready)
-
-    @on(FollowFailed)
-    def _follow_failed(self, message: FollowFailed) -> None:
-        self.notify(f"following the journal: {message.error}", severity="error")
-
-    @on(ViewReady)
-    def _view_ready(self, message: ViewReady) -> None:
-        self._view_pending = False
-        if self._follow_skipped:            # the loop waited for this screen: poll now
-            self._follow_skipped = False
-            self._follow_wake.set()
-        self._show(message)
+        """Poll now (the focus changed), rather than at the next tick (tui/follower.py)."""
+        self.follower.wake()
 
     def _show(self, message: ViewReady) -> None:
+        """Take a view, from the follower or with a command's answer: the two are built on
+        different threads, so one built before the view on screen is dropped."""
         if message.serial < self._shown_serial:    # built before the view on screen
             return
         self._shown_serial = message.serial
@@ -265,6 +211,8 @@ class SouqApp(DeskControl, App):
                 self._status()
         except NoMatches:          # the app is closing and its widgets are already gone
             return
+        if before is None and self.state.desk is not None:
+            self.desk.draw()        # a desk read came first: its prices need the view's figures
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
@@ -285,7 +233,7 @@ class SouqApp(DeskControl, App):
             sim=self.state.sim_state,
             seq=v.seq if self.remote is None else "-",     # a server's journal is not ours
             follow=follow_text(self.state.follow_ms),
-            desk=desk_text(self.shown_rows()) if self.state.desk else "",
+            desk=desk_text(self.desk.shown_rows()) if self.state.desk else "",
             clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
 
     # ------------------------------------------------------------ commands
@@ -320,6 +268,31 @@ class SouqApp(DeskControl, App):
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
             self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
+
+    # ------------------------------------------------------------ the desk (tui/desk_control.py)
+    @on(DeskReady)
+    def _desk_ready(self, message: DeskReady) -> None:
+        self.desk.ready(message.view)
+
+    @on(DeskDone)
+    def _desk_done(self, message: DeskDone) -> None:
+        self.desk.done(message)
+
+    @on(StrategyPane.Selected)
+    def _strategy_selected(self, message: StrategyPane.Selected) -> None:
+        self.desk.select(message.name)
+
+    @on(StrategyPane.Request)
+    def _strategy_request(self, message: StrategyPane.Request) -> None:
+        self.desk.request(message.action, message.name)
+
+    @on(StrategyForm.Apply)
+    def _strategy_apply(self, message: StrategyForm.Apply) -> None:
+        self.desk.apply(message.name, message.values)
+
+    async def action_quit(self) -> None:
+        """Quit; with strategies running, first ask whether to stop them or leave them."""
+        self.desk.quit()
 
     # ------------------------------------------------------------ order entry
     def action_ticket(self, side: str) -> None:
@@ -458,22 +431,9 @@ class SouqApp(DeskControl, App):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        for key, title, action in (
-            ("b", "Buy: order ticket", lambda: self.action_ticket("buy")),
-            ("s", "Sell: order ticket", lambda: self.action_ticket("sell")),
-            ("c", "Cancel the selected order", self.action_cancel_selected),
-            ("C", "Cancel all my orders", self.action_cancel_all),
-            ("/", "Switch symbol", self.action_pick_symbol),
-            ("u", "Switch acting user", self.action_pick_user),
-            ("B", "Backtest: run, report and compare strategy backtests", self.action_backtest),
-            ("S", "Surveillance: cases, evidence and decisions", self.action_surveillance),
-            (":", "Quick entry", lambda: self._main().action_focus_entry()),
-        ):
-            yield SystemCommand(title, f"key {key}", action)
-        if self._demo is not None:
-            yield SystemCommand("Pause or resume the demo market", "key p",
-                                self.action_toggle_sim)
-        yield from self.desk_commands()
+        yield from binding_commands(self)
+        yield from binding_commands(screen)
+        yield from self.desk.commands()
         for name in THEMES:
             yield SystemCommand(f"Theme: {name}", "switch and remember the theme",
                                 lambda n=name: self.set_theme(n))
@@ -482,14 +442,12 @@ class SouqApp(DeskControl, App):
         self._closing = True
         if self._demo is not None:
             self._demo.stop()
-        self._follow_wake.set()
-        if self._follow_thread is not None:
-            self._follow_thread.join(timeout=2.0)
+        self.follower.close()
         try:                            # fold the write-ahead log back without waiting
             demo_db.checkpoint(self.facade.api.db, "PASSIVE")
         except Exception:               # noqa: BLE001 - a busy database must not stop quitting
             pass
         self.facade.close()
-        self.close_desk()
+        self.desk.close()
         if self._backtests is not None:
             self._backtests.close()

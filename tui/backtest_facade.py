@@ -13,6 +13,7 @@ from souq.db import queries as Q
 from souq.db.api import Api
 from souq.engine.edge import parse_int, scaled_int
 from souq.engine.model import OPERATOR
+from souq.mm.backtest.models import chosen
 from souq.mm.backtest.run import MAX_DURATION, SECOND, Spec, run_backtest
 from souq.mm.backtest.version import code_version
 from souq.mm.desk import configs
@@ -24,6 +25,8 @@ from souq.mm.reports.compare import compare
 from souq.mm.scenarios import SCENARIOS
 
 RUNS_PNL_WIDTH = 12     # the runs list's PnL column (tui/widgets/bt_runs.py)
+# what the form calls the model fields, as its labels say (tui/screens/backtest.py)
+MODEL_LABELS = ("Queue model", "Entry latency", "Response latency", "Fee model")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,16 @@ class Form:
     duration: str           # seconds (scenarios)
     seed: str
     overrides: str          # key=value words
+    queue: str = "pessimistic"      # pessimistic | probabilistic[:N]
+    entry_ms: str = "0"             # decision to the exchange, ms
+    response_ms: str = "0"          # the exchange's fill to the strategy's notice, ms
+    fees: str = "symbol"            # symbol | zero | flat_bps:B
+
+    def models(self) -> dict:
+        """The Spec fields of the chosen models (mm.backtest.models.chosen); ValueError
+        starting with the label of the field that is wrong. Reads nothing: safe on the
+        UI thread, before anything starts."""
+        return chosen(self.queue, self.entry_ms, self.response_ms, self.fees, MODEL_LABELS)
 
 
 class BacktestFacade:
@@ -68,11 +81,12 @@ class BacktestFacade:
         if kind == "scenario":
             duration = scaled_int(form.duration.strip() or "60", "duration", SECOND,
                                   lo="0.000000001", hi=MAX_DURATION // SECOND)
+        models = form.models()
         cfg = configs.get(self.api, form.config)
         return Spec(cfg, parse_assignments(form.overrides.split()),
                     scenario=name if kind == "scenario" else None,
                     data=name if kind == "data" else None, seed=seed,
-                    duration_ns=duration)
+                    duration_ns=duration, **models)
 
     def run(self, form: Form, progress=None) -> int:
         """Run the form's backtest and store it; the stored run's id."""

@@ -23,7 +23,6 @@ from souq.mm.demo import DEMO_TRADER, demo_commands
 
 from .app import SouqApp
 from .demo_market import DemoMarket
-from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
 
 
@@ -35,9 +34,8 @@ def run_tui_bench(*, orders: int = 30, rate: float = 2000, seconds: float = 5.0)
 
 
 async def _measure(url: str, orders: int, rate: float, seconds: float) -> dict:
-    app = SouqApp(url, user=DEMO_TRADER, symbol="BTC-IRR", show_clock=False)
     frames: list[tuple[int, int]] = []       # (journal seq painted, ns when painted)
-    _watch_frames(app, frames)
+    app = BenchApp(frames, url, user=DEMO_TRADER, symbol="BTC-IRR", show_clock=False)
     async with app.run_test(size=(160, 48)) as _pilot:
         await _until(lambda: app.state.view is not None)
         quiet = [await _ticket_order(app, frames) for _ in range(orders)]
@@ -85,27 +83,24 @@ def _summary(latencies: list[int]) -> dict:
             "p99": _ms(_pct(latencies, 99)), "max": _ms(max(latencies))}
 
 
-def _watch_frames(app, frames: list) -> None:
-    """Note (journal seq drawn, ns) each time the app composes a frame of the main screen
+class BenchApp(SouqApp):
+    """The workstation with the bench's probe: the product app has no bench fields.
+
+    Notes (journal seq drawn, ns) each time the app composes a frame of the main screen
     for the terminal (headless, the frame is composed in full and then not written), and
-    (-1, ns) for a frame of the order ticket. The seq drawn is the newest view the main
-    screen was given (its render_view, wrapped here on this app's screen only)."""
-    display = app._display
-    drawn = [0]
+    (-1, ns) for a frame of the order ticket. The seq drawn is that of the newest view the
+    app took (`state.view`: SouqApp draws a view into the main screen as it takes it)."""
 
-    def _display(screen, renderable) -> None:
-        if isinstance(screen, MainScreen) and "render_view" not in vars(screen):
-            render_view = screen.render_view
+    def __init__(self, frames: list, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.frames = frames
 
-            def noted(view) -> None:
-                render_view(view)
-                drawn[0] = view.seq
-            screen.render_view = noted
-        display(screen, renderable)
-        if renderable is not None and not app._batch_count:
-            frames.append((-1 if isinstance(screen, OrderTicket) else drawn[0],
-                           time.time_ns()))
-    app._display = _display
+    def _display(self, screen, renderable) -> None:     # Textual's hook for a frame
+        super()._display(screen, renderable)
+        if renderable is not None and not self._batch_count:
+            view = self.state.view
+            self.frames.append((-1 if isinstance(screen, OrderTicket)
+                                else view.seq if view is not None else 0, time.time_ns()))
 
 
 async def _ticket_order(app, frames) -> int:

@@ -1,20 +1,28 @@
 """The app's side of the desk: a refresh about once a second, and the strategy actions
 (parameters, start, pause/resume, stop, kill) run through the desk facade in workers.
 
-A mixin of SouqApp, so app.py only starts it and lists its palette commands. Handlers use
-Textual's naming convention (`on_<message>`): `@on` needs a MessagePump class body.
+`DeskControl` is a small controller the app owns (composition, not a mixin): its
+constructor is handed everything it uses (the app, for workers, toasts, screens and
+messages; the app state; the main screen, the status redraw and the clock text as
+callables), so it reads no attribute of its host that it was not given. The app's
+handlers for DeskReady, DeskDone and the Strategy pane's and form's messages pass them on.
 """
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 
-from textual import work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.css.query import NoMatches
 
 from souq.mm.desk.configs import ConfigError
 
-from .desk_facade import DeskDone, DeskFacade, DeskReady
+from .key_commands import KEY_HELP, binding_title, binding_with_id
+from .widgets.keys_help import key_display
+from .desk_facade import DeskDone, DeskFacade, DeskReady, DeskView
 from .screens.quit import QuitDesk
 from .screens.strategy_form import StrategyForm
+from .state import AppState
 from .widgets.alerts import AlertsPane
 from .widgets.chart import ChartPane
 from .widgets.inventory import InventoryPane
@@ -30,35 +38,44 @@ VERBS = {"edit": "parameters", "start": "start", "pause": "pause or resume",
 
 
 class DeskControl:
-    desk: DeskFacade | None = None
-    _desk_busy = False
-    _fills_title = ""           # the title of the last fills toast: the next replaces it
+    """The desk, seen from the workstation: reads it, draws it, runs strategy actions."""
 
-    def start_desk(self) -> None:
-        self.desk = DeskFacade(self.facade.api.url, clock=self.clock)
-        self.set_interval(REFRESH_EVERY, self.refresh_desk)
-        self.refresh_desk()
+    def __init__(self, app: App, state: AppState, clock, *, main: Callable[[], object],
+                 status: Callable[[], None], clock_text: Callable[[int], str]) -> None:
+        """`app` runs the workers and shows toasts and screens; `state` holds the desk
+        view; `main()` is the main screen (None before it opens); `status()` redraws the
+        status bar; `clock_text(ns)` writes a time; `clock()` is ns since the epoch."""
+        self.app, self.state, self.clock = app, state, clock
+        self._main, self._status, self.clock_text = main, status, clock_text
+        self.desk: DeskFacade | None = None
+        self.quit_note = ""         # what quitting did to the running strategies
+        self._busy = False          # a desk read is under way
+        self._again = False         # an action finished while a read was under way
+        self._fills_title = ""      # the title of the last fills toast: the next replaces it
 
-    quit_note = ""              # what quitting did to the running strategies
-    _desk_again = False         # an action finished while a read was under way: read again
+    def start(self, url: str) -> None:
+        """Open the desk of the database at `url` and read it about once a second."""
+        self.desk = DeskFacade(url, clock=self.clock)
+        self.app.set_interval(REFRESH_EVERY, self.refresh)
+        self.refresh()
 
-    def refresh_desk(self, again: bool = False) -> None:
+    def refresh(self, again: bool = False) -> None:
         """Read the desk in a worker; with `again`, once more after a read under way now
         (which may have started before an action and would show the state before it)."""
         if self.desk is None:
             return
-        if self._desk_busy:
-            self._desk_again = self._desk_again or again
+        if self._busy:
+            self._again = self._again or again
             return
-        self._desk_busy = True
-        self._desk_worker(self.state.strategy)
+        self._busy = True
+        self.app.run_worker(partial(self._read, self.state.strategy), thread=True,
+                            group="desk", exit_on_error=False)
 
-    @work(thread=True, group="desk", exit_on_error=False)
-    def _desk_worker(self, focus: str | None) -> None:
+    def _read(self, focus: str | None) -> None:
         try:
-            self.post_message(DeskReady(self.desk.view(focus)))
+            self.app.post_message(DeskReady(self.desk.view(focus)))
         finally:
-            self._desk_busy = False
+            self._busy = False
 
     def shown_rows(self) -> tuple:
         """The desk's rows, a strategy asked to start and not yet up shown as `starting`."""
@@ -69,25 +86,27 @@ class DeskControl:
                      if r.name in self.state.starting and r.state not in ACTIVE else r
                      for r in view.rows)
 
-    def on_desk_ready(self, message: DeskReady) -> None:
-        self.state.desk = message.view
-        self.state.starting -= {r.name for r in message.view.rows if r.state in ACTIVE}
-        if self._desk_again:
-            self._desk_again = False
-            self.refresh_desk()
+    def ready(self, view: DeskView) -> None:
+        """A desk read arrived (DeskReady): keep it, draw it, say its fills and alerts."""
+        self.state.desk = view
+        self.state.starting -= {r.name for r in view.rows if r.state in ACTIVE}
+        if self._again:
+            self._again = False
+            self.refresh()
         if self.state.strategy is None:
-            self.state.strategy = message.view.focus
-        alerts = list(message.view.alerts)
-        if message.view.history:
-            self._show_history(message.view.history)
-        if not self._draw_desk(alerts):
+            self.state.strategy = view.focus
+        alerts = list(view.alerts)
+        if view.history:
+            self._show_history(view.history)
+        if not self.draw(alerts):
             return
         self._status()
-        self._notify_fills(message.view)
+        self._notify_fills(view)
         for a in alerts:           # risk and strategy alerts also interrupt, loudly if critical
             if a.severity != "info":
-                self.notify(a.text, severity="error" if a.severity == "critical" else "warning",
-                            timeout=8 if a.severity == "critical" else 4)
+                critical = a.severity == "critical"
+                self.app.notify(a.text, severity="error" if critical else "warning",
+                                timeout=8 if critical else 4)
 
     def _show_history(self, history) -> None:
         """Alerts logged before the workstation opened: in the pane, never as toasts."""
@@ -96,14 +115,15 @@ class DeskControl:
             main.query_one(AlertsPane).add_alerts(list(history), self.clock_text,
                                                   history=True)
 
-    def _draw_desk(self, alerts=()) -> bool:
-        """Show the desk (with the strategies asked to start); False when closing."""
+    def draw(self, alerts=()) -> bool:
+        """Show the desk (with the strategies asked to start) and `alerts` new with it;
+        False when there is nothing to draw on (not open yet, or closing)."""
         main = self._main()
         if main is None or not main.is_attached or self.state.desk is None:
             return False
         view = replace(self.state.desk, rows=self.shown_rows())
         try:
-            with self.batch_update():
+            with self.app.batch_update():
                 for pane in (StrategyPane, InventoryPane, ChartPane):
                     main.query_one(pane).update_desk(view)
                 figures = self.state.view.figures if self.state.view else None
@@ -123,9 +143,10 @@ class DeskControl:
         and the fee; several say how many, the newest FILL_LINES of them and the rest."""
         if not view.fills:
             return
-        for old in [n for n in self._notifications
+        app = self.app
+        for old in [n for n in app._notifications
                     if self._fills_title and n.title == self._fills_title]:
-            self._unnotify(old, refresh=False)   # Textual keeps no public handle on a toast
+            app._unnotify(old, refresh=False)   # Textual keeps no public handle on a toast
         lines = [self._fill_text(view, name, f, len(view.fills) > 1)
                  for name, f in view.fills[-FILL_LINES:]]
         if len(view.fills) > FILL_LINES:
@@ -133,7 +154,7 @@ class DeskControl:
         names = ", ".join(dict.fromkeys(name for name, _ in view.fills))
         self._fills_title = (f"{names} filled" if len(view.fills) == 1
                              else f"{names}: {len(view.fills)} fills")
-        self.notify("\n".join(lines), title=self._fills_title, timeout=3)
+        app.notify("\n".join(lines), title=self._fills_title, timeout=3)
 
     def _fill_text(self, view, name: str, f, named: bool) -> str:
         figures = self.state.view.figures if self.state.view else None
@@ -150,19 +171,19 @@ class DeskControl:
                 f"{row.quote if row else ''}")
 
     # ------------------------------------------------------------ actions
-    def on_strategy_pane_selected(self, message: StrategyPane.Selected) -> None:
-        if message.name != self.state.strategy:
-            self.state.strategy = message.name
-            self.refresh_desk()
+    def select(self, name: str) -> None:
+        """The Strategy pane's cursor moved to `name`: the desk read follows it."""
+        if name != self.state.strategy:
+            self.state.strategy = name
+            self.refresh()
 
-    def on_strategy_pane_request(self, message: StrategyPane.Request) -> None:
-        self.desk_action(message.action, message.name)
+    def apply(self, name: str, values: dict) -> None:
+        """The parameter form asked to change `name`'s parameters to `values`."""
+        self._run("change", name, values)
 
-    def on_strategy_form_apply(self, message: StrategyForm.Apply) -> None:
-        self._desk_action("change", message.name, message.values)
-
-    def desk_action(self, action: str, name: str) -> None:
-        """What a key or a palette command asked for `name`."""
+    def request(self, action: str, name: str) -> None:
+        """Do `action` (one of widgets.strategy.ACTIONS) to configuration `name`, as a key
+        of the Strategy pane or a palette command asked."""
         if self.desk is None:
             return
         if action == "pause":
@@ -170,12 +191,15 @@ class DeskControl:
             action = "running" if row is not None and row.state == "paused" else "paused"
         if action == "start":          # progress at once: the row says so before the runner
             self.state.starting.add(name)
-            self._draw_desk()
+            self.draw()
             self._status()
-        self._desk_action(action, name)
+        self._run(action, name)
 
-    @work(thread=True, group="desk-action", exit_on_error=False)
-    def _desk_action(self, action: str, name: str, values: dict | None = None) -> None:
+    def _run(self, action: str, name: str, values: dict | None = None) -> None:
+        self.app.run_worker(partial(self._act, action, name, values), thread=True,
+                            group="desk-action", exit_on_error=False)
+
+    def _act(self, action: str, name: str, values: dict | None) -> None:
         d = self.desk
         try:
             if action == "edit":
@@ -189,36 +213,41 @@ class DeskControl:
                 done = {"start": d.start, "stop": d.stop, "kill": d.kill}[action](name)
         except (ConfigError, ValueError, KeyError) as exc:
             done = DeskDone(action, name, error=str(exc).strip("'\""))
-        self.post_message(done)
+        self.app.post_message(done)
 
-    def on_desk_done(self, message: DeskDone) -> None:
-        form = self.screen if isinstance(self.screen, StrategyForm) else None
+    def done(self, message: DeskDone) -> None:
+        """A strategy action finished (DeskDone): say so, open or close the form."""
+        app = self.app
+        form = app.screen if isinstance(app.screen, StrategyForm) else None
         if message.error:
             self.state.starting.discard(message.name)
-            self._draw_desk()
-            self.notify(message.error, title=f"{message.name}: {message.action} refused",
+            self.draw()
+            app.notify(message.error, title=f"{message.name}: {message.action} refused",
                         severity="error", timeout=6)
             if form is not None and message.action == "change":
                 form.refused(message.error)
         elif message.action == "edit":
-            self.push_screen(StrategyForm(*message.result))
+            app.push_screen(StrategyForm(*message.result))
         else:
             if form is not None and message.action == "change":
                 form.dismiss(None)
-            self.notify(message.text, title="strategy")
-        self.refresh_desk(again=True)
+            app.notify(message.text, title="strategy")
+        self.refresh(again=True)
 
     # ------------------------------------------------------------ palette
-    def desk_commands(self):
+    def commands(self):
         """Every strategy action by name, for each configuration on the desk."""
         view = self.state.desk
         for row in view.rows if view else ():
             for key, action, _text, _id in ACTIONS:
+                shown = key_display(self.app, Binding(key, action))
                 yield SystemCommand(f"Strategy {row.name}: {VERBS[action]}",
-                                    f"key {key} in the Strategy pane ({row.state})",
-                                    lambda a=action, n=row.name: self.desk_action(a, n))
-        yield SystemCommand("Chart: market or strategy inventory and PnL",
-                            "key m in the Chart pane",
+                                    f"{KEY_HELP.format(key=shown)} in the Strategy pane "
+                                    f"({row.state})",
+                                    lambda a=action, n=row.name: self.request(a, n))
+        mode = binding_with_id(ChartPane, "chart.mode")
+        yield SystemCommand(binding_title(mode),
+                            f"{KEY_HELP.format(key=key_display(self.app, mode))} in the Chart pane",
                             lambda: self._main().query_one(ChartPane).action_toggle_mode())
 
     # ------------------------------------------------------------ quitting
@@ -226,11 +255,11 @@ class DeskControl:
         """(name, state) of every configuration whose run is active."""
         return [(r.name, r.state) for r in self.shown_rows() if r.state in ACTIVE]
 
-    async def action_quit(self) -> None:
+    def quit(self) -> None:
         """Quit; with strategies running, first ask whether to stop them or leave them."""
         running = self.active_strategies()
         if not running or self.desk is None:
-            self.exit()
+            self.app.exit()
             return
 
         def answered(choice: str | None) -> None:
@@ -238,18 +267,19 @@ class DeskControl:
                 self._stop_and_quit([name for name, _ in running])
             elif choice == "leave":
                 self._quit_saying(f"left running: {', '.join(n for n, _ in running)}")
-        self.push_screen(QuitDesk(running), answered)
+        self.app.push_screen(QuitDesk(running), answered)
 
-    @work(thread=True, group="quit", exit_on_error=False)
     def _stop_and_quit(self, names: list[str]) -> None:
-        self.desk.ask_stop(names)
-        self.call_from_thread(self._quit_saying, f"asked to stop: {', '.join(names)}")
+        def stop() -> None:
+            self.desk.ask_stop(names)
+            self.app.call_from_thread(self._quit_saying, f"asked to stop: {', '.join(names)}")
+        self.app.run_worker(stop, thread=True, group="quit", exit_on_error=False)
 
     def _quit_saying(self, note: str) -> None:
         """Quit, printing `note` (what became of the strategies) on the terminal after."""
         self.quit_note = note
-        self.exit(message=note)
+        self.app.exit(message=note)
 
-    def close_desk(self) -> None:
+    def close(self) -> None:
         if self.desk is not None:
             self.desk.close()

@@ -29,7 +29,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from souq.engine.edge import scaled_int
+from souq.engine.timeunits import SECOND
 
+MS = SECOND // 1000                 # latencies are typed in milliseconds
+MAX_LATENCY = 60 * SECOND           # order and cancel latency at most a minute
 QUEUE_MODELS = ("pessimistic", "probabilistic")
 FEE_MODELS = ("symbol", "zero", "flat_bps:B")
 RATE_SCALE = 10**9                  # fee rates as the engine keeps them (1e-9)
@@ -135,3 +138,24 @@ def fee_model(name: str) -> FeeModel:
             return FeeModel(f"flat_bps:{arg}", rate)
     raise ValueError(f"fee model {name!r}: use symbol, zero or flat_bps:B "
                      f"(B basis points, 0 to {MAX_BPS})")
+
+
+def chosen(queue: str, entry_ms: str, response_ms: str, fees: str,
+           labels: tuple[str, str, str, str]) -> dict:
+    """The Spec fields (latency_ns, latency, queue_model, fee_model) of models chosen by
+    name (`queue`: see queue_model; `fees`: see fee_model) and of entry and response
+    latency typed in ms (decimal text, 0 to MAX_LATENCY). `labels` are what the caller
+    calls the four fields (queue, entry, response, fees: a CLI flag, a form's label);
+    raises ValueError starting with the label of the first field that is wrong."""
+    q_label, e_label, r_label, f_label = labels
+    lat = Latency(*(scaled_int(text.strip(), label, MS, lo=0, hi=MAX_LATENCY // MS)
+                    for text, label in ((entry_ms, e_label), (response_ms, r_label))))
+    try:
+        q = queue_model(queue.strip())
+    except ValueError as exc:
+        raise ValueError(f"{q_label}: {exc}") from None
+    try:
+        f = fee_model(fees.strip())
+    except ValueError as exc:
+        raise ValueError(f"{f_label}: {exc}") from None
+    return {"latency_ns": lat.entry_ns, "latency": lat, "queue_model": q, "fee_model": f}

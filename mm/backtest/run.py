@@ -15,6 +15,7 @@ from souq.mm.desk.mark import engine_mark, engine_mid, mark
 from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
 
+from .models import MAX_LATENCY
 from .replay import Replay
 from .runner import BacktestRunner
 from .scenario import resolve
@@ -26,7 +27,6 @@ STEP = 50_000_000                   # the strategy decides every 50 ms of market
 SAMPLE = SECOND
 DEFAULT_DURATION = 60 * SECOND      # scenario runs without a duration
 MAX_DURATION = 86_400 * SECOND      # a scenario simulates at most one day of market time
-MAX_LATENCY = 60 * SECOND           # order and cancel latency at most a minute
 
 
 def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None) -> Result:

@@ -128,3 +128,22 @@ def test_a_fill_not_yet_noticed_is_not_placed_again():
         assert [(o["id"], o["status"], o["filled"]) for o in r.orders] == [
             ("bt.1", "filled", P)]
         assert r.series[-1][2] == P                       # inventory
+
+
+def test_chosen_gives_the_spec_fields_and_names_a_bad_field_by_its_label():
+    from souq.mm.backtest.models import Latency, Probabilistic, chosen
+    labels = ("Q", "E", "R", "F")
+    got = chosen(" probabilistic:2 ", "1.5", "30", "zero", labels)
+    assert got == {"latency_ns": 1_500_000, "latency": Latency(1_500_000, 30_000_000),
+                   "queue_model": Probabilistic(2), "fee_model": got["fee_model"]}
+    assert (got["fee_model"].name, got["fee_model"].rate) == ("zero", 0)
+    for args, start in ((("nope", "0", "0", "symbol"), "Q: queue model 'nope'"),
+                        (("pessimistic", "-1", "0", "symbol"), "E: "),
+                        (("pessimistic", "0", "60001", "symbol"), "R: "),
+                        (("pessimistic", "0", "0", "flat"), "F: fee model 'flat'")):
+        try:
+            chosen(*args, labels)
+        except ValueError as exc:
+            assert str(exc).startswith(start), (args, str(exc))
+        else:
+            raise AssertionError(f"{args} accepted")

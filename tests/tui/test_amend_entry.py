@@ -3,7 +3,7 @@ the amended order keeps or loses its queue place by the exchange's rule."""
 import pytest
 
 from souq.tui.entry import EntryError, parse_entry
-from tui_harness import caught_up, drive
+from tui_harness import caught_up, drive, workers_done
 
 
 @pytest.mark.parametrize("text, command", [
@@ -35,7 +35,7 @@ def test_amend_from_the_quick_entry_line_moves_the_order(workstation):
 
     async def script(pilot):
         await pilot.press("colon", *"amend a-1 0.001 @ 94991m", "enter")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         await caught_up(pilot)
 

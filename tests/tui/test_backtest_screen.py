@@ -14,6 +14,7 @@ from tui_harness import NARROW, WIDE, drive, keys, settle, settled
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
 RUN = dict(config="fixed-btc", source="scenario:high_volatility", duration="20", seed="1")
+MODELS = ("queue", "entry", "response", "fees")     # the model fields' ids, bt-<name>
 
 
 async def open_screen(pilot) -> None:
@@ -30,6 +31,9 @@ async def run_one(pilot, *, overrides: str = "", **fields) -> None:
     screen.query_one("#bt-duration").value = values["duration"]
     screen.query_one("#bt-seed").value = values["seed"]
     screen.query_one("#bt-overrides").value = overrides
+    for name in MODELS:
+        if name in fields:
+            screen.query_one(f"#bt-{name}").value = fields[name]
     await keys(pilot, "ctrl+r")          # the run's worker, then the runs list's
 
 
@@ -157,3 +161,67 @@ def test_run_list_and_report_read_irr_whole_and_grouped_never_cut(workstation):
     money = {label: value for _, label, value in seen["lines"] if "(IRR" in label}
     assert money["PnL total (IRR)"] == seen["pnl"]
     assert money and all("." not in v for v in money.values()), money
+
+
+def stored_models(ws) -> list[dict]:
+    import json
+    api = Api(str(ws.path))
+    try:
+        with api.db.connect() as conn:
+            return [json.loads(B.run(conn, r["id"])["result"])["spec"]["models"]
+                    for r in B.runs(conn)]
+    finally:
+        api.close()
+
+
+def test_the_models_chosen_on_the_form_run_and_are_recorded(workstation):
+    ws = with_desk(workstation)
+    seen = {}
+
+    async def script(pilot) -> None:
+        await open_screen(pilot)
+        await run_one(pilot, queue="probabilistic:2", entry="5", response="30",
+                      fees="flat_bps:1.5")
+        seen["status"] = str(pilot.app.screen.query_one("#bt-status").render())
+    drive(ws.app(), script)
+    assert seen["status"] == "run 1 stored"
+    assert stored_models(ws) == [{"queue": "probabilistic:2", "latency": "constant",
+                                  "entry_ns": 5_000_000, "response_ns": 30_000_000,
+                                  "fees": "flat_bps:1.5"}]
+
+
+@pytest.mark.parametrize("field, value, said", [
+    ("queue", "optimistic", "refused: Queue model: queue model 'optimistic': use "),
+    ("queue", "probabilistic:11", "refused: Queue model: "),
+    ("entry", "-1", "refused: Entry latency: "),
+    ("response", "soon", "refused: Response latency: "),
+    ("fees", "flat_bps:x", "refused: Fee model: fee model 'flat_bps:x': use "),
+])
+def test_a_bad_model_field_is_named_in_one_line_and_starts_nothing(workstation, field,
+                                                                   value, said):
+    ws = with_desk(workstation)
+    seen = {}
+
+    async def script(pilot) -> None:
+        await open_screen(pilot)
+        await run_one(pilot, **{field: value})
+        screen = pilot.app.screen
+        seen["status"] = str(screen.query_one("#bt-status").render())
+        seen["running"] = screen.running
+        seen["workers"] = [w.group for w in pilot.app.workers if w.group == "bt-run"]
+    messages = drive(ws.app(), script)
+    assert seen["status"].startswith(said) and "\n" not in seen["status"]
+    assert not seen["running"] and seen["workers"] == []
+    assert "Progress" not in [type(m).__name__ for m in messages]
+    assert stored_models(ws) == []
+
+
+@SIZES
+def test_backtest_form_refused_model(snap_compare, workstation, size):
+    """A queue model the backtest does not know: the status line names the field."""
+    async def run_before(pilot) -> None:
+        await open_screen(pilot)
+        pilot.app.screen.query_one("#bt-queue").value = "fifo"
+        await keys(pilot, "ctrl+r")
+    assert snap_compare(with_desk(workstation).app(), run_before=run_before,
+                        terminal_size=size)

@@ -2,7 +2,7 @@
 garbage collector leaves what was loaded alone. `souq bench --tui` measures the times."""
 import gc
 
-from souq.tui import app as tui_app
+from souq.tui import follower
 
 from tui_harness import drive
 
@@ -19,5 +19,5 @@ def test_what_was_loaded_is_frozen_out_of_the_collectors_way(workstation):
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
-    assert seen["threshold"] == tui_app.GC_THRESHOLDS
+    assert seen["threshold"] == follower.GC_THRESHOLDS
     assert seen["frozen"] > 0

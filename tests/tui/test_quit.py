@@ -20,7 +20,7 @@ def quit_with(ws, answer: str | None) -> dict:
 
     async def script(pilot):
         app = pilot.app
-        await wait_for(pilot, lambda: app.active_strategies())
+        await wait_for(pilot, lambda: app.desk.active_strategies())
         await keys(pilot, "q")
         assert isinstance(app.screen, QuitDesk)
         seen["text"] = screen_text(app)
@@ -32,7 +32,7 @@ def quit_with(ws, answer: str | None) -> dict:
             seen["stayed"] = app.return_code is None
     app = ws.app()
     drive(app, script)
-    seen["message"] = app.quit_note
+    seen["message"] = app.desk.quit_note
     return seen
 
 

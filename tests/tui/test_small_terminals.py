@@ -4,7 +4,7 @@ order ticket leaves the book's prices in view."""
 import pytest
 
 from souq.tui.screens.order_ticket import OrderTicket
-from tui_harness import drive, keys, screen_text
+from tui_harness import drive, keys, screen_text, wait_for
 
 
 def look(ws, size, *pressed) -> dict:
@@ -76,3 +76,39 @@ def test_the_ticket_fits_with_its_buttons_and_leaves_book_prices_in_view(worksta
               for y, line in enumerate(seen["lines"][book.y:book.bottom], book.y)]
     assert any("95,000,500,000" in line for line in beside)   # the best ask
     assert any("94,999,500,000" in line for line in beside)   # the best bid
+
+
+def test_at_80x24_the_longest_ticket_fits_and_send_is_reached_by_keys(workstation):
+    """The tallest the ticket gets (a stop-limit order, a refused number's message under
+    its terms) still lies on a 80x24 screen with Send in it, and Tab reaches Send, whose
+    Enter sends: the order is placed."""
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        await keys(pilot, "b")
+        screen = app.screen
+        screen.query_one("#ticket-type").value = "stop_limit"
+        screen.query_one("#ticket-stop").value = "95000400000"
+        screen.query_one("#ticket-qty").value = "0.0001x"
+        screen.query_one("#ticket-qty").focus()
+        await keys(pilot, "enter")                      # refused in the ticket
+        seen["error"] = str(screen.query_one("#ticket-error").render())
+        seen["ticket"] = screen.query_one("#ticket").region
+        seen["send"] = screen.query_one("#ticket-send").region
+        screen.query_one("#ticket-qty").value = "0.0001"
+        for _ in range(10):                             # Tab along to Send
+            if screen.focused is screen.query_one("#ticket-send"):
+                break
+            await keys(pilot, "tab")
+        seen["focused"] = screen.focused.id
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, OrderTicket))
+    drive(workstation.app(), script, size=(80, 24))
+    assert seen["error"].startswith("quantity '0.0001x'")
+    ticket, send = seen["ticket"], seen["send"]
+    assert ticket.y >= 0 and ticket.bottom <= 24 and ticket.right <= 80
+    assert send.height == 1 and ticket.contains_region(send)
+    assert seen["focused"] == "ticket-send"
+    [order] = [o for o in workstation.open_orders("alice") if o["type"] == "stop_limit"]
+    assert (order["qty"], order["side"]) == ("0.0001", "buy")

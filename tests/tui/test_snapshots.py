@@ -73,6 +73,21 @@ def test_order_ticket(snap_compare, workstation, size):
     assert snap_compare(workstation.app(), run_before=after("b"), terminal_size=size)
 
 
+def test_order_ticket_longest_at_80x24(snap_compare, workstation):
+    """The tallest ticket (stop-limit, a refused number's message) on 80x24: all on screen,
+    Send and Close included."""
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "b")
+        screen = pilot.app.screen
+        screen.query_one("#ticket-type").value = "stop_limit"
+        screen.query_one("#ticket-stop").value = "95000400000"
+        screen.query_one("#ticket-qty").value = "0.0001x"
+        screen.query_one("#ticket-qty").focus()
+        await keys(pilot, "enter")
+    assert snap_compare(workstation.app(), run_before=run_before, terminal_size=NARROW)
+
+
 @SIZES
 def test_quick_entry_typed(snap_compare, workstation, size):
     """The entry has focus: the footer offers no binding that the typing would take."""

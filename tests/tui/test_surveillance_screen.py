@@ -10,7 +10,8 @@ from souq.db.api import Api
 from souq.mm.surveillance.follower import Follower
 from souq.mm.surveillance.monitor import LINK
 from souq.tui.screens.surveillance import SurveillanceScreen
-from tui_harness import NARROW, WIDE, drive, keys, screen_text, settle, settled, wait_for
+from tui_harness import (NARROW, WIDE, drive, keys, screen_text, settle, settled, wait_for,
+                         workers_done)
 
 SIZES = pytest.mark.parametrize("size", [WIDE, NARROW], ids=["160x48", "80x24"])
 
@@ -67,9 +68,9 @@ def test_confirm_with_suspension_asks_first_and_is_journalled(workstation):
         await pilot.pause()
         seen["declined"] = str(pilot.app.screen.query_one("#surv-status").render())
         await pilot.press("F", "y")
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         seen["done"] = str(pilot.app.screen.query_one("#surv-status").render())
         # the note went with the decision: the next case's needs its own reason

@@ -19,6 +19,7 @@ from time import monotonic
 from rich.console import Console
 from textual import events
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from souq.tui import app as tui_app
 from souq.db.api import Api
@@ -30,9 +31,10 @@ FROZEN_NS = 1_740_830_400_000_000_000          # 2025-03-01 12:00:00 UTC
 DB_NAME = "souq.db"
 WIDE, NARROW = (160, 48), (80, 24)
 HANG = 600.0                # seconds before a wait gives up: a hung test, never a slow one
-PERIODIC = {"desk", "sim"}  # worker groups a timer restarts every second, or that live as
-                            # long as the app (the demo market's child): waited for by their
-                            # result, or a wait for a quiet app would never end
+PERIODIC = {"desk", "sim", "follow"}  # worker groups a timer restarts every second, or
+                            # that live as long as the app (the demo market's child, the
+                            # journal follower): waited for by their result, or a wait for a
+                            # quiet app would never end
 TOAST_STAYS = 10.0**7       # seconds: toasts stay until cleared (see QuietApp.notify)
 
 
@@ -149,8 +151,22 @@ async def settled(pilot) -> None:
             continue
         quiet = 0
         assert monotonic() < deadline, f"still busy after {HANG} s: the app hangs"
-        await app.workers.wait_for_complete(
-            [w for w in app.workers if w.group not in PERIODIC])
+        await workers_done(app)
+
+
+async def workers_done(app) -> None:
+    """Wait for every worker of the app that ends by itself (PERIODIC groups left out;
+    not app.workers.wait_for_complete, which waits for all of them when given none)."""
+    for worker in passing(app):
+        try:
+            await worker.wait()
+        except WorkerCancelled:     # the palette cancels its search as keys are typed
+            pass
+
+
+def passing(app) -> list:
+    """The app's workers that end by themselves (those of PERIODIC groups left out)."""
+    return [w for w in app.workers if w.group not in PERIODIC]
 
 
 async def keys(pilot, *names: str) -> None:

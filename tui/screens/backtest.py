@@ -83,6 +83,20 @@ class BacktestScreen(Screen):
                 with Horizontal(classes="bt-row"):
                     yield Label("Overrides", classes="bt-label")
                     yield Input("", id="bt-overrides", placeholder="key=value ...", compact=True)
+                with Horizontal(classes="bt-row"):
+                    yield Label("Queue model", classes="bt-label")
+                    yield Input("pessimistic", id="bt-queue", compact=True,
+                                placeholder="pessimistic | probabilistic[:N]")
+                with Horizontal(classes="bt-row"):
+                    yield Label("Entry/resp ms", classes="bt-label")
+                    yield Input("0", id="bt-entry", compact=True, placeholder="entry",
+                                tooltip="Entry latency: the decision to the exchange, ms")
+                    yield Input("0", id="bt-response", compact=True, placeholder="response",
+                                tooltip="Response latency: a fill to the strategy, ms")
+                with Horizontal(classes="bt-row"):
+                    yield Label("Fee model", classes="bt-label")
+                    yield Input("symbol", id="bt-fees", compact=True,
+                                placeholder="symbol | zero | flat_bps:B")
                 with Horizontal(classes="bt-row", id="bt-go"):
                     yield Button("Run", id="bt-run", variant="primary", compact=True)
                     yield ProgressBar(id="bt-progress", show_eta=False)
@@ -151,11 +165,19 @@ class BacktestScreen(Screen):
             return
         value = self.query_one("#bt-config", Select).value
         source = self.query_one("#bt-source", Select).value
+        field = lambda name: self.query_one(f"#bt-{name}", Input).value   # noqa: E731
         form = Form(config=value if isinstance(value, str) else "",
                     source=source if isinstance(source, str) else "",
-                    duration=self.query_one("#bt-duration", Input).value,
-                    seed=self.query_one("#bt-seed", Input).value,
-                    overrides=self.query_one("#bt-overrides", Input).value)
+                    duration=field("duration"), seed=field("seed"),
+                    overrides=field("overrides"), queue=field("queue"),
+                    entry_ms=field("entry"), response_ms=field("response"),
+                    fees=field("fees"))
+        try:
+            form.models()
+        except ValueError as exc:       # one line naming the field; nothing starts
+            self.query_one("#bt-status", Static).update(f"refused: {exc}")
+            self.notify(str(exc), title="backtest form", severity="error", timeout=6)
+            return
         self.running = True
         self.query_one("#bt-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#bt-status", Static).update("running...")

@@ -31,12 +31,15 @@ TAB_NAMES = {"book": "Book", "chart": "Chart", "orders": "Orders", "trades": "Tr
 class MainScreen(Screen):
     _drawn: tuple | None = None     # (view, theme) on screen now
     BINDINGS = [
-        Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}")
+        Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}",
+                tooltip=f"Show the {TAB_NAMES[name]} pane")
         for i, name in enumerate(PANES)
     ] + [Binding("tab", "cycle_pane", "Next pane", show=False, priority=False, id="pane.next"),
-         Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus"),
+         Binding("colon,e", "focus_entry", "Quick entry", id="entry.focus",
+                 tooltip="Quick entry: type an order"),
          Binding("home", "touch", "Book: back to the touch", show=False, id="book.home"),
-         Binding("v", "switch_desk", "Inventory/quotes", show=False, id="pane.desk_switch")]
+         Binding("v", "switch_desk", "Inventory/quotes", show=False, id="pane.desk_switch",
+                 tooltip="Switch the desk row between inventory and quotes")]
 
     def compose(self):
         yield TabBar(id="tab-bar")

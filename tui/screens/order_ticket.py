@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from textual import on
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -50,7 +50,7 @@ class OrderTicket(ModalScreen):
         self._qty = qty or (default_qty(view) if view is not None else format(self.step, "f"))
 
     def compose(self):
-        with Vertical(id="ticket"):
+        with VerticalScroll(id="ticket"):   # scrolls if ever taller than the screen
             yield Static(id="ticket-title")
             with Grid(id="ticket-grid"):
                 yield Label("type")

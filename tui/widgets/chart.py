@@ -39,7 +39,8 @@ class ChartPane(Pane):
     BINDINGS = [
         Binding("k", "toggle_kind", "Line/candles", id="chart.kind"),
         Binding("i", "next_interval", "Interval", id="chart.interval"),
-        Binding("m", "toggle_mode", "Market/strategy", id="chart.mode"),
+        Binding("m", "toggle_mode", "Market/strategy", id="chart.mode",
+                tooltip="Chart: market or strategy inventory and PnL"),
         Binding("left_square_bracket", "zoom(1)", "Zoom out", id="chart.zoom_out"),
         Binding("right_square_bracket", "zoom(-1)", "Zoom in", id="chart.zoom_in"),
         Binding("left", "pan(-1)", "Earlier", show=False, id="chart.earlier"),

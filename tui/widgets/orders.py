@@ -5,13 +5,11 @@ from datetime import datetime, timezone
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
 from souq.mm.display import grouped_text
 
 from ..snapshot import MarketView
-from .pane import Pane
-from .table_sync import sync_rows
+from .table_pane import TablePane
 
 # status comes before avg and reason: what happened to an order must be readable first
 COLUMNS = (("time", 8), ("cid", 12), ("side", 4), ("price", 14), ("qty", 8), ("filled", 8),
@@ -20,8 +18,9 @@ CID = [name for name, _ in COLUMNS].index("cid")
 OPEN = ("queued", "active", "partial")
 
 
-class OrdersPane(Pane):
+class OrdersPane(TablePane):
     TITLE = "Orders"
+    COLUMNS, TABLE_ID = COLUMNS, "orders-table"
     BINDINGS = [Binding("c", "cancel_selected", "Cancel order", id="orders.cancel"),
                 Binding("a", "all_symbols", "All symbols", id="orders.all_symbols")]
 
@@ -46,23 +45,12 @@ class OrdersPane(Pane):
         def control(self) -> "OrdersPane":
             return self.pane
 
-    def compose(self):
-        yield DataTable(id="orders-table", cursor_type="row")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one(DataTable)
-        for name, width in COLUMNS:
-            table.add_column(name, width=width, key=name)
-        self._rows: dict[str, tuple] = {}
-
     def update_view(self, view: MarketView) -> None:
-        table = self.query_one(DataTable)
-        first = not self._rows
+        first = not self.rows
         rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
-        self._rows = sync_rows(table, COLUMNS, rows, self._rows)
+        self.show_rows(rows)
         if first and rows:                 # the newest open order, when there is one
-            table.move_cursor(row=0, animate=False)
+            self.table.move_cursor(row=0, animate=False)
         n_open = sum(o["status"] in OPEN for o in view.orders)
         where = "all symbols" if view.all_orders else view.symbol
         self.set_title(f"Orders of {view.user}, {where} ({n_open} open)")
@@ -80,11 +68,8 @@ class OrdersPane(Pane):
                 grouped_text(o["reason"]) if o["reason"] else "", sym, o["type"])
 
     def selected_client_id(self) -> str | None:
-        table = self.query_one(DataTable)
-        keys = list(self._rows)
-        if table.cursor_row is None or not 0 <= table.cursor_row < len(keys):
-            return None
-        return self._rows[keys[table.cursor_row]][CID]
+        key = self.selected_key()
+        return None if key is None else self.rows[key][CID]
 
     def action_cancel_selected(self) -> None:
         cid = self.selected_client_id()

@@ -8,8 +8,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from ..desk_facade import DeskView, StrategyRow
-from .pane import Pane
-from .table_sync import sync_rows
+from .table_pane import TablePane
 
 COLUMNS = (("name", 12), ("template", 12), ("symbol", 8), ("user", 11), ("stage", 10),
            ("v", 2), ("state", 9))
@@ -23,8 +22,9 @@ ACTIONS = (
 )
 
 
-class StrategyPane(Pane):
+class StrategyPane(TablePane):
     TITLE = "Strategy"
+    COLUMNS, TABLE_ID = COLUMNS, "strategy-table"
     BINDINGS = [Binding(key, f"request('{action}')", text, id=bid)
                 for key, action, text, bid in ACTIONS]
 
@@ -50,28 +50,14 @@ class StrategyPane(Pane):
         def control(self) -> "StrategyPane":
             return self.pane
 
-    def compose(self):
-        yield DataTable(id="strategy-table", cursor_type="row")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one(DataTable)
-        for name, width in COLUMNS:
-            table.add_column(name, width=width, key=name)
-        self._rows: dict[str, tuple] = {}
-
     def update_desk(self, view: DeskView) -> None:
-        table = self.query_one(DataTable)
         rows = {r.name: cells(r) for r in view.rows}
-        self._rows = sync_rows(table, COLUMNS, rows, self._rows)
+        self.show_rows(rows)
         self.border_title = f"Strategy ({len(rows)} configured, {counts(view.rows)})"
 
     def selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        names = list(self._rows)
-        if not names or table.cursor_row is None or table.cursor_row >= len(names):
-            return None
-        return names[table.cursor_row]
+        """The configuration under the cursor, or None."""
+        return self.selected_key()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.row_key is not None and event.row_key.value is not None:

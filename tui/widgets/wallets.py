@@ -1,43 +1,25 @@
 """Balance, hold and available per asset of the acting user, and their position and PnL
 in the symbol on screen (average cost, marked at the mid)."""
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from ..snapshot import MarketView
-from .pane import Pane
+from .table_pane import TablePane
 
 
 COLUMNS = (("asset", 5), ("balance", 14), ("hold", 12), ("available", 14))
 
 
-class WalletsPane(Pane):
+class WalletsPane(TablePane):
     TITLE = "Wallets"
+    COLUMNS, TABLE_ID, CURSOR = COLUMNS, "wallets-table", "none"
 
-    def compose(self):
-        yield DataTable(id="wallets-table", cursor_type="none", show_cursor=False)
+    def compose_below(self):
         yield Static(id="wallets-pnl")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one(DataTable)
-        for name, width in COLUMNS:
-            table.add_column(name, width=width, key=name)
-        self._rows: dict[str, tuple] = {}
-
     def update_view(self, view: MarketView) -> None:
-        table = self.query_one(DataTable)
-        rows = {w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
-                                           for k, width in COLUMNS[1:]))
-                for w in view.wallets}
-        if list(rows) != list(self._rows):
-            table.clear()
-            for key, cells in rows.items():
-                table.add_row(*cells, key=key)
-        else:
-            for key, cells in rows.items():
-                if self._rows[key] != cells:
-                    for name, value in zip(("asset", "balance", "hold", "available"), cells):
-                        table.update_cell(key, name, value)
-        self._rows = rows
+        self.show_rows({w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
+                                                   for k, width in COLUMNS[1:]))
+                        for w in view.wallets})
         self.set_title(f"Wallets of {view.user}")
         self.query_one("#wallets-pnl", Static).update(pnl_line(view), layout=False)  # 3 lines
 

@@ -1,0 +1,89 @@
+"""The journal follower, a Textual worker (tui/follower.py, group follow): what others commit
+reaches the screen; a slow poll holds the next one back instead of queueing polls or
+views behind it; a failed poll is said and following goes on. No timing: a poll is held
+on an event the test releases."""
+import threading
+
+from souq.db.api import Api
+from tui_harness import FROZEN_NS, HANG, caught_up, drive, screen_text, wait_for
+
+
+def bob_bids(ws, price: str, cid: str) -> None:
+    api = Api(str(ws.path), "bob", clock=lambda: FROZEN_NS)
+    try:
+        r = api.execute({"op": "limit", "id": cid, "user": "bob", "symbol": "BTC-IRR",
+                         "side": "buy", "price": price, "qty": "0.001"})
+        assert r.accepted, r.reason
+    finally:
+        api.close()
+
+
+def test_the_follower_is_a_worker_and_brings_others_orders_to_the_screen(workstation):
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        seen["workers"] = [w.name for w in app.workers if w.group == "follow"]
+        before = app.state.view.seq
+        bob_bids(workstation, "90000000000", "bob-far")       # 90,000,000,000 in the book
+        await wait_for(pilot, lambda: app.state.view.seq > before)
+        await caught_up(pilot)
+        seen["screen"] = screen_text(app)
+    drive(workstation.app(), script)
+    assert seen["workers"] == ["follow journal"]
+    assert "90,000,000,000" in seen["screen"]
+
+
+def test_a_slow_poll_holds_the_next_back_and_queues_nothing(workstation):
+    seen = {"calls": 0, "busy": 0, "peak": 0}
+    gate = threading.Event()
+
+    async def script(pilot):
+        app = pilot.app
+        real = app.facade.follow
+
+        def held(force: bool = True):
+            seen["calls"] += 1
+            seen["busy"] += 1
+            seen["peak"] = max(seen["peak"], seen["busy"])
+            try:
+                gate.wait(HANG)
+                return real(force)
+            finally:
+                seen["busy"] -= 1
+        app.facade.follow = held
+        await wait_for(pilot, lambda: seen["busy"] == 1)      # a poll under way, held
+        before = app.state.view.seq
+        bob_bids(workstation, "90000000000", "bob-far")
+        for _ in range(20):                                   # woken again and again
+            app.follow()
+            await pilot.pause()
+        seen["while_held"] = seen["calls"]
+        gate.set()
+        await wait_for(pilot, lambda: app.state.view.seq > before)
+        app.facade.follow = real
+    drive(workstation.app(), script)
+    assert seen["while_held"] == 1          # no poll queued behind the held one
+    assert seen["peak"] == 1                # never two at once
+
+
+def test_a_failed_poll_is_said_and_following_goes_on(workstation):
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        real, failed = app.facade.follow, []
+
+        def once(force: bool = True):
+            if not failed:
+                failed.append(True)
+                raise OSError("database gone for a moment")
+            return real(force)
+        app.facade.follow = once
+        await wait_for(pilot, lambda: failed)
+        before = app.state.view.seq
+        bob_bids(workstation, "90000000000", "bob-far")
+        await wait_for(pilot, lambda: app.state.view.seq > before)
+        seen["toasts"] = [n.message for n in app._notifications]
+    drive(workstation.app(), script)
+    assert "following the journal: OSError: database gone for a moment" in seen["toasts"]
