@@ -18,7 +18,8 @@ OURS = set(LAYERS)
 #: The engine's public modules: all the layers above may import from it. The others are
 #: the parts of `Exchange` (engine/exchange.py), reached only through it.
 ENGINE_PUBLIC = {"exchange", "events", "commands", "model", "numbers", "stream", "edge",
-                 "admission", "permissions", "fees", "invariants", "workload", "timeunits"}
+                 "admission", "permissions", "fees", "invariants", "workload", "timeunits",
+                 "symbols"}
 ENGINE_INTERNAL = {"ledger", "escrow", "matching", "orders", "sessions"}
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.

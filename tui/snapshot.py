@@ -112,8 +112,9 @@ def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1
     if u is not None:
         own_prices = {(o.side, o.price) for o in u.open_orders()
                       if o.sym is s and o.price is not None}
-    bids = _levels(s.bids, BUY, own_prices, depth, s.tick * group)
-    asks = _levels(s.asks, "sell", own_prices, depth, s.tick * group)
+    spec = s.spec
+    bids = _levels(s.bids, BUY, own_prices, depth, spec.tick * group)
+    asks = _levels(s.asks, "sell", own_prices, depth, spec.tick * group)
     deepest = max([Decimal(x.cum) for x in bids[-1:] + asks[-1:]] or [Decimal(1)]) or Decimal(1)
     bids = tuple(_with_fill(x, deepest) for x in bids)
     asks = tuple(_with_fill(x, deepest) for x in asks)
@@ -136,11 +137,12 @@ def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1
         if mine is None:
             mine = Q.trades(conn, user=user, symbol=symbol)
         pos = position(mine, user, mark)
-    return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
-                      bids, asks, spread, mid, None if s.last is None else fmt(s.last),
-                      trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker), all_orders, ex.ts, fmt(s.min_qty),
-                      _band(s), None if s.ref is None else fmt(s.ref), valued_at)
+    return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(spec.tick),
+                      fmt(spec.step), bids, asks, spread, mid,
+                      None if s.last is None else fmt(s.last), trades, orders, wallets, prices,
+                      group, spec.base, spec.quote, pos, figures_of(ex), fmt(spec.taker),
+                      all_orders, ex.ts, fmt(spec.min_qty), _band(spec),
+                      None if spec.ref is None else fmt(spec.ref), valued_at)
 
 
 def position_mark(s, mid: str | None) -> tuple[Decimal | None, str]:
@@ -175,8 +177,8 @@ def order_rows(conn, user: str, symbol: str | None) -> tuple[dict, ...]:
 
 def figures_of(ex) -> Figures:
     """How every symbol's and asset's numbers read, from the exchange's symbols."""
-    return Figures([{"name": n, "tick_size": fmt(x.tick), "qty_step": fmt(x.step),
-                     "base": x.base, "quote": x.quote} for n, x in ex.symbols.items()])
+    return Figures([{"name": n, "tick_size": fmt(x.spec.tick), "qty_step": fmt(x.spec.step),
+                     "base": x.spec.base, "quote": x.spec.quote} for n, x in ex.symbols.items()])
 
 
 def _levels(book, side, own_prices, depth, bucket) -> list[Level]:

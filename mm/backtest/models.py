@@ -25,7 +25,7 @@ Fee models: `symbol` (the default: each symbol's maker and taker rates on the ba
 exchange), `zero`, `flat_bps:B` (maker and taker both B basis points, B a decimal with up
 to 5 places). The engine charges the fees, so balances, equity and fills agree.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from souq.engine.edge import scaled_int
@@ -96,7 +96,7 @@ class FeeModel:
         if self.rate is None:
             return
         for sym in ex.symbols.values():
-            sym.maker = sym.taker = self.rate
+            sym.spec = replace(sym.spec, maker=self.rate, taker=self.rate)
 
 
 PESSIMISTIC = Pessimistic()

@@ -72,7 +72,7 @@ class BadActor:
         out = []
         if not self._due and now >= self._next:
             sv = view.symbols.get(self.symbol)
-            if sv is not None and sv.tradable and sv.bid and sv.ask and sv.ask - sv.bid >= 4 * sv.tick:
+            if sv is not None and sv.tradable and sv.bid and sv.ask and sv.ask - sv.bid >= 4 * sv.spec.tick:
                 plan = self.plan(self.rng, sv)
                 self._due = [(now + d, fn) for d, fn in plan]
                 self.episodes.append(Episode(self.name, self.rules, self.users, now,

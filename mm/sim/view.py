@@ -4,21 +4,18 @@ views from anywhere."""
 from dataclasses import dataclass
 from operator import attrgetter
 
+from souq.engine.symbols import SymbolSpec
 
 
 @dataclass(frozen=True, slots=True)
 class SymbolView:
-    name: str
-    tick: int
-    step: int
-    min_qty: int
-    max_qty: int | None
-    lo: int                # lowest price an order may carry: on the tick grid, inside the band
-    hi: int | None         # highest, or None without a band
+    """One symbol as the simulator's agents see it: its specification (`spec`,
+    engine.symbols.SymbolSpec: grid, band, reference price) and the top of its book
+    (prices at 1e-9, None when that side is empty / nothing traded yet)."""
+    spec: SymbolSpec
     bid: int | None
     ask: int | None
     last: int | None
-    ref: int | None
     tradable: bool         # active and in session
 
     @property
@@ -26,7 +23,7 @@ class SymbolView:
         """The market's own idea of value: mid, else one side, else last, else reference."""
         if self.bid is not None and self.ask is not None:
             return (self.bid + self.ask) // 2
-        for price in (self.last, self.bid, self.ask, self.ref):
+        for price in (self.last, self.bid, self.ask, self.spec.ref):
             if price is not None:
                 return price
         return None
@@ -53,15 +50,12 @@ class MarketView:
 
 def symbol_view(s) -> SymbolView | None:
     """One engine Symbol as a view; None when its band leaves no price on the tick grid."""
-    tick = s.tick
-    lo, hi = s.price_range()
-    if hi is not None and hi < lo:
+    spec = s.spec
+    if not spec.has_prices():
         return None
-    return SymbolView(
-        name=s.name, tick=tick, step=s.step, min_qty=s.min_qty, max_qty=s.max_qty, lo=lo, hi=hi,
-        bid=s.bids.peekitem(0)[1].price if s.bids else None,
-        ask=s.asks.peekitem(0)[1].price if s.asks else None,
-        last=s.last, ref=s.ref, tradable=s.active and s.open)
+    return SymbolView(spec, s.bids.peekitem(0)[1].price if s.bids else None,
+                      s.asks.peekitem(0)[1].price if s.asks else None, s.last,
+                      s.active and s.open)
 
 
 class OpenOrders:
