@@ -13,7 +13,7 @@ from souq.engine.numbers import PRICE_SCALE
 
 from . import grid
 from .params import SimParams, ns, ppb
-from .view import OpenOrder, SymbolView
+from souq.mm.view import OpenOrder, SymbolView
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from souq.engine.numbers import AMOUNT_SCALE, fmt_amount
 from souq.engine.timeunits import SECOND
 
 from . import grid
-from .view import MarketView, SymbolView, observe
+from souq.mm.view import MarketView, SymbolView, observe
 
 LINK = "surveil_link"
 STRUCTURING_THRESHOLD = 10_000_000_000     # IRR, the structuring rule's default

@@ -10,7 +10,7 @@ from .fair import FairValue
 from .params import SimParams, ns
 from .participants import participants
 from .trend import Trend
-from .view import MarketView
+from souq.mm.view import MarketView
 
 
 class Simulator:

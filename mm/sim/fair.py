@@ -5,7 +5,7 @@ from random import Random
 
 from souq.engine.numbers import PRICE_SCALE
 
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 MINUTE_NS = 60 * 1_000_000_000
 

@@ -3,7 +3,7 @@ to the symbol's tick, step, min/max and band, then written as order-stream decim
 strings. Nothing here sees a float, so nothing off-grid can reach the exchange."""
 from souq.engine.numbers import PRICE_SCALE, fmt
 
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 
 def price(sv: SymbolView, units: int, *, up: bool = False) -> int:

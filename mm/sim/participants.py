@@ -6,7 +6,7 @@ from souq.engine.numbers import AMOUNT_SCALE, MAX_AMOUNT_WHOLE, QTY_TO_AMOUNT, f
 
 from . import grid
 from .params import SimParams
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 PREFIX = "sim-"
 FUNDED_ORDERS = 100_000   # a wallet holds this many of the largest orders on either side

@@ -83,7 +83,7 @@ def test_the_engine_symbol_and_its_views_hold_the_one_spec():
     from souq.engine.exchange import Exchange
     from souq.engine.stream import parse_command
     from souq.mm.desk.book import book_of
-    from souq.mm.sim.view import symbol_view
+    from souq.mm.view import symbol_view
     from souq.mm.venue.local import LocalVenue
 
     ex = Exchange()

@@ -11,7 +11,7 @@ from souq.mm.demo import demo_commands
 from souq.mm.scenarios import SCENARIOS, Shock, ShockedDriver, scenario
 from souq.mm.sim import ExchangeDriver, SimParams, run_fast
 from souq.mm.sim.fair import FairValue
-from souq.mm.sim.view import SymbolView
+from souq.mm.view import SymbolView
 
 SEC = 1_000_000_000
 SYM = "ETH-USDT"
@@ -97,7 +97,7 @@ def test_fair_value_jump_is_exact_and_stays_in_the_band():
     fv.values = {"A": 1_000_000_000, "B": 50}
     # a band of +-10 % around 1: prices 0.9 to 1.1
     sv = SymbolView(SymbolSpec("A", "B", "Q", 1, 1, 1, band=100_000_000, ref=1_000_000_000),
-                    None, None, None, True)
+                    None, None, None, "continuous")
     fv.jump("A", 50_000_000)                 # +5 %, no band given
     assert fv.values["A"] == 1_050_000_000
     fv.jump("A", -500_000_000, sv)           # -50 % clamps to lo + 10 % of the band

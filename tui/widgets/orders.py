@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .pane import Pane
 from .table_sync import sync_rows
 
@@ -54,7 +54,7 @@ class OrdersPane(Pane):
             table.add_column(name, width=width, key=name)
         self._rows: dict[str, tuple] = {}
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         table = self.query_one(DataTable)
         first = not self._rows
         rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
@@ -66,7 +66,7 @@ class OrdersPane(Pane):
         self.set_title(f"Orders of {view.user}, {where} ({n_open} open)")
 
     @staticmethod
-    def _cells(o: dict, view: MarketView) -> tuple:
+    def _cells(o: dict, view: ScreenView) -> tuple:
         f, sym, w = view.figures, o["symbol"], dict(COLUMNS)
         at = o.get("placed_ts")
         return (datetime.fromtimestamp(at / 1e9, timezone.utc).strftime("%H:%M:%S")

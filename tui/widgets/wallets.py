@@ -2,7 +2,7 @@
 in the symbol on screen (average cost, marked at the mid)."""
 from textual.widgets import DataTable, Static
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .pane import Pane
 
 
@@ -23,7 +23,7 @@ class WalletsPane(Pane):
             table.add_column(name, width=width, key=name)
         self._rows: dict[str, tuple] = {}
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         table = self.query_one(DataTable)
         rows = {w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
                                            for k, width in COLUMNS[1:]))
@@ -42,7 +42,7 @@ class WalletsPane(Pane):
         self.query_one("#wallets-pnl", Static).update(pnl_line(view), layout=False)  # 3 lines
 
 
-def pnl_line(view: MarketView) -> str:
+def pnl_line(view: ScreenView) -> str:
     p = view.position
     if p is None:
         return ""
