@@ -135,3 +135,36 @@ def fee_model(name: str) -> FeeModel:
             return FeeModel(f"flat_bps:{arg}", rate)
     raise ValueError(f"fee model {name!r}: use symbol, zero or flat_bps:B "
                      f"(B basis points, 0 to {MAX_BPS})")
+
+
+def record(queue: QueueModel, latency: Latency, fees: FeeModel) -> dict:
+    """The models of a run or a search as plain JSON values, as stored with it (a
+    backtest's spec "models", bt_runs.models, opt_runs.models): queue, latency, entry_ns,
+    response_ns, fees."""
+    return {"queue": queue.name, "latency": latency.name, "entry_ns": latency.entry_ns,
+            "response_ns": latency.response_ns, "fees": fees.name}
+
+
+def describe(models: dict | None) -> str:
+    """A stored models record (`record`) in one line, latencies in ms, e.g. "queue
+    pessimistic, latency 5 ms entry / 2 ms response, fees symbol"; runs stored before
+    models were recorded (None): "not recorded"."""
+    if not models:
+        return "not recorded"
+    return (f"queue {models['queue']}, latency {_ms(models['entry_ns'])} ms entry / "
+            f"{_ms(models['response_ns'])} ms response, fees {models['fees']}")
+
+
+def _ms(ns: int) -> str:
+    """ns as exact milliseconds text (1_500_000 -> "1.5")."""
+    whole, part = divmod(ns, 1_000_000)
+    return f"{whole}.{part:06d}".rstrip("0").rstrip(".") if part else str(whole)
+
+
+def brief(models: dict | None) -> str:
+    """A stored models record in a table cell: "pessimistic 0/0ms symbol" (queue,
+    entry/response latency, fees); "-" when not recorded."""
+    if not models:
+        return "-"
+    return (f"{models['queue']} {_ms(models['entry_ns'])}/{_ms(models['response_ns'])}ms "
+            f"{models['fees']}")
