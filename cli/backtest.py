@@ -23,6 +23,18 @@ runs_app = typer.Typer(help="Stored backtest runs: list, show, compare, export, 
                        no_args_is_help=True)
 
 
+# The backtest model flags (mm/backtest/models.py), shared with `souq optimize`; `_models`
+# reads them.
+LATENCY = typer.Option("0", "--latency", help="Entry and response latency, ms.")
+ENTRY_LATENCY = typer.Option(None, "--entry-latency", help="Order and cancel to the "
+                             "exchange, ms (default --latency).")
+RESPONSE_LATENCY = typer.Option(None, "--response-latency", help="Own fills to the "
+                                "strategy, ms (default --latency).")
+QUEUE_MODEL = typer.Option("pessimistic", "--queue-model", help="pessimistic, probabilistic "
+                           "or probabilistic:N.")
+FEE_MODEL = typer.Option("symbol", "--fee-model", help="symbol, zero or flat_bps:B.")
+
+
 def register(app: typer.Typer) -> None:
     app.command("backtest")(backtest)
     app.add_typer(runs_app, name="runs")
@@ -39,17 +51,11 @@ def backtest(
     end: Optional[str] = typer.Option(None, "--to", help="Data window end (exclusive)."),
     sets: List[str] = typer.Option([], "--set", help="key=value parameter override."),
     seed: int = typer.Option(0, "--seed"),
-    latency: str = typer.Option("0", "--latency", help="Entry and response latency, ms."),
-    entry_latency: Optional[str] = typer.Option(None, "--entry-latency", help="Order and "
-                                                "cancel to the exchange, ms (default "
-                                                "--latency)."),
-    response_latency: Optional[str] = typer.Option(None, "--response-latency", help="Own "
-                                                   "fills to the strategy, ms (default "
-                                                   "--latency)."),
-    queue_model: str = typer.Option("pessimistic", "--queue-model", help="pessimistic, "
-                                    "probabilistic or probabilistic:N."),
-    fee_model: str = typer.Option("symbol", "--fee-model", help="symbol, zero or "
-                                  "flat_bps:B."),
+    latency: str = LATENCY,
+    entry_latency: Optional[str] = ENTRY_LATENCY,
+    response_latency: Optional[str] = RESPONSE_LATENCY,
+    queue_model: str = QUEUE_MODEL,
+    fee_model: str = FEE_MODEL,
     duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
     json: bool = typer.Option(False, "--json"),
     export: Optional[str] = typer.Option(None, "--export", help="Write CSV and JSON into "
@@ -112,12 +118,14 @@ def runs_list(config: Optional[str] = typer.Option(None, "--config"),
     if json:
         print_json(rows)
         return
+    from souq.mm.backtest.models import brief
     from .views import _table
     symbols = api.symbols()
-    _table("backtest runs", ("run", "config", "market", "seed", "fills", "pnl"),
+    _table("backtest runs", ("run", "config", "market", "seed", "models", "fills", "pnl"),
            ([r["id"], f"{r['config']} v{r['version']}",
              f"data {r['data']}" if r["data"] else f"scenario {r['scenario']}", r["seed"],
-             *_headline(r["figures"], places(r.get("symbol"), symbols))] for r in rows),
+             brief(r["models"]), *_headline(r["figures"], places(r.get("symbol"), symbols))]
+            for r in rows),
            right=("run", "seed", "fills", "pnl"))
 
 
@@ -132,7 +140,7 @@ def _headline(f: dict, dps: dict) -> list[str]:
 @runs_app.command("show")
 def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "--json")):
     """One run: what ran and its figures."""
-    r = _with_models(_get(run, "runs show", with_result=True))
+    r = _get(run, "runs show", with_result=False)
     if json:
         print_json(r)
         return
@@ -145,11 +153,9 @@ def runs_show(run: int = typer.Argument(...), json: bool = typer.Option(False, "
 def runs_compare(a: int = typer.Argument(...), b: int = typer.Argument(...),
                  json: bool = typer.Option(False, "--json")) -> None:
     """Two runs side by side."""
-    ra, rb = (_with_models(_get(a, "runs compare", with_result=True)),
-              _with_models(_get(b, "runs compare", with_result=True)))
+    ra, rb = (_get(a, "runs compare", with_result=False),
+              _get(b, "runs compare", with_result=False))
     rows = B.compare(ra, rb)
-    at = next(i for i, row in enumerate(rows) if row[0] == "latency_ns") + 1
-    rows.insert(at, ("models", ra["models"], rb["models"]))
     if json:
         print_json([{"key": k, "a": x, "b": y} for k, x, y in rows])
         return
@@ -194,14 +200,6 @@ def _get(run_id: int, action: str, *, with_result: bool) -> dict:
         if r is None:
             fail(f"no stored run {run_id}")
         return access.require_run(api, action, r)
-
-
-def _with_models(row: dict) -> dict:
-    """A stored run's row with its result replaced by the backtest models the result's
-    spec records (mm/backtest/models.py; None for runs stored before models existed)."""
-    row = dict(row)
-    row["models"] = jsonlib.loads(row.pop("result"))["spec"].get("models")
-    return row
 
 
 def _meta(run_id: int, row: dict | None = None) -> dict:

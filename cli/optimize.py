@@ -8,6 +8,7 @@ from typing import List, Optional
 
 import typer
 
+from .backtest import ENTRY_LATENCY, FEE_MODEL, LATENCY, QUEUE_MODEL, RESPONSE_LATENCY
 from .context import State, fail, guarded, out, print_json
 from .tools import progress
 from .views import _table
@@ -42,7 +43,11 @@ def optimize(
     seed: int = typer.Option(0, "--seed", help="Scenario seed (fold i: seed+i); random "
                              "draws."),
     duration: str = typer.Option("60", "--duration", help="Scenario: simulated seconds."),
-    latency: str = typer.Option("0", "--latency", help="Order and cancel latency, ms."),
+    latency: str = LATENCY,
+    entry_latency: Optional[str] = ENTRY_LATENCY,
+    response_latency: Optional[str] = RESPONSE_LATENCY,
+    queue_model: str = QUEUE_MODEL,
+    fee_model: str = FEE_MODEL,
     walk_forward: Optional[int] = typer.Option(None, "--walk-forward", metavar="K",
                                                help="K folds: fit on fold i, score on i+1."),
     save: bool = typer.Option(False, "--save", help="Write the best as a new configuration "
@@ -56,7 +61,7 @@ def optimize(
 
     from souq.mm.backtest.version import code_version
 
-    from .backtest import _ns, _time
+    from .backtest import _models, _ns, _time
     with guarded(), worded(M.SearchError):
         if workers < 1:
             fail("--workers must be at least 1")
@@ -72,6 +77,7 @@ def optimize(
         duration_ns = _ns(duration, 1_000_000_000, "--duration")
         if duration_ns <= 0:
             fail("--duration must be positive")
+        models = _models(latency, entry_latency, response_latency, queue_model, fee_model)
         api = State.api()
         cfg = C.get(api, config)
         if save and cfg["stage"] == "retired":
@@ -84,8 +90,7 @@ def optimize(
         evaluate = M.Backtest(cfg, objective, scenario=scenario, data=data,
                               db_url=api.url if data else None,
                               shipped=_shipped(api, data, window) if cluster else None,
-                              duration_ns=duration_ns if scenario else None,
-                              latency_ns=_ns(latency, 1_000_000, "--latency"))
+                              duration_ns=duration_ns if scenario else None, **models)
         with progress("optimize") as bar:
             task = bar.add_task("optimize", total=None)
             search = M.run_search(points, folds, objective, evaluate, workers=workers,
@@ -106,13 +111,14 @@ def optimize(
                            duration_ns=evaluate.duration_ns, folds=len(folds),
                            best=best and best["params"], results=summary,
                            code_version=code_version(), created_ts=time.time_ns(),
-                           saved_version=saved)
+                           saved_version=saved, models=evaluate.models())
     if json:
         print_json({"search": search_id, "config": cfg["name"], "version": cfg["version"],
                     "best": best and best["params"], "saved_version": saved,
+                    "models": evaluate.models(),
                     "not_scored": M.NOT_SCORED if best is None else None, **summary})
     else:
-        _print(search, cfg, search_id, saved)
+        _print(search, cfg, search_id, saved, evaluate.models())
     if save and best is None:
         with guarded():
             fail(f"{M.NOT_SCORED}; nothing saved ({config} stays at v{cfg['version']})")
@@ -158,7 +164,7 @@ def _window(api, data: str | None, start: int | None, end: int | None):
     return start, end
 
 
-def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
+def _print(search, cfg: dict, search_id: int, saved: int | None, models: dict) -> None:
     names = list(search.points[0])
     single = len(search.folds) == 1
     extra = (["pnl", "sharpe", "calmar", "fills"] if single else
@@ -180,6 +186,8 @@ def _print(search, cfg: dict, search_id: int, saved: int | None) -> None:
            rows, right=cols[len(names) + 1:])
     if len(search.ranking) > TOP:
         out.print(f"... {number(len(search.ranking) - TOP)} more (--json for all)", markup=False)
+    from souq.mm.backtest.models import describe
+    out.print(f"models: {describe(models)}", markup=False)
     if search.steps:
         _table("walk-forward: fit on fold i, score on fold i+1",
                ["fit", "test", *names, "in-sample", "out-of-sample"],

@@ -15,7 +15,8 @@ SUMMARY = [c for c in B.__table__.columns.keys() if c != "result"]
 
 def save(engine, spec: dict, result_json: str, figures: dict, events: int, *,
          code_version: str, created_ts: int) -> int:
-    """Store one run (spec as Spec.describe gives it); its id."""
+    """Store one run (spec as Spec.describe gives it, its "models" in their own column:
+    the runs listing shows them without reading the result); its id."""
     cfg = spec["config"]
     with engine.begin() as conn:
         res = conn.execute(B.__table__.insert().values(
@@ -27,7 +28,8 @@ def save(engine, spec: dict, result_json: str, figures: dict, events: int, *,
             start_ts=spec["start"], end_ts=spec["end"], duration_ns=spec["duration_ns"],
             seed=spec["seed"], latency_ns=spec["latency_ns"], code_version=code_version,
             events=events, figures=json.dumps(figures, sort_keys=True),
-            result=zlib.compress(result_json.encode(), 6)))
+            result=zlib.compress(result_json.encode(), 6),
+            models=json.dumps(spec["models"], sort_keys=True) if spec.get("models") else None))
         return res.inserted_primary_key[0]
 
 
@@ -35,6 +37,7 @@ def _row(row, with_result: bool) -> dict:
     d = {k: row[k] for k in SUMMARY}
     for k in ("overrides", "scenario_params", "figures"):
         d[k] = json.loads(d[k])
+    d["models"] = None if d["models"] is None else json.loads(d["models"])
     if with_result:
         d["result"] = zlib.decompress(row["result"]).decode()
     return d
@@ -61,6 +64,7 @@ def delete(engine, run_id: int) -> bool:
 def compare(a: dict, b: dict) -> list[tuple[str, object, object]]:
     """Two runs side by side: what they ran, then every figure either has."""
     rows = [(k, a[k], b[k]) for k in ("config", "version", "data", "scenario", "seed",
-                                      "latency_ns", "overrides", "events", "code_version")]
+                                      "latency_ns", "models", "overrides", "events",
+                                      "code_version")]
     keys = sorted(set(a["figures"]) | set(b["figures"]))
     return rows + [(k, a["figures"].get(k), b["figures"].get(k)) for k in keys]

@@ -216,8 +216,8 @@ class _Replay:
                             f"{stored_trades}" + (f" after trade {start_trade}" if start_trade else ""))
         for name, s in ex.symbols.items():
             t = stored_ex.symbols.get(name)
-            if t is None or (s.last, s.open, s.active, s.ref, s.maker, s.taker) != (
-                    t.last, t.open, t.active, t.ref, t.maker, t.taker):
+            if t is None or (s.last, s.open, s.active, s.spec) != (
+                    t.last, t.open, t.active, t.spec):
                 problems.append(f"replay: symbol {name} state differs from the stored one")
         return problems
 

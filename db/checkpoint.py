@@ -8,19 +8,23 @@ state, never with the history. Stored as zlib'd JSON (integers exact at any size
 """
 import json
 import zlib
+from dataclasses import fields
 
 from sqlalchemy import delete, select
 
 from souq.engine.exchange import Exchange
 from souq.engine.model import QUEUED, STATUSES, Order, Symbol, User
+from souq.engine.symbols import SymbolSpec
 
 from . import schema as S
 from .load import rest_in_books
 
 KEEP = 3   # the newest check points kept; older ones are dropped when one is recorded
 _STATUS = {s: s for s in STATUSES}
-_SYMBOL = ("name", "base", "quote", "tick", "step", "min_qty", "max_qty", "band", "ref",
-           "maker", "taker", "active", "sessions", "open", "last")
+# A symbol row: its spec's fields in SymbolSpec's order (name, base, quote, tick, step,
+# min_qty, max_qty, band, ref, maker, taker), then its live state.
+_SPEC = tuple(f.name for f in fields(SymbolSpec))
+_STATE = ("active", "sessions", "open", "last")
 _ORDER = ("oid", "cid", "side", "type", "tif", "stp", "price", "stop", "qty", "filled", "cost",
           "status", "reason", "hold", "rank")
 
@@ -33,7 +37,8 @@ def dump(ex: Exchange, external: dict[str, int]) -> bytes:
     state = {
         "seq": ex.seq, "trade_seq": ex.trade_seq, "rank_seq": ex.rank_seq,
         "users": [[u.name, u.role, u.status, u.wallets] for u in ex.users.values()],
-        "symbols": [[getattr(s, k) for k in _SYMBOL] for s in ex.symbols.values()],
+        "symbols": [[getattr(s.spec, k) for k in _SPEC] + [getattr(s, k) for k in _STATE]
+                    for s in ex.symbols.values()],
         "orders": [[o.user.name, o.sym.name] + [getattr(o, k) for k in _ORDER] for o in orders],
         "external": external,
     }
@@ -51,8 +56,8 @@ def load(blob: bytes) -> tuple[Exchange, dict[str, int]]:
         u.role, u.status, u.wallets = role, status, wallets
         ex.users[name] = u
     for row in state["symbols"]:
-        s = Symbol(*row[:11])
-        s.active, s.sessions, s.open, s.last = row[11:]
+        s = Symbol(SymbolSpec(*row[:len(_SPEC)]))
+        s.active, s.sessions, s.open, s.last = row[len(_SPEC):]
         ex.symbols[s.name] = s
     resting = []
     for row in state["orders"]:

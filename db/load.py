@@ -14,6 +14,7 @@ from souq.engine.model import (
     ACTIVE, PARTIAL, QUEUED, STATUSES, Order, Symbol, User, closed,
 )
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP
+from souq.engine.symbols import SymbolSpec
 
 from . import schema as S
 from .sql import Bulk
@@ -45,13 +46,14 @@ def load_exchange(conn):
     for name, places in conn.execute(select(S.AssetRow.name, S.AssetRow.precision)):
         ex.assets[name] = places
     for r in conn.execute(select(S.SymbolRow)).mappings():
-        s = Symbol(r["name"], r["base"], r["quote"], to_int(r["tick_size"]), to_int(r["qty_step"]),
-                   to_int(r["min_qty"]), to_int(r["max_qty"]), to_int(r["daily_limit"]),
-                   to_int(r["ref_price"]), to_int(r["maker_fee"]), to_int(r["taker_fee"]))
+        s = Symbol(SymbolSpec(r["name"], r["base"], r["quote"], to_int(r["tick_size"]),
+                              to_int(r["qty_step"]), to_int(r["min_qty"]), to_int(r["max_qty"]),
+                              to_int(r["daily_limit"]), to_int(r["ref_price"]),
+                              to_int(r["maker_fee"]), to_int(r["taker_fee"])))
         s.active, s.sessions, s.open = bool(r["active"]), bool(r["sessions"]), bool(r["open"])
         s.last = to_int(r["last_price"])
-        if s.quote in ex.assets:
-            s.fee_q = precision_unit(ex.assets[s.quote])
+        if s.spec.quote in ex.assets:
+            s.fee_q = precision_unit(ex.assets[s.spec.quote])
         ex.symbols[s.name] = s
     known = set()
     for user, asset, hold, available in conn.execute(

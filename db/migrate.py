@@ -12,7 +12,9 @@ To change the layout: bump SCHEMA_VERSION (and db/lite.py's copy), add the table
 columns to db/schema.py (a new column nullable or with a server default), and append a
 Step here saying what it brings; test that a database at the previous version opens.
 """
+import json
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from typing import Callable
 
@@ -50,9 +52,23 @@ def add_missing(conn) -> None:
             index.create(conn, checkfirst=True)
 
 
+def run_models(conn) -> None:
+    """Add bt_runs.models and opt_runs.models; fill bt_runs.models of the stored runs from
+    the models their result's spec records (runs from before models stay NULL)."""
+    add_missing(conn)
+    B = S.BtRun
+    for run_id, blob in conn.execute(select(B.id, B.result).where(B.models.is_(None))).all():
+        models = json.loads(zlib.decompress(blob))["spec"].get("models")
+        if models is not None:
+            conn.execute(update(B).where(B.id == run_id)
+                         .values(models=json.dumps(models, sort_keys=True)))
+
+
 STEPS = [
     Step("2", "orders indexes for start-up (status, rank, client id), the check_points "
               "table, md_sets.state", add_missing),
+    Step("3", "bt_runs.models and opt_runs.models: the backtest models each run and "
+              "search used", run_models),
 ]
 
 

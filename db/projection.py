@@ -64,10 +64,10 @@ class Changes:
                 sym = maker.sym
                 self.symbols[e[3]] = sym
                 for u in (maker.user.name, taker.user.name):
-                    wallets.add((u, sym.base))
-                    wallets.add((u, sym.quote))
+                    wallets.add((u, sym.spec.base))
+                    wallets.add((u, sym.spec.quote))
                 if e[8] or e[9]:
-                    wallets.add((FEES, sym.quote))
+                    wallets.add((FEES, sym.spec.quote))
             else:
                 if t in ORDER_EVENTS:          # rested, hold changed, amended
                     o = e.order
@@ -147,17 +147,19 @@ def wallet_values(w: list[int]) -> tuple:
 
 def symbol_row(s) -> tuple:
     """A symbol as a symbols row (SYMBOL_COLS order)."""
-    return (s.name, s.base, s.quote, fmt(s.tick), fmt(s.step), fmt(s.min_qty),
-            None if s.max_qty is None else fmt(s.max_qty), fmt(s.band),
-            None if s.ref is None else fmt(s.ref), fmt(s.maker), fmt(s.taker), s.active,
+    p = s.spec
+    return (p.name, p.base, p.quote, fmt(p.tick), fmt(p.step), fmt(p.min_qty),
+            None if p.max_qty is None else fmt(p.max_qty), fmt(p.band),
+            None if p.ref is None else fmt(p.ref), fmt(p.maker), fmt(p.taker), s.active,
             s.sessions, s.open, None if s.last is None else fmt(s.last))
 
 
 def session_row(seq: int, ts: int, s, opened: bool) -> tuple:
     """A session opening (db.store SESSION_OPEN_COLS) or closing (SESSION_CLOSE_COLS) row
     of symbol `s` as it stands."""
+    p = s.spec
     if opened:
-        return (s.name, seq, ts, None if s.ref is None else fmt(s.ref), fmt(s.maker),
-                fmt(s.taker))
-    return (s.name, seq, ts, fmt(s.maker), fmt(s.taker))
+        return (s.name, seq, ts, None if p.ref is None else fmt(p.ref), fmt(p.maker),
+                fmt(p.taker))
+    return (s.name, seq, ts, fmt(p.maker), fmt(p.taker))
 

@@ -8,7 +8,8 @@ from typing import Optional
 from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "2"   # 2: orders indexes for start-up, md_sets.state (db/migrate.py)
+SCHEMA_VERSION = "3"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
+                       # opt_runs.models (db/migrate.py)
 
 
 class Meta(SQLModel, table=True):
@@ -336,6 +337,9 @@ class BtRun(SQLModel, table=True):
     events: int = Field(sa_column=Column(BigInteger, nullable=False))
     figures: str = Field(sa_column=Column(Text, nullable=False))          # JSON
     result: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # zlib(to_json())
+    # JSON mm.backtest.models.record: queue, latency, entry_ns, response_ns, fees; NULL for
+    # a run stored before models were recorded
+    models: Optional[str] = Field(default=None, sa_column=Column(Text))
 
 
 class OptRun(SQLModel, table=True):
@@ -359,6 +363,7 @@ class OptRun(SQLModel, table=True):
     best: str = Field(sa_column=Column(Text, nullable=False))             # JSON {key: text}
     saved_version: Optional[int] = None                                   # --save wrote it
     results: str = Field(sa_column=Column(Text, nullable=False))          # JSON summary
+    models: Optional[str] = Field(default=None, sa_column=Column(Text))   # JSON, as bt_runs
 
 
 # ------------------------------------------------------------------ the network gateway

@@ -38,7 +38,7 @@ ASSET_OPS = ("deposit", "withdraw", "asset")
 
 def known_assets(ex) -> list[str]:
     """Every asset some listed symbol trades, sorted: the assets wallets may hold."""
-    return sorted({a for s in list(ex.symbols.values()) for a in (s.base, s.quote)})
+    return sorted({a for s in list(ex.symbols.values()) for a in (s.spec.base, s.spec.quote)})
 
 
 def unknown_symbol(name: str, names) -> str:

@@ -5,20 +5,17 @@ read still becomes a PlaceOrder with `invalid` set, so it is journalled and reje
 """
 from dataclasses import dataclass
 
+from .symbols import SymbolSpec
+
 
 @dataclass(slots=True)
 class AddSymbol:
-    symbol: str
-    base: str
-    quote: str
-    tick: int
-    step: int
-    min_qty: int
-    max_qty: int | None
-    band: int
-    ref: int | None
-    maker: int
-    taker: int
+    """List a new symbol as `spec` (symbols.SymbolSpec)."""
+    spec: SymbolSpec
+
+    @property
+    def symbol(self) -> str:
+        return self.spec.name
 
 
 @dataclass(slots=True)

@@ -17,18 +17,19 @@ class Escrow:
 
     def _hold_for_buy(self, o: Order, price: int, qty: int) -> int:
         s = o.sym
-        return buy_hold(price, qty, s.step, max(s.maker, s.taker), s.fee_q)
+        spec = s.spec
+        return buy_hold(price, qty, spec.step, max(spec.maker, spec.taker), s.fee_q)
 
     def _reserve(self, o: Order):
         """Put on hold what the order may spend; market buys reserve at activation.
         Returns None, or (code, reason) when the funds are not there."""
         sym, u = o.sym, o.user
         if o.side == SELL:
-            asset, need = sym.base, o.qty * QTY_TO_AMOUNT
+            asset, need = sym.spec.base, o.qty * QTY_TO_AMOUNT
         elif o.type == MARKET:
             return None
         else:
-            asset = sym.quote
+            asset = sym.spec.quote
             price = o.price if o.price is not None else o.stop
             need = self._hold_for_buy(o, price, o.qty)
         w = u.wallets.get(asset)
@@ -46,7 +47,7 @@ class Escrow:
         if need > have:
             need = have
         if need:
-            self._move("hold", o.sym.quote, o.user, AVAIL, o.user, HELD, need, o.oid)
+            self._move("hold", o.sym.spec.quote, o.user, AVAIL, o.user, HELD, need, o.oid)
             o.hold = need
 
     def _reach(self, o: Order, limit) -> int:
@@ -54,7 +55,7 @@ class Escrow:
         sym = o.sym
         left = o.qty - o.filled
         total = 0
-        rate, unit = sym.taker, sym.fee_q
+        rate, unit = sym.spec.taker, sym.fee_q
         for level in sym.asks.values():
             if limit is not None and level.price > limit:
                 break
@@ -74,7 +75,7 @@ class Escrow:
     def _release(self, o: Order):
         """Give back all the order still holds."""
         if o.hold:
-            asset = o.sym.quote if o.side == BUY else o.sym.base
+            asset = o.sym.spec.quote if o.side == BUY else o.sym.spec.base
             self._move("release", asset, o.user, HELD, o.user, AVAIL, o.hold, o.oid)
             o.hold = 0
 
@@ -82,7 +83,7 @@ class Escrow:
         """A buy about to rest keeps only what its remaining quantity needs at its price."""
         excess = o.hold - self._hold_for_buy(o, o.price, o.qty - o.filled)
         if excess > 0:
-            self._move("release", o.sym.quote, o.user, HELD, o.user, AVAIL, excess, o.oid)
+            self._move("release", o.sym.spec.quote, o.user, HELD, o.user, AVAIL, excess, o.oid)
             o.hold -= excess
 
     def _rehold(self, o: Order, price: int, qty: int):
@@ -94,7 +95,7 @@ class Escrow:
         rem = qty - o.filled
         need = self._hold_for_buy(o, price, rem) if buy else rem * QTY_TO_AMOUNT
         diff = need - o.hold
-        asset = sym.quote if buy else sym.base
+        asset = sym.spec.quote if buy else sym.spec.base
         if diff > 0:
             have = self._wallet(o.user, asset)[AVAIL]
             if have < diff:
@@ -117,11 +118,11 @@ class Escrow:
             diff = need - o.hold
             u = o.user
             if diff > 0:
-                if self._wallet(u, s.quote)[AVAIL] < diff:
+                if self._wallet(u, s.spec.quote)[AVAIL] < diff:
                     self._close(o, CANCELLED, "insufficient available balance for the new fee rates")
                     continue
-                self._move("hold", s.quote, u, AVAIL, u, HELD, diff, o.oid)
+                self._move("hold", s.spec.quote, u, AVAIL, u, HELD, diff, o.oid)
             elif diff < 0:
-                self._move("release", s.quote, u, HELD, u, AVAIL, -diff, o.oid)
+                self._move("release", s.spec.quote, u, HELD, u, AVAIL, -diff, o.oid)
             o.hold = need
             self.events.append(OrderHoldChanged(o))

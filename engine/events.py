@@ -134,8 +134,8 @@ class Trade(tuple):
             bn, sn, bfee, sfee = o.user.name, m.user.name, tfee, mfee
         else:
             bn, sn, bfee, sfee = m.user.name, o.user.name, mfee, tfee
-        quote = sym.quote
-        out = [(seq, "trade", sym.base, sn, HELD, bn, AVAIL, qty * QTY_TO_AMOUNT, tid),
+        quote = sym.spec.quote
+        out = [(seq, "trade", sym.spec.base, sn, HELD, bn, AVAIL, qty * QTY_TO_AMOUNT, tid),
                (seq, "trade", quote, bn, HELD, sn, AVAIL, price * qty, tid)]
         if bfee:
             out.append((seq, "fee", quote, bn, HELD, FEES, AVAIL, bfee, tid))

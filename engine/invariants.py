@@ -34,7 +34,7 @@ def _check_holds(ex) -> list[str]:
                 problems.append(f"order {o.oid} is open in {u.name}'s list but {o.status}")
             if o.hold < 0:
                 problems.append(f"order {o.oid}: negative hold {fmt_amount(o.hold)}")
-            asset = o.sym.quote if o.side == BUY else o.sym.base
+            asset = o.sym.spec.quote if o.side == BUY else o.sym.spec.base
             reserved[(u.name, asset)] = reserved.get((u.name, asset), 0) + o.hold
     for u in ex.users.values():
         for asset, w in u.wallets.items():

@@ -50,22 +50,16 @@ class User:
 
 
 class Symbol:
-    __slots__ = ("name", "base", "quote", "tick", "step", "min_qty", "max_qty", "band",
-                 "ref", "maker", "taker", "fee_q", "active", "sessions", "open",
+    """A listed symbol, live: its specification (`spec`, a frozen symbols.SymbolSpec that
+    a session open replaces when it moves the reference price or the fees), its book and
+    its session state. `name` is the spec's name, kept beside it as the key every event
+    and lookup reads."""
+    __slots__ = ("name", "spec", "fee_q", "active", "sessions", "open",
                  "bids", "asks", "stops", "last")
 
-    def __init__(self, name, base, quote, tick, step, min_qty, max_qty, band, ref, maker, taker):
-        self.name = name
-        self.base = base
-        self.quote = quote
-        self.tick = tick          # price units (1e-9)
-        self.step = step          # qty units (1e-9)
-        self.min_qty = min_qty
-        self.max_qty = max_qty    # None: no maximum
-        self.band = band          # daily fluctuation limit as a rate (1e-9); 0: none
-        self.ref = ref            # band reference price or None
-        self.maker = maker        # fee rates (1e-9)
-        self.taker = taker
+    def __init__(self, spec) -> None:
+        self.name = spec.name
+        self.spec = spec
         self.fee_q = 1            # the quote asset's smallest unit (1e-18): fees round up to it
         self.active = True
         self.sessions = False     # True once a session has been opened: then sessions govern
@@ -74,24 +68,6 @@ class Symbol:
         self.asks: SortedDict = SortedDict()  # price -> Level (best first)
         self.stops: list["Order"] = []        # untriggered stop orders, time order
         self.last = None                      # last trade price
-
-    def band_limits(self):
-        """(lowest, highest) price the daily band allows (1e-9), or None without a band."""
-        if not self.band or self.ref is None:
-            return None
-        delta = self.ref * self.band // 1_000_000_000
-        return self.ref - delta, self.ref + delta
-
-    def price_range(self) -> tuple[int, int | None]:
-        """(lo, hi): the lowest and highest prices on the tick grid an order may carry
-        (1e-9); hi is None without a band, and below lo when the band holds no grid
-        price. The one place the desk and the simulator read the grid from."""
-        tick = self.tick
-        band = self.band_limits()
-        if not band:
-            return tick, None
-        lo = max(tick, -(-band[0] // tick) * tick)
-        return lo, band[1] // tick * tick
 
 
 class ClosedOrder:

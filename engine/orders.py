@@ -89,21 +89,18 @@ class Orders:
         t = o.type
         if (t == MARKET or t == STOP_MARKET) and o.tif not in ("gtc", IOC):
             return R.TIF_NOT_APPLICABLE, f"time in force {o.tif} does not apply to {t} orders"
-        refused = _qty_rule(sym, o.qty)
+        spec = sym.spec
+        refused = spec.qty_refusal(o.qty)
         if refused is not None:
             return refused
-        for field, price in (("price", o.price), ("stop_price", o.stop)):
-            if price is None:
-                continue
-            if price % sym.tick:
-                return (R.INVALID_PRICE,
-                        f"{field} {fmt(price)} is not a multiple of the tick {fmt(sym.tick)}")
-        if o.price is not None:
-            band = sym.band_limits()
-            if band and not band[0] <= o.price <= band[1]:
-                return R.PRICE_OUTSIDE_BAND, (f"price {fmt(o.price)} is outside the daily band "
-                                              f"{fmt(band[0])}-{fmt(band[1])}")
-        return None
+        price, stop = o.price, o.stop
+        if stop is not None:     # the price's tick, then the stop's, then the band
+            if price is not None and price % spec.tick:
+                return spec.price_refusal(price)
+            refused = spec.price_refusal(stop, "stop_price")
+            if refused is not None:
+                return refused
+        return None if price is None else spec.price_refusal(price)
 
     def _reject(self, o: Order, code, reason: str):
         """Refuse an order that was queued but never rested: same bookkeeping as a close.
@@ -196,21 +193,17 @@ class Orders:
         if refused is not None:
             return refused
         if c.qty is not None:
-            if c.qty <= o.filled and c.qty % sym.step == 0:
+            if c.qty <= o.filled and c.qty % sym.spec.step == 0:
                 return R.AMEND_BELOW_FILLED, (f"qty {fmt(c.qty)} is not above the "
                                               f"{fmt(o.filled)} already filled; "
                                               "cancel the order instead")
-            refused = _qty_rule(sym, c.qty)
+            refused = sym.spec.qty_refusal(c.qty)
             if refused is not None:
                 return refused
         if c.price is not None and c.price != o.price:
-            if c.price % sym.tick:
-                return (R.INVALID_PRICE,
-                        f"price {fmt(c.price)} is not a multiple of the tick {fmt(sym.tick)}")
-            band = sym.band_limits()
-            if band and not band[0] <= c.price <= band[1]:
-                return R.PRICE_OUTSIDE_BAND, (f"price {fmt(c.price)} is outside the daily band "
-                                              f"{fmt(band[0])}-{fmt(band[1])}")
+            refused = sym.spec.price_refusal(c.price)
+            if refused is not None:
+                return refused
             if o.tif == POST_ONLY:
                 best = _best(sym.asks if o.side == BUY else sym.bids)
                 if best is not None and (best <= c.price if o.side == BUY else best >= c.price):
@@ -251,14 +244,3 @@ def _may_trade(user: User, sym: Symbol):
         return R.SESSION_CLOSED, f"session for {sym.name} is closed"
     return None
 
-
-def _qty_rule(sym: Symbol, qty: int):
-    """Why `qty` is not a quantity `sym` accepts (off the step, below min, above max) as
-    (code, reason), or None."""
-    if qty % sym.step:
-        return R.INVALID_QTY, f"qty {fmt(qty)} is not a multiple of the step {fmt(sym.step)}"
-    if qty < sym.min_qty:
-        return R.INVALID_QTY, f"qty {fmt(qty)} is below the minimum {fmt(sym.min_qty)}"
-    if sym.max_qty is not None and qty > sym.max_qty:
-        return R.INVALID_QTY, f"qty {fmt(qty)} is above the maximum {fmt(sym.max_qty)}"
-    return None

@@ -9,6 +9,7 @@ import re
 
 from . import commands as C
 from .fees import MAX_PRECISION
+from .symbols import SymbolSpec
 from .model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, PRICE_DP, BadNumber, fmt, fmt_amount, parse_fixed, parse_rate,
@@ -98,8 +99,8 @@ def _num(obj, key, dp=PRICE_DP, **kw):
 def _symbol(o):
     rate = _rate
     step = _num(o, "qty_step")
-    return C.AddSymbol(
-        symbol=_name(o, "symbol", what="symbol name"),
+    return C.AddSymbol(SymbolSpec(
+        name=_name(o, "symbol", what="symbol name"),
         base=_name(o, "base", ASSET, "asset (upper case)"),
         quote=_name(o, "quote", ASSET, "asset (upper case)"),
         tick=_num(o, "tick_size"), step=step,
@@ -107,7 +108,7 @@ def _symbol(o):
         max_qty=_num(o, "max_qty") if "max_qty" in o else None,
         band=rate(o, "daily_limit", 0), ref=_num(o, "ref_price") if "ref_price" in o else None,
         maker=rate(o, "maker_fee", 1_000_000), taker=rate(o, "taker_fee", 2_000_000),
-    )
+    ))
 
 
 def _rate(o, key, default):

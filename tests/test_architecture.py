@@ -18,7 +18,8 @@ OURS = set(LAYERS)
 #: The engine's public modules: all the layers above may import from it. The others are
 #: the parts of `Exchange` (engine/exchange.py), reached only through it.
 ENGINE_PUBLIC = {"exchange", "events", "commands", "model", "numbers", "stream", "edge",
-                 "admission", "permissions", "fees", "invariants", "workload", "timeunits"}
+                 "admission", "permissions", "fees", "invariants", "workload", "timeunits",
+                 "symbols"}
 ENGINE_INTERNAL = {"ledger", "escrow", "matching", "orders", "sessions"}
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.
@@ -214,3 +215,34 @@ def test_strategies_and_the_runner_do_not_know_their_venue():
                      [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
             for name in names:
                 assert not name.startswith(concrete), f"{path.relative_to(ROOT)} imports {name}"
+
+
+def _classes(where: str):
+    """(path, class node) of every class declared in the packages' source."""
+    for path in sorted(ROOT.glob(f"{where}/**/*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ClassDef):
+                yield path.relative_to(ROOT).as_posix(), node
+
+
+def _fields(node: ast.ClassDef) -> set[str]:
+    return {n.target.id for n in node.body
+            if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+
+
+@pytest.mark.parametrize("layer", sorted(OURS))
+def test_one_symbol_specification(layer):
+    """A symbol's grid (tick and qty step as typed fields) is declared once, in
+    engine/symbols.py SymbolSpec; everything else holds a spec."""
+    for where, node in _classes(layer):
+        if {"tick", "step"} <= _fields(node):
+            assert (where, node.name) == ("engine/symbols.py", "SymbolSpec"), (
+                f"{where}: {node.name} copies the symbol specification's fields")
+
+
+def test_one_market_view():
+    """One MarketView and one SymbolView, in mm/view.py; the screen's data is ScreenView."""
+    found = sorted((where, node.name) for layer in sorted(OURS)
+                   for where, node in _classes(layer)
+                   if node.name in ("MarketView", "SymbolView"))
+    assert found == [("mm/view.py", "MarketView"), ("mm/view.py", "SymbolView")]

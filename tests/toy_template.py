@@ -26,9 +26,9 @@ class Toy(Strategy):
     def decide(self, ctx):
         book = ctx.book
         d = bps(ctx.fair, self.p.spread_bps)
-        size = book.floor_step(self.p.order_size)
-        return [Quote("buy", book.floor_tick(ctx.fair - d), size),
-                Quote("sell", book.ceil_tick(ctx.fair + d), size)]
+        size = book.spec.floor_step(self.p.order_size)
+        return [Quote("buy", book.spec.floor_tick(ctx.fair - d), size),
+                Quote("sell", book.spec.ceil_tick(ctx.fair + d), size)]
 
 
 class ToySouq(Souq):

@@ -13,13 +13,13 @@ from souq.db import queries as Q
 from souq.db.api import Api, Result
 from souq.mm.alerts import Alert, journal_alerts
 
-from .snapshot import MarketView, Tape, build_view
+from .snapshot import ScreenView, Tape, build_view
 
 
 class ViewReady(Message):
-    """A fresh MarketView, built at one journal point."""
+    """A fresh ScreenView, built at one journal point."""
 
-    def __init__(self, view: MarketView, alerts: list[Alert], serial: int = 0) -> None:
+    def __init__(self, view: ScreenView, alerts: list[Alert], serial: int = 0) -> None:
         super().__init__()
         self.view = view
         self.alerts = alerts
@@ -94,7 +94,7 @@ class ExchangeFacade:
         self._serial += 1
         return ViewReady(view, alerts, self._serial)
 
-    def _new_alerts(self, conn, view: MarketView) -> list[Alert]:
+    def _new_alerts(self, conn, view: ScreenView) -> list[Alert]:
         if self._alert_seq is None:          # alerts start from when the session opened
             self._alert_seq = view.seq
             return []

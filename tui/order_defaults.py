@@ -11,12 +11,12 @@ from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from souq.mm.display import to_decimal
 
 from .entry import SUFFIX
-from .snapshot import MarketView
+from .snapshot import ScreenView
 
 SHORT_DIGITS = 3        # significant digits of the shorthand example (99.5m): within 1%
 
 
-def default_qty(view: MarketView) -> str:
+def default_qty(view: ScreenView) -> str:
     """The smallest accepted quantity: max(min_qty, step), a whole number of steps."""
     step = to_decimal(view.step) or Decimal(1)
     least = max(to_decimal(view.min_qty) or step, step)
@@ -24,7 +24,7 @@ def default_qty(view: MarketView) -> str:
     return plain(steps * step)
 
 
-def reference_price(view: MarketView, side: str | None = None) -> Decimal | None:
+def reference_price(view: ScreenView, side: str | None = None) -> Decimal | None:
     """A price to start from: the touch on `side`'s far side (the best ask to buy, the best
     bid to sell), else the mid, the last trade, the band's reference; kept inside the band
     and on the tick. None when the symbol has no price at all."""
@@ -40,14 +40,14 @@ def reference_price(view: MarketView, side: str | None = None) -> Decimal | None
     return (price / tick).to_integral_value(rounding=ROUND_DOWN) * tick
 
 
-def in_band(view: MarketView, price: Decimal) -> bool:
+def in_band(view: ScreenView, price: Decimal) -> bool:
     if not view.band:
         return True
     low, high = (to_decimal(x) for x in view.band)
     return low <= price <= high
 
 
-def shorthand(view: MarketView, price: Decimal) -> str | None:
+def shorthand(view: ScreenView, price: Decimal) -> str | None:
     """`price` to SHORT_DIGITS significant digits in the entry's k/m/b shorthand (99.5m),
     if that is still on the tick and inside the band; else None."""
     for letter, factor in sorted(SUFFIX.items(), key=lambda kv: -kv[1]):
@@ -63,7 +63,7 @@ def shorthand(view: MarketView, price: Decimal) -> str | None:
     return None
 
 
-def entry_examples(view: MarketView) -> str:
+def entry_examples(view: ScreenView) -> str:
     """The quick entry's placeholder: three orders it would accept on this symbol now."""
     qty = default_qty(view)
     bid = reference_price(view, "sell")
@@ -75,7 +75,7 @@ def entry_examples(view: MarketView) -> str:
             f"(Enter sends, Esc leaves)")
 
 
-def price_text(view: MarketView, price: Decimal) -> str:
+def price_text(view: ScreenView, price: Decimal) -> str:
     """A price as typed, at the tick's decimals (3501.20, not 3501.2), no grouping."""
     tick = to_decimal(view.tick) or Decimal(1)
     return format(price.quantize(tick.normalize()) if tick < 1 else price, "f")

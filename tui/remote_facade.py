@@ -16,16 +16,29 @@ from decimal import ROUND_FLOOR, Decimal
 from types import SimpleNamespace
 
 from souq.db.access import AccessDenied
-from souq.engine.numbers import parse_price
+from souq.engine.numbers import fmt, parse_fixed, parse_price
 from souq.mm.display import Figures
 from souq.mm.pnl import position
+from souq.mm.venue.remote import spec_of
+from souq.mm.view import MarketView, OpenOrder, SymbolView, session_of
 
 from .facade import CommandDone, Focus, ViewReady
-from .snapshot import TAPE, MarketView, _levels, _with_fill
+from .snapshot import TAPE, ScreenView, _levels, _with_fill, own_price_set
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 RETRY = 1.0          # seconds between reconnections of a dropped stream
 NANO = Decimal("0.000000001")   # the engine's price unit
+OPEN = ("queued", "active", "partial")
+
+
+def _best(rows: list[dict] | None) -> int | None:
+    """The first level's price of a book side (1e-9), None when empty or not read."""
+    return parse_price(rows[0]["price"]) if rows else None
+
+
+def _units(text: str) -> int:
+    """A quantity (zero allowed) at 1e-9."""
+    return parse_fixed(text, 9, "quantity", positive=False)
 
 
 def _ns(iso: str) -> int:
@@ -107,19 +120,19 @@ class RemoteFacade:
         self._built = self._key()
         return ViewReady(self.build(f.symbol, f.depth, f.group), [], self._serial)
 
-    def build(self, symbol: str, depth: int, group: int) -> MarketView:
-        """The MarketView of `symbol` for the key's user, read over REST now."""
+    def build(self, symbol: str, depth: int, group: int) -> ScreenView:
+        """The ScreenView of `symbol` for the key's user, read over REST now. Its market
+        view holds every listed symbol; the top of book is read for `symbol` only (the
+        others' bid and ask are None)."""
         c, user = self.client, self.api.actor
-        symbols = tuple(sorted(self.specs))
         s = self.specs.get(symbol)
         if s is None:
-            return MarketView(self._serial, symbol, symbols, user, (user,), "unknown", "", "")
-        session = ("inactive" if not s["active"] else "continuous" if not s["sessions"]
-                   else "open" if s["open"] else "closed")
+            return ScreenView(self._serial, symbol, user, (user,), self._market(None, {}, []))
         book = c.book(symbol, depth * group)
         orders = self.api.orders(symbol=symbol, limit=200)
-        own = {(o["side"], parse_price(o["price"])) for o in orders
-               if o["status"] in ("active", "partial") and o["price"] is not None}
+        tape = [_trade(t) for t in c.trades(symbol=symbol, public=True, limit=TAPE)]
+        market = self._market(symbol, book, orders, tape[-1]["price"] if tape else None)
+        own = own_price_set(market, user, symbol)
         bucket = parse_price(s["tick_size"]) * group
         bids = _levels(_side(book["bids"]), "buy", own, depth, bucket)
         asks = _levels(_side(book["asks"]), "sell", own, depth, bucket)
@@ -130,20 +143,35 @@ class RemoteFacade:
         if book["bids"] and book["asks"]:
             b, a = Decimal(book["bids"][0]["price"]), Decimal(book["asks"][0]["price"])
             spread, mid = _text(a - b), _text(((a + b) / 2).quantize(NANO, ROUND_FLOOR))
-        tape = [_trade(t) for t in c.trades(symbol=symbol, public=True, limit=TAPE)]
         mine = [_trade(t) for t in c.trades(symbol=symbol, limit=1000)]
         wallets = tuple({k: w[k] for k in ("asset", "balance", "hold", "available")}
                         for w in sorted(self.api.wallets(), key=lambda w: w["asset"]))
-        last = s["last_price"] if not tape else tape[-1]["price"]
-        mark = Decimal(mid) if mid is not None else (Decimal(last) if last else None)
+        last = market.symbols[symbol].last
+        mark = Decimal(mid) if mid is not None else (Decimal(fmt(last)) if last else None)
         figures = Figures([{"name": n, "tick_size": x["tick_size"], "qty_step": x["qty_step"],
                             "base": x["base"], "quote": x["quote"]} for n, x in self.specs.items()])
-        return MarketView(
-            self._serial, symbol, symbols, user, (user,), session, s["tick_size"],
-            s["qty_step"], bids, asks, spread, mid, last, tuple(reversed(tape)),
-            tuple(reversed(orders)), wallets, tuple((t["ts"], t["price"], t["qty"]) for t in tape),
-            group, s["base"], s["quote"], position(mine, user, mark), figures, s["taker_fee"],
-            min_qty=s.get("min_qty") or "0", ref=s.get("ref_price"))
+        return ScreenView(
+            self._serial, symbol, user, (user,), market, bids, asks, spread, mid,
+            tuple(reversed(tape)), tuple(reversed(orders)), wallets,
+            tuple((t["ts"], t["price"], t["qty"]) for t in tape), group,
+            position(mine, user, mark), figures)
+
+    def _market(self, symbol: str | None, book: dict, orders: list[dict],
+                last: str | None = None) -> MarketView:
+        """The market view of the listed symbols (`symbol`'s top of book from `book`, its
+        last price `last` when the tape has one) and the key's open `orders` in it."""
+        views = {}
+        for n, x in sorted(self.specs.items()):
+            top = book if n == symbol else {}
+            newest = (last if n == symbol else None) or x["last_price"]
+            views[n] = SymbolView(spec_of(x), _best(top.get("bids")), _best(top.get("asks")),
+                                  None if newest is None else parse_price(newest),
+                                  session_of(x["active"], x["sessions"], x["open"]))
+        own = tuple(OpenOrder(int(o["order_id"]), o["client_order_id"], o["symbol"], o["side"],
+                              None if o["price"] is None else parse_price(o["price"]),
+                              parse_price(o["quantity"]) - _units(o["filled"]))
+                    for o in orders if o["status"] in OPEN)
+        return MarketView(views, {self.api.actor: {symbol: own}} if own else {})
 
     def submit(self, command: dict) -> CommandDone:
         """Run one command as the key's user through the gateway; never raises for a

@@ -1,6 +1,6 @@
 """What the screen shows, as plain data built off the UI thread from one journal point.
 
-Widgets render a MarketView; they never touch the exchange or the database.
+Widgets render a ScreenView; they never touch the exchange or the database.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -8,8 +8,12 @@ from decimal import Decimal
 from souq.db import queries as Q
 from souq.engine.model import BUY
 from souq.engine.numbers import fmt, fmt_amount
+from souq.engine.symbols import SymbolSpec
 from souq.mm.display import Figures
 from souq.mm.pnl import Position, position
+from souq.mm.view import MarketView, market_of
+
+EMPTY = MarketView({}, {})
 
 
 @dataclass(frozen=True)
@@ -23,38 +27,90 @@ class Level:
 
 
 @dataclass(frozen=True)
-class MarketView:
+class ScreenView:
+    """What the workstation shows of `symbol` for `user`, built around the one market view
+    (`market`, mm.view.MarketView: every symbol's spec, top of book, last price and
+    session, and `user`'s open orders); the rest is display text (decimal strings)."""
     seq: int                                   # journal point this view was built at
     symbol: str
-    symbols: tuple[str, ...]
     user: str
     users: tuple[str, ...]
-    session: str                               # open | closed | continuous | inactive
-    tick: str
-    step: str
+    market: MarketView = EMPTY
     bids: tuple[Level, ...] = ()
     asks: tuple[Level, ...] = ()
     spread: str | None = None
     mid: str | None = None
-    last: str | None = None
     trades: tuple[dict, ...] = ()              # newest first
     orders: tuple[dict, ...] = ()              # the acting user's: open, then finished,
                                                # newest first in each; "placed_ts" added
     wallets: tuple[dict, ...] = ()
     prices: tuple[tuple[int, str, str], ...] = ()  # (ts, price, qty) oldest first, for the chart
     group: int = 1                             # ticks per displayed price level
-    base: str = ""
-    quote: str = ""
     position: Position | None = None           # the acting user's, in this symbol
     figures: Figures = field(default_factory=lambda: Figures(()))   # how numbers read
-    taker_fee: str = "0"                       # this symbol's taker fee rate, e.g. "0.002"
     all_orders: bool = False                   # orders of every symbol, not only this one
     seq_ts: int = 0                            # when the entry at `seq` was committed (ns)
-    min_qty: str = "0"                         # the symbol's smallest order quantity
-    band: tuple[str, str] | None = None        # the daily band's (low, high) prices, if any
-    ref: str | None = None                     # the band's reference price
     valued_at: str = "mid"                     # what `position` is marked at (position_mark)
     extra: dict = field(default_factory=dict)
+
+    # ------------------------------------------------ the symbol, from the market view
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        """Every symbol's name, sorted."""
+        return tuple(self.market.symbols)
+
+    @property
+    def spec(self) -> SymbolSpec | None:
+        """`symbol`'s specification; None for an unknown symbol."""
+        sv = self.market.symbols.get(self.symbol)
+        return None if sv is None else sv.spec
+
+    @property
+    def session(self) -> str:
+        """open | closed | continuous | inactive, or unknown."""
+        sv = self.market.symbols.get(self.symbol)
+        return "unknown" if sv is None else sv.session
+
+    @property
+    def last(self) -> str | None:
+        sv = self.market.symbols.get(self.symbol)
+        return None if sv is None or sv.last is None else fmt(sv.last)
+
+    @property
+    def tick(self) -> str:
+        return _text(self.spec, "tick", "")
+
+    @property
+    def step(self) -> str:
+        return _text(self.spec, "step", "")
+
+    @property
+    def min_qty(self) -> str:
+        return _text(self.spec, "min_qty", "0")
+
+    @property
+    def taker_fee(self) -> str:
+        """This symbol's taker fee rate, e.g. "0.002"."""
+        return _text(self.spec, "taker", "0")
+
+    @property
+    def ref(self) -> str | None:
+        """The band's reference price."""
+        return _text(self.spec, "ref", None)
+
+    @property
+    def base(self) -> str:
+        return "" if self.spec is None else self.spec.base
+
+    @property
+    def quote(self) -> str:
+        return "" if self.spec is None else self.spec.quote
+
+    @property
+    def band(self) -> tuple[str, str] | None:
+        """The daily band's (low, high) prices, if any."""
+        limits = None if self.spec is None else self.spec.band_limits()
+        return None if not limits else (fmt(limits[0]), fmt(limits[1]))
 
     def price(self, value) -> str:
         """A price of this symbol as people read it (tick decimals, grouped)."""
@@ -97,23 +153,19 @@ TAPE = 200
 
 
 def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1,
-               tape: Tape | None = None, all_orders: bool = False) -> MarketView:
+               tape: Tape | None = None, all_orders: bool = False) -> ScreenView:
     """Read the in-memory exchange `ex` (db.api.Api.exchange(), already refreshed) and the
     projections through `conn`."""
-    symbols = tuple(sorted(ex.symbols))
     users = tuple(sorted(n for n in ex.users if not n.startswith("@") or n == "@operator"))
+    market = market_of(ex, (user,))
     s = ex.symbols.get(symbol)
     if s is None:
-        return MarketView(ex.seq, symbol, symbols, user, users, "unknown", "", "")
-    session = ("inactive" if not s.active else "continuous" if not s.sessions
-               else "open" if s.open else "closed")
+        return ScreenView(ex.seq, symbol, user, users, market)
     u = ex.users.get(user)
-    own_prices = set()
-    if u is not None:
-        own_prices = {(o.side, o.price) for o in u.open_orders()
-                      if o.sym is s and o.price is not None}
-    bids = _levels(s.bids, BUY, own_prices, depth, s.tick * group)
-    asks = _levels(s.asks, "sell", own_prices, depth, s.tick * group)
+    own_prices = own_price_set(market, user, symbol)
+    spec = s.spec
+    bids = _levels(s.bids, BUY, own_prices, depth, spec.tick * group)
+    asks = _levels(s.asks, "sell", own_prices, depth, spec.tick * group)
     deepest = max([Decimal(x.cum) for x in bids[-1:] + asks[-1:]] or [Decimal(1)]) or Decimal(1)
     bids = tuple(_with_fill(x, deepest) for x in bids)
     asks = tuple(_with_fill(x, deepest) for x in asks)
@@ -122,10 +174,10 @@ def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1
         b, a = s.bids.peekitem(0)[1].price, s.asks.peekitem(0)[1].price
         spread, mid = fmt(a - b), fmt((a + b) // 2)
     if tape is None:
-        market, mine = Q.trades(conn, symbol=symbol, limit=TAPE), None
+        tape_rows, mine = Q.trades(conn, symbol=symbol, limit=TAPE), None
     else:
-        market, mine = tape.read(conn, symbol, user)
-    trades = tuple(reversed(market))
+        tape_rows, mine = tape.read(conn, symbol, user)
+    trades = tuple(reversed(tape_rows))
     orders = order_rows(conn, user, None if all_orders else symbol) if u else ()
     wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),
                      "available": fmt_amount(w[0])} for a, w in sorted(u.wallets.items())) if u else ()
@@ -136,11 +188,22 @@ def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1
         if mine is None:
             mine = Q.trades(conn, user=user, symbol=symbol)
         pos = position(mine, user, mark)
-    return MarketView(ex.seq, symbol, symbols, user, users, session, fmt(s.tick), fmt(s.step),
-                      bids, asks, spread, mid, None if s.last is None else fmt(s.last),
-                      trades, orders, wallets, prices, group, s.base, s.quote, pos,
-                      figures_of(ex), fmt(s.taker), all_orders, ex.ts, fmt(s.min_qty),
-                      _band(s), None if s.ref is None else fmt(s.ref), valued_at)
+    return ScreenView(ex.seq, symbol, user, users, market, bids, asks, spread, mid, trades,
+                      orders, wallets, prices, group, pos, figures_of(ex), all_orders, ex.ts,
+                      valued_at)
+
+
+def own_price_set(market: MarketView, user: str, symbol: str) -> set[tuple[str, int]]:
+    """(side, price) of `user`'s open orders in `symbol` that carry a price: where the
+    order book marks a level as the user's own."""
+    return {(o.side, o.price) for o in market.own(user, symbol) if o.price is not None}
+
+
+def _text(spec: SymbolSpec | None, name: str, missing):
+    """A spec's integer field `name` as a decimal string; `missing` without a spec or a
+    value."""
+    value = None if spec is None else getattr(spec, name)
+    return missing if value is None else fmt(value)
 
 
 def position_mark(s, mid: str | None) -> tuple[Decimal | None, str]:
@@ -153,11 +216,6 @@ def position_mark(s, mid: str | None) -> tuple[Decimal | None, str]:
         empty = "bids" if not s.bids else "asks"
         return Decimal(fmt(s.last)), f"last trade (no {empty})"
     return None, ""
-
-
-def _band(s) -> tuple[str, str] | None:
-    limits = s.band_limits()
-    return None if not limits else (fmt(limits[0]), fmt(limits[1]))
 
 
 ORDERS = 200        # the newest orders the Orders pane holds
@@ -175,8 +233,8 @@ def order_rows(conn, user: str, symbol: str | None) -> tuple[dict, ...]:
 
 def figures_of(ex) -> Figures:
     """How every symbol's and asset's numbers read, from the exchange's symbols."""
-    return Figures([{"name": n, "tick_size": fmt(x.tick), "qty_step": fmt(x.step),
-                     "base": x.base, "quote": x.quote} for n, x in ex.symbols.items()])
+    return Figures([{"name": n, "tick_size": fmt(x.spec.tick), "qty_step": fmt(x.spec.step),
+                     "base": x.spec.base, "quote": x.spec.quote} for n, x in ex.symbols.items()])
 
 
 def _levels(book, side, own_prices, depth, bucket) -> list[Level]:

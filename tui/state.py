@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from souq.mm.alerts import Alert
 
 from .desk_facade import DeskView
-from .snapshot import MarketView
+from .snapshot import ScreenView
 
 
 @dataclass
@@ -12,7 +12,7 @@ class AppState:
     symbol: str
     user: str
     theme: str = "souq-dark"
-    view: MarketView | None = None
+    view: ScreenView | None = None
     alerts: list[Alert] = field(default_factory=list)
     sim_state: str = "off"        # off | running | paused
     pane: str = "book"            # the pane shown alone on a narrow terminal

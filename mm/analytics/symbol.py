@@ -16,7 +16,7 @@ def analyse(book, prices: list[int], tops, size: int) -> dict:
     last = lambda xs: xs[-1] if xs else None   # noqa: E731
     boll = last(I.bollinger(close))
     return {
-        "symbol": book.symbol,
+        "symbol": book.spec.name,
         "bid": price(book.bid), "ask": price(book.ask), "mid": price(book.mid),
         "spread": price(book.spread), "microprice": price(M.microprice(book)),
         "last": price(book.last),

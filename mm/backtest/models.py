@@ -25,7 +25,7 @@ Fee models: `symbol` (the default: each symbol's maker and taker rates on the ba
 exchange), `zero`, `flat_bps:B` (maker and taker both B basis points, B a decimal with up
 to 5 places). The engine charges the fees, so balances, equity and fills agree.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from souq.engine.edge import scaled_int
@@ -99,7 +99,7 @@ class FeeModel:
         if self.rate is None:
             return
         for sym in ex.symbols.values():
-            sym.maker = sym.taker = self.rate
+            sym.spec = replace(sym.spec, maker=self.rate, taker=self.rate)
 
 
 PESSIMISTIC = Pessimistic()
@@ -159,3 +159,36 @@ def chosen(queue: str, entry_ms: str, response_ms: str, fees: str,
     except ValueError as exc:
         raise ValueError(f"{f_label}: {exc}") from None
     return {"latency_ns": lat.entry_ns, "latency": lat, "queue_model": q, "fee_model": f}
+
+
+def record(queue: QueueModel, latency: Latency, fees: FeeModel) -> dict:
+    """The models of a run or a search as plain JSON values, as stored with it (a
+    backtest's spec "models", bt_runs.models, opt_runs.models): queue, latency, entry_ns,
+    response_ns, fees."""
+    return {"queue": queue.name, "latency": latency.name, "entry_ns": latency.entry_ns,
+            "response_ns": latency.response_ns, "fees": fees.name}
+
+
+def describe(models: dict | None) -> str:
+    """A stored models record (`record`) in one line, latencies in ms, e.g. "queue
+    pessimistic, latency 5 ms entry / 2 ms response, fees symbol"; runs stored before
+    models were recorded (None): "not recorded"."""
+    if not models:
+        return "not recorded"
+    return (f"queue {models['queue']}, latency {_ms(models['entry_ns'])} ms entry / "
+            f"{_ms(models['response_ns'])} ms response, fees {models['fees']}")
+
+
+def _ms(ns: int) -> str:
+    """ns as exact milliseconds text (1_500_000 -> "1.5")."""
+    whole, part = divmod(ns, 1_000_000)
+    return f"{whole}.{part:06d}".rstrip("0").rstrip(".") if part else str(whole)
+
+
+def brief(models: dict | None) -> str:
+    """A stored models record in a table cell: "pessimistic 0/0ms symbol" (queue,
+    entry/response latency, fees); "-" when not recorded."""
+    if not models:
+        return "-"
+    return (f"{models['queue']} {_ms(models['entry_ns'])}/{_ms(models['response_ns'])}ms "
+            f"{models['fees']}")

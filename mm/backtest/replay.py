@@ -99,7 +99,7 @@ class Replay:
                 front, cuttable = self._around_own(chunks, side, price)
                 ahead, cut = self.queue.split(cut, sum(o.qty - o.filled for o in front),
                                               sum(o.qty - o.filled for o in cuttable),
-                                              self.sym.step)
+                                              self.sym.spec.step)
                 if ahead:
                     self._cut_front(ts, front, ahead)
             cancels, again = [], 0
@@ -186,8 +186,8 @@ class Replay:
         fewer. Only a speed-up; a backstop that would be refused (and counted as skipped)
         is still tried."""
         sym = self.sym
-        if (price <= 0 or price % sym.tick or qty % sym.step or qty < sym.min_qty
-                or sym.max_qty is not None and qty > sym.max_qty):
+        spec = sym.spec
+        if price <= 0 or price % spec.tick or spec.qty_refusal(qty) is not None:
             return False
         if passive == SELL:
             book, other, key = sym.asks, sym.bids, price

@@ -149,7 +149,7 @@ class _Loop:
         self.note_mid(end)
         self.sample(end)
         res = self.result
-        res.markets = {name: (sym.base, sym.quote, engine_mark(sym, r.user))
+        res.markets = {name: (sym.spec.base, sym.spec.quote, engine_mark(sym, r.user))
                        for name, sym in self.ex.symbols.items()}
         res.fills, res.orders = r.fills, r.orders()
         res.stopped, res.reason = r.done or "stopped", r.reason or ""

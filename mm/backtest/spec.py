@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.desk.quotes import Fill
 
-from .models import PESSIMISTIC, SYMBOL_FEES, FeeModel, Latency, QueueModel
+from .models import PESSIMISTIC, SYMBOL_FEES, FeeModel, Latency, QueueModel, record
 
 
 @dataclass
@@ -45,9 +45,7 @@ class Spec:
                 "scenario": sc, "scenario_params": self.scenario_params,
                 "start": self.start, "end": self.end, "seed": self.seed,
                 "latency_ns": lat.entry_ns, "duration_ns": self.duration_ns,
-                "models": {"queue": self.queue_model.name, "latency": lat.name,
-                           "entry_ns": lat.entry_ns, "response_ns": lat.response_ns,
-                           "fees": self.fee_model.name}}
+                "models": record(self.queue_model, lat, self.fee_model)}
 
 
 @dataclass

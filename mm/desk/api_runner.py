@@ -137,7 +137,7 @@ class ApiRunner(StrategyRunner):
         """The desk's net limit in our base asset and what the other active runs in that
         asset hold (their latest samples: up to a second and a half old)."""
         syms = self.home.symbols()
-        base = self.venue().book(self.symbol, 1).base
+        base = self.venue().book(self.symbol, 1).spec.base
         cap = desk.desk_limits(conn).get(base)
         if cap is None:
             return None
@@ -158,8 +158,8 @@ class ApiRunner(StrategyRunner):
         if not self.remote:             # the trades table has them
             return
         desk.add_fills(self.engine, self.run_id, [
-            {"ts": f.ts, "symbol": f.symbol, "base": books[f.symbol].base,
-             "quote": books[f.symbol].quote, "side": f.side, "price": fmt(f.price),
+            {"ts": f.ts, "symbol": f.symbol, "base": books[f.symbol].spec.base,
+             "quote": books[f.symbol].spec.quote, "side": f.side, "price": fmt(f.price),
              "qty": fmt(f.qty), "fee": fmt_amount(f.fee), "cid": f.cid}
             for f in fills if f.symbol in books])
 

@@ -41,7 +41,7 @@ class Controls:
         self.band: tuple[int, int] | None = None  # (centre, when set) of the moving band
 
     def on_fill(self, fill: Fill, ctx: Context) -> None:
-        if fill.symbol != ctx.book.symbol:
+        if fill.symbol != ctx.book.spec.name:
             return
         self.last_fill[fill.side] = max(fill.ts, self.last_fill.get(fill.side, fill.ts))
         self.holding.fill(fill.side, fill.price, fill.qty, fill.fee)
@@ -57,7 +57,7 @@ class Controls:
         exit_ = self._exit(ctx)
         if exit_ is not None:
             self.hanging.clear()
-            return [exit_] + [q for q in rest if q.symbol not in (None, book.symbol)]
+            return [exit_] + [q for q in rest if q.symbol not in (None, book.spec.name)]
         mine = self._delay(mine, ctx.now)
         mine = self._jump(mine, ctx)
         mine = self._fees(mine, book)
@@ -73,7 +73,7 @@ class Controls:
             return None
         side = SELL if inv > 0 else BUY
         levels = others(ctx, BUY if side == SELL else SELL)
-        qty = ctx.book.floor_step(abs(inv))
+        qty = ctx.book.spec.floor_step(abs(inv))
         if not levels or not qty:
             return None
         gain = self.holding.open_return(levels[0][0])
@@ -101,13 +101,13 @@ class Controls:
         return out
 
     def _fees(self, quotes: list[Quote], book: Book) -> list[Quote]:
-        if not self.p.add_fees or book.maker <= 0:
+        if not self.p.add_fees or book.spec.maker <= 0:
             return quotes
         out = []
         for q in quotes:
-            fee = -(-q.price * book.maker // 1_000_000_000)        # rounded up
-            price = (book.floor_tick(q.price - fee) if q.side == BUY
-                     else book.ceil_tick(q.price + fee))
+            fee = -(-q.price * book.spec.maker // 1_000_000_000)        # rounded up
+            price = (book.spec.floor_tick(q.price - fee) if q.side == BUY
+                     else book.spec.ceil_tick(q.price + fee))
             out.append(Quote(q.side, price, q.qty, q.symbol, q.tif))
         return out
 
@@ -143,7 +143,7 @@ class Controls:
         if not self.p.hanging_orders:
             self.hanging.clear()
             return []
-        live = {o.cid: o for o in ctx.live if o.symbol == ctx.book.symbol}
+        live = {o.cid: o for o in ctx.live if o.symbol == ctx.book.spec.name}
         new = {cid: o for cid, o in live.items() if cid not in self.seen}
         self.seen = set(live)
         far = self.p.hanging_cancel_pct / BP
@@ -203,17 +203,17 @@ def _jumped(q: Quote, ctx: Context, depth: int, book: Book) -> Quote:
     same, facing = others(ctx, q.side), others(ctx, SELL if q.side == BUY else BUY)
     if q.side == BUY:
         ahead = sum(s for p, s in same if p >= q.price)
-        limit = book.floor_tick(ctx.fair - 1)                       # strictly below fair
+        limit = book.spec.floor_tick(ctx.fair - 1)                       # strictly below fair
         if facing:
-            limit = min(limit, facing[0][0] - book.tick)
-        price = min(same[0][0] + book.tick, limit) if same else q.price
+            limit = min(limit, facing[0][0] - book.spec.tick)
+        price = min(same[0][0] + book.spec.tick, limit) if same else q.price
         better = price > q.price
     else:
         ahead = sum(s for p, s in same if p <= q.price)
-        limit = book.ceil_tick(ctx.fair + 1)                        # strictly above fair
+        limit = book.spec.ceil_tick(ctx.fair + 1)                        # strictly above fair
         if facing:
-            limit = max(limit, facing[0][0] + book.tick)
-        price = max(same[0][0] - book.tick, limit) if same else q.price
+            limit = max(limit, facing[0][0] + book.spec.tick)
+        price = max(same[0][0] - book.spec.tick, limit) if same else q.price
         better = price < q.price
     if not 0 < ahead < depth or not better:
         return q
@@ -221,7 +221,7 @@ def _jumped(q: Quote, ctx: Context, depth: int, book: Book) -> Quote:
 
 
 def _resting_here(q: Quote, book: Book) -> bool:
-    return q.symbol in (None, book.symbol) and q.tif == "gtc"
+    return q.symbol in (None, book.spec.name) and q.tif == "gtc"
 
 
 def _replaced(was: Live, new: dict[str, Live], known: dict[str, Live]) -> Live | None:

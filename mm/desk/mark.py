@@ -36,7 +36,7 @@ def without_own(book: Book, live) -> Book:
     levels left empty disappear. The same book when none of them rests there."""
     own: dict[tuple[str, int], int] = {}
     for o in live:
-        if o.symbol == book.symbol and o.remaining > 0:
+        if o.symbol == book.spec.name and o.remaining > 0:
             key = (o.side, o.price)
             own[key] = own.get(key, 0) + o.remaining
     if not own:

@@ -70,7 +70,7 @@ class Pipeline:
             live = tuple(o for o in ctx.live if o.symbol == sym)
             if not mine and not live:
                 continue
-            plan = reconcile(mine, live, ctx.now, ctx.books[sym].tick, self.refresh_rule,
+            plan = reconcile(mine, live, ctx.now, ctx.books[sym].spec.tick, self.refresh_rule,
                              last_refresh, force=force)
             out.cancels += plan.cancels
             out.places += [(sym, q) for q in plan.places]

@@ -84,9 +84,9 @@ class Context:
     @property
     def market(self) -> Book:
         """The own symbol's book without the strategy's open orders."""
-        found = self.markets.get(self.book.symbol)
+        found = self.markets.get(self.book.spec.name)
         if found is None:
-            found = self.markets[self.book.symbol] = without_own(self.book, self.live)
+            found = self.markets[self.book.spec.name] = without_own(self.book, self.live)
         return found
 
     @property

@@ -61,7 +61,7 @@ class Risk:
         out = []
         for q in wanted:
             book = _book(ctx, q)
-            qty = book.floor_step(min(q.qty, p.max_order_size))
+            qty = book.spec.floor_step(min(q.qty, p.max_order_size))
             if qty > 0:
                 out.append(Quote(q.side, q.price, qty, q.symbol, q.tif))
         return self._open_orders(self._inventory(out, ctx))
@@ -91,14 +91,14 @@ class Risk:
         centre = ctx.fair if ctx.fair is not None else ctx.market.mid
         out = []
         for q in wanted:
-            if q.tif != "gtc" or (q.symbol or ctx.book.symbol) != ctx.book.symbol:
+            if q.tif != "gtc" or (q.symbol or ctx.book.spec.name) != ctx.book.spec.name:
                 out.append(q)
                 continue
             price = q.price
             if centre is not None:
                 extra = abs(centre - q.price) * (p.vol_circuit_widen - 1)
-                price = (ctx.book.floor_tick(q.price - extra) if q.side == BUY
-                         else ctx.book.ceil_tick(q.price + extra))
+                price = (ctx.book.spec.floor_tick(q.price - extra) if q.side == BUY
+                         else ctx.book.spec.ceil_tick(q.price + extra))
             out.append(Quote(q.side, price, int(q.qty * p.vol_circuit_size), q.symbol, q.tif))
         return out
 
@@ -112,10 +112,10 @@ class Risk:
             room = {side: min(room[side], desk[side]) for side in room}
         out = []
         for q in quotes:
-            if (q.symbol or ctx.book.symbol) != ctx.book.symbol:
+            if (q.symbol or ctx.book.spec.name) != ctx.book.spec.name:
                 out.append(q)
                 continue
-            qty = ctx.book.floor_step(min(q.qty, max(0, room[q.side])))
+            qty = ctx.book.spec.floor_step(min(q.qty, max(0, room[q.side])))
             if qty > 0:
                 room[q.side] -= qty
                 out.append(q if qty == q.qty else Quote(q.side, q.price, qty, q.symbol, q.tif))

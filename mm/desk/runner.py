@@ -166,7 +166,7 @@ class StrategyRunner:
         self.valuation.start(v)
         self.same_wallet = self.valuation.same_wallet(v)
         book = v.book(self.symbol, 1)
-        self.rules.quote, self.rules.quote_dp = book.quote, decimals_of(fmt(book.tick))
+        self.rules.quote, self.rules.quote_dp = book.spec.quote, decimals_of(fmt(book.spec.tick))
         self.trade_mark = v.trade_seq()
         self._tape = []
         self.started = self.data_ts = now
@@ -312,7 +312,7 @@ class StrategyRunner:
         for asset in unvalued:
             if asset not in self._unvalued:
                 self._unvalued.add(asset)
-                quote = (books[self.symbol] if books else v.book(self.symbol, 1)).quote
+                quote = (books[self.symbol] if books else v.book(self.symbol, 1)).spec.quote
                 self.rules.emit(now, WARNING, "unvalued_leg",
                                 f"{asset} moved but no watched symbol prices it in "
                                 f"{quote}: the PnL and the kill switch leave it out")

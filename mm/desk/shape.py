@@ -11,8 +11,8 @@ from .quotes import BUY, SELL, Quote
 def snap(q: Quote, book: Book) -> Quote | None:
     """`q` with its price on the grid (bids down, asks up) and its size on the step;
     None when the size falls under the minimum."""
-    price = book.floor_tick(q.price) if q.side == BUY else book.ceil_tick(q.price)
-    qty = book.floor_step(q.qty)
+    price = book.spec.floor_tick(q.price) if q.side == BUY else book.spec.ceil_tick(q.price)
+    qty = book.spec.floor_step(q.qty)
     if not qty:
         return None
     return Quote(q.side, price, qty, q.symbol, q.tif)
@@ -38,5 +38,5 @@ def level(book: Book, side: str, fair: int, offset: float) -> int:
     a bid, above for an ask. Integer arithmetic: prices can exceed a float's exact range."""
     off = int(offset)
     if side == BUY:
-        return book.floor_tick(fair - off)
-    return book.ceil_tick(fair + off)
+        return book.spec.floor_tick(fair - off)
+    return book.spec.ceil_tick(fair + off)

@@ -38,15 +38,15 @@ class Valuation:
         for s in self.watch:
             book = books[s] if books else v.book(s, 1)
             place = id(v.holder(s))
-            out[(place, book.base)], out[(place, book.quote)] = v.totals(self.user, s)
+            out[(place, book.spec.base)], out[(place, book.spec.quote)] = v.totals(self.user, s)
         return out
 
     def same_wallet(self, v) -> frozenset[str]:
         """Watched symbols whose base is the own base in the same wallet (same venue): a
         fill there already moves the inventory (see Context.same_wallet)."""
-        own, place = v.book(self.symbol, 1).base, v.holder(self.symbol)
+        own, place = v.book(self.symbol, 1).spec.base, v.holder(self.symbol)
         return frozenset(s for s in self.watch if s != self.symbol
-                         and v.holder(s) is place and v.book(s, 1).base == own)
+                         and v.holder(s) is place and v.book(s, 1).spec.base == own)
 
     def value(self, v, books, marks: dict) -> tuple[int, int, list[str]]:
         """(inventory in own-base lots, PnL since the start at 1e-18 of the own quote, the
@@ -59,9 +59,9 @@ class Valuation:
         if at is None or len(self.watch) == 1:
             return inventory, equity(base - self.base0, quote - self.quote0, at), []
         books = books or {s: v.book(s, 1) for s in self.watch}
-        markets = {s: (books[s].base, books[s].quote, marks.get(s)) for s in self.watch}
+        markets = {s: (books[s].spec.base, books[s].spec.quote, marks.get(s)) for s in self.watch}
         deltas: dict[str, int] = {}
         for (place, asset), total in self.assets(v, books).items():
             deltas[asset] = deltas.get(asset, 0) + total - self.assets0.get((place, asset), 0)
-        value, unvalued = equity_all(deltas, books[self.symbol].quote, markets)
+        value, unvalued = equity_all(deltas, books[self.symbol].spec.quote, markets)
         return inventory, value, unvalued

@@ -3,6 +3,9 @@ every input checked before anything runs)."""
 from dataclasses import dataclass
 from decimal import Decimal
 
+from souq.mm.backtest.models import (PESSIMISTIC, SYMBOL_FEES, FeeModel, Latency,
+                                     QueueModel, record)
+
 from .errors import SearchError
 from .folds import Fold, folds
 from .grid import check_points, grid_points, parse_grid, random_points
@@ -11,7 +14,8 @@ from .search import OBJECTIVES
 
 @dataclass(frozen=True)
 class Backtest:
-    """The evaluation of a real search: one backtest per (point, fold), picklable."""
+    """The evaluation of a real search: one backtest per (point, fold), picklable, every
+    one with the same backtest models (mm/backtest/models.py)."""
     config: dict
     objective: str
     scenario: str | None = None
@@ -21,12 +25,22 @@ class Backtest:
     latency_ns: int = 0
     shipped: object = None              # data: mm.marketdata.load.ShippedSets, read once
                                         # here for workers that cannot reach db_url
+    latency: Latency | None = None      # entry and response (None: latency_ns both ways)
+    queue_model: QueueModel = PESSIMISTIC
+    fee_model: FeeModel = SYMBOL_FEES
+
+    def models(self) -> dict:
+        """The models every evaluation uses, as stored with the search
+        (mm.backtest.models.record)."""
+        lat = self.latency or Latency(self.latency_ns, self.latency_ns)
+        return record(self.queue_model, lat, self.fee_model)
 
     def __call__(self, point: dict[str, str], fold: Fold) -> dict:
         from souq.mm.backtest.run import Spec, run_backtest
         spec = Spec(self.config, dict(point), data=self.data, scenario=self.scenario,
                     start=fold.start, end=fold.end, seed=fold.seed,
-                    latency_ns=self.latency_ns,
+                    latency_ns=self.latency_ns, latency=self.latency,
+                    queue_model=self.queue_model, fee_model=self.fee_model,
                     duration_ns=self.duration_ns if self.scenario is not None else None)
         source = None
         if self.data:

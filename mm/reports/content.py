@@ -65,7 +65,7 @@ def build(row: dict, symbols=()) -> Report:
     `symbols` (the symbol rows, db.queries.symbols) give its assets' precisions, so money
     reads at the quote's places (IRR whole units); without them, 2 and 4 places."""
     result = json.loads(row["result"])
-    run = {k: row[k] for k in RUN_KEYS}
+    run = {k: row[k] for k in RUN_KEYS} | {"models": row.get("models")}   # None: not recorded
     run |= {"stopped": result.get("stopped", ""), "reason": result.get("reason", ""),
             "fills": len(result["fills"]), "orders": len(result["orders"])}
     base, quote = _assets(row["symbol"])

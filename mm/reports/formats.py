@@ -3,6 +3,7 @@ blocks; HTML is one self-contained file with inline SVG and CSS; JSON is Report.
 import json
 from html import escape
 
+from souq.mm.backtest.models import describe
 from souq.mm.display import number
 
 from .content import Report, build
@@ -41,6 +42,7 @@ def about(report: Report) -> list[tuple[str, str]]:
             ("Configuration", f"{r['config']} v{r['version']} ({r['template']}, {r['symbol']})"),
             ("Source", source), *window, ("Seed", str(r["seed"])),
             ("Latency", f"{_num(r['latency_ns'], 6)} ms"),
+            ("Models", describe(r["models"])),
             ("Overrides", _pairs(r["overrides"]) or "none"),
             ("Market events", number(r["events"])),
             ("Orders, fills", f"{number(r['orders'])}, {number(r['fills'])}"),

@@ -12,7 +12,7 @@ from .params import SimParams, check_run
 from .participants import participant_commands, participants
 from .runner import run_fast, run_realtime
 from .tape import TapeDriver
-from .view import MarketView, OpenOrder, SymbolView, observe
+from souq.mm.view import MarketView, OpenOrder, SymbolView, observe
 
 __all__ = ["ApiDriver", "Driver", "ExchangeDriver", "MarketView", "OpenOrder", "SimParams",
            "Simulator", "Summary", "SymbolView", "TapeDriver", "TickReport", "check_run", "observe",

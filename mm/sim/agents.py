@@ -13,7 +13,7 @@ from souq.engine.numbers import PRICE_SCALE
 
 from . import grid
 from .params import SimParams, ns, ppb
-from .view import OpenOrder, SymbolView
+from souq.mm.view import OpenOrder, SymbolView
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,12 @@ class Agent:
     def rest(self, rng: Random, s: Situation, t: Tuning, side: str, around: int) -> dict:
         """A limit order some ticks behind `around`; a few land through it and cross."""
         sv = s.sv
-        width = max(1, grid.relative(around, t.spread) // sv.tick)
+        width = max(1, grid.relative(around, t.spread) // sv.spec.tick)
         ticks = int(rng.expovariate(1.0) * width) - width // 4
         if side == BUY:
-            p = grid.price(sv, around - ticks * sv.tick)
+            p = grid.price(sv, around - ticks * sv.spec.tick)
         else:
-            p = grid.price(sv, around + ticks * sv.tick, up=True)
+            p = grid.price(sv, around + ticks * sv.spec.tick, up=True)
         return grid.limit(s.cid, self.user, sv, side, p, self.qty(rng, s, t))
 
 

@@ -24,7 +24,7 @@ from souq.engine.numbers import AMOUNT_SCALE, fmt_amount
 from souq.engine.timeunits import SECOND
 
 from . import grid
-from .view import MarketView, SymbolView, observe
+from souq.mm.view import MarketView, SymbolView, observe
 
 LINK = "surveil_link"
 STRUCTURING_THRESHOLD = 10_000_000_000     # IRR, the structuring rule's default
@@ -72,7 +72,7 @@ class BadActor:
         out = []
         if not self._due and now >= self._next:
             sv = view.symbols.get(self.symbol)
-            if sv is not None and sv.tradable and sv.bid and sv.ask and sv.ask - sv.bid >= 4 * sv.tick:
+            if sv is not None and sv.tradable and sv.bid and sv.ask and sv.ask - sv.bid >= 4 * sv.spec.tick:
                 plan = self.plan(self.rng, sv)
                 self._due = [(now + d, fn) for d, fn in plan]
                 self.episodes.append(Episode(self.name, self.rules, self.users, now,

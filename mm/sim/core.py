@@ -10,7 +10,7 @@ from .fair import FairValue
 from .params import SimParams, ns
 from .participants import participants
 from .trend import Trend
-from .view import MarketView
+from souq.mm.view import MarketView
 
 
 class Simulator:
@@ -87,7 +87,7 @@ class Simulator:
         self.fair.advance(dt, self.volatility, view.symbols)
         self.trend.record(now, view.symbols)
         live = [sv for sv in view.symbols.values()
-                if sv.tradable and sv.anchor is not None and sv.name in self.fair.values]
+                if sv.tradable and sv.anchor is not None and sv.spec.name in self.fair.values]
         arrivals = self._arrivals(start, now)
         if not live:
             return []
@@ -95,11 +95,11 @@ class Simulator:
         for _ in range(arrivals):
             agent = rng.choices(self.agents, cum_weights=self._weights)[0]
             sv = live[rng.randrange(len(live))] if len(live) > 1 else live[0]
-            own = tuple(o for o in view.own(agent.user, sv.name) if o.cid not in taken)
+            own = tuple(o for o in view.own(agent.user, sv.spec.name) if o.cid not in taken)
             self._count += 1
             cid = f"{self.id_prefix}{self._count}"
-            cmd = agent.act(rng, Situation(sv, own, self.fair.get(sv.name),
-                                           self.trend.change(sv.name), cid), self.tuning)
+            cmd = agent.act(rng, Situation(sv, own, self.fair.get(sv.spec.name),
+                                           self.trend.change(sv.spec.name), cid), self.tuning)
             if cmd["op"] == "cancel":
                 taken.add(cmd["id"])
             out.append(cmd)

@@ -17,7 +17,7 @@ from souq.engine.stream import parse_command, trade_record
 from .core import Simulator
 from .params import SimParams, ns
 from .participants import participant_commands, participants
-from .view import MarketView, OpenOrders, observe
+from souq.mm.view import MarketView, OpenOrders, observe
 
 ORDER_OPS = ("limit", "market", "cancel")
 

@@ -5,7 +5,7 @@ from random import Random
 
 from souq.engine.numbers import PRICE_SCALE
 
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 MINUTE_NS = 60 * 1_000_000_000
 
@@ -31,10 +31,12 @@ class FairValue:
             return
         v = self.values[name]
         v += v * rel_ppb // PRICE_SCALE
-        if sv is not None and sv.hi is not None:
-            margin = (sv.hi - sv.lo) // 10
-            v = min(max(v, sv.lo + margin), sv.hi - margin)
-        self.values[name] = max(v, sv.tick if sv is not None else 1)
+        if sv is not None:
+            lo, hi = sv.spec.price_range()
+            if hi is not None:
+                margin = (hi - lo) // 10
+                v = min(max(v, lo + margin), hi - margin)
+        self.values[name] = max(v, sv.spec.tick if sv is not None else 1)
 
     def advance(self, dt_ns: int, volatility: float, views: dict[str, SymbolView]) -> None:
         """One Gaussian step per symbol with stdev volatility * sqrt(dt / 1 minute),
@@ -47,17 +49,18 @@ class FairValue:
             sv = views.get(name)
             if sv is not None:
                 v = _inside(v, sv)
-            self.values[name] = max(v, sv.tick if sv is not None else 1)
+            self.values[name] = max(v, sv.spec.tick if sv is not None else 1)
 
 
 def _inside(v: int, sv: SymbolView) -> int:
     """Keep the value off the band's edges (its inner 80 %), mirroring any overshoot."""
-    if sv.hi is None:
+    band_lo, band_hi = sv.spec.price_range()
+    if band_hi is None:
         return v
-    margin = (sv.hi - sv.lo) // 10
-    lo, hi = sv.lo + margin, sv.hi - margin
+    margin = (band_hi - band_lo) // 10
+    lo, hi = band_lo + margin, band_hi - margin
     if hi <= lo:
-        return (sv.lo + sv.hi) // 2
+        return (band_lo + band_hi) // 2
     if v > hi:
         v = max(lo, 2 * hi - v)
     elif v < lo:

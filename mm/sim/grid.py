@@ -3,27 +3,22 @@ to the symbol's tick, step, min/max and band, then written as order-stream decim
 strings. Nothing here sees a float, so nothing off-grid can reach the exchange."""
 from souq.engine.numbers import PRICE_SCALE, fmt
 
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 
 def price(sv: SymbolView, units: int, *, up: bool = False) -> int:
     """`units` rounded to the tick (down, or up when `up`) and clamped into the band."""
-    tick = sv.tick
-    p = -(-units // tick) * tick if up else units // tick * tick
-    if p < sv.lo:
-        return sv.lo
-    if sv.hi is not None and p > sv.hi:
-        return sv.hi
-    return p
+    return sv.spec.ceil_tick(units) if up else sv.spec.floor_tick(units)
 
 
 def lots(sv: SymbolView, n: int) -> int:
     """n times the minimum quantity, floored to the step and held within min/max."""
-    q = sv.min_qty * max(1, n)
-    q -= q % sv.step
-    q = max(q, sv.min_qty)
-    if sv.max_qty is not None and q > sv.max_qty:
-        q = sv.max_qty
+    spec = sv.spec
+    q = spec.min_qty * max(1, n)
+    q -= q % spec.step
+    q = max(q, spec.min_qty)
+    if spec.max_qty is not None and q > spec.max_qty:
+        q = spec.max_qty
     return q
 
 
@@ -34,7 +29,7 @@ def relative(units: int, rate_ppb: int) -> int:
 
 def limit(cid: str, user: str, sv: SymbolView, side: str, p: int, qty: int,
           tif: str | None = None) -> dict:
-    cmd = {"op": "limit", "id": cid, "user": user, "symbol": sv.name, "side": side,
+    cmd = {"op": "limit", "id": cid, "user": user, "symbol": sv.spec.name, "side": side,
            "price": fmt(p), "qty": fmt(qty)}
     if tif is not None:
         cmd["tif"] = tif
@@ -42,7 +37,7 @@ def limit(cid: str, user: str, sv: SymbolView, side: str, p: int, qty: int,
 
 
 def market(cid: str, user: str, sv: SymbolView, side: str, qty: int) -> dict:
-    return {"op": "market", "id": cid, "user": user, "symbol": sv.name, "side": side,
+    return {"op": "market", "id": cid, "user": user, "symbol": sv.spec.name, "side": side,
             "qty": fmt(qty)}
 
 

@@ -6,7 +6,7 @@ from souq.engine.numbers import AMOUNT_SCALE, MAX_AMOUNT_WHOLE, QTY_TO_AMOUNT, f
 
 from . import grid
 from .params import SimParams
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 PREFIX = "sim-"
 FUNDED_ORDERS = 100_000   # a wallet holds this many of the largest orders on either side
@@ -30,11 +30,12 @@ def targets(params: SimParams, views: dict[str, SymbolView], ex) -> dict[str, in
         anchor = sv.anchor
         if anchor is None:
             continue
-        s = ex.symbols[name]
+        spec = sv.spec
         qty = grid.lots(sv, params.max_lots * 2) * FUNDED_ORDERS
-        top = sv.hi if sv.hi is not None else anchor * 2
-        want[s.base] = want.get(s.base, 0) + qty * QTY_TO_AMOUNT
-        want[s.quote] = want.get(s.quote, 0) + qty * top
+        hi = spec.price_range()[1]
+        top = hi if hi is not None else anchor * 2
+        want[spec.base] = want.get(spec.base, 0) + qty * QTY_TO_AMOUNT
+        want[spec.quote] = want.get(spec.quote, 0) + qty * top
     return {asset: min(amount, CEILING) for asset, amount in want.items()}
 
 

@@ -3,7 +3,7 @@ from collections import deque
 
 from souq.engine.numbers import PRICE_SCALE
 
-from .view import SymbolView
+from souq.mm.view import SymbolView
 
 
 class Trend:

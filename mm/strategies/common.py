@@ -19,5 +19,5 @@ def pair(book: Book, fair: int, bid_off: int, ask_off: int, qty: int) -> list[Qu
     when both land on one price the ask steps up a tick, so they never touch."""
     bid, ask = level(book, BUY, fair, bid_off), level(book, SELL, fair, ask_off)
     if ask <= bid:
-        ask = book.ceil_tick(bid + book.tick)
+        ask = book.spec.ceil_tick(bid + book.spec.tick)
     return [Quote(BUY, bid, qty), Quote(SELL, ask, qty)]

@@ -86,13 +86,13 @@ class Hedger(Strategy):
         if hb is None or not hb.tradable:
             return None
         size = abs(x) * _exact(p.hedge_fraction) * _exact(p.hedge_ratio)
-        qty = hb.floor_step(int(size))
+        qty = hb.spec.floor_step(int(size))
         side = SELL if x > 0 else BUY
         price = through_touch(hb, side, p.hedge_slippage)
         if not qty or price is None:
             return None
         self.last_hedge = ctx.now
-        return Quote(side, price, qty, symbol=hb.symbol, tif="ioc")
+        return Quote(side, price, qty, symbol=hb.spec.name, tif="ioc")
 
 
 def _exact(value: float) -> Decimal:
@@ -106,6 +106,6 @@ def through_touch(book: Book, side: str, slippage_bps: float) -> int | None:
     on the grid and never further (a sell's limit rounds up, a buy's down)."""
     if side == SELL:
         touch = book.bid
-        return None if touch is None else book.ceil_tick(touch - bps(touch, slippage_bps))
+        return None if touch is None else book.spec.ceil_tick(touch - bps(touch, slippage_bps))
     touch = book.ask
-    return None if touch is None else book.floor_tick(touch + bps(touch, slippage_bps))
+    return None if touch is None else book.spec.floor_tick(touch + bps(touch, slippage_bps))

@@ -37,7 +37,7 @@ class Layered(Strategy):
         p, fair, book = self.p, ctx.fair, ctx.book
         quotes = []
         for side in (BUY, SELL):
-            away = -book.tick if side == BUY else book.tick
+            away = -book.spec.tick if side == BUY else book.spec.tick
             prev = None
             for i in range(p.levels):
                 off = bps(fair, p.level_spread_bps + i * p.level_step_bps)

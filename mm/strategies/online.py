@@ -87,7 +87,7 @@ class OnlineModel(Strategy):
         self.flow.watch(ctx.now)
         if ref:
             for t in ctx.trades:
-                if t.symbol == ctx.book.symbol:
+                if t.symbol == ctx.book.spec.name:
                     self.flow.add(t.ts, (t.price - ref) / ref)
         if mid is not None:
             self.vol.update(ctx.now, to_float(mid))

@@ -26,7 +26,7 @@ class PingPong(Strategy):
         self.waiting: str | None = None      # the only side quoted, or None for both
 
     def on_fill(self, fill: Fill, ctx: Context) -> None:
-        if fill.symbol != ctx.book.symbol:
+        if fill.symbol != ctx.book.spec.name:
             return
         if self.waiting is None:
             self.waiting = SELL if fill.side == BUY else BUY

@@ -12,25 +12,25 @@ from souq.mm.desk.quotes import BUY, SELL, Quote
 
 def lot(book: Book, amount: int) -> int:
     """`amount` on the symbol's step, and at least its minimum quantity."""
-    qty = book.floor_step(amount)
+    qty = book.spec.floor_step(amount)
     if qty:
         return qty
-    return -(-book.min_qty // book.step) * book.step
+    return -(-book.spec.min_qty // book.spec.step) * book.spec.step
 
 
 def rest_bid(book: Book, bid: float) -> int:
     """A bid on the grid (rounded down), below the best ask."""
-    b = book.floor_tick(bid)
+    b = book.spec.floor_tick(bid)
     if book.ask is not None and b >= book.ask:
-        b = book.floor_tick(book.ask - book.tick)
+        b = book.spec.floor_tick(book.ask - book.spec.tick)
     return b
 
 
 def rest_ask(book: Book, ask: float) -> int:
     """An ask on the grid (rounded up), above the best bid."""
-    a = book.ceil_tick(ask)
+    a = book.spec.ceil_tick(ask)
     if book.bid is not None and a <= book.bid:
-        a = book.ceil_tick(book.bid + book.tick)
+        a = book.spec.ceil_tick(book.bid + book.spec.tick)
     return a
 
 
@@ -38,9 +38,9 @@ def passive_pair(book: Book, bid: float, ask: float) -> tuple[int, int]:
     """(bid, ask) resting on the grid, and the bid below the ask."""
     b, a = rest_bid(book, bid), rest_ask(book, ask)
     if a <= b:
-        a = book.ceil_tick(b + book.tick)
+        a = book.spec.ceil_tick(b + book.spec.tick)
         if a <= b:                        # pinned at the band's top: step the bid down
-            b = book.floor_tick(a - book.tick)
+            b = book.spec.floor_tick(a - book.spec.tick)
     return b, a
 
 

@@ -60,7 +60,7 @@ class VolAdaptive(Strategy):
         self.marked: int | None = None
 
     def on_fill(self, fill: Fill, ctx: Context) -> None:
-        if fill.symbol == ctx.book.symbol:
+        if fill.symbol == ctx.book.spec.name:
             self.holding.fill(fill.side, fill.price, fill.qty, fill.fee)
 
     def decide(self, ctx: Context) -> list[Quote]:

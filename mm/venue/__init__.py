@@ -1,7 +1,7 @@
 """The venue seam: a read-only market port and an order port (mm/venue/ports.py), over an
 exchange in this process, a shared database, a souq gateway, or several at once."""
 from .ports import (Amend, Cancel, CancelAll, MarketPort, OpenOrder, OrderCommand, OrderPort,
-                    Place, SymbolInfo, TapeTrade, Venue, stream_command)
+                    Place, TapeTrade, Venue, stream_command)
 
 __all__ = ["Amend", "Cancel", "CancelAll", "MarketPort", "OpenOrder", "OrderCommand",
-           "OrderPort", "Place", "SymbolInfo", "TapeTrade", "Venue", "stream_command"]
+           "OrderPort", "Place", "TapeTrade", "Venue", "stream_command"]

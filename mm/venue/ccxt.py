@@ -18,10 +18,11 @@ from decimal import Decimal, InvalidOperation
 
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 
+from souq.engine.symbols import SymbolSpec
 from souq.mm.desk.book import Book
 from souq.mm.desk.mark import venue_mark
 
-from .ports import OpenOrder, SymbolInfo, TapeTrade
+from .ports import OpenOrder, TapeTrade
 from .relay import RelayVenue
 
 TRADES_READ = 500             # newest trades read per symbol and call
@@ -44,6 +45,16 @@ def units(value, dp: int = PRICE_DP) -> int | None:
 def rate(value) -> int:
     """A ccxt fee rate (0.001) at 1e-9; 0 when the exchange does not say."""
     return 0 if value is None else units(value)
+
+
+def spec_of(name: str, m: dict) -> SymbolSpec:
+    """A ccxt market (its precision, amount limits and fee rates) as a SymbolSpec named
+    `name`; no band (ccxt does not report one): the minimum is the step when unlisted."""
+    tick, step = units(m["precision"]["price"]), units(m["precision"]["amount"])
+    limits = m.get("limits", {}).get("amount", {})
+    return SymbolSpec(name, m["base"], m["quote"], tick, step, units(limits.get("min")) or step,
+                      units(limits.get("max")), maker=rate(m.get("maker")),
+                      taker=rate(m.get("taker")))
 
 
 class CcxtVenue(RelayVenue):
@@ -92,12 +103,8 @@ class CcxtVenue(RelayVenue):
             return False
         return True
 
-    def symbols(self) -> dict[str, SymbolInfo]:
-        return {n: SymbolInfo(n, m["base"], m["quote"], units(m["precision"]["price"]),
-                              units(m["precision"]["amount"]),
-                              units(m.get("limits", {}).get("amount", {}).get("min"))
-                              or units(m["precision"]["amount"]))
-                for n, m in self.markets.items()}
+    def symbols(self) -> dict[str, SymbolSpec]:
+        return {n: spec_of(n, m) for n, m in self.markets.items()}
 
     def has_symbol(self, name: str) -> bool:
         return name in self.markets
@@ -109,14 +116,10 @@ class CcxtVenue(RelayVenue):
         self.watched.add(symbol)
         m = self.markets[symbol]
         ob = self._levels(symbol, depth)
-        tick, step = units(m["precision"]["price"]), units(m["precision"]["amount"])
-        limits = m.get("limits", {}).get("amount", {})
         last = self._last(symbol)
         side = lambda rows: tuple((units(p), units(q)) for p, q, *_ in rows)  # noqa: E731
-        return Book(symbol, m["base"], m["quote"], tick, step,
-                    units(limits.get("min")) or step, units(limits.get("max")), tick, None,
-                    rate(m.get("maker")), rate(m.get("taker")), side(ob["bids"]),
-                    side(ob["asks"]), units(last), bool(m.get("active", True)))
+        return Book(spec_of(symbol, m), side(ob["bids"]), side(ob["asks"]), units(last),
+                    bool(m.get("active", True)))
 
     def _last(self, symbol: str):
         """The last trade price ccxt reports, read once a refresh."""

@@ -7,12 +7,13 @@ from souq.engine import commands as C
 from souq.engine.events import trades_of
 from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE
 from souq.engine.stream import parse_command
+from souq.engine.symbols import SymbolSpec
 
 from souq.mm.desk.book import book_of
 from souq.mm.desk.mark import engine_mark
 
-from .ports import (Amend, Cancel, CancelAll, OpenOrder, OrderCommand, Place, SymbolInfo,
-                    TapeTrade, Venue, stream_command)
+from .ports import (Amend, Cancel, CancelAll, OpenOrder, OrderCommand, Place, TapeTrade,
+                    Venue, stream_command)
 
 _MAX = MAX_PRICE_WHOLE * PRICE_SCALE
 
@@ -53,9 +54,8 @@ class LocalVenue(Venue):
         self.exchange = exchange
         self.on_trades = on_trades
 
-    def symbols(self) -> dict[str, SymbolInfo]:
-        return {n: SymbolInfo(n, s.base, s.quote, s.tick, s.step, s.min_qty)
-                for n, s in self.exchange().symbols.items()}
+    def symbols(self) -> dict[str, SymbolSpec]:
+        return {n: s.spec for n, s in self.exchange().symbols.items()}
 
     def has_symbol(self, name: str) -> bool:
         return name in self.exchange().symbols
@@ -73,7 +73,7 @@ class LocalVenue(Venue):
         ex = self.exchange()
         sym = ex.symbols[symbol]
         wallets = ex.users[user].wallets
-        return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.base, sym.quote))
+        return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.spec.base, sym.spec.quote))
 
     def open_order(self, user: str, cid: str) -> OpenOrder | None:
         o = self.exchange().users[user].orders.get(cid)

@@ -16,6 +16,7 @@ wallet amounts at 1e-18. Times are ns since the Unix epoch (or simulated time).
 from dataclasses import dataclass
 
 from souq.engine.numbers import fmt
+from souq.engine.symbols import SymbolSpec
 
 from souq.mm.desk.book import Book
 
@@ -45,18 +46,6 @@ class OpenOrder:
     price: int
     qty: int
     filled: int
-
-
-@dataclass(frozen=True)
-class SymbolInfo:
-    """A symbol's specification as a venue lists it: assets, tick, step and minimum
-    quantity at 1e-9."""
-    name: str
-    base: str
-    quote: str
-    tick: int
-    step: int
-    min_qty: int
 
 
 # ------------------------------------------------------------------ order commands
@@ -138,7 +127,7 @@ class MarketPort:
         the one it routes `symbol` to). The same currency at two holders is two wallets."""
         return self
 
-    def symbols(self) -> dict[str, SymbolInfo]:
+    def symbols(self) -> dict[str, SymbolSpec]:
         """Every symbol the venue lists, by name."""
         raise NotImplementedError
 

@@ -13,11 +13,12 @@ back of the queue, as the engine's amend of a price would be) under the client i
 from datetime import datetime, timezone
 
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP, parse_fixed, parse_rate
+from souq.engine.symbols import SymbolSpec
 
 from souq.mm.desk.book import Book
 from souq.mm.desk.mark import venue_mark
 
-from .ports import OpenOrder, SymbolInfo, TapeTrade
+from .ports import OpenOrder, TapeTrade
 from .relay import RelayVenue
 
 OPEN = ("queued", "active", "partial")
@@ -28,6 +29,15 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 def units(text: str | None, dp: int = PRICE_DP) -> int | None:
     """A decimal string from the gateway to engine units (1e-9; 1e-18 with AMOUNT_DP)."""
     return None if text is None else parse_fixed(text, dp, "value", positive=False)
+
+
+def spec_of(s: dict) -> SymbolSpec:
+    """A gateway symbol (GET /v1/symbols: decimal strings) as a SymbolSpec."""
+    return SymbolSpec(s["symbol"], s["base"], s["quote"], units(s["tick_size"]),
+                      units(s["qty_step"]), units(s["min_qty"]), units(s["max_qty"]),
+                      parse_rate(s["daily_limit"], "daily_limit"), units(s["ref_price"]),
+                      parse_rate(s["maker_fee"], "maker_fee"),
+                      parse_rate(s["taker_fee"], "taker_fee"))
 
 
 def ns_of(iso: str) -> int:
@@ -80,10 +90,8 @@ class RemoteVenue(RelayVenue):
             return False
         return True
 
-    def symbols(self) -> dict[str, SymbolInfo]:
-        return {n: SymbolInfo(n, s["base"], s["quote"], units(s["tick_size"]),
-                              units(s["qty_step"]), units(s["min_qty"]))
-                for n, s in self.specs.items()}
+    def symbols(self) -> dict[str, SymbolSpec]:
+        return {n: spec_of(s) for n, s in self.specs.items()}
 
     def has_symbol(self, name: str) -> bool:
         return name in self.specs
@@ -94,18 +102,9 @@ class RemoteVenue(RelayVenue):
     def book(self, symbol: str, depth: int) -> Book:
         s = self.specs[symbol]
         levels = self._levels(symbol, depth)
-        tick, step = units(s["tick_size"]), units(s["qty_step"])
-        lo, hi = tick, None
-        ref, band = units(s["ref_price"]), parse_rate(s["daily_limit"], "daily_limit")
-        if band and ref is not None:
-            delta = ref * band // 1_000_000_000
-            lo = max(tick, -(-(ref - delta) // tick) * tick)
-            hi = max(lo, (ref + delta) // tick * tick)
         side = lambda rows: tuple((units(x["price"]), units(x["quantity"])) for x in rows)
-        return Book(symbol, s["base"], s["quote"], tick, step, units(s["min_qty"]),
-                    units(s["max_qty"]), lo, hi, parse_rate(s["maker_fee"], "maker_fee"),
-                    parse_rate(s["taker_fee"], "taker_fee"), side(levels["bids"]),
-                    side(levels["asks"]), units(s["last_price"]), s["active"] and s["open"])
+        return Book(spec_of(s), side(levels["bids"]), side(levels["asks"]),
+                    units(s["last_price"]), s["active"] and s["open"])
 
     def _levels(self, symbol: str, depth: int) -> dict:
         key = (symbol, depth)

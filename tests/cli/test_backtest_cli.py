@@ -48,8 +48,9 @@ def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):
         assert "{" not in text and "None" not in text and "'" not in text
     # money at IRR's precision (no places), grouped; --json keeps the exact figure
     total = number(first["figures"]["pnl"]["total"], 0)
-    assert any(line.split("│")[1:7] and [c.strip() for c in line.split("│")[1:7]] == [
-        "1", "fixed-btc v1", "scenario normal", "2", f"{first['fills']:,}", total]
+    assert any(line.split("│")[1:8] and [c.strip() for c in line.split("│")[1:8]] == [
+        "1", "fixed-btc v1", "scenario normal", "2", "pessimistic 0/0ms symbol",
+        f"{first['fills']:,}", total]
         for line in listing.splitlines())
     assert f"figures.pnl.total: {total}\n" in shown_text and "scenario: normal" in shown_text
     assert "data: -" in shown_text
@@ -102,3 +103,15 @@ def test_model_flags_are_recorded_with_the_run_and_bad_ones_store_nothing(souq, 
     assert cmp["models"] == (spec["models"], {
         "queue": "pessimistic", "latency": "constant", "entry_ns": 0, "response_ns": 0,
         "fees": "symbol"})
+    # the listing shows which models each run used, from the run's own column
+    assert [r["models"] for r in souq.json("runs", "list")] == [cmp["models"][1], spec["models"]]
+    rows = [line for line in souq.ok("runs", "list").splitlines() if "fixed-btc" in line]
+    assert len(rows) == 2
+    assert "pessimistic 0/0ms symbol" in rows[0]
+    assert "probabilistic:2 5/30ms flat_bps:1.5" in rows[1]
+    # and so does the report, as text and as JSON
+    assert ("- Models: queue probabilistic:2, latency 5 ms entry / 30 ms response, fees "
+            "flat_bps:1.5\n") in souq.ok("report", "1")
+    assert json.loads(souq.ok("report", "1", "--format", "json"))["run"]["models"] == spec["models"]
+    assert ("- Models: queue pessimistic, latency 0 ms entry / 0 ms response, fees symbol\n"
+            in souq.ok("report", "2"))

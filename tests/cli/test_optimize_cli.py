@@ -108,3 +108,28 @@ def test_a_search_with_no_scored_point_saves_nothing_and_says_so(souq):
     assert [s["saved_version"] for s in searches] == [None, None]
     assert [s["best"] for s in searches] == [None, None]
     assert (cfg["version"], cfg["stage"]) == (1, "paper")
+
+
+def test_the_model_flags_apply_to_every_evaluation_and_are_recorded(souq):
+    base = ("optimize", "fixed-btc", "--grid", "bid_spread_bps=1,4", "--scenario", "normal",
+            "--duration", "3", "--objective", "pnl", "--workers", "1")
+    souq.fail_all([
+        ((*base, "--queue-model", "nope"), None,
+         "--queue-model: queue model 'nope': use pessimistic, probabilistic"),
+        ((*base, "--fee-model", "flat_bps:x"), None, "--fee-model: fee model 'flat_bps:x'"),
+        ((*base, "--entry-latency", "-1"), None, "--entry-latency"),
+        ((*base, "--response-latency", "99999999"), None, "--response-latency"),
+    ])
+    assert stored(souq)[0] == []
+    plain, free = souq.jsons(base, (*base, "--fee-model", "zero", "--entry-latency", "5",
+                                    "--response-latency", "30", "--queue-model",
+                                    "probabilistic"))
+    assert plain["models"] == {"queue": "pessimistic", "latency": "constant", "entry_ns": 0,
+                               "response_ns": 0, "fees": "symbol"}
+    assert free["models"] == {"queue": "probabilistic", "latency": "constant",
+                              "entry_ns": 5_000_000, "response_ns": 30_000_000, "fees": "zero"}
+    searches, _ = stored(souq)
+    assert {s["id"]: s["models"] for s in searches} == {plain["search"]: plain["models"],
+                                                        free["search"]: free["models"]}
+    out = souq.ok(*base, "--fee-model", "flat_bps:2")
+    assert "models: queue pessimistic, latency 0 ms entry / 0 ms response, fees flat_bps:2\n" in out

@@ -1,12 +1,15 @@
 """db/migrate.py: the versioned upgrade step run at start-up. A database made at the
 previous version opens and is upgraded, step by step; one newer than the code is refused
 with one line."""
+import json
 import sqlite3
 
 import pytest
 from sqlalchemy import create_engine
 
+from souq.db import backtests as B
 from souq.db import migrate as M
+from souq.db import optimize as O
 from souq.db.api import Api
 from souq.db.schema import SCHEMA_VERSION
 from souq.db.store import Store, prepare
@@ -32,7 +35,8 @@ def test_the_steps_are_ordered_and_end_at_the_code_s_version():
     assert [s.version for s in M.STEPS] == sorted((s.version for s in M.STEPS), key=int)
     assert M.STEPS[-1].version == SCHEMA_VERSION
     assert M.pending(None) == [] and M.pending(SCHEMA_VERSION) == []
-    assert M.pending("1") == [s for s in M.STEPS if s.version == "2"]
+    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3"]
+    assert M.pending("2") == [M.STEPS[-1]]
 
 
 def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
@@ -60,9 +64,40 @@ def test_upgrade_runs_each_pending_step_and_stamps_it(tmp_path):
     _database(path)
     _as_schema_1(path)
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["2"]
+    assert M.upgrade(engine) == ["2", "3"]
     engine.dispose()
-    assert _version(path) == "2"
+    assert _version(path) == "3"
+
+
+MODELS = {"queue": "probabilistic", "latency": "constant", "entry_ns": 5, "response_ns": 7,
+          "fees": "zero"}
+
+
+def test_version_3_gives_stored_runs_their_models_from_their_result(tmp_path):
+    path = tmp_path / "v2.db"
+    _database(path)
+    engine = create_engine(f"sqlite:///{path}")
+    spec = {"config": {"name": "c", "version": 1, "template": "t", "symbol": "X-Y"},
+            "overrides": {}, "data": None, "scenario": "normal", "scenario_params": {},
+            "start": None, "end": None, "duration_ns": 1, "seed": 0, "latency_ns": 5}
+    before = B.save(engine, spec, json.dumps({"spec": spec}), {}, 0, code_version="x",
+                    created_ts=1)                                  # before models existed
+    spec = {**spec, "models": MODELS}
+    after = B.save(engine, spec, json.dumps({"spec": spec}), {}, 0, code_version="x",
+                   created_ts=2)
+    engine.dispose()
+    with sqlite3.connect(path) as conn:                             # the layout at version 2
+        conn.execute("ALTER TABLE bt_runs DROP COLUMN models")
+        conn.execute("ALTER TABLE opt_runs DROP COLUMN models")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    engine = create_engine(f"sqlite:///{path}")
+    assert M.pending("2") == [M.STEPS[-1]] and M.upgrade(engine) == ["3"]
+    with engine.connect() as conn:
+        models = {r["id"]: r["models"] for r in B.runs(conn)}
+        assert O.searches(conn) == []
+    engine.dispose()
+    assert models == {before: None, after: MODELS}
+    assert _version(path) == SCHEMA_VERSION == "3"
 
 
 def test_a_database_newer_than_the_code_is_refused_in_one_line(tmp_path, souq):

@@ -30,13 +30,13 @@ def test_non_admin_actor_cannot_run_admin_commands(market, role, cmd, reason):
     before, book = h.snapshot(), h.book()
     users, symbols = set(h.ex.users), set(h.ex.symbols)
     s = h.ex.symbols["BTC-IRR"]
-    state = (s.open, s.sessions, s.active, s.ref)
+    state = (s.open, s.sessions, s.active, s.spec.ref)
     got = h.apply(cmd, actor="mm" if role == "market_maker" else "alice")
     assert got.startswith(reason), got
     assert got.endswith(f"is a {role}")
     assert h.snapshot() == before and h.book() == book
     assert set(h.ex.users) == users and set(h.ex.symbols) == symbols
-    assert (s.open, s.sessions, s.active, s.ref) == state
+    assert (s.open, s.sessions, s.active, s.spec.ref) == state
     assert h.ex.users["bob"].status == "active"
 
 

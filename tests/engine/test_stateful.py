@@ -172,15 +172,15 @@ class ExchangeMachine(RuleBasedStateMachine):
         for tid, _seq, _ts, name, price, qty, m, o, maker_fee, taker_fee, side in trades:
             s = self.ex.symbols[name]
             assert s.open and s.active
-            assert qty > 0 and qty % s.step == 0 and price % s.tick == 0
+            assert qty > 0 and qty % s.spec.step == 0 and price % s.spec.tick == 0
             assert m.sym is s and o.sym is s and m.side != o.side and side == o.side
             assert m.type in (LIMIT, STOP_LIMIT) and price == m.price   # the maker's price
             if o.price is not None:                                    # within the limit
                 assert price <= o.price if o.side == BUY else price >= o.price
-            band = s.band_limits()
+            band = s.spec.band_limits()
             assert band is None or band[0] <= price <= band[1], "traded outside the band"
             n = price * qty
-            for paid, rate in ((maker_fee, s.maker), (taker_fee, s.taker)):
+            for paid, rate in ((maker_fee, s.spec.maker), (taker_fee, s.spec.taker)):
                 # rounded up to the quote's unit: never below the exact fee, never a whole
                 # unit above it, never 0 at a positive rate
                 assert paid % s.fee_q == 0
@@ -343,7 +343,7 @@ class ExchangeMachine(RuleBasedStateMachine):
                 else:
                     assert o.status in (FILLED, CANCELLED, EXPIRED, REJECTED)
         for s in self.ex.symbols.values():
-            band = s.band_limits()
+            band = s.spec.band_limits()
             for book in (s.bids, s.asks):
                 for level in book.values():
                     assert band is None or band[0] <= level.price <= band[1], \
@@ -367,7 +367,7 @@ class ExchangeMachine(RuleBasedStateMachine):
                 if o.price is None:
                     continue
                 # what the fills of the rest can charge, however they are split
-                want = buy_hold(o.price, rem, s.step, max(s.maker, s.taker), s.fee_q)
+                want = buy_hold(o.price, rem, s.spec.step, max(s.spec.maker, s.spec.taker), s.fee_q)
                 assert o.hold >= want, (o.oid, o.hold, want)
 
 

@@ -193,14 +193,14 @@ def test_band_without_a_reference_price_is_no_band_until_a_session_sets_one(h):
 def test_session_open_opening_price_becomes_the_band_reference(h):
     band_market(h)
     h.ok({"op": "session_open", "symbol": "BTC-IRR", "opening_price": "200000000"})
-    assert h.ex.symbols["BTC-IRR"].ref == 200_000_000 * 10**9
+    assert h.ex.symbols["BTC-IRR"].spec.ref == 200_000_000 * 10**9
     assert "outside the daily band 190000000-210000000" in \
         h.limit("b1", "bob", "buy", "100000000", "1")
     assert h.limit("b2", "bob", "buy", "200000000", "1") is None
     h.ok({"op": "session_close", "symbol": "BTC-IRR"})
     assert h.apply({"op": "session_open", "symbol": "BTC-IRR", "opening_price": "200000500"}) \
         == "opening_price 200000500 is not a multiple of tick_size 1000"
-    assert h.ex.symbols["BTC-IRR"].ref == 200_000_000 * 10**9
+    assert h.ex.symbols["BTC-IRR"].spec.ref == 200_000_000 * 10**9
     assert not h.ex.symbols["BTC-IRR"].open
 
 

@@ -31,10 +31,10 @@ class Ladder(Strategy):
         if ctx.fair is None:
             return []
         p, book = self.p, ctx.book
-        gap = book.tick * p.ticks
-        bids = [Quote(BUY, book.floor_tick(ctx.fair - gap * (i + 1)), p.size)
+        gap = book.spec.tick * p.ticks
+        bids = [Quote(BUY, book.spec.floor_tick(ctx.fair - gap * (i + 1)), p.size)
                 for i in range(p.levels)]
-        asks = [Quote("sell", book.ceil_tick(ctx.fair + gap * (i + 1)), p.size)
+        asks = [Quote("sell", book.spec.ceil_tick(ctx.fair + gap * (i + 1)), p.size)
                 for i in range(p.levels)]
         return bids + asks
 

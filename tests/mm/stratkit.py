@@ -1,6 +1,7 @@
 """Hand-built books, contexts and quotes for the strategy and control tests, written as
 decimal strings so the expected quotes read like prices."""
 from souq.engine.numbers import fmt, parse_fixed
+from souq.engine.symbols import SymbolSpec
 from souq.mm.desk.book import Book
 from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Live, Quote
 
@@ -15,17 +16,18 @@ def u(text: str) -> int:
 
 
 def book(bids=(), asks=(), *, tick="0.01", step="0.001", min_qty="0.001", max_qty=None,
-         maker="0", lo=None, hi=None, symbol="ETH-USDT") -> Book:
-    return Book(symbol, "ETH", "USDT", u(tick), u(step), u(min_qty),
-                None if max_qty is None else u(max_qty), u(lo or tick),
-                None if hi is None else u(hi), u(maker), u(maker),
-                tuple((u(p), u(q)) for p, q in bids), tuple((u(p), u(q)) for p, q in asks),
-                None, True)
+         maker="0", band="0", ref=None, symbol="ETH-USDT") -> Book:
+    """A Book of ETH-USDT (or `symbol`); `band` (a rate) with `ref` sets a daily band."""
+    spec = SymbolSpec(symbol, "ETH", "USDT", u(tick), u(step), u(min_qty),
+                      None if max_qty is None else u(max_qty), u(band),
+                      None if ref is None else u(ref), u(maker), u(maker))
+    return Book(spec, tuple((u(p), u(q)) for p, q in bids),
+                tuple((u(p), u(q)) for p, q in asks), None, True)
 
 
 def ctx(bk: Book, fair: str | None, *, inventory="0", target="0", max_inventory="1", now=0,
         live=()) -> Context:
-    return Context(now, bk, {bk.symbol: bk}, None if fair is None else u(fair), u(inventory),
+    return Context(now, bk, {bk.spec.name: bk}, None if fair is None else u(fair), u(inventory),
                    u(target), u(max_inventory), tuple(live))
 
 
@@ -59,8 +61,8 @@ def well_formed(quotes, bk: Book) -> None:
     """Every quote on the grid and the step; the resting ones bids then asks, best first,
     every bid below every ask."""
     for q in quotes:
-        assert q.price % bk.tick == 0 and bk.lo <= q.price
-        assert q.qty % bk.step == 0 and q.qty >= bk.min_qty
+        assert q.price % bk.spec.tick == 0 and bk.spec.price_range()[0] <= q.price
+        assert q.qty % bk.spec.step == 0 and q.qty >= bk.spec.min_qty
     resting = [q for q in quotes if q.tif == "gtc"]
     bids = [q.price for q in resting if q.side == BUY]
     asks = [q.price for q in resting if q.side == SELL]

@@ -4,6 +4,7 @@ from fractions import Fraction
 
 import pytest
 
+from souq.engine.symbols import SymbolSpec
 from souq.mm.analytics import indicators as I
 from souq.mm.analytics import market as M
 from souq.mm.analytics.market import Top
@@ -14,7 +15,7 @@ E, S = 10**9, 10**9
 
 
 def book(bids, asks) -> Book:
-    return Book("X", "B", "Q", E, E, E, None, E, None, 0, 0,
+    return Book(SymbolSpec("X", "B", "Q", E, E, E),
                 tuple((p * E, q * E) for p, q in bids), tuple((p * E, q * E) for p, q in asks),
                 None, True)
 

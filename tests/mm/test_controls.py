@@ -371,7 +371,7 @@ def situations(draw):
 def test_controlled_quotes_stay_on_the_grid_and_never_cross(situation, moves):
     bk, fair, wanted, values, inventory = situation
     c = controls(**values)
-    hang = live("h1", SELL, fmt(bk.ceil_tick(u(fair)) + 3 * bk.tick), "0.1")
+    hang = live("h1", SELL, fmt(bk.spec.ceil_tick(u(fair)) + 3 * bk.spec.tick), "0.1")
     if inventory != "0":
         side = BUY if not inventory.startswith("-") else SELL
         c.on_fill(fill(side, fair, "0.3", cid="f1"), ctx(bk, fair, live=[hang]))

@@ -1,4 +1,5 @@
 """Fair-price sources on a hand-made book."""
+from souq.engine.symbols import SymbolSpec
 from souq.mm.desk.book import Book
 from souq.mm.desk.fair import FairPrice, depth_mid, last, microprice, mid
 
@@ -6,7 +7,7 @@ S = 1_000_000_000
 
 
 def book(bids, asks, last_price=None, name="X"):
-    return Book(name, "B", "Q", 1, 1, 1, None, 1, None, 0, 0, tuple(bids), tuple(asks),
+    return Book(SymbolSpec(name, "B", "Q", 1, 1, 1), tuple(bids), tuple(asks),
                 last_price, True)
 
 

@@ -3,6 +3,7 @@ mark-to-market values every figure (kill switch, equity series, equity.csv, head
 PnL, attribution) at the same price."""
 import pytest
 
+from souq.engine.symbols import SymbolSpec
 from souq.mm.backtest.export import files
 from souq.mm.backtest.run import Spec, run_backtest
 from souq.mm.desk.book import Book
@@ -47,7 +48,7 @@ def test_fair_price_ignores_the_strategys_own_quotes(source):
 
 
 def book(bids, asks, last=None, symbol="X"):
-    return Book(symbol, "B", "Q", 1, 1, 1, None, 1, None, 0, 0, tuple(bids), tuple(asks),
+    return Book(SymbolSpec(symbol, "B", "Q", 1, 1, 1), tuple(bids), tuple(asks),
                 last, True)
 
 

@@ -202,3 +202,34 @@ def test_an_interface_words_the_error_with_its_own_names():
         parse_grid(["bid_spread_bps=0:1:101", "ask_spread_bps=0:1:101"], SPEC)
     assert err.value.worded(flags) == ("the grid has 10201 parameter sets; at most 10000 "
                                        "(use fewer values, or --random N)")
+
+
+def test_every_evaluation_runs_with_the_search_s_models(monkeypatch):
+    """mm.optimize.Backtest hands its models to each backtest's Spec, and records them."""
+    import souq.mm.backtest.run as run
+    from souq.mm.backtest.models import Latency, Probabilistic, fee_model
+    from souq.mm.optimize import Backtest
+    seen = []
+
+    class Ran:
+        figures = {"pnl": {"total": "1.5"}, "sharpe": None, "calmar": None}
+        events, fills = 3, ()
+
+    def fake(spec, data_source=None):
+        seen.append(spec)
+        return Ran()
+
+    monkeypatch.setattr(run, "run_backtest", fake)
+    ev = Backtest({"params": {}}, "pnl", scenario="normal", duration_ns=1,
+                  latency=Latency(5, 7), queue_model=Probabilistic(2),
+                  fee_model=fee_model("flat_bps:2"))
+    for seed in (0, 1):
+        assert ev({"k": "1"}, Fold(seed, seed, None, None))["pnl"] == "1.5"
+    assert [(s.latencies(), s.queue_model, s.fee_model, s.seed) for s in seen] == [
+        (Latency(5, 7), Probabilistic(2), fee_model("flat_bps:2"), 0),
+        (Latency(5, 7), Probabilistic(2), fee_model("flat_bps:2"), 1)]
+    assert ev.models() == {"queue": "probabilistic:2", "latency": "constant", "entry_ns": 5,
+                           "response_ns": 7, "fees": "flat_bps:2"}
+    assert Backtest({}, "pnl", latency_ns=4).models() == {
+        "queue": "pessimistic", "latency": "constant", "entry_ns": 4, "response_ns": 4,
+        "fees": "symbol"}

@@ -6,11 +6,12 @@ import orjson
 import pytest
 from simkit import build
 
+from souq.engine.symbols import SymbolSpec
 from souq.mm.demo import demo_commands
 from souq.mm.scenarios import SCENARIOS, Shock, ShockedDriver, scenario
 from souq.mm.sim import ExchangeDriver, SimParams, run_fast
 from souq.mm.sim.fair import FairValue
-from souq.mm.sim.view import SymbolView
+from souq.mm.view import SymbolView
 
 SEC = 1_000_000_000
 SYM = "ETH-USDT"
@@ -94,7 +95,9 @@ def test_news_and_trend_direction_follows_the_seed_unless_given():
 def test_fair_value_jump_is_exact_and_stays_in_the_band():
     fv = FairValue(Random(1))
     fv.values = {"A": 1_000_000_000, "B": 50}
-    sv = SymbolView("A", 1, 1, 1, None, 900_000_000, 1_100_000_000, None, None, None, None, True)
+    # a band of +-10 % around 1: prices 0.9 to 1.1
+    sv = SymbolView(SymbolSpec("A", "B", "Q", 1, 1, 1, band=100_000_000, ref=1_000_000_000),
+                    None, None, None, "continuous")
     fv.jump("A", 50_000_000)                 # +5 %, no band given
     assert fv.values["A"] == 1_050_000_000
     fv.jump("A", -500_000_000, sv)           # -50 % clamps to lo + 10 % of the band

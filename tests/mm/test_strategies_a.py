@@ -84,7 +84,8 @@ def test_sizes_snap_to_the_step_and_below_minimum_drop():
 
 
 def test_band_clamps_prices_and_a_collapsed_pair_keeps_only_the_ask():
-    bk = book([("99.95", "1")], [("100.05", "1")], lo="99.95", hi="100.03")
+    bk = book([("99.95", "1")], [("100.05", "1")], ref="99.99", band="0.0004001")
+    assert bk.spec.price_range() == (u("99.95"), u("100.03"))
     s = make("fixed_spread")
     assert shown(s.decide(ctx(bk, "100"))) == [("buy", "99.95", "0.1"), ("sell", "100.03", "0.1")]
     assert shown(s.decide(ctx(bk, "100.5"))) == [("sell", "100.03", "0.1")]

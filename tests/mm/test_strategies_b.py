@@ -8,6 +8,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from souq.engine.symbols import SymbolSpec
 from souq.mm.desk.book import Book
 from souq.mm.desk.params import BadParam
 from souq.mm.desk.quotes import BUY, SELL, Context, Fill, Quote, Trade
@@ -29,13 +30,13 @@ def px(text: str) -> int:
 
 def book(symbol="ETH-USDT", bid="3499", ask="3501", tick="0.01", step="0.0001",
          min_qty="0.001") -> Book:
-    return Book(symbol, *symbol.split("-"), px(tick), px(step), px(min_qty),
-                1000 * P, px(tick), None, 0, 0, ((px(bid), P),), ((px(ask), P),), None, True)
+    return Book(SymbolSpec(symbol, *symbol.split("-"), px(tick), px(step), px(min_qty),
+                           1000 * P), ((px(bid), P),), ((px(ask), P),), None, True)
 
 
 def ctx(now=T0, inventory="0", b=None, trades=(), max_inventory="1", books=None) -> Context:
     b = b or book()
-    return Context(now=now, book=b, books=books or {b.symbol: b}, fair=b.mid,
+    return Context(now=now, book=b, books=books or {b.spec.name: b}, fair=b.mid,
                    inventory=px(inventory) if not inventory.startswith("-")
                    else -px(inventory[1:]), target=0, max_inventory=px(max_inventory),
                    trades=tuple(trades), started=T0)
@@ -196,8 +197,8 @@ def test_glft_quote_stream():
 def test_templates_are_registered_and_no_fair_price_means_no_quotes():
     names = templates()
     assert {"avellaneda_stoikov", "glft", "hedger"} <= set(names)
-    empty = Book("ETH-USDT", "ETH", "USDT", px("0.01"), px("0.0001"), px("0.001"), None,
-                 px("0.01"), None, 0, 0, (), (), None, True)
+    empty = Book(SymbolSpec("ETH-USDT", "ETH", "USDT", px("0.01"), px("0.0001"), px("0.001")),
+                 (), (), None, True)
     c = Context(now=T0, book=empty, books={}, fair=None, inventory=0, target=0,
                 max_inventory=P, started=T0)
     assert template("glft")({}).decide(c) == []
@@ -234,7 +235,7 @@ def test_avellaneda_stoikov_never_crosses_for_any_inventory(inv, gamma, mode, t)
     asks = [q.price for q in quotes if q.side == SELL]
     assert all(b < c.book.ask for b in bids) and all(a > c.book.bid for a in asks)
     assert all(b < a for b in bids for a in asks)
-    assert all(q.price % c.book.tick == 0 and q.qty == px("0.1") for q in quotes)
+    assert all(q.price % c.book.spec.tick == 0 and q.qty == px("0.1") for q in quotes)
 
 
 # ------------------------------------------------------------------ the hedger
@@ -250,7 +251,7 @@ HEDGE_BOOK = book("WETH-USDC", bid="3499", ask="3501.5", step="0.001", min_qty="
 def hctx(inventory, now=T0, max_inventory="1"):
     own = book()
     return ctx(now=now, inventory=inventory, max_inventory=max_inventory,
-               books={own.symbol: own, "WETH-USDC": HEDGE_BOOK})
+               books={own.spec.name: own, "WETH-USDC": HEDGE_BOOK})
 
 
 def test_hedger_quotes_a_fixed_spread_below_the_threshold():

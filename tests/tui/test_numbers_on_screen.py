@@ -1,7 +1,10 @@
 """Numbers on the workstation's panes go through mm.display: the spread row in bps whose
 parts are dropped whole rather than cut, the Inventory pane's compact figures."""
+from souq.engine.numbers import parse_price
+from souq.engine.symbols import SymbolSpec
 from souq.mm.display import Figures
-from souq.tui.snapshot import MarketView
+from souq.mm.view import MarketView, SymbolView
+from souq.tui.snapshot import ScreenView
 from souq.tui.widgets.inventory import short
 from souq.tui.widgets.order_book import fitting, spread_parts
 
@@ -9,9 +12,13 @@ ETH = {"name": "ETH-USDT", "tick_size": "0.01", "qty_step": "0.0001", "base": "E
        "quote": "USDT"}
 
 
-def view(**kw) -> MarketView:
-    return MarketView(1, "ETH-USDT", ("ETH-USDT",), "alice", ("alice",), "continuous",
-                      "0.01", "0.0001", figures=Figures([ETH]), **kw)
+def view(last: str | None = None, **kw) -> ScreenView:
+    spec = SymbolSpec("ETH-USDT", "ETH", "USDT", parse_price("0.01"), parse_price("0.0001"),
+                      parse_price("0.0001"))
+    market = MarketView({"ETH-USDT": SymbolView(spec, None, None,
+                                                None if last is None else parse_price(last),
+                                                "continuous")}, {})
+    return ScreenView(1, "ETH-USDT", "alice", ("alice",), market, figures=Figures([ETH]), **kw)
 
 
 def test_the_spread_row_reads_in_ticks_and_bps():

@@ -3,7 +3,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from ..widgets.alerts import AlertsPane
 from ..widgets.chart import ChartPane
 from ..widgets.inventory import InventoryPane
@@ -119,7 +119,7 @@ class MainScreen(Screen):
     def action_focus_entry(self) -> None:
         self.query_one(QuickEntry).focus()
 
-    def render_view(self, view: MarketView) -> None:
+    def render_view(self, view: ScreenView) -> None:
         """Redraw the panes, unless the follow tick found nothing new since the last draw."""
         if (view, self.app.theme) == self._drawn:
             return

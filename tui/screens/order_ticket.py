@@ -17,7 +17,7 @@ from souq.mm import display as D
 from souq.engine.numbers import BadNumber, parse_price
 
 from ..order_defaults import default_qty
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .main import NARROW, SHORT
 
 TYPES = ("limit", "market", "stop_limit", "stop_market")
@@ -41,7 +41,7 @@ class OrderTicket(ModalScreen):
             self.command = command
 
     def __init__(self, *, symbol: str, user: str, side: str, price: str | None, tick: str,
-                 step: str, qty: str | None = None, view: MarketView | None = None) -> None:
+                 step: str, qty: str | None = None, view: ScreenView | None = None) -> None:
         super().__init__()
         self.view = view        # for the notional, the taker fee and the available balance
         self.symbol, self.user, self.side = symbol, user, side

@@ -1,1 +1,1 @@
-"""One module per pane or widget. Each pane renders a MarketView through update_view()."""
+"""One module per pane or widget. Each pane renders a ScreenView through update_view()."""

@@ -18,7 +18,7 @@ from souq.engine.timeunits import SECOND
 from ..chart_history import ChartHistory
 from ..desk_facade import DeskView
 from ..plotting import Colours, render, render_desk
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .pane import Pane
 
 INTERVALS = (1, 5, 15, 60, 300, 900, 3600)   # seconds per candle
@@ -66,7 +66,7 @@ class ChartPane(Pane):
         super().__init__(**kw)
         self.kind = "line"
         self.interval = INTERVALS[0]
-        self._view: MarketView | None = None
+        self._view: ScreenView | None = None
         self.mode = "market"            # market | strategy
         self._desk: DeskView | None = None
         self._drawn = None          # the key of the newest chart asked for
@@ -79,7 +79,7 @@ class ChartPane(Pane):
     def compose(self):
         yield Canvas(id="chart-canvas")
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         """New data redraws at most twice a second; plotext is too slow for every tick."""
         changed_symbol = self._view is None or self._view.symbol != view.symbol
         self._view = view

@@ -17,7 +17,7 @@ from textual.widget import Widget
 
 from souq.mm import display as D
 
-from ..snapshot import Level, MarketView
+from ..snapshot import Level, ScreenView
 from .pane import Pane
 
 BAR = 12                      # the narrowest depth bar
@@ -72,7 +72,7 @@ class BookLadder(Widget, can_focus=True):
         self.following = True               # the cursor follows the touch (Home: again)
 
     # ------------------------------------------------------------ data in
-    def show(self, view: MarketView) -> None:
+    def show(self, view: ScreenView) -> None:
         asks = [("sell", lv) for lv in reversed(view.asks)]
         rows = asks + [(SPREAD, None)] + [("buy", lv) for lv in view.bids]
         parts = spread_parts(view)          # the grouping matters more than mid and last
@@ -282,7 +282,7 @@ class OrderBook(Pane):
     def compose(self):
         yield BookLadder(id="book-ladder")
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         self.query_one(BookLadder).show(view)
         self.set_title(f"Order book {view.symbol}")
 
@@ -314,7 +314,7 @@ def next_group(group: int, step: int) -> int:
     return GROUPS[max(0, min(len(GROUPS) - 1, i + step))]
 
 
-def spread_parts(view: MarketView) -> tuple[str, ...]:
+def spread_parts(view: ScreenView) -> tuple[str, ...]:
     """The spread row's parts, most important first: the spread in price and in basis
     points of the mid, the mid, the last trade."""
     last = f"last {view.price(view.last) if view.last else '-'}"

@@ -8,7 +8,7 @@ from textual.message import Message
 
 from souq.mm.display import grouped_text
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .table_pane import TablePane
 
 # status comes before avg and reason: what happened to an order must be readable first
@@ -45,7 +45,7 @@ class OrdersPane(TablePane):
         def control(self) -> "OrdersPane":
             return self.pane
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         first = not self.rows
         rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
         self.show_rows(rows)
@@ -56,7 +56,7 @@ class OrdersPane(TablePane):
         self.set_title(f"Orders of {view.user}, {where} ({n_open} open)")
 
     @staticmethod
-    def _cells(o: dict, view: MarketView) -> tuple:
+    def _cells(o: dict, view: ScreenView) -> tuple:
         f, sym, w = view.figures, o["symbol"], dict(COLUMNS)
         at = o.get("placed_ts")
         return (datetime.fromtimestamp(at / 1e9, timezone.utc).strftime("%H:%M:%S")

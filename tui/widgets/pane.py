@@ -1,7 +1,7 @@
-"""The base of every pane: a titled container that renders MarketViews."""
+"""The base of every pane: a titled container that renders ScreenViews."""
 from textual.containers import Vertical
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 
 
 class Pane(Vertical):
@@ -17,7 +17,7 @@ class Pane(Vertical):
     def on_mount(self) -> None:
         self.border_title = self.TITLE
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         """Render a new view. Called by the screen on every redraw tick."""
 
     def set_title(self, title: str) -> None:

@@ -12,7 +12,7 @@ from rich.style import Style
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .order_book import _colour
 from .pane import Pane
 
@@ -36,7 +36,7 @@ class TapeLines(Widget):
         self.user = ""                      # the acting user: marked OWN
         self.strategies: frozenset[str] = frozenset()   # the desk's users: marked DESK
 
-    def show(self, trades: tuple[dict, ...], view: MarketView | None = None) -> None:
+    def show(self, trades: tuple[dict, ...], view: ScreenView | None = None) -> None:
         self.trades = trades
         if view is not None:
             self.figures = (view.price, view.qty)
@@ -97,7 +97,7 @@ class TradesTape(Pane):
     def on_mount(self) -> None:
         super().on_mount()
         self._shown: tuple = ()
-        self._view: MarketView | None = None
+        self._view: ScreenView | None = None
 
     def on_resize(self) -> None:
         self._shown = ()
@@ -112,7 +112,7 @@ class TradesTape(Pane):
             body.strategies = users
             body.refresh()
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         self._view = view
         rows = max(1, min(ROWS, self.content_size.height - 1))   # one line for the header
         shown = tuple(t["id"] for t in view.trades[:rows])

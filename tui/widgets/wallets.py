@@ -2,7 +2,7 @@
 in the symbol on screen (average cost, marked at the mid)."""
 from textual.widgets import Static
 
-from ..snapshot import MarketView
+from ..snapshot import ScreenView
 from .table_pane import TablePane
 
 
@@ -16,7 +16,7 @@ class WalletsPane(TablePane):
     def compose_below(self):
         yield Static(id="wallets-pnl")
 
-    def update_view(self, view: MarketView) -> None:
+    def update_view(self, view: ScreenView) -> None:
         self.show_rows({w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
                                                    for k, width in COLUMNS[1:]))
                         for w in view.wallets})
@@ -24,7 +24,7 @@ class WalletsPane(TablePane):
         self.query_one("#wallets-pnl", Static).update(pnl_line(view), layout=False)  # 3 lines
 
 
-def pnl_line(view: MarketView) -> str:
+def pnl_line(view: ScreenView) -> str:
     p = view.position
     if p is None:
         return ""

@@ -1,32 +1,45 @@
-"""What agents may see of the market: plain integers (engine units, 1e-9), read from an
-exchange in memory. The core never touches the engine itself, so a backtest can feed it
-views from anywhere."""
+"""The one market view: what a reader above the engine sees of a market, as plain frozen
+data (engine units: prices and quantities at 1e-9).
+
+`MarketView` holds one `SymbolView` per symbol (its SymbolSpec, the top of its book, its
+last price and session) and the open orders of the users asked about. The simulator's
+agents decide on it (mm.sim), and the workstation's screen data (tui.snapshot.ScreenView)
+is built around it, from the local exchange or from a gateway (tui.remote_facade). It is
+read from an engine Exchange in memory by `observe` / `market_of`; nothing here keeps a
+reference to the engine, so a backtest or a remote reader can build views from anywhere.
+"""
 from dataclasses import dataclass
 from operator import attrgetter
 
+from souq.engine.symbols import SymbolSpec
+
+
+CONTINUOUS, OPEN, CLOSED, INACTIVE = "continuous", "open", "closed", "inactive"
 
 
 @dataclass(frozen=True, slots=True)
 class SymbolView:
-    name: str
-    tick: int
-    step: int
-    min_qty: int
-    max_qty: int | None
-    lo: int                # lowest price an order may carry: on the tick grid, inside the band
-    hi: int | None         # highest, or None without a band
+    """One symbol: its specification (`spec`, engine.symbols.SymbolSpec: grid, band,
+    reference price, fees), the top of its book and its last trade price (1e-9, None when
+    that side is empty / nothing traded yet), and its session: "continuous" (no sessions
+    held), "open", "closed" or "inactive" (delisted for now)."""
+    spec: SymbolSpec
     bid: int | None
     ask: int | None
     last: int | None
-    ref: int | None
-    tradable: bool         # active and in session
+    session: str
+
+    @property
+    def tradable(self) -> bool:
+        """Active and in session: orders may trade now."""
+        return self.session == CONTINUOUS or self.session == OPEN
 
     @property
     def anchor(self) -> int | None:
         """The market's own idea of value: mid, else one side, else last, else reference."""
         if self.bid is not None and self.ask is not None:
             return (self.bid + self.ask) // 2
-        for price in (self.last, self.bid, self.ask, self.ref):
+        for price in (self.last, self.bid, self.ask, self.spec.ref):
             if price is not None:
                 return price
         return None
@@ -34,6 +47,8 @@ class SymbolView:
 
 @dataclass(frozen=True, slots=True)
 class OpenOrder:
+    """One open order as a view shows it: price None for a stop market order; remaining
+    quantity at 1e-9."""
     oid: int
     cid: str
     symbol: str
@@ -44,24 +59,47 @@ class OpenOrder:
 
 @dataclass(frozen=True, slots=True)
 class MarketView:
-    symbols: dict[str, SymbolView]                       # by name, sorted
-    orders: dict[str, dict[str, tuple[OpenOrder, ...]]]  # user -> symbol -> oldest first
+    """Symbols by name (sorted) and the open orders of the users observed:
+    user -> symbol -> orders, oldest first."""
+    symbols: dict[str, SymbolView]
+    orders: dict[str, dict[str, tuple[OpenOrder, ...]]]
 
     def own(self, user: str, symbol: str) -> tuple[OpenOrder, ...]:
+        """`user`'s open orders in `symbol`, oldest first (none when not observed)."""
         return self.orders.get(user, {}).get(symbol, ())
 
 
-def symbol_view(s) -> SymbolView | None:
-    """One engine Symbol as a view; None when its band leaves no price on the tick grid."""
-    tick = s.tick
-    lo, hi = s.price_range()
-    if hi is not None and hi < lo:
-        return None
-    return SymbolView(
-        name=s.name, tick=tick, step=s.step, min_qty=s.min_qty, max_qty=s.max_qty, lo=lo, hi=hi,
-        bid=s.bids.peekitem(0)[1].price if s.bids else None,
-        ask=s.asks.peekitem(0)[1].price if s.asks else None,
-        last=s.last, ref=s.ref, tradable=s.active and s.open)
+def session_of(active: bool, sessions: bool, is_open: bool) -> str:
+    """A symbol's session as a view names it, from its flags (engine.model.Symbol's
+    active, sessions, open; the gateway's symbol fields of the same names)."""
+    if not active:
+        return INACTIVE
+    if not sessions:
+        return CONTINUOUS
+    return OPEN if is_open else CLOSED
+
+
+def symbol_view(s) -> SymbolView:
+    """One engine Symbol (engine.model) as a view."""
+    return SymbolView(s.spec, s.bids.peekitem(0)[1].price if s.bids else None,
+                      s.asks.peekitem(0)[1].price if s.asks else None, s.last,
+                      session_of(s.active, s.sessions, s.open))
+
+
+def open_orders(user) -> dict[str, tuple[OpenOrder, ...]]:
+    """An engine User's open orders (resting and waiting stops) by symbol, oldest first."""
+    by_symbol: dict[str, list[OpenOrder]] = {}
+    for o in sorted(user.open_orders(), key=_OID):
+        by_symbol.setdefault(o.sym.name, []).append(
+            OpenOrder(o.oid, o.cid, o.sym.name, o.side, o.price, o.qty - o.filled))
+    return {k: tuple(v) for k, v in by_symbol.items()}
+
+
+def market_of(ex, users=()) -> MarketView:
+    """The view of every symbol of the engine Exchange `ex` and the open orders of the
+    named `users` (those that exist), read now with a full scan of their orders."""
+    return MarketView({name: symbol_view(ex.symbols[name]) for name in sorted(ex.symbols)},
+                      {u: open_orders(ex.users[u]) for u in users if u in ex.users})
 
 
 class OpenOrders:
@@ -129,14 +167,16 @@ class OpenOrders:
 
 
 def observe(ex, names, tracker: OpenOrders) -> MarketView:
-    """The view of `ex` for the named symbols (all when empty), sorted by name."""
+    """The view of `ex` for the named symbols (all when empty) that have a price on their
+    grid inside the band, sorted by name, with the open orders `tracker` follows (the
+    simulator's own users: read incrementally)."""
     wanted = set(names) if names else None
     symbols = {}
     for name in sorted(ex.symbols):
         if wanted is None or name in wanted:
-            v = symbol_view(ex.symbols[name])
-            if v is not None:
-                symbols[name] = v
+            s = ex.symbols[name]
+            if s.spec.has_prices():
+                symbols[name] = symbol_view(s)
     return MarketView(symbols, tracker.snapshot(ex))
 
 
