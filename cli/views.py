@@ -136,7 +136,7 @@ def wallets(user: Optional[str] = typer.Option(None, "--user"),
             print_json([{k: r[k] for k in keys} for r in rows])
             return
         f = Figures(reader.symbols())
-        amount = {"balance": f.money, "hold": f.money, "available": f.money}
+        amount = {"balance": f.balance, "hold": f.balance, "available": f.balance}
         _table("wallets", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
                                  for r in rows),
                right=("balance", "hold", "available"))
@@ -157,7 +157,7 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        amount = {"amount": Figures(symbols).money}
+        amount = {"amount": Figures(symbols).balance}
         _table("ledger", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
                                 for r in rows), right=("id", "seq", "amount"))
 

@@ -232,6 +232,15 @@ class Figures:
     def money(self, asset: str, value, width: int | None = None) -> str:
         return _shown(value, asset_decimals(asset, self.rows) if self.rows else None, width)
 
+    def balance(self, asset: str, value, width: int | None = None) -> str:
+        """A ledger amount (balance, hold, available, a movement) at the asset's precision,
+        or finer when the exchange holds finer digits (fees can leave half a rial): a
+        balance is never rounded to money that is not there (285,001.5 IRR, not 285,002).
+        With `width`, compact only when the exact figure does not fit."""
+        dp = asset_decimals(asset, self.rows) if self.rows else None
+        full = exact(value, dp)
+        return full if width is None or len(full) <= width else compact(value, dp)
+
     def fee(self, asset: str, value) -> str:
         """A fee as the exchange charges it: rounded UP to the asset's precision
         (engine/fees.py), never shown below what will be taken."""

@@ -122,6 +122,10 @@ class ScreenView:
     def money(self, asset: str, value) -> str:
         return self.figures.money(asset, value)
 
+    def balance(self, asset: str, value) -> str:
+        """A ledger amount: never rounded below what the exchange holds (Figures.balance)."""
+        return self.figures.balance(asset, value)
+
 
 class Tape:
     """The newest TAPE trades of one symbol and the user's trades in it, read incrementally:

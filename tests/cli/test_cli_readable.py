@@ -89,3 +89,20 @@ def test_rejections_and_limits_read_grouped_and_json_stays_exact(market):
     assert market.ok("mm", "limits") == "BTC: net 0 of max_inventory 12,345.5\n"
     assert market.json("mm", "limits") == [
         {"asset": "BTC", "max_inventory": "12345.5", "net_inventory": "0"}]
+
+
+def test_balances_are_never_rounded_to_money_that_is_not_there(market):
+    """Fees leave fractions of a rial: a balance, hold, available or ledger amount finer
+    than the asset's display precision shows its every digit (30.0003 IRR, where it read
+    "30" before), while computed figures such as PnL still round to the precision."""
+    market.feed(limit("a1", "alice", "sell", "0.0001", "100001000"),
+                limit("b1", "bob", "buy", "0.0001", "100001000"))
+    assert market.json("wallets", "--user", "@fees") == [
+        {"user": "@fees", "asset": "IRR", "balance": "30.0003", "hold": "0",
+         "available": "30.0003"}]
+    row = lambda out, key: [ln for ln in out.splitlines() if key in ln][0]  # noqa: E731
+    assert row(market.ok("wallets", "--user", "@fees"), "IRR").split("│")[3:6] == \
+        [" 30.0003 ", "    0 ", "   30.0003 "]
+    ledger = market.ok("ledger", "--user", "@fees", "--asset", "IRR")
+    assert "20.0002" in row(ledger, "bob") and "10.0001" in row(ledger, "alice")
+    assert "2,000,009,990.0999" in row(market.ok("wallets", "--user", "alice"), "IRR")

@@ -131,3 +131,17 @@ def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
 ])
 def test_grouped_text_groups_bare_numbers_only(text, shown):
     assert D.grouped_text(text) == shown
+
+
+def test_a_balance_keeps_every_digit_the_exchange_holds():
+    """Figures.balance (wallets, ledger, the ticket's available): at least the asset's
+    precision, more when the ledger holds more; compact only when a width forces it,
+    while Figures.money (PnL, values) rounds to the precision."""
+    f = D.Figures([{**r, "name": f"{r['base']}-{r['quote']}"} for r in ROWS])
+    assert f.balance("IRR", "285001.5") == "285,001.5"
+    assert f.money("IRR", "285001.5") == "285,002"
+    assert f.balance("IRR", "30") == "30"
+    assert f.balance("USDT", "1500") == "1,500.00"
+    assert f.balance("BTC", "0.00012345") == "0.00012345"
+    assert f.balance("IRR", "50000000001000.5", 14) == "50.0T"
+    assert f.balance("IRR", "50000000001000.5", 20) == "50,000,000,001,000.5"

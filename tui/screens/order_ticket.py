@@ -113,7 +113,7 @@ class OrderTicket(ModalScreen):
         v = self.view
         asset = v.quote if self.side == "buy" else v.base
         have = next((w["available"] for w in v.wallets if w["asset"] == asset), "0")
-        lines = [f"available {v.money(asset, have)} {asset}"]
+        lines = [f"available {v.balance(asset, have)} {asset}"]
         price = self._number("#ticket-price") or _decimal(v.mid)
         qty = self._number("#ticket-qty")
         if price is not None and qty is not None:

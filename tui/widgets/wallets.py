@@ -17,7 +17,7 @@ class WalletsPane(TablePane):
         yield Static(id="wallets-pnl")
 
     def update_view(self, view: ScreenView) -> None:
-        self.show_rows({w["asset"]: (w["asset"], *(view.figures.money(w["asset"], w[k], width)
+        self.show_rows({w["asset"]: (w["asset"], *(view.figures.balance(w["asset"], w[k], width)
                                                    for k, width in COLUMNS[1:]))
                         for w in view.wallets})
         self.set_title(f"Wallets of {view.user}")
