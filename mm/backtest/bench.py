@@ -132,9 +132,68 @@ def speedup(points: int = 8, seconds: int = 20) -> dict:
             "target": TARGET_SPEEDUP}
 
 
+TARGET_LOAD_S_PER_1M = 2.0         # issue 16: a data set of 1M events loads in under 2 s
+
+
+def data_load(n_events: int = 1_000_000, seed: int = 1) -> dict:
+    """Loading a stored book data set of about n_events rows (the synthetic data's book
+    rows, written as the importer writes them) into events (mm.marketdata.load), beside
+    its anchor: plain sqlite3 fetching the same rows of the same table in the same order.
+    Seconds for each, the ratio (anchor / souq: 1.0 would be souq at the anchor's speed)
+    and souq's seconds per million events."""
+    import sqlite3
+    import tempfile
+
+    from souq.db import marketdata as D
+    from souq.db import schema as S
+    from souq.db.store import connect, create_schema
+    from souq.engine.numbers import fmt
+    from ..marketdata.load import load
+    rows, line, snapshot_ts = [], 0, None
+    for ev in synthetic_data(n_events, seed):
+        if isinstance(ev, SnapshotEvent):
+            snapshot_ts = ev.ts
+        elif isinstance(ev, BookEvent):
+            line += 1
+            kind = "snapshot" if ev.ts == snapshot_ts else "update"
+            rows.append((line, ev.ts, "bid" if ev.side == BUY else "ask", fmt(ev.price),
+                         fmt(ev.size), kind))
+    with tempfile.TemporaryDirectory(prefix="souq-bench-load-") as tmp:
+        engine = connect(f"sqlite:///{tmp}/load.db")
+        create_schema(engine)
+        with engine.begin() as conn:
+            conn.execute(S.SymbolRow.__table__.insert().values(
+                name="ETH-USDT", base="ETH", quote="USDT", tick_size="0.01",
+                qty_step="0.0001", min_qty="0.0001", daily_limit="0", maker_fee="0",
+                taker_fee="0", active=True, sessions=False, open=True))
+            D.begin_set(conn, "load", "book", "ETH-USDT", "bench", 0)
+            D.insert_rows(conn, "book", "load", rows)
+            D.finish_set(conn, "load", len(rows), rows[0][1], rows[-1][1])
+        del rows
+        t0 = time.perf_counter()
+        with engine.connect() as conn:
+            n = sum(1 for _ in load(conn, "load"))
+        souq_s = time.perf_counter() - t0
+        engine.dispose()
+        raw = sqlite3.connect(f"{tmp}/load.db")
+        t0 = time.perf_counter()
+        got = len(raw.execute("SELECT ts, side, price, size, kind FROM md_book WHERE "
+                              "dataset = 'load' ORDER BY line").fetchall())
+        anchor_s = time.perf_counter() - t0
+        raw.close()
+    return {"events": n, "seconds": round(souq_s, 3), "events_per_s": int(n / souq_s),
+            "seconds_per_1m": round(souq_s * 1_000_000 / n, 3),
+            "anchor_sqlite3_seconds": round(anchor_s, 3), "anchor_rows": got,
+            "ratio_anchor": round(anchor_s / souq_s, 3),
+            "target_seconds_per_1m": TARGET_LOAD_S_PER_1M}
+
+
 def run_backtest_bench(n_events: int = 200_000, seconds: int = 60, *, points: int = 8,
-                       point_seconds: int = 20, step=None) -> dict:
+                       point_seconds: int = 20, load_events: int = 1_000_000,
+                       step=None) -> dict:
     step = step or (lambda label: None)
+    step("data set load")
+    loaded = data_load(load_events)
     step("data replay")
     data = data_run(n_events)
     step("anchor: hftbacktest on the same events")
@@ -145,7 +204,7 @@ def run_backtest_bench(n_events: int = 200_000, seconds: int = 60, *, points: in
     step("scenario run")
     scenario = scenario_run(seconds)
     step("optimiser speed-up")
-    return {"data_replay": data, "scenario": scenario,
+    return {"data_load": loaded, "data_replay": data, "scenario": scenario,
             "optimizer": speedup(points, point_seconds),
             "target_events_per_s": TARGET_EVENTS_PER_S,
             "note": "wall-clock on a shared machine: noisy"}

@@ -1,7 +1,7 @@
 """Stored data sets back as events, in time (= file) order, streamed from the database."""
 from souq.db import marketdata as D
 from souq.engine.model import BUY, SELL
-from souq.engine.numbers import PRICE_DP, parse_fixed
+from souq.db.load import to_int
 
 from .events import BookEvent, SnapshotEvent, TradeEvent
 
@@ -21,20 +21,38 @@ def load(conn, name: str, start: int | None = None, end: int | None = None):
     BookEvent for a book set, with SnapshotEvent(ts) before each snapshot, i.e. each run
     of snapshot rows that share one time. Prices and sizes in engine units (1e-9)."""
     kind = info(conn, name)["kind"]
-    rows = D.rows(conn, kind, name, start, end)
+    rows = D.plain_rows(conn, kind, name, start, end)
     return _trades(rows) if kind == "trades" else _book(rows)
 
 
-def _num(text: str) -> int:
-    return parse_fixed(text, PRICE_DP, "value", positive=False)
+MEMO = 65_536          # distinct numbers remembered while loading (prices repeat)
+
+
+def _numbers():
+    """A parser of stored numbers: the importer wrote them with engine.numbers.fmt after
+    checking them (mm/marketdata/importer.py), so they are trusted text from our own
+    table (db.load.to_int); prices and sizes repeat, so each distinct text is parsed once
+    (up to MEMO of them, then the memo starts afresh)."""
+    memo: dict[str, int] = {}
+
+    def num(text: str) -> int:
+        value = memo.get(text)
+        if value is None:
+            if len(memo) >= MEMO:
+                memo.clear()
+            value = memo[text] = to_int(text)
+        return value
+    return num
 
 
 def _trades(rows):
+    num = _numbers()
     for ts, price, qty, side in rows:
-        yield TradeEvent(ts, _num(price), _num(qty), side)
+        yield TradeEvent(ts, num(price), num(qty), side)
 
 
 def _book(rows):
+    num = _numbers()
     in_snapshot = None       # the time of the snapshot being read, if any
     for ts, side, price, size, kind in rows:
         if kind == "snapshot":
@@ -43,7 +61,7 @@ def _book(rows):
                 in_snapshot = ts
         else:
             in_snapshot = None
-        yield BookEvent(ts, _BOOK_SIDE[side], _num(price), _num(size))
+        yield BookEvent(ts, _BOOK_SIDE[side], num(price), num(size))
 
 
 class ShippedSets:
