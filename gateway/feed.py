@@ -153,12 +153,15 @@ class Feed:
         for fu, tu, asset in conn.execute(select(L.from_user, L.to_user, L.asset)
                                           .where(L.seq > self.seq)):
             touched.update(((fu, asset), (tu, asset)))
-        users = {u for u, _ in touched}
-        wallets = [w for w in Q.wallets(conn) if (w["user"], w["asset"]) in touched] if users else []
+        users = sorted({u for u, _ in touched})
+        wallets = [w for u in users for w in Q.wallets(conn, user=u)
+                   if (w["user"], w["asset"]) in touched]
         suspended = [orjson.loads(b)["user"] for b, in conn.execute(
             select(J.body).where(J.seq > self.seq, J.op == "user_status", J.status == "accepted"))
             if orjson.loads(b).get("status") == "suspended"]
-        books = {s["name"]: Q.book(conn, s["name"], DEPTH) for s in Q.symbols(conn)}
+        # a book changes only where an order row changed: only those books are read again
+        # (each step used to read every symbol's book, whatever the commit touched)
+        books = {name: Q.book(conn, name, DEPTH) for name in sorted({o["symbol"] for o in orders})}
         symbols = {t["symbol"] for t in trades}
         now = self.clock()
         tickers = {s: ticker(conn, s, now) for s in symbols}

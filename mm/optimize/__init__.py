@@ -17,8 +17,9 @@ ranked; with walk-forward validation so an over-fitted choice shows.
   job, results are put back in job order, ties rank by grid order.
 
 The package: grid.py (the space), folds.py, search.py (scoring and ranking), pool.py (the
-local workers), cluster.py (a Dask cluster's workers instead), backtest.py (backtests as evaluations, and `plan`), errors.py (SearchError, in
-the domain's names; the CLI words it with its flags).
+local workers), cluster.py (a Dask cluster's workers instead), backtest.py (backtests as
+evaluations, and `plan`), errors.py (SearchError, in the domain's names; the CLI words it
+with its flags).
 """
 from .backtest import Backtest, evaluation, plan
 from .cluster import ClusterPool, check_address
@@ -27,6 +28,7 @@ from .folds import Fold, folds
 from .grid import MAX_POINTS, Axis, check_points, grid_points, parse_axis, parse_grid, random_points
 from .search import NOT_SCORED, OBJECTIVES, Search, run_search
 
-__all__ = ["Axis", "Backtest", "ClusterPool", "check_address", "Fold", "MAX_POINTS", "NOT_SCORED", "OBJECTIVES", "Search",
-           "SearchError", "check_points", "evaluation", "folds", "grid_points", "parse_axis",
+__all__ = ["Axis", "Backtest", "ClusterPool", "Fold", "MAX_POINTS", "NOT_SCORED",
+           "OBJECTIVES", "Search", "SearchError", "check_address", "check_points", "evaluation",
+           "folds", "grid_points", "parse_axis",
            "parse_grid", "plan", "random_points", "run_search"]

@@ -25,8 +25,8 @@ def check_address(address: str) -> str:
     """`address` when it is a scheduler address Dask can dial (tcp://HOST:PORT,
     tls://HOST:PORT or HOST:PORT; HOST a name, IPv4 or [IPv6]); else SearchError."""
     if not _ADDRESS.fullmatch(address) or not 0 < int(address.rsplit(":", 1)[1]) < 65536:
-        raise SearchError("{cluster} must be a scheduler address, tcp://HOST:PORT, not {address!r}",
-                          address=address)
+        raise SearchError("{cluster} must be a scheduler address, tcp://HOST:PORT, not "
+                          "{address!r}", address=address)
     return address
 
 
