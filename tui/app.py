@@ -10,28 +10,22 @@ from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
-from souq.db.api import Api
 from souq.engine.model import OPERATOR
 from souq.mm import display
-from souq.mm.demo import DEMO_TRADER
-from souq.mm.desk.demo_configs import build as build_demo
-from souq.mm.sim import SimParams, participants
 from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
-from . import settings
+from . import opening, settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
-from .entry import EntryError, parse_entry
 from .follower import JournalFollower, quiet_collector
 from .key_commands import binding_commands
-from .order_defaults import price_text, reference_price
+from .order_entry import OrderEntry
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
 from .backtest_facade import BacktestFacade
 from .screens.backtest import BacktestScreen
 from .screens.surveillance import SurveillanceScreen
-from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
 from .screens.picker import Picker
@@ -39,7 +33,7 @@ from .screens.strategy_form import StrategyForm
 from .state import AppState
 from .widgets.alerts import AlertsPane
 from .widgets.keys_help import KeysHelp
-from .widgets.order_book import OrderBook, next_group
+from .widgets.order_book import OrderBook
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
 from .widgets.strategy import StrategyPane
@@ -103,7 +97,6 @@ class SouqApp(App):
             self.facade, show=self._show, every=follow_every,
             failed=lambda text: self.notify(text, severity="error"))
         self._shown_serial = 0                    # the newest view taken so far
-        self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None
         self._closing = False
@@ -111,6 +104,9 @@ class SouqApp(App):
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
         self.desk = DeskControl(self, self.state, clock, main=self._main, status=self._status,
                                 clock_text=self.clock_text)
+        self.orders = OrderEntry(self, self.state, self.facade.focus, main=self._main,
+                                 show=self._show, follow=self.follow, submit=self.submit,
+                                 closing=lambda: self._closing)
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -125,33 +121,10 @@ class SouqApp(App):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_exchange(self) -> None:
-        """Load the exchange; on an empty database (or a demo database past its retention,
-        db/demo.py) create the demo exchange first."""
-        if self.demo and self.remote is None:   # a server's database is not ours to age
-            hours = settings.load().get("demo_retention_hours", demo_db.DEFAULT_RETENTION_HOURS)
-            aged = demo_db.age_out(self.facade.api.url, self.clock(), float(hours))
-            if aged is not None:
-                self.call_from_thread(
-                    self.notify, f"the demo database was older than {hours:g} h: started "
-                    f"afresh ({aged:,} journal entries removed)", title="demo market")
-        self.facade.open()
-        if self.remote is not None:         # a server's exchange: nothing local to load
-            self.call_from_thread(self._opened, False)
-            return
-        api = self.facade.api
-        created = False
-        if self.demo and not api.exchange().symbols:
-            build_demo(Api(api.url, clock=self.clock))
-            api.refresh()
-            created = True
-        # the demo's living market runs on a demo database however it was made (`souq`
-        # on an empty one, `souq init --demo`, `souq demo reset`) or where it once ran
-        has_market = (created or demo_db.is_demo(self.facade.api.db)
-                      or participants(SimParams())[0][0] in api.exchange().users)
-        ex = api.exchange()
-        focus = self.facade.focus
-        focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
-        focus.user = focus.user or (DEMO_TRADER if DEMO_TRADER in ex.users else OPERATOR)
+        """Load the exchange (tui/opening.py), then follow it."""
+        has_market = opening.open_exchange(
+            self.facade, demo=self.demo, local=self.remote is None, clock=self.clock,
+            notify=lambda text: self.call_from_thread(self.notify, text, title="demo market"))
         self.call_from_thread(self._opened, self.simulate and has_market)
 
     def _opened(self, start_market: bool) -> None:
@@ -246,23 +219,7 @@ class SouqApp(App):
 
     @on(CommandDone)
     def _done(self, message: CommandDone) -> None:
-        if self._closing or not self.screen_stack:  # answered after the window closed
-            return
-        if message.reason:
-            from souq.mm.display import grouped_text
-            self.notify(grouped_text(message.reason),
-                        title=f"{message.command.get('op')} rejected",
-                        severity="error", timeout=6)
-            if message.ready is not None:
-                self._show(message.ready)
-            return
-        with self.batch_update():           # close the ticket and show the order: one redraw
-            if isinstance(self.screen, OrderTicket):
-                self.screen.dismiss(None)
-            if message.command is self._entry_command:
-                self._main().query_one(QuickEntry).value = ""
-            if message.ready is not None:
-                self._show(message.ready)
+        self.orders.done(message)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -294,27 +251,17 @@ class SouqApp(App):
         """Quit; with strategies running, first ask whether to stop them or leave them."""
         self.desk.quit()
 
-    # ------------------------------------------------------------ order entry
+    # ------------------------------------------------------------ order entry (tui/order_entry.py)
     def action_ticket(self, side: str) -> None:
-        v = self.state.view
-        if v is None or not v.symbol:
-            return
-        best = reference_price(v, side)     # the far touch, else a price inside the band
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=None if best is None else price_text(v, best),
-                                     tick=v.tick, step=v.step, view=v))
+        self.orders.ticket(side)
 
     @on(OrderBook.LevelChosen)
     def _level(self, message: OrderBook.LevelChosen) -> None:
-        v = self.state.view
-        side = "sell" if message.side == "buy" else "buy"
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=message.price, tick=v.tick, step=v.step, view=v))
+        self.orders.level(message.side, message.price)
 
     @on(OrderBook.GroupChanged)
     def _group(self, message: OrderBook.GroupChanged) -> None:
-        self.facade.focus.group = next_group(self.facade.focus.group, message.step)
-        self.follow()
+        self.orders.group(message.step)
 
     @on(OrderTicket.Send)
     def _ticket(self, message: OrderTicket.Send) -> None:
@@ -322,38 +269,21 @@ class SouqApp(App):
 
     @on(QuickEntry.Submitted)
     def _entry(self, message: QuickEntry.Submitted) -> None:
-        v = self.state.view
-        try:
-            command = parse_entry(message.text, v.user, v.symbol)
-        except EntryError as exc:
-            self.notify(str(exc), title="quick entry", severity="error")
-            return
-        self._entry_command = command
-        self.submit(command)
+        self.orders.entry(message.text)
 
     def action_cancel_selected(self) -> None:
-        cid = self._main().query_one(OrdersPane).selected_client_id()
-        if cid is None:
-            self.notify("no order selected", severity="warning")
-            return
-        self.submit({"op": "cancel", "user": self.state.user, "id": cid})
+        self.orders.cancel_selected()
 
     @on(OrdersPane.CancelRequested)
     def _cancel(self, message: OrdersPane.CancelRequested) -> None:
-        self.submit({"op": "cancel", "user": self.state.user, "id": message.client_id})
+        self.orders.cancel(message.client_id)
 
     @on(OrdersPane.AllSymbolsToggled)
     def _all_orders(self, message: OrdersPane.AllSymbolsToggled) -> None:
-        self.facade.focus.all_orders = not self.facade.focus.all_orders
-        self.follow()
+        self.orders.all_orders()
 
     def action_cancel_all(self) -> None:
-        user = self.state.user
-
-        def answered(yes: bool) -> None:
-            if yes:
-                self.submit({"op": "cancel_all", "user": user})
-        self.push_screen(Confirm(f"Cancel every open order of {user}?"), answered)
+        self.orders.cancel_all()
 
     # ------------------------------------------------------------ switching
     def action_pick_symbol(self) -> None:
