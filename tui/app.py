@@ -1,49 +1,38 @@
 """`souq`: the trading workstation. Keys become commands; events become pixels."""
 import os
 import time
-from datetime import datetime, timezone
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
-from souq.db.api import Api
 from souq.engine.model import OPERATOR
 from souq.mm import display
-from souq.mm.demo import DEMO_TRADER
-from souq.mm.desk.demo_configs import build as build_demo
-from souq.mm.sim import SimParams, participants
 from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
 
-from . import settings
+from . import opening, settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
-from .entry import EntryError, parse_entry
 from .follower import JournalFollower, quiet_collector
 from .key_commands import binding_commands
-from .order_defaults import price_text, reference_price
+from .order_entry import OrderEntry
+from .switching import Switching
+from .view_control import ViewControl, clock_text
 from .facade import CommandDone, ExchangeFacade, Focus, ViewReady
 from .remote_facade import RemoteFacade
-from .backtest_facade import BacktestFacade
 from .screens.backtest import BacktestScreen
 from .screens.surveillance import SurveillanceScreen
-from .screens.confirm import Confirm
 from .screens.main import MainScreen
 from .screens.order_ticket import OrderTicket
-from .screens.picker import Picker
 from .screens.strategy_form import StrategyForm
 from .state import AppState
-from .widgets.alerts import AlertsPane
-from .widgets.keys_help import KeysHelp
-from .widgets.order_book import OrderBook, next_group
+from .widgets.order_book import OrderBook
 from .widgets.orders import OrdersPane
 from .widgets.quick_entry import QuickEntry
 from .widgets.strategy import StrategyPane
-from .widgets.status_bar import StatusBar, desk_text, follow_text
 
 
 # against a server (--server): the key's user only, and no local database to simulate on,
@@ -102,15 +91,20 @@ class SouqApp(App):
         self.follower = JournalFollower(
             self.facade, show=self._show, every=follow_every,
             failed=lambda text: self.notify(text, severity="error"))
-        self._shown_serial = 0                    # the newest view taken so far
-        self._entry_command = None
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None
         self._closing = False
-        self._backtests: BacktestFacade | None = None
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
         self.desk = DeskControl(self, self.state, clock, main=self._main, status=self._status,
-                                clock_text=self.clock_text)
+                                clock_text=clock_text)
+        self.orders = OrderEntry(self, self.state, self.facade.focus, main=self._main,
+                                 show=self._show, follow=self.follow, submit=self.submit,
+                                 closing=lambda: self._closing)
+        self.views = ViewControl(self, self.state, self.facade, clock, remote=remote is not None,
+                                 show_clock=show_clock, desk=self.desk, main=self._main)
+        self.switch = Switching(self, self.state, self.facade, login=self.login, clock=clock,
+                                main=self._main, market=lambda: self._demo,
+                                follow=self.follow, status=self._status)
 
     # ------------------------------------------------------------ start-up
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -125,33 +119,10 @@ class SouqApp(App):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def open_exchange(self) -> None:
-        """Load the exchange; on an empty database (or a demo database past its retention,
-        db/demo.py) create the demo exchange first."""
-        if self.demo and self.remote is None:   # a server's database is not ours to age
-            hours = settings.load().get("demo_retention_hours", demo_db.DEFAULT_RETENTION_HOURS)
-            aged = demo_db.age_out(self.facade.api.url, self.clock(), float(hours))
-            if aged is not None:
-                self.call_from_thread(
-                    self.notify, f"the demo database was older than {hours:g} h: started "
-                    f"afresh ({aged:,} journal entries removed)", title="demo market")
-        self.facade.open()
-        if self.remote is not None:         # a server's exchange: nothing local to load
-            self.call_from_thread(self._opened, False)
-            return
-        api = self.facade.api
-        created = False
-        if self.demo and not api.exchange().symbols:
-            build_demo(Api(api.url, clock=self.clock))
-            api.refresh()
-            created = True
-        # the demo's living market runs on a demo database however it was made (`souq`
-        # on an empty one, `souq init --demo`, `souq demo reset`) or where it once ran
-        has_market = (created or demo_db.is_demo(self.facade.api.db)
-                      or participants(SimParams())[0][0] in api.exchange().users)
-        ex = api.exchange()
-        focus = self.facade.focus
-        focus.symbol = focus.symbol or (sorted(ex.symbols)[0] if ex.symbols else "")
-        focus.user = focus.user or (DEMO_TRADER if DEMO_TRADER in ex.users else OPERATOR)
+        """Load the exchange (tui/opening.py), then follow it."""
+        has_market = opening.open_exchange(
+            self.facade, demo=self.demo, local=self.remote is None, clock=self.clock,
+            notify=lambda text: self.call_from_thread(self.notify, text, title="demo market"))
         self.call_from_thread(self._opened, self.simulate and has_market)
 
     def _opened(self, start_market: bool) -> None:
@@ -190,51 +161,13 @@ class SouqApp(App):
         self.follower.wake()
 
     def _show(self, message: ViewReady) -> None:
-        """Take a view, from the follower or with a command's answer: the two are built on
-        different threads, so one built before the view on screen is dropped."""
-        if message.serial < self._shown_serial:    # built before the view on screen
-            return
-        self._shown_serial = message.serial
-        before = self.state.view
-        if before is not None and message.view.seq > before.seq:   # news since it opened
-            self.state.follow_ms = max(0, self.clock() - message.view.seq_ts) / 1e6
-        self.state.view = message.view
-        self.state.add_alerts(message.alerts)
-        main = self._main()
-        if main is None or not main.is_attached:      # not yet, or shutting down
-            return
-        try:
-            with self.batch_update():
-                main.render_view(message.view)
-                if message.alerts:
-                    main.query_one(AlertsPane).add_alerts(message.alerts, self.clock_text)
-                self._status()
-        except NoMatches:          # the app is closing and its widgets are already gone
-            return
-        if before is None and self.state.desk is not None:
-            self.desk.draw()        # a desk read came first: its prices need the view's figures
+        self.views.show(message)
 
     def _main(self) -> MainScreen | None:
         return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
 
-    def clock_text(self, ts: int) -> str:
-        return datetime.fromtimestamp(ts / 1e9, timezone.utc).strftime("%H:%M:%S")
-
     def _status(self) -> None:
-        v, main = self.state.view, self._main()
-        if v is None or main is None or not main.is_attached:
-            return
-        try:
-            bar = main.query_one(StatusBar)
-        except NoMatches:          # the app is closing and its widgets are already gone
-            return
-        bar.show(
-            symbol=v.symbol, session=v.session, user=v.user, database=self.facade.api.url,
-            sim=self.state.sim_state,
-            seq=v.seq if self.remote is None else "-",     # a server's journal is not ours
-            follow=follow_text(self.state.follow_ms),
-            desk=desk_text(self.desk.shown_rows()) if self.state.desk else "",
-            clock=self.clock_text(self.clock()) + " UTC" if self.show_clock else "")
+        self.views.status()
 
     # ------------------------------------------------------------ commands
     def submit(self, command: dict) -> None:
@@ -246,23 +179,7 @@ class SouqApp(App):
 
     @on(CommandDone)
     def _done(self, message: CommandDone) -> None:
-        if self._closing or not self.screen_stack:  # answered after the window closed
-            return
-        if message.reason:
-            from souq.mm.display import grouped_text
-            self.notify(grouped_text(message.reason),
-                        title=f"{message.command.get('op')} rejected",
-                        severity="error", timeout=6)
-            if message.ready is not None:
-                self._show(message.ready)
-            return
-        with self.batch_update():           # close the ticket and show the order: one redraw
-            if isinstance(self.screen, OrderTicket):
-                self.screen.dismiss(None)
-            if message.command is self._entry_command:
-                self._main().query_one(QuickEntry).value = ""
-            if message.ready is not None:
-                self._show(message.ready)
+        self.orders.done(message)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -294,27 +211,17 @@ class SouqApp(App):
         """Quit; with strategies running, first ask whether to stop them or leave them."""
         self.desk.quit()
 
-    # ------------------------------------------------------------ order entry
+    # ------------------------------------------------------------ order entry (tui/order_entry.py)
     def action_ticket(self, side: str) -> None:
-        v = self.state.view
-        if v is None or not v.symbol:
-            return
-        best = reference_price(v, side)     # the far touch, else a price inside the band
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=None if best is None else price_text(v, best),
-                                     tick=v.tick, step=v.step, view=v))
+        self.orders.ticket(side)
 
     @on(OrderBook.LevelChosen)
     def _level(self, message: OrderBook.LevelChosen) -> None:
-        v = self.state.view
-        side = "sell" if message.side == "buy" else "buy"
-        self.push_screen(OrderTicket(symbol=v.symbol, user=v.user, side=side,
-                                     price=message.price, tick=v.tick, step=v.step, view=v))
+        self.orders.level(message.side, message.price)
 
     @on(OrderBook.GroupChanged)
     def _group(self, message: OrderBook.GroupChanged) -> None:
-        self.facade.focus.group = next_group(self.facade.focus.group, message.step)
-        self.follow()
+        self.orders.group(message.step)
 
     @on(OrderTicket.Send)
     def _ticket(self, message: OrderTicket.Send) -> None:
@@ -322,73 +229,31 @@ class SouqApp(App):
 
     @on(QuickEntry.Submitted)
     def _entry(self, message: QuickEntry.Submitted) -> None:
-        v = self.state.view
-        try:
-            command = parse_entry(message.text, v.user, v.symbol)
-        except EntryError as exc:
-            self.notify(str(exc), title="quick entry", severity="error")
-            return
-        self._entry_command = command
-        self.submit(command)
+        self.orders.entry(message.text)
 
     def action_cancel_selected(self) -> None:
-        cid = self._main().query_one(OrdersPane).selected_client_id()
-        if cid is None:
-            self.notify("no order selected", severity="warning")
-            return
-        self.submit({"op": "cancel", "user": self.state.user, "id": cid})
+        self.orders.cancel_selected()
 
     @on(OrdersPane.CancelRequested)
     def _cancel(self, message: OrdersPane.CancelRequested) -> None:
-        self.submit({"op": "cancel", "user": self.state.user, "id": message.client_id})
+        self.orders.cancel(message.client_id)
 
     @on(OrdersPane.AllSymbolsToggled)
     def _all_orders(self, message: OrdersPane.AllSymbolsToggled) -> None:
-        self.facade.focus.all_orders = not self.facade.focus.all_orders
-        self.follow()
+        self.orders.all_orders()
 
     def action_cancel_all(self) -> None:
-        user = self.state.user
+        self.orders.cancel_all()
 
-        def answered(yes: bool) -> None:
-            if yes:
-                self.submit({"op": "cancel_all", "user": user})
-        self.push_screen(Confirm(f"Cancel every open order of {user}?"), answered)
-
-    # ------------------------------------------------------------ switching
+    # ------------------------------------------------------------ switching (tui/switching.py)
     def action_pick_symbol(self) -> None:
-        v = self.state.view
-        if v:
-            self.push_screen(Picker("Symbol", list(v.symbols), v.symbol), self._set_symbol)
-
-    def _set_symbol(self, symbol: str | None) -> None:
-        if symbol:
-            self.state.symbol = self.facade.focus.symbol = symbol
-            self.facade.focus.group = 1
-            self.follow()
+        self.switch.pick_symbol()
 
     def action_pick_user(self) -> None:
-        v = self.state.view
-        if v:
-            self.push_screen(Picker("Act as", list(v.users), v.user), self._set_user)
-
-    def _set_user(self, user: str | None) -> None:
-        if user:
-            self.state.user = self.facade.focus.user = user
-            self.follow()
+        self.switch.pick_user()
 
     def action_toggle_sim(self) -> None:
-        driver = self._demo
-        if driver is None:
-            self.notify("no demo market runs on this database", severity="warning")
-            return
-        if driver.paused:
-            driver.resume()
-            self.state.sim_state = "running"
-        else:
-            driver.pause()
-            self.state.sim_state = "paused"
-        self._status()
+        self.switch.toggle_sim()
 
     def check_action(self, action: str, parameters) -> bool | None:
         """The workstation's order and market keys do nothing on the Backtest screen."""
@@ -401,33 +266,17 @@ class SouqApp(App):
         return True
 
     def action_backtest(self) -> None:
-        if isinstance(self.screen, BacktestScreen):
-            return
-        if self._backtests is None:
-            self._backtests = BacktestFacade(self.facade.api.url, clock=self.clock)
-        self.push_screen(BacktestScreen(self._backtests))
+        self.switch.backtest()
 
     def action_surveillance(self) -> None:
-        if isinstance(self.screen, SurveillanceScreen):
-            return
-        from .surveillance_facade import SurveillanceFacade
-        self.push_screen(SurveillanceScreen(SurveillanceFacade(
-            self.facade.api.url, self.login, clock=self.clock)))
+        self.switch.surveillance()
 
     def action_help(self) -> None:
         """Show or hide every key of the screen on view (tui/widgets/keys_help.py)."""
-        shown = self.screen.query(KeysHelp)
-        if shown:
-            shown.remove()
-        else:
-            self.screen.mount(KeysHelp())
+        self.switch.help()
 
     def set_theme(self, name: str) -> None:
-        self.theme = self.state.theme = name
-        settings.save(theme=name)
-        main = self._main()
-        if main is not None and self.state.view is not None:   # colours drawn in workers too
-            main.render_view(self.state.view)
+        self.switch.set_theme(name)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
@@ -449,5 +298,4 @@ class SouqApp(App):
             pass
         self.facade.close()
         self.desk.close()
-        if self._backtests is not None:
-            self._backtests.close()
+        self.switch.close()
