@@ -17,12 +17,15 @@ shows as `MISSING`. Rounding for display is half-even (the rounding of Python's 
 import os
 import re
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
 MISSING = "–"
 STYLES = {"comma": ",", "space": "\u2009", "apostrophe": "'", "underscore": "_", "none": ""}
 UNITS = ((Decimal(10) ** 12, "T"), (Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"),
          (Decimal(10) ** 3, "k"))
+
+LEDGER_PLACES = 18       # the ledger's resolution (engine.numbers.AMOUNT_DP): 1e-18
+EXACT_DIGITS = 80        # Decimal precision while formatting: no amount is ever rounded by it
 
 _separator = STYLES.get(os.environ.get("SOUQ_GROUPING", "comma"), ",")
 
@@ -64,13 +67,15 @@ def number(value, dp: int | None = None, *, sign: bool = False) -> str:
     d = to_decimal(value)
     if d is None:
         return MISSING
-    if dp is not None:
-        d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_EVEN)
-    elif d == d.to_integral_value():
-        d = d.quantize(Decimal(1))
-    else:
-        d = d.normalize()
-    text = format(abs(d), "f")
+    with localcontext() as ctx:
+        ctx.prec = EXACT_DIGITS             # 14 whole digits and 18 places stay exact
+        if dp is not None:
+            d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_EVEN)
+        elif d == d.to_integral_value():
+            d = d.quantize(Decimal(1))
+        else:
+            d = d.normalize()
+        text = format(abs(d), "f")          # abs() rounds to the context's precision too
     whole, dot, frac = text.partition(".")
     grouped = _group(whole) + (dot + frac if dot else "")
     negative = d < 0 and text.strip("0.") != ""          # no "-0.00"
@@ -209,9 +214,12 @@ class Figures:
     numbers as they are (grouped, no rounding). With `width`, a figure that does not fit
     is shown compact (see `fit`) rather than cut."""
 
-    def __init__(self, symbols) -> None:
+    def __init__(self, symbols, ledger_places: dict[str, int] | None = None) -> None:
         self.rows = list(symbols)
         self.markets = {s["name"]: Market.of(s, self.rows) for s in self.rows}
+        # the decimal places the ledger charges fees to, per asset (the engine's asset
+        # precision, an operator setting; LEDGER_PLACES where none is set: engine/fees.py)
+        self.ledger_places = dict(ledger_places or {})
 
     def _dp(self, symbol: str, what: str) -> int | None:
         m = self.markets.get(symbol)
@@ -242,13 +250,18 @@ class Figures:
         return full if width is None or len(full) <= width else compact(value, dp)
 
     def fee(self, asset: str, value) -> str:
-        """A fee as the exchange charges it: rounded UP to the asset's precision
-        (engine/fees.py), never shown below what will be taken."""
+        """A fee as the exchange charges it (engine/fees.py): rounded UP to the asset's
+        ledger precision (`ledger_places`, else the ledger's own 18 places), then shown
+        with every digit that leaves, at least the asset's display precision: 0.2 % of
+        9,502,240 IRR is charged and shown as 19,004.48, not "19,005"."""
         dp = asset_decimals(asset, self.rows) if self.rows else None
         d = to_decimal(value)
-        if dp is not None and d is not None:
-            d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_CEILING)
-        return _shown(d, dp, None)
+        if d is not None:
+            places = self.ledger_places.get(asset, LEDGER_PLACES)
+            with localcontext() as ctx:
+                ctx.prec = EXACT_DIGITS
+                d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING)
+        return exact(d, dp)
 
 
 def _shown(value, dp: int | None, width: int | None) -> str:
@@ -315,5 +328,7 @@ def exact(value, dp: int | None = None) -> str:
     d = to_decimal(value)
     if d is None:
         return MISSING
-    places = max(0, -d.normalize().as_tuple().exponent) if d else 0
+    with localcontext() as ctx:
+        ctx.prec = EXACT_DIGITS
+        places = max(0, -d.normalize().as_tuple().exponent) if d else 0
     return number(d, places if dp is None else max(dp, places))

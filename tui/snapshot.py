@@ -238,7 +238,8 @@ def order_rows(conn, user: str, symbol: str | None) -> tuple[dict, ...]:
 def figures_of(ex) -> Figures:
     """How every symbol's and asset's numbers read, from the exchange's symbols."""
     return Figures([{"name": n, "tick_size": fmt(x.spec.tick), "qty_step": fmt(x.spec.step),
-                     "base": x.spec.base, "quote": x.spec.quote} for n, x in ex.symbols.items()])
+                     "base": x.spec.base, "quote": x.spec.quote} for n, x in ex.symbols.items()],
+                   dict(ex.assets))
 
 
 def _levels(book, side, own_prices, depth, bucket) -> list[Level]:

@@ -105,10 +105,11 @@ def test_basis_points_never_round_a_real_spread_to_nothing():
 
 
 def test_a_fee_is_shown_rounded_up_as_the_exchange_charges_it():
-    # a newcomer's ticket said "fee 60 IRR" for a fill the exchange charged 61 (IRR whole)
+    # a newcomer's ticket said "fee 60 IRR" for a fill the exchange charged 61 (the
+    # operator had set IRR to whole rials: ledger places 0)
     from souq.mm.display import Figures
     f = Figures([{"name": "BTC-IRR", "base": "BTC", "quote": "IRR", "tick_size": "1",
-                  "qty_step": "0.0001"}])
+                  "qty_step": "0.0001"}], {"IRR": 0})
     assert (f.fee("IRR", "60.002"), f.money("IRR", "60.002")) == ("61", "60")
     assert f.fee("IRR", "60") == "60"
 
@@ -145,3 +146,19 @@ def test_a_balance_keeps_every_digit_the_exchange_holds():
     assert f.balance("BTC", "0.00012345") == "0.00012345"
     assert f.balance("IRR", "50000000001000.5", 14) == "50.0T"
     assert f.balance("IRR", "50000000001000.5", 20) == "50,000,000,001,000.5"
+
+
+def test_a_fee_reads_as_the_ledger_charges_it():
+    """Figures.fee: rounded up to the ledger precision the exchange charges at (engine
+    fees.py: the asset's precision once the operator set one, else 18 places), then shown
+    with every digit left: never rounded up to the display's precision."""
+    rows = [{**r, "name": f"{r['base']}-{r['quote']}"} for r in ROWS]
+    assert D.Figures(rows).fee("IRR", "19000.1") == "19,000.1"
+    assert D.Figures(rows, {"IRR": 0}).fee("IRR", "19000.1") == "19,001"
+    assert D.Figures(rows, {"IRR": 2}).fee("IRR", "19000.123") == "19,000.13"
+    assert D.Figures(rows).fee("USDT", "3") == "3.00"
+    assert D.Figures(rows).fee("IRR", "1900400000000000.000000000000000001") == \
+        "1,900,400,000,000,000.000000000000000001"
+    # a balance of 32 significant digits keeps them all (Decimal's default 28 would not)
+    assert D.Figures(rows).balance("IRR", "50000000000000.000000000000000001") == \
+        "50,000,000,000,000.000000000000000001"
