@@ -82,7 +82,7 @@ def test_ticket_refuses_a_quantity_that_is_not_a_number_and_shows_its_terms(work
         # 0.0001 BTC at 95,000,500,000 IRR; taker fee 0.2 % = 19,000.1, charged to the
         # ledger's 18 places as the exchange does (no IRR precision is set: it used to read
         # "19,001", rounded up to the display's whole rials); alice holds 50e12 IRR
-        assert terms == ("notional 9,500,050 IRR   fee 19,000.1 IRR (taker 0.20%)\n"
+        assert terms == ("notional 9,500,050 IRR\nfee 19,000.1 IRR (taker 0.20%)\n"
                          "available 50,000,000,000,000 IRR")
         await pilot.press("ctrl+t")                       # selling spends BTC
         assert str(app.screen.query_one("#ticket-terms").render()).endswith(

@@ -119,9 +119,10 @@ class OrderTicket(ModalScreen):
         if price is not None and qty is not None:
             notional = price * qty
             fee = notional * Decimal(v.taker_fee)
-            lines.insert(0, f"notional {v.money(v.quote, notional)} {v.quote}   fee "
-                            f"{v.figures.fee(v.quote, fee)} {v.quote} (taker "
-                            f"{D.percent(v.taker_fee)})")
+            # one figure a line: a fee with decimals no longer fits beside the notional
+            lines[:0] = [f"notional {v.money(v.quote, notional)} {v.quote}",
+                         f"fee {v.figures.fee(v.quote, fee)} {v.quote} (taker "
+                         f"{D.percent(v.taker_fee)})"]
         shown.first(Static).update("\n".join(lines))
 
     def _number(self, selector: str) -> Decimal | None:
