@@ -13,6 +13,8 @@ from souq.engine.events import (
 from souq.engine.model import AVAIL, FEES, HELD, Order
 from souq.engine.numbers import fmt, fmt_amount
 
+from .memo import cached
+
 BUCKET = ("available", "held")
 
 
@@ -87,22 +89,8 @@ class Changes:
         return rows
 
 
-def _cached(fn, limit: int = 200_000):
-    """Prices, quantities and fees repeat a lot: format each value once."""
-    cache: dict[int, str] = {}
-
-    def fast(value: int) -> str:
-        text = cache.get(value)
-        if text is None:
-            if len(cache) >= limit:
-                cache.clear()
-            text = cache[value] = fn(value)
-        return text
-    return fast
-
-
-fq = _cached(fmt)          # prices and quantities
-fa = _cached(fmt_amount)   # money amounts
+fq = cached(fmt)           # prices and quantities: each value formatted once
+fa = cached(fmt_amount)    # money amounts
 
 
 def order_row(o: Order, seq: int) -> tuple:

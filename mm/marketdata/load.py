@@ -2,6 +2,7 @@
 from souq.db import marketdata as D
 from souq.engine.model import BUY, SELL
 from souq.db.load import to_int
+from souq.db.memo import cached
 
 from .events import BookEvent, SnapshotEvent, TradeEvent
 
@@ -32,17 +33,8 @@ def _numbers():
     """A parser of stored numbers: the importer wrote them with engine.numbers.fmt after
     checking them (mm/marketdata/importer.py), so they are trusted text from our own
     table (db.load.to_int); prices and sizes repeat, so each distinct text is parsed once
-    (up to MEMO of them, then the memo starts afresh)."""
-    memo: dict[str, int] = {}
-
-    def num(text: str) -> int:
-        value = memo.get(text)
-        if value is None:
-            if len(memo) >= MEMO:
-                memo.clear()
-            value = memo[text] = to_int(text)
-        return value
-    return num
+    (up to MEMO of them, then the memo starts afresh: db.memo.cached)."""
+    return cached(to_int, MEMO)
 
 
 def _trades(rows):
