@@ -60,7 +60,9 @@ class Param:
 
     def parse(self, text) -> object:
         """The typed value of `text`, or BadParam naming this parameter."""
-        s = str(text).strip()
+        s = str(text)
+        if s != s.strip():      # refused as `order place` refuses ' 0.5': one rule for both
+            raise BadParam(f"{self.name}: {s!r} has spaces around it")
         if self.optional and s.lower() in ("", "none", "off"):
             return None
         try:
@@ -139,7 +141,7 @@ def validate(spec: tuple[Param, ...], values: dict[str, str], base: dict[str, st
         if key not in by_name:
             raise BadParam(f"unknown parameter {key!r}; known: {', '.join(sorted(by_name))}")
         by_name[key].parse(text)
-        out[key] = str(text).strip()
+        out[key] = str(text)
     for p in spec:            # every value valid together, including untouched defaults
         p.parse(out.setdefault(p.name, p.default))
     cross_check(typed(spec, out))
@@ -214,7 +216,7 @@ def parse_assignments(items: list[str]) -> dict[str, str]:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise BadParam(f"{item!r} is not key=value")
-        out[key.strip()] = value.strip()
+        out[key.strip()] = value       # the value's spaces are Param.parse's to refuse
     return out
 
 

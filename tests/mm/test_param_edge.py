@@ -29,9 +29,13 @@ FIXED = SPECS["fixed_spread"]
                           "is used"),
     ("price_floor=10 price_ceiling=5", "price_floor 10 is above price_ceiling 5"),
     ("target_inventory=5", "target_inventory 5 is beyond max_inventory 1"),
+    # refused as `order place` refuses a quantity of ' 0.02' (it used to be trimmed)
+    ("order_amount=·0.02", "order_amount: ' 0.02' has spaces around it"),
+    ("order_amount=0.02·", "order_amount: '0.02 ' has spaces around it"),
+    ("fair_source=·mid", "fair_source: ' mid' has spaces around it"),
 ])
 def test_bad_parameters_are_refused_with_their_reason(assignment, message):
-    values = dict(a.split("=", 1) for a in assignment.split())
+    values = dict(a.replace("·", " ").split("=", 1) for a in assignment.split())
     with pytest.raises(BadParam) as exc:
         validate(FIXED, values)
     assert str(exc.value) == message
