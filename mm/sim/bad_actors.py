@@ -19,7 +19,7 @@ which rules and when (ns of simulated time).
 from dataclasses import dataclass, replace
 from random import Random
 
-from souq.engine.model import BUY, IOC, SELL
+from souq.engine.model import AVAIL, BUY, HELD, IOC, SELL
 from souq.engine.numbers import AMOUNT_SCALE, fmt_amount
 from souq.engine.timeunits import SECOND
 
@@ -58,13 +58,28 @@ class BadActor:
         self._due: list = []
         self._n = 0
 
-    def setup(self) -> list[dict]:
-        """Create and fund the users (and link them, for the wash trader)."""
+    def setup(self, ex=None) -> list[dict]:
+        """Stream commands that create the users missing from `ex` (an engine Exchange;
+        None: an empty one) and top up each of their wallets in `funds` (whole units) that
+        has fallen below half of it, back to the full amount: a second run finds the
+        wallets the first one spent (the wash trader also links its users when new)."""
         out = []
         for u in self.users:
-            out.append({"op": "user", "user": u, "role": "trader"})
-            out += [{"op": "deposit", "user": u, "asset": a, "amount": v} for a, v in self.funds.items()]
+            user = None if ex is None else ex.users.get(u)
+            if user is None:
+                out.append({"op": "user", "user": u, "role": "trader"})
+            for asset, whole in self.funds.items():
+                want = int(whole) * AMOUNT_SCALE
+                w = None if user is None else user.wallets.get(asset)
+                have = w[AVAIL] + w[HELD] if w else 0
+                if have < want // 2:
+                    out.append({"op": "deposit", "user": u, "asset": asset,
+                                "amount": fmt_amount(want - have)})
         return out
+
+    def is_new(self, ex) -> bool:
+        """None of the users exists in `ex` yet."""
+        return not any(u in ex.users for u in self.users)
 
     def step(self, view: MarketView, now: int) -> list[dict]:
         if self._next is None:
@@ -109,9 +124,10 @@ def _mid(sv: SymbolView) -> int:
 class WashTrader(BadActor):
     name, users, rules = "wash", ("bad-wash-a", "bad-wash-b"), ("wash_trading",)
 
-    def setup(self):
-        return super().setup() + [{"op": "audit", "action": LINK, "subject": ",".join(self.users),
-                                   "note": "one beneficial owner (eval)"}]
+    def setup(self, ex=None):
+        link = [{"op": "audit", "action": LINK, "subject": ",".join(self.users),
+                 "note": "one beneficial owner (eval)"}]
+        return super().setup(ex) + (link if ex is None or self.is_new(ex) else [])
 
     def plan(self, rng, sv):
         a, b = self.users
@@ -271,9 +287,8 @@ class MixedDriver:
         setup = self.driver.start(now)
         if self.thin is not None:
             setup += self.thin.start(now)
-        known = self.driver.exchange().users     # a run before this one made them
-        cmds = [c for a in self.bad if not all(u in known for u in a.users)
-                for c in a.setup()]
+        ex = self.driver.exchange()      # a run before this one made and spent them
+        cmds = [c for a in self.bad for c in a.setup(ex)]
         if cmds:
             reasons, _ = self.driver.submit(cmds, now)
             bad = [r for r in reasons if r is not None]
