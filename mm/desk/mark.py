@@ -98,15 +98,20 @@ def engine_mark(sym, user: str | None) -> int | None:
 
 
 def _best(side, user: str | None) -> int | None:
-    for level in side.values():
+    """The best price on `side` (an engine book side: SortedDict of Levels) where someone
+    other than `user` rests quantity. A level's total is its live orders' remaining
+    quantity, so it holds more than `user`'s own exactly when one live order of another
+    user is left there: the scan stops at the first (in a backtest, the queue's head)."""
+    for key in side:
+        level = side[key]
         if level.total <= 0:
             continue
         if user is None:
             return level.price
-        own = sum(o.qty - o.filled for o in level.orders
-                  if o.user.name == user and (o.status is ACTIVE or o.status is PARTIAL))
-        if level.total > own:
-            return level.price
+        for o in level.orders:
+            if (o.status is ACTIVE or o.status is PARTIAL) and o.user.name != user \
+                    and o.qty > o.filled:
+                return level.price
     return None
 
 
