@@ -102,22 +102,36 @@ class Replay:
                                               self.sym.spec.step)
                 if ahead:
                     self._cut_front(ts, front, ahead)
-            cancels, again = [], 0
+            cmds, again = [], 0
             for o in reversed(cuttable):
                 if cut <= 0:
                     break
                 left = o.qty - o.filled
-                cancels.append(o.cid)
-                if left > cut:
-                    again = left - cut
+                if left > cut and self._shrinkable(o, left - cut):
+                    cmds.append(AmendOrder(BOOK, o.cid, qty=left - cut))
+                else:
+                    cmds.append(CancelOrder(BOOK, o.cid))
+                    if left > cut:
+                        again = left - cut
                 cut -= left
-            if cancels:
-                self._run([CancelOrder(BOOK, c) for c in cancels], ts)
+            if cmds:
+                self._run(cmds, ts)
             if again:   # the part of a cut order that stays: it was behind every own order
                 cid = self._place(ts, side, price, again, "post_only")
                 if cid is not None:
                     self.levels[key].append(cid)
             self._alive(key)
+
+    def _shrinkable(self, o: Order, qty: int) -> bool:
+        """Whether BOOK's order `o`, cut to `qty`, may simply be reduced in place (one
+        amend: it keeps its place, the level's last) instead of cancelled and placed again
+        for `qty` at the back (two commands): the same queue either way, so only when the
+        new order would have been accepted exactly as the amend is (nothing filled, so the
+        amend's quantity is the new order's; the quantity and price pass the grid and the
+        band), else the refusal and its count stay as they were."""
+        spec = self.sym.spec
+        return (o.filled == 0 and spec.qty_refusal(qty) is None
+                and spec.price_refusal(o.price) is None)
 
     def _alive(self, key) -> list[Order]:
         cids = self.levels.get(key)
