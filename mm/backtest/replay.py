@@ -42,7 +42,18 @@ SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}
 
 
 class Replay:
-    """Applies market-data events to an Exchange, passing each batch's trades on."""
+    """Applies market-data events to an Exchange, passing each batch's trades on.
+
+    Shortcuts that skip work whose result is known (each pinned by a differential test
+    giving byte-identical backtests with it on and off; class flags, so a test can turn
+    one off): `skip_crossing`, a post-only BOOK order sure to cross the book is counted
+    as skipped without an engine command (the engine would refuse it and change nothing
+    that a backtest reads); `quiet_batches`, a batch that printed no trade is not handed
+    to the trade listener; `stale_only`, a trade sorts only the stale levels it clears.
+    """
+    skip_crossing = True
+    quiet_batches = True
+    stale_only = True
 
     def __init__(self, ex, symbol: str, on_trades, queue=PESSIMISTIC) -> None:
         self.ex = ex
@@ -68,9 +79,13 @@ class Replay:
                 self._snap[1].discard((side, ev.price))
             self.level(ev.ts, side, ev.price, ev.size)
         elif kind == "SnapshotEvent":
-            self._snap = (ev.ts, set(self.levels))
+            self._snap = (ev.ts, self._known_levels())
         else:
             raise ValueError(f"not a market data event: {ev!r}")
+
+    def _known_levels(self) -> set:
+        """The (side, price) levels BOOK may hold quantity at."""
+        return set(self.levels)
 
     def finish(self, ts: int) -> None:
         if self._snap is not None:
@@ -182,8 +197,13 @@ class Replay:
         passive = SELL if side == BUY else BUY
         # BOOK depth better than the trade's price is stale by the trade's own word (no
         # one bid above a sell at that price): gone, so own orders there are first
-        for key in [k for k in sorted(self.levels) if k[0] == passive
-                    and (k[1] > price if passive == BUY else k[1] < price)]:
+        if self.stale_only:
+            stale = sorted(k for k in self.levels if k[0] == passive
+                           and (k[1] > price if passive == BUY else k[1] < price))
+        else:
+            stale = [k for k in sorted(self.levels) if k[0] == passive
+                     and (k[1] > price if passive == BUY else k[1] < price)]
+        for key in stale:
             self.level(ts, passive, key[1], 0)
         backstop = None
         if not self._covered(passive, price, qty):
@@ -231,8 +251,20 @@ class Replay:
 
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
         cmd = self._limit(BOOK, side, price, qty, tif)
+        if self.skip_crossing and tif == "post_only" and self._would_cross(side, price):
+            self.skipped += 1
+            return None
         ok = self._run([cmd], ts)[0] is None
         return cmd.cid if ok and self.ex.users[BOOK].orders[cmd.cid].is_open else None
+
+    def _would_cross(self, side: str, price: int) -> bool:
+        """A post-only order at `price` on `side` is sure to be refused: the opposite
+        best is at or through it (the engine's post-only rule). Refused, it would change
+        nothing a backtest reads (BOOK's closed order and the journal sequence aside)."""
+        sym = self.sym
+        if side == BUY:
+            return bool(sym.asks) and sym.asks.peekitem(0)[1].price <= price
+        return bool(sym.bids) and sym.bids.peekitem(0)[1].price >= price
 
     def _run(self, cmds: list, ts: int, quiet: bool = False) -> list:
         ex = self.ex
@@ -240,5 +272,7 @@ class Replay:
         reasons = [o.reason for o in outcomes]
         if not quiet:
             self.skipped += sum(r is not None for r in reasons)
-        self.on_trades(trades_of(outcomes))
+        trades = trades_of(outcomes)
+        if trades or not self.quiet_batches:
+            self.on_trades(trades)
         return reasons

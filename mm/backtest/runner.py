@@ -32,6 +32,10 @@ class BacktestRunner(MemoryRunner):
         self.unnoticed: dict = {}           # own cid -> (qty filled not yet known, Order)
         self.fills: list[Fill] = []
         self.placed: list[tuple[int, Place, object]] = []  # (decided, command, Order|None)
+        # before(ts, symbol, side, price): told of each own order about to reach the
+        # exchange at a limit price (a place, an amend's new price); the aggregate
+        # replay moves the levels it can meet into the engine (mm/backtest/aggregate.py)
+        self.before = None
 
     # ------------------------------------------------------------ the latency line
     def submit(self, cmds, now):
@@ -63,6 +67,15 @@ class BacktestRunner(MemoryRunner):
             else:
                 return n
 
+    def _before(self, cmd, now: int) -> None:
+        t = type(cmd)
+        if t is Place:
+            self.before(now, cmd.symbol, cmd.side, cmd.price)
+        elif t is Amend and cmd.price is not None:
+            o = self.ex.users[self.user].orders.get(cmd.cid)
+            if o is not None and o.is_open:
+                self.before(now, o.sym.name, o.side, cmd.price)
+
     def _notice(self, trades) -> None:
         user = self.user
         for _tid, _seq, _ts, _sym, _price, qty, m, o, _mf, _tf, _side in trades:
@@ -77,6 +90,8 @@ class BacktestRunner(MemoryRunner):
 
     def _apply(self, cmd, now: int, decided: int):
         ex = self.ex
+        if self.before is not None:
+            self._before(cmd, now)
         out = ex.apply(engine_command(cmd, self.user), now, self.user)
         if type(cmd) is Place:
             placed = next((e.order for e in out.events if type(e) is OrderNew), None)
