@@ -18,6 +18,11 @@ class Meta(SQLModel, table=True):
     value: str
 
 
+#: meta key whose value changes whenever an API key, a login session or a user changes
+#: (db.apikeys, db.store): a gateway may trust a token it checked while it stays the same
+AUTH_GENERATION_KEY = "auth_generation"
+
+
 class WriterLock(SQLModel, table=True):
     """One row every writer updates first: that takes the database's write lock portably."""
     __tablename__ = "writer_lock"

@@ -1,6 +1,7 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
+import secrets
 from dataclasses import dataclass, field
 
 import orjson
@@ -213,6 +214,9 @@ class Store:
         for u in ch.users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
+        if ch.users:      # a user added or suspended: gateways check their tokens again
+            self._upsert(cur, S.Meta.__table__, ("key",), (S.AUTH_GENERATION_KEY,), ("value",),
+                         (secrets.token_hex(8),))
         for asset, places in ch.assets.items():
             self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
                          (places,))

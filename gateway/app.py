@@ -51,7 +51,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
                            f"client id {client_id} locked for {config.lockout_s:g} s after "
                            f"{failures} failed logins")
 
-        g = Gateway(config, api, committer, Tokens(engine, config, locked),
+        tokens = Tokens(engine, config, locked)
+        g = Gateway(config, api, committer, tokens,
                     RateLimiter(config.rate, config.burst), feed,
                     AuditLog(engine, config.audit_file()))
         app.state.gw = holder["gw"] = g
@@ -64,6 +65,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
             surveillance.close()
             feed.close()
             g.audit.close()
+            tokens.close()
             api.close()
 
     app = FastAPI(title="souq gateway", version="1", description=DESCRIPTION, lifespan=lifespan,

@@ -1,8 +1,11 @@
 """Logins and tokens: API key secrets checked against their argon2 hash, JWTs (HS256,
 RFC 7519) signed with the database's own secret, refresh tokens that rotate.
 
-A token names its login session (`sid`) and key (`cid`); every request looks both up, with
-the user, so revoking a key, logging out or suspending the user stops its tokens at once.
+A token names its login session (`sid`) and key (`cid`), looked up with the user, so
+revoking a key, logging out or suspending the user stops its tokens at once. A token once
+checked is remembered with the database's auth generation (db.apikeys), which every such
+change moves on, in any process: a request reads only that one value, and a token is
+checked again in full whenever it changed.
 """
 import secrets
 import threading
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 import jwt
 
 from souq.db import apikeys as access
+from souq.db.sql import Bulk
 from souq.engine.model import SUSPENDED
 from souq.engine.permissions import refusal
 
@@ -20,6 +24,7 @@ from .problems import Problem
 
 ALGORITHM = "HS256"
 ISSUER = "souq"
+CACHE_MAX = 10_000     # tokens remembered; past that the memory starts again
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,15 @@ class Tokens:
         self.config = config
         self.secret = access.jwt_secret(engine)
         self.lockout = Lockout(config.login_failures, config.lockout_s, on_lock)
+        # token -> (principal, its exp in s since the epoch, the auth generation it was
+        # checked at); read and written under the GIL, each a single dict operation
+        self._checked: dict[str, tuple[Principal, int, str | None]] = {}
+        self._bulk = Bulk(engine.dialect)
+        self._gen_lock = threading.Lock()
+        self._gen_raw = None
+        with engine.begin() as conn:
+            if self._read_generation(conn.connection.dbapi_connection.cursor()) is None:
+                access.bump_auth_generation(conn)
 
     # ---------------------------------------------------------------- issuing
     def login(self, client_id: str, client_secret: str) -> dict:
@@ -135,17 +149,59 @@ class Tokens:
                 "scope": key["scope"]}
 
     # ---------------------------------------------------------------- checking
+    def generation(self) -> str | None:
+        """The database's auth generation now (one indexed read on a connection kept for
+        it). Raises the driver's error when the database fails."""
+        with self._gen_lock:
+            if self._gen_raw is None:
+                self._gen_raw = self.engine.raw_connection()
+            raw = self._gen_raw
+            try:
+                value = self._read_generation(raw.cursor())
+                raw.rollback()          # no transaction left open (PostgreSQL)
+            except BaseException:
+                self._gen_raw = None
+                raw.invalidate()
+                raise
+            return value
+
+    def _read_generation(self, cur) -> str | None:
+        return access.read_auth_generation(cur, self._bulk)
+
+    def remembered(self, header: str | None) -> Principal | None:
+        """The principal of a header whose token was checked before, while nothing about
+        keys, sessions or users changed since and it has not expired; None otherwise
+        (then `authenticate` checks it in full)."""
+        token = _bearer_token(header)
+        hit = self._checked.get(token) if token else None
+        if hit is None or hit[1] <= time.time() or hit[2] != self.generation():
+            return None
+        return hit[0]
+
     def authenticate(self, header: str | None) -> Principal:
-        """The principal of an `Authorization: Bearer` header. Raises a 401/403 problem."""
+        """The principal of an `Authorization: Bearer` header, checked in full (signature,
+        expiry, key, session, user) and remembered. Raises a 401/403 problem."""
         if not header:
             raise Problem(401, "missing Authorization header; send 'Authorization: Bearer "
                                "ACCESS_TOKEN' (POST /auth/login gives one)",
                           headers={"WWW-Authenticate": "Bearer"})
-        kind, _, token = header.partition(" ")
-        if kind.lower() != "bearer" or not token.strip():
+        token = _bearer_token(header)
+        if token is None:
             raise Problem(401, "the Authorization header must be 'Bearer ACCESS_TOKEN'",
                           headers={"WWW-Authenticate": "Bearer"})
-        return self.principal_of(self._decode(token.strip(), "access"))
+        generation = self.generation()   # read before the checks: a change made while
+        claims = self._decode(token, "access")   # they run is seen by the next request
+        p = self.principal_of(claims)
+        if len(self._checked) >= CACHE_MAX:
+            self._checked.clear()
+        self._checked[token] = (p, claims["exp"], generation)
+        return p
+
+    def close(self) -> None:
+        with self._gen_lock:
+            if self._gen_raw is not None:
+                self._gen_raw.close()
+                self._gen_raw = None
 
     def _decode(self, token: str, typ: str) -> dict:
         try:
@@ -184,6 +240,15 @@ class Tokens:
             raise Problem(401, f"the key's user {user!r} does not exist")
         if u["status"] == SUSPENDED:
             raise Problem(403, f"user {user} is suspended")
+
+
+def _bearer_token(header: str | None) -> str | None:
+    """The token of an 'Authorization: Bearer TOKEN' header; None for any other header."""
+    if not header:
+        return None
+    kind, _, token = header.partition(" ")
+    token = token.strip()
+    return token if kind.lower() == "bearer" and token else None
 
 
 def _a(word) -> str:

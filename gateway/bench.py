@@ -61,6 +61,17 @@ def _bodies(n: int, users: int, seed: int) -> list[dict]:
     return out
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU seconds a process has used so far (Linux /proc; None
+    elsewhere). Less sensitive to a busy machine than wall-clock figures."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return round(xs[min(len(xs) - 1, int(q * len(xs)))] * 1000, 2)
@@ -96,12 +107,14 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
             time.sleep(0.5)
             step(f"bench --api: {clients} clients placing {len(work)} orders")
             groups = [list(range(p, clients, processes)) for p in range(processes)]
+            cpu0 = cpu_seconds(server.pid)
             start = time.perf_counter()
             with ProcessPoolExecutor(processes) as pool:
                 futs = [pool.submit(_client_process, url, [keys[i] for i in g],
                                     [per_client[i] for i in g]) for g in groups]
                 lat = [x for f in futs for x in f.result()]
             seconds = time.perf_counter() - start
+            cpu1 = cpu_seconds(server.pid)
             time.sleep(0.5)
             stop.set()
         finally:
@@ -116,7 +129,9 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
     return {"api": {"clients": clients, "client_processes": processes, "orders": len(lat),
                     "seconds": round(seconds, 3), "orders_per_s": round(len(lat) / seconds),
                     "p50_ms": _pct(lat, 0.50), "p99_ms": _pct(lat, 0.99),
-                    "journal_entries": journal},
+                    "journal_entries": journal,
+                    "server_cpu_ms_per_order": None if cpu0 is None or cpu1 is None else
+                    round((cpu1 - cpu0) * 1000 / len(lat), 3)},
             "replay_batch_1": anchor,
             "ws_trade_delay": {"trades": len(ws_lat), "p50_ms": _pct(ws_lat, 0.5) if ws_lat else None,
                                "p99_ms": _pct(ws_lat, 0.99) if ws_lat else None},

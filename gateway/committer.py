@@ -55,12 +55,17 @@ class Committer:
     def submit(self, obj: dict, actor: str) -> Done:
         """Run one stream-shaped command as `actor`; blocks until it is durable.
         Raises StreamError for a command of the wrong shape (nothing is journalled)."""
-        item = prepare(obj, actor)
+        return self.enqueue(prepare(obj, actor)).result()
+
+    def enqueue(self, item) -> Future:
+        """Queue a prepared item (db.store.prepare) for the next transaction; the future
+        holds its Done once that committed (or the database's error). Awaitable from an
+        event loop through asyncio.wrap_future: no thread waits on it."""
         if self._closed:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         fut: Future = Future()
         self._q.put((item, fut))
-        return fut.result()
+        return fut
 
     def check(self, fn):
         """`fn(exchange)` run in the committer's thread once the store has caught up with

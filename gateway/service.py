@@ -1,8 +1,10 @@
 """What every route shares: the gateway's state and the request's principal."""
+import asyncio
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from souq.db.access import UnknownName, check_filters
 from souq.db.api import AccessDenied, Api
@@ -34,23 +36,43 @@ class Gateway:
         return self.api.acting_as(p.user)
 
     def run(self, obj: dict, p: Principal) -> Done:
-        """One command as the principal. What a person got wrong is refused before it is
-        journalled (engine.admission): an unknown symbol, asset, user or order is a 404
-        problem, acting for another user a 403, a wrong shape or number a 422."""
-        try:
-            prepare(obj, p.user)          # the stream's shape first
-        except StreamError as exc:
-            raise Problem(422, str(exc)) from None
-        reason = edge_refusal(self.committer.store.ex, obj, p.user, self.api.has_order)
+        """One command as the principal, blocking until it is durable. What a person got
+        wrong is refused before it is journalled (engine.admission): an unknown symbol,
+        asset, user or order is a 404 problem, acting for another user a 403, a wrong
+        shape or number a 422."""
+        item, reason = self._admit(obj, p)
         if reason is not None and reason.startswith("unknown"):
             # this server's view may predate a user, symbol or order another process made
             # a moment ago: judge again on the journal as it stands
             reason = self.committer.check(
                 lambda ex: edge_refusal(ex, obj, p.user, self.api.has_order))
-        if reason is not None:
-            status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
-            raise Problem(status, reason)
-        return self.committer.submit(obj, p.user)
+        _refuse(reason)
+        return self.committer.enqueue(item).result()
+
+    async def run_async(self, obj: dict, p: Principal) -> Done:
+        """`run` for a route on the event loop: the same checks, and the answer awaited
+        without a thread. Only for commands whose admission reads no database (orders:
+        has_order is read for cancels and amends only)."""
+        item, reason = self._admit(obj, p)
+        if reason is not None and reason.startswith("unknown"):
+            reason = await run_in_threadpool(self.committer.check, lambda ex: edge_refusal(
+                ex, obj, p.user, self.api.has_order))
+        _refuse(reason)
+        return await asyncio.wrap_future(self.committer.enqueue(item))
+
+    def _admit(self, obj: dict, p: Principal):
+        """(the prepared item, the edge's refusal or None)."""
+        try:
+            item = prepare(obj, p.user)          # the stream's shape first
+        except StreamError as exc:
+            raise Problem(422, str(exc)) from None
+        return item, edge_refusal(self.committer.store.ex, obj, p.user, self.api.has_order)
+
+
+def _refuse(reason: str | None) -> None:
+    if reason is not None:
+        status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
+        raise Problem(status, reason)
 
 
 def state(request: Request) -> Gateway:
@@ -65,17 +87,22 @@ def limit(g: Gateway, key: str) -> None:
                       headers={"Retry-After": retry_after(wait)})
 
 
-def principal(request: Request, _=Depends(bearer)) -> Principal:
-    """The authenticated caller (401/403 problems otherwise), after its rate limit."""
+async def principal(request: Request, _=Depends(bearer)) -> Principal:
+    """The authenticated caller (401/403 problems otherwise), after its rate limit. A
+    token checked before, with nothing changed since, costs one read (Tokens.remembered);
+    the full check runs off the event loop."""
     g = state(request)
-    p = g.tokens.authenticate(request.headers.get("authorization"))
+    header = request.headers.get("authorization")
+    p = g.tokens.remembered(header)
+    if p is None:
+        p = await run_in_threadpool(g.tokens.authenticate, header)
     request.state.client_id = p.client_id
     request.state.user = p.user
     limit(g, p.client_id)
     return p
 
 
-def reading(p: Principal = Depends(principal)) -> Principal:
+async def reading(p: Principal = Depends(principal)) -> Principal:
     p.require("read")
     return p
 

@@ -2,8 +2,11 @@
 cancel one, cancel all; own fills or a symbol's public trades."""
 from typing import Annotated, Literal, Optional
 
+import orjson
+
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from souq.db import queries as Q
 from souq.db.api import AccessDenied
@@ -41,12 +44,20 @@ def _existing(request: Request, user: str, cid: str | None) -> dict | None:
 @router.post("/orders", response_model=OrderOut, status_code=201,
              responses={200: {"model": OrderOut, "description": "A retry: the order the same "
                               "client_order_id placed before"}})
-def place(body: OrderIn, request: Request, p: Principal = Depends(principal)):
+async def place(body: OrderIn, request: Request, p: Principal = Depends(principal)):
     """Place an order. Answered after it is durable, as it stands after matching, with its
     trades. A refused order is a 422 problem whose `order` member has status `rejected`
     and the reason (the detail says it as the CLI does).
     A retry with the same client_order_id returns the first order (200) and places none."""
     p.require("limit")
+    if body.client_order_id is not None:      # reads the database: off the event loop
+        return await run_in_threadpool(_place_once, body, request, p)
+    # on the event loop: no thread waits while the group commit runs
+    return _placed(await state(request).run_async(command(body, p.user), p))
+
+
+def _place_once(body: OrderIn, request: Request, p: Principal):
+    """An order with a client_order_id: the first order with that id if there is one."""
     old = _existing(request, p.user, body.client_order_id)
     if old is None:
         done = state(request).run(command(body, p.user), p)
@@ -54,13 +65,19 @@ def place(body: OrderIn, request: Request, p: Principal = Depends(principal)):
             old = _existing(request, p.user, body.client_order_id)
     if old is not None:
         return JSONResponse(order_out(old), status_code=200)
+    return _placed(done)
+
+
+def _placed(done) -> Response:
+    """The answer to a placed order: 201 and the order (a body built once, not validated
+    again: order_out and trade_out make OrderOut's shape), or the refusal's problem."""
     order = done.orders.get(done.seq)
     if order is None:    # refused before an order existed (e.g. no such user)
         raise refused(done.reason, "order")
     shaped = order_out(order, [trade_out(t) for t in done.trades])
     if not done.accepted:
         raise Problem(422, f"order rejected: {done.reason}", order=shaped)
-    return shaped
+    return Response(orjson.dumps(shaped), status_code=201, media_type="application/json")
 
 
 @router.get("/orders", response_model=list[OrderOut])
