@@ -1,4 +1,5 @@
-"""Install the repository's top-level packages under one `souq` namespace.
+"""Install the repository's top-level packages under one `souq` namespace, and compile the
+engine's hot modules when it can.
 
 The repository keeps its layout (engine/, db/, mm/, tui/, cli/, themes/, gateway/ at the top,
 as the architecture describes), but an installed souq must not put packages with such
@@ -6,12 +7,150 @@ common names into site-packages, where they would collide with any other distrib
 using them. Each is mapped to `souq.<name>` (`souq.engine`, `souq.mm.desk` ...), and
 `souq` itself is a namespace package, so the installation adds exactly one top-level
 name. Everything else about the project is in pyproject.toml.
+
+The compiled engine (issue 16): COMPILED_ENGINE's modules are compiled by Cython in pure
+Python mode from the same .py files (a .pxd beside a module declares its cdef classes or
+the typed classes it reads). The build is optional: without Cython or a C compiler, or
+when a module fails to compile, souq installs as pure Python and says why at run time
+(engine/native.py). A build record, `_compiled.json` beside the compiled modules, holds
+each compiled module's source hash, so a build older than its sources is never used.
+The generated C files stay under build/, never beside the sources.
 """
-from setuptools import find_packages, setup
+import importlib.util
+import json
+import os
+import shutil
+import sys
+
+from setuptools import Extension, find_packages, setup
+from setuptools.command.build_ext import build_ext
 
 TOP = ("engine", "db", "mm", "tui", "cli", "themes", "gateway")
+#: the engine modules compiled (the hot path: `souq bench`'s profile, README)
+COMPILED_ENGINE = ("model", "events", "fees", "symbols", "ledger", "escrow", "matching",
+                   "orders", "exchange")
+STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
+
+
+def _native():
+    """engine/native.py loaded by its path (it needs only the standard library): the one
+    definition of the source hash and the record's name, shared with the run-time check."""
+    spec = importlib.util.spec_from_file_location("_souq_native",
+                                                  os.path.join("engine", "native.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(f"souq: {text}\n")
+
+
+class OptionalBuildExt(build_ext):
+    """build_ext that compiles the engine with Cython when it can and otherwise leaves the
+    pure-Python modules alone: a missing Cython or compiler never fails an install."""
+
+    def run(self):
+        self.built: dict[str, str] = {}       # module -> its compiled file in build_lib
+        self.records: list[str] = []
+        if os.environ.get("SOUQ_NO_COMPILE", "") not in ("", "0"):
+            _say("SOUQ_NO_COMPILE set: the engine stays pure Python")
+            return
+        try:
+            from Cython import __version__ as cython_version
+            from Cython.Build import cythonize
+        except ImportError:
+            _say("Cython is not installed: the engine stays pure Python")
+            return
+        self.cython_version = cython_version
+        try:
+            compiled = cythonize(self._staged(), build_dir=os.path.join("build", "cython"),
+                                 include_path=[STAGE], quiet=True,
+                                 compiler_directives={"language_level": 3})
+        except Exception as exc:     # a Cython error: keep the pure modules
+            _say(f"Cython could not compile the engine ({exc}): it stays pure Python")
+            return
+        by_name = {e.name: e for e in compiled}
+        for ext in self.extensions:  # the finalized placeholders get the generated C
+            ext.sources = list(by_name[ext.name].sources)
+        try:
+            super().run()            # builds in build_lib; copies back when inplace
+        except Exception as exc:     # no compiler at all (DistutilsPlatformError ...)
+            _say(f"no C compiler ({exc}): the engine stays pure Python")
+            return
+        self._write_records()
+
+    def _staged(self) -> list:
+        """Copy engine/*.py|pxd to build/cython-src/souq/engine, so Cython sees the module
+        and its .pxd under their installed names (souq.engine.X, cimport souq.engine.model)."""
+        stage = os.path.join(STAGE, "souq", "engine")
+        os.makedirs(stage, exist_ok=True)
+        for name in os.listdir("engine"):
+            if name.endswith((".py", ".pxd")):
+                src, dst = os.path.join("engine", name), os.path.join(stage, name)
+                with open(src, "rb") as f:
+                    data = f.read()
+                if os.path.exists(dst):
+                    with open(dst, "rb") as f:
+                        if f.read() == data:
+                            continue
+                shutil.copy2(src, dst)
+        return [Extension(f"souq.engine.{m}", [os.path.join(stage, m + ".py")])
+                for m in COMPILED_ENGINE]
+
+    def build_extension(self, ext):
+        try:
+            super().build_extension(ext)
+        except Exception as exc:     # this module stays pure; the record says incomplete
+            _say(f"{ext.name} did not compile ({exc})")
+            return
+        self.built[ext.name.rsplit(".", 1)[1]] = self.get_ext_fullpath(ext.name)
+
+    def _write_records(self) -> None:
+        """The build record beside the compiled modules: in build_lib and, for an
+        editable or --inplace build, beside the sources too."""
+        if not self.built:
+            return
+        native = _native()
+        record = {"cython": self.cython_version, "expected": list(COMPILED_ENGINE),
+                  "modules": {m: native.source_hash("engine", m) for m in sorted(self.built)}}
+        folders = {os.path.dirname(next(iter(self.built.values())))}
+        if self.inplace:
+            folders.add(self.get_finalized_command("build_py").get_package_dir("souq.engine"))
+        for folder in sorted(folders):
+            path = os.path.join(folder, native.RECORD)
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump(record, f, indent=1, sort_keys=True)
+            self.records.append(path)
+        missing = sorted(set(COMPILED_ENGINE) - set(self.built))
+        _say("compiled engine built" + (f" except {', '.join(missing)}: it will run pure"
+                                        if missing else f": {', '.join(sorted(self.built))}"))
+
+    def get_outputs(self):
+        """Only what this run really built (an install without a compiler has none)."""
+        built = set(getattr(self, "built", {}).values())
+        return [p for p in super().get_outputs() if p in built] + [
+            p for p in getattr(self, "records", []) if p.startswith(self.build_lib)]
+
+    def get_output_mapping(self):
+        mapping = {k: v for k, v in (super().get_output_mapping() or {}).items()
+                   if os.path.exists(k)}
+        for path in getattr(self, "records", []):
+            if path.startswith(self.build_lib) and self.inplace:
+                mapping[path] = os.path.join(
+                    self.get_finalized_command("build_py").get_package_dir("souq.engine"),
+                    os.path.basename(path))
+        return mapping
+
 
 packages = sorted(f"souq.{p}" for p in find_packages(include=[f"{t}*" for t in TOP]))
 setup(packages=packages,
       package_dir={f"souq.{t}": t for t in TOP},
-      package_data={"souq.tui": ["*.tcss"], "souq.themes": ["*.tcss", "*.json", "*.toml"]})
+      # the .pxd files travel with the modules: the build record hashes .py and .pxd
+      package_data={"souq.tui": ["*.tcss"], "souq.themes": ["*.tcss", "*.json", "*.toml"],
+                    "souq.engine": ["*.pxd"]},
+      # placeholders: OptionalBuildExt.run cythonizes COMPILED_ENGINE itself (lazily, so
+      # a machine without Cython still installs)
+      ext_modules=[Extension(f"souq.engine.{m}", [f"engine/{m}.py"], optional=True)
+                   for m in COMPILED_ENGINE],
+      cmdclass={"build_ext": OptionalBuildExt})

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from souq.engine import native
 from souq.engine.exchange import Exchange
 from souq.engine.stream import parse_command
 from souq.engine.workload import MID_TICKS, orders, resting, setup
@@ -204,9 +205,11 @@ def run_benchmarks(*, commands: int, users: int, seed: int, rebuild: int, restin
                    batch1_commands: int, step=lambda label: None) -> dict:
     figures: dict = {"workload": {"users": users, "seed": seed,
                                   "mix": "60% limit, 10% market, 30% cancel, near the touch"},
-                     "python": sys.version.split()[0], "cpus": os.cpu_count()}
+                     "python": sys.version.split()[0], "cpus": os.cpu_count(),
+                     # compiled or pure, and why (engine/native.py; SOUQ_PURE_PYTHON=1)
+                     "engine": native.ENGINE.as_dict()}
     from .bench_anchors import bare_matcher, bourse_matcher, plain_inserts
-    step("in memory")
+    step(f"in memory, {native.ENGINE.kind} engine")
     figures["in_memory"] = in_memory(commands, users, seed)
     step("anchor: bare matcher")
     figures["in_memory"]["anchor_bare_matcher"] = anchor = bare_matcher(commands, users, seed)

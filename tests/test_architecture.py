@@ -19,7 +19,7 @@ OURS = set(LAYERS)
 #: the parts of `Exchange` (engine/exchange.py), reached only through it.
 ENGINE_PUBLIC = {"exchange", "events", "commands", "model", "numbers", "stream", "edge",
                  "admission", "permissions", "fees", "invariants", "workload", "timeunits",
-                 "symbols"}
+                 "symbols", "native"}
 ENGINE_INTERNAL = {"ledger", "escrow", "matching", "orders", "sessions"}
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.
@@ -119,15 +119,44 @@ def test_no_cli_command_loads_the_workstation():
     assert out == ""
 
 
+#: The one engine module allowed to read the environment and files: at import time it
+#: picks the compiled modules or the pure-Python ones (SOUQ_PURE_PYTHON, the build record).
+ENGINE_LOADER = "engine/native.py"
+
+
 def test_engine_does_no_io_and_reads_no_clock():
     forbidden = {"time", "datetime", "os", "sqlite3", "sqlalchemy", "sqlmodel", "socket",
                  "pathlib", "io", "subprocess", "threading", "asyncio"}
     for path in sorted((ROOT / "engine").rglob("*.py")):
+        if path.relative_to(ROOT).as_posix() == ENGINE_LOADER:
+            continue
         bad = imports(path) & forbidden
         assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}"
         calls = {n.func.id for n in ast.walk(ast.parse(path.read_text()))
                  if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
         assert "open" not in calls and "print" not in calls and "input" not in calls, path
+
+
+def test_only_the_package_uses_the_engine_loader():
+    """engine/native.py chooses modules at import; no engine rule may call into it (so the
+    rules stay free of I/O): only the package's __init__ and the bench read it."""
+    for path in sorted((ROOT / "engine").glob("*.py")):
+        if path.name in ("__init__.py", "native.py"):
+            continue
+        assert "native" not in imports_of(path), path
+
+
+def imports_of(path: Path) -> set[str]:
+    """The modules `path` imports by their last dotted part (from .native import x: native)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out |= {a.name.rsplit(".", 1)[-1] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.module:
+                out.add(node.module.rsplit(".", 1)[-1])
+            out |= {a.name for a in node.names}
+    return out
 
 
 def test_core_never_loads_ui_libraries():

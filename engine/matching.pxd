@@ -1,0 +1,2 @@
+# Compiled engine (engine/native.py): matching.py reads the model classes typed.
+from souq.engine.model cimport Level, Order, Symbol, User
