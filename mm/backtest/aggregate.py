@@ -3,49 +3,52 @@ quantities per price level, and only the levels where the strategy's own orders 
 that its orders reach) held in the real engine.
 
 The rules are mm/backtest/replay.py's, unchanged; this is a cheaper exact way to apply
-them. A level of the replayed symbol is in one of two places, never both:
+them. BOOK's quantity at a level of the replayed symbol is held in up to two places:
 
-- in the engine (a level where an own order rests, or one an own order reached), where
-  BOOK's quantity is real resting orders and Replay's code applies every event to it with
-  engine commands, as on the full path;
-- aggregate (`AggregateReplay.chunks`): BOOK's quantity as the list of its resting orders'
-  remaining quantities in queue order (one entry per order the full path would have
-  there), no engine command. With no own order at the level, every rule of the full path
-  reduces to list work: a level grows by a new chunk at the back (unless a post-only
-  order there would be refused: it crosses the book, or is off the grid); it shrinks from
-  the back (no own order ahead of which to cut); a trade consumes it from the front.
+- aggregate (`AggregateReplay.bids`/`asks`): the remaining quantities of the orders the
+  full path would rest there, in queue order ("chunks"), with no engine command. Where
+  no own order rests, every rule of the full path reduces to list work: a level grows by
+  a chunk at the back (unless a post-only order there would be refused: it crosses the
+  book, or is off the grid); it shrinks from the back (no own order ahead of which to
+  cut); a trade consumes it from the front.
+- in the engine, as real BOOK orders, at a level where an own order rests: the quantity
+  queued ahead of and between the own orders. There the chunks are what is queued behind
+  every engine order (growth goes there; a cut takes them first, as the back of the
+  queue, then the engine's orders behind the last own order by Replay's rules, and the
+  queue model's share from ahead by engine commands).
 
-A level moves into the engine, its chunks placed as BOOK orders in queue order, just
-before an own order arrives at it, or an own order could cross it (`prepare`, called by
-the backtest runner before each own place or amend); it moves back out (BOOK's orders
-cancelled, their remaining quantities kept as chunks) at the first market event that
-finds no own order left there. A trade runs the real FLOW order through the engine only
-when the engine holds passive quantity within its price (the own orders and the levels
-around them); what it leaves is taken from the aggregate level at the trade's price,
-then by the backstop, as engine trades between FLOW and BOOK (Trade records, passed on
-as the full path passes its own) at that price.
+A level's chunks move into the engine (placed as BOOK orders, in queue order, behind
+whatever rests there) just before an own order arrives at it or could cross it
+(`prepare`, called by the backtest runner before each own place or amend); BOOK's
+engine orders move back out (cancelled, their remaining quantities put ahead of the
+chunks) at the first market event that finds no own order left at the level. A trade
+runs the real FLOW order through the engine only when the engine holds passive quantity
+within its price (the own orders and the levels around them); what it leaves is taken
+from the chunks at the trade's price, then by the backstop, as trades between FLOW and
+BOOK made here (engine Trade records, with the engine's trade ids, last price and fees,
+passed on as the full path passes its own).
 
 Same fills, fees, balances, orders and PnL as the full path: pinned by the differential
 test (tests/mm/test_backtest_aggregate.py) on seeded data sets with trades through own
-levels, cuts ahead of own orders, crossing quotes and empty sides, under both queue
-models. Only on a symbol whose minimum quantity is its step and that has no daily band
-(the backtest's data exchange): there a data quantity on the grid never makes a refused
-command, and one off the grid moves its level into the engine first, so the full path's
-refusals and skips apply unchanged.
+levels, cuts ahead of own orders, crossing quotes, empty sides and events off the grid,
+under both queue models. Only on a symbol whose minimum quantity is its step and that
+has no daily band (the backtest's data exchange): there a difference of grid quantities
+is never refused, and an event off the grid moves its level's chunks into the engine
+first, so the full path's refusals and skips apply. Not kept: which chunks a trade has
+partly filled (the full path cancels and re-places such an order where it would amend
+an untouched one); the two differ only when an off-grid cut then meets it.
 """
 from heapq import heapify, heappop, heappush, nsmallest
 
+from souq.engine.commands import CancelOrder
 from souq.engine.events import Trade
 from souq.engine.fees import fee
 from souq.engine.model import BUY, SELL
 from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE
 
-from souq.mm.desk.book import Book
-from souq.mm.desk.mark import mark
-from souq.mm.venue.local import LocalVenue
-
 from .models import PESSIMISTIC
-from .replay import BOOK, FLOW, Replay
+
+from .replay import BOOK, FLOW, SIDES, Replay
 
 _MAX = MAX_PRICE_WHOLE * PRICE_SCALE
 
@@ -87,6 +90,7 @@ class AggregateReplay(Replay):
         self._flow_user = ex.users[FLOW]
         self._eng_seq = -1              # the engine's bests, read again when ex.seq moves
         self._eng = (None, None, None, None)
+        self._mid_key = self._mid = None
 
     def _top(self, side: str) -> int | None:
         """The best key of an aggregate side (-price for bids), or None."""
@@ -144,31 +148,49 @@ class AggregateReplay(Replay):
         return agg if e is None or e > agg else e
 
     def mid(self, user: str | None) -> int | None:
-        """As mm.desk.mark.engine_mid on the whole replayed book."""
+        """As mm.desk.mark.engine_mid on the whole replayed book; kept until the engine
+        or an aggregate level changes."""
+        key = (self.ex.seq, self.version, user)
+        if key == self._mid_key:
+            return self._mid
         bid, ask = self.best(BUY, user), self.best(SELL, user)
-        return None if bid is None or ask is None else (bid + ask) // 2
+        self._mid_key = key
+        self._mid = None if bid is None or ask is None else (bid + ask) // 2
+        return self._mid
+
+    def apply(self, ev) -> None:
+        """Replay.apply, with the common case (a book level or a trade, no snapshot under
+        way) dispatched without it."""
+        if self._snap is None:
+            t = type(ev).__name__
+            if t == "BookEvent":
+                self.level(ev.ts, SIDES[ev.side], ev.price, ev.size)
+                return
+            if t == "TradeEvent":
+                self.trade(ev.ts, SIDES[ev.side], ev.price, ev.qty)
+                return
+        super().apply(ev)
 
     def depth(self, side: str, n: int) -> tuple:
-        """The `n` best (price, qty) levels of `side`, engine and aggregate merged, as
-        mm.desk.book.book_of reads an engine book."""
+        """The `n` best (price, qty) levels of `side`, engine and aggregate together (at
+        one price, both), as mm.desk.book.book_of reads an engine book."""
+        levels: dict[int, int] = {}
         if side == BUY:
-            agg = iter([(-k, sum(self.bids[k])) for k in nsmallest(n, self.bids)])
-            eng = ((lv.price, lv.total) for lv in self.sym.bids.values() if lv.total > 0)
-            better = int.__gt__
+            for k in nsmallest(n, self.bids):
+                levels[-k] = sum(self.bids[k])
+            engine = self.sym.bids
         else:
-            agg = iter([(k, sum(self.asks[k])) for k in nsmallest(n, self.asks)])
-            eng = ((lv.price, lv.total) for lv in self.sym.asks.values() if lv.total > 0)
-            better = int.__lt__
-        out = []
-        a, e = next(agg, None), next(eng, None)
-        while len(out) < n and (a is not None or e is not None):
-            if e is None or (a is not None and better(a[0], e[0])):
-                out.append(a)
-                a = next(agg, None)
-            else:
-                out.append(e)
-                e = next(eng, None)
-        return tuple(out)
+            for k in nsmallest(n, self.asks):
+                levels[k] = sum(self.asks[k])
+            engine = self.sym.asks
+        taken = 0
+        for lv in engine.values():
+            if taken == n:
+                break
+            if lv.total > 0:
+                levels[lv.price] = levels.get(lv.price, 0) + lv.total
+                taken += 1
+        return tuple(sorted(levels.items(), reverse=side == BUY)[:n])
 
     def _would_cross(self, side: str, price: int) -> bool:
         other = self.best(SELL if side == BUY else BUY, None)
@@ -185,11 +207,9 @@ class AggregateReplay(Replay):
     # ------------------------------------------------------------ a level
     def level(self, ts: int, side: str, price: int, size: int) -> None:
         sym = self.sym
-        lv = sym.bids.get(-price) if side == BUY else sym.asks.get(price)
-        if lv is not None and not self._demote(ts, side, price, lv):
-            super().level(ts, side, price, size)
-            return
         spec = sym.spec
+        lv = sym.bids.get(-price) if side == BUY else sym.asks.get(price)
+        shared = lv is not None and not self._demote(ts, side, price, lv)
         if price % spec.tick or size % spec.step or not 0 < price <= _MAX or size > _MAX \
                 or (spec.max_qty is not None and size > spec.max_qty):
             self._promote(ts, side, price)      # off the grid: the engine's rules apply
@@ -197,7 +217,12 @@ class AggregateReplay(Replay):
             return
         book, key = (self.bids, -price) if side == BUY else (self.asks, price)
         chunks = book.get(key)
-        have = sum(chunks) if chunks else 0
+        agg_have = sum(chunks) if chunks else 0
+        if shared:          # own orders here: BOOK's quantity in the engine, then chunks
+            orders = self._alive((side, price))
+            have = agg_have + sum(o.qty - o.filled for o in orders)
+        else:
+            have = agg_have
         if size > have:
             self.n += 1
             if self._would_cross(side, price):
@@ -210,16 +235,30 @@ class AggregateReplay(Replay):
             self.version += 1
         elif size < have:
             cut = have - size
-            while cut > 0:
-                left = chunks[-1]
-                if left > cut:
-                    chunks[-1] = left - cut
-                    break
-                chunks.pop()
-                cut -= left
-            if not chunks:
-                del book[key]
-            self.version += 1
+            cuttable = None
+            if shared:
+                cuttable = orders
+                if size > 0:
+                    front, cuttable = self._around_own(orders, side, price)
+                    ahead, cut = self.queue.split(
+                        cut, sum(o.qty - o.filled for o in front),
+                        sum(o.qty - o.filled for o in cuttable) + agg_have, spec.step)
+                    if ahead:
+                        self._cut_front(ts, front, ahead)
+            if chunks and cut > 0:      # the back of the queue first: the chunks
+                self.version += 1
+                while cut > 0 and chunks:
+                    left = chunks[-1]
+                    if left > cut:
+                        chunks[-1] = left - cut
+                        cut = 0
+                        break
+                    chunks.pop()
+                    cut -= left
+                if not chunks:
+                    del book[key]
+            if cut > 0 and cuttable:
+                self._cut_back(ts, (side, price), cuttable, cut)
 
     def _demote(self, ts: int, side: str, price: int, lv) -> bool:
         """Move the engine level `lv` out to the aggregate when no own order is left in it
@@ -234,11 +273,11 @@ class AggregateReplay(Replay):
         alive = self._alive(key)
         chunks = [o.qty - o.filled for o in alive]
         if alive:
-            from souq.engine.commands import CancelOrder
             self._run([CancelOrder(BOOK, o.cid) for o in alive], ts, quiet=True)
             self.levels.pop(key, None)
-        if chunks:
-            self._add(side, -price if side == BUY else price, chunks)
+            bkey = -price if side == BUY else price
+            behind = (self.bids if side == BUY else self.asks).get(bkey)
+            self._add(side, bkey, chunks + behind if behind else chunks)
             self.version += 1
         return True
 
@@ -342,30 +381,6 @@ class AggregateReplay(Replay):
         return Trade((ex.trade_seq, ex.seq, ts, sym.name, price, qty,
                       _Party(self._book_user, "book"), _Party(self._flow_user, "flow"),
                       fee(n, spec.maker, sym.fee_q), fee(n, spec.taker, sym.fee_q), side))
-
-
-class AggregateVenue(LocalVenue):
-    """The backtest exchange as the strategy reads it: the replayed symbol's book and
-    mark from the engine and the aggregate levels together (`replay`), every other
-    symbol and everything else from the engine, as LocalVenue does."""
-
-    def __init__(self, exchange, on_trades, replay: AggregateReplay) -> None:
-        super().__init__(exchange, on_trades)
-        self.replay = replay
-
-    def book(self, symbol: str, depth: int):
-        r = self.replay
-        if symbol != r.symbol:
-            return super().book(symbol, depth)
-        sym = r.sym
-        return Book(sym.spec, r.depth(BUY, depth), r.depth(SELL, depth), sym.last,
-                    sym.active and sym.open)
-
-    def mark(self, symbol: str, user: str) -> int | None:
-        r = self.replay
-        if symbol != r.symbol:
-            return super().mark(symbol, user)
-        return mark(r.mid(user), r.sym.last)
 
 
 def _engine_best(side, user: str | None) -> int | None:

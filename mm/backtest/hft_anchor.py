@@ -127,14 +127,17 @@ def _run(events) -> dict:
     compile_s = time.perf_counter() - t0
     data = _events_array(events)
     hbt = _backtest(data)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     # past the data's end hftbacktest keeps elapsing while orders are in flight
     orders = quote(hbt, HBT_INTERVAL_NS, QTY, MAX_POSITION, events[-1].ts) - 1
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     state = hbt.state_values(0)
     fills = int(state.num_trades)
     hbt.close()
     return {"events": len(events), "seconds": round(seconds, 3),
-            "events_per_s": round(len(events) / seconds), "orders": int(orders),
+            "events_per_s": round(len(events) / seconds),
+            "cpu_seconds": round(cpu, 3),
+            "events_per_cpu_s": round(len(events) / cpu) if cpu > 0 else None,
+            "orders": int(orders),
             "fills": fills, "position": round(float(state.position), 4),
             "compile_and_warmup_s": round(compile_s, 1)}

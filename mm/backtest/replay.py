@@ -117,25 +117,32 @@ class Replay:
                                               self.sym.spec.step)
                 if ahead:
                     self._cut_front(ts, front, ahead)
-            cmds, again = [], 0
-            for o in reversed(cuttable):
-                if cut <= 0:
-                    break
-                left = o.qty - o.filled
-                if left > cut and self._shrinkable(o, left - cut):
-                    cmds.append(AmendOrder(BOOK, o.cid, qty=left - cut))
-                else:
-                    cmds.append(CancelOrder(BOOK, o.cid))
-                    if left > cut:
-                        again = left - cut
-                cut -= left
-            if cmds:
-                self._run(cmds, ts)
-            if again:   # the part of a cut order that stays: it was behind every own order
-                cid = self._place(ts, side, price, again, "post_only")
-                if cid is not None:
-                    self.levels[key].append(cid)
-            self._alive(key)
+            self._cut_back(ts, key, cuttable, cut)
+
+    def _cut_back(self, ts: int, key, cuttable: list[Order], cut: int) -> None:
+        """Take `cut` off BOOK's orders `cuttable` at the level `key`, the back of the
+        queue first: the last order touched reduced in place, or cancelled and its rest
+        placed again at the back."""
+        side, price = key
+        cmds, again = [], 0
+        for o in reversed(cuttable):
+            if cut <= 0:
+                break
+            left = o.qty - o.filled
+            if left > cut and self._shrinkable(o, left - cut):
+                cmds.append(AmendOrder(BOOK, o.cid, qty=left - cut))
+            else:
+                cmds.append(CancelOrder(BOOK, o.cid))
+                if left > cut:
+                    again = left - cut
+            cut -= left
+        if cmds:
+            self._run(cmds, ts)
+        if again:   # the part of a cut order that stays: it was behind every own order
+            cid = self._place(ts, side, price, again, "post_only")
+            if cid is not None:
+                self.levels[key].append(cid)
+        self._alive(key)
 
     def _shrinkable(self, o: Order, qty: int) -> bool:
         """Whether BOOK's order `o`, cut to `qty`, may simply be reduced in place (one

@@ -16,7 +16,8 @@ from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
 
 from .models import MAX_LATENCY
-from .aggregate import AggregateReplay, AggregateVenue, usable
+from .aggregate import AggregateReplay, usable
+from .aggregate_venue import AggregateVenue
 from .replay import Replay
 from .runner import BacktestRunner
 from .scenario import resolve

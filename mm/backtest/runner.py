@@ -71,10 +71,11 @@ class BacktestRunner(MemoryRunner):
         t = type(cmd)
         if t is Place:
             self.before(now, cmd.symbol, cmd.side, cmd.price)
-        elif t is Amend and cmd.price is not None:
+        elif t is Amend:        # a new price, or more quantity: to the back of a level
             o = self.ex.users[self.user].orders.get(cmd.cid)
             if o is not None and o.is_open:
-                self.before(now, o.sym.name, o.side, cmd.price)
+                self.before(now, o.sym.name, o.side,
+                            o.price if cmd.price is None else cmd.price)
 
     def _notice(self, trades) -> None:
         user = self.user

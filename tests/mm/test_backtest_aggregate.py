@@ -2,9 +2,10 @@
 event an engine command, mm/backtest/replay.py): differential.
 
 1. Scripted fuzz on the replay itself: random book levels, trades and snapshots on a
-   narrow price range, and own orders placed, amended and cancelled among them (joining
-   levels with depth ahead, quoting through the book, on empty sides), applied to both
-   paths on fresh exchanges under both queue models. After every step: the same own
+   narrow price range (a few off the grid), and own orders placed, amended and cancelled
+   among them (joining levels with depth ahead, quoting through the book, on empty
+   sides), applied to both paths on fresh exchanges under both queue models. After
+   every step: the same own
    orders and wallets, the same trades with the strategy in them (price, qty, side, fees),
    the same skips, mid, last price and the same book as the strategy reads it.
 2. Whole backtests on seeded synthetic data sets, with and without latency, both queue
@@ -16,7 +17,8 @@ import pytest
 
 from souq.engine.commands import AmendOrder, CancelOrder, PlaceOrder
 from souq.engine.events import Trade
-from souq.mm.backtest.aggregate import AggregateReplay, AggregateVenue
+from souq.mm.backtest.aggregate import AggregateReplay
+from souq.mm.backtest.aggregate_venue import AggregateVenue
 from souq.mm.backtest.bench import config, synthetic_data
 from souq.mm.backtest.models import Latency, queue_model
 from souq.mm.backtest.replay import Replay
@@ -52,10 +54,11 @@ class Side:
         if self.venue is not None:          # as the backtest runner tells the replay
             if type(cmd) is PlaceOrder:
                 self.r.prepare(ts, cmd.symbol, cmd.side, cmd.price)
-            elif type(cmd) is AmendOrder and cmd.price is not None:
+            elif type(cmd) is AmendOrder:
                 o = self.ex.users[USER].orders.get(cmd.cid)
                 if o is not None and o.is_open:
-                    self.r.prepare(ts, SYMBOL, o.side, cmd.price)
+                    self.r.prepare(ts, SYMBOL, o.side,
+                                   o.price if cmd.price is None else cmd.price)
         out = self.ex.apply(cmd, ts, USER)
         self.hear([e for e in out.events if type(e) is Trade])
         return out.reason
@@ -84,10 +87,12 @@ def _script(seed: int, n: int):
         r = rng.random()
         price = (350_000 + rng.randint(-10, 10)) * TICK
         side = rng.choice(("buy", "sell"))
+        odd = rng.random() < 0.02           # off the grid: the engine's refusals apply
         if r < 0.45:
-            out.append(("level", ts, side, price, rng.choice((0, rng.randint(1, 40))) * LOT))
+            size = rng.choice((0, rng.randint(1, 40))) * LOT
+            out.append(("level", ts, side, price + odd, size + (odd and rng.random() < .5)))
         elif r < 0.65:
-            out.append(("trade", ts, side, price, rng.randint(1, 60) * LOT))
+            out.append(("trade", ts, side, price, rng.randint(1, 60) * LOT + odd))
         elif r < 0.67:
             out.append(("snapshot", ts))
         elif r < 0.80:

@@ -25,6 +25,7 @@ def test_the_synthetic_data_is_a_seeded_time_ordered_book_and_tape():
 def test_the_report_has_every_figure():
     r = run_backtest_bench(3000, 2, points=2, point_seconds=1, load_events=5000)
     assert r["data_replay"]["events"] >= 3000 and r["data_replay"]["fills"] > 0
+    assert r["data_replay"]["cpu_seconds"] > 0 and r["data_replay"]["events_per_cpu_s"] > 0
     # the load: every stored book row came back as an event (plus the opening snapshot's
     # marker), beside the plain sqlite3 anchor reading the same rows
     load = r["data_load"]

@@ -2,13 +2,20 @@
 an amend in place (one engine command) where it used to be cancelled and placed again for
 what stays (two): the same queue either way. Differential: whole backtests, under both
 queue models and several seeds, give byte-identical results with the shortcut on and off.
+On the full path (every market event an engine command), where the rule applies to every
+level; the aggregate path keeps most cuts off the engine.
 """
 import pytest
 
 from souq.mm.backtest.bench import config, synthetic_data
 from souq.mm.backtest.models import queue_model
 from souq.mm.backtest.replay import Replay
-from souq.mm.backtest.run import Spec, run_backtest
+from souq.mm.backtest.run import Spec, _DataLoop, run_backtest
+
+
+@pytest.fixture(autouse=True)
+def _full_path(monkeypatch):
+    monkeypatch.setattr(_DataLoop, "aggregate", False)
 
 
 def _run(seed: int, queue: str) -> str:
