@@ -1,8 +1,8 @@
 """Following the journal: what other processes commit reaches the workstation's screen.
 
 `JournalFollower.run` is the body of one Textual async worker for the app's life
-(SouqApp starts it with run_worker, group "follow"): every `every` seconds, or at once
-when woken (the focus changed), it applies what others committed and hands the view to
+(SouqApp starts it with run_worker, group "follow"): every `every` seconds (start to
+start; see `_pause`), or at once when woken (the focus changed), it applies what others committed and hands the view to
 `show` when the journal or the focus moved. The blocking part (the engine and the
 database) runs on the follower's own one-thread pool: Textual's thread workers share
 the loop's default pool, and a poll must not queue behind a backtest. One poll at a
@@ -23,6 +23,7 @@ from .facade import ViewReady
 GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
 FREEZE_EVERY = 10.0                 # seconds between moves of what survived out of the GC's way
 RETRY_AFTER = 1.0                   # seconds after a failed poll
+GAP = 0.2                           # of `every`: the least pause between two polls
 
 
 def quiet_collector(first: bool = False) -> None:
@@ -60,17 +61,19 @@ class JournalFollower:
         """Follow until close(); the body of the app's follow worker."""
         loop = asyncio.get_running_loop()
         frozen = time.monotonic()
+        started = -self.every                  # loop time the last poll started
         while not self._closing:
             if time.monotonic() - frozen > FREEZE_EVERY:
                 quiet_collector()
                 frozen = time.monotonic()
             try:
-                await asyncio.wait_for(self._wake.wait(), self.every)
+                await asyncio.wait_for(self._wake.wait(), self._pause(loop.time() - started))
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
             if self._closing:
                 return
+            started = loop.time()
             try:
                 ready = await loop.run_in_executor(self._pool, self.facade.follow, False)
             except Exception as exc:        # keep following; say what went wrong
@@ -81,6 +84,13 @@ class JournalFollower:
                 continue
             if ready is not None and not self._closing:
                 self.show(ready)
+
+    def _pause(self, since: float) -> float:
+        """Seconds to wait before the next poll, `since` seconds after the last one started:
+        polls start `every` apart (counted from start to start, so a commit waits at most
+        one interval and one poll, not an interval after a slow poll ended), but at least
+        GAP of `every` after the last one ended, so the screen draws between them."""
+        return max(self.every - since, self.every * GAP)
 
     def close(self) -> None:
         """Stop following: the loop ends at its next turn; a poll under way finishes."""

@@ -39,6 +39,7 @@ class ViewControl:
         self.app, self.state, self.facade, self.clock = app, state, facade, clock
         self.remote, self.show_clock, self.desk, self._main = remote, show_clock, desk, main
         self._shown_serial = 0                    # the newest view taken so far
+        self._unshown_alerts: list = []           # arrived while the main screen was covered
 
     def show(self, message: ViewReady) -> None:
         """Take a view, from the follower or with a command's answer: the two are built on
@@ -51,19 +52,31 @@ class ViewControl:
             self.state.follow_ms = max(0, self.clock() - message.view.seq_ts) / 1e6
         self.state.view = message.view
         self.state.add_alerts(message.alerts)
+        self._unshown_alerts += message.alerts
+        self.draw()
+        if before is None and self.state.desk is not None:
+            self.desk.draw()        # a desk read came first: its prices need the view's figures
+
+    def draw(self) -> None:
+        """Draw the newest view, and the alerts not yet in the pane, if the main screen is
+        on top. Under a dialog (or another screen) nothing is drawn: a change under a
+        dialog makes Textual compose the whole dimmed main screen again (75-300 ms under
+        load, issue 15; tui/screens/dialog.py), and nobody reads the panes under it. What
+        arrives meanwhile waits here; MainScreen calls this again when it is on top."""
         main = self._main()
-        if main is None or not main.is_attached:      # not yet, or shutting down
+        if main is None or not main.is_attached or self.state.view is None:
+            return                                    # not yet, or shutting down
+        if self.app.screen is not main:               # covered: drawn when it comes back
             return
+        alerts, self._unshown_alerts = self._unshown_alerts, []
         try:
             with self.app.batch_update():
-                main.render_view(message.view)
-                if message.alerts:
-                    main.query_one(AlertsPane).add_alerts(message.alerts, clock_text)
+                main.render_view(self.state.view)
+                if alerts:
+                    main.query_one(AlertsPane).add_alerts(alerts, clock_text)
                 self.status()
         except NoMatches:          # the app is closing and its widgets are already gone
             return
-        if before is None and self.state.desk is not None:
-            self.desk.draw()        # a desk read came first: its prices need the view's figures
 
     def status(self) -> None:
         """Redraw the status bar from the view on screen (nothing before the first)."""

@@ -87,3 +87,14 @@ def test_a_failed_poll_is_said_and_following_goes_on(workstation):
         seen["toasts"] = [n.message for n in app._notifications]
     drive(workstation.app(), script)
     assert "following the journal: OSError: database gone for a moment" in seen["toasts"]
+
+
+def test_polls_start_an_interval_apart_however_long_one_takes():
+    """Start to start: a poll that took most of the interval is followed soon after, not
+    a whole interval after it ended; but never with no pause for the screen to draw."""
+    from souq.tui.follower import GAP, JournalFollower
+    f = JournalFollower(None, show=lambda ready: None, failed=lambda text: None, every=0.05)
+    assert f._pause(0.0) == 0.05
+    assert abs(f._pause(0.03) - 0.02) < 1e-9
+    assert f._pause(0.2) == 0.05 * GAP
+    f.close()

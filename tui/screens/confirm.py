@@ -2,11 +2,12 @@
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from .dialog import Dialog
 
-class Confirm(ModalScreen[bool]):
+
+class Confirm(Dialog[bool]):
     BINDINGS = [Binding("escape,n", "dismiss(False)", "No", id="confirm.no"),
                 Binding("y", "dismiss(True)", "Yes", id="confirm.yes")]
 

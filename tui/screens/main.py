@@ -66,6 +66,11 @@ class MainScreen(Screen):
         self.query_one("#book").focus()
         self._layout()
 
+    def on_screen_resume(self) -> None:
+        """On top again (a dialog or another screen closed): draw what arrived meanwhile
+        (tui/view_control.py)."""
+        self.app.views.draw()
+
     def on_resize(self) -> None:
         self._layout()
         self.call_after_refresh(self._layout)     # the tab bar knows its width after layout

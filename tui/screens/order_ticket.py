@@ -9,7 +9,6 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from souq.engine.model import TIFS
@@ -18,6 +17,7 @@ from souq.engine.numbers import BadNumber, parse_price
 
 from ..order_defaults import default_qty
 from ..snapshot import ScreenView
+from .dialog import Dialog
 from .main import NARROW, SHORT
 
 TYPES = ("limit", "market", "stop_limit", "stop_market")
@@ -26,7 +26,7 @@ TYPES = ("limit", "market", "stop_limit", "stop_market")
 SHORT_TICKET = 34        # below this many rows the fields lose their borders (compact)
 
 
-class OrderTicket(ModalScreen):
+class OrderTicket(Dialog):
     BINDINGS = [
         Binding("escape", "close", "Close", id="ticket.close"),
         Binding("up", "step(1)", "Up a tick/step", show=False, id="ticket.up"),

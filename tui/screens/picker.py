@@ -2,11 +2,12 @@
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 
+from .dialog import Dialog
 
-class Picker(ModalScreen[str | None]):
+
+class Picker(Dialog[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="picker.close")]
 
     def __init__(self, title: str, choices: list[str], current: str | None = None) -> None:

@@ -7,11 +7,12 @@ running, they go on quoting after the workstation closes (`souq mm status` shows
 from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from .dialog import Dialog
 
-class QuitDesk(ModalScreen[str | None]):
+
+class QuitDesk(Dialog[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Stay", id="quit.stay"),
                 Binding("s", "dismiss('stop')", "Stop them and quit", id="quit.stop"),
                 Binding("l", "dismiss('leave')", "Leave them running and quit",

@@ -9,11 +9,12 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from .dialog import Dialog
 
-class StrategyForm(ModalScreen):
+
+class StrategyForm(Dialog):
     BINDINGS = [
         Binding("escape", "close", "Close", id="form.close"),
         Binding("ctrl+s", "apply", "Apply", id="form.apply"),
