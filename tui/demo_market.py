@@ -59,7 +59,10 @@ class DemoMarket:
         lines = [ln for ln in (self.proc.stderr.read() or "").splitlines() if ln.strip()]
         return lines[-1] if lines else f"exited with status {self.proc.returncode}"
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the market process to stop and wait up to `timeout` seconds (it normally
+        exits at once; the grace is generous so a loaded machine still gets a clean stop
+        rather than a kill -9), then kill it."""
         proc = self.proc
         if proc is None:
             return

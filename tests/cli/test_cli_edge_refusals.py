@@ -4,6 +4,8 @@ order, no changed balance). Only business rules (funds, band, tick ...) are jour
 rejected orders with their reason."""
 import sqlite3
 
+import pytest
+
 PRICE = "100000000"
 
 
@@ -132,6 +134,7 @@ REFUSED = [
 ]
 
 
+@pytest.mark.timeout(1800)   # about 50 CLI processes: a hang guard, not a speed limit
 def test_typing_mistakes_are_refused_at_the_edge_and_nothing_is_journalled(market):
     market.feed(limit("a1", "alice", "buy", "0.1", "99000000"),
                 limit("b1", "bob", "sell", "0.1", "101000000"))
