@@ -10,7 +10,8 @@ import os
 import queue
 import threading
 import time
-import uuid
+import itertools
+import secrets
 
 import orjson
 
@@ -22,8 +23,13 @@ from . import bodies
 from .problems import response
 
 
+_RID_PREFIX = secrets.token_hex(4)     # request ids: unique per process and across restarts
+_rid_counter = itertools.count(1)
+
+
 class AuditLog:
-    """Rows go to the file at once and to the database in batches from one thread."""
+    """Rows go to the file and to the database in batches from one thread, off the
+    request path; `close` writes what is queued before it returns."""
 
     def __init__(self, engine, path) -> None:
         self.engine = engine
@@ -43,7 +49,6 @@ class AuditLog:
         self._thread.start()
 
     def record(self, row: tuple) -> None:
-        self.logger.info(orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode())
         self._q.put(row)
 
     def _run(self) -> None:
@@ -58,6 +63,8 @@ class AuditLog:
                     break
             stop = None in rows
             rows = [r for r in rows if r is not None]
+            for row in rows:
+                self.logger.info(orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode())
             try:
                 access.add_audit(self.engine, rows)
             except Exception as exc:   # the log file still has them; say so there
@@ -65,7 +72,7 @@ class AuditLog:
 
     def close(self) -> None:
         self._q.put(None)
-        self._thread.join(timeout=10)
+        self._thread.join(timeout=30)
         for h in list(self.logger.handlers):
             h.close()
             self.logger.removeHandler(h)
@@ -81,7 +88,7 @@ class AuditMiddleware:
             return await self.app(scope, receive, send)
         g = self.state()
         start = time.perf_counter()
-        rid = uuid.uuid4().hex[:16]
+        rid = f"{_RID_PREFIX}{next(_rid_counter):08x}"
         scope.setdefault("state", {})
         scope["state"]["request_id"] = rid
         status = {"code": 0}

@@ -162,7 +162,9 @@ class Feed:
         # a book changes only where an order row changed: only those books are read again
         # (each step used to read every symbol's book, whatever the commit touched)
         books = {name: Q.book(conn, name, DEPTH) for name in sorted({o["symbol"] for o in orders})}
-        symbols = {t["symbol"] for t in trades}
+        # a ticker reads the window's every trade: only for symbols someone follows (a new
+        # subscriber gets a snapshot read at that moment)
+        symbols = {t["symbol"] for t in trades if self.subs.get(("ticker", t["symbol"]))}
         now = self.clock()
         tickers = {s: ticker(conn, s, now) for s in symbols}
         return trades, orders, wallets, suspended, books, tickers
@@ -191,8 +193,9 @@ class Feed:
                     by_user.setdefault(u, []).append(trade_row_out(t))
             for name, rows in by_symbol.items():
                 self._publish("trades", name, {"channel": "trades", "symbol": name, "trades": rows})
-                self._publish("ticker", name, {"channel": "ticker", "type": "update",
-                                               **tickers[name]})
+                if name in tickers:
+                    self._publish("ticker", name, {"channel": "ticker", "type": "update",
+                                                   **tickers[name]})
             for user, rows in by_user.items():
                 self._publish("fills", user, {"channel": "fills", "trades": rows})
             per_user: dict[str, list] = {}
