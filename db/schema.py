@@ -5,7 +5,11 @@ updates together with the journal rows that caused the change.
 """
 from typing import Optional
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text
+
+# A key column: BIGINT, but INTEGER on SQLite, where only "INTEGER PRIMARY KEY" makes the
+# column the table's rowid; a BIGINT key is a second b-tree every insert also writes
+KEY = BigInteger().with_variant(Integer(), "sqlite")
 from sqlmodel import Field, SQLModel
 
 SCHEMA_VERSION = "3"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
@@ -32,7 +36,7 @@ class WriterLock(SQLModel, table=True):
 
 class Journal(SQLModel, table=True):
     __tablename__ = "journal"
-    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    seq: int = Field(sa_column=Column(KEY, primary_key=True, autoincrement=False))
     ts: int = Field(sa_column=Column(BigInteger, nullable=False))
     actor: str
     op: str
@@ -91,6 +95,7 @@ class SessionRow(SQLModel, table=True):
 
 class WalletRow(SQLModel, table=True):
     __tablename__ = "wallets"
+    __table_args__ = {"sqlite_with_rowid": False}    # the (user, asset) key is the table
     user: str = Field(primary_key=True)
     asset: str = Field(primary_key=True)
     balance: str
@@ -100,7 +105,7 @@ class WalletRow(SQLModel, table=True):
 
 class OrderRow(SQLModel, table=True):
     __tablename__ = "orders"
-    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    id: int = Field(sa_column=Column(KEY, primary_key=True, autoincrement=False))
     user: str
     client_id: str
     symbol: str
@@ -122,7 +127,7 @@ class OrderRow(SQLModel, table=True):
 
 class TradeRow(SQLModel, table=True):
     __tablename__ = "trades"
-    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    id: int = Field(sa_column=Column(KEY, primary_key=True, autoincrement=False))
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     ts: int = Field(sa_column=Column(BigInteger, nullable=False))
     symbol: str
