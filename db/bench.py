@@ -184,11 +184,25 @@ def memory_probe(count: int, users: int) -> dict:
     after = _rss()
     s = ex.symbols["BTC-IRR"]
     live = sum(l.count for l in s.bids.values()) + sum(l.count for l in s.asks.values())
-    import resource
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return {"resting_orders": live, "peak_rss_mb": round(peak / 2**20, 1),
+    return {"resting_orders": live, "peak_rss_mb": round(_peak_rss() / 2**20, 1),
             "rss_added_mb": round((after - before) / 2**20, 1),
             "bytes_per_order": round((after - before) / max(live, 1))}
+
+
+def _peak_rss() -> int:
+    """This process's peak resident set, bytes: VmHWM, the high-water mark of its own
+    address space. Not getrusage's ru_maxrss: Linux carries the parent's high-water mark
+    across fork and exec into it, so a probe started by a bench that had grown to 500 MB
+    reported 500 MB whatever it held itself."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _rss() -> int:

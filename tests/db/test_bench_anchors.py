@@ -31,3 +31,19 @@ def test_plain_inserts_write_the_rows_the_durable_path_writes(tmp_path):
                   for t in ("journal", "trades")]
     assert counts == [500, in_memory(500, 20, 3)["trades"]]
     assert fig["rows"] > 500 and fig["batch"] == 100
+
+
+def test_the_memory_probe_reports_its_own_peak_not_the_benchs_that_started_it():
+    """Linux carries a parent's high-water mark across fork and exec into getrusage's
+    ru_maxrss: `souq bench` had grown to 500 MB by its memory step, and the probe it
+    started reported that as its own peak with 1M resting orders (426 MB alone)."""
+    import json
+    import subprocess
+    import sys
+    ballast = b"\x01" * (400 * 2**20)          # the parent holds 400 MB, touched
+    code = ("import json; from souq.db.bench import _peak_rss; "
+            "print(json.dumps(_peak_rss()))")
+    peak = json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                     text=True, check=True).stdout)
+    assert len(ballast) == 400 * 2**20
+    assert 5 * 2**20 < peak < 200 * 2**20
