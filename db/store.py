@@ -1,7 +1,6 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
-import gc
 import secrets
 from dataclasses import dataclass, field
 
@@ -12,6 +11,7 @@ from souq.engine.events import Outcome
 from souq.engine.stream import parse_command
 
 from . import schema as S
+from .collector import paused_gc
 from .connection import (  # noqa: F401  (connect ... busy: their old home, still imported)
     DatabaseBusy, busy, connect, create_schema, is_locked, lock_timeout, migrate,
 )
@@ -132,11 +132,10 @@ class Store:
         transaction (under the write lock) after the projections; raising rolls all back.
         The cyclic garbage collector is paused for the batch (then left as it was)."""
         raw = self._writer()
-        # No cyclic collection mid-batch: the batch's rows and events are freed by their
-        # counts, while each collection also walked the whole exchange (a quarter of the
-        # time of a batch of 1,000). A collection due runs once the batch is committed.
-        collecting = gc.isenabled()
-        gc.disable()
+        with paused_gc():
+            return self._submit(raw, items, ts, within)
+
+    def _submit(self, raw, items, ts: int, within) -> BatchResult:
         try:
             cur = raw.cursor()
             self._lock(cur)
@@ -158,9 +157,6 @@ class Store:
             if is_locked(exc):
                 raise busy() from None
             raise
-        finally:
-            if collecting:
-                gc.enable()
         return result
 
     def _writer(self):

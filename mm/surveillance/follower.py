@@ -8,12 +8,11 @@ snapshot of its detectors' state. After a crash or a stop it restores the snapsh
 replays the entries from there to the cursor, dropping the alerts they raise (stored
 already): the detectors are deterministic, so nothing is missed and nothing repeated.
 Memory is bounded by the batch size and the detectors' windows, not by the journal."""
-import gc
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from souq.db import surveil as D
+from souq.db.collector import paused_gc
 from souq.db.desk import log_alert
 
 from .access import LoginEvent
@@ -23,24 +22,6 @@ from .monitor import LINK, SET, Surveillance
 
 BATCH = 2000
 SOURCE = "surveillance"     # the alert log's source for new critical alerts
-
-
-@contextmanager
-def paused_gc():
-    """Hold the cyclic garbage collector while a batch is read and fed. Reading makes
-    thousands of short-lived containers, each allocation counting toward a collection that
-    then walks the detectors' whole state: that was half the follower's time. The entries
-    and the detectors' state hold no reference cycles (plain tuples, lists, dicts and
-    deques), so reference counting frees them all the same; the collector is only
-    deferred to the end of the batch (and left as found if someone else had turned it
-    off)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def configured(conn, before: int) -> Surveillance:
