@@ -27,8 +27,8 @@ from setuptools.command.build_ext import build_ext
 
 TOP = ("engine", "db", "mm", "tui", "cli", "themes", "gateway")
 #: the engine modules compiled (the hot path: `souq bench`'s profile, README)
-COMPILED_ENGINE = ("model", "events", "fees", "symbols", "ledger", "escrow", "matching",
-                   "orders", "exchange")
+COMPILED_ENGINE = ("model", "events", "fees", "symbols", "permissions", "ledger", "escrow",
+                   "matching", "orders", "sessions", "exchange")
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
 
 
@@ -66,7 +66,9 @@ class OptionalBuildExt(build_ext):
         try:
             compiled = cythonize(self._staged(), build_dir=os.path.join("build", "cython"),
                                  include_path=[STAGE], quiet=True,
-                                 compiler_directives={"language_level": 3})
+                                 compiler_directives={"language_level": 3,
+                                                      # types come from the .pxd files
+                                                      "annotation_typing": False})
         except Exception as exc:     # a Cython error: keep the pure modules
             _say(f"Cython could not compile the engine ({exc}): it stays pure Python")
             return

@@ -1,2 +1,17 @@
-# Compiled engine (engine/native.py): escrow.py reads the model classes typed.
+# Compiled engine (engine/native.py): Escrow, second link of Exchange's chain (ledger.pxd).
+cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.ledger cimport Ledger
+
+cdef class Escrow(Ledger):
+    @cython.locals(s=Symbol)
+    cdef _hold_for_buy(self, Order o, object price, object qty)
+    @cython.locals(sym=Symbol, u=User, w=list)
+    cdef _reserve(self, Order o)
+    cdef _hold_market_buy(self, Order o, object limit, object have)
+    @cython.locals(sym=Symbol, level=Level, m=Order)
+    cdef _reach(self, Order o, object limit)
+    cdef _release(self, Order o)
+    cdef _release_excess(self, Order o)
+    @cython.locals(sym=Symbol, buy=bint)
+    cdef _rehold(self, Order o, object price, object qty)

@@ -2,17 +2,18 @@
 
 A sell holds its base quantity; a buy holds the notional plus the largest fee it could pay
 (engine.fees.buy_hold); a market buy holds what it can reach when it activates. Holds are
-released when an order closes, topped up or released when fee rates or an amend change
-what it needs. Every change is a ledger move (engine.ledger) and the order's `hold`. Part
-of `Exchange` (engine.exchange).
+released when an order closes, topped up or released when an amend (or, in
+engine.sessions, new fee rates) change what it needs. Every change is a ledger move
+(engine.ledger) and the order's `hold`. Second link of `Exchange`'s chain of parts (engine.ledger), after Ledger.
 """
 from .events import OrderHoldChanged, ResultCode as R
 from .fees import buy_hold, fee
+from .ledger import Ledger
 from .model import ACTIVE, AVAIL, BUY, CANCELLED, HELD, MARKET, PARTIAL, SELL, Order, Symbol
 from .numbers import QTY_TO_AMOUNT, fmt_amount
 
 
-class Escrow:
+class Escrow(Ledger):
     """Reserve, release and re-hold order funds."""
 
     def _hold_for_buy(self, o: Order, price: int, qty: int) -> int:
@@ -107,22 +108,3 @@ class Escrow:
         o.hold = need
         self.events.append(OrderHoldChanged(o))
         return None
-
-    def _rehold_buys(self, s: Symbol):
-        """New fee rates change what a resting buy must reserve: top up or release; a buy
-        whose owner cannot top up is cancelled."""
-        for o in list(self._open_orders(s)):
-            if o.side != BUY or o.price is None:
-                continue
-            need = self._hold_for_buy(o, o.price, o.qty - o.filled)
-            diff = need - o.hold
-            u = o.user
-            if diff > 0:
-                if self._wallet(u, s.spec.quote)[AVAIL] < diff:
-                    self._close(o, CANCELLED, "insufficient available balance for the new fee rates")
-                    continue
-                self._move("hold", s.spec.quote, u, AVAIL, u, HELD, diff, o.oid)
-            elif diff < 0:
-                self._move("release", s.spec.quote, u, HELD, u, AVAIL, -diff, o.oid)
-            o.hold = need
-            self.events.append(OrderHoldChanged(o))

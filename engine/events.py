@@ -25,7 +25,6 @@ moves, hold changes).
 from dataclasses import dataclass
 from enum import Enum
 from operator import itemgetter
-from typing import ClassVar
 
 from .model import (
     ACTIVE, AVAIL, BUY, CANCELLED, EXPIRED, FEES, FILLED, HELD, NEW, PARTIAL, QUEUED,
@@ -178,77 +177,89 @@ def ledger_moves(events) -> list[LedgerMoved]:
 
 
 # ------------------------------------------------------------------ order events
-@dataclass(slots=True)
+# Plain slotted classes, not dataclasses: compiled, they are cdef classes (events.pxd)
+# made at C level, with no Python __init__ to run on the hot path.
 class OrderEvent:
     """An order's status changed to `status` (a class constant); `reason` says why when a
     close or rejection has one."""
-    order: Order
-    reason: str | None = None
-    status: ClassVar[str] = ""
+    __slots__ = ("order", "reason")
+    status = ""
+
+    def __init__(self, order: Order, reason: str | None = None) -> None:
+        self.order = order
+        self.reason = reason
 
     def row(self):
         return ("order", self.order.oid, self.status, self.reason)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(order={self.order!r}, reason={self.reason!r})"
 
-@dataclass(slots=True)
+
 class OrderNew(OrderEvent):
     """Placed: journalled, not yet checked."""
-    status: ClassVar[str] = NEW
+    __slots__ = ()
+    status = NEW
 
 
-@dataclass(slots=True)
 class OrderQueued(OrderEvent):
     """Checked in line: next it is checked, funded and activated (or waits as a stop)."""
-    status: ClassVar[str] = QUEUED
+    __slots__ = ()
+    status = QUEUED
 
 
-@dataclass(slots=True)
 class OrderActive(OrderEvent):
     """Activated: about to match; what is left rests, is cancelled or rejected."""
-    status: ClassVar[str] = ACTIVE
+    __slots__ = ()
+    status = ACTIVE
 
 
-@dataclass(slots=True)
 class OrderPartiallyFilled(OrderEvent):
     """Filled in part for the first time."""
-    status: ClassVar[str] = PARTIAL
+    __slots__ = ()
+    status = PARTIAL
 
 
-@dataclass(slots=True)
 class OrderFilled(OrderEvent):
     """Filled whole; what it still held is released."""
-    status: ClassVar[str] = FILLED
+    __slots__ = ()
+    status = FILLED
 
 
-@dataclass(slots=True)
 class OrderCancelled(OrderEvent):
     """Cancelled (by a person, STP, IOC, a market order out of reach ...); `reason` says which."""
-    status: ClassVar[str] = CANCELLED
+    __slots__ = ()
+    status = CANCELLED
 
 
-@dataclass(slots=True)
 class OrderExpired(OrderEvent):
     """Expired: a day order at session close, or outside a new band."""
-    status: ClassVar[str] = EXPIRED
+    __slots__ = ()
+    status = EXPIRED
 
 
-@dataclass(slots=True)
 class OrderRejected(OrderEvent):
     """Refused; `reason` is the same text the Outcome carries."""
-    status: ClassVar[str] = REJECTED
+    __slots__ = ()
+    status = REJECTED
 
 
 #: final status -> its event class (the engine closes orders by status)
 CLOSE_EVENTS = {CANCELLED: OrderCancelled, EXPIRED: OrderExpired, REJECTED: OrderRejected}
 
 
-@dataclass(slots=True)
 class OrderRested:
     """The order joined its book at `order.price` with time priority `order.rank`."""
-    order: Order
+    __slots__ = ("order",)
+
+    def __init__(self, order: Order) -> None:
+        self.order = order
 
     def row(self):
         return None
+
+    def __repr__(self) -> str:
+        return f"OrderRested(order={self.order!r})"
 
 
 @dataclass(slots=True)

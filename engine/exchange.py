@@ -1,41 +1,38 @@
 """The exchange: commands in, one Outcome (result code, reason, typed events) out.
 
-`Exchange` ties the jobs together, each in its own module: the ledger (engine.ledger),
-escrow (engine.escrow), matching (engine.matching), order commands (engine.orders) and
-symbols and sessions (engine.sessions). This module holds the state, the dispatcher and
-the user commands. `apply` is the one entry point: it checks the actor's role
+`Exchange` ties the jobs together, each in its own module and each a subclass of the one
+before: the ledger (engine.ledger, which holds the state), escrow (engine.escrow),
+matching (engine.matching), order commands (engine.orders) and symbols and sessions
+(engine.sessions). A chain rather than mixins, so the compiled engine calls across the
+parts at C level (engine/native.py). This module holds the dispatcher and the user
+commands. `apply` is the one entry point: it checks the actor's role
 (engine.permissions), runs the command's handler and returns an engine.events.Outcome.
 """
 from . import commands as C
+from .commands import CancelOrder, PlaceOrder
 from .events import ACCEPTED, Audited, Outcome, ResultCode as R, UserChanged
-from .escrow import Escrow
-from .ledger import SYSTEM, Ledger
-from .matching import Matching, book_order  # noqa: F401  (public: db.load rebuilds books)
+from .ledger import SYSTEM
+from .matching import book_order  # noqa: F401  (public: db.load rebuilds books)
 from .model import (
-    ACTIVE_USER, ADMIN, FEES, OPERATOR, ROLES, SUSPENDED, WORLD, Symbol, User,
+    ACTIVE_USER, ADMIN, FEES, OPERATOR, ROLES, SUSPENDED, WORLD, User,
 )
-from .orders import Orders, UnknownSymbol  # noqa: F401  (UnknownSymbol: its old home)
+from .orders import UnknownSymbol  # noqa: F401  (UnknownSymbol: its old home)
 from .permissions import ADMIN_ONLY_COMMANDS, command_refusal
 from .sessions import Sessions
 
 
-class Exchange(Ledger, Escrow, Matching, Orders, Sessions):
-    """The whole exchange state and its command dispatcher. Times are passed in, never read."""
+class Exchange(Sessions):
+    """The whole exchange state (engine.ledger.Ledger) and its command dispatcher. Times
+    are passed in, never read."""
 
     def __init__(self) -> None:
-        self.seq = 0              # journal sequence of the last applied command
-        self.trade_seq = 0
-        self.rank_seq = 0         # the time priority given to the last order that rested
-        self.users: dict[str, User] = {}
-        self.symbols: dict[str, Symbol] = {}
-        self.assets: dict[str, int] = {}   # asset -> precision (decimal places) once set
+        Sessions.__init__(self)
         for name, role in ((OPERATOR, ADMIN), (FEES, SYSTEM), (WORLD, SYSTEM)):
             self.users[name] = User(name, role)
-        self.ts = 0
-        self.events: list = []    # the command being applied's events
+        # the other commands' handlers (placing and cancelling orders are dispatched first)
         self._handlers = {
-            C.PlaceOrder: self._place, C.CancelOrder: self._cancel, C.CancelAll: self._cancel_all,
-            C.Deposit: self._deposit, C.Withdraw: self._withdraw, C.AddUser: self._add_user,
+            C.CancelAll: self._cancel_all, C.Deposit: self._deposit, C.Withdraw: self._withdraw,
+            C.AddUser: self._add_user,
             C.SetUserStatus: self._set_user_status, C.AddSymbol: self._add_symbol,
             C.SetSymbolActive: self._set_symbol_active, C.SessionOpen: self._session_open,
             C.SessionClose: self._session_close, C.SetAssetPrecision: self._set_precision,
@@ -53,11 +50,17 @@ class Exchange(Ledger, Escrow, Matching, Orders, Sessions):
         who = self.users.get(actor)
         if who is None:
             return Outcome(self.seq, R.UNKNOWN_USER, f"unknown user {actor!r}", events)
-        if type(cmd) in ADMIN_ONLY_COMMANDS:
-            refused = command_refusal(cmd, actor, who.role)
-            if refused:
-                return Outcome(self.seq, R.NOT_PERMITTED, refused, events)
-        refused = self._handlers[type(cmd)](cmd, who)
+        t = type(cmd)
+        if t is PlaceOrder:            # the hot commands first; neither is admin-only
+            refused = self._place(cmd, who)
+        elif t is CancelOrder:
+            refused = self._cancel(cmd, who)
+        else:
+            if t in ADMIN_ONLY_COMMANDS:
+                refused = command_refusal(cmd, actor, who.role)
+                if refused:
+                    return Outcome(self.seq, R.NOT_PERMITTED, refused, events)
+            refused = self._handlers[t](cmd, who)
         if refused is None:
             return Outcome(self.seq, ACCEPTED, None, events)
         return Outcome(self.seq, refused[0], refused[1], events)

@@ -2,8 +2,10 @@
 
 For each asset the sum over all users' buckets (available and held) equals deposits minus
 withdrawals at all times; @world is the outside world's side of deposits and withdrawals.
-Each move is a LedgerMoved event. Part of `Exchange` (engine.exchange), which supplies
-`users`, `seq` and `events`.
+Each move is a LedgerMoved event. The first link of `Exchange`'s chain of parts
+(engine.exchange): Ledger, Escrow, Matching, Orders, Sessions, Exchange, each a subclass of
+the one before, so that the compiled engine (engine/native.py) calls each part's methods at
+C level (ledger.pxd declares the state fields below and the hot methods).
 """
 from . import commands as C
 from .events import Deposited, LedgerMoved, ResultCode as R, Withdrawn
@@ -14,7 +16,18 @@ SYSTEM = "system"   # role of the built-in fee and world accounts: they never tr
 
 
 class Ledger:
-    """Wallets and moves between them; the deposit and withdraw commands."""
+    """The exchange's state, wallets and moves between them; the deposit and withdraw
+    commands."""
+
+    def __init__(self) -> None:
+        self.seq = 0              # journal sequence of the last applied command
+        self.trade_seq = 0
+        self.rank_seq = 0         # the time priority given to the last order that rested
+        self.ts = 0               # the time of the command being applied (ns, passed in)
+        self.users: dict[str, User] = {}
+        self.symbols: dict = {}   # name -> model.Symbol
+        self.assets: dict[str, int] = {}   # asset -> precision (decimal places) once set
+        self.events: list = []    # the command being applied's events
 
     def _wallet(self, user: User, asset: str) -> list[int]:
         """`user`'s [available, held] of `asset` (1e-18), made empty when missing."""

@@ -1,2 +1,29 @@
-# Compiled engine (engine/native.py): matching.py reads the model classes typed.
+# Compiled engine (engine/native.py): Matching, third link of Exchange's chain (ledger.pxd).
+cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.events cimport OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested
+from souq.engine.escrow cimport Escrow
+
+cdef class Matching(Escrow):
+    @cython.locals(sym=Symbol, buy=bint, is_market=bint, w=list)
+    cdef _activate(self, Order o)
+    @cython.locals(buy=bint, level=Level, m=Order)
+    cdef bint _fillable(self, Order o, object limit) except -1
+    @cython.locals(sym=Symbol, level=Level, m=Order)
+    cdef _match(self, Order o, object limit, bint buy, bint is_market)
+    @cython.locals(sym=Symbol, buyer=Order, seller=Order, bu=User, su=User, fees=User,
+                   bq=list, sb=list, bb=list, sq=list, fw=list, x=Order, ev=list)
+    cdef _trade(self, Order m, Order o, object price, object fill, bint taker_buys)
+    cdef _rest(self, Order o, bint buy)
+    cdef long long _next_rank(self)
+    @cython.locals(sym=Symbol, level=Level)
+    cdef _unbook(self, Order o)
+    @cython.locals(o=Order)
+    cdef _trigger_stops(self, Symbol sym)
+    cdef _reject(self, Order o, object code, object reason)
+    cdef _close(self, Order o, object status, object reason, bint unbook=*)
+    @cython.locals(level=Level, o=Order)
+    cdef list _open_orders(self, Symbol s)
+
+@cython.locals(s=Symbol, level=Level)
+cpdef book_order(Order o)

@@ -4,22 +4,25 @@ An incoming order takes liquidity from the opposite side best price first and, a
 price, oldest first; what is left rests, is cancelled or is rejected by its type and time
 in force. Self-trade prevention, fill-or-kill, post-only, market orders' reach and the
 daily band apply here; stops trigger on the last trade price. Each fill settles through
-the ledger with the fees of engine.fees. Part of `Exchange` (engine.exchange).
+the ledger with the fees of engine.fees. Closing an order (cancel, expire, reject) takes
+it off the book, releases its hold and leaves a ClosedOrder under its client id. Third
+link of `Exchange`'s chain of parts (engine.ledger), after Escrow.
 """
+from .escrow import Escrow
 from .events import (
-    OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
+    CLOSE_EVENTS, OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
 )
 from .fees import affordable_qty, fee
 from .model import (
     ACTIVE, ACTIVE_USER, AVAIL, BUY, CANCELLED, FEES, FILLED, FOK, HELD, IOC, MARKET,
-    PARTIAL, POST_ONLY, STOP_MARKET, STP_BOTH, STP_NEWEST, STP_NONE, STP_OLDEST, Level,
-    Order, Symbol, closed,
+    PARTIAL, POST_ONLY, REJECTED, STOP_MARKET, STP_BOTH, STP_NEWEST, STP_NONE, STP_OLDEST,
+    Level, Order, Symbol, closed,
 )
 from .numbers import QTY_TO_AMOUNT, fmt
 
 
-class Matching:
-    """Activate, match, settle fills, rest, take off the book, trigger stops."""
+class Matching(Escrow):
+    """Activate, match, settle fills, rest, take off the book, trigger stops, close."""
 
     def _activate(self, o: Order):
         """Take liquidity, then rest, cancel or reject by type and time in force.
@@ -108,7 +111,7 @@ class Matching:
                     level.total -= m.qty - m.filled
                     self._close(m, CANCELLED, "self-trade prevention: both orders cancelled"
                                 if stp == STP_BOTH else
-                                "self-trade prevention: oldest order cancelled", unbook=False)
+                                "self-trade prevention: oldest order cancelled", False)
                     if stp == STP_BOTH:
                         if not level.count:
                             del book[key]
@@ -243,7 +246,7 @@ class Matching:
             for o in fired:
                 o.reason = f"stop triggered at {fmt(last)}"
                 if o.user.status != ACTIVE_USER:   # never trades for a suspended user
-                    self._close(o, CANCELLED, f"user {o.user.name} suspended", unbook=False)
+                    self._close(o, CANCELLED, f"user {o.user.name} suspended", False)
                     continue
                 if o.price is not None:
                     band = sym.spec.band_limits()
@@ -254,12 +257,30 @@ class Matching:
                         continue
                 self._activate(o)
 
+    def _reject(self, o: Order, code, reason: str):
+        """Refuse an order that was queued but never rested: same bookkeeping as a close.
+        Returns (code, reason)."""
+        self._close(o, REJECTED, reason, False)
+        return code, reason
+
+    def _close(self, o: Order, status: str, reason: str, unbook: bool = True) -> None:
+        """End a live order (cancelled, expired or rejected): off the book, hold released."""
+        if unbook:
+            self._unbook(o)
+        self._release(o)
+        o.status = status
+        o.reason = reason
+        o.user.orders[o.cid] = closed(status)
+        self.events.append(CLOSE_EVENTS[status](o, reason))
+
     def _open_orders(self, s: Symbol) -> list[Order]:
         """Live orders of a symbol in time order: the book's, then untriggered stops."""
         live = []
         for book in (s.bids, s.asks):
             for level in book.values():
-                live.extend(o for o in level.orders if o.status is ACTIVE or o.status is PARTIAL)
+                for o in level.orders:
+                    if o.status is ACTIVE or o.status is PARTIAL:
+                        live.append(o)
         live.sort(key=_oid)
         return live + list(s.stops)
 

@@ -1,2 +1,22 @@
-# Compiled engine (engine/native.py): orders.py reads the model classes typed.
+# Compiled engine (engine/native.py): Orders, fourth link of Exchange's chain (ledger.pxd).
+cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.events cimport OrderNew, OrderQueued, OrderRejected
+from souq.engine.matching cimport Matching
+
+cdef class Orders(Matching):
+    @cython.locals(user=User)
+    cdef tuple _acting_for(self, object name, User who)
+    @cython.locals(user=User, o=Order, ev=list)
+    cdef _place(self, object c, User who)
+    cdef _check(self, Order o, User user, object sym)
+    @cython.locals(user=User)
+    cdef tuple _open_order(self, object c, User who)
+    @cython.locals(o=Order)
+    cdef _cancel(self, object c, User who)
+    @cython.locals(sym=Symbol, user=User)
+    cdef _amend_check(self, Order o, object c)
+    @cython.locals(o=Order)
+    cdef Py_ssize_t _close_all(self, User user, object symbol, object reason) except -1
+
+cdef _may_trade(User user, Symbol sym)

@@ -2,17 +2,17 @@
 
 An order is journalled as new and queued, checked (symbol, session, user, quantity, tick,
 band), has its funds reserved (engine.escrow), then waits as a stop or goes to matching
-(engine.matching). Closing an order (cancel, expire, reject) takes it off the book,
-releases its hold and leaves a ClosedOrder under its client id. Handlers return None when
-accepted, else (ResultCode, reason). Part of `Exchange` (engine.exchange).
+(engine.matching, which also closes orders). Handlers return None when accepted, else
+(ResultCode, reason). Fourth link of `Exchange`'s chain of parts (engine.ledger), after
+Matching.
 """
 from . import commands as C
 from .events import (
-    CLOSE_EVENTS, CancelledAll, OrderAmended, OrderNew, OrderQueued, OrderRejected,
+    CancelledAll, OrderAmended, OrderNew, OrderQueued, OrderRejected,
     ResultCode as R,
 )
 from .ledger import SYSTEM
-from .matching import _best, _oid
+from .matching import Matching, _best, _oid
 from .model import (
     ACTIVE_USER, BUY, CANCELLED, MARKET, POST_ONLY, QUEUED, REJECTED, STOP_MARKET, IOC,
     Order, Symbol, User, closed,
@@ -29,7 +29,7 @@ class UnknownSymbol:
         self.name = name
 
 
-class Orders:
+class Orders(Matching):
     """The order commands and an order's life cycle outside the book."""
 
     def _acting_for(self, name: str, who: User):
@@ -102,22 +102,6 @@ class Orders:
                 return refused
         return None if price is None else spec.price_refusal(price)
 
-    def _reject(self, o: Order, code, reason: str):
-        """Refuse an order that was queued but never rested: same bookkeeping as a close.
-        Returns (code, reason)."""
-        self._close(o, REJECTED, reason, unbook=False)
-        return code, reason
-
-    def _close(self, o: Order, status: str, reason: str, unbook: bool = True) -> None:
-        """End a live order (cancelled, expired or rejected): off the book, hold released."""
-        if unbook:
-            self._unbook(o)
-        self._release(o)
-        o.status = status
-        o.reason = reason
-        o.user.orders[o.cid] = closed(status)
-        self.events.append(CLOSE_EVENTS[status](o, reason))
-
     def _open_order(self, c, who: User):
         """(the open order `c.cid` of `c.user` the actor may touch, None) or (None, refusal)."""
         user, refused = self._acting_for(c.user, who)
@@ -171,7 +155,7 @@ class Orders:
         stop = self._match(o, price, buy, False)
         if o.filled < o.qty:
             if stop is not None:
-                self._close(o, CANCELLED, stop, unbook=False)
+                self._close(o, CANCELLED, stop, False)
             else:
                 self._rest(o, buy)
         if sym.stops and sym.last is not None:

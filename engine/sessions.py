@@ -1,17 +1,20 @@
 """Symbols, assets and trading sessions: listing a symbol, (de)activating it, an asset's
 precision, opening and closing a session (new reference price, new fee rates, day orders
-expiring). Part of `Exchange` (engine.exchange).
+expiring), and the holds new fee rates change. Fifth and last part of `Exchange`'s chain (engine.ledger), after Orders.
 """
 from dataclasses import replace
 
 from . import commands as C
-from .events import AssetPrecisionSet, ResultCode as R, SessionChanged, SymbolChanged
+from .events import (
+    AssetPrecisionSet, OrderHoldChanged, ResultCode as R, SessionChanged, SymbolChanged,
+)
 from .fees import MAX_PRECISION, precision_unit
-from .model import DAY, EXPIRED, Symbol
+from .model import AVAIL, BUY, CANCELLED, DAY, EXPIRED, HELD, Symbol
 from .numbers import fmt
+from .orders import Orders
 
 
-class Sessions:
+class Sessions(Orders):
     """The symbol, asset and session commands."""
 
     def _add_symbol(self, c: C.AddSymbol, who):
@@ -90,3 +93,21 @@ class Sessions:
         self.events.append(SessionChanged(s, False))
         return None
 
+    def _rehold_buys(self, s: Symbol):
+        """New fee rates change what a resting buy must reserve: top up or release; a buy
+        whose owner cannot top up is cancelled."""
+        for o in list(self._open_orders(s)):
+            if o.side != BUY or o.price is None:
+                continue
+            need = self._hold_for_buy(o, o.price, o.qty - o.filled)
+            diff = need - o.hold
+            u = o.user
+            if diff > 0:
+                if self._wallet(u, s.spec.quote)[AVAIL] < diff:
+                    self._close(o, CANCELLED, "insufficient available balance for the new fee rates")
+                    continue
+                self._move("hold", s.spec.quote, u, AVAIL, u, HELD, diff, o.oid)
+            elif diff < 0:
+                self._move("release", s.spec.quote, u, HELD, u, AVAIL, -diff, o.oid)
+            o.hold = need
+            self.events.append(OrderHoldChanged(o))
