@@ -1,7 +1,11 @@
 # Compiled engine (engine/native.py): Escrow, second link of Exchange's chain (ledger.pxd).
 cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.fees cimport affordable_qty, buy_hold, fee
 from souq.engine.ledger cimport Ledger
+
+# the wallet buckets (model.AVAIL, model.HELD) as C indexes
+cdef Py_ssize_t AVAIL, HELD
 
 cdef class Escrow(Ledger):
     @cython.locals(s=Symbol)

@@ -21,6 +21,8 @@ def precision_unit(places: int) -> int:
 
 def fee(notional: int, rate: int, unit: int) -> int:
     """notional x rate rounded up to a multiple of `unit`; 0 only when either is 0."""
+    if not rate or not notional:     # a symbol without fees: no big-number arithmetic
+        return 0
     units = -(-notional * rate // (PRICE_SCALE * unit))
     return units * unit
 

@@ -5,6 +5,9 @@
 cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User
 
+# the wallet buckets (model.AVAIL, model.HELD) as C indexes
+cdef Py_ssize_t AVAIL, HELD
+
 cdef class Ledger:
     cdef public long long seq, trade_seq, rank_seq
     cdef public object ts

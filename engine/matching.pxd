@@ -1,8 +1,12 @@
 # Compiled engine (engine/native.py): Matching, third link of Exchange's chain (ledger.pxd).
 cimport cython
-from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.model cimport Level, Order, Symbol, User, closed
+from souq.engine.fees cimport affordable_qty, buy_hold, fee
 from souq.engine.events cimport OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested
 from souq.engine.escrow cimport Escrow
+
+# the wallet buckets (model.AVAIL, model.HELD) as C indexes
+cdef Py_ssize_t AVAIL, HELD
 
 cdef class Matching(Escrow):
     @cython.locals(sym=Symbol, buy=bint, is_market=bint, w=list)
@@ -27,3 +31,5 @@ cdef class Matching(Escrow):
 
 @cython.locals(s=Symbol, level=Level)
 cpdef book_order(Order o)
+
+cpdef _first_key(object book)

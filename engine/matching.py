@@ -92,7 +92,8 @@ class Matching(Escrow):
         stp = o.stp
         taker_rate = sym.spec.taker
         while book and o.filled < o.qty:
-            key, level = book.peekitem(0)
+            key = _first_key(book)
+            level = book[key]
             price = level.price
             if limit is not None and (price > limit if buy else price < limit):
                 break
@@ -302,7 +303,15 @@ def book_order(o: Order) -> None:
 def _best(book):
     if not book:
         return None
-    return book.peekitem(0)[1].price
+    return book[_first_key(book)].price
+
+
+def _first_key(book):
+    """The first (best) key of a non-empty side: `book.peekitem(0)[0]` without its two
+    Python calls. A SortedDict keeps its keys in `_list`, a SortedList, whose `_lists`
+    are sorted runs in order (sortedcontainers 2.x; tests/engine/test_matching.py holds
+    the two equal)."""
+    return book._list._lists[0][0]
 
 
 def _oid(o: Order) -> int:

@@ -1,7 +1,8 @@
 # Compiled engine (engine/native.py): Orders, fourth link of Exchange's chain (ledger.pxd).
 cimport cython
-from souq.engine.model cimport Level, Order, Symbol, User
+from souq.engine.model cimport Level, Order, Symbol, User, closed
 from souq.engine.events cimport OrderNew, OrderQueued, OrderRejected
+from souq.engine.permissions cimport act_refusal
 from souq.engine.matching cimport Matching
 
 cdef class Orders(Matching):

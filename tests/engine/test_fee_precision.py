@@ -113,3 +113,19 @@ def test_buy_hold_covers_any_split():
     for k in range(1, 11):   # fills of k steps, then the rest
         fills = [k] * (10 // k) + ([10 % k] if 10 % k else [])
         assert sum(price * q * step + fee(price * q * step, rate, unit) for q in fills) <= hold
+
+
+def test_the_fee_is_the_notional_times_the_rate_rounded_up_to_the_unit():
+    """The formula against exact fractions, across zero rates and notionals, whole and
+    fractional products and every unit size (the compiled path computes it in one
+    division)."""
+    import random
+    from fractions import Fraction
+    from math import ceil
+    rng = random.Random(16)
+    for _ in range(20_000):
+        notional = rng.choice((0, 1, rng.randrange(10**6), rng.randrange(10**30)))
+        rate = rng.choice((0, 1, 1_000_000, 2_000_000, rng.randrange(10**9 + 1)))
+        unit = 10 ** rng.randrange(19)
+        want = ceil(Fraction(notional * rate, 10**9 * unit)) * unit
+        assert fee(notional, rate, unit) == want, (notional, rate, unit)
