@@ -19,7 +19,8 @@ class Escrow(Ledger):
     def _hold_for_buy(self, o: Order, price: int, qty: int) -> int:
         s = o.sym
         spec = s.spec
-        return buy_hold(price, qty, spec.step, max(spec.maker, spec.taker), s.fee_q)
+        maker, taker = spec.maker, spec.taker
+        return buy_hold(price, qty, spec.step, maker if maker > taker else taker, s.fee_q)
 
     def _reserve(self, o: Order):
         """Put on hold what the order may spend; market buys reserve at activation.

@@ -23,6 +23,8 @@ def fee(notional: int, rate: int, unit: int) -> int:
     """notional x rate rounded up to a multiple of `unit`; 0 only when either is 0."""
     if not rate or not notional:     # a symbol without fees: no big-number arithmetic
         return 0
+    if unit == 1:                    # no precision set: the ledger's own 1e-18
+        return -(-notional * rate // PRICE_SCALE)
     units = -(-notional * rate // (PRICE_SCALE * unit))
     return units * unit
 
