@@ -1,6 +1,7 @@
 """The base of every pane: a titled container that renders ScreenViews."""
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Static
 
 from ..snapshot import ScreenView
@@ -50,3 +51,15 @@ class TextLines(Static):
         self.update(content, layout=height != self._height or height[1])
         self._height = height
 
+
+class LineStyle:
+    """For a widget drawn line by line (the book's ladder, the tape): its style, which
+    Textual works out from every ancestor on each reading (half the cost of drawing a
+    ladder line, issue 15), read once for each pass that draws lines, as `line_style`
+    (None before the first pass)."""
+
+    line_style = None
+
+    def render_lines(self, crop: Region):
+        self.line_style = self.rich_style
+        return super().render_lines(crop)
