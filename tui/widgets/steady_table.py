@@ -63,7 +63,7 @@ class SteadyTable(DataTable):
             value, height = str(self.columns[column_key].label), self.header_height
         else:
             row_key = self._row_locations.get_key(row_index)
-            value, height = self._data[row_key][column_key], self.rows[row_key].height
+            value, height = self._data[row_key].get(column_key), self.rows[row_key].height
         if not isinstance(value, str):
             return None
         fixed = row_index >= 0 and (row_index < self.fixed_rows
