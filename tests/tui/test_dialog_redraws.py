@@ -1,11 +1,15 @@
 """What a dialog costs the screen under it (issue 15), pinned without timing: the main
 screen is not redrawn under a dialog and shows the newest view once the dialog closes;
 a dialog composes the dimmed picture behind it once, not on each repaint; the footer
-keeps its keys when they did not change. `souq bench --tui` measures the times."""
+keeps its keys when they did not change; the desk's panes and the chart repaint without
+laying out the screen. `souq bench --tui` measures the times."""
+from rich.text import Text
 from textual.renderables.background_screen import BackgroundScreen
+from textual.screen import Screen
 from textual.widgets._footer import FooterKey
 
 from souq.tui.screens.order_ticket import OrderTicket
+from souq.tui.widgets.chart import ChartPane
 from souq.tui.widgets.keys_footer import KeysFooter
 from souq.tui.widgets.order_book import OrderBook
 
@@ -74,3 +78,35 @@ def test_the_footer_keeps_its_keys_when_a_dialog_closes(workstation):
         seen["keys"] = len(after) > 2 and [k.action for k in after] == [k.action for k in before]
     drive(workstation.app(), script)
     assert seen == {"same": True, "keys": True}
+
+
+def test_the_desk_read_and_a_new_chart_repaint_without_laying_out_the_screen(workstation):
+    """The desk's panes are read again every second and the chart is drawn again twice a
+    second under a busy market: neither lays the whole screen out again when its size
+    cannot change (issue 15: whole-screen layouts were 37 % of the UI thread)."""
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        await wait_for(pilot, lambda: app.state.desk is not None)
+        await settled(pilot)
+        main, layouts = app.screen, []
+        original = Screen._refresh_layout
+
+        def counting(screen, *args, **kw):
+            if screen is main:
+                layouts.append(1)
+            return original(screen, *args, **kw)
+        Screen._refresh_layout = counting
+        try:
+            for _ in range(3):
+                app.desk.draw()                 # the same desk read again
+                chart = main.query_one(ChartPane)
+                chart.post_message(ChartPane.Drawn(chart, chart._drawn, Text("a new chart")))
+                await settled(pilot)
+        finally:
+            Screen._refresh_layout = original
+        seen["layouts"] = len(layouts)
+        seen["chart"] = "a new chart" in str(main.query_one("#chart-canvas").visual)
+    drive(workstation.app(), script)
+    assert seen == {"layouts": 0, "chart": True}

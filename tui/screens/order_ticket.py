@@ -171,7 +171,8 @@ class OrderTicket(Dialog):
         except BadNumber as exc:
             error.update(str(exc))
             return
-        error.update("")
+        if error.content:           # a layout of the ticket only to clear an empty line
+            error.update("")
         self.post_message(self.Send(self, cmd))
 
     @on(Button.Pressed, "#ticket-close")

@@ -27,7 +27,12 @@ SPANS = (60, 300, 900, 3600, 4 * 3600)         # seconds of history in the windo
 
 class Canvas(Static):
     """The chart's drawing area. Its own size is what a drawing must fit, and it is known
-    only once this widget is laid out: each change of it asks the pane to draw again."""
+    only once this widget is laid out: each change of it asks the pane to draw again.
+    Its size comes from the pane (souq.tcss), never from what it shows, so a new drawing
+    is repainted without laying out the screen again (issue 15)."""
+
+    def show(self, content) -> None:
+        self.update(content, layout=False)
 
     def on_resize(self) -> None:
         self.post_message(ChartPane.CanvasResized())
@@ -178,14 +183,13 @@ class ChartPane(Pane):
         if key == self._drawn or w < 10 or h < 5 or view is None:
             return
         self._drawn = key
-        self.border_title = (f"Chart {view.symbol} {self.kind} {interval}s, "
-                             f"{self.window_text()}")
+        self.set_title(f"Chart {view.symbol} {self.kind} {interval}s, {self.window_text()}")
         self._plot(key, view.symbol, end - self.span * SECOND, end, self.kind, interval,
                    w, h, colours)
 
     def _draw_desk(self) -> None:
         desk = self._desk
-        canvas = self.query_one("#chart-canvas", Static)
+        canvas = self.query_one("#chart-canvas", Canvas)
         w, h = canvas.size.width, canvas.size.height
         colours = self._colours(canvas)
         name = desk.focus if desk else None
@@ -193,9 +197,9 @@ class ChartPane(Pane):
         if key == self._drawn or w < 10 or h < 5:
             return
         self._drawn = key
-        self.border_title = f"Chart {name or ''} inventory and PnL"
+        self.set_title(f"Chart {name or ''} inventory and PnL")
         if not desk or not desk.samples:
-            canvas.update(f"{name}: no run samples yet" if name else "no strategy selected")
+            canvas.show(f"{name}: no run samples yet" if name else "no strategy selected")
             return
         self._plot_desk(key, desk.samples, w, h, colours)
 
@@ -223,4 +227,4 @@ class ChartPane(Pane):
     def _show(self, message: Drawn) -> None:
         if message.key == self._drawn:      # an older chart finishing late stays unseen
             self.shown = message.count
-            self.query_one("#chart-canvas", Static).update(message.text)
+            self.query_one("#chart-canvas", Canvas).show(message.text)

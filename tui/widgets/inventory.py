@@ -9,12 +9,11 @@ captured, in the symbol's quote asset, shortened for the eye (the CLI has them e
 from decimal import Decimal, InvalidOperation
 
 from textual.content import Content
-from textual.widgets import Static
 
 from souq.mm.display import fit
 
 from ..desk_facade import DeskView, StrategyRow
-from .pane import Pane
+from .pane import Pane, TextLines
 
 WARNING, CRITICAL = Decimal("0.7"), Decimal("0.9")
 GAUGE = 15                      # odd, so 0 has a middle cell
@@ -26,14 +25,14 @@ class InventoryPane(Pane):
     TITLE = "Inventory"
 
     def compose(self):
-        yield Static(id="inventory-gauges")
+        yield TextLines(id="inventory-gauges")
 
     def update_desk(self, view: DeskView) -> None:
         lines = [Content.styled(line(HEAD), "$text-muted")]
         lines += [row_content(r) for r in view.rows]
-        self.query_one("#inventory-gauges", Static).update(Content("\n").join(lines))
+        self.query_one("#inventory-gauges", TextLines).show(lines)
         runs = sum(r.run_id is not None for r in view.rows)
-        self.border_title = f"Inventory ({runs} with a run)"
+        self.set_title(f"Inventory ({runs} with a run)")
 
 
 def line(cells) -> str:

@@ -12,13 +12,12 @@ from datetime import datetime, timezone
 
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
 
 from souq.mm import display
 
 from ..desk_facade import DeskView
 from ..desk_maker import MakerView
-from .pane import Pane
+from .pane import Pane, TextLines
 
 GAP = "   "
 EACH = 4            # quotes and fills shown per strategy when several run
@@ -29,7 +28,7 @@ class MakerPane(Pane):
 
     def compose(self):
         with VerticalScroll(id="maker-scroll"):
-            yield Static(id="maker-body")
+            yield TextLines(id="maker-body")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -52,18 +51,18 @@ class MakerPane(Pane):
         if key == self._shown:
             return
         self._shown = key
-        body = self.query_one("#maker-body", Static)
+        body = self.query_one("#maker-body", TextLines)
         if not makers:
             self.set_title("Quotes & fills")
-            body.update(Content.styled("no strategy is running: g in the Strategy pane "
-                                       "starts the selected one", "$text-muted"))
+            body.show([Content.styled("no strategy is running: g in the Strategy pane "
+                                      "starts the selected one", "$text-muted")])
             return
         running = sum(m.state == "running" for m in makers)
         self.set_title(f"Quotes & fills: {len(makers)} active, {running} running")
         limit = None if len(makers) == 1 else EACH
         blocks = [strategy_block(m, r, figures, view.now, width, limit)
                   for m, r in zip(makers, rows)]
-        body.update(Content("\n").join(line for block in blocks for line in block))
+        body.show([line for block in blocks for line in block])
 
 
 def strategy_block(maker: MakerView, row, figures, now: int, width: int,

@@ -18,7 +18,7 @@ from textual.widget import Widget
 from souq.mm import display as D
 
 from ..snapshot import Level, ScreenView
-from .pane import Pane
+from .pane import LineStyle, Pane
 
 BAR = 12                      # the narrowest depth bar
 MARK, PRICE, SIZE, TOTAL, GAP = 3, 15, 10, 10, 2
@@ -26,7 +26,7 @@ FIXED = MARK + PRICE + GAP + SIZE + GAP + TOTAL + GAP
 SPREAD = "spread"             # the row between the sides
 
 
-class BookLadder(Widget, can_focus=True):
+class BookLadder(LineStyle, Widget, can_focus=True):
     """The ladder itself: a header line, then asks, the spread row and bids.
 
     The spread row sits in the middle of the pane when the book allows. Until the user
@@ -164,7 +164,7 @@ class BookLadder(Widget, can_focus=True):
     # ------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.line_style or self.rich_style
         key = self._lines[y] if y < len(self._lines) else self._line_key(y, width)
         kind = key[0]
         if kind == "header":

@@ -4,11 +4,13 @@ The Orders, Strategy and Wallets panes each declare COLUMNS ((key, width) pairs,
 also the header), TABLE_ID and CURSOR, and hand `show_rows` their rows as key -> cells;
 this base composes the table (and what `compose_below` adds under it), adds the columns
 once on mount, and brings the table to new rows with as little work as the change needs
-(`sync_rows`: only changed cells when the keys are the same, in the same order).
+(`sync_rows`: only changed cells when the keys are the same, in the same order). The
+table is a SteadyTable (tui/widgets/steady_table.py): only changed cells are drawn again.
 """
 from textual.widgets import DataTable
 
 from .pane import Pane
+from .steady_table import SteadyTable
 
 
 def sync_rows(table: DataTable, columns, rows: dict[str, tuple], shown: dict[str, tuple]
@@ -40,8 +42,8 @@ class TablePane(Pane):
     CURSOR = "row"
 
     def compose(self):
-        yield DataTable(id=self.TABLE_ID or None, cursor_type=self.CURSOR,
-                        show_cursor=self.CURSOR != "none")
+        yield SteadyTable(id=self.TABLE_ID or None, cursor_type=self.CURSOR,
+                          show_cursor=self.CURSOR != "none")
         yield from self.compose_below()
 
     def compose_below(self):

@@ -14,14 +14,14 @@ from textual.widget import Widget
 
 from ..snapshot import ScreenView
 from .order_book import _colour
-from .pane import Pane
+from .pane import LineStyle, Pane
 
 ROWS = 100
 TIME, MARK, SIDE, GAP = 8, 1, 4, 2
 OWN, DESK = "●", "◆"
 
 
-class TapeLines(Widget):
+class TapeLines(LineStyle, Widget):
     DEFAULT_CSS = """
     TapeLines { height: 1fr; }
     TapeLines > .tape--header { text-style: bold; }
@@ -56,7 +56,7 @@ class TapeLines(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base = self.line_style or self.rich_style
         price_w, qty_w = self._columns(width)
         if y == 0:
             text = ("time".ljust(TIME) + " " * GAP + " " * MARK + " " * GAP
