@@ -11,13 +11,13 @@ is wrong.
 import sqlite3
 from pathlib import Path
 
-from souq.engine.model import ACTIVE, ADMIN, OPERATOR, PARTIAL, QUEUED, WORLD
+from souq.engine.model import ACTIVE, ADMIN, OPERATOR, PARTIAL, WORLD
 
 from .access import visible_user
+from .predicates import OPEN_ORDER
 from .shapes import book_levels, with_avg_price
 
-SCHEMA_VERSION = "3"    # db.schema.SCHEMA_VERSION; the parity test keeps them equal
-OPEN = (QUEUED, ACTIVE, PARTIAL)
+SCHEMA_VERSION = "4"    # db.schema.SCHEMA_VERSION; the parity test keeps them equal
 _BOOLEANS = {"symbols": ("active", "sessions", "open")}
 
 
@@ -104,8 +104,7 @@ class LiteReader:
             where.append('"user" = ?')
             args.append(user)
         if status == "open":
-            where.append("status IN (?, ?, ?)")
-            args += OPEN
+            where.append(OPEN_ORDER)                # the partial index's own predicate
         elif status is not None:
             where.append("status = ?")
             args.append(status)
@@ -144,6 +143,7 @@ class LiteReader:
 
     def book(self, symbol: str, depth: int = 10) -> dict:
         rows = self.conn.execute(
-            "SELECT side, price, qty, filled FROM orders WHERE symbol = ? AND status IN (?, ?)",
+            "SELECT side, price, qty, filled FROM orders WHERE symbol = ? AND status IN (?, ?) "
+            f"AND {OPEN_ORDER}",
             (symbol, ACTIVE, PARTIAL))
         return book_levels(symbol, rows, depth)

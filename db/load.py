@@ -5,18 +5,19 @@ open orders are read, so start-up costs the same at 1k or 1M journal entries; a 
 from the closed history is looked up when a command names it (`ClientIds`), so duplicates
 stay rejected and a cancel of a closed order keeps its reason.
 """
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import and_, bindparam, func, or_, select, text
 
 from souq.engine.commands import CancelOrder, PlaceOrder
 from souq.engine.exchange import Exchange, book_order
 from souq.engine.fees import precision_unit
 from souq.engine.model import (
-    ACTIVE, PARTIAL, QUEUED, STATUSES, Order, Symbol, User, closed,
+    QUEUED, STATUSES, Order, Symbol, User, closed,
 )
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 from souq.engine.symbols import SymbolSpec
 
 from . import schema as S
+from .predicates import OPEN_ORDER, RANKED
 from .sql import Bulk
 
 _P = 10**PRICE_DP
@@ -63,7 +64,8 @@ def load_exchange(conn):
     _load_orders(conn, ex)
     ex.seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
     ex.trade_seq = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
-    ex.rank_seq = conn.execute(select(func.max(S.OrderRow.rank))).scalar() or 0
+    ex.rank_seq = conn.execute(select(func.max(S.OrderRow.rank)).where(
+        text(RANKED))).scalar() or 0                    # ix_orders_ranked's predicate
     return ex, known
 
 
@@ -74,7 +76,7 @@ def _load_orders(conn, ex: Exchange) -> None:
     rows = conn.execute(select(
         T.id, T.user, T.client_id, T.symbol, T.side, T.type, T.tif, T.stp, T.price, T.stop_price,
         T.qty, T.filled, T.cost, T.status, T.reason, T.hold, T.rank,
-    ).where(T.status.in_((QUEUED, ACTIVE, PARTIAL))).order_by(T.id))
+    ).where(text(OPEN_ORDER)).order_by(T.id))       # ix_orders_open's predicate
     for (oid, user, cid, sym, side, type_, tif, stp, price, stop, qty, filled, cost, status,
          reason, hold, rank) in rows:
         u, s = users[user], symbols[sym]
@@ -105,41 +107,52 @@ class ClientIds:
     engine applies them: start-up loads only open orders, so a closed order's id (a
     duplicate to refuse, a cancel to answer "already filled") may not be in memory yet.
 
-    `seed(cursor, ex, commands)` looks up, in chunks of up to CHUNK per query on the
-    (client_id, user) index, every id a PlaceOrder or CancelOrder names that its user does
-    not hold in memory, among orders placed at or before `ex.seq` (entries after it are
-    being replayed and bring their own ids). Found ids are stored as their ClosedOrder,
-    which is how the engine keeps closed orders. Uses a raw DBAPI cursor."""
+    `seed(cursor, ex, commands)` looks up, in chunks of up to CHUNK (user, id) pairs per
+    query on the (user, client_id) index, every id a PlaceOrder or CancelOrder names that
+    its user does not hold in memory, among orders placed at or before `ex.seq` (entries
+    after it are being replayed and bring their own ids). Found ids are stored as their
+    ClosedOrder, which is how the engine keeps closed orders. Uses a raw DBAPI cursor."""
     CHUNK = 100
-    SIZES = (1, 10, CHUNK)    # statements by how many ids they take: a command at a time
+    SIZES = (1, 10, CHUNK)    # statements by how many pairs they take: a command at a time
                               # asks one, not a hundred padded (a quarter of its commit)
 
     def __init__(self, bulk: Bulk) -> None:
+        self._bulk = bulk
+        self._sql: dict = {}        # size -> compiled look-up
+
+    def _statement(self, size: int):
+        """The look-up of `size` (user, id) pairs, compiled at its first use (a statement
+        of a hundred pairs takes SQLAlchemy tens of milliseconds to compile: a process
+        that places one order never needs it)."""
+        if size in self._sql:
+            return self._sql[size]
         T = S.OrderRow
-        self._sql = {}
-        for size in self.SIZES:
-            names = ("upto",) + tuple(f"c{i}" for i in range(size))
-            self._sql[size] = bulk.statement(
-                ("client_ids", size), lambda names=names: select(
-                    T.user, T.client_id, T.status).where(T.id <= bindparam("upto"),
-                    T.client_id.in_([bindparam(n) for n in names[1:]])), names)
+        names = tuple(f"{k}{i}" for i in range(size) for k in ("u", "c"))
+        # OR of (user, id) pairs: each an index search on SQLite and PostgreSQL alike
+        # (SQLite scans the table for a row-value IN list of more than one pair)
+        self._sql[size] = self._bulk.statement(("client_ids", size), lambda: select(
+            T.id, T.user, T.client_id, T.status).where(or_(*(
+                and_(T.user == bindparam(f"u{i}"), T.client_id == bindparam(f"c{i}"))
+                for i in range(size)))), names)
+        return self._sql[size]
 
     def seed(self, cur, ex: Exchange, commands) -> None:
         users = ex.users
-        wanted: dict[str, set] = {}
+        wanted: dict[tuple, None] = {}
         for cmd in commands:
             if type(cmd) is PlaceOrder or type(cmd) is CancelOrder:
                 u = users.get(cmd.user)
                 if u is not None and cmd.cid is not None and cmd.cid not in u.orders:
-                    wanted.setdefault(cmd.cid, set()).add(cmd.user)
+                    wanted[cmd.user, cmd.cid] = None
         if not wanted:
             return
-        cids = list(wanted)
-        for i in range(0, len(cids), self.CHUNK):
-            part = cids[i:i + self.CHUNK]
+        pairs = list(wanted)
+        upto = ex.seq
+        for i in range(0, len(pairs), self.CHUNK):
+            part = pairs[i:i + self.CHUNK]
             size = next(n for n in self.SIZES if n >= len(part))
             part += [part[-1]] * (size - len(part))   # a few compiled statements for all
-            Bulk.run(cur, self._sql[size], [(ex.seq, *part)])
-            for user, cid, status in cur.fetchall():
-                if user in wanted.get(cid, ()):
+            Bulk.run(cur, self._statement(size), [[v for pair in part for v in pair]])
+            for oid, user, cid, status in cur.fetchall():
+                if oid <= upto:
                     users[user].orders.setdefault(cid, closed(status))

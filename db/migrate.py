@@ -64,11 +64,21 @@ def run_models(conn) -> None:
                          .values(models=json.dumps(models, sort_keys=True)))
 
 
+def run_order_indexes(conn) -> None:
+    """Replace the four orders indexes of schemas 2-3 by schema 4's three (db/schema.py)."""
+    for name in S.OLD_ORDER_INDEXES:
+        conn.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    add_missing(conn)
+
+
 STEPS = [
     Step("2", "orders indexes for start-up (status, rank, client id), the check_points "
               "table, md_sets.state", add_missing),
     Step("3", "bt_runs.models and opt_runs.models: the backtest models each run and "
               "search used", run_models),
+    Step("4", "orders indexes: one on (user, client id) for both look-ups, and partial ones "
+              "on open orders and on ranked orders, for a cheaper write of every order",
+         run_order_indexes),
 ]
 
 

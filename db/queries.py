@@ -2,11 +2,12 @@
 
 Reads never load the engine, so a look at a big exchange stays cheap.
 """
-from sqlalchemy import desc, select
+from sqlalchemy import desc, select, text
 
 from souq.engine.model import ACTIVE, PARTIAL, QUEUED, WORLD
 
 from . import schema as S
+from .predicates import OPEN_ORDER
 from .shapes import book_levels, plain as _plain, trade_shape, with_avg_price  # noqa: F401
 
 OPEN = (QUEUED, ACTIVE, PARTIAL)
@@ -53,7 +54,7 @@ def orders(conn, *, user=None, status=None, symbol=None, limit=None) -> list[dic
     if user is not None:
         q = q.where(T.user == user)
     if status == "open":
-        q = q.where(T.status.in_(OPEN))
+        q = q.where(text(OPEN_ORDER))       # ix_orders_open's own predicate
     elif status is not None:
         q = q.where(T.status == status)
     if symbol is not None:
@@ -116,7 +117,7 @@ def book(conn, name: str, depth: int = 10) -> dict:
     """Aggregated depth from the open orders: [(price, qty, orders)] best first."""
     T = S.OrderRow
     rows = conn.execute(select(T.side, T.price, T.qty, T.filled).where(
-        T.symbol == name, T.status.in_((ACTIVE, PARTIAL))))
+        T.symbol == name, T.status.in_((ACTIVE, PARTIAL)), text(OPEN_ORDER)))
     return book_levels(name, rows, depth)
 
 

@@ -5,15 +5,17 @@ updates together with the journal rows that caused the change.
 """
 from typing import Optional
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, Text, text
+
+from .predicates import OPEN_ORDER, RANKED
 
 # A key column: BIGINT, but INTEGER on SQLite, where only "INTEGER PRIMARY KEY" makes the
 # column the table's rowid; a BIGINT key is a second b-tree every insert also writes
 KEY = BigInteger().with_variant(Integer(), "sqlite")
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "3"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
-                       # opt_runs.models (db/migrate.py)
+SCHEMA_VERSION = "4"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
+                       # opt_runs.models; 4: fewer, partial orders indexes (db/migrate.py)
 
 
 class Meta(SQLModel, table=True):
@@ -168,12 +170,18 @@ class CheckPoint(SQLModel, table=True):
     state: bytes = Field(sa_column=Column(LargeBinary, nullable=False))   # zlib(JSON)
 
 
-Index("ix_orders_user", OrderRow.__table__.c.user)
-# start-up reads only open orders and the highest rank, and looks client ids up one by one:
-# each has an index, so a start-up costs the same at 1k or 1M orders (db.load)
-Index("ix_orders_status", OrderRow.__table__.c.status)
-Index("ix_orders_rank", OrderRow.__table__.c.rank)
-Index("ix_orders_client_id", OrderRow.__table__.c.client_id, OrderRow.__table__.c.user)
+# Start-up reads only open orders and the highest rank, and looks client ids up by user and
+# id: each has an index, so a start-up costs the same at 1k or 1M orders (db.load). Every
+# order written pays for every index, so there are three, two of them partial: a user's
+# orders and a client id share one; an order that never rests enters neither of the others,
+# and a closed one leaves the open-orders index (schema 4; the queries state the predicates,
+# db/predicates.py).
+_O = OrderRow.__table__.c
+Index("ix_orders_user_client_id", _O.user, _O.client_id)
+Index("ix_orders_open", _O.status, sqlite_where=text(OPEN_ORDER), postgresql_where=text(OPEN_ORDER))
+Index("ix_orders_ranked", _O.rank, sqlite_where=text(RANKED), postgresql_where=text(RANKED))
+#: the orders indexes before schema 4 (db/migrate.py drops them)
+OLD_ORDER_INDEXES = ("ix_orders_user", "ix_orders_status", "ix_orders_rank", "ix_orders_client_id")
 Index("ix_trades_symbol", TradeRow.__table__.c.symbol)
 
 

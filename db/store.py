@@ -59,6 +59,29 @@ def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
     return cmd, body if body is not None else orjson.dumps(obj).decode(), actor, obj["op"]
 
 
+class _Statements:
+    """The write path's statements, compiled once for the dialect (db.sql.Bulk)."""
+    __slots__ = ("catch_up", "lock", "journal", "order_new", "order_update", "trade",
+                 "ledger", "wallet_new", "wallet_update")
+
+    def __init__(self, bulk: Bulk) -> None:
+        J, W = S.Journal, S.WriterLock
+        self.catch_up = bulk.statement("catch_up", lambda: select(
+            J.seq, J.ts, J.actor, J.body).where(J.seq > bindparam("after")).order_by(J.seq),
+            ("after",))
+        self.lock = bulk.statement("lock", lambda: update(W).where(
+            W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",))
+        self.journal = bulk.insert(J.__table__, JOURNAL_COLS)
+        orders = S.OrderRow.__table__
+        self.order_new = bulk.insert(orders, ORDER_COLS)
+        self.order_update = bulk.update(orders, ("id",), ORDER_UPDATE)
+        self.trade = bulk.insert(S.TradeRow.__table__, TRADE_COLS)
+        self.ledger = bulk.insert(S.LedgerRow.__table__, LEDGER_COLS)
+        wallets = S.WalletRow.__table__
+        self.wallet_new = bulk.insert(wallets, WALLET_COLS)
+        self.wallet_update = bulk.update(wallets, WALLET_COLS[:2], WALLET_VALUES)
+
+
 class Store:
     """One process's view of the exchange on a database, kept current by the journal."""
 
@@ -68,9 +91,11 @@ class Store:
         if create:
             create_schema(self.engine)
         self.bulk = Bulk(self.engine.dialect)
+        self._sql = _Statements(self.bulk)
         self._client_ids = ClientIds(self.bulk)
         self._wallets_known: set = set()
-        self._symbols_written: dict = {}    # name -> the symbols row this process last wrote
+        self._symbols_written: dict = {}    # name -> (spec, active, sessions, open, last,
+                                            # row) as this process last wrote it
         self._raw = None
         self.trade_listeners: list = []     # called with engine trade tuples once committed
         self.reload()
@@ -101,10 +126,7 @@ class Store:
 
     def _catch_up(self, cur) -> int:
         ex = self.ex
-        J = S.Journal
-        Bulk.run(cur, self.bulk.statement("catch_up", lambda: select(
-            J.seq, J.ts, J.actor, J.body).where(J.seq > bindparam("after")).order_by(J.seq),
-            ("after",)), [(ex.seq,)])
+        Bulk.run(cur, self._sql.catch_up, [(ex.seq,)])
         rows = cur.fetchall()
         cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
         self._client_ids.seed(cur, ex, cmds)
@@ -170,9 +192,7 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             cur.execute("BEGIN IMMEDIATE")   # SQLite's own write lock; dirties no page
             return
-        W = S.WriterLock
-        Bulk.run(cur, self.bulk.statement("lock", lambda: update(W).where(
-            W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",)), [(1,)])
+        Bulk.run(cur, self._sql.lock, [(1,)])
 
     def _apply(self, items, ts):
         """Apply prepared items: (the BatchResult of their outcomes, their journal rows,
@@ -194,20 +214,21 @@ class Store:
         """Append the journal rows and update the projections with the batch's changes;
         orders placed after `start` (the seq before the batch) are new rows."""
         ex = self.ex
-        bulk = self.bulk
+        sql = self._sql
+        run = Bulk.run
         last = ex.seq
-        bulk.run(cur, bulk.insert(S.Journal.__table__, JOURNAL_COLS), journal)
+        run(cur, sql.journal, journal)
         new_rows, upd_rows = [], []
         for oid, o in ch.orders.items():
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
                 upd_rows.append(order_update_row(o, last))
-        bulk.run(cur, bulk.insert(S.OrderRow.__table__, ORDER_COLS), new_rows)
-        bulk.run(cur, bulk.update(S.OrderRow.__table__, ("id",), ORDER_UPDATE), upd_rows)
-        bulk.run(cur, bulk.insert(S.TradeRow.__table__, TRADE_COLS),
-                 [trade_row(t) for t in ch.trades])
-        bulk.run(cur, bulk.insert(S.LedgerRow.__table__, LEDGER_COLS), ledger_rows(ch.moves))
+        run(cur, sql.order_new, new_rows)
+        run(cur, sql.order_update, upd_rows)
+        if ch.trades:
+            run(cur, sql.trade, [trade_row(t) for t in ch.trades])
+        run(cur, sql.ledger, ledger_rows(ch.moves))
         known = self._wallets_known
         users = ex.users
         w_new, w_upd = [], []
@@ -217,8 +238,8 @@ class Store:
                 w_upd.append(values + key)
             else:
                 w_new.append(key + values)
-        bulk.run(cur, bulk.insert(S.WalletRow.__table__, WALLET_COLS), w_new)
-        bulk.run(cur, bulk.update(S.WalletRow.__table__, WALLET_COLS[:2], WALLET_VALUES), w_upd)
+        run(cur, sql.wallet_new, w_new)
+        run(cur, sql.wallet_update, w_upd)
         known.update(ch.wallets)
         for u in ch.users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
@@ -231,11 +252,17 @@ class Store:
                          (places,))
         written = self._symbols_written
         for sym in ch.symbols.values():
+            # a trade at the last price changes nothing; the spec is frozen (replaced
+            # whole when it changes), so the same object means the same text
+            state = (sym.spec, sym.active, sym.sessions, sym.open, sym.last)
+            was = written.get(sym.name)
+            if was is not None and was[0] is state[0] and was[1:] == state[1:]:
+                continue
             row = symbol_row(sym)
-            if written.get(row[0]) != row:    # a trade at the last price changes nothing
+            if was is None or was[5] != row:
                 self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:],
                              row[1:])
-                written[row[0]] = row
+            written[sym.name] = state + (row,)
         for seq, ts, sym, opened in ch.sessions:
             self._write_session(cur, session_row(seq, ts, sym, opened), opened)
 

@@ -13,12 +13,13 @@ Money is Decimal text in the quote asset; return is text too.
 import math
 from decimal import ROUND_FLOOR, Decimal, localcontext
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from souq.db import desk
 from souq.db import queries as Q
 from souq.db import schema as S
 from souq.db.load import to_int
+from souq.db.predicates import OPEN_ORDER
 from souq.engine.model import ACTIVE, PARTIAL
 from souq.engine.numbers import AMOUNT_SCALE as AMOUNT
 from souq.mm.analytics import figures
@@ -163,7 +164,8 @@ def stored_mark(conn, symbol: str, user: str | None) -> Decimal | None:
     """mm/desk/mark.py's mark on the database: the mid of the best open bid and ask of
     others than `user` (floored to 1e-9, as the engine's), else the symbol's last trade."""
     T = S.OrderRow
-    q = select(T.side, T.price).where(T.symbol == symbol, T.status.in_((ACTIVE, PARTIAL)))
+    q = select(T.side, T.price).where(T.symbol == symbol, T.status.in_((ACTIVE, PARTIAL)),
+                                      text(OPEN_ORDER))    # ix_orders_open's predicate
     if user is not None:
         q = q.where(T.user != user)
     bid = ask = None

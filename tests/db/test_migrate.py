@@ -13,7 +13,9 @@ from souq.db import optimize as O
 from souq.db.api import Api
 from souq.db.schema import SCHEMA_VERSION
 from souq.db.store import Store, prepare
-from test_schema_migration import NEW_INDEXES, _as_schema_1     # the file at version 1
+from test_schema_migration import (     # the file at older versions
+    _as_schema_1, assert_upgraded, old_orders_indexes, place_a1_again,
+)
 
 
 def _database(path) -> None:
@@ -35,8 +37,8 @@ def test_the_steps_are_ordered_and_end_at_the_code_s_version():
     assert [s.version for s in M.STEPS] == sorted((s.version for s in M.STEPS), key=int)
     assert M.STEPS[-1].version == SCHEMA_VERSION
     assert M.pending(None) == [] and M.pending(SCHEMA_VERSION) == []
-    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3"]
-    assert M.pending("2") == [M.STEPS[-1]]
+    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3", "4"]
+    assert M.pending("2") == M.STEPS[1:] and M.pending("3") == [M.STEPS[-1]]
 
 
 def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
@@ -50,10 +52,7 @@ def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
                             "amount": "1"}).reason is None
     finally:
         api.close()
-    assert _version(path) == SCHEMA_VERSION
-    with sqlite3.connect(path) as conn:
-        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert NEW_INDEXES <= indexes
+    assert_upgraded(path)
     engine = create_engine(f"sqlite:///{path}")
     assert M.upgrade(engine) == []                  # once only
     engine.dispose()
@@ -64,9 +63,9 @@ def test_upgrade_runs_each_pending_step_and_stamps_it(tmp_path):
     _database(path)
     _as_schema_1(path)
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["2", "3"]
+    assert M.upgrade(engine) == ["2", "3", "4"]
     engine.dispose()
-    assert _version(path) == "3"
+    assert _version(path) == "4"
 
 
 MODELS = {"queue": "probabilistic", "latency": "constant", "entry_ns": 5, "response_ns": 7,
@@ -91,13 +90,70 @@ def test_version_3_gives_stored_runs_their_models_from_their_result(tmp_path):
         conn.execute("ALTER TABLE opt_runs DROP COLUMN models")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     engine = create_engine(f"sqlite:///{path}")
-    assert M.pending("2") == [M.STEPS[-1]] and M.upgrade(engine) == ["3"]
+    assert M.upgrade(engine) == ["3", "4"]
     with engine.connect() as conn:
         models = {r["id"]: r["models"] for r in B.runs(conn)}
         assert O.searches(conn) == []
     engine.dispose()
     assert models == {before: None, after: MODELS}
-    assert _version(path) == SCHEMA_VERSION == "3"
+    assert _version(path) == SCHEMA_VERSION
+
+
+def _as_schema_3(path) -> None:
+    """The orders indexes as schemas 2 and 3 had them."""
+    with sqlite3.connect(path) as conn:
+        old_orders_indexes(conn, ["ix_orders_user", "ix_orders_status", "ix_orders_rank",
+                                  "ix_orders_client_id"])
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema'")
+
+
+def _plan(path, sql: str, args=()) -> str:
+    with sqlite3.connect(path) as conn:
+        return " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
+
+
+def test_version_4_trades_four_orders_indexes_for_three_and_every_read_keeps_one(tmp_path):
+    """Schema 4: one (user, client_id) index for a user's orders and the client-id
+    look-up, partial indexes on open and on ranked orders. A version-3 file is upgraded in
+    place; its closed client ids, open orders, book and ranks read as before, each
+    through an index (EXPLAIN QUERY PLAN), never a scan of the orders table."""
+    path = tmp_path / "v3.db"
+    store = Store(f"sqlite:///{path}")
+    store.submit([prepare(o, "@operator") for o in (
+        {"op": "symbol", "symbol": "X-Y", "base": "X", "quote": "Y", "tick_size": "1",
+         "qty_step": "1"},
+        {"op": "user", "user": "a"}, {"op": "user", "user": "b"},
+        {"op": "deposit", "user": "a", "asset": "Y", "amount": "100"},
+        {"op": "deposit", "user": "b", "asset": "X", "amount": "100"},
+        {"op": "limit", "id": "a1", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
+         "qty": "2"},
+        {"op": "limit", "id": "b1", "user": "b", "symbol": "X-Y", "side": "sell", "price": "5",
+         "qty": "2"},                                      # fills a1: both closed
+        {"op": "limit", "id": "a2", "user": "a", "symbol": "X-Y", "side": "buy", "price": "4",
+         "qty": "1"})], 0)                                  # rests
+    store.close()
+    _as_schema_3(path)
+    api = Api(str(path), actor="a")
+    try:
+        assert place_a1_again(api) == "duplicate client order id 'a1' for a"
+        assert [o["client_id"] for o in api.orders(status="open")] == ["a2"]
+        assert api.book("X-Y")["bids"] == [{"price": "4", "qty": "1", "orders": 1}]
+        assert api.store.ex.rank_seq == 8
+    finally:
+        api.close()
+    assert_upgraded(path)
+    from souq.db.predicates import OPEN_ORDER, RANKED
+    for sql, args, index in (
+            (f"SELECT * FROM orders WHERE {OPEN_ORDER} ORDER BY id", (), "ix_orders_open"),
+            ("SELECT side FROM orders WHERE symbol = ? AND status IN ('active', 'partial') "
+             f"AND {OPEN_ORDER}", ("X-Y",), "ix_orders_open"),
+            (f"SELECT max(rank) FROM orders WHERE {RANKED}", (), "ix_orders_ranked"),
+            ("SELECT * FROM orders WHERE user = ? ORDER BY id DESC", ("a",),
+             "ix_orders_user_client_id"),
+            ("SELECT id FROM orders WHERE user = ? AND client_id = ? OR user = ? AND "
+             "client_id = ?", ("a", "a1", "b", "b1"), "ix_orders_user_client_id")):
+        plan = _plan(path, sql, args)
+        assert index in plan and "SCAN orders" not in plan, (sql, plan)
 
 
 def test_a_database_newer_than_the_code_is_refused_in_one_line(tmp_path, souq):

@@ -63,3 +63,54 @@ def test_two_writers_on_postgresql_lose_and_double_nothing(pg_souq, tmp_path):
     check = pg_souq.run("check")
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(f"ok: {base + 800:,} journal entries replayed")
+
+
+def test_schema_4_orders_indexes_and_look_ups_on_postgresql(tmp_path):
+    """Schema 4 on PostgreSQL: the three orders indexes (two partial) are made, a
+    version-3 database gets them in place of its four, and after a restart (only open
+    orders in memory) closed client ids are found one and many at a time, open orders
+    and the book read, and `check` is clean."""
+    from sqlalchemy import create_engine, text
+
+    from souq.db.bench import _prepared
+    from souq.db.queries import book
+    from souq.db.store import Store, prepare
+    from souq.engine.workload import orders, setup
+    with pg_kit.fresh_database(pg_kit.need_pg()) as url:
+        store = Store(url)
+        store.submit(_prepared(setup(20)), 0)
+        store.submit(_prepared(orders(1500, 20, 7)), 1)
+        closed = [(u.name, cid) for u in store.ex.users.values()
+                  for cid, o in u.orders.items() if not o.is_open][:120]
+        open_before = sorted(o.oid for u in store.ex.users.values() for o in u.open_orders())
+        store.close()
+        engine = create_engine(url)
+        with engine.begin() as conn:       # back to the layout of schema 3
+            for name in ("ix_orders_user_client_id", "ix_orders_open", "ix_orders_ranked"):
+                conn.execute(text(f"DROP INDEX {name}"))
+            conn.execute(text('CREATE INDEX ix_orders_user ON orders ("user")'))
+            conn.execute(text("CREATE INDEX ix_orders_status ON orders (status)"))
+            conn.execute(text("CREATE INDEX ix_orders_rank ON orders (rank)"))
+            conn.execute(text('CREATE INDEX ix_orders_client_id ON orders (client_id, "user")'))
+            conn.execute(text("UPDATE meta SET value = '3' WHERE key = 'schema'"))
+        for size in (1, 10, 120):
+            store = Store(url)             # migrates (once), then starts from open orders
+            assert sorted(o.oid for u in store.ex.users.values()
+                          for o in u.open_orders()) == open_before
+            part = closed[:size]
+            result = store.submit([prepare({"op": "cancel", "id": cid, "user": u},
+                                           "@operator") for u, cid in part], 2)
+            assert all("already" in (out.reason or "") for out in result.outcomes)
+            store.close()
+        with engine.connect() as conn:
+            names = {r[0] for r in conn.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'orders'"))}
+            assert {"ix_orders_user_client_id", "ix_orders_open", "ix_orders_ranked"} <= names
+            assert not names & {"ix_orders_user", "ix_orders_status", "ix_orders_rank",
+                                "ix_orders_client_id"}
+            assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema'")).scalar() \
+                == "4"
+            assert book(conn, "BTC-IRR")["bids"]
+        engine.dispose()
+        souq = Souq(tmp_path / "souq.db", url=url)
+        assert souq.run("check").returncode == 0

@@ -7,14 +7,38 @@ from souq.db.api import Api
 from souq.db.schema import SCHEMA_VERSION
 from souq.db.store import Store, prepare
 
-NEW_INDEXES = {"ix_orders_status", "ix_orders_rank", "ix_orders_client_id"}
+NEW_INDEXES = {"ix_orders_user_client_id", "ix_orders_open", "ix_orders_ranked"}   # schema 4
+OLD_INDEXES = {"ix_orders_user": "user", "ix_orders_status": "status",       # schemas 2-3
+               "ix_orders_rank": "rank", "ix_orders_client_id": "client_id, user"}
+
+
+def old_orders_indexes(conn, names) -> None:
+    """The orders indexes of an older schema: schema 4's dropped, `names` made."""
+    for name in NEW_INDEXES:
+        conn.execute(f"DROP INDEX {name}")
+    for name in names:
+        conn.execute(f"CREATE INDEX {name} ON orders ({OLD_INDEXES[name]})")
+
+
+def assert_upgraded(path) -> None:
+    """The file is at the code's version with schema 4's orders indexes, none older."""
+    with sqlite3.connect(path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert NEW_INDEXES <= indexes and not set(OLD_INDEXES) & indexes
+        assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,)
+
+
+def place_a1_again(api) -> str | None:
+    """The reason user a's order `a1` placed once more is refused (a closed order's id)."""
+    return api.execute({"op": "limit", "id": "a1", "user": "a", "symbol": "X-Y",
+                        "side": "buy", "price": "5", "qty": "1"}).reason
 
 
 def _as_schema_1(path) -> None:
-    """Undo what schema 2 added, as an older souq left the file."""
+    """Undo what schemas 2 to 4 added, as an older souq left the file (schema 1 had the
+    one orders index on user)."""
     with sqlite3.connect(path) as conn:
-        for name in NEW_INDEXES:
-            conn.execute(f"DROP INDEX {name}")
+        old_orders_indexes(conn, ["ix_orders_user"])
         conn.execute("DROP TABLE check_points")
         conn.execute("ALTER TABLE md_sets DROP COLUMN state")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
@@ -37,15 +61,11 @@ def test_an_old_database_is_migrated_once_at_open(tmp_path):
     _as_schema_1(path)
     api = Api(str(path), actor="a")
     try:
-        assert api.execute({"op": "limit", "id": "a1", "user": "a", "symbol": "X-Y",
-                            "side": "buy", "price": "5", "qty": "1"}).reason == \
-            "duplicate client order id 'a1' for a"
+        assert place_a1_again(api) == "duplicate client order id 'a1' for a"
         from souq.db import marketdata
         assert [s["name"] for s in api.read(marketdata.sets)] == ["old"]
     finally:
         api.close()
+    assert_upgraded(path)
     with sqlite3.connect(path) as conn:
-        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-        assert NEW_INDEXES <= indexes
-        assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,)
         assert conn.execute("SELECT state FROM md_sets").fetchall() == [("ready",)]

@@ -140,3 +140,30 @@ def test_symbols_row_skipped_only_when_this_process_wrote_it_and_nobody_since(tm
     assert _last_price(path) == "100000000"
     a.close()
     b.close()
+
+
+def test_client_ids_are_looked_up_as_user_and_id_pairs(tmp_path):
+    """The look-up asks for (user, client id) pairs on the (user, client_id) index: after a
+    restart, a closed id of one user is a duplicate for that user only, in a batch of one
+    and in a batch with many ids."""
+    url = f"sqlite:///{tmp_path / 'pairs.db'}"
+    store = Store(url)
+    store.submit(_prepared(setup(3)), 0)
+
+    def limit(user, cid, price):
+        return prepare({"op": "limit", "id": cid, "user": user, "symbol": "BTC-IRR",
+                        "side": "buy", "price": price, "qty": "0.001"}, "@operator")
+
+    store.submit([limit("u0", "x1", "100000000"),
+                  prepare({"op": "cancel", "id": "x1", "user": "u0"}, "@operator")], 1)
+    store.close()
+    for extra in (0, 30):                     # the one-pair statement, then the padded ones
+        store = Store(url)
+        assert "x1" not in store.ex.users["u0"].orders
+        more = [limit("u2", f"m{extra}-{i}", "100000000") for i in range(extra)]
+        result = store.submit([limit("u1", "x1", "100000000") if not extra else
+                               limit("u1", f"y{extra}", "100000000"),
+                               limit("u0", "x1", "100000000")] + more, 2)
+        reasons = [out.reason for out in result.outcomes[:2]]
+        assert reasons == [None, "duplicate client order id 'x1' for u0"], reasons
+        store.close()
