@@ -8,19 +8,19 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, desc, select, update
+from sqlalchemy import desc, select, update
 
 from souq.engine.model import ADMIN
 from souq.engine.permissions import ADMIN_SCOPE, SCOPES
 
 from . import queries as Q
 from . import schema as S
+from .authgen import bump_auth_generation
 from .sql import Bulk
 
 K, SS, AU = S.ApiKey, S.ApiSession, S.AuditRow
 _hasher = PasswordHasher()
 JWT_SECRET_KEY = "gateway_jwt_secret"
-AUTH_GENERATION_KEY = S.AUTH_GENERATION_KEY
 
 
 class KeyRefused(ValueError):
@@ -72,7 +72,7 @@ def revoke_key(engine, client_id: str, ts: int | None = None) -> None:
                             else f"unknown API key {client_id!r}")
         conn.execute(update(SS).where(SS.client_id == client_id, SS.revoked_ts.is_(None))
                      .values(revoked_ts=now))
-        bump_auth_generation(conn)
+        bump_generation(conn)
 
 
 def verify_secret(row: dict | None, secret: str) -> bool:
@@ -98,22 +98,13 @@ def jwt_secret(engine) -> str:
 
 
 # ---------------------------------------------------------------- auth generation
-def bump_auth_generation(conn) -> None:
-    """Change the auth generation inside the caller's transaction (a SQLAlchemy connection):
-    every gateway then checks its tokens against the database again (gateway.auth)."""
-    value = secrets.token_hex(8)
-    M = S.Meta
-    if not conn.execute(update(M).where(M.key == AUTH_GENERATION_KEY).values(value=value)).rowcount:
-        conn.execute(M.__table__.insert().values(key=AUTH_GENERATION_KEY, value=value))
+_BULK: dict = {}      # dialect -> Bulk, for the generation's statements
 
 
-def read_auth_generation(cur, bulk) -> str | None:
-    """The auth generation through a raw DBAPI cursor (one primary-key read); None when
-    it was never set."""
-    Bulk.run(cur, bulk.statement("auth_generation", lambda: select(S.Meta.value).where(
-        S.Meta.key == bindparam("key")), ("key",)), [(AUTH_GENERATION_KEY,)])
-    row = cur.fetchone()
-    return None if row is None else row[0]
+def bump_generation(conn) -> None:
+    """db.authgen.bump_auth_generation in a SQLAlchemy connection's transaction."""
+    bulk = _BULK.get(conn.dialect) or _BULK.setdefault(conn.dialect, Bulk(conn.dialect))
+    bump_auth_generation(conn.connection.dbapi_connection.cursor(), bulk)
 
 
 # ---------------------------------------------------------------- login sessions
@@ -142,14 +133,14 @@ def rotate_session(engine, sid: str, used_jti: str, new_jti: str, expires_ts: in
         if not done:
             conn.execute(update(SS).where(SS.id == sid, SS.revoked_ts.is_(None))
                          .values(revoked_ts=ts, refresh_jti=REUSED))
-            bump_auth_generation(conn)
+            bump_generation(conn)
     return bool(done)
 
 
 def revoke_session(engine, sid: str, ts: int) -> None:
     with engine.begin() as conn:
         conn.execute(update(SS).where(SS.id == sid, SS.revoked_ts.is_(None)).values(revoked_ts=ts))
-        bump_auth_generation(conn)
+        bump_generation(conn)
 
 
 def principal(conn, sid: str, client_id: str) -> dict | None:

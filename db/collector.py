@@ -1,4 +1,4 @@
-"""The cyclic garbage collector held off while a batch runs."""
+"""The cyclic garbage collector held off while a batch runs, and kept off long-lived state."""
 import gc
 
 
@@ -20,3 +20,18 @@ class paused_gc:
     def __exit__(self, *exc) -> None:
         if self.was:
             gc.enable()
+
+
+def freeze_survivors(thresholds: tuple[int, int, int] | None = None, *,
+                     collect: bool = False) -> None:
+    """Move everything alive now out of the cyclic collector's way (gc.freeze): it is never
+    walked again, and is still freed by reference counting when unreferenced (only garbage
+    in reference cycles among it is kept). A process holding a large exchange (the
+    gateway, the workstation) otherwise has full collections walk all of it, for up to
+    seconds at a time. With `collect`, a full collection first, so that only what is live
+    is frozen; with `thresholds`, young collections run that often (gc.set_threshold)."""
+    if collect:
+        gc.collect()
+    if thresholds is not None:
+        gc.set_threshold(*thresholds)
+    gc.freeze()

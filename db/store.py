@@ -1,7 +1,6 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
-import secrets
 from dataclasses import dataclass, field
 
 import orjson
@@ -11,6 +10,7 @@ from souq.engine.events import Outcome
 from souq.engine.stream import parse_command
 
 from . import schema as S
+from .authgen import bump_auth_generation
 from .collector import paused_gc
 from .connection import (  # noqa: F401  (connect ... busy: their old home, still imported)
     DatabaseBusy, busy, connect, create_schema, is_locked, lock_timeout, migrate,
@@ -47,10 +47,12 @@ SESSION_CLOSE_COLS = ("symbol", "closed_seq", "closed_ts", "maker_fee", "taker_f
 class BatchResult:
     """A committed batch: each command's engine.events.Outcome (seq, code, reason, typed
     events), the orders it touched as they stand after it (oid -> Order), its trades
-    (engine.events.Trade)."""
+    (engine.events.Trade), and all it changed (db.projection.Changes: wallets touched,
+    users changed ...)."""
     outcomes: list[Outcome] = field(default_factory=list)
     orders: dict = field(default_factory=dict)
     trades: list = field(default_factory=list)
+    changes: Changes | None = None
 
 
 def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
@@ -165,7 +167,7 @@ class Store:
             self._client_ids.seed(cur, self.ex, [item[0] for item in items])
             start = self.ex.seq
             result, journal, changes = self._apply(items, ts)
-            result.orders, result.trades = changes.orders, changes.trades
+            result.orders, result.trades, result.changes = changes.orders, changes.trades, changes
             self._write(cur, start, journal, changes)
             if within is not None:
                 within(cur, self.bulk, result)
@@ -245,8 +247,7 @@ class Store:
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
         if ch.users:      # a user added or suspended: gateways check their tokens again
-            self._upsert(cur, S.Meta.__table__, ("key",), (S.AUTH_GENERATION_KEY,), ("value",),
-                         (secrets.token_hex(8),))
+            bump_auth_generation(cur, bulk)
         for asset, places in ch.assets.items():
             self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
                          (places,))

@@ -1,7 +1,6 @@
 """The ASGI application: routes, problem handlers, the audit/size middleware, and the
 life cycle (committer, feed, audit and surveillance threads start with the app and stop
 after the last in-flight request has its answer)."""
-import gc
 import time
 from contextlib import asynccontextmanager
 
@@ -12,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from souq.db import desk
+from souq.db.collector import freeze_survivors
 from souq.db.api import Api
 
 from . import problems
@@ -45,7 +45,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
         api = Api(config.url)
         engine = api.db
         feed = Feed(engine, config.poll_s)
-        committer = Committer(config.url, on_commit=feed.poke)
+        committer = Committer(config.url, on_commit=feed.committed)
+        feed.writer_busy = lambda: committer.busy
 
         def locked(client_id: str, failures: int) -> None:
             desk.log_alert(engine, time.time_ns(), "gateway", "warning", "login_lockout",
@@ -58,7 +59,10 @@ def create_app(config: GatewayConfig) -> FastAPI:
                     AuditLog(engine, config.audit_file()))
         app.state.gw = holder["gw"] = g
         surveillance = SurveillanceThread(engine)
-        settle_collector()
+        # what start-up built (the exchange's open orders, users, symbols, the app) out of
+        # the collector's way, and young collections less often: with the defaults, every
+        # few requests a collection walked the young heap and every hundredth or so all
+        freeze_survivors(GC_THRESHOLDS, collect=True)
         try:
             yield
         finally:
@@ -86,24 +90,12 @@ def create_app(config: GatewayConfig) -> FastAPI:
 GC_THRESHOLDS = (20_000, 20, 20)   # Python's defaults are (700, 10, 10)
 
 
-def settle_collector() -> None:
-    """What start-up built (the exchange's open orders, users, symbols, the app) is frozen
-    out of the cyclic collector's way, and young collections run less often: with the
-    defaults, every few requests a collection walked the whole heap's young part and
-    every hundredth or so everything. Frozen objects are still freed when unreferenced."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
-
-
 async def _internal(request, exc):
     """Never a bare 500: name what failed, one line (the audit log has the request id)."""
     from sqlalchemy.exc import SQLAlchemyError
     if isinstance(exc, SQLAlchemyError):
-        detail = f"the database failed: {str(exc).splitlines()[0]}"
-        return problems.response(503, detail, request.url.path)
-    return problems.response(500, f"internal error ({type(exc).__name__}); the request "
-                                  "was not applied", request.url.path)
+        return problems.response(503, problems.database_failed(exc), request.url.path)
+    return problems.response(500, problems.internal(exc), request.url.path)
 
 
 def _problem_schema(app: FastAPI) -> None:

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from souq.db import apikeys as access
 
-from . import bodies
+from . import bodies, fastpath
 from .problems import response
 
 
@@ -111,10 +111,12 @@ class AuditMiddleware:
             await response(400, "the request path or query contains a NUL character, which "
                                 "no name or id may hold", None)(scope, receive, sending)
         else:
-            problem, body_receive = await bodies.checked(scope, _capped(receive, limit))
+            problem, body_receive, body = await bodies.checked(scope, _capped(receive, limit))
             if problem:
                 await response(*problem, scope["path"])(scope, receive, sending)
-            else:
+            elif not (g is not None and body and scope["method"] == "POST"
+                      and scope["path"] == fastpath.PATH
+                      and await fastpath.place(g, scope, body, body_receive, sending)):
                 await self.app(scope, body_receive, sending)
         if g is not None and g.audit is not None:
             st = scope["state"]

@@ -7,14 +7,17 @@ checked is remembered with the database's auth generation (db.apikeys), which ev
 change moves on, in any process: a request reads only that one value, and a token is
 checked again in full whenever it changed.
 """
+import asyncio
 import secrets
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import jwt
 
 from souq.db import apikeys as access
+from souq.db.authgen import read_auth_generation
 from souq.db.sql import Bulk
 from souq.engine.model import SUSPENDED
 from souq.engine.permissions import refusal
@@ -81,6 +84,48 @@ class Lockout:
             self._fails.pop(client_id, None)
 
 
+class GroupedReads:
+    """A blocking read (`read()`, of the database) for coroutines of one event loop: off
+    the loop, on a thread of its own, and shared. Each caller gets a read that began after
+    it asked; callers asking while a read runs share the next one, so a burst of requests
+    costs one read and no thread of its own each."""
+
+    def __init__(self, read) -> None:
+        self._read = read
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="souq-auth-read")
+        self._next: asyncio.Future | None = None      # the read not begun yet
+        self._running = False
+
+    async def value(self):
+        fut = self._next
+        if fut is None:
+            fut = self._next = asyncio.get_running_loop().create_future()
+            if not self._running:
+                self._begin()
+        return await asyncio.shield(fut)    # a caller cancelled leaves the others theirs
+
+    def _begin(self) -> None:
+        fut, self._next = self._next, None
+        self._running = True
+        loop = fut.get_loop()
+        self._pool.submit(self._read).add_done_callback(
+            lambda done: loop.call_soon_threadsafe(self._ended, fut, done))
+
+    def _ended(self, fut: asyncio.Future, done) -> None:
+        self._running = False
+        if not fut.done():
+            exc = done.exception()
+            if exc is None:
+                fut.set_result(done.result())
+            else:
+                fut.set_exception(exc)
+        if self._next is not None:
+            self._begin()
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
 class Tokens:
     def __init__(self, engine, config: GatewayConfig, on_lock) -> None:
         self.engine = engine
@@ -93,9 +138,10 @@ class Tokens:
         self._bulk = Bulk(engine.dialect)
         self._gen_lock = threading.Lock()
         self._gen_raw = None
+        self._reads = GroupedReads(self.generation)
         with engine.begin() as conn:
             if self._read_generation(conn.connection.dbapi_connection.cursor()) is None:
-                access.bump_auth_generation(conn)
+                access.bump_generation(conn)
 
     # ---------------------------------------------------------------- issuing
     def login(self, client_id: str, client_secret: str) -> dict:
@@ -166,17 +212,28 @@ class Tokens:
             return value
 
     def _read_generation(self, cur) -> str | None:
-        return access.read_auth_generation(cur, self._bulk)
+        return read_auth_generation(cur, self._bulk)
 
     def remembered(self, header: str | None) -> Principal | None:
         """The principal of a header whose token was checked before, while nothing about
         keys, sessions or users changed since and it has not expired; None otherwise
-        (then `authenticate` checks it in full)."""
-        token = _bearer_token(header)
-        hit = self._checked.get(token) if token else None
-        if hit is None or hit[1] <= time.time() or hit[2] != self.generation():
+        (then `authenticate` checks it in full). Blocks on a database read: on an event
+        loop, await `recall` instead."""
+        hit = self._unexpired(header)
+        return hit[0] if hit is not None and hit[2] == self.generation() else None
+
+    async def recall(self, header: str | None) -> Principal | None:
+        """`remembered` for a coroutine: the generation is read off the event loop, one
+        read shared by the requests that asked meanwhile (GroupedReads)."""
+        hit = self._unexpired(header)
+        if hit is None or hit[2] != await self._reads.value():
             return None
         return hit[0]
+
+    def _unexpired(self, header: str | None):
+        token = _bearer_token(header)
+        hit = self._checked.get(token) if token else None
+        return None if hit is None or hit[1] <= time.time() else hit
 
     def authenticate(self, header: str | None) -> Principal:
         """The principal of an `Authorization: Bearer` header, checked in full (signature,
@@ -198,6 +255,7 @@ class Tokens:
         return p
 
     def close(self) -> None:
+        self._reads.close()
         with self._gen_lock:
             if self._gen_raw is not None:
                 self._gen_raw.close()

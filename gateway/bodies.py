@@ -84,13 +84,14 @@ def replay(body: bytes, receive):
 
 
 async def checked(scope, receive):
-    """(None, receive for the app) when the body may go on, else ((status, detail), None).
-    A limit or NUL refusal raised while reading becomes its own (status, detail)."""
+    """(None, receive for the app, the body) when the body may go on, else ((status,
+    detail), None, None); the body is None for a method that has none. A limit or NUL
+    refusal raised while reading becomes its own (status, detail)."""
     if scope["type"] != "http" or scope.get("method") not in BODY_METHODS:
-        return None, receive
+        return None, receive, None
     try:
         body = await read_body(receive)
     except StarletteHTTPException as exc:
-        return (exc.status_code, exc.detail), None
+        return (exc.status_code, exc.detail), None, None
     problem = refusal(scope, body)
-    return (problem, None) if problem else (None, replay(body, receive))
+    return (problem, None, None) if problem else (None, replay(body, receive), body)

@@ -4,6 +4,7 @@ Whatever queued while the previous transaction committed goes into the next one,
 concurrent orders cost one commit, not N. Each waiter is answered only after the
 transaction holding its command committed: its outcome is durable when it hears it.
 """
+import asyncio
 import queue
 import threading
 import time
@@ -17,6 +18,11 @@ from souq.engine.stream import trade_record
 ORDER_KEYS = ("id", "user", "client_id", "symbol", "side", "type", "tif", "stp", "price",
               "stop_price", "qty", "filled", "cost", "status", "reason", "hold")
 MAX_BATCH = 512
+
+
+def order_dict(o) -> dict:
+    """An engine order as an orders-row dict (the ORDER_KEYS gateway.shapes.order_out reads)."""
+    return dict(zip(ORDER_KEYS, order_row(o, 0)))
 
 
 @dataclass
@@ -34,6 +40,43 @@ class Done:
         return self.reason is None
 
 
+class _Awaited:
+    """A waiter on an event loop (Committer.enqueue_async)."""
+    __slots__ = ("loop", "fut")
+
+    def __init__(self, loop, fut) -> None:
+        self.loop, self.fut = loop, fut
+
+
+def _settle(answers: list) -> None:
+    """In the event loop: each (future, result, exception) of a batch."""
+    for fut, result, exc in answers:
+        if fut.cancelled():
+            continue
+        if exc is None:
+            fut.set_result(result)
+        else:
+            fut.set_exception(exc)
+
+
+def _answer(waiters: list, values: list, exc: BaseException | None = None) -> None:
+    """Answer each waiter (a concurrent Future, or _Awaited) with its value, or all with
+    `exc`; the waiters of an event loop in one call into it."""
+    loops: dict = {}
+    for w, value in zip(waiters, values):
+        if type(w) is _Awaited:
+            loops.setdefault(w.loop, []).append((w.fut, value, exc))
+        elif exc is None:
+            w.set_result(value)
+        else:
+            w.set_exception(exc)
+    for loop, answers in loops.items():
+        try:
+            loop.call_soon_threadsafe(_settle, answers)
+        except RuntimeError:      # that loop has closed: nobody waits there any more
+            pass
+
+
 @dataclass
 class _Check:
     """A read of the exchange queued to the committer's thread (Committer.check)."""
@@ -41,10 +84,15 @@ class _Check:
 
 
 class Committer:
+    """`on_commit(result, exchange, trades)` is called in the committer's thread once a
+    batch is durable and its waiters have their answers (gateway.feed.Feed.committed);
+    `busy` is true from the start of a batch until that call returned."""
+
     def __init__(self, url: str, on_commit=None, clock=time.time_ns) -> None:
         self.store = Store(url)
         self.clock = clock
         self.on_commit = on_commit
+        self.busy = False
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="souq-committer", daemon=True)
         self._thread.start()
@@ -65,6 +113,16 @@ class Committer:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         fut: Future = Future()
         self._q.put((item, fut))
+        return fut
+
+    def enqueue_async(self, item) -> asyncio.Future:
+        """`enqueue` for a coroutine: a future of the running event loop. The waiters of
+        one loop in a batch are answered together, by one call into the loop."""
+        if self._closed:
+            raise RuntimeError("the gateway is stopping; the command was not applied")
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._q.put((item, _Awaited(loop, fut)))
         return fut
 
     def check(self, fn):
@@ -119,24 +177,37 @@ class Committer:
                         fut.set_exception(exc)
             if not batch:
                 return
+        self.busy = True
+        try:
+            self._submit(batch)
+        finally:
+            self.busy = False
+
+    def _submit(self, batch) -> None:
+        waiters = [w for _, w in batch]
         try:
             result = self.store.submit([item for item, _ in batch], self.clock())
         except BaseException as exc:       # the database failed: every waiter hears it
-            for _, fut in batch:
-                fut.set_exception(exc)
+            _answer(waiters, [None] * len(waiters), exc)
             return
         self.batches += 1
         self.commands += len(batch)
-        by_seq: dict[int, list] = {}
+        trades, by_seq = [], {}
         for t in result.trades:
             rec = trade_record(t)
             rec["ts"] = t.ts
             rec["taker_side"] = t.taker_side
+            trades.append(rec)
             by_seq.setdefault(t.seq, []).append(rec)
-        for (_, fut), outcome in zip(batch, result.outcomes):
+        dones = []
+        for outcome in result.outcomes:
             oids = {ev.order.oid for ev in outcome.events if isinstance(ev, OrderEvent)}
-            orders = {oid: dict(zip(ORDER_KEYS, order_row(result.orders[oid], oid)))
+            orders = {oid: order_dict(result.orders[oid])
                       for oid in sorted(oids) if oid in result.orders}
-            fut.set_result(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
+            dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
+        _answer(waiters, dones)
         if self.on_commit is not None:
-            self.on_commit()
+            try:
+                self.on_commit(result, self.store.ex, trades)
+            except Exception:    # the feed's follower reads it back from the journal
+                pass

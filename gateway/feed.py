@@ -1,9 +1,19 @@
-"""The embedded journal follower: what any process committed, as WebSocket messages.
+"""The gateway's feeds: what any process committed, as WebSocket messages.
 
-One thread reads the projections at one journal point after each commit (woken by the
-committer, and every `poll_s` for other processes' writes) and publishes:
+Two publishers, one journal point (`Feed.seq`, under `Feed.lock`), so nothing is sent
+twice or left out:
+- the committer, in this process, hands each durable batch over at once (`committed`):
+  its trades, order updates, wallets and book levels come from the batch itself and the
+  engine state after it, with no database read, when the feed stands where the batch
+  began;
+- the journal follower, a thread, reads the projections at one journal point every
+  `poll_s` for what other processes (the CLI, the workstation, another server) wrote, and
+  whenever the committer finds such entries ahead of its batch.
+Whichever publishes a stretch of the journal moves `seq` past it; the other then skips
+it. Published:
 - public `book` deltas per symbol, numbered by a per-symbol sequence (a snapshot on
-  subscribe carries the number it stands at), `trades` and `ticker`;
+  subscribe carries the number it stands at), `trades` and `ticker` (tickers read the
+  database, in the follower's thread, for followed symbols only);
 - private `orders` (own order updates), `fills` (own trades) and `wallets` per user.
 Subscribing happens under the same lock as publishing, so a snapshot and the deltas after
 it never overlap or leave a gap.
@@ -17,13 +27,18 @@ from sqlalchemy import func, select
 
 from souq.db import queries as Q
 from souq.db import schema as S
+from souq.db.projection import wallet_values
 from souq.db.tickers import ticker
+from souq.engine.events import OrderAmended
+from souq.engine.model import BUY, SUSPENDED, WORLD
+from souq.engine.numbers import fmt
 
-from .shapes import order_out, trade_row_out, wallet_out
+from .committer import order_dict
+from .shapes import order_out, trade_out, trade_row_out, wallet_out
 
 PUBLIC = ("book", "trades", "ticker")
 PRIVATE = ("orders", "fills", "wallets")
-DEPTH = 1000
+WHOLE_BOOK = 1 << 62       # every level: deltas name any level an order touched
 
 
 class Subscriber:
@@ -45,21 +60,33 @@ def _side_out(levels: dict, reverse: bool) -> list:
             for p, q in sorted(levels.items(), key=lambda kv: Decimal(kv[0]), reverse=reverse)]
 
 
+def _oid(order) -> int:
+    return order.oid
+
+
+def _engine_side(levels) -> dict:
+    """An engine book side (SortedDict of model.Level) as {price: quantity} text."""
+    return {fmt(lv.price): fmt(lv.total) for lv in levels.values()}
+
+
 class Feed:
-    def __init__(self, engine, poll_s: float = 0.05, clock=time.time_ns) -> None:
+    def __init__(self, engine, poll_s: float = 0.05, clock=time.time_ns,
+                 writer_busy=lambda: False) -> None:
         self.engine = engine
         self.poll_s = poll_s
         self.clock = clock
+        self.writer_busy = writer_busy    # the committer is between commit and `committed`
         self.lock = threading.Lock()
         self.wake = threading.Event()
         self.subs: dict[tuple, set] = {}
         self.books: dict[str, dict] = {}
         self.book_seq: dict[str, int] = {}
+        self._tickers_due: set = set()
         with engine.connect() as conn:
             self.seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
             self.trade_id = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
             for s in Q.symbols(conn):
-                b = Q.book(conn, s["name"], DEPTH)
+                b = Q.book(conn, s["name"], WHOLE_BOOK)
                 self.books[s["name"]] = {"bids": _levels(b, "bids"), "asks": _levels(b, "asks")}
                 self.book_seq[s["name"]] = 0
         self._stop = False
@@ -108,6 +135,131 @@ class Feed:
         for sub in list(self.subs.get((channel, key), ())):
             sub.push(message)
 
+    def _followed(self, channel: str, key: str) -> bool:
+        return bool(self.subs.get((channel, key)))
+
+    # ---------------------------------------------------------------- this process's writes
+    def committed(self, result, ex, trades: list) -> None:
+        """The committer's batch `result` (db.store.BatchResult) is durable; `ex` is the
+        engine right after it and `trades` its trades in the order-stream shape plus ts
+        and taker_side (gateway.committer). Called in the committer's thread, before the
+        next batch changes `ex`. Publishes the batch from these alone when the feed stands
+        where the batch began; when other processes' entries came first, reads them and
+        the batch from the database instead; when the follower got there first, nothing."""
+        if not result.outcomes:
+            return
+        start, last = result.outcomes[0].seq - 1, result.outcomes[-1].seq
+        with self.lock:
+            if self.seq >= last:
+                return
+            if self.seq == start:
+                self._publish_batch(result, ex, trades)
+                self.seq = last
+                return
+        self.step()
+
+    def _publish_batch(self, result, ex, trades: list) -> None:
+        """Under the lock: the batch's messages, shaped as the follower shapes the same
+        rows read back from the projections."""
+        changes = result.changes
+        touched: dict[str, set] = {}
+        for o in result.orders.values():
+            if o.price is not None:
+                touched.setdefault(o.sym.name, set()).add((o.side, o.price))
+        whole = {e.order.sym.name for out in result.outcomes for e in out.events
+                 if type(e) is OrderAmended}       # the old price is not in the order
+        for name in sorted(touched.keys() | whole):
+            sym = ex.symbols[name]
+            old = self.books.setdefault(name, {"bids": {}, "asks": {}})
+            if name in whole:
+                new = {"bids": _engine_side(sym.bids), "asks": _engine_side(sym.asks)}
+                self._book_delta(name, old, new)
+                continue
+            changed = {"bids": {}, "asks": {}}
+            for side, price in touched[name]:
+                book, key, half = ((sym.bids, -price, "bids") if side == BUY else
+                                   (sym.asks, price, "asks"))
+                level = book.get(key)
+                text = fmt(price)
+                qty = fmt(level.total) if level is not None else None
+                if old[half].get(text) != qty:
+                    changed[half][text] = qty or "0"
+                    if qty is None:
+                        old[half].pop(text, None)
+                    else:
+                        old[half][text] = qty
+            self._numbered_delta(name, changed)
+        due = self._publish_trades(trades, lambda t: trade_out(t, public=True), trade_out)
+        if due:           # tickers read the database: in the follower's thread
+            self._tickers_due |= due
+            self.wake.set()
+        per_user: dict[str, list] = {}
+        for o in sorted(result.orders.values(), key=_oid):      # as the follower reads them
+            user = o.user.name
+            if self._followed("orders", user):
+                per_user.setdefault(user, []).append(order_out(order_dict(o)))
+        for user, rows in per_user.items():
+            self._publish("orders", user, {"channel": "orders", "type": "update", "orders": rows})
+        if changes is not None:
+            w_user: dict[str, list] = {}
+            for user, asset in sorted(changes.wallets):
+                if user != WORLD and self._followed("wallets", user):
+                    balance, hold, available = wallet_values(ex.users[user].wallets[asset])
+                    w_user.setdefault(user, []).append(wallet_out({
+                        "user": user, "asset": asset, "balance": balance, "hold": hold,
+                        "available": available}))
+            for user, rows in w_user.items():
+                self._publish("wallets", user, {"channel": "wallets", "type": "update",
+                                                "wallets": rows})
+            self._close_private([u.name for u in changes.users.values()
+                                 if u.status == SUSPENDED])
+        if trades:
+            self.trade_id = max(self.trade_id, trades[-1]["seq"])
+
+    def _publish_trades(self, trades: list, public, private) -> set:
+        """`trades` (rows or order-stream records: `public` and `private` shape them) on
+        the symbols' public tapes and both parties' fills; returns the symbols whose
+        ticker someone follows."""
+        by_symbol: dict[str, list] = {}
+        by_user: dict[str, list] = {}
+        for t in trades:
+            if self._followed("trades", t["symbol"]):
+                by_symbol.setdefault(t["symbol"], []).append(public(t))
+            for u in {t["maker_user"], t["taker_user"]}:
+                if self._followed("fills", u):
+                    by_user.setdefault(u, []).append(private(t))
+        for name, rows in by_symbol.items():
+            self._publish("trades", name, {"channel": "trades", "symbol": name, "trades": rows})
+        for user, rows in by_user.items():
+            self._publish("fills", user, {"channel": "fills", "trades": rows})
+        return {t["symbol"] for t in trades if self._followed("ticker", t["symbol"])}
+
+    def _book_delta(self, name: str, old: dict, new: dict) -> None:
+        """Publish what differs between the book `old` (changed in place to `new`)."""
+        changed = {}
+        for side in ("bids", "asks"):
+            diff = {p: q for p, q in new[side].items() if old[side].get(p) != q}
+            diff.update({p: "0" for p in old[side] if p not in new[side]})
+            changed[side] = diff
+        old["bids"], old["asks"] = new["bids"], new["asks"]
+        self._numbered_delta(name, changed)
+
+    def _numbered_delta(self, name: str, changed: dict) -> None:
+        if changed["bids"] or changed["asks"] or name not in self.book_seq:
+            self.book_seq[name] = self.book_seq.get(name, 0) + 1
+            self._publish("book", name, {"channel": "book", "symbol": name, "type": "delta",
+                                         "seq": self.book_seq[name],
+                                         "bids": _side_out(changed["bids"], True),
+                                         "asks": _side_out(changed["asks"], False)})
+
+    def _close_private(self, users) -> None:
+        for user in users:
+            for channel in PRIVATE:
+                for sub in self.subs.pop((channel, user), set()):
+                    sub.push({"type": "error", "channel": channel,
+                              "detail": f"user {user} is suspended; private channel "
+                                        f"{channel} closed"})
+
     # ---------------------------------------------------------------- following
     def poke(self) -> None:
         """Something committed: look now rather than at the next poll."""
@@ -125,43 +277,61 @@ class Feed:
             if self._stop:
                 return
             try:
-                self.step()
+                self._tickers()
+                if not self.writer_busy():   # the committer will publish (or read) itself
+                    self.step()
             except Exception:     # a database hiccup: try again at the next wake
                 time.sleep(self.poll_s)
 
+    def _tickers(self) -> None:
+        """Tickers of followed symbols that traded in batches the committer published."""
+        due, self._tickers_due = self._tickers_due, set()
+        if not due:
+            return
+        now = self.clock()
+        with self.engine.connect() as conn:
+            tickers = {s: ticker(conn, s, now) for s in sorted(due)}
+        with self.lock:
+            for name, tick in tickers.items():
+                self._publish("ticker", name, {"channel": "ticker", "type": "update", **tick})
+
     def step(self) -> None:
-        """Read everything after the last journal point at one point; publish it."""
+        """Read everything after the feed's journal point at one point; publish it, unless
+        the committer published part of it meanwhile (then the next step reads the rest)."""
+        base, trade_id = self.seq, self.trade_id
         with self.engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             if self.engine.dialect.name == "sqlite":
                 raw.cursor().execute("BEGIN")       # one snapshot for every read below
             try:
                 seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
-                if seq == self.seq:
+                if seq <= base:
                     return
-                read = self._read(conn, seq)
+                read = self._read(conn, base, trade_id)
             finally:
                 raw.rollback()
-        self._apply(seq, *read)
+        with self.lock:
+            if self.seq == base:
+                self._apply(seq, *read)
 
-    def _read(self, conn, seq: int):
-        trades = Q.trades(conn, after=self.trade_id)
+    def _read(self, conn, base: int, trade_id: int):
+        trades = Q.trades(conn, after=trade_id)
         T, L, J = S.OrderRow, S.LedgerRow, S.Journal
-        orders = [dict(r) for r in conn.execute(select(T).where(T.updated_seq > self.seq)
+        orders = [dict(r) for r in conn.execute(select(T).where(T.updated_seq > base)
                                                 .order_by(T.id)).mappings()]
         touched = set()
         for fu, tu, asset in conn.execute(select(L.from_user, L.to_user, L.asset)
-                                          .where(L.seq > self.seq)):
+                                          .where(L.seq > base)):
             touched.update(((fu, asset), (tu, asset)))
         users = sorted({u for u, _ in touched})
         wallets = [w for u in users for w in Q.wallets(conn, user=u)
                    if (w["user"], w["asset"]) in touched]
         suspended = [orjson.loads(b)["user"] for b, in conn.execute(
-            select(J.body).where(J.seq > self.seq, J.op == "user_status", J.status == "accepted"))
+            select(J.body).where(J.seq > base, J.op == "user_status", J.status == "accepted"))
             if orjson.loads(b).get("status") == "suspended"]
         # a book changes only where an order row changed: only those books are read again
-        # (each step used to read every symbol's book, whatever the commit touched)
-        books = {name: Q.book(conn, name, DEPTH) for name in sorted({o["symbol"] for o in orders})}
+        books = {name: Q.book(conn, name, WHOLE_BOOK)
+                 for name in sorted({o["symbol"] for o in orders})}
         # a ticker reads the window's every trade: only for symbols someone follows (a new
         # subscriber gets a snapshot read at that moment)
         symbols = {t["symbol"] for t in trades if self.subs.get(("ticker", t["symbol"]))}
@@ -170,51 +340,25 @@ class Feed:
         return trades, orders, wallets, suspended, books, tickers
 
     def _apply(self, seq, trades, orders, wallets, suspended, books, tickers) -> None:
-        with self.lock:
-            for name, b in books.items():
-                new = {"bids": _levels(b, "bids"), "asks": _levels(b, "asks")}
-                old = self.books.get(name, {"bids": {}, "asks": {}})
-                delta = {}
-                for side, reverse in (("bids", True), ("asks", False)):
-                    changed = {p: q for p, q in new[side].items() if old[side].get(p) != q}
-                    changed.update({p: "0" for p in old[side] if p not in new[side]})
-                    delta[side] = _side_out(changed, reverse)
-                self.books[name] = new
-                if delta["bids"] or delta["asks"] or name not in self.book_seq:
-                    self.book_seq[name] = self.book_seq.get(name, 0) + 1
-                    self._publish("book", name, {"channel": "book", "symbol": name,
-                                                 "type": "delta", "seq": self.book_seq[name],
-                                                 **delta})
-            by_symbol: dict[str, list] = {}
-            by_user: dict[str, list] = {}
-            for t in trades:
-                by_symbol.setdefault(t["symbol"], []).append(trade_row_out(t, public=True))
-                for u in {t["maker_user"], t["taker_user"]}:
-                    by_user.setdefault(u, []).append(trade_row_out(t))
-            for name, rows in by_symbol.items():
-                self._publish("trades", name, {"channel": "trades", "symbol": name, "trades": rows})
-                if name in tickers:
-                    self._publish("ticker", name, {"channel": "ticker", "type": "update",
-                                                   **tickers[name]})
-            for user, rows in by_user.items():
-                self._publish("fills", user, {"channel": "fills", "trades": rows})
-            per_user: dict[str, list] = {}
-            for o in orders:
-                per_user.setdefault(o["user"], []).append(order_out(o))
-            for user, rows in per_user.items():
-                self._publish("orders", user, {"channel": "orders", "type": "update", "orders": rows})
-            w_user: dict[str, list] = {}
-            for w in wallets:
-                w_user.setdefault(w["user"], []).append(wallet_out(w))
-            for user, rows in w_user.items():
-                self._publish("wallets", user, {"channel": "wallets", "type": "update",
-                                                "wallets": rows})
-            for user in suspended:
-                for channel in PRIVATE:
-                    for sub in self.subs.pop((channel, user), set()):
-                        sub.push({"type": "error", "channel": channel,
-                                  "detail": f"user {user} is suspended; private channel "
-                                            f"{channel} closed"})
-            if trades:
-                self.trade_id = trades[-1]["id"]
-            self.seq = seq
+        """Under the lock: publish what the follower read up to journal point `seq`."""
+        for name, b in books.items():
+            old = self.books.setdefault(name, {"bids": {}, "asks": {}})
+            self._book_delta(name, old, {"bids": _levels(b, "bids"), "asks": _levels(b, "asks")})
+        self._publish_trades(trades, lambda t: trade_row_out(t, public=True), trade_row_out)
+        for name, tick in tickers.items():
+            self._publish("ticker", name, {"channel": "ticker", "type": "update", **tick})
+        per_user: dict[str, list] = {}
+        for o in orders:
+            per_user.setdefault(o["user"], []).append(order_out(o))
+        for user, rows in per_user.items():
+            self._publish("orders", user, {"channel": "orders", "type": "update", "orders": rows})
+        w_user: dict[str, list] = {}
+        for w in wallets:
+            w_user.setdefault(w["user"], []).append(wallet_out(w))
+        for user, rows in w_user.items():
+            self._publish("wallets", user, {"channel": "wallets", "type": "update",
+                                            "wallets": rows})
+        self._close_private(suspended)
+        if trades:
+            self.trade_id = trades[-1]["id"]
+        self.seq = seq

@@ -63,6 +63,16 @@ async def on_validation(request: Request, exc: RequestValidationError):
                     request.url.path)
 
 
+def database_failed(exc: Exception) -> str:
+    """The detail of a 503 for a database error: what the database said, one line."""
+    return f"the database failed: {str(exc).splitlines()[0]}"
+
+
+def internal(exc: Exception) -> str:
+    """The detail of a 500: never bare; the audit log has the request id."""
+    return f"internal error ({type(exc).__name__}); the request was not applied"
+
+
 def sentence(err: dict) -> str:
     """One pydantic error as one plain sentence naming the field."""
     loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "header")]

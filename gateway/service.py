@@ -1,5 +1,4 @@
 """What every route shares: the gateway's state and the request's principal."""
-import asyncio
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -58,7 +57,7 @@ class Gateway:
             reason = await run_in_threadpool(self.committer.check, lambda ex: edge_refusal(
                 ex, obj, p.user, self.api.has_order))
         _refuse(reason)
-        return await asyncio.wrap_future(self.committer.enqueue(item))
+        return await self.committer.enqueue_async(item)
 
     def _admit(self, obj: dict, p: Principal):
         """(the prepared item, the edge's refusal or None)."""
@@ -89,11 +88,11 @@ def limit(g: Gateway, key: str) -> None:
 
 async def principal(request: Request, _=Depends(bearer)) -> Principal:
     """The authenticated caller (401/403 problems otherwise), after its rate limit. A
-    token checked before, with nothing changed since, costs one read (Tokens.remembered);
-    the full check runs off the event loop."""
+    token checked before, with nothing changed since, costs a share of one read
+    (Tokens.recall); that read and the full check run off the event loop."""
     g = state(request)
     header = request.headers.get("authorization")
-    p = g.tokens.remembered(header)
+    p = await g.tokens.recall(header)
     if p is None:
         p = await run_in_threadpool(g.tokens.authenticate, header)
     request.state.client_id = p.client_id

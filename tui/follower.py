@@ -13,10 +13,11 @@ through `failed` and following goes on a second later.
 Also here: keeping the garbage collector out of the way of what the follower replays.
 """
 import asyncio
-import gc
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+
+from souq.db.collector import freeze_survivors
 
 from .facade import ViewReady
 
@@ -36,10 +37,7 @@ def quiet_collector(first: bool = False) -> None:
     collection walks only what is newer. Frozen objects are still freed when no longer
     referenced; only garbage in reference cycles among them is kept (the engine's orders
     form none; a widget removed after it was frozen, a toast say, is kept)."""
-    if first:
-        gc.collect()
-        gc.set_threshold(*GC_THRESHOLDS)
-    gc.freeze()
+    freeze_survivors(GC_THRESHOLDS if first else None, collect=first)
 
 
 class JournalFollower:

@@ -25,11 +25,19 @@ OrderId = Annotated[str, Path(max_length=24, description="The order_id the excha
 
 def command(body: OrderIn, user: str) -> dict:
     """The order-stream command of a posted order (the same one `souq order place` makes)."""
-    obj = {"op": body.type, "user": user, "symbol": body.symbol, "side": body.side,
-           "qty": body.quantity}
-    for key, value in (("id", body.client_order_id), ("price", body.price),
-                       ("stop_price", body.stop_price), ("tif", body.time_in_force),
-                       ("stp", body.stp)):
+    return command_of(user, symbol=body.symbol, side=body.side, type=body.type,
+                      quantity=body.quantity, price=body.price, stop_price=body.stop_price,
+                      time_in_force=body.time_in_force, stp=body.stp,
+                      client_order_id=body.client_order_id)
+
+
+def command_of(user: str, *, symbol: str, side: str, quantity: str, type: str = "limit",
+               price=None, stop_price=None, time_in_force=None, stp=None,
+               client_order_id=None) -> dict:
+    """`command` from the order's fields (OrderIn's names and defaults)."""
+    obj = {"op": type, "user": user, "symbol": symbol, "side": side, "qty": quantity}
+    for key, value in (("id", client_order_id), ("price", price), ("stop_price", stop_price),
+                       ("tif", time_in_force), ("stp", stp)):
         if value is not None:
             obj[key] = value
     return obj
@@ -53,7 +61,7 @@ async def place(body: OrderIn, request: Request, p: Principal = Depends(principa
     if body.client_order_id is not None:      # reads the database: off the event loop
         return await run_in_threadpool(_place_once, body, request, p)
     # on the event loop: no thread waits while the group commit runs
-    return _placed(await state(request).run_async(command(body, p.user), p))
+    return placed(await state(request).run_async(command(body, p.user), p))
 
 
 def _place_once(body: OrderIn, request: Request, p: Principal):
@@ -65,10 +73,10 @@ def _place_once(body: OrderIn, request: Request, p: Principal):
             old = _existing(request, p.user, body.client_order_id)
     if old is not None:
         return JSONResponse(order_out(old), status_code=200)
-    return _placed(done)
+    return placed(done)
 
 
-def _placed(done) -> Response:
+def placed(done) -> Response:
     """The answer to a placed order: 201 and the order (a body built once, not validated
     again: order_out and trade_out make OrderOut's shape), or the refusal's problem."""
     order = done.orders.get(done.seq)

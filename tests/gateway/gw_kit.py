@@ -80,3 +80,18 @@ def make_key(cli: Souq, user: str, scope: str = "trade") -> dict:
     return json.loads(cli.ok("key", "create", user, "--scope", scope, "--json"))
 
 
+
+
+def apply(book: dict, delta: dict) -> None:
+    """A /ws book delta applied to {"bids": {price: quantity}, "asks": ...}."""
+    for side in ("bids", "asks"):
+        for level in delta[side]:
+            if level["quantity"] == "0":
+                book[side].pop(level["price"], None)
+            else:
+                book[side][level["price"]] = level["quantity"]
+
+
+def levels(msg: dict) -> dict:
+    """A /ws book snapshot (or delta) as {"bids": {price: quantity}, "asks": ...}."""
+    return {side: {x["price"]: x["quantity"] for x in msg[side]} for side in ("bids", "asks")}

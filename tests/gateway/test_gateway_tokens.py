@@ -1,11 +1,14 @@
 """Tokens remembered against the database's auth generation (gateway.auth): a revocation,
 a logout or a user change made by any process ends the memory at once."""
+import asyncio
+import threading
+
 import pytest
 
 from souq.db import apikeys as access
 from souq.db.store import Store, prepare
 from souq.engine.workload import setup
-from souq.gateway.auth import Tokens
+from souq.gateway.auth import GroupedReads, Tokens
 from souq.gateway.config import GatewayConfig
 from souq.gateway.problems import Problem
 
@@ -38,10 +41,67 @@ def test_a_remembered_token_is_checked_again_after_any_auth_change(tmp_path):
                           "@operator")], 3)
     assert tokens.authenticate(header) == p
 
+    # on the event loop, the same answers without blocking it (Tokens.recall)
+    assert asyncio.run(tokens.recall(header)) == p
+    store.submit([prepare({"op": "user_status", "user": "u1", "status": "active"},
+                          "@operator")], 4)
+    assert asyncio.run(tokens.recall(header)) is None
+    assert tokens.authenticate(header) == p and asyncio.run(tokens.recall(header)) == p
+
     # the key revoked (as `souq key revoke` does, on the database): refused at once
     access.revoke_key(store.engine, cid)
     assert tokens.remembered(header) is None
+    assert asyncio.run(tokens.recall(header)) is None
     with pytest.raises(Problem, match="API key was revoked"):
         tokens.authenticate(header)
     tokens.close()
     store.close()
+
+
+def test_grouped_reads_answer_each_caller_with_a_read_begun_after_it_asked():
+    """Callers asking while a read runs share the next one: a burst costs two reads, and
+    no caller is answered by a read that began before it asked."""
+    reads, release = [], threading.Event()
+
+    def read():
+        release.wait()
+        reads.append(len(reads) + 1)
+        return reads[-1]
+
+    grouped = GroupedReads(read)
+
+    async def burst():
+        first = asyncio.ensure_future(grouped.value())
+        await asyncio.sleep(0)             # the first read has begun (and waits)
+        rest = [asyncio.ensure_future(grouped.value()) for _ in range(9)]
+        await asyncio.sleep(0)
+        release.set()
+        return await first, await asyncio.gather(*rest)
+
+    try:
+        first, rest = asyncio.run(burst())
+    finally:
+        grouped.close()
+    assert first == 1 and rest == [2] * 9 and reads == [1, 2]
+
+
+def test_a_failed_read_fails_its_callers_only():
+    calls = []
+
+    def read():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database failed")
+        return "g"
+
+    grouped = GroupedReads(read)
+
+    async def twice():
+        with pytest.raises(RuntimeError, match="the database failed"):
+            await grouped.value()
+        return await grouped.value()
+
+    try:
+        assert asyncio.run(twice()) == "g"
+    finally:
+        grouped.close()

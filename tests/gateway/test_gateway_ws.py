@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from websockets.sync.client import connect
 
-from gw_kit import Client
+from gw_kit import Client, apply, levels
 
 pytestmark = pytest.mark.slow
 P = "100000000"
@@ -41,19 +41,6 @@ class Ws:
 
     def close(self) -> None:
         self.ws.close()
-
-
-def apply(book: dict, delta: dict) -> None:
-    for side in ("bids", "asks"):
-        for level in delta[side]:
-            if level["quantity"] == "0":
-                book[side].pop(level["price"], None)
-            else:
-                book[side][level["price"]] = level["quantity"]
-
-
-def levels(msg: dict) -> dict:
-    return {side: {x["price"]: x["quantity"] for x in msg[side]} for side in ("bids", "asks")}
 
 
 def test_public_book_trades_and_ticker(server, clients, gw_market):
@@ -173,3 +160,50 @@ def test_a_message_repeating_a_key_is_refused_naming_it(server, clients):
         assert ws.next() == {"type": "pong"}       # nothing was subscribed in between
     finally:
         ws.close()
+
+
+def test_each_trade_once_and_every_delta_in_sequence(server, clients, gw_market):
+    """Trades made through this server (published by its committer as each batch is
+    durable) and by the CLI (read back by its journal follower), interleaved: each trade
+    reaches the tape once, and the book's deltas are numbered without a gap and add up to
+    the snapshot a resubscription gives."""
+    ws = Ws(server)
+    ws.send(op="subscribe", channel="book", symbol="BTC-IRR")
+    ws.send(op="subscribe", channel="trades", symbol="BTC-IRR")
+    snap = ws.next(channel="book", type="snapshot")
+    ws.next(type="subscribed", channel="trades")
+    book, seq = levels(snap), snap["seq"]
+    before = {t["trade_id"] for t in clients["boss"].get(
+        "/trades", params={"symbol": "BTC-IRR", "public": "true"}).json()}
+    alice, bob = clients["alice"], clients["bob"]
+    for i in range(3):
+        price = str(101000000 + i * 1000)
+        assert bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": price,
+                                         "quantity": "0.02"}).status_code == 201
+        assert alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "price": price,
+                                           "quantity": "0.01"}).status_code == 201
+        gw_market.ok("order", "place", "BTC-IRR", "buy", "0.01", "-p", price, as_user="carol")
+    made = [t["trade_id"] for t in clients["boss"].get(
+        "/trades", params={"symbol": "BTC-IRR", "public": "true"}).json()
+        if t["trade_id"] not in before]
+    assert len(made) == 6
+    seen: list[str] = []
+    while not set(made) <= set(seen):
+        msg = json.loads(ws.ws.recv(timeout=120))
+        if msg.get("channel") == "trades":
+            seen += [t["trade_id"] for t in msg["trades"]]
+        elif msg.get("channel") == "book":
+            assert msg["type"] == "delta" and msg["seq"] == seq + 1
+            seq = msg["seq"]
+            apply(book, msg)
+    ws.send(op="subscribe", channel="book", symbol="BTC-IRR")   # everything before it came
+    while (msg := json.loads(ws.ws.recv(timeout=120))).get("type") != "snapshot":
+        if msg.get("channel") == "trades":
+            seen += [t["trade_id"] for t in msg["trades"]]
+        elif msg.get("channel") == "book" and msg["type"] == "delta":
+            assert msg["seq"] == seq + 1
+            seq = msg["seq"]
+            apply(book, msg)
+    assert sorted(seen, key=int) == sorted(made, key=int)          # each once, none other
+    assert msg["seq"] == seq and levels(msg) == book
+    ws.close()
