@@ -247,7 +247,7 @@ class Store:
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))
         if ch.users:      # a user added or suspended: gateways check their tokens again
-            bump_auth_generation(cur, bulk)
+            bump_auth_generation(cur, self.bulk)
         for asset, places in ch.assets.items():
             self._upsert(cur, S.AssetRow.__table__, ("name",), (asset,), ("precision",),
                          (places,))
