@@ -9,8 +9,9 @@ from souq.engine.model cimport Level, Order, Symbol, User
 cdef Py_ssize_t AVAIL, HELD
 
 cdef class Ledger:
-    cdef public long long seq, trade_seq, rank_seq
-    cdef public object ts
+    # Python integers, not C ones: an order's oid and rank are then one shared object
+    # (a C counter made a new int for each, 32 bytes more a resting order)
+    cdef public object seq, trade_seq, rank_seq, ts
     cdef public dict users, symbols, assets, _handlers
     cdef public list events
 

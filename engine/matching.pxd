@@ -19,7 +19,7 @@ cdef class Matching(Escrow):
                    bq=list, sb=list, bb=list, sq=list, fw=list, x=Order, ev=list)
     cdef _trade(self, Order m, Order o, object price, object fill, bint taker_buys)
     cdef _rest(self, Order o, bint buy)
-    cdef long long _next_rank(self)
+    cdef _next_rank(self)
     @cython.locals(sym=Symbol, level=Level)
     cdef _unbook(self, Order o)
     @cython.locals(o=Order)

@@ -372,3 +372,19 @@ def test_the_first_key_of_a_side_is_the_sorted_dicts_first():
         if book:
             assert _first_key(book) == book.peekitem(0)[0], step
 
+
+
+def test_an_order_resting_at_its_own_seq_shares_one_int_for_oid_and_rank():
+    """Memory (issue 16: 1M resting orders under 500 MB): the rank given at the seq that
+    placed the order is the oid's own int object, not a second one (the compiled engine
+    once kept the sequence counters as C integers and paid 32 bytes a resting order)."""
+    from souq.engine.exchange import Exchange
+    from souq.engine.workload import resting, setup
+    ex = Exchange()
+    for o in setup(100):            # 301 commands: past the small ints Python shares anyway
+        assert ex.apply(parse_command(o)).accepted
+    for o in resting(50, 100):
+        assert ex.apply(parse_command(o)).accepted
+    live = [o for u in ex.users.values() for o in u.open_orders()]
+    assert len(live) == 50 and min(o.oid for o in live) > 256
+    assert all(o.rank == o.oid and o.rank is o.oid for o in live)
