@@ -285,7 +285,8 @@ class Feed:
 
     def _tickers(self) -> None:
         """Tickers of followed symbols that traded in batches the committer published."""
-        due, self._tickers_due = self._tickers_due, set()
+        with self.lock:          # the committer adds to it under the lock
+            due, self._tickers_due = self._tickers_due, set()
         if not due:
             return
         now = self.clock()

@@ -142,3 +142,32 @@ def test_another_processs_writes_come_first_and_once(tmp_path):
     book, seqs = book_of(direct)
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert book == {side: {x["price"]: x["qty"] for x in db_book[side]} for side in ("bids", "asks")}
+
+
+def test_a_trade_the_committer_publishes_moves_the_ticker(tmp_path):
+    """Tickers read the database: the committer leaves them to the follower's thread,
+    which publishes the update for the followed symbol."""
+    import time
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    store = Store(url)
+    store.submit([prepare(o, "@operator") for o in setup(2)], TS)
+    store.close()
+    engine = connect(url)
+    feed = Feed(engine, poll_s=3600)
+    committer = Committer(url, on_commit=feed.committed)
+    box = Box()
+    feed.subscribe(box, "ticker", SYMBOL)
+    try:
+        for user, side in (("u0", "sell"), ("u1", "buy")):
+            committer.submit({"op": "limit", "id": "t" + user, "user": user, "symbol": SYMBOL,
+                              "side": side, "price": "100001000", "qty": "0.01"}, user)
+        give_up = time.monotonic() + 120           # a hang guard, not a speed check
+        while not any(m.get("type") == "update" for m in box.got):
+            assert time.monotonic() < give_up, box.got
+            time.sleep(0.01)
+    finally:
+        committer.close()
+        feed.close()
+        engine.dispose()
+    update = next(m for m in box.got if m.get("type") == "update")
+    assert (update["channel"], update["symbol"], update["last"]) == ("ticker", SYMBOL, "100001000")
