@@ -21,6 +21,7 @@ from souq.engine.numbers import PRICE_DP, parse_fixed
 
 from . import problems
 from .problems import Problem
+from .schemas import NAME_MAX
 from .routes.orders import command_of, placed
 from .service import limit
 
@@ -30,7 +31,6 @@ CHOICES = {"side": SIDES, "type": ORDER_TYPES, "time_in_force": TIFS, "stp": STP
 FIELDS = frozenset(("symbol", "side", "type", "price", "quantity", "stop_price",
                     "time_in_force", "stp"))
 REQUIRED = ("symbol", "side", "quantity")
-NAME_MAX = 64
 
 
 class Route:

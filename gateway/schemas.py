@@ -30,7 +30,9 @@ def _decimal_type(dp: int, max_whole: int, example: str):
 Decimal = _decimal_type(PRICE_DP, MAX_PRICE_WHOLE, "1.5")
 #: money amounts of deposits and withdrawals (18 places, at most 1e21)
 Amount = _decimal_type(AMOUNT_DP, MAX_AMOUNT_WHOLE, "1000")
-Name = Annotated[str, Field(min_length=1, max_length=64,
+#: the longest name a body may carry (symbols, assets, users); the order fast path too
+NAME_MAX = 64
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX,
                             json_schema_extra={"pattern": NAME_PATTERN})]
 
 
