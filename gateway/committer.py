@@ -107,8 +107,9 @@ class Committer:
 
     def enqueue(self, item) -> Future:
         """Queue a prepared item (db.store.prepare) for the next transaction; the future
-        holds its Done once that committed (or the database's error). Awaitable from an
-        event loop through asyncio.wrap_future: no thread waits on it."""
+        holds its Done once that committed (or the database's error). For a thread that
+        may block on it; a coroutine uses enqueue_async, whose waiters are answered
+        together by one call into their loop."""
         if self._closed:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         fut: Future = Future()
