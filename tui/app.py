@@ -16,7 +16,7 @@ from . import opening, settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
-from .follower import JournalFollower, quiet_collector
+from .follower import JournalFollower, prompt_switching, quiet_collector
 from .key_commands import binding_commands
 from .order_entry import OrderEntry
 from .switching import Switching
@@ -128,6 +128,7 @@ class SouqApp(App):
     def _opened(self, start_market: bool) -> None:
         self.state.symbol, self.state.user = self.facade.focus.symbol, self.facade.focus.user
         quiet_collector(first=True)
+        prompt_switching()
         self.run_worker(self.follower.run, name="follow journal", group="follow",
                         exclusive=True, exit_on_error=False)
         if self.show_clock:                 # no new view when the market is quiet

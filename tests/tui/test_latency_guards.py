@@ -1,23 +1,59 @@
 """What kept the workstation slow under load (issue 15), pinned without timing: the
-garbage collector leaves what was loaded alone. `souq bench --tui` measures the times."""
+garbage collector leaves what was loaded alone and frees cyclic garbage before freezing,
+and the UI thread waits little for the interpreter. `souq bench --tui` measures the
+times."""
 import gc
+import sys
+import weakref
 
 from souq.tui import follower
 
 from tui_harness import drive
 
 
-def test_what_was_loaded_is_frozen_out_of_the_collectors_way(workstation):
+def inside(workstation) -> dict:
+    """What the workstation set once open: the collector's thresholds, how much is frozen,
+    the switch interval; each is put back afterwards."""
     seen = {}
 
     async def script(pilot):
-        seen["threshold"] = gc.get_threshold()
-        seen["frozen"] = gc.get_freeze_count()
-    before = gc.get_threshold()
+        seen.update(threshold=gc.get_threshold(), frozen=gc.get_freeze_count(),
+                    switch=sys.getswitchinterval())
+    threshold, switch = gc.get_threshold(), sys.getswitchinterval()
     try:
         drive(workstation.app(), script)
     finally:
         gc.unfreeze()
-        gc.set_threshold(*before)
+        gc.set_threshold(*threshold)
+        sys.setswitchinterval(switch)
+    return seen
+
+
+def test_what_was_loaded_is_frozen_out_of_the_collectors_way(workstation):
+    seen = inside(workstation)
     assert seen["threshold"] == follower.GC_THRESHOLDS
     assert seen["frozen"] > 0
+
+
+def test_the_ui_threads_turn_at_the_interpreter_comes_soon(workstation):
+    assert inside(workstation)["switch"] == follower.SWITCH_INTERVAL
+
+
+class Node:
+    def __init__(self) -> None:
+        self.me = self          # a reference cycle: only the cyclic collector frees it
+
+
+def test_garbage_in_cycles_is_freed_before_the_survivors_are_frozen():
+    gone = Node()
+    kept = Node()
+    watch = weakref.ref(gone)
+    del gone
+    before = gc.get_threshold()
+    try:
+        follower.quiet_collector()
+        assert watch() is None          # collected, not frozen for good
+        assert gc.get_freeze_count() > 0 and gc.is_tracked(kept)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
