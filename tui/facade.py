@@ -57,6 +57,8 @@ class ExchangeFacade:
         self.api = Api(url, focus.user, clock=clock)
         self.focus = focus
         self._lock = threading.Lock()   # the store's engine is not shared between threads
+        self._commands = 0                 # commands waiting for the lock or under way
+        self._count = threading.Lock()     # guards _commands
         self._alert_seq = None
         self._serial = 0
         self._built: tuple | None = None   # (journal seq, focus) of the last view built
@@ -71,10 +73,13 @@ class ExchangeFacade:
         """Apply what others committed, then build the view for the current focus.
 
         Unless forced, None when neither the journal nor the focus moved since the last
-        view: an idle poll costs one indexed query, not a view."""
+        view: an idle poll costs one indexed query, not a view; and None when a command
+        waits for the lock or is under way: its answer carries a view built after it
+        (`submit`), so the command waits for this poll's replay only, not also for a view
+        nobody would see (issue 15)."""
         with self._lock:
             self.api.refresh()
-            if not force and self._built == self._point():
+            if not force and (self._commands or self._built == self._point()):
                 return None
             return self._view()
 
@@ -109,13 +114,19 @@ class ExchangeFacade:
 
         The answer carries the view right after the command, so what was done shows in
         the same redraw that closes the ticket, without waiting for the next poll."""
-        with self._lock:
-            self.api.actor = self.focus.user
-            try:
-                result = self.api.execute(command)
-            except ValueError as exc:    # a command of the wrong shape: name the problem
-                return CommandDone(command, None, str(exc))
-            ready = self._view()
+        with self._count:
+            self._commands += 1
+        try:
+            with self._lock:
+                self.api.actor = self.focus.user
+                try:
+                    result = self.api.execute(command)
+                except ValueError as exc:    # a command of the wrong shape: name the problem
+                    return CommandDone(command, None, str(exc))
+                ready = self._view()
+        finally:
+            with self._count:
+                self._commands -= 1
         return CommandDone(command, result, None, ready)
 
     def close(self) -> None:

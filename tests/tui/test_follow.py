@@ -3,9 +3,20 @@ reaches the screen; a slow poll holds the next one back instead of queueing poll
 views behind it; a failed poll is said and following goes on. No timing: a poll is held
 on an event the test releases."""
 import threading
+import time
 
 from souq.db.api import Api
+from souq.mm.demo import DEMO_TRADER
+from souq.tui.facade import ExchangeFacade, Focus
 from tui_harness import FROZEN_NS, HANG, caught_up, drive, screen_text, wait_for
+
+
+def wait_until(condition) -> None:
+    """Until `condition()` holds (a hung test fails after HANG, never a slow one)."""
+    deadline = time.monotonic() + HANG
+    while not condition():
+        assert time.monotonic() < deadline, "never happened"
+        time.sleep(0.001)
 
 
 def bob_bids(ws, price: str, cid: str) -> None:
@@ -98,3 +109,38 @@ def test_polls_start_an_interval_apart_however_long_one_takes():
     assert abs(f._pause(0.03) - 0.02) < 1e-9
     assert f._pause(0.2) == 0.05 * GAP
     f.close()
+
+
+def test_a_poll_builds_no_view_for_a_command_waiting_behind_it(workstation):
+    """A command waiting for the exchange's lock makes the poll holding it skip its view:
+    the command's answer carries one built after it."""
+    facade = ExchangeFacade(str(workstation.path), Focus("BTC-IRR", DEMO_TRADER),
+                            clock=lambda: FROZEN_NS)
+    gate, polled, answered = threading.Event(), [], []
+    try:
+        facade.open()
+        facade.follow()
+        bob_bids(workstation, "90000000000", "bob-far")       # the journal moved
+        refresh = facade.api.refresh
+
+        def held() -> None:
+            gate.wait(HANG)
+            refresh()
+        facade.api.refresh = held
+        poll = threading.Thread(target=lambda: polled.append(facade.follow(False)))
+        poll.start()
+        command = threading.Thread(target=lambda: answered.append(facade.submit(
+            {"op": "limit", "id": "t-1", "user": DEMO_TRADER, "symbol": "BTC-IRR",
+             "side": "buy", "price": "90000000000", "qty": "0.001"})))
+        command.start()
+        wait_until(lambda: facade._commands == 1)               # waiting behind the poll
+        gate.set()
+        poll.join(HANG)
+        command.join(HANG)
+    finally:
+        gate.set()
+        facade.close()
+    assert polled == [None]
+    done = answered[0]
+    assert done.reason is None and done.ready.view.seq == done.result.seq
+    assert any(o["client_id"] == "t-1" for o in done.ready.view.orders)
