@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from souq.db.collector import freeze_survivors
+from souq.db.collector import freeze_survivors, paused_gc
 
 from .facade import ViewReady
 
@@ -93,7 +93,7 @@ class JournalFollower:
                 frozen = time.monotonic()
             started = loop.time()
             try:
-                ready = await loop.run_in_executor(self._pool, self.facade.follow, False)
+                ready = await loop.run_in_executor(self._pool, self._poll)
             except Exception as exc:        # keep following; say what went wrong
                 if self._closing:
                     return
@@ -102,6 +102,14 @@ class JournalFollower:
                 continue
             if ready is not None and not self._closing:
                 self.show(ready)
+
+    def _poll(self) -> ViewReady | None:
+        """One poll, on the follower's thread, with the cyclic collector held off: the
+        replay's thousands of short-lived containers (no cycles among them) otherwise
+        start young collections mid-replay, which move what is in flight to older
+        generations to be walked again; one collection runs after the poll."""
+        with paused_gc():
+            return self.facade.follow(False)
 
     def _pause(self, since: float) -> float:
         """Seconds to wait before the next poll, `since` seconds after the last one started:

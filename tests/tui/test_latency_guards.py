@@ -57,3 +57,19 @@ def test_garbage_in_cycles_is_freed_before_the_survivors_are_frozen():
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_poll_runs_with_the_cyclic_collector_held_off_and_leaves_it_on():
+    seen = []
+
+    class Facade:
+        def follow(self, force: bool = True):
+            seen.append(gc.isenabled())
+            return None
+    poller = follower.JournalFollower(Facade(), show=lambda view: None,
+                                      failed=lambda text: None, every=0.05)
+    try:
+        assert poller._poll() is None
+    finally:
+        poller.close()
+    assert seen == [False] and gc.isenabled()
