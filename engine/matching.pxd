@@ -4,6 +4,7 @@ from souq.engine.model cimport Level, Order, Symbol, User, closed
 from souq.engine.fees cimport affordable_qty, buy_hold, fee
 from souq.engine.events cimport OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested
 from souq.engine.escrow cimport Escrow
+from souq.engine.symbols cimport band_limits_of
 
 # the wallet buckets (model.AVAIL, model.HELD) as C indexes
 cdef Py_ssize_t AVAIL, HELD

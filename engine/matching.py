@@ -19,6 +19,7 @@ from .model import (
     Level, Order, Symbol, closed,
 )
 from .numbers import QTY_TO_AMOUNT, fmt
+from .symbols import band_limits_of
 
 
 class Matching(Escrow):
@@ -34,14 +35,14 @@ class Matching(Escrow):
             self._release(o)
         limit = o.price
         if is_market:
-            band = sym.spec.band_limits()
+            band = band_limits_of(sym.band, sym.ref)
             limit = (band[1] if buy else band[0]) if band else None
             if buy:
-                w = o.user.wallets.get(sym.spec.quote)
+                w = o.user.wallets.get(sym.quote)
                 have = w[AVAIL] if w else 0
                 if have <= 0:
                     return self._reject(o, R.INSUFFICIENT_FUNDS,
-                                        f"insufficient available {sym.spec.quote}: has 0")
+                                        f"insufficient available {sym.quote}: has 0")
                 self._hold_market_buy(o, limit, have)
         elif o.tif == POST_ONLY:
             best = _best(sym.asks if buy else sym.bids)
@@ -90,7 +91,7 @@ class Matching(Escrow):
         sym = o.sym
         book = sym.asks if buy else sym.bids
         stp = o.stp
-        taker_rate = sym.spec.taker
+        taker_rate = sym.taker
         while book and o.filled < o.qty:
             key = _first_key(book)
             level = book[key]
@@ -125,7 +126,7 @@ class Matching(Escrow):
                 if is_market and buy:
                     n = price * fill
                     if n + fee(n, taker_rate, sym.fee_q) > o.hold:
-                        fill = affordable_qty(o.hold, price, fill, taker_rate, sym.spec.step, sym.fee_q)
+                        fill = affordable_qty(o.hold, price, fill, taker_rate, sym.step, sym.fee_q)
                         if not fill:
                             if not level.count:
                                 del book[key]
@@ -145,10 +146,9 @@ class Matching(Escrow):
         """Settle one fill: base to the buyer, quote to the seller, both fees to @fees.
         The Trade event stands for these ledger moves (engine.events.Trade.moves)."""
         sym = o.sym
-        spec = sym.spec
         n = price * fill
-        maker_fee = fee(n, spec.maker, sym.fee_q)
-        taker_fee = fee(n, spec.taker, sym.fee_q)
+        maker_fee = fee(n, sym.maker, sym.fee_q)
+        taker_fee = fee(n, sym.taker, sym.fee_q)
         if taker_buys:
             buyer, seller, bfee, sfee = o, m, taker_fee, maker_fee
         else:
@@ -156,7 +156,7 @@ class Matching(Escrow):
         self.trade_seq += 1
         tid = self.trade_seq
         bu, su = buyer.user, seller.user
-        base, quote = spec.base, spec.quote
+        base, quote = sym.base, sym.quote
         base_amt = fill * QTY_TO_AMOUNT
         bq = bu.wallets[quote]
         sb = su.wallets[base]
@@ -250,7 +250,7 @@ class Matching(Escrow):
                     self._close(o, CANCELLED, f"user {o.user.name} suspended", False)
                     continue
                 if o.price is not None:
-                    band = sym.spec.band_limits()
+                    band = band_limits_of(sym.band, sym.ref)
                     if band and not band[0] <= o.price <= band[1]:
                         self._reject(o, R.PRICE_OUTSIDE_BAND,
                                      f"price {fmt(o.price)} is outside the daily band "

@@ -6,7 +6,11 @@ cdef class User:
     cdef public dict wallets, orders
 
 cdef class Symbol:
-    cdef public object name, spec, fee_q, active, sessions, open, bids, asks, last
+    cdef public object name, fee_q, active, sessions, open, bids, asks, last
+    # the spec and the copies of its fields its setter keeps (model.Symbol.spec)
+    cdef object _spec
+    cdef public object base, quote, tick, step, min_qty, max_qty, band, ref, maker, taker
+    cdef public object hold_rate
     cdef public list stops
 
 cdef class Order:

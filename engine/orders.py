@@ -19,6 +19,7 @@ from .model import (
 )
 from .numbers import fmt
 from .permissions import act_refusal
+from .symbols import price_refusal_of, qty_refusal_of
 
 
 class UnknownSymbol:
@@ -89,18 +90,19 @@ class Orders(Matching):
         t = o.type
         if (t == MARKET or t == STOP_MARKET) and o.tif not in ("gtc", IOC):
             return R.TIF_NOT_APPLICABLE, f"time in force {o.tif} does not apply to {t} orders"
-        spec = sym.spec
-        refused = spec.qty_refusal(o.qty)
+        known = sym
+        refused = qty_refusal_of(o.qty, known.step, known.min_qty, known.max_qty)
         if refused is not None:
             return refused
         price, stop = o.price, o.stop
+        tick, band, ref = known.tick, known.band, known.ref
         if stop is not None:     # the price's tick, then the stop's, then the band
-            if price is not None and price % spec.tick:
-                return spec.price_refusal(price)
-            refused = spec.price_refusal(stop, "stop_price")
+            if price is not None and price % tick:
+                return price_refusal_of(price, "price", tick, band, ref)
+            refused = price_refusal_of(stop, "stop_price", tick, band, ref)
             if refused is not None:
                 return refused
-        return None if price is None else spec.price_refusal(price)
+        return None if price is None else price_refusal_of(price, "price", tick, band, ref)
 
     def _open_order(self, c, who: User):
         """(the open order `c.cid` of `c.user` the actor may touch, None) or (None, refusal)."""
@@ -177,15 +179,15 @@ class Orders(Matching):
         if refused is not None:
             return refused
         if c.qty is not None:
-            if c.qty <= o.filled and c.qty % sym.spec.step == 0:
+            if c.qty <= o.filled and c.qty % sym.step == 0:
                 return R.AMEND_BELOW_FILLED, (f"qty {fmt(c.qty)} is not above the "
                                               f"{fmt(o.filled)} already filled; "
                                               "cancel the order instead")
-            refused = sym.spec.qty_refusal(c.qty)
+            refused = qty_refusal_of(c.qty, sym.step, sym.min_qty, sym.max_qty)
             if refused is not None:
                 return refused
         if c.price is not None and c.price != o.price:
-            refused = sym.spec.price_refusal(c.price)
+            refused = price_refusal_of(c.price, "price", sym.tick, sym.band, sym.ref)
             if refused is not None:
                 return refused
             if o.tif == POST_ONLY:
