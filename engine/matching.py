@@ -8,6 +8,7 @@ the ledger with the fees of engine.fees. Closing an order (cancel, expire, rejec
 it off the book, releases its hold and leaves a ClosedOrder under its client id. Third
 link of `Exchange`'s chain of parts (engine.ledger), after Escrow.
 """
+from .book import BookSide
 from .escrow import Escrow
 from .events import (
     CLOSE_EVENTS, OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
@@ -92,9 +93,10 @@ class Matching(Escrow):
         book = sym.asks if buy else sym.bids
         stp = o.stp
         taker_rate = sym.taker
-        while book and o.filled < o.qty:
-            key = _first_key(book)
-            level = book[key]
+        while o.filled < o.qty:
+            level = book.best()
+            if level is None:
+                break
             price = level.price
             if limit is not None and (price > limit if buy else price < limit):
                 break
@@ -116,7 +118,7 @@ class Matching(Escrow):
                                 "self-trade prevention: oldest order cancelled", False)
                     if stp == STP_BOTH:
                         if not level.count:
-                            del book[key]
+                            book.remove_best()
                         return "self-trade prevention: both orders cancelled"
                     continue
                 fill = o.qty - o.filled
@@ -129,7 +131,7 @@ class Matching(Escrow):
                         fill = affordable_qty(o.hold, price, fill, taker_rate, sym.step, sym.fee_q)
                         if not fill:
                             if not level.count:
-                                del book[key]
+                                book.remove_best()
                             return "market order: funds exhausted; rest cancelled"
                 self._trade(m, o, price, fill, buy)
                 level.total -= fill
@@ -139,7 +141,7 @@ class Matching(Escrow):
                 if o.filled == o.qty:
                     break
             if not level.count or not q:
-                del book[key]
+                book.remove_best()
         return None
 
     def _trade(self, m: Order, o: Order, price: int, fill: int, taker_buys: bool):
@@ -232,7 +234,7 @@ class Matching(Escrow):
         level.count -= 1
         level.total -= o.qty - o.filled
         if not level.count:
-            del book[key]
+            book.remove(key)
 
     def _trigger_stops(self, sym: Symbol):
         """Stops trigger on the last trade price; their trades may trigger more."""
@@ -293,25 +295,18 @@ def book_order(o: Order) -> None:
     book, key = (s.bids, -o.price) if o.side == BUY else (s.asks, o.price)
     level = book.get(key)
     if level is None:
-        level = book[key] = Level(o.price)
+        level = Level(o.price)
+        book.insert(key, level)
     o.price = level.price
     level.orders.append(o)
     level.count += 1
     level.total += o.qty - o.filled
 
 
-def _best(book):
-    if not book:
-        return None
-    return book[_first_key(book)].price
-
-
-def _first_key(book):
-    """The first (best) key of a non-empty side: `book.peekitem(0)[0]` without its two
-    Python calls. A SortedDict keeps its keys in `_list`, a SortedList, whose `_lists`
-    are sorted runs in order (sortedcontainers 2.x; tests/engine/test_matching.py holds
-    the two equal)."""
-    return book._list._lists[0][0]
+def _best(book: BookSide):
+    """The best price of a book side (1e-9), or None when it is empty."""
+    level = book.best()
+    return None if level is None else level.price
 
 
 def _oid(o: Order) -> int:

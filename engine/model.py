@@ -4,7 +4,7 @@ Small slotted objects with integer fields keep a million resting orders cheap.
 """
 from collections import deque
 
-from sortedcontainers import SortedDict
+from .book import BookSide
 
 BUY, SELL = "buy", "sell"
 SIDES = (BUY, SELL)
@@ -67,8 +67,8 @@ class Symbol:
         self.active = True
         self.sessions = False     # True once a session has been opened: then sessions govern
         self.open = True
-        self.bids: SortedDict = SortedDict()  # -price -> Level (best first)
-        self.asks: SortedDict = SortedDict()  # price -> Level (best first)
+        self.bids = BookSide()    # -price -> Level (best first)
+        self.asks = BookSide()    # price -> Level (best first)
         self.stops: list["Order"] = []        # untriggered stop orders, time order
         self.last = None                      # last trade price
 
