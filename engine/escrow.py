@@ -82,7 +82,11 @@ class Escrow(Ledger):
             o.hold = 0
 
     def _release_excess(self, o: Order) -> None:
-        """A buy about to rest keeps only what its remaining quantity needs at its price."""
+        """A buy about to rest keeps only what its remaining quantity needs at its price.
+        Unfilled, it holds exactly that already: its hold was set for its whole quantity
+        at its price (reserve, amend, new fee rates) and only fills lower it."""
+        if not o.filled:
+            return
         excess = o.hold - self._hold_for_buy(o, o.price, o.qty - o.filled)
         if excess > 0:
             sym = o.sym
