@@ -104,20 +104,21 @@ class Orders(Matching):
                 return refused
         return None if price is None else price_refusal_of(price, "price", tick, band, ref)
 
-    def _open_order(self, c, who: User):
-        """(the open order `c.cid` of `c.user` the actor may touch, None) or (None, refusal)."""
-        user, refused = self._acting_for(c.user, who)
+    def _open_order(self, name: str, cid: str, who: User):
+        """(the open order `cid` of the user `name` the actor may touch, None) or
+        (None, refusal)."""
+        user, refused = self._acting_for(name, who)
         if user is None:
             return None, refused
-        o = user.orders.get(c.cid)
+        o = user.orders.get(cid)
         if o is None:
-            return None, (R.UNKNOWN_ORDER, f"unknown order id {c.cid!r} for {user.name}")
-        if not o.is_open:
-            return None, (R.ORDER_CLOSED, f"order {c.cid!r} is already {o.status}")
+            return None, (R.UNKNOWN_ORDER, f"unknown order id {cid!r} for {user.name}")
+        if type(o) is not Order:     # a ClosedOrder (`o.is_open` False), a C test compiled
+            return None, (R.ORDER_CLOSED, f"order {cid!r} is already {o.status}")
         return o, None
 
     def _cancel(self, c: C.CancelOrder, who: User):
-        o, refused = self._open_order(c, who)
+        o, refused = self._open_order(c.user, c.cid, who)
         if o is None:
             return refused
         self._close(o, CANCELLED, "cancelled by user" if who is o.user else f"cancelled by {who.name}")
@@ -128,7 +129,7 @@ class Orders(Matching):
         keeps its place in the queue; a new price or a larger quantity takes it off the book
         and puts it back like a new order (fresh rank, matching first if it now crosses).
         The hold moves by exactly the difference; a refused amend changes nothing."""
-        o, refused = self._open_order(c, who)
+        o, refused = self._open_order(c.user, c.cid, who)
         if o is None:
             return refused
         refused = (R.INVALID_INPUT, c.invalid) if c.invalid else self._amend_check(o, c)
