@@ -27,8 +27,8 @@ from setuptools.command.build_ext import build_ext
 
 TOP = ("engine", "db", "mm", "tui", "cli", "themes", "gateway")
 #: the engine modules compiled (the hot path: `souq bench`'s profile, README)
-COMPILED_ENGINE = ("model", "events", "fees", "symbols", "permissions", "ledger", "escrow",
-                   "matching", "orders", "sessions", "exchange")
+COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "permissions",
+                   "ledger", "escrow", "matching", "orders", "sessions", "exchange")
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
 
 

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from .symbols import SymbolSpec
 
+#: the fields of the two hot commands, in their constructors' order
+PLACE_FIELDS = ("user", "cid", "symbol", "side", "type", "qty", "price", "stop", "tif", "stp",
+                "invalid")
+CANCEL_FIELDS = ("user", "cid")
+
 
 @dataclass(slots=True)
 class AddSymbol:
@@ -63,25 +68,63 @@ class SessionClose:
     symbol: str
 
 
-@dataclass(slots=True)
 class PlaceOrder:
-    user: str
-    cid: str | None
-    symbol: str
-    side: str
-    type: str
-    qty: int
-    price: int | None = None
-    stop: int | None = None
-    tif: str = "gtc"
-    stp: str = "none"
-    invalid: str | None = None   # the edge's reason to reject, e.g. a price off the grid
+    """Place an order: `user`'s order `cid` (None: the exchange names it "#<seq>") on
+    `symbol`, `side` buy or sell, `type` (limit, market, stop_limit, stop_market), `qty`
+    (1e-9), limit `price` and `stop` price (1e-9, None when the type has none), `tif`
+    and `stp` (self-trade prevention) by name, and `invalid`: the edge's reason to reject
+    it (e.g. a price off the grid), or None. The hot command: a plain class with a
+    dataclass's constructor, equality and repr, compiled as a cdef class (commands.pxd)
+    so the exchange reads its fields at C level."""
+    __slots__ = PLACE_FIELDS
+
+    def __init__(self, user, cid, symbol, side, type, qty, price=None, stop=None,
+                 tif="gtc", stp="none", invalid=None) -> None:
+        self.user = user
+        self.cid = cid
+        self.symbol = symbol
+        self.side = side
+        self.type = type
+        self.qty = qty
+        self.price = price
+        self.stop = stop
+        self.tif = tif
+        self.stp = stp
+        self.invalid = invalid
+
+    def __eq__(self, other):
+        return _equal(self, other, PLACE_FIELDS)
+
+    def __repr__(self) -> str:
+        return _repr(self, PLACE_FIELDS)
 
 
-@dataclass(slots=True)
 class CancelOrder:
-    user: str
-    cid: str
+    """Cancel `user`'s open order `cid`. A plain class like PlaceOrder (commands.pxd)."""
+    __slots__ = CANCEL_FIELDS
+
+    def __init__(self, user, cid) -> None:
+        self.user = user
+        self.cid = cid
+
+    def __eq__(self, other):
+        return _equal(self, other, CANCEL_FIELDS)
+
+    def __repr__(self) -> str:
+        return _repr(self, CANCEL_FIELDS)
+
+
+def _equal(a, b, names: tuple):
+    """A dataclass's ==: the same class and equal fields; NotImplemented across classes."""
+    if type(a) is not type(b):
+        return NotImplemented
+    return all(getattr(a, n) == getattr(b, n) for n in names)
+
+
+def _repr(cmd, names: tuple) -> str:
+    """A dataclass's repr: Class(field=value, ...)."""
+    inner = ", ".join(f"{n}={getattr(cmd, n)!r}" for n in names)
+    return f"{type(cmd).__name__}({inner})"
 
 
 @dataclass(slots=True)

@@ -18,20 +18,18 @@ class Escrow(Ledger):
 
     def _hold_for_buy(self, o: Order, price: int, qty: int) -> int:
         s = o.sym
-        spec = s.spec
-        maker, taker = spec.maker, spec.taker
-        return buy_hold(price, qty, spec.step, maker if maker > taker else taker, s.fee_q)
+        return buy_hold(price, qty, s.step, s.hold_rate, s.fee_q)
 
     def _reserve(self, o: Order):
         """Put on hold what the order may spend; market buys reserve at activation.
         Returns None, or (code, reason) when the funds are not there."""
         sym, u = o.sym, o.user
         if o.side == SELL:
-            asset, need = sym.spec.base, o.qty * QTY_TO_AMOUNT
+            asset, need = sym.base, o.qty * QTY_TO_AMOUNT
         elif o.type == MARKET:
             return None
         else:
-            asset = sym.spec.quote
+            asset = sym.quote
             price = o.price if o.price is not None else o.stop
             need = self._hold_for_buy(o, price, o.qty)
         w = u.wallets.get(asset)
@@ -49,7 +47,8 @@ class Escrow(Ledger):
         if need > have:
             need = have
         if need:
-            self._move("hold", o.sym.spec.quote, o.user, AVAIL, o.user, HELD, need, o.oid)
+            sym = o.sym
+            self._move("hold", sym.quote, o.user, AVAIL, o.user, HELD, need, o.oid)
             o.hold = need
 
     def _reach(self, o: Order, limit) -> int:
@@ -57,7 +56,7 @@ class Escrow(Ledger):
         sym = o.sym
         left = o.qty - o.filled
         total = 0
-        rate, unit = sym.spec.taker, sym.fee_q
+        rate, unit = sym.taker, sym.fee_q
         for level in sym.asks.values():
             if limit is not None and level.price > limit:
                 break
@@ -77,15 +76,21 @@ class Escrow(Ledger):
     def _release(self, o: Order):
         """Give back all the order still holds."""
         if o.hold:
-            asset = o.sym.spec.quote if o.side == BUY else o.sym.spec.base
+            sym = o.sym
+            asset = sym.quote if o.side == BUY else sym.base
             self._move("release", asset, o.user, HELD, o.user, AVAIL, o.hold, o.oid)
             o.hold = 0
 
     def _release_excess(self, o: Order) -> None:
-        """A buy about to rest keeps only what its remaining quantity needs at its price."""
+        """A buy about to rest keeps only what its remaining quantity needs at its price.
+        Unfilled, it holds exactly that already: its hold was set for its whole quantity
+        at its price (reserve, amend, new fee rates) and only fills lower it."""
+        if not o.filled:
+            return
         excess = o.hold - self._hold_for_buy(o, o.price, o.qty - o.filled)
         if excess > 0:
-            self._move("release", o.sym.spec.quote, o.user, HELD, o.user, AVAIL, excess, o.oid)
+            sym = o.sym
+            self._move("release", sym.quote, o.user, HELD, o.user, AVAIL, excess, o.oid)
             o.hold -= excess
 
     def _rehold(self, o: Order, price: int, qty: int):
@@ -97,7 +102,7 @@ class Escrow(Ledger):
         rem = qty - o.filled
         need = self._hold_for_buy(o, price, rem) if buy else rem * QTY_TO_AMOUNT
         diff = need - o.hold
-        asset = sym.spec.quote if buy else sym.spec.base
+        asset = sym.quote if buy else sym.base
         if diff > 0:
             have = self._wallet(o.user, asset)[AVAIL]
             if have < diff:

@@ -12,6 +12,7 @@ Units: notional in 1e-18 of the quote (price 1e-9 x qty 1e-9), rate in 1e-9 (0.0
 from .numbers import AMOUNT_DP, PRICE_SCALE
 
 MAX_PRECISION = AMOUNT_DP      # decimal places: the ledger's own resolution
+_UP = PRICE_SCALE - 1          # (x + _UP) // PRICE_SCALE: x / PRICE_SCALE rounded up
 
 
 def precision_unit(places: int) -> int:
@@ -24,9 +25,9 @@ def fee(notional: int, rate: int, unit: int) -> int:
     if not rate or not notional:     # a symbol without fees: no big-number arithmetic
         return 0
     if unit == 1:                    # no precision set: the ledger's own 1e-18
-        return -(-notional * rate // PRICE_SCALE)
-    units = -(-notional * rate // (PRICE_SCALE * unit))
-    return units * unit
+        return (notional * rate + _UP) // PRICE_SCALE
+    scale = PRICE_SCALE * unit       # ceil(a / b) == (a + b - 1) // b for any a, b > 0
+    return (notional * rate + scale - 1) // scale * unit
 
 
 def buy_hold(price: int, qty: int, step: int, rate: int, unit: int) -> int:

@@ -3,7 +3,9 @@ cimport cython
 from souq.engine.model cimport Level, Order, Symbol, User, closed
 from souq.engine.fees cimport affordable_qty, buy_hold, fee
 from souq.engine.events cimport OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested
+from souq.engine.book cimport BookSide
 from souq.engine.escrow cimport Escrow
+from souq.engine.symbols cimport band_limits_of
 
 # the wallet buckets (model.AVAIL, model.HELD) as C indexes
 cdef Py_ssize_t AVAIL, HELD
@@ -13,14 +15,14 @@ cdef class Matching(Escrow):
     cdef _activate(self, Order o)
     @cython.locals(buy=bint, level=Level, m=Order)
     cdef bint _fillable(self, Order o, object limit) except -1
-    @cython.locals(sym=Symbol, level=Level, m=Order)
+    @cython.locals(sym=Symbol, book=BookSide, level=Level, m=Order)
     cdef _match(self, Order o, object limit, bint buy, bint is_market)
     @cython.locals(sym=Symbol, buyer=Order, seller=Order, bu=User, su=User, fees=User,
                    bq=list, sb=list, bb=list, sq=list, fw=list, x=Order, ev=list)
     cdef _trade(self, Order m, Order o, object price, object fill, bint taker_buys)
     cdef _rest(self, Order o, bint buy)
     cdef _next_rank(self)
-    @cython.locals(sym=Symbol, level=Level)
+    @cython.locals(sym=Symbol, book=BookSide, level=Level)
     cdef _unbook(self, Order o)
     @cython.locals(o=Order)
     cdef _trigger_stops(self, Symbol sym)
@@ -29,7 +31,7 @@ cdef class Matching(Escrow):
     @cython.locals(level=Level, o=Order)
     cdef list _open_orders(self, Symbol s)
 
-@cython.locals(s=Symbol, level=Level)
+@cython.locals(s=Symbol, book=BookSide, level=Level)
 cpdef book_order(Order o)
 
-cpdef _first_key(object book)
+cpdef _best(BookSide book)

@@ -8,6 +8,7 @@ the ledger with the fees of engine.fees. Closing an order (cancel, expire, rejec
 it off the book, releases its hold and leaves a ClosedOrder under its client id. Third
 link of `Exchange`'s chain of parts (engine.ledger), after Escrow.
 """
+from .book import BookSide
 from .escrow import Escrow
 from .events import (
     CLOSE_EVENTS, OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
@@ -19,6 +20,7 @@ from .model import (
     Level, Order, Symbol, closed,
 )
 from .numbers import QTY_TO_AMOUNT, fmt
+from .symbols import band_limits_of
 
 
 class Matching(Escrow):
@@ -34,14 +36,14 @@ class Matching(Escrow):
             self._release(o)
         limit = o.price
         if is_market:
-            band = sym.spec.band_limits()
+            band = band_limits_of(sym.band, sym.ref)
             limit = (band[1] if buy else band[0]) if band else None
             if buy:
-                w = o.user.wallets.get(sym.spec.quote)
+                w = o.user.wallets.get(sym.quote)
                 have = w[AVAIL] if w else 0
                 if have <= 0:
                     return self._reject(o, R.INSUFFICIENT_FUNDS,
-                                        f"insufficient available {sym.spec.quote}: has 0")
+                                        f"insufficient available {sym.quote}: has 0")
                 self._hold_market_buy(o, limit, have)
         elif o.tif == POST_ONLY:
             best = _best(sym.asks if buy else sym.bids)
@@ -90,10 +92,11 @@ class Matching(Escrow):
         sym = o.sym
         book = sym.asks if buy else sym.bids
         stp = o.stp
-        taker_rate = sym.spec.taker
-        while book and o.filled < o.qty:
-            key = _first_key(book)
-            level = book[key]
+        taker_rate = sym.taker
+        while o.filled < o.qty:
+            level = book.best()
+            if level is None:
+                break
             price = level.price
             if limit is not None and (price > limit if buy else price < limit):
                 break
@@ -115,7 +118,7 @@ class Matching(Escrow):
                                 "self-trade prevention: oldest order cancelled", False)
                     if stp == STP_BOTH:
                         if not level.count:
-                            del book[key]
+                            book.remove_best()
                         return "self-trade prevention: both orders cancelled"
                     continue
                 fill = o.qty - o.filled
@@ -125,10 +128,10 @@ class Matching(Escrow):
                 if is_market and buy:
                     n = price * fill
                     if n + fee(n, taker_rate, sym.fee_q) > o.hold:
-                        fill = affordable_qty(o.hold, price, fill, taker_rate, sym.spec.step, sym.fee_q)
+                        fill = affordable_qty(o.hold, price, fill, taker_rate, sym.step, sym.fee_q)
                         if not fill:
                             if not level.count:
-                                del book[key]
+                                book.remove_best()
                             return "market order: funds exhausted; rest cancelled"
                 self._trade(m, o, price, fill, buy)
                 level.total -= fill
@@ -138,17 +141,16 @@ class Matching(Escrow):
                 if o.filled == o.qty:
                     break
             if not level.count or not q:
-                del book[key]
+                book.remove_best()
         return None
 
     def _trade(self, m: Order, o: Order, price: int, fill: int, taker_buys: bool):
         """Settle one fill: base to the buyer, quote to the seller, both fees to @fees.
         The Trade event stands for these ledger moves (engine.events.Trade.moves)."""
         sym = o.sym
-        spec = sym.spec
         n = price * fill
-        maker_fee = fee(n, spec.maker, sym.fee_q)
-        taker_fee = fee(n, spec.taker, sym.fee_q)
+        maker_fee = fee(n, sym.maker, sym.fee_q)
+        taker_fee = fee(n, sym.taker, sym.fee_q)
         if taker_buys:
             buyer, seller, bfee, sfee = o, m, taker_fee, maker_fee
         else:
@@ -156,7 +158,7 @@ class Matching(Escrow):
         self.trade_seq += 1
         tid = self.trade_seq
         bu, su = buyer.user, seller.user
-        base, quote = spec.base, spec.quote
+        base, quote = sym.base, sym.quote
         base_amt = fill * QTY_TO_AMOUNT
         bq = bu.wallets[quote]
         sb = su.wallets[base]
@@ -232,7 +234,7 @@ class Matching(Escrow):
         level.count -= 1
         level.total -= o.qty - o.filled
         if not level.count:
-            del book[key]
+            book.remove(key)
 
     def _trigger_stops(self, sym: Symbol):
         """Stops trigger on the last trade price; their trades may trigger more."""
@@ -250,7 +252,7 @@ class Matching(Escrow):
                     self._close(o, CANCELLED, f"user {o.user.name} suspended", False)
                     continue
                 if o.price is not None:
-                    band = sym.spec.band_limits()
+                    band = band_limits_of(sym.band, sym.ref)
                     if band and not band[0] <= o.price <= band[1]:
                         self._reject(o, R.PRICE_OUTSIDE_BAND,
                                      f"price {fmt(o.price)} is outside the daily band "
@@ -293,25 +295,18 @@ def book_order(o: Order) -> None:
     book, key = (s.bids, -o.price) if o.side == BUY else (s.asks, o.price)
     level = book.get(key)
     if level is None:
-        level = book[key] = Level(o.price)
+        level = Level(o.price)
+        book.insert(key, level)
     o.price = level.price
     level.orders.append(o)
     level.count += 1
     level.total += o.qty - o.filled
 
 
-def _best(book):
-    if not book:
-        return None
-    return book[_first_key(book)].price
-
-
-def _first_key(book):
-    """The first (best) key of a non-empty side: `book.peekitem(0)[0]` without its two
-    Python calls. A SortedDict keeps its keys in `_list`, a SortedList, whose `_lists`
-    are sorted runs in order (sortedcontainers 2.x; tests/engine/test_matching.py holds
-    the two equal)."""
-    return book._list._lists[0][0]
+def _best(book: BookSide):
+    """The best price of a book side (1e-9), or None when it is empty."""
+    level = book.best()
+    return None if level is None else level.price
 
 
 def _oid(o: Order) -> int:

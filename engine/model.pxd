@@ -1,12 +1,19 @@
 # The compiled engine's view of model.py (engine/native.py, setup.py): the same classes as
 # cdef classes, so the compiled modules read and write their fields at C level. Money and
 # quantities stay Python integers: money at 1e-18 and quantities at 1e-9 outgrow 64 bits.
+from souq.engine.book cimport BookSide
+
 cdef class User:
     cdef public object name, role, status
     cdef public dict wallets, orders
 
 cdef class Symbol:
-    cdef public object name, spec, fee_q, active, sessions, open, bids, asks, last
+    cdef public object name, fee_q, active, sessions, open, last
+    cdef public BookSide bids, asks
+    # the spec and the copies of its fields its setter keeps (model.Symbol.spec)
+    cdef object _spec
+    cdef public object base, quote, tick, step, min_qty, max_qty, band, ref, maker, taker
+    cdef public object hold_rate
     cdef public list stops
 
 cdef class Order:

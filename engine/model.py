@@ -4,7 +4,7 @@ Small slotted objects with integer fields keep a million resting orders cheap.
 """
 from collections import deque
 
-from sortedcontainers import SortedDict
+from .book import BookSide
 
 BUY, SELL = "buy", "sell"
 SIDES = (BUY, SELL)
@@ -52,22 +52,41 @@ class User:
 class Symbol:
     """A listed symbol, live: its specification (`spec`, a frozen symbols.SymbolSpec that
     a session open replaces when it moves the reference price or the fees), its book and
-    its session state. `name` is the spec's name, kept beside it as the key every event
-    and lookup reads."""
-    __slots__ = ("name", "spec", "fee_q", "active", "sessions", "open",
-                 "bids", "asks", "stops", "last")
+    its session state. Setting `spec` also copies the fields the hot path reads into
+    plain attributes beside it (`name`, `base`, `quote`, `tick`, `step`, `min_qty`,
+    `max_qty`, `band`, `ref`, `maker`, `taker`, and `hold_rate`, the larger fee rate a
+    buy reserves for), so they never disagree with it and the compiled engine reads them
+    at C level (model.pxd)."""
+    __slots__ = ("name", "_spec", "base", "quote", "tick", "step", "min_qty", "max_qty",
+                 "band", "ref", "maker", "taker", "hold_rate", "fee_q", "active",
+                 "sessions", "open", "bids", "asks", "stops", "last")
 
     def __init__(self, spec) -> None:
-        self.name = spec.name
         self.spec = spec
         self.fee_q = 1            # the quote asset's smallest unit (1e-18): fees round up to it
         self.active = True
         self.sessions = False     # True once a session has been opened: then sessions govern
         self.open = True
-        self.bids: SortedDict = SortedDict()  # -price -> Level (best first)
-        self.asks: SortedDict = SortedDict()  # price -> Level (best first)
+        self.bids = BookSide()    # -price -> Level (best first)
+        self.asks = BookSide()    # price -> Level (best first)
         self.stops: list["Order"] = []        # untriggered stop orders, time order
         self.last = None                      # last trade price
+
+    @property
+    def spec(self):
+        """The symbol's SymbolSpec; assigning one refreshes the copies of its fields."""
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec) -> None:
+        self._spec = spec
+        self.name = spec.name
+        self.base, self.quote = spec.base, spec.quote
+        self.tick, self.step = spec.tick, spec.step
+        self.min_qty, self.max_qty = spec.min_qty, spec.max_qty
+        self.band, self.ref = spec.band, spec.ref
+        self.maker, self.taker = spec.maker, spec.taker
+        self.hold_rate = spec.maker if spec.maker > spec.taker else spec.taker
 
 
 class ClosedOrder:

@@ -4,17 +4,20 @@ from souq.engine.model cimport Level, Order, Symbol, User, closed
 from souq.engine.events cimport OrderNew, OrderQueued, OrderRejected
 from souq.engine.permissions cimport act_refusal
 from souq.engine.matching cimport Matching
+from souq.engine.commands cimport CancelOrder, PlaceOrder
+from souq.engine.symbols cimport price_refusal_of, qty_refusal_of
 
 cdef class Orders(Matching):
     @cython.locals(user=User)
     cdef tuple _acting_for(self, object name, User who)
     @cython.locals(user=User, o=Order, ev=list)
-    cdef _place(self, object c, User who)
+    cdef _place(self, PlaceOrder c, User who)
+    @cython.locals(known=Symbol)
     cdef _check(self, Order o, User user, object sym)
     @cython.locals(user=User)
-    cdef tuple _open_order(self, object c, User who)
+    cdef tuple _open_order(self, object name, object cid, User who)
     @cython.locals(o=Order)
-    cdef _cancel(self, object c, User who)
+    cdef _cancel(self, CancelOrder c, User who)
     @cython.locals(sym=Symbol, user=User)
     cdef _amend_check(self, Order o, object c)
     @cython.locals(o=Order)

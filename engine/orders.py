@@ -19,6 +19,7 @@ from .model import (
 )
 from .numbers import fmt
 from .permissions import act_refusal
+from .symbols import price_refusal_of, qty_refusal_of
 
 
 class UnknownSymbol:
@@ -89,33 +90,35 @@ class Orders(Matching):
         t = o.type
         if (t == MARKET or t == STOP_MARKET) and o.tif not in ("gtc", IOC):
             return R.TIF_NOT_APPLICABLE, f"time in force {o.tif} does not apply to {t} orders"
-        spec = sym.spec
-        refused = spec.qty_refusal(o.qty)
+        known = sym
+        refused = qty_refusal_of(o.qty, known.step, known.min_qty, known.max_qty)
         if refused is not None:
             return refused
         price, stop = o.price, o.stop
+        tick, band, ref = known.tick, known.band, known.ref
         if stop is not None:     # the price's tick, then the stop's, then the band
-            if price is not None and price % spec.tick:
-                return spec.price_refusal(price)
-            refused = spec.price_refusal(stop, "stop_price")
+            if price is not None and price % tick:
+                return price_refusal_of(price, "price", tick, band, ref)
+            refused = price_refusal_of(stop, "stop_price", tick, band, ref)
             if refused is not None:
                 return refused
-        return None if price is None else spec.price_refusal(price)
+        return None if price is None else price_refusal_of(price, "price", tick, band, ref)
 
-    def _open_order(self, c, who: User):
-        """(the open order `c.cid` of `c.user` the actor may touch, None) or (None, refusal)."""
-        user, refused = self._acting_for(c.user, who)
+    def _open_order(self, name: str, cid: str, who: User):
+        """(the open order `cid` of the user `name` the actor may touch, None) or
+        (None, refusal)."""
+        user, refused = self._acting_for(name, who)
         if user is None:
             return None, refused
-        o = user.orders.get(c.cid)
+        o = user.orders.get(cid)
         if o is None:
-            return None, (R.UNKNOWN_ORDER, f"unknown order id {c.cid!r} for {user.name}")
-        if not o.is_open:
-            return None, (R.ORDER_CLOSED, f"order {c.cid!r} is already {o.status}")
+            return None, (R.UNKNOWN_ORDER, f"unknown order id {cid!r} for {user.name}")
+        if type(o) is not Order:     # a ClosedOrder (`o.is_open` False), a C test compiled
+            return None, (R.ORDER_CLOSED, f"order {cid!r} is already {o.status}")
         return o, None
 
     def _cancel(self, c: C.CancelOrder, who: User):
-        o, refused = self._open_order(c, who)
+        o, refused = self._open_order(c.user, c.cid, who)
         if o is None:
             return refused
         self._close(o, CANCELLED, "cancelled by user" if who is o.user else f"cancelled by {who.name}")
@@ -126,7 +129,7 @@ class Orders(Matching):
         keeps its place in the queue; a new price or a larger quantity takes it off the book
         and puts it back like a new order (fresh rank, matching first if it now crosses).
         The hold moves by exactly the difference; a refused amend changes nothing."""
-        o, refused = self._open_order(c, who)
+        o, refused = self._open_order(c.user, c.cid, who)
         if o is None:
             return refused
         refused = (R.INVALID_INPUT, c.invalid) if c.invalid else self._amend_check(o, c)
@@ -177,15 +180,15 @@ class Orders(Matching):
         if refused is not None:
             return refused
         if c.qty is not None:
-            if c.qty <= o.filled and c.qty % sym.spec.step == 0:
+            if c.qty <= o.filled and c.qty % sym.step == 0:
                 return R.AMEND_BELOW_FILLED, (f"qty {fmt(c.qty)} is not above the "
                                               f"{fmt(o.filled)} already filled; "
                                               "cancel the order instead")
-            refused = sym.spec.qty_refusal(c.qty)
+            refused = qty_refusal_of(c.qty, sym.step, sym.min_qty, sym.max_qty)
             if refused is not None:
                 return refused
         if c.price is not None and c.price != o.price:
-            refused = sym.spec.price_refusal(c.price)
+            refused = price_refusal_of(c.price, "price", sym.tick, sym.band, sym.ref)
             if refused is not None:
                 return refused
             if o.tif == POST_ONLY:

@@ -57,10 +57,7 @@ class SymbolSpec:
     def band_limits(self) -> tuple[int, int] | None:
         """(lowest, highest) price the daily band allows (1e-9), or None without a band
         (no rate, or no reference price)."""
-        if not self.band or self.ref is None:
-            return None
-        delta = self.ref * self.band // PRICE_SCALE
-        return self.ref - delta, self.ref + delta
+        return band_limits_of(self.band, self.ref)
 
     def price_range(self) -> tuple[int, int | None]:
         """(lo, hi): the lowest and highest prices on the tick grid an order may carry
@@ -83,26 +80,12 @@ class SymbolSpec:
         """Why `price` (1e-9) may not be an order's `field`: (ResultCode, reason) when it
         is off the tick (INVALID_PRICE) or, for a limit price, outside the daily band
         (PRICE_OUTSIDE_BAND, only when `field` is "price"); else None."""
-        if price % self.tick:
-            return (R.INVALID_PRICE,
-                    f"{field} {fmt(price)} is not a multiple of the tick {fmt(self.tick)}")
-        if field == "price" and self.band:
-            band = self.band_limits()
-            if band and not band[0] <= price <= band[1]:
-                return R.PRICE_OUTSIDE_BAND, (f"price {fmt(price)} is outside the daily band "
-                                              f"{fmt(band[0])}-{fmt(band[1])}")
-        return None
+        return price_refusal_of(price, field, self.tick, self.band, self.ref)
 
     def qty_refusal(self, qty: int):
         """Why `qty` (1e-9) is not a quantity this symbol accepts (off the step, below the
         minimum, above the maximum): (ResultCode.INVALID_QTY, reason), or None."""
-        if qty % self.step:
-            return R.INVALID_QTY, f"qty {fmt(qty)} is not a multiple of the step {fmt(self.step)}"
-        if qty < self.min_qty:
-            return R.INVALID_QTY, f"qty {fmt(qty)} is below the minimum {fmt(self.min_qty)}"
-        if self.max_qty is not None and qty > self.max_qty:
-            return R.INVALID_QTY, f"qty {fmt(qty)} is above the maximum {fmt(self.max_qty)}"
-        return None
+        return qty_refusal_of(qty, self.step, self.min_qty, self.max_qty)
 
     # ------------------------------------------------------------ rounding (the desk's)
     def floor_tick(self, price: float | int) -> int:
@@ -132,3 +115,41 @@ class SymbolSpec:
         if self.max_qty is not None:
             q = min(q, self.max_qty // self.step * self.step)
         return q if q >= self.min_qty else 0
+
+
+# ------------------------------------------------------------ the rules on plain integers
+# SymbolSpec's checks above, on the fields they read: the engine's hot path calls these
+# at C level (symbols.pxd) with the copies its live model.Symbol keeps of its spec.
+def band_limits_of(band: int, ref: int | None) -> tuple[int, int] | None:
+    """(lowest, highest) price (1e-9) a band of rate `band` (1e-9) around `ref` allows,
+    or None without a band (rate 0 or no reference price)."""
+    if not band or ref is None:
+        return None
+    delta = ref * band // PRICE_SCALE
+    return ref - delta, ref + delta
+
+
+def price_refusal_of(price: int, field: str, tick: int, band: int, ref: int | None):
+    """SymbolSpec.price_refusal of a spec with this `tick`, `band` and `ref` (1e-9):
+    (ResultCode, reason) or None."""
+    if price % tick:
+        return (R.INVALID_PRICE,
+                f"{field} {fmt(price)} is not a multiple of the tick {fmt(tick)}")
+    if band and field == "price":
+        limits = band_limits_of(band, ref)
+        if limits and not limits[0] <= price <= limits[1]:
+            return R.PRICE_OUTSIDE_BAND, (f"price {fmt(price)} is outside the daily band "
+                                          f"{fmt(limits[0])}-{fmt(limits[1])}")
+    return None
+
+
+def qty_refusal_of(qty: int, step: int, min_qty: int, max_qty: int | None):
+    """SymbolSpec.qty_refusal of a spec with this `step`, `min_qty` and `max_qty` (1e-9):
+    (ResultCode.INVALID_QTY, reason) or None."""
+    if qty % step:
+        return R.INVALID_QTY, f"qty {fmt(qty)} is not a multiple of the step {fmt(step)}"
+    if qty < min_qty:
+        return R.INVALID_QTY, f"qty {fmt(qty)} is below the minimum {fmt(min_qty)}"
+    if max_qty is not None and qty > max_qty:
+        return R.INVALID_QTY, f"qty {fmt(qty)} is above the maximum {fmt(max_qty)}"
+    return None

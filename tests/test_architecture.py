@@ -19,7 +19,7 @@ OURS = set(LAYERS)
 #: the parts of `Exchange` (engine/exchange.py), reached only through it.
 ENGINE_PUBLIC = {"exchange", "events", "commands", "model", "numbers", "stream", "edge",
                  "admission", "permissions", "fees", "invariants", "workload", "timeunits",
-                 "symbols", "native"}
+                 "symbols", "native", "book"}
 ENGINE_INTERNAL = {"ledger", "escrow", "matching", "orders", "sessions"}
 # The one way up: `souq` (no command) and `souq bench --tui` hand the terminal to the
 # workstation, importing it inside the function that starts it, never at module level.

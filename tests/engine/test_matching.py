@@ -352,28 +352,6 @@ def moves_of(outcome):
     return ledger_moves(outcome.events)
 
 
-def test_the_first_key_of_a_side_is_the_sorted_dicts_first():
-    """matching._first_key reads sortedcontainers' runs directly: it must stay what
-    SortedDict.peekitem(0) says, across many runs (thousands of keys) and deletions."""
-    import random
-
-    from sortedcontainers import SortedDict
-
-    from souq.engine.matching import _best, _first_key
-    rng = random.Random(16)
-    book = SortedDict()
-    assert _best(book) is None
-    for step in range(30_000):
-        key = rng.randrange(-5000, 5000)
-        if key in book and rng.random() < 0.6:
-            del book[key]
-        else:
-            book[key] = closed("filled")
-        if book:
-            assert _first_key(book) == book.peekitem(0)[0], step
-
-
-
 def test_an_order_resting_at_its_own_seq_shares_one_int_for_oid_and_rank():
     """Memory (issue 16: 1M resting orders under 500 MB): the rank given at the seq that
     placed the order is the oid's own int object, not a second one (the compiled engine
