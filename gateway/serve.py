@@ -3,11 +3,27 @@ accepting, lets in-flight requests finish, then the app's life cycle closes the 
 (after its last transaction), the feed and the audit log."""
 import socket
 import sys
+from importlib.util import find_spec
 
 import uvicorn
 
 from .app import create_app
 from .config import GatewayConfig
+
+
+def protocols() -> dict:
+    """uvicorn's loop, HTTP parser and WebSocket settings: uvloop and httptools (C) when
+    installed, as they are with souq's dependencies on Linux and macOS; asyncio and h11
+    (pure Python, several times the CPU per request) otherwise. WebSocket messages go
+    uncompressed: a feed message is a few hundred bytes on a fast link, and per-message
+    deflate cost more CPU per trade than building the message."""
+    chosen = {"loop": "asyncio", "http": "h11", "ws": "auto",   # websockets (a dependency)
+              "ws_per_message_deflate": False}
+    if find_spec("uvloop") is not None:      # Windows: uvloop has no build there
+        chosen["loop"] = "uvloop"
+    if find_spec("httptools") is not None:
+        chosen["http"] = "httptools"
+    return chosen
 
 
 def run_server(config: GatewayConfig, host: str, port: int) -> None:
@@ -23,7 +39,8 @@ def run_server(config: GatewayConfig, host: str, port: int) -> None:
     bound = sock.getsockname()[1]
     app = create_app(config)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           timeout_graceful_shutdown=10, ws_max_size=65536))
+                                           timeout_graceful_shutdown=10, ws_max_size=65536,
+                                           **protocols()))
     url_host = f"[{host}]" if ":" in host else host
     original = server.startup
 
