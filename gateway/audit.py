@@ -63,8 +63,9 @@ class AuditLog:
                     break
             stop = None in rows
             rows = [r for r in rows if r is not None]
-            for row in rows:
-                self.logger.info(orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode())
+            if rows:       # one write for the batch: the same lines, one call each
+                self.logger.info("\n".join(
+                    orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode() for row in rows))
             try:
                 access.add_audit(self.engine, rows)
             except Exception as exc:   # the log file still has them; say so there
