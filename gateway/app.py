@@ -33,7 +33,11 @@ at POST /auth/login, then send `Authorization: Bearer ACCESS_TOKEN`. Amounts, pr
 quantities are decimal strings; errors are RFC 9457 problem details. Streams: GET /ws."""
 
 
-def create_app(config: GatewayConfig) -> FastAPI:
+def create_app(config: GatewayConfig) -> AuditMiddleware:
+    """The ASGI application to serve: the edge (gateway.audit.AuditMiddleware: request
+    ids, refusals at the door, the audit log and the order fast path) around the FastAPI
+    app (`.app`). The edge is outside FastAPI's own middleware so that an order on the
+    fast path crosses no layer it does not need."""
     holder: dict = {"gw": None}
 
     @asynccontextmanager
@@ -54,6 +58,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
                            f"{failures} failed logins")
 
         tokens = Tokens(engine, config, locked)
+        committer.auth_generation = tokens.generation     # fast-path orders (gateway.fastpath)
         g = Gateway(config, api, committer, tokens,
                     RateLimiter(config.rate, config.burst), feed,
                     AuditLog(engine, config.audit_file()))
@@ -82,9 +87,8 @@ def create_app(config: GatewayConfig) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, problems.on_http)
     app.add_exception_handler(RequestValidationError, problems.on_validation)
     app.add_exception_handler(Exception, _internal)
-    app.add_middleware(AuditMiddleware, gateway_state=lambda: holder["gw"])
     _problem_schema(app)
-    return app
+    return AuditMiddleware(app, gateway_state=lambda: holder["gw"])
 
 
 GC_THRESHOLDS = (20_000, 20, 20)   # Python's defaults are (700, 10, 10)

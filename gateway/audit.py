@@ -63,8 +63,9 @@ class AuditLog:
                     break
             stop = None in rows
             rows = [r for r in rows if r is not None]
-            for row in rows:
-                self.logger.info(orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode())
+            if rows:       # one write for the batch: the same lines, one call each
+                self.logger.info("\n".join(
+                    orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode() for row in rows))
             try:
                 access.add_audit(self.engine, rows)
             except Exception as exc:   # the log file still has them; say so there
@@ -79,6 +80,12 @@ class AuditLog:
 
 
 class AuditMiddleware:
+    """The gateway's edge, outermost around the FastAPI app (app.create_app): a request id
+    on every answer, the size, NUL and Host refusals, `POST /orders` placed by
+    gateway.fastpath when it can be, and one audit row per request or WebSocket, however
+    it ended (an error raised in the app is recorded as the 500 it became, then passed
+    on). `gateway_state()` is the Gateway once the app started (None before)."""
+
     def __init__(self, app, gateway_state) -> None:
         self.app = app
         self.state = gateway_state       # callable -> Gateway (set when the app starts)
@@ -92,24 +99,42 @@ class AuditMiddleware:
         scope.setdefault("state", {})
         scope["state"]["request_id"] = rid
         status = {"code": 0}
+        rid_header = (b"x-request-id", rid.encode())
 
         async def sending(message):
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind == "http.response.start":
                 status["code"] = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
-            elif message["type"] == "websocket.accept":
+                message["headers"] = [*message.get("headers", ()), rid_header]
+            elif kind == "websocket.accept":
                 status["code"] = 101
             await send(message)
 
+        try:
+            await self._answer(g, scope, receive, sending)
+        finally:
+            if g is not None and g.audit is not None:
+                st = scope["state"]
+                route = scope.get("route")
+                client = scope.get("client")
+                g.audit.record((time.time_ns(), rid, st.get("client_id"), st.get("user"),
+                                scope.get("method", "WS"),
+                                getattr(route, "path", None) or "(no route)",
+                                status["code"] or 500, int((time.perf_counter() - start) * 1e6),
+                                client[0] if client else None))
+
+    async def _answer(self, g, scope, receive, sending) -> None:
         limit = g.config.max_body if g else 1 << 20
-        too_big = scope["type"] == "http" and _declared(scope) > limit
-        if too_big:
+        declared, host = _declared(scope)
+        if scope["type"] == "http" and declared > limit:
             await response(413, f"the request body is larger than the limit of {limit} "
                                 "bytes", scope["path"])(scope, receive, sending)
         elif _nul_in_target(scope):
             await response(400, "the request path or query contains a NUL character, which "
                                 "no name or id may hold", None)(scope, receive, sending)
+        elif not host and scope.get("http_version") == "1.1":
+            await response(400, "an HTTP/1.1 request must carry a Host header (RFC 9112, "
+                                "section 3.2)", None)(scope, receive, sending)
         else:
             problem, body_receive, body = await bodies.checked(scope, _capped(receive, limit))
             if problem:
@@ -118,15 +143,6 @@ class AuditMiddleware:
                       and scope["path"] == fastpath.PATH
                       and await fastpath.place(g, scope, body, body_receive, sending)):
                 await self.app(scope, body_receive, sending)
-        if g is not None and g.audit is not None:
-            st = scope["state"]
-            route = scope.get("route")
-            client = scope.get("client")
-            g.audit.record((time.time_ns(), rid, st.get("client_id"), st.get("user"),
-                            scope.get("method", "WS"),
-                            getattr(route, "path", None) or "(no route)", status["code"] or 500,
-                            int((time.perf_counter() - start) * 1e6),
-                            client[0] if client else None))
 
 
 def _nul_in_target(scope) -> bool:
@@ -138,14 +154,19 @@ def _nul_in_target(scope) -> bool:
 NUL_IN_BODY = (b"\x00", b"\\u0000")
 
 
-def _declared(scope) -> int:
+def _declared(scope) -> tuple[int, bool]:
+    """(the Content-Length the request declares, 0 when none or not a number; whether it
+    has a Host header), in one pass over the headers."""
+    declared, host = 0, False
     for k, v in scope.get("headers", ()):
         if k == b"content-length":
             try:
-                return int(v)
+                declared = int(v)
             except ValueError:
-                return 0
-    return 0
+                pass
+        elif k == b"host":
+            host = True
+    return declared, host
 
 
 class NulInBody(StarletteHTTPException):

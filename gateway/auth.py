@@ -219,18 +219,22 @@ class Tokens:
         keys, sessions or users changed since and it has not expired; None otherwise
         (then `authenticate` checks it in full). Blocks on a database read: on an event
         loop, await `recall` instead."""
-        hit = self._unexpired(header)
+        hit = self.unexpired(header)
         return hit[0] if hit is not None and hit[2] == self.generation() else None
 
     async def recall(self, header: str | None) -> Principal | None:
         """`remembered` for a coroutine: the generation is read off the event loop, one
         read shared by the requests that asked meanwhile (GroupedReads)."""
-        hit = self._unexpired(header)
+        hit = self.unexpired(header)
         if hit is None or hit[2] != await self._reads.value():
             return None
         return hit[0]
 
-    def _unexpired(self, header: str | None):
+    def unexpired(self, header: str | None) -> tuple[Principal, int, str | None] | None:
+        """(principal, expiry in s since the epoch, the auth generation it was checked at)
+        of a header whose token was checked before and has not expired, read from memory
+        alone; None otherwise. Whether that generation is still the database's is the
+        caller's to check (recall, or Committer.enqueue_async's `generation`)."""
         token = _bearer_token(header)
         hit = self._checked.get(token) if token else None
         return None if hit is None or hit[1] <= time.time() else hit

@@ -10,7 +10,7 @@ from email.message import Message
 
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from souq.engine.edge import EdgeError, json_value
+from souq.engine.edge import EdgeError, json_line
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -48,9 +48,12 @@ def refusal(scope, body: bytes) -> tuple[int, str] | None:
 def duplicate_key(data: str | bytes, what: str) -> str | None:
     """The one sentence refusing JSON `data` (a request body, a WebSocket message: `what`)
     that repeats a key in any object, naming the key; None otherwise (invalid JSON is left
-    to the caller's own message). Read by engine.edge.json_value, the strict reader."""
+    to the caller's own message). Read by engine.edge.json_line: the strict reader, at
+    orjson's speed for the usual flat object of strings (an order's body)."""
     try:
-        json_value(data)
+        json_line(data if isinstance(data, str) else data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return None
     except EdgeError as exc:
         if str(exc).startswith("duplicate key"):
             return f"{what} has a {exc}; each field may appear once"

@@ -77,6 +77,21 @@ def _answer(waiters: list, values: list, exc: BaseException | None = None) -> No
             pass
 
 
+STALE = "stale"     # a gated item's answer: the auth generation moved on; nothing was done
+
+
+_UNREAD = object()  # the generation when it could not be read: equal to no token's
+
+
+class _Gated:
+    """An item to apply only while the database's auth generation is still `generation`
+    (Committer.enqueue_async)."""
+    __slots__ = ("item", "generation")
+
+    def __init__(self, item, generation) -> None:
+        self.item, self.generation = item, generation
+
+
 @dataclass
 class _Check:
     """A read of the exchange queued to the committer's thread (Committer.check)."""
@@ -85,11 +100,17 @@ class _Check:
 
 class Committer:
     """`on_commit(result, exchange, trades)` is called in the committer's thread once a
-    batch is durable and its waiters have their answers (gateway.feed.Feed.committed);
+    batch is durable, just before its waiters have their answers
+    (gateway.feed.Feed.committed): the event loop then runs the feed's sends before the
+    batch's many HTTP answers, rather than a trade waiting behind them all;
     `busy` is true from the start of a batch until that call returned."""
 
-    def __init__(self, url: str, on_commit=None, clock=time.time_ns) -> None:
+    def __init__(self, url: str, on_commit=None, clock=time.time_ns,
+                 auth_generation=None) -> None:
         self.store = Store(url)
+        # () -> the database's auth generation now (gateway.auth.Tokens.generation): read
+        # once per batch that holds gated items
+        self.auth_generation = auth_generation
         self.clock = clock
         self.on_commit = on_commit
         self.busy = False
@@ -116,14 +137,21 @@ class Committer:
         self._q.put((item, fut))
         return fut
 
-    def enqueue_async(self, item) -> asyncio.Future:
+    def enqueue_async(self, item, generation=None) -> asyncio.Future:
         """`enqueue` for a coroutine: a future of the running event loop. The waiters of
-        one loop in a batch are answered together, by one call into the loop."""
+        one loop in a batch are answered together, by one call into the loop.
+
+        With `generation` (the auth generation a token was checked at, Tokens.unexpired),
+        the item is applied only if the database's generation, read once for the batch
+        after the item was queued, is still that one; otherwise it is answered STALE with
+        nothing journalled (a key revoked or a user suspended meanwhile). That one read
+        per batch stands for the read per request Tokens.recall would make."""
         if self._closed:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
-        self._q.put((item, _Awaited(loop, fut)))
+        self._q.put((item if generation is None else _Gated(item, generation),
+                     _Awaited(loop, fut)))
         return fut
 
     def check(self, fn):
@@ -178,11 +206,34 @@ class Committer:
                         fut.set_exception(exc)
             if not batch:
                 return
+        if any(type(item) is _Gated for item, _ in batch):
+            batch = self._ungate(batch)
+            if not batch:
+                return
         self.busy = True
         try:
             self._submit(batch)
         finally:
             self.busy = False
+
+    def _ungate(self, batch) -> list:
+        """The batch without the gated items whose generation is not the database's now
+        (answered STALE; all of them when it cannot be read), the others unwrapped."""
+        try:
+            now = self.auth_generation()
+        except Exception:        # the database failed: the route's own check answers
+            now = _UNREAD
+        kept, stale = [], []
+        for item, w in batch:
+            if type(item) is _Gated:
+                if item.generation != now:
+                    stale.append(w)
+                    continue
+                item = item.item
+            kept.append((item, w))
+        if stale:
+            _answer(stale, [STALE] * len(stale))
+        return kept
 
     def _submit(self, batch) -> None:
         waiters = [w for _, w in batch]
@@ -201,14 +252,21 @@ class Committer:
             trades.append(rec)
             by_seq.setdefault(t.seq, []).append(rec)
         dones = []
+        shaped: dict = {}       # oid -> its dict: an order several commands touched, once
         for outcome in result.outcomes:
             oids = {ev.order.oid for ev in outcome.events if isinstance(ev, OrderEvent)}
-            orders = {oid: order_dict(result.orders[oid])
-                      for oid in sorted(oids) if oid in result.orders}
+            orders = {}
+            for oid in sorted(oids):
+                o = result.orders.get(oid)
+                if o is not None:
+                    d = shaped.get(oid)
+                    if d is None:
+                        d = shaped[oid] = order_dict(o)
+                    orders[oid] = d
             dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
-        _answer(waiters, dones)
         if self.on_commit is not None:
             try:
                 self.on_commit(result, self.store.ex, trades)
             except Exception:    # the feed's follower reads it back from the journal
                 pass
+        _answer(waiters, dones)

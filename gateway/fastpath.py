@@ -3,12 +3,19 @@
 The route in routes/orders.py stays the definition (the OpenAPI document, the pydantic
 model, every refusal). Ahead of it, the audit middleware hands this module each
 `POST /orders` whose body it has read and let through: when the token was checked
-before (Tokens.recall), the key may place orders, the body is one the route's model
+before (Tokens.unexpired), the key may place orders, the body is one the route's model
 accepts as it stands (OrderIn: strict strings, the same number check, no unknown field;
 no client_order_id and no nulls, which take the route) and the rate limit allows it, the
 order is placed here and answered with the very bytes the route would send. Anything
 else goes on to the route untouched (`place` returns False having spent nothing, not
 even a rate-limit token), which then answers as it always did.
+
+The token's auth generation is not read per request here: the committer reads it once
+per batch, after the order was queued, and applies the order only if it is still the one
+the token was checked at (Committer.enqueue_async); otherwise nothing was journalled and
+the route checks the token in full. Every refusal (rate limit, the edge's checks) is
+left to the route too, so a revoked key or suspended user never hears more than its
+401/403, however quickly it asks after the change.
 
 What this skips per order: FastAPI's routing, dependency solving and pydantic model, the
 exception middleware and the Request object: most of the gateway's own time per order.
@@ -23,7 +30,7 @@ from . import problems
 from .problems import Problem
 from .schemas import NAME_MAX
 from .routes.orders import command_of, placed
-from .service import limit
+from .committer import STALE
 
 PATH = "/orders"
 DECIMALS = ("price", "quantity", "stop_price")
@@ -84,21 +91,35 @@ async def place(g, scope, body: bytes, receive, send) -> bool:
     fields = order_fields(body)
     if fields is None:
         return False
-    p = await g.tokens.recall(header)
-    if p is None or p.refuse("limit"):
+    hit = g.tokens.unexpired(header)
+    if hit is None:
+        return False
+    p, _, generation = hit
+    if p.refuse("limit") or g.limiter.take(p.client_id):   # a 429 is the route's to answer
+        return False
+    try:
+        item, reason = g.admit(command_of(p.user, **fields), p)
+    except Problem:                # a command of the wrong shape: the route says why
+        item, reason = None, "shape"
+    if reason is not None:         # every refusal at the edge, after the route's auth check
+        g.limiter.refund(p.client_id)
+        return False
+    try:
+        done = await g.committer.enqueue_async(item, generation)
+    except SQLAlchemyError as exc:       # as the app's handler answers it (app._internal)
+        done, response = None, problems.response(503, problems.database_failed(exc), PATH)
+    except Exception as exc:
+        done, response = None, problems.response(500, problems.internal(exc), PATH)
+    if done is STALE:              # the key, session or user changed: the route checks again
+        g.limiter.refund(p.client_id)
         return False
     st = scope["state"]
     st["client_id"], st["user"] = p.client_id, p.user
     scope["route"] = ROUTE
-    try:
-        limit(g, p.client_id)
-        done = await g.run_async(command_of(p.user, **fields), p)
-        response = placed(done)
-    except Problem as exc:
-        response = problems.response(exc.status, exc.detail, PATH, exc.headers, **exc.extra)
-    except SQLAlchemyError as exc:       # as the app's handler answers it (app._internal)
-        response = problems.response(503, problems.database_failed(exc), PATH)
-    except Exception as exc:
-        response = problems.response(500, problems.internal(exc), PATH)
+    if done is not None:
+        try:
+            response = placed(done)
+        except Problem as exc:
+            response = problems.response(exc.status, exc.detail, PATH, exc.headers, **exc.extra)
     await response(scope, receive, send)
     return True

@@ -245,12 +245,15 @@ class Feed:
         self._numbered_delta(name, changed)
 
     def _numbered_delta(self, name: str, changed: dict) -> None:
+        """Number a change of `name`'s book; the delta message is built only when someone
+        follows the book (a later subscriber's snapshot carries the number)."""
         if changed["bids"] or changed["asks"] or name not in self.book_seq:
             self.book_seq[name] = self.book_seq.get(name, 0) + 1
-            self._publish("book", name, {"channel": "book", "symbol": name, "type": "delta",
-                                         "seq": self.book_seq[name],
-                                         "bids": _side_out(changed["bids"], True),
-                                         "asks": _side_out(changed["asks"], False)})
+            if self._followed("book", name):
+                self._publish("book", name, {
+                    "channel": "book", "symbol": name, "type": "delta",
+                    "seq": self.book_seq[name], "bids": _side_out(changed["bids"], True),
+                    "asks": _side_out(changed["asks"], False)})
 
     def _close_private(self, users) -> None:
         for user in users:

@@ -26,6 +26,16 @@ class RateLimiter:
             self._buckets[key] = (tokens, now)
             return (1 - tokens) / self.rate
 
+    def refund(self, key: str) -> None:
+        """Give back the request `take` just allowed `key` (it went unserved here and will
+        be taken again where it is served): as if it had not been taken."""
+        if self.rate <= 0:
+            return
+        with self._lock:
+            hit = self._buckets.get(key)
+            if hit is not None:
+                self._buckets[key] = (min(float(self.burst), hit[0] + 1), hit[1])
+
 
 def retry_after(seconds: float) -> str:
     """The Retry-After header value: whole seconds, at least 1 (RFC 9110 10.2.3)."""

@@ -3,6 +3,7 @@ accepting, lets in-flight requests finish, then the app's life cycle closes the 
 (after its last transaction), the feed and the audit log."""
 import socket
 import sys
+from importlib.util import find_spec
 
 import uvicorn
 
@@ -10,8 +11,31 @@ from .app import create_app
 from .config import GatewayConfig
 
 
+def protocols() -> dict:
+    """uvicorn's loop, HTTP parser and WebSocket settings: uvloop and httptools (C) when
+    installed, as they are with souq's dependencies on Linux and macOS; asyncio and h11
+    (pure Python, several times the CPU per request) otherwise. WebSocket messages go
+    uncompressed: a feed message is a few hundred bytes on a fast link, and per-message
+    deflate cost more CPU per trade than building the message."""
+    chosen = {"loop": "asyncio", "http": "h11", "ws": "auto",   # websockets (a dependency)
+              "ws_per_message_deflate": False}
+    if find_spec("uvloop") is not None:      # Windows: uvloop has no build there
+        chosen["loop"] = "uvloop"
+    if find_spec("httptools") is not None:
+        chosen["http"] = "httptools"
+    return chosen
+
+
+# How long a thread may hold the interpreter while another waits for it (Python's default
+# is 5 ms). The committer, the feed and the event loop hand work to each other: a batch's
+# answers and trades reach the loop only when it next holds the interpreter, and with
+# 5 ms every hand-over could add that much to an answer or a trade's way to /ws.
+SWITCH_INTERVAL_S = 0.001
+
+
 def run_server(config: GatewayConfig, host: str, port: int) -> None:
     """Serve on host:port (0: a free port). Prints one line with the URL once listening."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
     # proto IPPROTO_TCP, not the default 0: asyncio turns Nagle off (TCP_NODELAY) only on
     # sockets that say they are TCP, and with Nagle on, a response's body waited for the
     # client's delayed ACK of its headers: 40 ms added to every answer
@@ -23,7 +47,8 @@ def run_server(config: GatewayConfig, host: str, port: int) -> None:
     bound = sock.getsockname()[1]
     app = create_app(config)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           timeout_graceful_shutdown=10, ws_max_size=65536))
+                                           timeout_graceful_shutdown=10, ws_max_size=65536,
+                                           **protocols()))
     url_host = f"[{host}]" if ":" in host else host
     original = server.startup
 

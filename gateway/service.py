@@ -39,7 +39,7 @@ class Gateway:
         wrong is refused before it is journalled (engine.admission): an unknown symbol,
         asset, user or order is a 404 problem, acting for another user a 403, a wrong
         shape or number a 422."""
-        item, reason = self._admit(obj, p)
+        item, reason = self.admit(obj, p)
         if reason is not None and reason.startswith("unknown"):
             # this server's view may predate a user, symbol or order another process made
             # a moment ago: judge again on the journal as it stands
@@ -52,15 +52,17 @@ class Gateway:
         """`run` for a route on the event loop: the same checks, and the answer awaited
         without a thread. Only for commands whose admission reads no database (orders:
         has_order is read for cancels and amends only)."""
-        item, reason = self._admit(obj, p)
+        item, reason = self.admit(obj, p)
         if reason is not None and reason.startswith("unknown"):
             reason = await run_in_threadpool(self.committer.check, lambda ex: edge_refusal(
                 ex, obj, p.user, self.api.has_order))
         _refuse(reason)
         return await self.committer.enqueue_async(item)
 
-    def _admit(self, obj: dict, p: Principal):
-        """(the prepared item, the edge's refusal or None)."""
+    def admit(self, obj: dict, p: Principal):
+        """(the prepared item, the edge's refusal or None): the checks `run` makes before
+        anything is journalled, reading no database. Raises a 422 problem for a command of
+        the wrong shape."""
         try:
             item = prepare(obj, p.user)          # the stream's shape first
         except StreamError as exc:

@@ -2,7 +2,7 @@
 as the CLI shows them, and every kind of bad input refused with nothing changed."""
 import pytest
 
-from gw_kit import problem
+from gw_kit import Server, problem
 
 pytestmark = pytest.mark.slow
 P = "100000000"
@@ -225,3 +225,39 @@ def test_a_nul_character_anywhere_is_a_400_and_changes_nothing(clients, keys):
     problem(alice.http.post("/auth/login", json={**keys["alice"], "client_id": "\x00"}), 400,
             "the request body contains a NUL character")
     assert state(clients) == before
+
+
+def _raw(server, data: bytes) -> bytes:
+    """Send `data` as it is on a new connection; the server's first answer (its head and
+    Content-Length bytes of body, or all it sent before closing)."""
+    import socket
+    from urllib.parse import urlsplit
+    where = urlsplit(server.url)
+    with socket.create_connection((where.hostname, where.port), timeout=60) as s:
+        s.sendall(data)
+        out = b""
+        while chunk := s.recv(65536):
+            out += chunk
+            head, sep, body = out.partition(b"\r\n\r\n")
+            length = [int(line.split(b":")[1]) for line in head.lower().split(b"\r\n")
+                      if line.startswith(b"content-length:")]
+            if sep and length and len(body) >= length[0]:
+                break
+    return out
+
+
+def test_malformed_http_is_a_400(gw_market):
+    """HTTP/1.1 without Host (RFC 9112 3.2) is a problem naming it; a request the parser
+    cannot read at all is a plain 400, the connection closes and the server says so on
+    stderr, one line each."""
+    server = Server(gw_market, "--rate", "0")
+    answer = _raw(server, b"GET /symbols HTTP/1.1\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"application/problem+json" in answer
+    assert b"an HTTP/1.1 request must carry a Host header" in answer
+    assert _raw(server, b"GET /symbols HTTP/1.0\r\n\r\n").startswith(b"HTTP/1.1 200 ")
+    bad = (b"GARBAGE\r\n\r\n", b"GET /symbols HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+           b"POST /orders HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+    for data in bad:
+        assert _raw(server, data).startswith(b"HTTP/1.1 400 Bad Request"), data
+    code, err = server.stop()
+    assert code == 0 and err.splitlines() == ["WARNING:  Invalid HTTP request received."] * 3

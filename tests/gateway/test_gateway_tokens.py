@@ -9,6 +9,7 @@ from souq.db import apikeys as access
 from souq.db.store import Store, prepare
 from souq.engine.workload import setup
 from souq.gateway.auth import GroupedReads, Tokens
+from souq.gateway.committer import STALE, Committer
 from souq.gateway.config import GatewayConfig
 from souq.gateway.problems import Problem
 
@@ -105,3 +106,31 @@ def test_a_failed_read_fails_its_callers_only():
         assert asyncio.run(twice()) == "g"
     finally:
         grouped.close()
+
+
+def test_a_gated_command_is_applied_only_while_its_generation_stands(tmp_path):
+    """The fast path's orders carry the generation their token was checked at; the
+    committer reads the database's once per batch and journals nothing for a stale one."""
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    store = Store(url)
+    store.submit([prepare(o, "@operator") for o in setup(2)], 0)
+    tokens = Tokens(store.engine, GatewayConfig(url), lambda *a: None)
+    committer = Committer(url, auth_generation=tokens.generation)
+
+    async def gated(generation):
+        return await committer.enqueue_async(prepare({"op": "cancel_all", "user": "u0"},
+                                                     "u0"), generation)
+    try:
+        before = tokens.generation()
+        done = asyncio.run(gated(before))
+        assert done is not STALE and done.accepted
+        seq = done.seq
+        store.submit([prepare({"op": "user_status", "user": "u0", "status": "suspended"},
+                              "@operator")], 1)
+        assert tokens.generation() != before
+        assert asyncio.run(gated(before)) is STALE
+        assert asyncio.run(gated(tokens.generation())).seq == seq + 2   # nothing in between
+    finally:
+        committer.close()
+        tokens.close()
+        store.close()
