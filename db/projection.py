@@ -5,10 +5,17 @@ gathers, per batch: the orders touched (as they stand after the batch), the trad
 ledger moves, the wallets they touched, and the users, symbols, assets and sessions that
 changed. `write_projections` turns them into rows (decimal text at the edge, integers
 inside) and writes them with db.sql.Bulk. Column lists come from db/schema.py.
+
+An order's status and time priority (rank) are indexed (db/schema.py), and SQLite rewrites
+an index entry whenever an UPDATE sets its column, even to the value it has: a page more
+in every commit. So Changes also notes which orders' status or rank may have moved, from
+the events that move them (every status change is a status event, which the journal keeps;
+a rank is given only by OrderRested and taken only by OrderAmended), and an order that
+only filled further or changed its hold is written without them (ORDER_UPDATES).
 """
 from souq.engine.events import (
-    ORDER_EVENTS, STATUS_EVENTS, UNJOURNALLED, AssetPrecisionSet, LedgerMoved,
-    SessionChanged, SymbolChanged, Trade, UserChanged,
+    ORDER_EVENTS, STATUS_EVENTS, UNJOURNALLED, AssetPrecisionSet, LedgerMoved, OrderAmended,
+    OrderRested, SessionChanged, SymbolChanged, Trade, UserChanged,
 )
 from souq.engine.model import AVAIL, FEES, HELD, Order
 from souq.engine.numbers import fmt, fmt_amount
@@ -21,7 +28,7 @@ BUCKET = ("available", "held")
 class Changes:
     """Everything one batch of outcomes changed (see the module doc)."""
     __slots__ = ("orders", "trades", "moves", "wallets", "users", "symbols", "assets",
-                 "sessions")
+                 "sessions", "statused", "ranked")
 
     def __init__(self) -> None:
         self.orders: dict[int, Order] = {}       # oid -> order, after the batch
@@ -32,6 +39,8 @@ class Changes:
         self.symbols: dict = {}                  # name -> Symbol
         self.assets: dict[str, int] = {}         # asset -> decimal places
         self.sessions: list = []                 # (seq, ts, Symbol, opened)
+        self.statused: set = set()               # oids with a status event (may have moved)
+        self.ranked: set = set()                 # oids rested or amended (rank may have moved)
 
     @classmethod
     def of(cls, outcomes, ts: int = 0) -> "Changes":
@@ -52,6 +61,7 @@ class Changes:
             if t in STATUS_EVENTS:
                 o = e.order
                 orders[o.oid] = o
+                self.statused.add(o.oid)
                 rows.append(("order", o.oid, t.status, e.reason))
             elif t is LedgerMoved:
                 moves.append(e)
@@ -74,6 +84,8 @@ class Changes:
                 if t in ORDER_EVENTS:          # rested, hold changed, amended
                     o = e.order
                     orders[o.oid] = o
+                    if t is OrderRested or t is OrderAmended:
+                        self.ranked.add(o.oid)
                 elif t is UserChanged:
                     self.users[e.user.name] = e.user
                 elif t is SymbolChanged:
@@ -100,10 +112,33 @@ def order_row(o: Order, seq: int) -> tuple:
             fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
 
 
-def order_update_row(o: Order, seq: int) -> tuple:
-    """An order's changing fields (ORDER_UPDATE order), then its id."""
-    return (None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled), fa(o.cost),
-            o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
+#: the columns an UPDATE of an order row sets (schema order), by what may have changed
+#: (`update_kind`): 0 neither its status nor its rank, 1 its status, 2 its rank too. Price
+#: and qty move only by amend, but are not indexed: every kind sets them.
+ORDER_UPDATES = (
+    ("price", "qty", "filled", "cost", "reason", "hold", "updated_seq"),
+    ("price", "qty", "filled", "cost", "status", "reason", "hold", "updated_seq"),
+    ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank", "updated_seq"),
+)
+
+
+def update_kind(ch: Changes, oid: int) -> int:
+    """Which ORDER_UPDATES statement writes order `oid` after the batch `ch`: 2 when it was
+    rested or amended (its rank may have moved), else 1 when it had a status event, else
+    0 (it only filled further without a change of status, or its hold changed)."""
+    return 2 if oid in ch.ranked else 1 if oid in ch.statused else 0
+
+
+def order_update_row(o: Order, seq: int, kind: int = 2) -> tuple:
+    """An order's changing fields in ORDER_UPDATES[kind] order, then its id."""
+    price = None if o.price is None else fq(o.price)
+    if kind == 0:
+        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
+    if kind == 1:
+        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
+                seq, o.oid)
+    return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
+            o.rank, seq, o.oid)
 
 
 def trade_row(t) -> tuple:

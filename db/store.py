@@ -17,8 +17,8 @@ from .connection import (  # noqa: F401  (connect ... busy: their old home, stil
 )
 from .load import ClientIds, load_exchange
 from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
-    Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row, trade_row,
-    wallet_values,
+    ORDER_UPDATES, Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row,
+    trade_row, update_kind, wallet_values,
 )
 from .sql import Bulk
 from .urls import default_url, normalise_url  # noqa: F401  (their old home)
@@ -30,8 +30,6 @@ def _columns(table, skip: tuple = ()) -> tuple[str, ...]:
 
 
 ORDER_COLS = _columns(S.OrderRow)
-ORDER_UPDATE = ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank",
-                "updated_seq")     # price and qty move only by amend
 JOURNAL_COLS = _columns(S.Journal)
 TRADE_COLS = _columns(S.TradeRow)
 LEDGER_COLS = _columns(S.LedgerRow, skip=("id",))    # id: the database numbers moves
@@ -63,7 +61,7 @@ def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
 
 class _Statements:
     """The write path's statements, compiled once for the dialect (db.sql.Bulk)."""
-    __slots__ = ("catch_up", "lock", "journal", "order_new", "order_update", "trade",
+    __slots__ = ("catch_up", "lock", "journal", "order_new", "order_updates", "trade",
                  "ledger", "wallet_new", "wallet_update")
 
     def __init__(self, bulk: Bulk) -> None:
@@ -76,7 +74,7 @@ class _Statements:
         self.journal = bulk.insert(J.__table__, JOURNAL_COLS)
         orders = S.OrderRow.__table__
         self.order_new = bulk.insert(orders, ORDER_COLS)
-        self.order_update = bulk.update(orders, ("id",), ORDER_UPDATE)
+        self.order_updates = tuple(bulk.update(orders, ("id",), cols) for cols in ORDER_UPDATES)
         self.trade = bulk.insert(S.TradeRow.__table__, TRADE_COLS)
         self.ledger = bulk.insert(S.LedgerRow.__table__, LEDGER_COLS)
         wallets = S.WalletRow.__table__
@@ -220,14 +218,16 @@ class Store:
         run = Bulk.run
         last = ex.seq
         run(cur, sql.journal, journal)
-        new_rows, upd_rows = [], []
+        new_rows, updates = [], ([], [], [])     # updates by db.projection.update_kind
         for oid, o in ch.orders.items():
             if oid > start:
                 new_rows.append(order_row(o, last))
             else:
-                upd_rows.append(order_update_row(o, last))
+                kind = update_kind(ch, oid)
+                updates[kind].append(order_update_row(o, last, kind))
         run(cur, sql.order_new, new_rows)
-        run(cur, sql.order_update, upd_rows)
+        for statement, rows in zip(sql.order_updates, updates):
+            run(cur, statement, rows)
         if ch.trades:
             run(cur, sql.trade, [trade_row(t) for t in ch.trades])
         run(cur, sql.ledger, ledger_rows(ch.moves))
