@@ -299,10 +299,20 @@ class AggregateReplay(Replay):
             return
         self.version += 1
         cids = self.levels.setdefault((side, price), [])
-        for q in chunks:
-            cid = Replay._place(self, ts, side, price, q, "post_only")
-            if cid is not None:
-                cids.append(cid)
+        # Replay._place for each chunk, in one batch: the crossing test asked once (orders
+        # resting on one side cannot move the other side's best it reads), the orders
+        # placed in one run (post-only orders print no trade for a listener to see)
+        cmds = [self._limit(BOOK, side, price, q, "post_only") for q in chunks]
+        if self.skip_crossing and self._would_cross(side, price):
+            self.skipped += len(cmds)
+        elif self.quiet_batches:
+            orders = self._book_user.orders
+            cids += [c.cid for c, reason in zip(cmds, self._run(cmds, ts))
+                     if reason is None and orders[c.cid].is_open]
+        else:
+            for c in cmds:
+                if self._run([c], ts)[0] is None and self._book_user.orders[c.cid].is_open:
+                    cids.append(c.cid)
         if not cids:
             del self.levels[(side, price)]
 
@@ -325,7 +335,7 @@ class AggregateReplay(Replay):
     # ------------------------------------------------------------ a trade
     def trade(self, ts: int, side: str, price: int, qty: int) -> None:
         passive = SELL if side == BUY else BUY
-        sym, spec = self.sym, self.sym.spec
+        spec = self.sym.spec
         # stale depth better than the trade's price: aggregate levels dropped, engine ones
         # emptied of BOOK's orders (as the full path does)
         book, limit = (self.bids, -price) if passive == BUY else (self.asks, price)
