@@ -1,0 +1,35 @@
+"""Whether the data replay's hot modules run compiled or as pure Python (issue 16).
+
+setup.py compiles COMPILED_BACKTEST (aggregate, replay, runner, run: the replay's loop,
+its aggregate book and the strategy's latency line) with Cython from the very same .py
+files, as it compiles the engine, and writes their build record, `_compiled.json` beside
+them, with each module's source hash. `install` (called by souq.mm.backtest's __init__)
+decides once, by engine/native.py's rules (its `choose`): pure when SOUQ_PURE_PYTHON is
+set, when nothing was compiled, or when the build is incomplete or stale (a module changed
+after it was compiled: never used silently, a RuntimeWarning says so); compiled
+otherwise. A finder first on sys.meta_path then loads that kind of each module. Both
+kinds give the same results (tests/mm/test_backtest_native.py runs a backtest both ways);
+compiled is only faster. `KIND` is what `souq bench --backtest` prints.
+"""
+import os
+import sys
+import warnings
+
+from souq.engine.native import PURE_ENV, Engine, _Finder, choose
+
+KIND = Engine("pure", "souq.mm.backtest not imported yet")
+
+
+def install(package: str, path) -> Engine:
+    """Choose the kind for `package` (its __path__, the folder with the build record) and
+    put a finder loading that kind of its compiled modules first on sys.meta_path."""
+    global KIND
+    folder = list(path)[0]
+    chosen, compiled = choose(folder, os.environ)
+    KIND = Engine(chosen.kind, chosen.why.replace("engine/", "mm/backtest/"), chosen.modules)
+    if KIND.modules:            # something was compiled here: load the chosen kind
+        sys.meta_path.insert(0, _Finder(package, folder, KIND.modules, compiled))
+        if KIND.kind == "pure" and not KIND.why.startswith(PURE_ENV):
+            warnings.warn(f"souq's data replay runs pure Python: {KIND.why}",
+                          RuntimeWarning, stacklevel=2)
+    return KIND
