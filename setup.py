@@ -29,6 +29,12 @@ TOP = ("engine", "db", "mm", "tui", "cli", "themes", "gateway")
 #: the engine modules compiled (the hot path: `souq bench`'s profile, README)
 COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "permissions",
                    "ledger", "escrow", "matching", "orders", "sessions", "exchange")
+#: the data replay's hot modules, compiled the same way (mm/backtest/native.py decides at
+#: run time, with their own build record, whether they run compiled)
+COMPILED_BACKTEST = ("aggregate", "replay", "runner", "run")
+#: each compiled package: (its folder, its installed name, its modules)
+COMPILED = (("engine", "souq.engine", COMPILED_ENGINE),
+            (os.path.join("mm", "backtest"), "souq.mm.backtest", COMPILED_BACKTEST))
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
 
 
@@ -83,22 +89,26 @@ class OptionalBuildExt(build_ext):
         self._write_records()
 
     def _staged(self) -> list:
-        """Copy engine/*.py|pxd to build/cython-src/souq/engine, so Cython sees the module
-        and its .pxd under their installed names (souq.engine.X, cimport souq.engine.model)."""
-        stage = os.path.join(STAGE, "souq", "engine")
-        os.makedirs(stage, exist_ok=True)
-        for name in os.listdir("engine"):
-            if name.endswith((".py", ".pxd")):
-                src, dst = os.path.join("engine", name), os.path.join(stage, name)
-                with open(src, "rb") as f:
-                    data = f.read()
-                if os.path.exists(dst):
-                    with open(dst, "rb") as f:
-                        if f.read() == data:
-                            continue
-                shutil.copy2(src, dst)
-        return [Extension(f"souq.engine.{m}", [os.path.join(stage, m + ".py")])
-                for m in COMPILED_ENGINE]
+        """Copy engine/*.py|pxd to build/cython-src/souq/engine (and mm/backtest's to
+        .../souq/mm/backtest), so Cython sees each module and its .pxd under their
+        installed names (souq.engine.X, cimport souq.engine.model)."""
+        out = []
+        for folder, package, modules in COMPILED:
+            stage = os.path.join(STAGE, *package.split("."))
+            os.makedirs(stage, exist_ok=True)
+            for name in os.listdir(folder):
+                if name.endswith((".py", ".pxd")):
+                    src, dst = os.path.join(folder, name), os.path.join(stage, name)
+                    with open(src, "rb") as f:
+                        data = f.read()
+                    if os.path.exists(dst):
+                        with open(dst, "rb") as f:
+                            if f.read() == data:
+                                continue
+                    shutil.copy2(src, dst)
+            out += [Extension(f"{package}.{m}", [os.path.join(stage, m + ".py")])
+                    for m in modules]
+        return out
 
     def build_extension(self, ext):
         try:
@@ -106,41 +116,45 @@ class OptionalBuildExt(build_ext):
         except Exception as exc:     # this module stays pure; the record says incomplete
             _say(f"{ext.name} did not compile ({exc})")
             return
-        self.built[ext.name.rsplit(".", 1)[1]] = self.get_ext_fullpath(ext.name)
+        self.built[ext.name] = self.get_ext_fullpath(ext.name)
 
     def _write_records(self) -> None:
-        """The build record beside the compiled modules: in build_lib and, for an
-        editable or --inplace build, beside the sources too."""
-        if not self.built:
-            return
+        """Each compiled package's build record beside its compiled modules: in build_lib
+        and, for an editable or --inplace build, beside the sources too."""
         native = _native()
-        record = {"cython": self.cython_version, "expected": list(COMPILED_ENGINE),
-                  "modules": {m: native.source_hash("engine", m) for m in sorted(self.built)}}
-        folders = {os.path.dirname(next(iter(self.built.values())))}
-        if self.inplace:
-            folders.add(self.get_finalized_command("build_py").get_package_dir("souq.engine"))
-        for folder in sorted(folders):
-            path = os.path.join(folder, native.RECORD)
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(record, f, indent=1, sort_keys=True)
-            self.records.append(path)
-        missing = sorted(set(COMPILED_ENGINE) - set(self.built))
-        _say("compiled engine built" + (f" except {', '.join(missing)}: it will run pure"
-                                        if missing else f": {', '.join(sorted(self.built))}"))
+        for src, package, modules in COMPILED:
+            built = {n.rsplit(".", 1)[1]: p for n, p in self.built.items()
+                     if n.rsplit(".", 1)[0] == package}
+            if not built:
+                continue
+            record = {"cython": self.cython_version, "expected": list(modules),
+                      "modules": {m: native.source_hash(src, m) for m in sorted(built)}}
+            folders = {os.path.dirname(next(iter(built.values())))}
+            if self.inplace:
+                folders.add(self.get_finalized_command("build_py").get_package_dir(package))
+            for folder in sorted(folders):
+                path = os.path.join(folder, native.RECORD)
+                with open(path, "w", encoding="utf-8") as f:
+                    json.dump(record, f, indent=1, sort_keys=True)
+                self.records.append((package, path))
+            missing = sorted(set(modules) - set(built))
+            _say(f"compiled {package} built" + (f" except {', '.join(missing)}: it will run "
+                                                "pure" if missing
+                                                else f": {', '.join(sorted(built))}"))
 
     def get_outputs(self):
         """Only what this run really built (an install without a compiler has none)."""
         built = set(getattr(self, "built", {}).values())
         return [p for p in super().get_outputs() if p in built] + [
-            p for p in getattr(self, "records", []) if p.startswith(self.build_lib)]
+            p for _, p in getattr(self, "records", []) if p.startswith(self.build_lib)]
 
     def get_output_mapping(self):
         mapping = {k: v for k, v in (super().get_output_mapping() or {}).items()
                    if os.path.exists(k)}
-        for path in getattr(self, "records", []):
+        for package, path in getattr(self, "records", []):
             if path.startswith(self.build_lib) and self.inplace:
                 mapping[path] = os.path.join(
-                    self.get_finalized_command("build_py").get_package_dir("souq.engine"),
+                    self.get_finalized_command("build_py").get_package_dir(package),
                     os.path.basename(path))
         return mapping
 
@@ -153,6 +167,7 @@ setup(packages=packages,
                     "souq.engine": ["*.pxd"]},
       # placeholders: OptionalBuildExt.run cythonizes COMPILED_ENGINE itself (lazily, so
       # a machine without Cython still installs)
-      ext_modules=[Extension(f"souq.engine.{m}", [f"engine/{m}.py"], optional=True)
-                   for m in COMPILED_ENGINE],
+      ext_modules=[Extension(f"{package}.{m}", [os.path.join(folder, m + ".py")],
+                             optional=True)
+                   for folder, package, modules in COMPILED for m in modules],
       cmdclass={"build_ext": OptionalBuildExt})

@@ -85,12 +85,15 @@ class AggregateReplay(Replay):
         self.asks: dict[int, list[int]] = {}
         self._bheap: list[int] = []
         self._aheap: list[int] = []
-        self.version = 0                # moves whenever an aggregate level changes
+        # moves whenever an aggregate level appears or goes: the only changes of the
+        # aggregate that can move a side's best price (so the mid), which reads it
+        self.version = 0
         self._book_user = ex.users[BOOK]
         self._flow_user = ex.users[FLOW]
         self._eng_seq = -1              # the engine's bests, read again when ex.seq moves
         self._eng = (None, None, None, None)
         self._mid_key = self._mid = None
+        self._bests_key = self._bests = None
 
     def _top(self, side: str) -> int | None:
         """The best key of an aggregate side (-price for bids), or None."""
@@ -104,6 +107,7 @@ class AggregateReplay(Replay):
     def _add(self, side: str, key: int, chunks: list[int]) -> None:
         book, heap = (self.bids, self._bheap) if side == BUY else (self.asks, self._aheap)
         if key not in book:
+            self.version += 1
             heappush(heap, key)
             if len(heap) > 2 * len(book) + 64:      # stale entries: rebuild
                 heap[:] = list(book) + [key]
@@ -193,8 +197,15 @@ class AggregateReplay(Replay):
         return tuple(sorted(levels.items(), reverse=side == BUY)[:n])
 
     def _would_cross(self, side: str, price: int) -> bool:
-        other = self.best(SELL if side == BUY else BUY, None)
-        return other is not None and (other <= price if side == BUY else other >= price)
+        key = (self.ex.seq, self.version)
+        if key != self._bests_key:      # both bests, everyone counted: kept until the
+            self._bests_key = key       # engine or the aggregate's levels change
+            self._bests = (self.best(BUY, None), self.best(SELL, None))
+        if side == BUY:
+            other = self._bests[1]
+            return other is not None and other <= price
+        other = self._bests[0]
+        return other is not None and other >= price
 
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
         # the engine cannot see aggregate levels: the crossing check is always made here
@@ -232,7 +243,6 @@ class AggregateReplay(Replay):
                 self._add(side, key, [size - have])
             else:
                 chunks.append(size - have)
-            self.version += 1
         elif size < have:
             cut = have - size
             cuttable = None
@@ -246,7 +256,6 @@ class AggregateReplay(Replay):
                     if ahead:
                         self._cut_front(ts, front, ahead)
             if chunks and cut > 0:      # the back of the queue first: the chunks
-                self.version += 1
                 while cut > 0 and chunks:
                     left = chunks[-1]
                     if left > cut:
@@ -257,6 +266,7 @@ class AggregateReplay(Replay):
                     cut -= left
                 if not chunks:
                     del book[key]
+                    self.version += 1
             if cut > 0 and cuttable:
                 self._cut_back(ts, (side, price), cuttable, cut)
 
@@ -278,7 +288,6 @@ class AggregateReplay(Replay):
             bkey = -price if side == BUY else price
             behind = (self.bids if side == BUY else self.asks).get(bkey)
             self._add(side, bkey, chunks + behind if behind else chunks)
-            self.version += 1
         return True
 
     def _promote(self, ts: int, side: str, price: int) -> None:
@@ -290,10 +299,20 @@ class AggregateReplay(Replay):
             return
         self.version += 1
         cids = self.levels.setdefault((side, price), [])
-        for q in chunks:
-            cid = Replay._place(self, ts, side, price, q, "post_only")
-            if cid is not None:
-                cids.append(cid)
+        # Replay._place for each chunk, in one batch: the crossing test asked once (orders
+        # resting on one side cannot move the other side's best it reads), the orders
+        # placed in one run (post-only orders print no trade for a listener to see)
+        cmds = [self._limit(BOOK, side, price, q, "post_only") for q in chunks]
+        if self.skip_crossing and self._would_cross(side, price):
+            self.skipped += len(cmds)
+        elif self.quiet_batches:
+            orders = self._book_user.orders
+            cids += [c.cid for c, reason in zip(cmds, self._run(cmds, ts))
+                     if reason is None and orders[c.cid].is_open]
+        else:
+            for c in cmds:
+                if self._run([c], ts)[0] is None and self._book_user.orders[c.cid].is_open:
+                    cids.append(c.cid)
         if not cids:
             del self.levels[(side, price)]
 
@@ -316,7 +335,7 @@ class AggregateReplay(Replay):
     # ------------------------------------------------------------ a trade
     def trade(self, ts: int, side: str, price: int, qty: int) -> None:
         passive = SELL if side == BUY else BUY
-        sym, spec = self.sym, self.sym.spec
+        spec = self.sym.spec
         # stale depth better than the trade's price: aggregate levels dropped, engine ones
         # emptied of BOOK's orders (as the full path does)
         book, limit = (self.bids, -price) if passive == BUY else (self.asks, price)
@@ -354,7 +373,6 @@ class AggregateReplay(Replay):
             book, key = (self.bids, -price) if passive == BUY else (self.asks, price)
             chunks = book.get(key)
             if chunks:
-                self.version += 1
                 while chunks and left > 0:
                     take = min(chunks[0], left)
                     trades.append(self._print(ts, side, price, take))
@@ -365,6 +383,7 @@ class AggregateReplay(Replay):
                         chunks[0] -= take
                 if not chunks:
                     del book[key]
+                    self.version += 1
             if left > 0 and not refused:
                 trades.append(self._print(ts, side, price, left))
         if trades:

@@ -12,13 +12,14 @@ import dataclasses
 
 from souq.engine.numbers import fmt, fmt_amount
 from souq.mm.desk.mark import engine_mark, engine_mid, mark
+from souq.mm.marketdata.events import BookEvent, TradeEvent
 from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
 
 from .models import MAX_LATENCY
 from .aggregate import AggregateReplay, usable
 from .aggregate_venue import AggregateVenue
-from .replay import Replay
+from .replay import SIDES, Replay
 from .runner import BacktestRunner
 from .scenario import resolve
 from .spec import Result, Spec
@@ -263,6 +264,18 @@ class _DataLoop(_Loop):
         start, end = spec.start, spec.end
         total = None if start is None or end is None else end - start
         n, last, begun = 0, start, False
+        r, ex = self.runner, self.ex
+        notices, pending = r.notices, r.pending
+        # the market events come in a tight loop that calls on the strategy's side (its
+        # arrivals, notices, decisions and samples: `until`) only when one is due before
+        # the event, and reads the mid only when the book may have moved (`note_mid`'s
+        # own test, made here without the call); the common events go straight to the
+        # aggregate replay's level and trade (what its apply would call)
+        agg = type(replay) is AggregateReplay
+        by_seq = self.mid_by_seq
+        horizon = None          # the earliest decision, sample or arrival due: none yet
+        seen = (None, None)     # (ex.seq, replay.version) at the last mid read here
+        level, trade, apply = replay.level, replay.trade, replay.apply
         for ev in self.events:
             ts = ev.ts
             if start is not None and ts < start or end is not None and ts >= end:
@@ -272,9 +285,28 @@ class _DataLoop(_Loop):
                 begun = True
             if last is not None and ts < last:
                 raise ValueError(f"data events out of time order at {ts}")
-            self.until(ts, inclusive=False)
-            replay.apply(ev)
-            self.note_mid(ts)
+            if horizon is None or horizon < ts or (notices and notices[0][0] < ts):
+                self.until(ts, inclusive=False)
+                horizon = min(self.next_step, self.next_sample)
+                if pending and pending[0][0] < horizon:
+                    horizon = pending[0][0]
+            t = type(ev)
+            if agg and replay._snap is None and (t is BookEvent or t is TradeEvent):
+                if t is BookEvent:
+                    level(ts, SIDES[ev.side], ev.price, ev.size)
+                else:
+                    trade(ts, SIDES[ev.side], ev.price, ev.qty)
+            else:
+                apply(ev)
+            if not by_seq:
+                self.note_mid(ts)
+            elif agg:
+                if ex.seq != seen[0] or replay.version != seen[1]:
+                    seen = (ex.seq, replay.version)
+                    self.note_mid(ts)
+            elif ex.seq != seen[0]:
+                seen = (ex.seq, None)
+                self.note_mid(ts)
             n += 1
             last = ts
             if self.progress is not None and n % 5000 == 0:

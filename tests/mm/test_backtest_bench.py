@@ -26,11 +26,15 @@ def test_the_report_has_every_figure():
     r = run_backtest_bench(3000, 2, points=2, point_seconds=1, load_events=5000)
     assert r["data_replay"]["events"] >= 3000 and r["data_replay"]["fills"] > 0
     assert r["data_replay"]["cpu_seconds"] > 0 and r["data_replay"]["events_per_cpu_s"] > 0
+    # with the anchor's 10 ms latency, saying whether the replay ran compiled
+    assert r["data_replay"]["latency_ms"] == 10
+    assert r["data_replay"]["replay"]["kind"] in ("compiled", "pure")
     # the load: every stored book row came back as an event (plus the opening snapshot's
     # marker), beside the plain sqlite3 anchor reading the same rows
     load = r["data_load"]
     assert load["events"] == load["anchor_rows"] + 1 and load["events"] > 4000
     assert load["target_seconds_per_1m"] == 2.0 and load["ratio_anchor"] > 0
+    assert load["cpu_seconds_per_1m"] > 0
     assert r["scenario"]["events"] > 0
     assert r["optimizer"]["identical"] is True and r["optimizer"]["points"] == 2
     for part in ("data_replay", "scenario"):
