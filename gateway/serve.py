@@ -7,6 +7,8 @@ from importlib.util import find_spec
 
 import uvicorn
 
+from souq.db.collector import prompt_switching
+
 from .app import create_app
 from .config import GatewayConfig
 
@@ -26,16 +28,9 @@ def protocols() -> dict:
     return chosen
 
 
-# How long a thread may hold the interpreter while another waits for it (Python's default
-# is 5 ms). The committer, the feed and the event loop hand work to each other: a batch's
-# answers and trades reach the loop only when it next holds the interpreter, and with
-# 5 ms every hand-over could add that much to an answer or a trade's way to /ws.
-SWITCH_INTERVAL_S = 0.001
-
-
 def run_server(config: GatewayConfig, host: str, port: int) -> None:
     """Serve on host:port (0: a free port). Prints one line with the URL once listening."""
-    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    prompt_switching()      # the committer, the feed and the loop hand work to each other
     # proto IPPROTO_TCP, not the default 0: asyncio turns Nagle off (TCP_NODELAY) only on
     # sockets that say they are TCP, and with Nagle on, a response's body waited for the
     # client's delayed ACK of its headers: 40 ms added to every answer

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from souq.db import demo as demo_db
+from souq.db.collector import prompt_switching
 from souq.engine.model import OPERATOR
 from souq.mm import display
 from souq.themes import DEFAULT, THEMES, VARIABLE_DEFAULTS
@@ -16,7 +17,7 @@ from . import opening, settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
-from .follower import JournalFollower, prompt_switching, quiet_collector
+from .follower import JournalFollower, quiet_collector
 from .key_commands import binding_commands
 from .order_entry import OrderEntry
 from .switching import Switching

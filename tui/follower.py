@@ -14,7 +14,6 @@ Also here: keeping the garbage collector out of the way of what the follower rep
 and the UI thread's turn at the interpreter short to wait for.
 """
 import asyncio
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,6 @@ GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
 FREEZE_EVERY = 1.0                  # seconds between moves of what survived out of the GC's way
 RETRY_AFTER = 1.0                   # seconds after a failed poll
 GAP = 0.2                           # of `every`: the least pause between two polls
-SWITCH_INTERVAL = 0.001             # seconds; Python's default is 0.005
 
 
 def quiet_collector(first: bool = False) -> None:
@@ -45,18 +43,6 @@ def quiet_collector(first: bool = False) -> None:
     frozen for good. Frozen objects are still freed by reference counting; only garbage
     in cycles among them is kept (a widget removed after it was frozen, a toast say)."""
     freeze_survivors(GC_THRESHOLDS if first else None, collect=True)
-
-
-def prompt_switching() -> None:
-    """Let the UI thread have the interpreter back within SWITCH_INTERVAL of asking.
-    Its event loop gives up the GIL at every turn (each select), and a busy thread (the
-    follower's replay, a chart in plotext, a command's worker) then keeps it up to the
-    switch interval before it has to hand it back; a key or a view takes dozens of turns
-    to reach the screen. Under the demo market at 2,000 orders/s, 1 ms against Python's
-    5 ms halved the ticket's latency (median 471 against 1,219 ms, event to screen p99
-    293 against 547 ms; `souq bench --tui`, orders=15, alternating pairs at load 8.5-11,
-    2026-12-02), at no more CPU. Process-wide: the workstation's threads all serve it."""
-    sys.setswitchinterval(SWITCH_INTERVAL)
 
 
 class JournalFollower:

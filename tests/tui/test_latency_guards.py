@@ -6,6 +6,7 @@ import gc
 import sys
 import weakref
 
+from souq.db.collector import SWITCH_INTERVAL
 from souq.tui import follower
 
 from tui_harness import drive
@@ -36,7 +37,7 @@ def test_what_was_loaded_is_frozen_out_of_the_collectors_way(workstation):
 
 
 def test_the_ui_threads_turn_at_the_interpreter_comes_soon(workstation):
-    assert inside(workstation)["switch"] == follower.SWITCH_INTERVAL
+    assert inside(workstation)["switch"] == SWITCH_INTERVAL
 
 
 class Node:
