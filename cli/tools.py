@@ -87,7 +87,7 @@ def bench(
     resting: int = typer.Option(1_000_000, "--resting",
                                 help="Resting orders for the memory run (0 skips it)."),
     durable_1: int = typer.Option(20_000, "--batch1-commands",
-                                  help="Commands for the commit-per-command run."),
+                                  help="Commands for the commit-per-command run (0 skips it)."),
     tui: bool = typer.Option(False, "--tui", help="Measure the workstation instead: ticket "
                              "latency and event-to-screen delay under the simulator."),
     mm: bool = typer.Option(False, "--mm", help="Measure the desk instead: book change to "

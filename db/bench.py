@@ -238,6 +238,8 @@ def run_benchmarks(*, commands: int, users: int, seed: int, rebuild: int, restin
         tmp = Path(tmp)
         for name, n, batch in (("durable_batch_1000", commands, 1000),
                                ("durable_batch_1", batch1_commands, 1)):
+            if not n:        # --batch1-commands 0 skips the commit-per-command run
+                continue
             step(f"durable, batch {batch}")
             figures[name] = durable(tmp / f"{name}.db", n, users, seed, batch)
             step(f"anchor: plain sqlite3 inserts, batch {batch}")

@@ -6,6 +6,10 @@ from souq.engine.ledger cimport Ledger
 
 # the wallet buckets (model.AVAIL, model.HELD) as C indexes
 cdef Py_ssize_t AVAIL, HELD
+# the model's status, side and type names as C-level globals: compared without a
+# module-dict look-up (== on a str is a length or first-character test, `is` a pointer one)
+cdef str ACTIVE, BUY, CANCELLED, MARKET, PARTIAL, SELL
+cdef object QTY_TO_AMOUNT
 
 cdef class Escrow(Ledger):
     @cython.locals(s=Symbol)

@@ -1,5 +1,6 @@
 # Compiled engine (engine/native.py): the hot path's records as cdef classes, made at C
 # level. The other events stay dataclasses.
+cimport cython
 cdef class Outcome:
     cdef public object seq, code, reason
     cdef public list events
@@ -33,3 +34,11 @@ cdef class OrderRejected(OrderEvent):
 
 cdef class OrderRested:
     cdef public object order
+
+# the hot path's makers: a C call of the type's allocator, no __init__ (events.py)
+@cython.locals(e=OrderEvent)
+cpdef OrderEvent order_event(type cls, object order, object reason=*)
+@cython.locals(e=OrderRested)
+cpdef OrderRested order_rested(object order)
+@cython.locals(out=Outcome)
+cpdef Outcome outcome(object seq, object code, object reason, list events)

@@ -262,6 +262,36 @@ class OrderRested:
         return f"OrderRested(order={self.order!r})"
 
 
+# ------------------------------------------------------------------ made on the hot path
+# The engine makes its order events and outcomes through these. Each is the record its
+# class's constructor makes, made without running __init__: compiled (events.pxd), one C
+# call of the type's allocator, where calling the class builds an argument tuple, runs
+# the type's call machinery and parses the tuple again.
+def order_event(cls, order: Order, reason: str | None = None) -> OrderEvent:
+    """`cls(order, reason)` for an OrderEvent class `cls`."""
+    e = cls.__new__(cls)
+    e.order = order
+    e.reason = reason
+    return e
+
+
+def order_rested(order: Order) -> OrderRested:
+    """`OrderRested(order)`."""
+    e = OrderRested.__new__(OrderRested)
+    e.order = order
+    return e
+
+
+def outcome(seq: int, code: ResultCode, reason: str | None, events: list) -> Outcome:
+    """`Outcome(seq, code, reason, events)`."""
+    out = Outcome.__new__(Outcome)
+    out.seq = seq
+    out.code = code
+    out.reason = reason
+    out.events = events
+    return out
+
+
 @dataclass(slots=True)
 class OrderHoldChanged:
     """What the order reserves changed (new fee rates, an amend): see `order.hold`."""

@@ -10,7 +10,7 @@ commands. `apply` is the one entry point: it checks the actor's role
 """
 from . import commands as C
 from .commands import CancelOrder, PlaceOrder
-from .events import ACCEPTED, Audited, Outcome, ResultCode as R, UserChanged
+from .events import ACCEPTED, Audited, Outcome, ResultCode as R, UserChanged, outcome
 from .ledger import SYSTEM
 from .matching import book_order  # noqa: F401  (public: db.load rebuilds books)
 from .model import (
@@ -49,7 +49,7 @@ class Exchange(Sessions):
         self.events = events = []
         who = self.users.get(actor)
         if who is None:
-            return Outcome(self.seq, R.UNKNOWN_USER, f"unknown user {actor!r}", events)
+            return outcome(self.seq, R.UNKNOWN_USER, f"unknown user {actor!r}", events)
         t = type(cmd)
         if t is PlaceOrder:            # the hot commands first; neither is admin-only
             refused = self._place(cmd, who)
@@ -59,11 +59,11 @@ class Exchange(Sessions):
             if t in ADMIN_ONLY_COMMANDS:
                 refused = command_refusal(cmd, actor, who.role)
                 if refused:
-                    return Outcome(self.seq, R.NOT_PERMITTED, refused, events)
+                    return outcome(self.seq, R.NOT_PERMITTED, refused, events)
             refused = self._handlers[t](cmd, who)
         if refused is None:
-            return Outcome(self.seq, ACCEPTED, None, events)
-        return Outcome(self.seq, refused[0], refused[1], events)
+            return outcome(self.seq, ACCEPTED, None, events)
+        return outcome(self.seq, refused[0], refused[1], events)
 
     # ------------------------------------------------------------------ users
     def _add_user(self, c: C.AddUser, who):

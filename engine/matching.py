@@ -11,7 +11,8 @@ link of `Exchange`'s chain of parts (engine.ledger), after Escrow.
 from .book import BookSide
 from .escrow import Escrow
 from .events import (
-    CLOSE_EVENTS, OrderActive, OrderFilled, OrderPartiallyFilled, OrderRested, ResultCode as R, Trade,
+    CLOSE_EVENTS, OrderActive, OrderFilled, OrderPartiallyFilled, ResultCode as R, Trade,
+    order_event, order_rested,
 )
 from .fees import affordable_qty, fee
 from .model import (
@@ -54,7 +55,7 @@ class Matching(Escrow):
             return self._reject(o, R.FOK_NOT_FILLABLE,
                                 f"fill-or-kill order cannot be filled whole (qty {fmt(o.qty)})")
         o.status = ACTIVE
-        self.events.append(OrderActive(o))
+        self.events.append(order_event(OrderActive, o))
         stop = self._match(o, limit, buy, is_market)
         if o.filled == o.qty:
             return None
@@ -187,17 +188,22 @@ class Matching(Escrow):
         ev = self.events
         ev.append(Trade((tid, self.seq, self.ts, sym.name, price, fill, m, o, maker_fee,
                          taker_fee, o.side)))
-        for x in (m, o):
-            if x.filled == x.qty:
-                x.status = FILLED
-                x.reason = None
-                ev.append(OrderFilled(x))
-                if x.hold:
-                    self._release(x)
-                x.user.orders[x.cid] = closed(FILLED)
-            elif x.status is not PARTIAL:
-                x.status = PARTIAL
-                ev.append(OrderPartiallyFilled(x))
+        self._filled(m, ev)
+        self._filled(o, ev)
+
+    def _filled(self, x: Order, ev: list) -> None:
+        """`x`'s status after one of its fills, with its event: filled whole (the rest of
+        its hold released, its client id closed) or partially filled for the first time."""
+        if x.filled == x.qty:
+            x.status = FILLED
+            x.reason = None
+            ev.append(order_event(OrderFilled, x))
+            if x.hold:
+                self._release(x)
+            x.user.orders[x.cid] = closed(FILLED)
+        elif x.status is not PARTIAL:
+            x.status = PARTIAL
+            ev.append(order_event(OrderPartiallyFilled, x))
 
     def _rest(self, o: Order, buy: bool):
         """Put what is left of `o` on its book, last in time at its price."""
@@ -205,7 +211,7 @@ class Matching(Escrow):
             self._release_excess(o)
         o.rank = self._next_rank()
         book_order(o)
-        self.events.append(OrderRested(o))
+        self.events.append(order_rested(o))
 
     def _next_rank(self) -> int:
         """Time priority for an order joining the book now: strictly above every rank given
@@ -274,7 +280,7 @@ class Matching(Escrow):
         o.status = status
         o.reason = reason
         o.user.orders[o.cid] = closed(status)
-        self.events.append(CLOSE_EVENTS[status](o, reason))
+        self.events.append(order_event(CLOSE_EVENTS[status], o, reason))
 
     def _open_orders(self, s: Symbol) -> list[Order]:
         """Live orders of a symbol in time order: the book's, then untriggered stops."""

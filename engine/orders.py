@@ -8,8 +8,8 @@ Matching.
 """
 from . import commands as C
 from .events import (
-    CancelledAll, OrderAmended, OrderNew, OrderQueued, OrderRejected,
-    ResultCode as R,
+    CancelledAll, OrderAmended, OrderNew, OrderQueued, OrderRejected, ResultCode as R,
+    order_event,
 )
 from .ledger import SYSTEM
 from .matching import Matching, _best, _oid
@@ -34,20 +34,22 @@ class Orders(Matching):
     """The order commands and an order's life cycle outside the book."""
 
     def _acting_for(self, name: str, who: User):
-        """(the user named `name`, None) when `who` may act for them, else (None, refusal)."""
+        """The user named `name` when `who` may act for them, else the refusal (code,
+        reason): the caller tells them apart by type (no pair made on the hot path)."""
         user = self.users.get(name)
         if user is None or user.role == SYSTEM:
-            return None, (R.UNKNOWN_USER, f"unknown user {name!r}")
+            return R.UNKNOWN_USER, f"unknown user {name!r}"
         if who is not user:
             refused = act_refusal(who.name, who.role, user.name)
             if refused:
-                return None, (R.NOT_PERMITTED, refused)
-        return user, None
+                return R.NOT_PERMITTED, refused
+        return user
 
     def _place(self, c: C.PlaceOrder, who: User):
-        user, refused = self._acting_for(c.user, who)
-        if user is None:
-            return refused
+        acting = self._acting_for(c.user, who)
+        if type(acting) is not User:
+            return acting
+        user = acting
         cid = c.cid
         if cid is None:
             cid = f"#{self.seq}"
@@ -57,9 +59,9 @@ class Orders(Matching):
         o = Order(self.seq, user, cid, sym, c.side, c.type, c.tif, c.stp, c.price, c.stop, c.qty)
         user.orders[cid] = o
         ev = self.events
-        ev.append(OrderNew(o))
+        ev.append(order_event(OrderNew, o))
         o.status = QUEUED
-        ev.append(OrderQueued(o))
+        ev.append(order_event(OrderQueued, o))
         refused = (R.INVALID_INPUT, c.invalid) if c.invalid else self._check(o, user, sym)
         if refused is None:
             refused = self._reserve(o)
@@ -67,7 +69,7 @@ class Orders(Matching):
             o.status = REJECTED
             o.reason = refused[1]
             user.orders[cid] = closed(REJECTED)
-            ev.append(OrderRejected(o, refused[1]))
+            ev.append(order_event(OrderRejected, o, refused[1]))
             return refused
         if o.stop is not None:
             sym.stops.append(o)
@@ -105,22 +107,24 @@ class Orders(Matching):
         return None if price is None else price_refusal_of(price, "price", tick, band, ref)
 
     def _open_order(self, name: str, cid: str, who: User):
-        """(the open order `cid` of the user `name` the actor may touch, None) or
-        (None, refusal)."""
-        user, refused = self._acting_for(name, who)
-        if user is None:
-            return None, refused
+        """The open order `cid` of the user `name` when the actor may touch it, else the
+        refusal (code, reason): the caller tells them apart by type, as `_acting_for`."""
+        acting = self._acting_for(name, who)
+        if type(acting) is not User:
+            return acting
+        user = acting
         o = user.orders.get(cid)
         if o is None:
-            return None, (R.UNKNOWN_ORDER, f"unknown order id {cid!r} for {user.name}")
+            return R.UNKNOWN_ORDER, f"unknown order id {cid!r} for {user.name}"
         if type(o) is not Order:     # a ClosedOrder (`o.is_open` False), a C test compiled
-            return None, (R.ORDER_CLOSED, f"order {cid!r} is already {o.status}")
-        return o, None
+            return R.ORDER_CLOSED, f"order {cid!r} is already {o.status}"
+        return o
 
     def _cancel(self, c: C.CancelOrder, who: User):
-        o, refused = self._open_order(c.user, c.cid, who)
-        if o is None:
-            return refused
+        got = self._open_order(c.user, c.cid, who)
+        if type(got) is not Order:
+            return got
+        o = got
         self._close(o, CANCELLED, "cancelled by user" if who is o.user else f"cancelled by {who.name}")
         return None
 
@@ -129,9 +133,10 @@ class Orders(Matching):
         keeps its place in the queue; a new price or a larger quantity takes it off the book
         and puts it back like a new order (fresh rank, matching first if it now crosses).
         The hold moves by exactly the difference; a refused amend changes nothing."""
-        o, refused = self._open_order(c.user, c.cid, who)
-        if o is None:
-            return refused
+        got = self._open_order(c.user, c.cid, who)
+        if type(got) is not Order:
+            return got
+        o = got
         refused = (R.INVALID_INPUT, c.invalid) if c.invalid else self._amend_check(o, c)
         if refused is not None:
             return refused
@@ -199,9 +204,9 @@ class Orders(Matching):
         return None
 
     def _cancel_all(self, c: C.CancelAll, who: User):
-        user, refused = self._acting_for(c.user, who)
-        if user is None:
-            return refused
+        user = self._acting_for(c.user, who)
+        if type(user) is not User:
+            return user
         if c.symbol is not None and c.symbol not in self.symbols:
             return R.UNKNOWN_SYMBOL, f"unknown symbol {c.symbol!r}"
         reason = ("cancelled by user (cancel all)" if who is user
