@@ -16,7 +16,7 @@ come before commands due.
 from collections import deque
 
 from souq.engine.events import OrderNew
-from souq.mm.desk.quotes import BUY, SELL, Fill, Live
+from souq.mm.desk.quotes import BUY, SELL, Fill, Live, Trade
 from souq.mm.desk.runner import MemoryRunner
 from souq.mm.venue.local import engine_command
 from souq.mm.venue.ports import Amend, Place
@@ -87,7 +87,7 @@ class BacktestRunner(MemoryRunner):
                         self.unnoticed[order.cid] = (had - qty, obj)
                     else:
                         del self.unnoticed[order.cid]
-        super().record(trades)
+        self._keep(trades)
 
     def _apply(self, cmd, now: int, decided: int):
         ex = self.ex
@@ -132,7 +132,7 @@ class BacktestRunner(MemoryRunner):
             if t[7].user.name == user or t[6].user.name == user:    # straight to the tape
                 break
         else:
-            super().record(trades)
+            self._keep(trades)
             return
         own, others = [], []
         for t in trades:
@@ -154,7 +154,33 @@ class BacktestRunner(MemoryRunner):
             trades = others
             for t in own:
                 self.notices.append((t[2] + self.response, [t]))
-        super().record(trades)
+        self._keep(trades)
+
+    # The tape as the engine's trade tuples, read at the step (`_read_trades`) rather
+    # than made into TapeTrades as each batch prints: the same fills and tape, without an
+    # object per market trade that the step then reads once and drops.
+    def _keep(self, trades) -> None:
+        watch = self.watch
+        self._tape += [t for t in trades if t[3] in watch]
+
+    def _read_trades(self) -> tuple:
+        """StrategyRunner._read_trades on the kept engine trade tuples: (own fills, the
+        tape) since the last read, and the last trade id read."""
+        fills, tape = [], []
+        user = self.user
+        raw, self._tape = self._tape, []
+        last = self.trade_mark
+        for tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in raw:
+            if tid > last:
+                last = tid
+            tape.append(Trade(ts, sym, price, qty, side))
+            if o.user.name == user:
+                fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
+            if m.user.name == user:
+                fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty, mfee,
+                                  m.cid))
+        self.trade_mark = last
+        return tuple(fills), tuple(tape)
 
     def orders(self) -> list[dict]:
         """Every own order the exchange saw: as decided, and how it ended (so far)."""
