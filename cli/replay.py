@@ -23,6 +23,9 @@ def register(app: typer.Typer) -> None:
 def replay_cmd(
     file: Path = typer.Argument(..., help="An order stream (JSON Lines), or - for stdin."),
     batch: int = typer.Option(1, "--batch", min=1, help="Commit every N commands."),
+    defer: int = typer.Option(0, "--defer", min=0,
+                              help="Write the projection tables every N commands, after the "
+                                   "journal (0: with each commit)."),
     in_memory: bool = typer.Option(False, "--in-memory", help="Run the engine with no database."),
     trades_out: Optional[str] = typer.Option(None, "--trades-out",
                                               help="Write the trades in the format's trade shape."),
@@ -42,6 +45,8 @@ def replay_cmd(
         on_reject = ((lambda n, r: rej_fh.write(orjson.dumps({"line": n, "reason": r}) + b"\n"))
                      if rej_fh else None)
         store = None if in_memory else State.api().store
+        if store is not None:
+            store.defer = defer
         show = sys.stderr.isatty() and size > 0
         error = None
         with Progress(TextColumn("replay"), BarColumn(), TransferSpeedColumn(),

@@ -159,6 +159,7 @@ def plain_inserts(path: Path, commands: int, users: int, seed: int, batch: int) 
     db.executescript(SCHEMA)
     rows = 0
     start = time.perf_counter()
+    cpu = time.process_time()
     for journal, ords, trades, moves, wallets in batches:
         db.execute("BEGIN IMMEDIATE")
         db.executemany("INSERT INTO journal VALUES (?,?,?)", journal)
@@ -170,9 +171,11 @@ def plain_inserts(path: Path, commands: int, users: int, seed: int, batch: int) 
         db.execute("COMMIT")
         rows += len(journal) + len(ords) + len(trades) + len(moves) + len(wallets)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     db.close()
     return {"commands": commands, "batch": batch, "rows": rows, "seconds": round(seconds, 3),
-            "commands_per_s": round(commands / seconds)}
+            "commands_per_s": round(commands / seconds), "cpu_seconds": round(cpu, 3),
+            "commands_per_cpu_s": round(commands / cpu)}
 
 
 def bourse_matcher(commands: int, users: int, seed: int) -> dict | None:

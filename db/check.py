@@ -73,7 +73,7 @@ def run_check(engine, *, since: int | None = None, on_start=None, on_progress=No
             on_start(report.seq - report.since)
         report.problems += [f"state: {p}" for p in check_exchange(stored_ex)]
         report.problems += _check_ledger(conn, base, external)
-        replayed = _Replay(conn, engine, base, report.since)
+        replayed = _Replay(conn, engine, base, report.since, report.seq)
         report.problems += replayed.run(stored_ex, on_progress)
         report.replayed = replayed.count
     report.problems = report.problems[:200]
@@ -155,8 +155,8 @@ class _Replay:
     """Replay the journal after `since` into `base` (a fresh engine when None) and compare
     trades, orders, wallets and symbols with what is stored."""
 
-    def __init__(self, conn, engine, base: Exchange | None, since: int) -> None:
-        self.conn, self.since = conn, since
+    def __init__(self, conn, engine, base: Exchange | None, since: int, upto: int) -> None:
+        self.conn, self.since, self.upto = conn, since, upto   # upto: the projections' point
         self.ex = base if base is not None else Exchange()
         self.bulk = Bulk(engine.dialect)
         self.count = 0
@@ -183,7 +183,8 @@ class _Replay:
         seeds = ClientIds(self.bulk) if self.since else None
         cur = conn.connection.dbapi_connection.cursor()
         rows = conn.execute(select(J.seq, J.ts, J.actor, J.body, J.status)
-                            .where(J.seq > self.since).order_by(J.seq)).yield_per(CHUNK)
+                            .where(J.seq > self.since, J.seq <= self.upto)
+                            .order_by(J.seq)).yield_per(CHUNK)
         for part in rows.partitions(CHUNK):
             cmds = [parse_command(orjson.loads(r[3]), extended=True) for r in part]
             if seeds is not None:

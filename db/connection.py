@@ -12,6 +12,7 @@ from sqlmodel import SQLModel
 
 from . import dbfile
 from . import schema as S
+from .projected import ALL, MARK_KEY, guard
 from .urls import normalise_url
 
 
@@ -64,13 +65,16 @@ def connect(url: str) -> Engine:
             cur.execute("PRAGMA wal_autocheckpoint=10000")
             cur.execute("PRAGMA journal_size_limit=67108864")  # WAL cut back to 64 MB
             cur.close()
+        guard(engine, url)    # readers see projections caught up to the journal
         return engine
     try:
-        return create_engine(url)
+        engine = create_engine(url)
     except ModuleNotFoundError as exc:     # e.g. postgresql:// without psycopg installed
         raise ValueError(f"the database URL needs the Python driver {exc.name!r}, which is "
                          f"not installed (pip install it, or name another driver in the "
                          f"URL, e.g. postgresql+psycopg2://)") from None
+    guard(engine, url)
+    return engine
 
 
 def _while_locked(fn, attempts: int = 100, pause: float = 0.05):
@@ -104,6 +108,7 @@ def _create_schema(engine: Engine) -> None:
         if conn.execute(select(S.WriterLock.id)).first() is None:
             conn.execute(S.WriterLock.__table__.insert().values(id=1, n=0))
             conn.execute(S.Meta.__table__.insert().values(key="schema", value=S.SCHEMA_VERSION))
+            conn.execute(S.Meta.__table__.insert().values(key=MARK_KEY, value=ALL))
         conn.commit()
         if _schema_version(conn) != S.SCHEMA_VERSION:
             if sqlite:

@@ -18,6 +18,7 @@ from souq.engine.symbols import SymbolSpec
 
 from . import schema as S
 from .predicates import OPEN_ORDER, RANKED
+from .projected import point
 from .sql import Bulk
 
 _P = 10**PRICE_DP
@@ -62,7 +63,7 @@ def load_exchange(conn):
         ex.users[user].wallets[asset] = [to_int(available, _A), to_int(hold, _A)]
         known.add((user, asset))
     _load_orders(conn, ex)
-    ex.seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
+    ex.seq = point(conn)       # the projections' journal point (db/projected.py)
     ex.trade_seq = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
     ex.rank_seq = conn.execute(select(func.max(S.OrderRow.rank)).where(
         text(RANKED))).scalar() or 0                    # ix_orders_ranked's predicate

@@ -71,6 +71,14 @@ def run_order_indexes(conn) -> None:
     add_missing(conn)
 
 
+def run_projected_mark(conn) -> None:
+    """Add the meta row `projected` (db/projected.py): the projections of a database from
+    before it are always those of the whole journal."""
+    from .projected import ALL, MARK_KEY
+    if conn.execute(select(S.Meta.value).where(S.Meta.key == MARK_KEY)).first() is None:
+        conn.execute(S.Meta.__table__.insert().values(key=MARK_KEY, value=ALL))
+
+
 STEPS = [
     Step("2", "orders indexes for start-up (status, rank, client id), the check_points "
               "table, md_sets.state", add_missing),
@@ -79,6 +87,9 @@ STEPS = [
     Step("4", "orders indexes: one on (user, client id) for both look-ups, and partial ones "
               "on open orders and on ranked orders, for a cheaper write of every order",
          run_order_indexes),
+    Step("5", "the meta row `projected`: the journal point the projection tables stand at, "
+              "so a writer may write them after the journal (db/projected.py)",
+         run_projected_mark),
 ]
 
 

@@ -93,6 +93,8 @@ def replay(lines, *, store=None, actor: str = "@operator", batch: int = 1,
     finally:
         if store is not None:
             flush()
+            if store.defer:
+                store.project()     # deferred projections up to the journal, timed too
         stats.seconds = time.perf_counter() - started
     return stats
 

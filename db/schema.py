@@ -1,7 +1,9 @@
 """Tables. Money, prices and quantities are plain decimal strings: exact, portable, readable.
 
-The journal is the truth; every other table is a projection of it that one transaction
-updates together with the journal rows that caused the change.
+The journal is the truth; every other table is a projection of it, updated in the
+transaction of the journal rows that caused the change, or later in a bigger one by a
+writer that defers them; meta `projected` says which journal point they stand at
+(db/projected.py).
 """
 from typing import Optional
 
@@ -14,8 +16,9 @@ from .predicates import OPEN_ORDER, RANKED
 KEY = BigInteger().with_variant(Integer(), "sqlite")
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "4"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
-                       # opt_runs.models; 4: fewer, partial orders indexes (db/migrate.py)
+SCHEMA_VERSION = "5"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
+                       # opt_runs.models; 4: fewer, partial orders indexes; 5: the meta row
+                       # `projected`, the projections' journal point (db/migrate.py)
 
 
 class Meta(SQLModel, table=True):

@@ -1,12 +1,18 @@
 """The exchange on a database: every writer locks, catches up on the journal, applies,
 appends and commits; readers follow the journal. One transaction per batch of commands.
+
+A Store made with `defer=N` commits only the journal rows of its batches and writes their
+projections once N commands wait (and before it closes, and at once for any batch with
+an operator command), in one transaction: db/projected.py says how the projections' journal
+point is kept and how readers and start-up catch them up.
 """
 from dataclasses import dataclass, field
 
 import orjson
 from sqlalchemy import bindparam, func, literal_column, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from souq.engine.events import Outcome
+from souq.engine.events import LedgerMoved, Outcome
 from souq.engine.stream import parse_command
 
 from . import schema as S
@@ -16,6 +22,7 @@ from .connection import (  # noqa: F401  (connect ... busy: their old home, stil
     DatabaseBusy, busy, connect, create_schema, is_locked, lock_timeout, migrate,
 )
 from .load import ClientIds, load_exchange
+from .projected import ALL, MARK_KEY, inside, mark_of, parse_mark
 from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
     ORDER_UPDATES, Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row,
     trade_row, update_kind, wallet_values,
@@ -39,6 +46,10 @@ SYMBOL_COLS = _columns(S.SymbolRow)
 SESSION_OPEN_COLS = ("symbol", "opened_seq", "opened_ts", "opening_price", "maker_fee",
                      "taker_fee")
 SESSION_CLOSE_COLS = ("symbol", "closed_seq", "closed_ts", "maker_fee", "taker_fee")
+#: ops whose projections may wait in a deferring Store: order flow and money in or out;
+#: any other (users, symbols, sessions, assets, audits) writes the projections at once
+DEFERRABLE_OPS = frozenset(("limit", "market", "stop_limit", "stop_market", "cancel", "amend",
+                            "cancel_all", "deposit", "withdraw"))
 
 
 @dataclass
@@ -62,13 +73,16 @@ def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
 class _Statements:
     """The write path's statements, compiled once for the dialect (db.sql.Bulk)."""
     __slots__ = ("catch_up", "lock", "journal", "order_new", "order_updates", "trade",
-                 "ledger", "wallet_new", "wallet_update")
+                 "ledger", "wallet_new", "wallet_update", "mark")
 
     def __init__(self, bulk: Bulk) -> None:
         J, W = S.Journal, S.WriterLock
         self.catch_up = bulk.statement("catch_up", lambda: select(
             J.seq, J.ts, J.actor, J.body).where(J.seq > bindparam("after")).order_by(J.seq),
             ("after",))
+        M = S.Meta
+        self.mark = bulk.statement("mark", lambda: select(M.value).where(
+            M.key == bindparam("key")), ("key",))
         self.lock = bulk.statement("lock", lambda: update(W).where(
             W.id == bindparam("id")).values(n=W.n + literal_column("1")), ("id",))
         self.journal = bulk.insert(J.__table__, JOURNAL_COLS)
@@ -78,18 +92,50 @@ class _Statements:
         self.trade = bulk.insert(S.TradeRow.__table__, TRADE_COLS)
         self.ledger = bulk.insert(S.LedgerRow.__table__, LEDGER_COLS)
         wallets = S.WalletRow.__table__
-        self.wallet_new = bulk.insert(wallets, WALLET_COLS)
+        self.wallet_new = _upsert_statement(bulk, wallets, WALLET_COLS, WALLET_COLS[:2])
         self.wallet_update = bulk.update(wallets, WALLET_COLS[:2], WALLET_VALUES)
+
+
+def _upsert_statement(bulk: Bulk, table, cols: tuple[str, ...], keys: tuple[str, ...]):
+    """INSERT of `cols` that updates the row when its `keys` exist (SQLite, PostgreSQL):
+    a deferring writer's projections may find a row another process already wrote. Other
+    dialects: a plain INSERT."""
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(bulk.dialect.name)
+    if dialect is None:
+        return bulk.insert(table, cols)
+
+    def build():
+        stmt = dialect.insert(table).values({c: bindparam(c) for c in cols})
+        return stmt.on_conflict_do_update(index_elements=list(keys), set_={
+            c: stmt.excluded[c] for c in cols if c not in keys})
+    return bulk.statement(("upsert", table.name), build, cols)
 
 
 class Store:
     """One process's view of the exchange on a database, kept current by the journal."""
 
-    def __init__(self, url: str | None = None, *, create: bool = True) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = True, defer: int = 0) -> None:
+        """`defer`: commands whose projections may wait after their journal rows commit
+        (0: written in each batch's own transaction; see the module doc)."""
         self.url = normalise_url(url or default_url())
         self.engine = connect(self.url)
         if create:
-            create_schema(self.engine)
+            token = inside.set(True)            # reload below catches projections up
+            try:
+                create_schema(self.engine)
+            finally:
+                inside.reset(token)
+        self.defer = defer
+        # the changes of journal entries after the last point this process knows to be
+        # projected, up to ex.seq (a superset of what the projections lack), the commands
+        # they hold, the seq each order was last changed at, and the lowest seq they hold
+        self._pending = Changes()
+        self._pending_n = 0
+        self._pending_touch: dict[int, int] = {}
+        self._pending_low: int | None = None
+        self._mark_left: int | None = None      # the mark as this process last saw it
+        self._data_version = None   # SQLite: the writer connection's PRAGMA data_version
+                                    # when it last looked (another's commit changes it)
         self.bulk = Bulk(self.engine.dialect)
         self._sql = _Statements(self.bulk)
         self._client_ids = ClientIds(self.bulk)
@@ -101,45 +147,109 @@ class Store:
         self.reload()
 
     # --------------------------------------------------------------- reading
-    def reload(self) -> None:
+    def reload(self, *, project: bool = True) -> None:
         """Rebuild the in-memory exchange from the projections, all read at one point of
         the journal: SQLite's driver gives each bare SELECT its own snapshot, so a writer
-        committing between two of them would leave a state mixing two journal points."""
-        with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            if self.engine.dialect.name == "sqlite":
-                raw.cursor().execute("BEGIN")   # one read snapshot for every SELECT below
-            else:
-                self._lock(raw.cursor())        # no writer commits while we read
-            try:
-                self.ex, self._wallets_known = load_exchange(conn)
-                self._symbols_written.clear()
-            finally:
-                raw.rollback()
+        committing between two of them would leave a state mixing two journal points.
+        When the projections lag the journal (a deferring writer's window, or one killed
+        mid-window: db/projected.py), the exchange stands at their point and, with
+        `project`, the projections are then caught up from the journal (`project`)."""
+        token = inside.set(True)
+        try:
+            with self.engine.connect() as conn:
+                raw = conn.connection.dbapi_connection
+                if self.engine.dialect.name == "sqlite":
+                    raw.cursor().execute("BEGIN")   # one read snapshot for every SELECT below
+                else:
+                    self._lock(raw.cursor())        # no writer commits while we read
+                try:
+                    self.ex, self._wallets_known = load_exchange(conn)
+                    self._mark_left = mark_of(conn)
+                    lag = self._mark_left is not None
+                    self._symbols_written.clear()
+                finally:
+                    raw.rollback()
+        finally:
+            inside.reset(token)
+        self._drop_pending()
+        self._data_version = None
+        if lag and project:
+            self.project()
 
     def refresh(self) -> int:
         """Apply journal entries other processes committed; returns how many."""
-        with self.engine.connect() as conn:
-            n = self._catch_up(conn.connection.dbapi_connection.cursor())
-            conn.rollback()
+        token = inside.set(True)
+        try:
+            with self.engine.connect() as conn:
+                cur = conn.connection.dbapi_connection.cursor()
+                mark = self._read_mark(cur)     # before the journal: it only moves on
+                if mark != self._mark_left:
+                    self._symbols_written.clear()
+                    self._mark_left = mark
+                if mark is None:
+                    self._drop_pending()        # all this process applied is projected
+                n = self._catch_up(cur, -1 if mark is None else mark, under_lock=False)
+                conn.rollback()
+        finally:
+            inside.reset(token)
         return n
 
-    def _catch_up(self, cur) -> int:
+    def _read_mark(self, cur) -> int | None:
+        Bulk.run(cur, self._sql.mark, [(MARK_KEY,)])
+        row = cur.fetchone()
+        return parse_mark(row[0] if row else None)
+
+    def _drop_pending(self) -> None:
+        self._pending = Changes()
+        self._pending_n = 0
+        self._pending_touch = {}
+        self._pending_low = None
+
+    def _keep(self, ch: Changes, first: int, last: int, commands: int) -> None:
+        """Fold the changes of journal entries first..last into the pending ones."""
+        p = self._pending
+        p.orders.update(ch.orders)
+        self._pending_touch.update(dict.fromkeys(ch.orders, last))
+        p.trades += ch.trades
+        p.moves += ch.moves
+        p.wallets |= ch.wallets
+        p.users.update(ch.users)
+        p.symbols.update(ch.symbols)
+        p.assets.update(ch.assets)
+        p.sessions += ch.sessions
+        p.statused |= ch.statused
+        p.ranked |= ch.ranked
+        self._pending_n += commands
+        if self._pending_low is None:
+            self._pending_low = first
+
+    def _catch_up(self, cur, floor: int | None, under_lock: bool = True) -> int:
+        """Apply the journal entries after ex.seq. Their changes after seq `floor` are kept
+        as pending projections (None: every entry is projected)."""
         ex = self.ex
         Bulk.run(cur, self._sql.catch_up, [(ex.seq,)])
         rows = cur.fetchall()
+        if not rows:
+            return 0
         cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
         self._client_ids.seed(cur, ex, cmds)
-        outcomes = []
+        done, kept = Changes(), Changes()
+        first = None
         for (seq, ts, actor, _), cmd in zip(rows, cmds):
-            outcomes.append(ex.apply(cmd, ts, actor))
+            out = ex.apply(cmd, ts, actor)
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
-        if rows:
-            changes = Changes.of(outcomes)
-            self._wallets_known.update(changes.wallets)
-            self._symbols_written.clear()    # others may have written them since
-            self._tell(changes.trades)
+            if floor is not None and seq > floor:
+                kept.add(out, ts)
+                first = seq if first is None else first
+            else:
+                done.add(out, ts)
+        if first is not None:
+            self._keep(kept, first, ex.seq, ex.seq - first + 1)
+        if under_lock or floor is not None:
+            self._wallets_known.update(done.wallets)    # projected: their rows exist
+        self._symbols_written.clear()    # others may have written them since
+        self._tell(done.trades + kept.trades)
         return len(rows)
 
     def _tell(self, trades) -> None:
@@ -154,32 +264,87 @@ class Store:
         transaction (under the write lock) after the projections; raising rolls all back.
         The cyclic garbage collector is paused for the batch (then left as it was)."""
         raw = self._writer()
-        with paused_gc():
-            return self._submit(raw, items, ts, within)
+        token = inside.set(True)
+        try:
+            with paused_gc():
+                return self._submit(raw, items, ts, within)
+        finally:
+            inside.reset(token)
+
+    def project(self) -> None:
+        """Write the projections of every journal entry not yet projected (this process's
+        deferred window, or any other writer's) and commit: then they stand at the journal."""
+        self.submit([], 0)
 
     def _submit(self, raw, items, ts: int, within) -> BatchResult:
         try:
             cur = raw.cursor()
             self._lock(cur)
-            self._catch_up(cur)
+            if self._nobody_else_wrote(cur):
+                mark = self._mark_left      # the journal ends at ex.seq, the mark is ours
+            else:
+                mark = self._read_mark(cur)
+                if mark != self._mark_left:     # another process wrote projections: the
+                    self._symbols_written.clear()     # symbol rows may not be this one's
+                if mark is None:
+                    self._drop_pending()        # every entry committed so far is projected
+                self._catch_up(cur, mark)
             self._client_ids.seed(cur, self.ex, [item[0] for item in items])
             start = self.ex.seq
             result, journal, changes = self._apply(items, ts)
             result.orders, result.trades, result.changes = changes.orders, changes.trades, changes
-            self._write(cur, start, journal, changes)
+            Bulk.run(cur, self._sql.journal, journal)
+            floor = start if mark is None else mark    # where the projections stand
+            write = not items or not self.defer or self._pending_n + len(items) >= self.defer \
+                or any(item[3] not in DEFERRABLE_OPS for item in items)
+            left = mark
+            if not write:
+                self._keep(changes, start + 1, self.ex.seq, len(items))
+                if mark is None:
+                    self._set_mark(cur, str(start))    # a window opens: projected to start
+                    left = start
+            else:
+                left = None
+                if self._pending_low is None:
+                    self._write(cur, floor, changes)    # nothing else waits: the batch's own
+                else:
+                    if items:
+                        self._keep(changes, start + 1, self.ex.seq, len(items))
+                    self._write(cur, floor, self._pending)
+                if mark is not None:
+                    self._set_mark(cur, ALL)
             if within is not None:
                 within(cur, self.bulk, result)
             raw.commit()
-            self._tell(changes.trades)
+            self._mark_left = left
+            if write:
+                self._drop_pending()
+            self._tell(result.trades)
         except BaseException as exc:
+            self._data_version = None
             try:
                 raw.rollback()
             finally:
-                self.reload()
+                self.reload(project=False)
             if is_locked(exc):
                 raise busy() from None
             raise
         return result
+
+    def _nobody_else_wrote(self, cur) -> bool:
+        """Under the write lock: True when no other connection committed since this
+        Store's last batch (SQLite's PRAGMA data_version is unchanged), so neither the
+        journal nor the mark moved: the look at both is skipped. Elsewhere: False."""
+        if self.engine.dialect.name != "sqlite":
+            return False
+        cur.execute("PRAGMA data_version")
+        version = cur.fetchone()[0]
+        same = version == self._data_version
+        self._data_version = version
+        return same
+
+    def _set_mark(self, cur, value: str) -> None:
+        self._upsert(cur, S.Meta.__table__, ("key",), (MARK_KEY,), ("value",), (value,))
 
     def _writer(self):
         """One DBAPI connection kept for writing: no pool round trip per command."""
@@ -210,27 +375,35 @@ class Store:
             result.outcomes.append(out)
         return result, journal, changes
 
-    def _write(self, cur, start: int, journal: list, ch: Changes) -> None:
-        """Append the journal rows and update the projections with the batch's changes;
-        orders placed after `start` (the seq before the batch) are new rows."""
+    def _write(self, cur, floor: int, ch: Changes) -> None:
+        """Update the projections, which stand at journal seq `floor`, with the changes `ch`
+        of the entries after it, as the exchange stands now: orders placed after `floor`
+        are new rows. `ch` may also hold changes of entries at or before `floor` (pending
+        changes another process projected meanwhile): those are left out."""
         ex = self.ex
         sql = self._sql
         run = Bulk.run
         last = ex.seq
-        run(cur, sql.journal, journal)
+        stale = self._pending_low is not None and self._pending_low <= floor
+        touch = self._pending_touch
         new_rows, updates = [], ([], [], [])     # updates by db.projection.update_kind
         for oid, o in ch.orders.items():
-            if oid > start:
+            if oid > floor:
                 new_rows.append(order_row(o, last))
-            else:
+            elif not stale or touch.get(oid, last) > floor:
                 kind = update_kind(ch, oid)
                 updates[kind].append(order_update_row(o, last, kind))
         run(cur, sql.order_new, new_rows)
         for statement, rows in zip(sql.order_updates, updates):
             run(cur, statement, rows)
-        if ch.trades:
-            run(cur, sql.trade, [trade_row(t) for t in ch.trades])
-        run(cur, sql.ledger, ledger_rows(ch.moves))
+        trades, moves, sessions = ch.trades, ch.moves, ch.sessions
+        if stale:
+            trades = [t for t in trades if t[1] > floor]
+            moves = [m for m in moves if (m[0] if type(m) is LedgerMoved else m[1]) > floor]
+            sessions = [s for s in sessions if s[0] > floor]
+        if trades:
+            run(cur, sql.trade, [trade_row(t) for t in trades])
+        run(cur, sql.ledger, ledger_rows(moves))
         known = self._wallets_known
         users = ex.users
         w_new, w_upd = [], []
@@ -264,7 +437,7 @@ class Store:
                 self._upsert(cur, S.SymbolRow.__table__, ("name",), row[:1], SYMBOL_COLS[1:],
                              row[1:])
             written[sym.name] = state + (row,)
-        for seq, ts, sym, opened in ch.sessions:
+        for seq, ts, sym, opened in sessions:
             self._write_session(cur, session_row(seq, ts, sym, opened), opened)
 
     def _upsert(self, cur, table, keys, key_values, cols, values) -> None:
@@ -292,6 +465,14 @@ class Store:
             return conn.execute(select(func.count()).select_from(S.Journal)).scalar_one()
 
     def close(self) -> None:
+        """Write the projections still waiting (a deferring Store), then let go."""
+        try:
+            if self._pending_n:
+                self.project()
+        finally:
+            self._close()
+
+    def _close(self) -> None:
         if self._raw is not None:
             self._raw.close()
             self._raw = None

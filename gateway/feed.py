@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 
 from souq.db import queries as Q
 from souq.db import schema as S
+from souq.db.projected import point
 from souq.db.projection import wallet_values
 from souq.db.tickers import ticker
 from souq.engine.events import OrderAmended
@@ -83,7 +84,7 @@ class Feed:
         self.book_seq: dict[str, int] = {}
         self._tickers_due: set = set()
         with engine.connect() as conn:
-            self.seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
+            self.seq = point(conn)      # the projections' journal point (db/projected.py)
             self.trade_id = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
             for s in Q.symbols(conn):
                 b = Q.book(conn, s["name"], WHOLE_BOOK)
@@ -308,7 +309,7 @@ class Feed:
             if self.engine.dialect.name == "sqlite":
                 raw.cursor().execute("BEGIN")       # one snapshot for every read below
             try:
-                seq = conn.execute(select(func.max(S.Journal.seq))).scalar() or 0
+                seq = point(conn)       # not max(journal.seq): the projections' point
                 if seq <= base:
                     return
                 read = self._read(conn, base, trade_id)

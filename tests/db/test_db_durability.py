@@ -3,6 +3,9 @@
 * kill -9 a `souq replay --batch 1000` at random points: only whole batches are kept,
   `souq check` passes, and what is stored equals an in-memory replay of exactly the
   committed prefix of the stream; a resumed replay then finishes the job.
+* the same with the projections deferred (`replay --defer`, db/projected.py): killed
+  mid-window, the journal keeps whole batches and the reads and `souq check` catch the
+  projections up from it.
 * two `souq replay` processes writing into one database at once: nothing lost or
   doubled, and the result equals a serial replay of the journal.
 """
@@ -124,6 +127,66 @@ def test_kill_9_mid_replay_keeps_whole_batches_equal_to_the_stream_prefix(souq, 
         assert sql(souq.db, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM trades")[0] == \
             (ex.trade_seq, ex.trade_seq)
     assert committed == total
+
+
+def projected_mark(db) -> str:
+    """meta `projected` (db/projected.py): `all`, or the seq the projections stand at."""
+    return sql(db, "SELECT value FROM meta WHERE key = 'projected'")[0][0]
+
+
+@pytest.mark.slow
+def test_kill_9_mid_deferred_window_keeps_the_journal_and_catches_projections_up(souq, tmp_path):
+    """`souq replay --defer`: the journal is committed with each batch, the projections
+    every 3,000 commands. Killed mid-window, whole batches of the journal are kept; the
+    projections stand at the mark, and `souq check` and the reads catch them up from the
+    journal: what is stored then equals an in-memory replay of the committed prefix."""
+    batch, defer = 250, 5000      # a kill lands after a window's write 1 time in 20
+    names = streamgen.users("u", 40)
+    commands = streamgen.setup(names)
+    commands += streamgen.orders(names, 15_000 - len(commands), seed=20261202)
+    lines = [orjson.dumps(c).decode() for c in commands]
+    total = len(lines)
+    rnd = random.Random(1202)
+    ex = Exchange()
+    committed = 0
+    mid_window = 0
+    for run in range(4):
+        part = tmp_path / f"part{run}.jsonl"
+        part.write_text("".join(line + "\n" for line in lines[committed:]))
+        proc = souq.popen("replay", part, "--batch", batch, "--defer", defer,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if run < 3:
+            target = committed + int((total - committed) * rnd.uniform(0.2, 0.5))
+            kill_when(proc, souq.db, target, extra=rnd.uniform(0, 0.05))
+        else:
+            out, err = proc.communicate(timeout=300)
+            assert proc.returncode == 0, err
+        n = journal_length(souq.db)
+        assert n % batch == 0 or n == total, f"run {run}: {n} entries, not whole batches"
+        assert committed < n <= total
+        bodies = [b for (b,) in sql(souq.db, "SELECT body FROM journal ORDER BY seq")]
+        assert bodies == lines[:n]
+        mark = projected_mark(souq.db)
+        if run < 3 and mark != "all":
+            assert committed <= int(mark) < n       # the projections lag the journal
+            mid_window += 1
+        if run == 3:
+            assert mark == "all"                    # a replay that ends writes its window
+        for line in lines[committed:n]:
+            ex.apply(parse_command(orjson.loads(line)), 0, "@operator")
+        committed = n
+        wallets = souq.run("wallets", "--json")    # a read first: it catches them up
+        assert wallets.returncode == 0, wallets.stderr
+        assert json.loads(wallets.stdout) == wallets_of(ex)
+        assert projected_mark(souq.db) == "all"
+        check = souq.run("check")
+        assert check.returncode == 0, check.stderr
+        assert check.stdout.startswith(f"ok: {n:,} journal entr")
+        assert stored_orders(souq.db) == orders_of(ex)
+        assert sql(souq.db, "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM trades")[0] == \
+            (ex.trade_seq, ex.trade_seq)
+    assert committed == total
+    assert mid_window, "no kill landed inside a deferred window"
 
 
 @pytest.mark.slow

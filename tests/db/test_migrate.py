@@ -37,8 +37,8 @@ def test_the_steps_are_ordered_and_end_at_the_code_s_version():
     assert [s.version for s in M.STEPS] == sorted((s.version for s in M.STEPS), key=int)
     assert M.STEPS[-1].version == SCHEMA_VERSION
     assert M.pending(None) == [] and M.pending(SCHEMA_VERSION) == []
-    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3", "4"]
-    assert M.pending("2") == M.STEPS[1:] and M.pending("3") == [M.STEPS[-1]]
+    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3", "4", "5"]
+    assert M.pending("2") == M.STEPS[1:] and M.pending("4") == [M.STEPS[-1]]
 
 
 def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
@@ -63,9 +63,9 @@ def test_upgrade_runs_each_pending_step_and_stamps_it(tmp_path):
     _database(path)
     _as_schema_1(path)
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["2", "3", "4"]
+    assert M.upgrade(engine) == ["2", "3", "4", "5"]
     engine.dispose()
-    assert _version(path) == "4"
+    assert _version(path) == "5"
 
 
 MODELS = {"queue": "probabilistic", "latency": "constant", "entry_ns": 5, "response_ns": 7,
@@ -90,7 +90,7 @@ def test_version_3_gives_stored_runs_their_models_from_their_result(tmp_path):
         conn.execute("ALTER TABLE opt_runs DROP COLUMN models")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["3", "4"]
+    assert M.upgrade(engine) == ["3", "4", "5"]
     with engine.connect() as conn:
         models = {r["id"]: r["models"] for r in B.runs(conn)}
         assert O.searches(conn) == []
@@ -180,3 +180,25 @@ def test_opening_a_current_sqlite_file_costs_no_sqlalchemy_check(tmp_path):
     _as_schema_1(path)
     assert M.needs_upgrade(f"sqlite:///{path}")
     assert M.needs_upgrade("postgresql+psycopg://u@h/db")
+
+
+def test_version_5_marks_the_projections_of_an_older_database_whole(tmp_path):
+    """Schema 5: the meta row `projected` (db/projected.py). A version-4 file has none;
+    its projections are those of its whole journal, and the fast read path serves it
+    again once upgraded."""
+    from souq.db.lite import open_reader
+    path = tmp_path / "v4.db"
+    _database(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'projected'")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
+    assert open_reader(str(path)) is None              # not at the code's version
+    engine = create_engine(f"sqlite:///{path}")
+    assert M.upgrade(engine) == ["5"]
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'projected'").fetchone() == \
+            ("all",)
+    reader = open_reader(str(path))
+    assert [w["asset"] for w in reader.wallets(user="a")] == ["Y"]
+    reader.close()

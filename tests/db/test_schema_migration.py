@@ -26,6 +26,7 @@ def assert_upgraded(path) -> None:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert NEW_INDEXES <= indexes and not set(OLD_INDEXES) & indexes
         assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("SELECT value FROM meta WHERE key='projected'").fetchone() == ("all",)
 
 
 def place_a1_again(api) -> str | None:
@@ -35,9 +36,10 @@ def place_a1_again(api) -> str | None:
 
 
 def _as_schema_1(path) -> None:
-    """Undo what schemas 2 to 4 added, as an older souq left the file (schema 1 had the
+    """Undo what schemas 2 to 5 added, as an older souq left the file (schema 1 had the
     one orders index on user)."""
     with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM meta WHERE key = 'projected'")
         old_orders_indexes(conn, ["ix_orders_user"])
         conn.execute("DROP TABLE check_points")
         conn.execute("ALTER TABLE md_sets DROP COLUMN state")
