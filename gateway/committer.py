@@ -99,10 +99,12 @@ class _Check:
 
 
 class Committer:
-    """`on_commit(result, exchange, trades)` is called in the committer's thread once a
-    batch is durable, just before its waiters have their answers
-    (gateway.feed.Feed.committed): the event loop then runs the feed's sends before the
-    batch's many HTTP answers, rather than a trade waiting behind them all;
+    """`on_commit(result, exchange, trades, orders, durable_ns)` is called in the
+    committer's thread once a batch is durable, just before its waiters have their answers
+    (gateway.feed.Feed.committed): `orders` the order-row dicts of the orders its commands
+    touched (oid -> dict, shaped once for the answers and the feed alike) and
+    `durable_ns` the clock when the commit returned. The event loop then runs the feed's
+    sends before the batch's many HTTP answers, rather than a trade waiting behind them all;
     `busy` is true from the start of a batch until that call returned."""
 
     def __init__(self, url: str, on_commit=None, clock=time.time_ns,
@@ -239,6 +241,7 @@ class Committer:
         waiters = [w for _, w in batch]
         try:
             result = self.store.submit([item for item, _ in batch], self.clock())
+            durable_ns = self.clock()          # the commit has returned
         except BaseException as exc:       # the database failed: every waiter hears it
             _answer(waiters, [None] * len(waiters), exc)
             return
@@ -266,7 +269,7 @@ class Committer:
             dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
         if self.on_commit is not None:
             try:
-                self.on_commit(result, self.store.ex, trades)
+                self.on_commit(result, self.store.ex, trades, shaped, durable_ns)
             except Exception:    # the feed's follower reads it back from the journal
                 pass
         _answer(waiters, dones)
