@@ -16,6 +16,7 @@ surveillance follower: gateway.surveil), so the work moved out of the server sti
 """
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,7 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
         db = tmp / "api.db"
         store = Store(f"sqlite:///{db}")
         store.submit([prepare(o, "@operator") for o in setup(users)], 0)
+        setup_seq = store.ex.seq
         keys = [dict(zip(("client_id", "client_secret"),
                          access.create_key(store.engine, f"u{i}", "trade"))) for i in range(users)]
         store.close()
@@ -150,6 +152,9 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
         committed = Store(f"sqlite:///{db}", create=False)
         journal = committed.journal_length()
         committed.close()
+        with sqlite3.connect(db) as conn:    # a batch's entries share its one timestamp
+            commits = conn.execute("SELECT count(DISTINCT ts) FROM journal WHERE seq > ?",
+                                   (setup_seq,)).fetchone()[0]
     step("bench --api: replay --batch 1 anchor")
     with tempfile.TemporaryDirectory(prefix="souq-bench-api-") as tmp:
         anchor = durable(Path(tmp) / "b1.db", min(len(work), 5000), users, 7, 1)
@@ -157,6 +162,8 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
                     "seconds": round(seconds, 3), "orders_per_s": round(len(lat) / seconds),
                     "p50_ms": _pct(lat, 0.50), "p99_ms": _pct(lat, 0.99),
                     "journal_entries": journal,
+                    "orders_per_commit": round((journal - setup_seq) / commits, 1) if commits
+                    else None,
                     "server_cpu_ms_per_order": None if cpu0 is None or cpu1 is None else
                     round((cpu1 - cpu0) * 1000 / len(lat), 3),
                     "server_children_cpu_ms_per_order": None if kids0 is None or kids1 is None

@@ -92,6 +92,14 @@ class _Gated:
         self.item, self.generation = item, generation
 
 
+class _Bundle:
+    """(item, waiter)s one turn of an event loop queued (Committer._hand_over)."""
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
+
+
 @dataclass
 class _Check:
     """A read of the exchange queued to the committer's thread (Committer.check)."""
@@ -117,6 +125,7 @@ class Committer:
         self.on_commit = on_commit
         self.busy = False
         self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: dict = {}      # event loop -> its turn's queued (item, waiter)s
         self._thread = threading.Thread(target=self._run, name="souq-committer", daemon=True)
         self._thread.start()
         self._closed = False
@@ -152,9 +161,26 @@ class Committer:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
-        self._q.put((item if generation is None else _Gated(item, generation),
-                     _Awaited(loop, fut)))
+        entry = (item if generation is None else _Gated(item, generation), _Awaited(loop, fut))
+        pending = self._pending.get(loop)
+        if pending is None:        # the first of this turn of the loop: hand over after it
+            self._pending[loop] = [entry]
+            loop.call_soon(self._hand_over, loop)
+        else:
+            pending.append(entry)
         return fut
+
+    def _hand_over(self, loop) -> None:
+        """In the event loop, once per turn that queued something: what its requests
+        queued goes to the committer's thread as one bundle (one put and at most one
+        wake-up of that thread per turn, not one per order, and a transaction holding the
+        turn's orders together)."""
+        bundle = self._pending.pop(loop)
+        if self._closed and not self._thread.is_alive():
+            _answer([w for _, w in bundle], [None] * len(bundle),
+                    RuntimeError("the gateway is stopping; the command was not applied"))
+            return
+        self._q.put(_Bundle(bundle))
 
     def check(self, fn):
         """`fn(exchange)` run in the committer's thread once the store has caught up with
@@ -179,9 +205,9 @@ class Committer:
             first = self._q.get()
             if first is None:
                 return
-            batch = [first]
+            batch = first.entries if type(first) is _Bundle else [first]
             stop = False
-            while len(batch) < MAX_BATCH:
+            while len(batch) < MAX_BATCH:     # a bundle may take the batch past it
                 try:
                     nxt = self._q.get_nowait()
                 except queue.Empty:
@@ -189,7 +215,10 @@ class Committer:
                 if nxt is None:
                     stop = True
                     break
-                batch.append(nxt)
+                if type(nxt) is _Bundle:
+                    batch += nxt.entries
+                else:
+                    batch.append(nxt)
             self._commit(batch)
             if stop:
                 return
