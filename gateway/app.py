@@ -1,6 +1,6 @@
 """The ASGI application: routes, problem handlers, the audit/size middleware, and the
-life cycle (committer, feed, audit and surveillance threads start with the app and stop
-after the last in-flight request has its answer)."""
+life cycle (the committer, feed and audit threads and the surveillance process start with
+the app and stop after the last in-flight request has its answer)."""
 import time
 from contextlib import asynccontextmanager
 
@@ -22,7 +22,7 @@ from .config import GatewayConfig
 from .feed import Feed
 from .limits import RateLimiter
 from .routes import router
-from .surveil import SurveillanceThread
+from .surveil import SurveillanceProcess
 from .service import Gateway
 from .ws import websocket_endpoint
 
@@ -63,7 +63,7 @@ def create_app(config: GatewayConfig) -> AuditMiddleware:
                     RateLimiter(config.rate, config.burst), feed,
                     AuditLog(engine, config.audit_file()))
         app.state.gw = holder["gw"] = g
-        surveillance = SurveillanceThread(engine)
+        surveillance = SurveillanceProcess(api.url)     # its own process: off our GIL
         # what start-up built (the exchange's open orders, users, symbols, the app) out of
         # the collector's way, and young collections less often: with the defaults, every
         # few requests a collection walked the young heap and every hundredth or so all

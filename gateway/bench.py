@@ -5,11 +5,18 @@ connection and API key) place limit orders of the seeded workload; each answer a
 once its order is durable (group commit). Reported: orders/s, p50 and p99 latency, the
 server's commands per transaction, and beside them, in the same run, the same kind of
 orders through `souq replay --batch 1` (db.bench.durable). A WebSocket subscriber to the
-trades channel measures the delay from a trade's timestamp (taken just before its
-transaction commits) to its arrival (p50, p99).
+trades channel measures the delay from the trades' commit (the message's `durable_at`:
+the server's clock when the commit returned) to their arrival (p50, p99), and beside it
+the delay from the trade's own timestamp (`time`, read before its batch was applied and
+committed: that figure includes the batch's own time; the one figures before 2026-12-02
+evening were).
+
+Server CPU is read from /proc for the server process and, apart, for its children (the
+surveillance follower: gateway.surveil), so the work moved out of the server still shows.
 """
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -98,6 +105,7 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
         db = tmp / "api.db"
         store = Store(f"sqlite:///{db}")
         store.submit([prepare(o, "@operator") for o in setup(users)], 0)
+        setup_seq = store.ex.seq
         keys = [dict(zip(("client_id", "client_secret"),
                          access.create_key(store.engine, f"u{i}", "trade"))) for i in range(users)]
         store.close()
@@ -114,8 +122,10 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
             line = server.stdout.readline()
             url = line.split(" on ", 1)[1].split(" ", 1)[0]
             ws_lat: list[float] = []
+            ws_from_trade: list[float] = []
             stop = threading.Event()
-            watcher = threading.Thread(target=_watch_trades, args=(url, ws_lat, stop), daemon=True)
+            watcher = threading.Thread(target=_watch_trades, args=(url, ws_lat, ws_from_trade, stop),
+                                       daemon=True)
             watcher.start()
             # log in first (argon2 on the server, by design slow): not part of the figures
             tokens = [_login(url, key) for key in keys]
@@ -123,6 +133,7 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
             step(f"bench --api: {clients} clients placing {len(work)} orders")
             groups = [list(range(p, clients, processes)) for p in range(processes)]
             cpu0 = cpu_seconds(server.pid)
+            kids0 = _children_cpu(server.pid)
             start = time.perf_counter()
             with ProcessPoolExecutor(processes) as pool:
                 futs = [pool.submit(_client_process, url, [tokens[i] for i in g],
@@ -132,6 +143,7 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
             client_cpu = sum(cpu for _, cpu in results)
             seconds = time.perf_counter() - start
             cpu1 = cpu_seconds(server.pid)
+            kids1 = _children_cpu(server.pid)
             time.sleep(0.5)
             stop.set()
         finally:
@@ -140,6 +152,9 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
         committed = Store(f"sqlite:///{db}", create=False)
         journal = committed.journal_length()
         committed.close()
+        with sqlite3.connect(db) as conn:    # a batch's entries share its one timestamp
+            commits = conn.execute("SELECT count(DISTINCT ts) FROM journal WHERE seq > ?",
+                                   (setup_seq,)).fetchone()[0]
     step("bench --api: replay --batch 1 anchor")
     with tempfile.TemporaryDirectory(prefix="souq-bench-api-") as tmp:
         anchor = durable(Path(tmp) / "b1.db", min(len(work), 5000), users, 7, 1)
@@ -147,17 +162,44 @@ def run_api_bench(orders_n: int = 6400, clients: int = 64, processes: int = 2,
                     "seconds": round(seconds, 3), "orders_per_s": round(len(lat) / seconds),
                     "p50_ms": _pct(lat, 0.50), "p99_ms": _pct(lat, 0.99),
                     "journal_entries": journal,
+                    "orders_per_commit": round((journal - setup_seq) / commits, 1) if commits
+                    else None,
                     "server_cpu_ms_per_order": None if cpu0 is None or cpu1 is None else
                     round((cpu1 - cpu0) * 1000 / len(lat), 3),
+                    "server_children_cpu_ms_per_order": None if kids0 is None or kids1 is None
+                    else round(sum(kids1.get(k, 0.0) - kids0.get(k, 0.0) for k in kids1)
+                               * 1000 / len(lat), 3),
                     "client_cpu_ms_per_order": round(client_cpu * 1000 / len(lat), 3)},
             "replay_batch_1": anchor,
             "ws_trade_delay": {"trades": len(ws_lat), "p50_ms": _pct(ws_lat, 0.5) if ws_lat else None,
-                               "p99_ms": _pct(ws_lat, 0.99) if ws_lat else None},
+                               "p99_ms": _pct(ws_lat, 0.99) if ws_lat else None,
+                               "from_trade_time_p50_ms":
+                               _pct(ws_from_trade, 0.5) if ws_from_trade else None,
+                               "from_trade_time_p99_ms":
+                               _pct(ws_from_trade, 0.99) if ws_from_trade else None},
             "cpus": os.cpu_count(), "load_average": os.getloadavg()}
 
 
-def _watch_trades(url: str, out: list, stop: threading.Event) -> None:
-    from datetime import datetime
+def _children_cpu(pid: int) -> dict | None:
+    """{child pid: CPU seconds} of a process's children (Linux /proc; None elsewhere)."""
+    try:
+        kids = []
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(k) for k in f.read().split()]
+    except OSError:
+        return None
+    out = {}
+    for k in kids:
+        cpu = cpu_seconds(k)
+        if cpu is not None:
+            out[k] = cpu
+    return out
+
+
+def _watch_trades(url: str, out: list, from_trade: list, stop: threading.Event) -> None:
+    """Each trade's delay (s) from its message's `durable_at` to its arrival into `out`,
+    and from the trade's own `time` into `from_trade`."""
     from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
     with connect(url.replace("http://", "ws://") + "/ws") as ws:
@@ -170,8 +212,17 @@ def _watch_trades(url: str, out: list, stop: threading.Event) -> None:
             except ConnectionClosed:      # the server stopped at the end of the run
                 return
             now = time.time()
-            for t in msg.get("trades", ()):
-                at = datetime.fromisoformat(t["time"].replace("Z", "+00:00")).timestamp()
-                out.append(max(0.0, now - at))
+            trades = msg.get("trades", ())
+            if trades:
+                durable = _epoch(msg["durable_at"])
+                out += [max(0.0, now - durable)] * len(trades)
+            for t in trades:
+                from_trade.append(max(0.0, now - _epoch(t["time"])))
+
+
+def _epoch(iso_z: str) -> float:
+    """An ISO-8601 UTC time ("...Z") as seconds since the epoch."""
+    from datetime import datetime
+    return datetime.fromisoformat(iso_z.replace("Z", "+00:00")).timestamp()
 
 

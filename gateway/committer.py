@@ -92,6 +92,14 @@ class _Gated:
         self.item, self.generation = item, generation
 
 
+class _Bundle:
+    """(item, waiter)s one turn of an event loop queued (Committer._hand_over)."""
+    __slots__ = ("entries",)
+
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
+
+
 @dataclass
 class _Check:
     """A read of the exchange queued to the committer's thread (Committer.check)."""
@@ -99,10 +107,12 @@ class _Check:
 
 
 class Committer:
-    """`on_commit(result, exchange, trades)` is called in the committer's thread once a
-    batch is durable, just before its waiters have their answers
-    (gateway.feed.Feed.committed): the event loop then runs the feed's sends before the
-    batch's many HTTP answers, rather than a trade waiting behind them all;
+    """`on_commit(result, exchange, trades, orders, durable_ns)` is called in the
+    committer's thread once a batch is durable, just before its waiters have their answers
+    (gateway.feed.Feed.committed): `orders` the order-row dicts of the orders its commands
+    touched (oid -> dict, shaped once for the answers and the feed alike) and
+    `durable_ns` the clock when the commit returned. The event loop then runs the feed's
+    sends before the batch's many HTTP answers, rather than a trade waiting behind them all;
     `busy` is true from the start of a batch until that call returned."""
 
     def __init__(self, url: str, on_commit=None, clock=time.time_ns,
@@ -115,6 +125,7 @@ class Committer:
         self.on_commit = on_commit
         self.busy = False
         self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._pending: dict = {}      # event loop -> its turn's queued (item, waiter)s
         self._thread = threading.Thread(target=self._run, name="souq-committer", daemon=True)
         self._thread.start()
         self._closed = False
@@ -150,9 +161,26 @@ class Committer:
             raise RuntimeError("the gateway is stopping; the command was not applied")
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
-        self._q.put((item if generation is None else _Gated(item, generation),
-                     _Awaited(loop, fut)))
+        entry = (item if generation is None else _Gated(item, generation), _Awaited(loop, fut))
+        pending = self._pending.get(loop)
+        if pending is None:        # the first of this turn of the loop: hand over after it
+            self._pending[loop] = [entry]
+            loop.call_soon(self._hand_over, loop)
+        else:
+            pending.append(entry)
         return fut
+
+    def _hand_over(self, loop) -> None:
+        """In the event loop, once per turn that queued something: what its requests
+        queued goes to the committer's thread as one bundle (one put and at most one
+        wake-up of that thread per turn, not one per order, and a transaction holding the
+        turn's orders together)."""
+        bundle = self._pending.pop(loop)
+        if self._closed and not self._thread.is_alive():
+            _answer([w for _, w in bundle], [None] * len(bundle),
+                    RuntimeError("the gateway is stopping; the command was not applied"))
+            return
+        self._q.put(_Bundle(bundle))
 
     def check(self, fn):
         """`fn(exchange)` run in the committer's thread once the store has caught up with
@@ -177,9 +205,9 @@ class Committer:
             first = self._q.get()
             if first is None:
                 return
-            batch = [first]
+            batch = first.entries if type(first) is _Bundle else [first]
             stop = False
-            while len(batch) < MAX_BATCH:
+            while len(batch) < MAX_BATCH:     # a bundle may take the batch past it
                 try:
                     nxt = self._q.get_nowait()
                 except queue.Empty:
@@ -187,7 +215,10 @@ class Committer:
                 if nxt is None:
                     stop = True
                     break
-                batch.append(nxt)
+                if type(nxt) is _Bundle:
+                    batch += nxt.entries
+                else:
+                    batch.append(nxt)
             self._commit(batch)
             if stop:
                 return
@@ -239,6 +270,7 @@ class Committer:
         waiters = [w for _, w in batch]
         try:
             result = self.store.submit([item for item, _ in batch], self.clock())
+            durable_ns = self.clock()          # the commit has returned
         except BaseException as exc:       # the database failed: every waiter hears it
             _answer(waiters, [None] * len(waiters), exc)
             return
@@ -266,7 +298,7 @@ class Committer:
             dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
         if self.on_commit is not None:
             try:
-                self.on_commit(result, self.store.ex, trades)
+                self.on_commit(result, self.store.ex, trades, shaped, durable_ns)
             except Exception:    # the feed's follower reads it back from the journal
                 pass
         _answer(waiters, dones)

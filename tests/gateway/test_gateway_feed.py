@@ -16,6 +16,7 @@ from souq.db.store import Store, prepare
 from souq.engine.workload import orders, setup
 from souq.gateway.committer import Committer
 from souq.gateway.feed import Feed
+from souq.gateway.shapes import iso
 
 USERS = 6
 SYMBOL = "BTC-IRR"
@@ -67,7 +68,9 @@ def run(tmp_path, name: str, *, committer_publishes: bool, foreign_after: int | 
     store.submit([prepare(o, "@operator") for o in setup(USERS)], TS)
     store.close()
     engine = connect(url)
-    feed = Feed(engine, poll_s=3600)       # the follower steps only when told here
+    # the follower steps only when told here; its clock (the trades' durable_at when it
+    # reads them) and the committer's (when a commit returned) read the same instant
+    feed = Feed(engine, poll_s=3600, clock=lambda: TS)
     committer = Committer(url, on_commit=feed.committed if committer_publishes else None,
                           clock=lambda: TS)
     box = Box()
@@ -116,6 +119,8 @@ def test_the_committer_publishes_what_the_follower_would_read_back(tmp_path):
     trades = [t["trade_id"] for m in direct if m.get("channel") == "trades"
               for t in m.get("trades", ())]
     assert len(trades) > 20 and len(set(trades)) == len(trades)         # each trade once
+    assert {m["durable_at"] for m in direct if "trades" in m} \
+        == {iso(TS)}                                # the committer's clock after the commit
     book, seqs = book_of(direct)
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))            # no gap
     assert book == {side: {x["price"]: x["qty"] for x in db_book[side]} for side in ("bids", "asks")}
