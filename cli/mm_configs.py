@@ -188,7 +188,8 @@ def _status_row(r: dict, figures: Figures) -> list:
         return [r["name"], r["state"]] + ["-"] * 9
     market = figures.markets.get(r["symbol"])
     quote = next((s["quote"] for s in figures.rows if s["name"] == r["symbol"]), "")
-    money = [figures.money(quote, pos[k]) for k in ("realised", "unrealised", "fees", "pnl")]
+    money = [figures.fee(quote, pos[k]) if k == "fees" else figures.money(quote, pos[k])
+             for k in ("realised", "unrealised", "fees", "pnl")]
     mode = f"{r['stage']}, sim" if run["mode"] == "sim" else r["stage"]
     return [r["name"], r["state"], run["id"], run["started"], mode, number(pos["trades"]),
             market.qty(pos["inventory"]) if market else pos["inventory"], *money]

@@ -145,7 +145,7 @@ def _show(r: dict, symbols=()) -> None:
         ("max inventory", f"{qty(r['max_inventory'])} {base}"),
         ("max drawdown", f"{money(r['max_drawdown'])} {quote}"),
         *_hedge(r, quote, f),
-        *_analytics(r["analytics"], quote, f),
+        *_analytics(r["analytics"], base, quote, f),
         ("alerts", f"{number(r['alerts']['count'])} "
                    f"(+{count(r['alerts']['repeats'], 'repeat')})"),
     ]
@@ -187,7 +187,7 @@ def _show_remote(r: dict, f) -> None:
     out.print(f"  {r['note']}", markup=False)
 
 
-def _analytics(a: dict, quote: str, f) -> list[tuple[str, str]]:
+def _analytics(a: dict, base: str, quote: str, f) -> list[tuple[str, str]]:
     """A few of the backtest metrics, the full set being in --json."""
     from souq.mm.display import count, percent, ratio
     money = lambda v: f.money(quote, v)                                  # noqa: E731
@@ -199,7 +199,8 @@ def _analytics(a: dict, quote: str, f) -> list[tuple[str, str]]:
              f"{money(att['inventory'])} / {money(att['fees'])} {quote}"),
             ("Sharpe / Sortino / Calmar", ratios),
             ("ratios' horizon", a["ratios_horizon"] or "-"),
-            ("market impact", f"{money(a['market_impact']['mean'])} {quote} a fill over "
+            ("market impact (mean mid move)", f"{money(a['market_impact']['mean'])} "
+                                              f"{quote}/{base} a fill over "
                               f"{count(a['market_impact']['fills'], 'fill')}"),
             ("fill ratio (quantity)", percent(a["fill_ratio_qty"])),
             ("markout 1 s (PnL)", f"{money(mk['pnl'])} {quote} over {count(mk['fills'], 'fill')}"),
@@ -224,4 +225,4 @@ def _hedge(r: dict, quote: str, f) -> list[tuple[str, str]]:
 
 
 def _assets(a: dict, base: str, quote: str, f) -> str:
-    return f"{f.money(base, a[base])} {base}, {f.money(quote, a[quote])} {quote}"
+    return f"{f.balance(base, a[base])} {base}, {f.balance(quote, a[quote])} {quote}"

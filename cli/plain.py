@@ -31,24 +31,29 @@ def text(value) -> str:
 
 def places(symbol: str | None, symbols) -> dict:
     """The decimal places of a run's money ({q}: the quote asset's precision) and
-    quantities ({b}: the base asset's), from the exchange's symbol rows (mm.display);
-    empty when the symbol is not listed."""
+    quantities ({b}: the base asset's), from the exchange's symbol rows (mm.display), and
+    the assets' names ("quote", "base") for the figures' units; empty when the symbol is
+    not listed."""
     from souq.mm.display import asset_decimals
     rows = list(symbols)
     row = next((s for s in rows if s["name"] == symbol), None)
     if row is None:
         return {}
-    return {"{q}": asset_decimals(row["quote"], rows), "{b}": asset_decimals(row["base"], rows)}
+    return {"{q}": asset_decimals(row["quote"], rows), "{b}": asset_decimals(row["base"], rows),
+            "quote": row["quote"], "base": row["base"]}
 
 
 def figure(path: str, value, dps: dict) -> str:
     """A stored run's leaf as people read it: a figure (`figures.` paths, or the report's
     known paths) through mm.reports.lines.value_text (money at the quote's precision,
-    grouped, ratios as %), anything else as `text`."""
-    from souq.mm.reports.lines import COUNTS, LABELS, PERCENT, value_text
+    grouped, ratios as %) followed by its unit (IRR, IRR/BTC, BTC, bps: unit_of) when the
+    symbol is known, anything else as `text`."""
+    from souq.mm.reports.lines import COUNTS, LABELS, MISSING, PERCENT, unit_of, value_text
     p = path.removeprefix("figures.")
     if value is None or isinstance(value, (bool, dict, list, tuple)):
         return text(value)
     if p in LABELS or p in PERCENT or p in COUNTS or p.startswith("markouts."):
-        return value_text(value, p, dps)
+        shown = value_text(value, p, dps)
+        unit = unit_of(p, dps.get("base", ""), dps.get("quote", "")) if "quote" in dps else ""
+        return f"{shown} {unit}" if unit and shown != MISSING else shown
     return text(value)

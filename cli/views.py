@@ -88,7 +88,7 @@ def trades(symbol: Optional[str] = typer.Option(None, "--symbol"),
             return
         f = Figures(symbols)
         quote = {s["name"]: s["quote"] for s in f.rows}
-        fee = lambda sym, v: f.money(quote.get(sym, ""), v)   # noqa: E731
+        fee = lambda sym, v: f.fee(quote.get(sym, ""), v)     # noqa: E731
         shown = {"price": f.price, "qty": f.qty, "maker_fee": fee, "taker_fee": fee}
         keys = ("seq", "symbol", "price", "qty", "maker_user", "maker", "taker_user", "taker",
                 "maker_fee", "taker_fee")

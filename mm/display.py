@@ -14,10 +14,12 @@ JSON output never goes through here: it stays exact. Everything a person reads d
 Values may be Decimal, int, decimal strings or (for ratios from analytics) float; None
 shows as `MISSING`. Rounding for display is half-even (the rounding of Python's Decimal).
 """
+import math
 import os
 import re
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+from decimal import (ROUND_CEILING, ROUND_DOWN, ROUND_HALF_EVEN, Decimal, InvalidOperation,
+                     localcontext)
 
 MISSING = "–"
 STYLES = {"comma": ",", "space": "\u2009", "apostrophe": "'", "underscore": "_", "none": ""}
@@ -120,9 +122,34 @@ def _significant(x: Decimal, digits: int) -> Decimal:
 
 
 def fit(value, width: int, dp: int | None = None) -> str:
-    """`number(value, dp)` if it fits in `width` characters, else `compact`."""
-    full = number(value, dp)
-    return full if len(full) <= width else compact(value, dp)
+    """`exact(value, dp)` if it fits in `width` characters; else the same figure in the
+    smallest unit (k, M, B, T) that fits, with as many decimals as the width leaves,
+    truncated toward zero so a short figure never shows more than there is, trailing
+    zeros dropped: 49,999,526,469,915.86 in 14 columns is "49,999,526.46M" (not "50.0T"),
+    50,000,000,000,000 is "50,000,000M", -320,893 in 7 is "-320.8k". A figure too wide
+    even in whole T is shown in whole T all the same (wider than asked, never rounded up)."""
+    full = exact(value, dp)
+    if len(full) <= width:
+        return full
+    d = to_decimal(value)
+    if d is None or abs(d) < 1000:
+        return full if d is None else compact(d, dp)
+    with localcontext() as ctx:
+        ctx.prec = EXACT_DIGITS
+        for size, unit in reversed(UNITS):
+            scaled = d / size
+            whole = number(scaled.to_integral_value(rounding=ROUND_DOWN))
+            if scaled < 0 and not whole.startswith("-"):
+                whole = "-" + whole                     # -0.5M: the sign stays
+            room = width - len(whole) - len(unit)
+            if room < 0:
+                continue
+            places = room - 1 if room >= 2 else 0      # "." and at least one digit
+            shown = scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+            text = number(shown) + unit             # trailing zeros dropped: 50,000,000M
+            if len(text) <= width:
+                return text
+        return number((d / UNITS[0][0]).to_integral_value(rounding=ROUND_DOWN)) + UNITS[0][1]
 
 
 def percent(ratio, dp: int | None = 2) -> str:
@@ -182,17 +209,20 @@ class Market:
         return cls(decimals_of(symbol["tick_size"]), decimals_of(symbol["qty_step"]),
                    asset_decimals(symbol["quote"], rows), asset_decimals(symbol["base"], rows))
 
+    # prices and quantities by `exact`, not `number`: one finer than its tick or step (a
+    # refused order's typed 0.00001) shows every digit it has
+
     def price(self, value) -> str:
-        return number(value, self.price_dp)
+        return exact(value, self.price_dp)
 
     def qty(self, value) -> str:
-        return number(value, self.qty_dp)
+        return exact(value, self.qty_dp)
 
     def money(self, value) -> str:
         return number(value, self.quote_dp)
 
     def base(self, value) -> str:
-        return number(value, self.base_dp)
+        return exact(value, self.base_dp)
 
 
 def asset_decimals(asset: str, symbols) -> int:
@@ -229,25 +259,43 @@ class Figures:
         return _shown(value, self._dp(symbol, "price_dp"), width)
 
     def avg_price(self, symbol: str, value, width: int | None = None) -> str:
-        """An average of fills: two places finer than the tick, so it is not mistaken for
-        a price that traded."""
+        """An average of fills or a mid: rounded half-even to two places finer than the
+        tick, then shown with the digits that leaves beyond the tick's own places (an
+        average of 94,438,051,000 reads so, not "94,438,051,000.00"; 3,529.905 USDT at a
+        0.01 tick reads "3,529.905")."""
         dp = self._dp(symbol, "price_dp")
-        return _shown(value, None if dp is None else dp + 2, width)
+        d = to_decimal(value)
+        if dp is not None and d is not None:
+            with localcontext() as ctx:
+                ctx.prec = EXACT_DIGITS
+                d = d.quantize(Decimal(1).scaleb(-(dp + 2)), rounding=ROUND_HALF_EVEN)
+        return _shown(d if d is not None else value, dp, width)
 
     def qty(self, symbol: str, value, width: int | None = None) -> str:
         return _shown(value, self._dp(symbol, "qty_dp"), width)
 
     def money(self, asset: str, value, width: int | None = None) -> str:
-        return _shown(value, asset_decimals(asset, self.rows) if self.rows else None, width)
+        """A computed amount (a value at the mid, a mean, VaR) rounded half-even to the
+        asset's precision; amounts the ledger holds (balances, fees, realised PnL) go
+        through `balance` or `fee`, which never round."""
+        dp = asset_decimals(asset, self.rows) if self.rows else None
+        if width is None:
+            return number(value, dp)
+        d = to_decimal(value)
+        if d is not None and dp is not None:
+            with localcontext() as ctx:
+                ctx.prec = EXACT_DIGITS
+                d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_EVEN)
+        return fit(d, width, dp)
 
     def balance(self, asset: str, value, width: int | None = None) -> str:
         """A ledger amount (balance, hold, available, a movement) at the asset's precision,
         or finer when the exchange holds finer digits (fees can leave half a rial): a
         balance is never rounded to money that is not there (285,001.5 IRR, not 285,002).
-        With `width`, compact only when the exact figure does not fit."""
+        With `width`, shortened (`fit`: truncated, never rounded up) only when the exact
+        figure does not fit."""
         dp = asset_decimals(asset, self.rows) if self.rows else None
-        full = exact(value, dp)
-        return full if width is None or len(full) <= width else compact(value, dp)
+        return exact(value, dp) if width is None else fit(value, width, dp)
 
     def fee(self, asset: str, value) -> str:
         """A fee as the exchange charges it (engine/fees.py): rounded UP to the asset's
@@ -265,7 +313,8 @@ class Figures:
 
 
 def _shown(value, dp: int | None, width: int | None) -> str:
-    return number(value, dp) if width is None else fit(value, width, dp)
+    """At least `dp` places and every digit the value has (`exact`); `fit` in `width`."""
+    return exact(value, dp) if width is None else fit(value, width, dp)
 
 
 def count(n, noun: str, plural: str | None = None) -> str:
@@ -332,3 +381,24 @@ def exact(value, dp: int | None = None) -> str:
         ctx.prec = EXACT_DIGITS
         places = max(0, -d.normalize().as_tuple().exponent) if d else 0
     return number(d, places if dp is None else max(dp, places))
+
+
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
+    """A chart axis's ticks (the workstation's charts, the reports' text charts): about
+    `count` round values (1, 2 or 5 times a power of ten apart) within lo..hi (floats: a
+    chart's scale, not money), and their labels, grouped, with as many decimals as that
+    spacing needs."""
+    if hi <= lo:
+        return [lo], [number(lo)]
+    count = max(2, count)
+    while True:       # a narrow range between two round values: look closer until two fit
+        raw = (hi - lo) / (count - 1)
+        power = 10 ** math.floor(math.log10(raw))
+        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+        first = math.ceil(lo / step) * step
+        values = [first + i * step for i in range(count + 1)
+                  if first + i * step <= hi + step / 1e6]
+        if len(values) >= 2:
+            decimals = max(0, -math.floor(math.log10(step)))
+            return values, [number(v, decimals) for v in values]
+        count *= 2

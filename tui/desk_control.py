@@ -163,7 +163,7 @@ class DeskControl:
         sym = maker.symbol if maker else ""
         price = figures.price(sym, f.price) if figures else f.price
         qty = figures.qty(sym, f.qty) if figures else f.qty
-        fee = figures.money(row.quote, f.fee) if figures and row else f.fee
+        fee = figures.fee(row.quote, f.fee) if figures and row else f.fee
         verb = "bought" if f.side == "buy" else "sold"
         if named:               # one line each in a group (fees are in the maker view)
             return f"{name} {verb} {qty} @ {price}"

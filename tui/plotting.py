@@ -15,7 +15,7 @@ from decimal import Decimal
 from plotext._figure import _figure_class
 from plotext._utility import get_matrix_data
 
-from souq.mm.display import number
+from souq.mm.display import nice_ticks  # noqa: F401  (also imported from here by tests)
 
 RGB = tuple[int, int, int]
 _PLOTEXT = threading.Lock()
@@ -46,25 +46,6 @@ def candles(prices, interval: int) -> list[list]:
         else:
             out.append([bucket, p, p, p, p, q])
     return out
-
-
-def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
-    """About `count` round values (1, 2 or 5 times a power of ten apart) within lo..hi,
-    and their labels with as many decimals as that spacing needs."""
-    if hi <= lo:
-        return [lo], [number(lo)]
-    count = max(2, count)
-    while True:       # a narrow range between two round values: look closer until two fit
-        raw = (hi - lo) / (count - 1)
-        power = 10 ** math.floor(math.log10(raw))
-        step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-        first = math.ceil(lo / step) * step
-        values = [first + i * step for i in range(count + 1)
-                  if first + i * step <= hi + step / 1e6]
-        if len(values) >= 2:
-            decimals = max(0, -math.floor(math.log10(step)))
-            return values, [number(v, decimals) for v in values]
-        count *= 2
 
 
 def volume_ticks(top: float) -> tuple[list[float], list[str]]:

@@ -66,6 +66,19 @@ PERCENT = ("win_rate", "fill_ratio_qty", "fill_ratio_orders")
 COUNTS = ("fills", "orders", "other_fills", "market_impact.fills")
 
 
+def unit_of(path: str, base: str, quote: str) -> str:
+    """The unit a figure at dotted `path` is in, as its label gives it ("IRR", "IRR/BTC",
+    "BTC", "s", "bps"), or "" for a count, ratio or percentage."""
+    unit = LABELS.get(path) or (MARKOUT_UNITS.get(path.rsplit(".", 1)[-1], "")
+                                if path.startswith("markouts.") else "")
+    if path.endswith("_bps"):
+        return "bps"
+    if not unit.endswith(")") or "(" not in unit:
+        return ""
+    inner = unit[unit.rindex("(") + 1:-1]
+    return "" if inner == "annualised" else inner.replace("{q}", quote).replace("{b}", base)
+
+
 def value_text(value, path: str = "", dps: dict | None = None) -> str:
     """A figure as shown: money and quantities at their asset's places (by the unit in the
     label), ratios as %, bps at 1 place, counts grouped, other numbers at 2 places; None
@@ -85,6 +98,8 @@ def value_text(value, path: str = "", dps: dict | None = None) -> str:
     if path.endswith("_bps"):
         return number(value, 1)
     for marker, dp in (dps or {}).items():
+        if not marker.startswith("{"):
+            continue                        # the assets' names (cli.plain.places)
         if unit.endswith(f"({marker})") or unit.endswith(f"({marker}/{{b}})"):
             return number(value, dp)
     return number(value, 0 if isinstance(value, int) else 2)

@@ -8,6 +8,8 @@ plotext is imported here only, when a chart is drawn: the rest of mm never needs
 import re
 import threading
 
+from souq.mm.display import nice_ticks
+
 from .content import Chart
 
 _LOCK = threading.Lock()
@@ -39,6 +41,9 @@ def text_chart(chart: Chart, width: int, height: int, colours=None, *,
             xs, ys = [xs[0], xs[0] + 1], ys * 2
         figure.plot(xs, ys, marker="braille",
                     color=None if colours is None else colours[2])
+        values, labels = nice_ticks(min(ys), max(ys), max(2, height // 4))
+        pad = max(map(len, labels))
+        figure.yticks(values, [label.rjust(pad) for label in labels])   # grouped digits
         text = figure.build()
     if colours is None:
         text = "\n".join(_ANSI.sub("", ln).rstrip() for ln in text.splitlines())

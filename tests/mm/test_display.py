@@ -57,7 +57,46 @@ def test_compact_is_within_half_a_unit_of_the_third_digit(n):
 
 def test_fit_keeps_the_full_figure_when_it_fits():
     assert D.fit(320_893, 8) == "320,893"
-    assert D.fit(-320_893, 7) == "-321k"
+    assert D.fit(-320_893, 7) == "-320.8k"
+
+
+@pytest.mark.parametrize("value, width, text", [
+    # a newcomer's Wallets pane showed 49,999,526,469,915.86 IRR as "50.0T": money that
+    # is not there; a short figure is truncated toward zero, with every digit that fits
+    ("49999526469915.86", 14, "49,999,526.46M"), ("50000000000000", 14, "50,000,000M"),
+    ("-320893", 7, "-320.8k"), ("999999", 6, "999.9k"), ("999999", 4, "999k"),
+    ("1000", 4, "1k"), ("-1999.99", 6, "-1.99k"), ("12345678", 8, "12,345k"), ("12345678", 9, "12,345.6k"),
+])
+def test_fit_truncates_toward_zero_with_every_digit_that_fits(value, width, text):
+    assert D.fit(value, width) == text and len(text) <= width
+
+
+@given(st.integers(min_value=-10**17, max_value=10**17), st.integers(min_value=6, max_value=24))
+def test_fit_never_shows_more_than_there_is(n, width):
+    text = D.fit(n, width)
+    units = {"k": 10**3, "M": 10**6, "B": 10**9, "T": 10**12}
+    if text[-1] in units:
+        shown = Decimal(text[:-1].replace(",", "")) * units[text[-1]]
+        assert abs(shown) <= abs(n) and (shown < 0) == (n < 0)
+        whole_t = D.number(int(Decimal(n) / 10**12)) + "T"     # too wide even in whole T
+        assert len(text) <= width or text == whole_t
+    else:
+        assert Decimal(text.replace(",", "")) == n
+
+
+def test_prices_and_quantities_keep_digits_finer_than_the_tick_or_step():
+    """A refused order's typed qty 0.00001 at a 0.0001 step read "0.0000": a price or a
+    quantity is never rounded to its tick or step for display, only padded to it."""
+    f = D.Figures([{**r, "name": f"{r['base']}-{r['quote']}"} for r in ROWS])
+    assert f.qty("BTC-IRR", "0.00001") == "0.00001"
+    assert f.qty("BTC-IRR", "0.1") == "0.1000"
+    assert f.price("BTC-IRR", "100001500") == "100,001,500"
+
+
+def test_an_average_price_shows_only_the_digits_it_has_beyond_the_tick():
+    f = D.Figures([{**r, "name": f"{r['base']}-{r['quote']}"} for r in ROWS])
+    assert f.avg_price("BTC-IRR", "94438051000") == "94,438,051,000"
+    assert f.avg_price("BTC-IRR", "94438051000.333333") == "94,438,051,000.33"
 
 
 def test_grouping_styles():
@@ -144,7 +183,8 @@ def test_a_balance_keeps_every_digit_the_exchange_holds():
     assert f.balance("IRR", "30") == "30"
     assert f.balance("USDT", "1500") == "1,500.00"
     assert f.balance("BTC", "0.00012345") == "0.00012345"
-    assert f.balance("IRR", "50000000001000.5", 14) == "50.0T"
+    assert f.balance("IRR", "50000000001000.5", 14) == "50,000,000M"
+    assert f.balance("IRR", "50000000001000.5", 15) == "50,000,000,001k"
     assert f.balance("IRR", "50000000001000.5", 20) == "50,000,000,001,000.5"
 
 

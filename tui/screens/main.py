@@ -31,7 +31,7 @@ TAB_NAMES = {"book": "Book", "chart": "Chart", "orders": "Orders", "trades": "Tr
 class MainScreen(Screen):
     _drawn: tuple | None = None     # (view, theme) on screen now
     BINDINGS = [
-        Binding(str(i + 1), f"show_pane('{name}')", name.title(), show=False, id=f"pane.{name}",
+        Binding(str(i + 1), f"show_pane('{name}')", TAB_NAMES[name], show=False, id=f"pane.{name}",
                 tooltip=f"Show the {TAB_NAMES[name]} pane")
         for i, name in enumerate(PANES)
     ] + [Binding("tab", "cycle_pane", "Next pane", show=False, priority=False, id="pane.next"),

@@ -93,7 +93,7 @@ class OrderTicket(Dialog):
 
     def _title(self) -> None:
         title = self.query_one("#ticket-title", Static)
-        title.update(f"{self.side.upper()} {self.symbol} as {self.user}   (Ctrl+T flips side)")
+        title.update(f"{self.side.upper()} {self.symbol} as {self.user}  (^T flips)")
         title.set_class(self.side == "buy", "buy")
         title.set_class(self.side == "sell", "sell")
 

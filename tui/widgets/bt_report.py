@@ -15,6 +15,10 @@ from souq.mm.reports.text import text_chart
 from .pane import Pane
 
 CHARTS = ("equity", "inventory")
+LABEL_W, VALUE_W = 31, 26       # the figures' columns where the pane has room for both
+SIDE_BY_SIDE = 62 + 40          # narrower than this, the charts go under the figures
+MIN_VALUE_W = 16                # "-1,234,567,890.12" minus its sign fits
+GUTTER = 4 + 2                  # two columns' padding and the vertical scrollbar
 
 
 class ReportView(Pane):
@@ -23,6 +27,7 @@ class ReportView(Pane):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.report: Report | None = None
+        self._widths: tuple[int, int] = (LABEL_W, VALUE_W)
 
     def compose(self):
         yield Static("Run a backtest, or press Enter on a stored run.", id="bt-about")
@@ -34,9 +39,30 @@ class ReportView(Pane):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._add_columns()
+
+    def _add_columns(self) -> None:
         table = self.query_one("#bt-figures", DataTable)
-        table.add_column("Figure", key="label", width=31)
-        table.add_column("Value", key="value", width=26)
+        label, value = self._widths
+        table.add_column("Figure", key="label", width=label)
+        table.add_column("Value", key="value", width=value)
+
+    def fit_columns(self) -> None:
+        """Charts beside the figures when the pane has room, else under them; the value
+        column as wide as what is left (a value is never cut: a newcomer read "Fills 6"
+        for 686 at 120x36, where the figures were wider than the pane)."""
+        width = self.size.width - 2                     # inside the border
+        stacked = width < SIDE_BY_SIDE
+        self.set_class(stacked, "stacked")
+        room = (width if stacked else LABEL_W + VALUE_W + GUTTER) - GUTTER
+        label = min(LABEL_W, max(12, room - MIN_VALUE_W))
+        widths = (label, max(MIN_VALUE_W, min(VALUE_W, room - label)) if stacked else VALUE_W)
+        if widths != self._widths and width > 0:
+            self._widths = widths
+            self.query_one("#bt-figures", DataTable).clear(columns=True)
+            self._add_columns()
+            if self.report is not None:
+                self._fill(self.report)
 
     def show(self, report: Report) -> None:
         self.report = report
@@ -46,6 +72,10 @@ class ReportView(Pane):
         self.query_one("#bt-about", Static).update(
             f"{r['config']} v{r['version']} on {source}, seed {r['seed']}: {r['events']} "
             f"market events, {r['orders']} orders, {r['fills']} fills")
+        self._fill(report)
+        self.draw()
+
+    def _fill(self, report: Report) -> None:
         table = self.query_one("#bt-figures", DataTable)
         table.clear()
         section = None
@@ -54,9 +84,9 @@ class ReportView(Pane):
                 section = sec
                 table.add_row(Text(sec, style="bold"), "", key=f"section-{sec}")
             table.add_row(label, Text(value, justify="right"), key=f"line-{i}")
-        self.draw()
 
     def on_resize(self) -> None:
+        self.fit_columns()
         self.draw()
 
     def draw(self) -> None:

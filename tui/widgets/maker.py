@@ -71,9 +71,9 @@ def strategy_block(maker: MakerView, row, figures, now: int, width: int,
     quotes and fills (all with None)."""
     price = (lambda v: figures.price(maker.symbol, v)) if figures else display.number
     qty = (lambda v: figures.qty(maker.symbol, v)) if figures else display.number
-    money = (lambda v: figures.money(row.quote, v)) if figures and row else display.number
+    fee = (lambda v: figures.fee(row.quote, v)) if figures and row else display.exact
     quotes = [quote_line(q, price, qty, now) for q in maker.quotes[:limit]]
-    fills = [fill_line(f, price, qty, money) for f in maker.fills[:limit]]
+    fills = [fill_line(f, price, qty, fee) for f in maker.fills[:limit]]
     more = [f"{n - len(shown)} more {what}" for n, shown, what in
             ((len(maker.quotes), quotes, "quotes"), (len(maker.fills), fills, "fills"))
             if n > len(shown)]
@@ -109,9 +109,9 @@ def quote_line(q, price, qty, now: int) -> tuple:
     return (q.side, price(q.price), qty(q.size), bps, age(q.age_ns))
 
 
-def fill_line(f, price, qty, money) -> tuple:
+def fill_line(f, price, qty, fee) -> tuple:
     at = datetime.fromtimestamp(f.ts / 1e9, timezone.utc).strftime("%H:%M:%S")
-    return (at, f.side, price(f.price), qty(f.qty), money(f.fee))
+    return (at, f.side, price(f.price), qty(f.qty), fee(f.fee))
 
 
 QUOTE_HEAD = ("side", "price", "size", "bps", "age")

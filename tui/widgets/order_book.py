@@ -57,7 +57,8 @@ class BookLadder(LineStyle, Widget, can_focus=True):
         Binding("down", "move(1)", "Down a level", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "touch", "Back to the touch", show=False),
+        # home: the main screen's binding (book.home) brings the ladder back to the touch
+        # from anywhere, this ladder included; one binding, listed once in `?`
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -256,7 +257,6 @@ class OrderBook(Pane):
     BINDINGS = [
         Binding("plus,equals", "group(1)", "Group +", id="book.group_more"),
         Binding("minus", "group(-1)", "Group −", id="book.group_less"),
-        Binding("home", "touch", "Back to the touch", show=False, id="book.touch"),
     ]
 
     class LevelChosen(Message):

@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from textual.binding import Binding
 from textual.message import Message
+from textual.widgets import DataTable, Static
 
 from souq.mm.display import grouped_text
 
@@ -45,15 +46,34 @@ class OrdersPane(TablePane):
         def control(self) -> "OrdersPane":
             return self.pane
 
+    def compose_below(self):
+        yield Static(id="orders-detail")
+
     def update_view(self, view: ScreenView) -> None:
         first = not self.rows
         rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
+        self._orders = {str(o["id"]): o for o in view.orders}
+        self._figures = view.figures
         self.show_rows(rows)
         if first and rows:                 # the newest open order, when there is one
             self.table.move_cursor(row=0, animate=False)
         n_open = sum(o["status"] in OPEN for o in view.orders)
         where = "all symbols" if view.all_orders else view.symbol
         self.set_title(f"Orders of {view.user}, {where} ({n_open} open)")
+        self.show_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        """The selected order in one line under the table, its reason whole: the table's
+        columns cut a long reason (and at 80 columns hide it), a line does not."""
+        o = getattr(self, "_orders", {}).get(self.selected_key() or "")
+        detail = self.query_one("#orders-detail", Static)
+        if o is None:
+            detail.update("", layout=False)
+            return
+        detail.update(order_detail(o, self._figures), layout=False)
 
     @staticmethod
     def _cells(o: dict, view: ScreenView) -> tuple:
@@ -64,7 +84,7 @@ class OrdersPane(TablePane):
                 f.price(sym, o["price"], w["price"]) if o["price"] else "-",
                 f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
                 o["status"],
-                f.price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
+                f.avg_price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
                 grouped_text(o["reason"]) if o["reason"] else "", sym, o["type"])
 
     def selected_client_id(self) -> str | None:
@@ -78,3 +98,19 @@ class OrdersPane(TablePane):
 
     def action_all_symbols(self) -> None:
         self.post_message(self.AllSymbolsToggled(self))
+
+
+def order_detail(o: dict, f) -> str:
+    """One order as a sentence: "#15 big: buy 0.1000 @ 100,000,000 BTC-IRR limit,
+    rejected: price 100,001,500 is not a multiple of the tick 1,000" (filled and average
+    price when it traded)."""
+    sym = o["symbol"]
+    price = f" @ {f.price(sym, o['price'])}" if o["price"] else ""
+    name = f"#{o['id']}" + ("" if o["client_id"] == f"#{o['id']}" else f" {o['client_id']}")
+    text = (f"{name}: {o['side']} {f.qty(sym, o['qty'])}{price} {sym} "
+            f"{o['type']}, {o['status']}")
+    if o.get("filled") and o.get("avg_price"):
+        text += f", filled {f.qty(sym, o['filled'])} at {f.avg_price(sym, o['avg_price'])}"
+    if o["reason"]:
+        text += f": {grouped_text(o['reason'])}"
+    return text

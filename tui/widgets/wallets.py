@@ -35,5 +35,5 @@ def pnl_line(view: ScreenView) -> str:
              else "no price to value at")
     return (f"{view.symbol} position {view.qty(p.qty)} {view.base} @ "
             f"{view.price(p.avg_price)}\n"
-            f"{value}  fees {money(p.fees)} {view.quote}\n"
+            f"{value}  fees {view.figures.fee(view.quote, p.fees)} {view.quote}\n"
             f"PnL realised {money(p.realised)}  unrealised {money(p.unrealised)}")
