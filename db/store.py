@@ -2,6 +2,7 @@
 appends and commits; readers follow the journal. One transaction per batch of commands.
 """
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import orjson
 from sqlalchemy import bindparam, func, literal_column, select, update
@@ -53,6 +54,25 @@ class BatchResult:
     changes: Changes | None = None
 
 
+class Entry(NamedTuple):
+    """A journal entry as this process applied it (catching up or committing), for
+    `Store.entry_listeners`: what the journal's row holds, with `events` as the rows its
+    events column holds encoded (engine.events journal rows: ("order", oid, status,
+    reason), ("trade", id), ...), so a listener need not read and decode them again."""
+    seq: int
+    ts: int
+    actor: str
+    op: str
+    status: str            # accepted | rejected
+    reason: str | None
+    events: list
+
+
+def entry(out: Outcome, ts: int, actor: str, op: str, events: list) -> Entry:
+    return Entry(out.seq, ts, actor, op, "accepted" if out.reason is None else "rejected",
+                 out.reason, events)
+
+
 def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
     """A stream object to a submittable item. Raises StreamError on a bad shape."""
     cmd = parse_command(obj, extended=extended)
@@ -97,7 +117,9 @@ class Store:
         self._symbols_written: dict = {}    # name -> (spec, active, sessions, open, last,
                                             # row) as this process last wrote it
         self._raw = None
+        self._entries: list | None = None   # the batch's entries being committed
         self.trade_listeners: list = []     # called with engine trade tuples once committed
+        self.entry_listeners: list = []     # called with Entry tuples once committed (below)
         self.reload()
 
     # --------------------------------------------------------------- reading
@@ -128,7 +150,8 @@ class Store:
         ex = self.ex
         Bulk.run(cur, self._sql.catch_up, [(ex.seq,)])
         rows = cur.fetchall()
-        cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
+        objs = [orjson.loads(body) for _, _, _, body in rows]
+        cmds = [parse_command(obj, extended=True) for obj in objs]
         self._client_ids.seed(cur, ex, cmds)
         outcomes = []
         for (seq, ts, actor, _), cmd in zip(rows, cmds):
@@ -136,16 +159,24 @@ class Store:
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
         if rows:
-            changes = Changes.of(outcomes)
+            changes = Changes()
+            events = [changes.add(out) for out in outcomes]
             self._wallets_known.update(changes.wallets)
             self._symbols_written.clear()    # others may have written them since
             self._tell(changes.trades)
+            if self.entry_listeners:
+                self._tell_entries([entry(out, ts, actor, obj["op"], ev) for (_, ts, actor, _),
+                                    obj, out, ev in zip(rows, objs, outcomes, events)])
         return len(rows)
 
     def _tell(self, trades) -> None:
         if trades:
             for listen in self.trade_listeners:
                 listen(trades)
+
+    def _tell_entries(self, entries: list) -> None:
+        for listen in self.entry_listeners:
+            listen(entries)
 
     # --------------------------------------------------------------- writing
     def submit(self, items, ts: int, within=None) -> BatchResult:
@@ -171,6 +202,8 @@ class Store:
                 within(cur, self.bulk, result)
             raw.commit()
             self._tell(changes.trades)
+            if self.entry_listeners:
+                self._tell_entries(self._entries)
         except BaseException as exc:
             try:
                 raw.rollback()
@@ -201,13 +234,16 @@ class Store:
         result = BatchResult()
         changes = Changes()
         journal = []
+        told = self._entries = [] if self.entry_listeners else None
         for cmd, body, actor, op in items:
             out = ex.apply(cmd, ts, actor)
-            events = orjson.dumps(changes.add(out, ts)).decode()
+            rows = changes.add(out, ts)
             journal.append((out.seq, ts, actor, op, body,
                             "accepted" if out.reason is None else "rejected", out.reason,
-                            events))
+                            orjson.dumps(rows).decode()))
             result.outcomes.append(out)
+            if told is not None:
+                told.append(entry(out, ts, actor, op, rows))
         return result, journal, changes
 
     def _write(self, cur, start: int, journal: list, ch: Changes) -> None:
