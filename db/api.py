@@ -100,6 +100,11 @@ class Api:
     def remove_trade_listener(self, fn) -> None:
         self.store.trade_listeners.remove(fn)
 
+    def add_entry_listener(self, fn) -> None:
+        """Call `fn(entries)` with the journal entries (db.store.Entry, oldest first, each
+        with its events decoded) this process commits or catches up on, once applied."""
+        self.store.entry_listeners.append(fn)
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -7,6 +7,7 @@ an operator command), in one transaction: db/projected.py says how the projectio
 point is kept and how readers and start-up catch them up.
 """
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import orjson
 from sqlalchemy import bindparam, func, literal_column, select, update
@@ -62,6 +63,25 @@ class BatchResult:
     orders: dict = field(default_factory=dict)
     trades: list = field(default_factory=list)
     changes: Changes | None = None
+
+
+class Entry(NamedTuple):
+    """A journal entry as this process applied it (catching up or committing), for
+    `Store.entry_listeners`: what the journal's row holds, with `events` as the rows its
+    events column holds encoded (engine.events journal rows: ("order", oid, status,
+    reason), ("trade", id), ...), so a listener need not read and decode them again."""
+    seq: int
+    ts: int
+    actor: str
+    op: str
+    status: str            # accepted | rejected
+    reason: str | None
+    events: list
+
+
+def entry(out: Outcome, ts: int, actor: str, op: str, events: list) -> Entry:
+    return Entry(out.seq, ts, actor, op, "accepted" if out.reason is None else "rejected",
+                 out.reason, events)
 
 
 def prepare(obj, actor: str, *, extended: bool = True, body: str | None = None):
@@ -143,7 +163,9 @@ class Store:
         self._symbols_written: dict = {}    # name -> (spec, active, sessions, open, last,
                                             # row) as this process last wrote it
         self._raw = None
+        self._entries: list | None = None   # the batch's entries being committed
         self.trade_listeners: list = []     # called with engine trade tuples once committed
+        self.entry_listeners: list = []     # called with Entry tuples once committed (below)
         self.reload()
 
     # --------------------------------------------------------------- reading
@@ -231,31 +253,41 @@ class Store:
         rows = cur.fetchall()
         if not rows:
             return 0
-        cmds = [parse_command(orjson.loads(body), extended=True) for _, _, _, body in rows]
+        objs = [orjson.loads(body) for _, _, _, body in rows]
+        cmds = [parse_command(obj, extended=True) for obj in objs]
         self._client_ids.seed(cur, ex, cmds)
         done, kept = Changes(), Changes()
         first = None
-        for (seq, ts, actor, _), cmd in zip(rows, cmds):
+        told = [] if self.entry_listeners else None
+        for (seq, ts, actor, _), obj, cmd in zip(rows, objs, cmds):
             out = ex.apply(cmd, ts, actor)
             if ex.seq != seq:
                 raise RuntimeError(f"journal gap: expected seq {ex.seq}, found {seq}")
             if floor is not None and seq > floor:
-                kept.add(out, ts)
+                events = kept.add(out, ts)
                 first = seq if first is None else first
             else:
-                done.add(out, ts)
+                events = done.add(out, ts)
+            if told is not None:
+                told.append(entry(out, ts, actor, obj["op"], events))
         if first is not None:
             self._keep(kept, first, ex.seq, ex.seq - first + 1)
         if under_lock or floor is not None:
             self._wallets_known.update(done.wallets)    # projected: their rows exist
         self._symbols_written.clear()    # others may have written them since
         self._tell(done.trades + kept.trades)
+        if told:
+            self._tell_entries(told)
         return len(rows)
 
     def _tell(self, trades) -> None:
         if trades:
             for listen in self.trade_listeners:
                 listen(trades)
+
+    def _tell_entries(self, entries: list) -> None:
+        for listen in self.entry_listeners:
+            listen(entries)
 
     # --------------------------------------------------------------- writing
     def submit(self, items, ts: int, within=None) -> BatchResult:
@@ -320,6 +352,8 @@ class Store:
             if write:
                 self._drop_pending()
             self._tell(result.trades)
+            if self.entry_listeners:
+                self._tell_entries(self._entries)
         except BaseException as exc:
             self._data_version = None
             try:
@@ -366,13 +400,16 @@ class Store:
         result = BatchResult()
         changes = Changes()
         journal = []
+        told = self._entries = [] if self.entry_listeners else None
         for cmd, body, actor, op in items:
             out = ex.apply(cmd, ts, actor)
-            events = orjson.dumps(changes.add(out, ts)).decode()
+            rows = changes.add(out, ts)
             journal.append((out.seq, ts, actor, op, body,
                             "accepted" if out.reason is None else "rejected", out.reason,
-                            events))
+                            orjson.dumps(rows).decode()))
             result.outcomes.append(out)
+            if told is not None:
+                told.append(entry(out, ts, actor, op, rows))
         return result, journal, changes
 
     def _write(self, cur, floor: int, ch: Changes) -> None:

@@ -24,15 +24,23 @@ class Alert:
 
 
 def journal_alerts(rows, user: str, own_orders: set[int]) -> list[Alert]:
-    """The acting user's rejections and fills, and every session change."""
+    """The acting user's rejections and fills, and every session change, in journal rows
+    as db.queries.journal_since reads them (their events as the journal's JSON text)."""
+    return entry_alerts(((r["seq"], r["ts"], r["actor"], r["op"], r["status"], r["reason"],
+                          orjson.loads(r["events"])) for r in rows), user, own_orders)
+
+
+def entry_alerts(entries, user: str, own_orders: set[int]) -> list[Alert]:
+    """The same from (seq, ts, actor, op, status, reason, events) tuples whose events are
+    decoded already (db.store.Entry: what the store applied, not read back)."""
     out = []
-    for r in rows:
-        if r["status"] == "rejected" and r["actor"] == user:
-            out.append(Alert(r["seq"], r["ts"], WARNING, f"{r['op']} rejected: {r['reason']}"))
-        for ev in orjson.loads(r["events"]):
+    for seq, ts, actor, op, status, reason, events in entries:
+        if status == "rejected" and actor == user:
+            out.append(Alert(seq, ts, WARNING, f"{op} rejected: {reason}"))
+        for ev in events:
             if ev[0] == "session":
-                out.append(Alert(r["seq"], r["ts"], INFO, f"session {ev[2]} for {ev[1]}"))
+                out.append(Alert(seq, ts, INFO, f"session {ev[2]} for {ev[1]}"))
             elif ev[0] == "order" and ev[1] in own_orders and ev[2] in ("filled", "expired"):
                 why = f": {ev[3]}" if ev[3] else ""
-                out.append(Alert(r["seq"], r["ts"], INFO, f"order {ev[1]} {ev[2]}{why}"))
+                out.append(Alert(seq, ts, INFO, f"order {ev[1]} {ev[2]}{why}"))
     return out

@@ -11,7 +11,7 @@ from textual.message import Message
 
 from souq.db import queries as Q
 from souq.db.api import Api, Result
-from souq.mm.alerts import Alert, journal_alerts
+from souq.mm.alerts import Alert, entry_alerts, journal_alerts
 
 from .snapshot import ScreenView, Tape, build_view
 
@@ -60,6 +60,8 @@ class ExchangeFacade:
         self._commands = 0                 # commands waiting for the lock or under way
         self._count = threading.Lock()     # guards _commands
         self._alert_seq = None
+        self._told: list = []              # entries applied since the last view (open)
+        self._told_seq: int | None = None  # all entries up to this seq are in _told or older
         self._serial = 0
         self._built: tuple | None = None   # (journal seq, focus) of the last view built
         self._tape = Tape()
@@ -67,7 +69,21 @@ class ExchangeFacade:
     # ----------------------------------------------------------- called from workers
     def open(self) -> None:
         with self._lock:
-            self.api.exchange()     # loads the exchange from the database
+            ex = self.api.exchange()     # loads the exchange from the database
+            # what the store applies is handed over, not read back for each view
+            self.api.add_trade_listener(self._tape.take)
+            self.api.add_entry_listener(self._take_entries)
+            self._told_seq = ex.seq
+
+    def _take_entries(self, entries: list) -> None:
+        """Journal entries the store applied (db.store.Entry, oldest first), kept for the
+        next view's alerts; a gap (the store reloaded after a failed write, and some
+        were never handed over) sends that view back to reading the journal."""
+        if self._told_seq is not None and entries[0].seq == self._told_seq + 1:
+            self._told += entries
+            self._told_seq = entries[-1].seq
+        else:
+            self._told, self._told_seq = [], None
 
     def follow(self, force: bool = True) -> ViewReady | None:
         """Apply what others committed, then build the view for the current focus.
@@ -100,13 +116,23 @@ class ExchangeFacade:
         return ViewReady(view, alerts, self._serial)
 
     def _new_alerts(self, conn, view: ScreenView) -> list[Alert]:
+        """Alerts of the entries after the last view's. While the store hands every entry
+        over (`_told` then holds all those after `_alert_seq`, up to `_told_seq`), from
+        those; else read from the journal (at most 500 entries a view)."""
+        told, self._told = self._told, []
         if self._alert_seq is None:          # alerts start from when the session opened
             self._alert_seq = view.seq
             return []
+        own = {o["id"] for o in view.orders}
+        if self._told_seq == view.seq:
+            entries = [e for e in told if e.seq > self._alert_seq]
+            self._alert_seq = max(self._alert_seq, view.seq)   # a journal read may be ahead
+            return entry_alerts(entries, view.user, own)
         rows = Q.journal_since(conn, self._alert_seq)
         if rows:
             self._alert_seq = rows[-1]["seq"]
-        own = {o["id"] for o in view.orders}
+        # caught up: what the store hands over from here on is enough again
+        self._told_seq = view.seq if self._alert_seq >= view.seq else None
         return journal_alerts(rows, view.user, own)
 
     def submit(self, command: dict) -> CommandDone:

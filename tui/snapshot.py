@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from souq.db import queries as Q
+from souq.db.projection import trade_row
+from souq.db.store import TRADE_COLS
 from souq.engine.model import BUY
 from souq.engine.numbers import fmt, fmt_amount
 from souq.engine.symbols import SymbolSpec
@@ -128,29 +130,55 @@ class ScreenView:
 
 
 class Tape:
-    """The newest TAPE trades of one symbol and the user's trades in it, read incrementally:
-    each view reads only the trades committed since the last view, not the last 200 again.
+    """The newest TAPE trades of one symbol and the user's trades in it, kept up to date
+    without reading back what this process applied: the store's trade listener hands
+    each trade over as it is applied (`take`), and the database is read only when the
+    symbol or user changes or when some trades were never handed over (the store
+    reloaded after a failed write): then only the trades after the newest one held.
     Trades never change once written, so what was read stays true."""
 
     def __init__(self) -> None:
         self.key: tuple | None = None
         self.market: list[dict] = []        # oldest first
         self.mine: list[dict] = []          # oldest first, every one (for the position)
-        self.last: int | None = None        # the newest trade id read for this symbol
+        self.last: int | None = None        # the newest trade id held for this symbol
+        self.fed: int | None = None         # every trade up to this id is taken into account
 
-    def read(self, conn, symbol: str, user: str) -> tuple[list[dict], list[dict]]:
+    def take(self, trades) -> None:
+        """Trades this process applied (engine.events.Trade, in id order, ids one apart:
+        db.store's trade listener)."""
+        if self.fed is None or not trades:
+            return
+        if trades[0][0] != self.fed + 1:    # some were never handed over: read them
+            self.fed = None
+            return
+        self.fed = trades[-1][0]
+        symbol, user = self.key
+        new = [dict(zip(TRADE_COLS, trade_row(t))) for t in trades
+               if t[3] == symbol and t[0] > self.last]
+        if new:
+            self._add(new, user)
+
+    def read(self, conn, symbol: str, user: str, trade_seq: int | None = None
+             ) -> tuple[list[dict], list[dict]]:
+        """The symbol's newest trades and all the user's in it, oldest first, at the
+        exchange's point (its newest trade id `trade_seq`; None: read what is new)."""
         if self.key != (symbol, user):
             self.key = (symbol, user)
             self.market = Q.trades(conn, symbol=symbol, limit=TAPE)
             self.mine = Q.trades(conn, user=user, symbol=symbol)
-        else:
+            self.last = self.market[-1]["id"] if self.market else 0
+        elif self.fed is None or self.fed != trade_seq:
             new = Q.trades(conn, symbol=symbol, after=self.last)
             if new:
-                self.market = (self.market + new)[-TAPE:]
-                self.mine = self.mine + [t for t in new
-                                         if user in (t["maker_user"], t["taker_user"])]
-        self.last = self.market[-1]["id"] if self.market else 0
+                self._add(new, user)
+        self.fed = trade_seq
         return self.market, self.mine
+
+    def _add(self, new: list[dict], user: str) -> None:
+        self.market = (self.market + new)[-TAPE:]
+        self.mine = self.mine + [t for t in new if user in (t["maker_user"], t["taker_user"])]
+        self.last = self.market[-1]["id"]
 
 
 TAPE = 200
@@ -180,7 +208,7 @@ def build_view(ex, conn, symbol: str, user: str, depth: int = 20, group: int = 1
     if tape is None:
         tape_rows, mine = Q.trades(conn, symbol=symbol, limit=TAPE), None
     else:
-        tape_rows, mine = tape.read(conn, symbol, user)
+        tape_rows, mine = tape.read(conn, symbol, user, ex.trade_seq)
     trades = tuple(reversed(tape_rows))
     orders = order_rows(conn, user, None if all_orders else symbol) if u else ()
     wallets = tuple({"asset": a, "balance": fmt_amount(w[0] + w[1]), "hold": fmt_amount(w[1]),

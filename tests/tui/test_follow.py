@@ -144,3 +144,52 @@ def test_a_poll_builds_no_view_for_a_command_waiting_behind_it(workstation):
     done = answered[0]
     assert done.reason is None and done.ready.view.seq == done.result.seq
     assert any(o["client_id"] == "t-1" for o in done.ready.view.orders)
+
+
+def alice_trades(ws, n: int) -> None:
+    """alice (another process) buys the best ask twice, rests a bid and cancels an order
+    she never placed (rejected); `n` numbers her client ids."""
+    api = Api(str(ws.path), "alice", clock=lambda: FROZEN_NS)
+    try:
+        for cmd in ({"op": "limit", "id": f"a{n}-1", "user": "alice", "symbol": "BTC-IRR",
+                     "side": "buy", "price": "95000500000", "qty": "0.0001"},
+                    {"op": "market", "id": f"a{n}-2", "user": "alice", "symbol": "BTC-IRR",
+                     "side": "buy", "qty": "0.0001"},
+                    {"op": "limit", "id": f"a{n}-3", "user": "alice", "symbol": "BTC-IRR",
+                     "side": "buy", "price": "90000000000", "qty": "0.0001"},
+                    {"op": "cancel", "user": "alice", "id": "never"}):
+            api.execute(cmd)
+    finally:
+        api.close()
+
+
+def test_what_the_store_hands_over_makes_the_same_tape_and_alerts_as_reading_back(workstation):
+    """An opened facade takes the tape's trades and the alerts' entries from what its store
+    applies; one never opened reads them back from the database. Their views agree, also
+    after the store reloaded and so never handed some entries over (then it reads)."""
+    handed = ExchangeFacade(str(workstation.path), Focus("BTC-IRR", "alice"))
+    handed.open()
+    read = ExchangeFacade(str(workstation.path), Focus("BTC-IRR", "alice"))
+    try:
+        first = handed.follow(True)
+        assert read.follow(True).alerts == first.alerts == []
+        tape = [t["id"] for t in first.view.trades]
+        for n in (1, 2):
+            alice_trades(workstation, n)
+            if n == 2:                  # what alice committed is loaded, never handed over
+                handed.api.store.reload()
+            a, b = handed.follow(True), read.follow(True)
+            assert a.view.seq == b.view.seq
+            assert a.view.trades == b.view.trades and a.view.position == b.view.position
+            newest = tape[0] if tape else 0        # the tape is newest first
+            tape = [newest + 2, newest + 1] + tape
+            assert [t["id"] for t in a.view.trades] == tape
+            s = a.view.seq              # the cancel; the three orders' ids are the seqs before
+            assert [x.text for x in a.alerts] == [
+                f"order {s - 3} filled", f"order {s - 2} filled",
+                "cancel rejected: unknown order id 'never' for alice"]
+            assert a.alerts == b.alerts
+        assert handed._told_seq == a.view.seq     # handed over again from there on
+    finally:
+        handed.close()
+        read.close()

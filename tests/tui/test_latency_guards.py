@@ -6,10 +6,14 @@ import gc
 import sys
 import weakref
 
+from textual.screen import Screen
+
 from souq.db.collector import SWITCH_INTERVAL
 from souq.tui import follower
+from souq.tui.facade import CommandDone
+from souq.tui.screens.order_ticket import OrderTicket
 
-from tui_harness import drive
+from tui_harness import caught_up, drive, handled, keys, screen_text
 
 
 def inside(workstation) -> dict:
@@ -74,3 +78,28 @@ def test_a_poll_runs_with_the_cyclic_collector_held_off_and_leaves_it_on():
     finally:
         poller.close()
     assert seen == [False] and gc.isenabled()
+
+
+def test_an_order_sent_by_ticket_never_lays_the_main_screen_out(workstation, monkeypatch):
+    """Closing the ticket and showing the order (its row in Orders, its fill's alert) lay
+    nothing out again: no layout of the main screen after the ticket's widgets are gone
+    (SouqApp._prune), none for a table's row or a log's line (widgets/size_in_place.py)."""
+    laid_out = []
+    layout = Screen._refresh_layout
+
+    def counted(screen, *args, **kw):
+        laid_out.append(type(screen).__name__)
+        return layout(screen, *args, **kw)
+
+    async def script(pilot):
+        app = pilot.app
+        await keys(pilot, "b")
+        assert isinstance(app.screen, OrderTicket)
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await keys(pilot, "enter")
+        await handled(pilot, CommandDone)
+        await caught_up(pilot)
+        assert not isinstance(app.screen, OrderTicket)
+        assert "order" in screen_text(app) and "filled" in screen_text(app)
+    drive(workstation.app(), script)
+    assert "MainScreen" not in laid_out

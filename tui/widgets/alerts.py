@@ -9,8 +9,13 @@ from textual.widgets import RichLog
 from souq.mm.alerts import Alert
 
 from .pane import Pane
+from .size_in_place import SizeInPlace
 
 TIME, SEVERITY = 8, 8
+
+
+class AlertLog(SizeInPlace, RichLog):
+    """The alerts' log: a line written repaints it, with no layout of the screen."""
 
 
 class AlertsPane(Pane):
@@ -19,7 +24,7 @@ class AlertsPane(Pane):
     def compose(self):
         # min_width 1: the log renders at the pane's width (its default, 78 columns, cut
         # the words past a narrower pane's edge)
-        yield RichLog(id="alerts-log", max_lines=500, wrap=True, markup=False, min_width=1)
+        yield AlertLog(id="alerts-log", max_lines=500, wrap=True, markup=False, min_width=1)
 
     def add_alerts(self, alerts: list[Alert], clock_text, *, history: bool = False) -> None:
         """Write `alerts`; `history`: logged before this session, under a rule."""

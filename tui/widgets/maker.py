@@ -71,6 +71,7 @@ def strategy_block(maker: MakerView, row, figures, now: int, width: int,
     quotes and fills (all with None)."""
     price = (lambda v: figures.price(maker.symbol, v)) if figures else display.number
     qty = (lambda v: figures.qty(maker.symbol, v)) if figures else display.number
+    money = (lambda v: figures.money(row.quote, v)) if figures and row else display.number
     fee = (lambda v: figures.fee(row.quote, v)) if figures and row else display.exact
     quotes = [quote_line(q, price, qty, now) for q in maker.quotes[:limit]]
     fills = [fill_line(f, price, qty, fee) for f in maker.fills[:limit]]

@@ -16,10 +16,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widgets import DataTable
 
+from .size_in_place import SizeInPlace
+
 KEEP = 4096         # cells kept; emptied whole when full (a table shows a few hundred)
 
 
-class SteadyTable(DataTable):
+class SteadyTable(SizeInPlace, DataTable):
 
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)
