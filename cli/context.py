@@ -148,5 +148,5 @@ def result_or_fail(result, what: str):
 def rejected(what: str, reason: str):
     """Fail with the exchange's reason for refusing `what`, its numbers grouped as people
     read them (mm.display.grouped_text; --json output keeps the reason exact)."""
-    from souq.mm.display import grouped_text
-    fail(f"{what} rejected: {grouped_text(reason)}")
+    from souq.mm.display import rejection
+    fail(rejection(what, reason))

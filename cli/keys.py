@@ -87,10 +87,11 @@ def audit(user: Optional[str] = typer.Option(None, "--user"),
         if json:
             print_json(rows)
             return
+        from souq.mm.display import number
         from .views import _table
         _table("audit", ("time", "request", "key", "user", "method", "route", "status", "µs"),
                ([_when(r["ts"]), r["request_id"], r["client_id"], r["user"], r["method"],
-                 r["route"], r["status"], r["latency_us"]] for r in rows),
+                 r["route"], r["status"], number(r["latency_us"], 0)] for r in rows),
                right=("status", "µs"))
 
 

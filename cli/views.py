@@ -6,7 +6,7 @@ from rich.table import Table
 
 from souq.db.shapes import trade_shape
 from souq.engine.model import STATUSES
-from souq.mm.display import Figures
+from souq.mm.display import Figures, grouped_text
 
 from .context import State, fail, guarded, out, print_json
 
@@ -67,7 +67,7 @@ def orders(user: Optional[str] = typer.Option(None, "--user"),
             return
         f = Figures(symbols)
         shown = {"price": f.price, "stop_price": f.price, "qty": f.qty, "filled": f.qty,
-                 "avg_price": f.avg_price}
+                 "avg_price": f.avg_price, "reason": lambda _, why: grouped_text(why)}
         _table("orders", ORDER_KEYS,
                ([_shown(shown, k, r["symbol"], r[k]) for k in ORDER_KEYS] for r in rows),
                right=("id", "price", "stop_price", "qty", "filled", "avg_price"))

@@ -115,11 +115,10 @@ class AuditMiddleware:
         finally:
             if g is not None and g.audit is not None:
                 st = scope["state"]
-                route = scope.get("route")
                 client = scope.get("client")
                 g.audit.record((time.time_ns(), rid, st.get("client_id"), st.get("user"),
                                 scope.get("method", "WS"),
-                                getattr(route, "path", None) or "(no route)",
+                                _route_path(scope),
                                 status["code"] or 500, int((time.perf_counter() - start) * 1e6),
                                 client[0] if client else None))
 
@@ -143,6 +142,17 @@ class AuditMiddleware:
                       and scope["path"] == fastpath.PATH
                       and await fastpath.place(g, scope, body, body_receive, sending)):
                 await self.app(scope, body_receive, sending)
+
+
+def _route_path(scope) -> str:
+    """The route a request was answered by, for the audit log: a FastAPI route's path
+    template, else the path of the plain Starlette route that matched it (/openapi.json,
+    /docs, /docs/oauth2-redirect, /redoc: they set an endpoint but no route), else
+    "(no route)" (a 404, or a refusal at the edge before routing)."""
+    path = getattr(scope.get("route"), "path", None)
+    if path is None and scope.get("endpoint") is not None:
+        path = scope.get("path")
+    return path or "(no route)"
 
 
 def _nul_in_target(scope) -> bool:

@@ -3,6 +3,8 @@ are not JSON at all (415) or hold a duplicate key (422), before any route parses
 
 FastAPI reads a body as JSON when its Content-Type is missing, application/json or
 application/*+json, and would hand anything else to the model as bytes (a misleading 422);
+a body without a Content-Type is refused here too (415), as README promises, on every
+route that takes a body and on the order fast path (which sees only bodies let through);
 Python's json keeps the last of duplicate keys, so `{"price": "1", "price": "9"}` would
 silently mean 9. engine.edge.json_value is the strict reader every interface shares.
 """
@@ -16,9 +18,10 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def is_json(content_type: str | None) -> bool:
-    """Whether FastAPI would read a body of this Content-Type as JSON."""
+    """Whether a body of this Content-Type is JSON (application/json or
+    application/*+json); a body without one is not taken for JSON (refusal)."""
     if not content_type:
-        return True
+        return False
     m = Message()
     m["content-type"] = content_type
     sub = m.get_content_subtype()
@@ -38,6 +41,9 @@ def refusal(scope, body: bytes) -> tuple[int, str] | None:
     if not body:
         return None
     content_type = header(scope, b"content-type")
+    if not content_type:
+        return 415, ("the request body has no Content-Type; send it as JSON with "
+                     "Content-Type: application/json")
     if not is_json(content_type):
         return 415, (f"the request body must be JSON (Content-Type: application/json), "
                      f"not {content_type.split(';')[0].strip()!r}")

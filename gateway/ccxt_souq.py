@@ -28,8 +28,9 @@ import ccxt
 from ccxt.base.decimal_to_precision import TICK_SIZE
 from ccxt.base.types import Entry
 from ccxt.base.errors import (AccountSuspended, AuthenticationError, BadRequest, BadSymbol,
-                              ExchangeError, InsufficientFunds, InvalidOrder, OrderNotFound,
-                              PermissionDenied, RateLimitExceeded)
+                              DuplicateOrderId, ExchangeError, InsufficientFunds,
+                              InvalidOrder, OrderNotFound, PermissionDenied,
+                              RateLimitExceeded)
 
 #: souq's order statuses in ccxt's words
 STATUS = {"new": "open", "queued": "open", "active": "open", "partial": "open",
@@ -134,6 +135,8 @@ class souq(ccxt.Exchange):
             raise (OrderNotFound if "order" in detail else BadSymbol)(detail)
         if code == 429:
             raise RateLimitExceeded(detail)
+        if code == 409 and "client_order_id" in response:   # the id placed another order
+            raise DuplicateOrderId(detail)
         if isinstance(response.get("order"), dict):
             raise (InsufficientFunds if "insufficient" in detail else InvalidOrder)(detail)
         if 400 <= code < 500:

@@ -175,10 +175,12 @@ class SouqClient:
         return self._send("DELETE", "/orders", params={"symbol": symbol})
 
     def trades(self, *, symbol: str | None = None, public: bool = False,
-               user_id: str | None = None, limit: int | None = None) -> list[Json]:
+               user_id: str | None = None, limit: int | None = None,
+               since: str | None = None, until: str | None = None) -> list[Json]:
+        """Own fills, or a symbol's public trades (within since..until, ISO-8601 times)."""
         return self._send("GET", "/trades", params={
             "symbol": symbol, "public": "true" if public else None, "user_id": user_id,
-            "limit": limit})
+            "limit": limit, "since": since, "until": until})
 
     # ---------------------------------------------------------------- streams
     def stream(self, *subscriptions: Json, authenticate: bool = False,

@@ -5,6 +5,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .schemas import DECIMAL_FIELDS
+
 MEDIA = "application/problem+json"
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
           405: "Method not allowed", 409: "Conflict", 413: "Content too large",
@@ -90,7 +92,9 @@ def sentence(err: dict) -> str:
         got = type(err.get("input")).__name__
         got = {"int": "a JSON number", "float": "a JSON number", "NoneType": "null",
                "dict": "an object", "list": "a list", "bool": "a boolean"}.get(got, got)
-        return f"{where} must be a JSON string (decimals as text, like \"1.5\"), got {got}"
+        if loc and loc[-1] in DECIMAL_FIELDS:     # a price, quantity or amount
+            return f"{where} must be a JSON string (decimals as text, like \"1.5\"), got {got}"
+        return f"{where} must be a JSON string, got {got}"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return "the request body must be a JSON object"
     if kind == "literal_error" or kind == "enum":

@@ -5,9 +5,14 @@ shape, `execute` of stream-shaped commands returning a Result), so every CLI com
 works through the API prints the same text and --json shapes locally and remotely. The
 server decides every permission; a refusal comes back as its one-sentence detail.
 """
+from datetime import datetime, timezone
+
 from souq.db.api import AccessDenied, Api, Result
 
 from .client import ApiError, SouqClient
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 class RemoteApi(Api):
@@ -186,7 +191,16 @@ def _order_dict(o: dict) -> dict:
 
 
 def _order_row(o: dict) -> dict:
-    return {**_order_dict(o), "avg_price": o["avg_price"]}
+    """An OrderOut as a db.queries order row, with "placed_ts" (ns) from its created_at
+    (what the workstation's Orders pane shows as the order's time)."""
+    return {**_order_dict(o), "avg_price": o["avg_price"],
+            "placed_ts": None if o.get("created_at") is None else iso_ns(o["created_at"])}
+
+
+def iso_ns(text: str) -> int:
+    """An ISO-8601 UTC time of the API ("...Z", microseconds) as ns since the epoch."""
+    d = datetime.fromisoformat(text.replace("Z", "+00:00")) - EPOCH
+    return ((d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds) * 1_000
 
 
 def _trade_row(t: dict) -> dict:

@@ -3,6 +3,7 @@
 Every amount, price and quantity is a decimal string: a JSON number, exponent notation or
 an unknown field is refused with a sentence naming it (strict models, extra="forbid").
 """
+import typing
 from typing import Annotated, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
@@ -21,6 +22,7 @@ def _decimal_type(dp: int, max_whole: int, example: str):
     def check(value: str, info: ValidationInfo) -> str:
         parse_fixed(value, dp, info.field_name, max_whole=max_whole)   # BadNumber
         return value
+    check.decimal = True       # what DECIMAL_FIELDS finds
     pattern = rf"^[0-9]{{1,{len(str(max_whole))}}}(\.[0-9]{{1,{dp}}})?$"
     return Annotated[str, AfterValidator(check),
                      Field(json_schema_extra={"pattern": pattern}, examples=[example])]
@@ -211,6 +213,9 @@ class OrderOut(Out):
     cost: str                 # quote traded so far
     hold: str                 # what the order still reserves
     trades: list[TradeOut] = []
+    # when the command that placed it was journalled (ISO-8601 UTC); null in the answer
+    # to POST /orders itself (the client knows when it asked)
+    created_at: Optional[str] = None
 
 
 class CancelAllOut(Out):
@@ -224,3 +229,19 @@ class MeOut(Out):
     status: str
     client_id: str
     scope: str
+
+
+def _is_decimal(annotation, metadata=()) -> bool:
+    """Whether a field is a Decimal or Amount (bare or Optional)."""
+    if any(getattr(getattr(m, "func", None), "decimal", False) for m in metadata):
+        return True
+    extra = getattr(annotation, "__metadata__", ())
+    return (any(getattr(getattr(m, "func", None), "decimal", False) for m in extra)
+            or any(_is_decimal(a) for a in typing.get_args(annotation)))
+
+
+#: the body fields that are decimal strings (prices, quantities, amounts): a type error
+#: on one says "a decimal as text"; on any other field, just the JSON type expected
+DECIMAL_FIELDS = frozenset(name for model in In.__subclasses__()
+                           for name, f in model.model_fields.items()
+                           if _is_decimal(f.annotation, f.metadata))

@@ -10,6 +10,7 @@ from souq.db.api import AccessDenied, Api
 from souq.db.store import prepare
 from souq.engine.admission import edge_refusal
 from souq.engine.stream import StreamError
+from souq.mm.display import grouped_text
 
 from .auth import Principal, Tokens
 from .committer import Committer, Done
@@ -73,7 +74,7 @@ class Gateway:
 def _refuse(reason: str | None) -> None:
     if reason is not None:
         status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
-        raise Problem(status, reason)
+        raise Problem(status, grouped_text(reason))     # numbers grouped, as the CLI says it
 
 
 def state(request: Request) -> Gateway:

@@ -92,32 +92,51 @@ async def _handle(g, sub, who, text: str) -> dict | None:
         limit(g, key or f"ws:{id(sub)}")
     except Problem as exc:
         return _error(exc.detail)
-    if op == "ping":
-        return {"type": "pong"}
-    if op == "auth":
-        token = msg.get("token")
-        if not isinstance(token, str):
-            return _error("auth needs a token: {\"op\": \"auth\", \"token\": ACCESS_TOKEN}")
-        try:
-            who["principal"] = await run_in_threadpool(g.tokens.authenticate, "Bearer " + token)
-        except Problem as exc:
-            return _error(exc.detail)
-        p = who["principal"]
-        return {"type": "authenticated", "user_id": p.user, "scope": p.scope}
-    if op == "cancel_on_disconnect":
-        p = who["principal"]
-        if p is None:
-            return _error("cancel_on_disconnect needs auth first")
-        timeout = msg.get("timeout")
-        if type(timeout) is not int or not 1 <= timeout <= 3600:
-            return _error("cancel_on_disconnect needs an integer timeout of 1 to 3600 seconds")
-        reason = p.refuse("cancel_all")
-        if reason:
-            return _error(reason)
-        who["deadman"] = timeout
-        return {"type": "cancel_on_disconnect", "timeout": timeout, "user_id": p.user}
-    if op not in ("subscribe", "unsubscribe"):
-        return _error(f"unknown op {op!r}; use subscribe, unsubscribe, auth or ping")
+    handler = OPS.get(op) if isinstance(op, str) else None
+    if handler is None:
+        return _error(f"unknown op {op!r}; use {_choices(OPS)}")
+    return await handler(g, sub, who, msg)
+
+
+def _choices(names) -> str:
+    """`a, b or c`."""
+    names = list(names)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+async def _ping(g, sub, who, msg) -> dict:
+    return {"type": "pong"}
+
+
+async def _auth(g, sub, who, msg) -> dict:
+    token = msg.get("token")
+    if not isinstance(token, str):
+        return _error("auth needs a token: {\"op\": \"auth\", \"token\": ACCESS_TOKEN}")
+    try:
+        who["principal"] = await run_in_threadpool(g.tokens.authenticate, "Bearer " + token)
+    except Problem as exc:
+        return _error(exc.detail)
+    p = who["principal"]
+    return {"type": "authenticated", "user_id": p.user, "scope": p.scope}
+
+
+async def _cancel_on_disconnect(g, sub, who, msg) -> dict:
+    p = who["principal"]
+    if p is None:
+        return _error("cancel_on_disconnect needs auth first")
+    timeout = msg.get("timeout")
+    if type(timeout) is not int or not 1 <= timeout <= 3600:
+        return _error("cancel_on_disconnect needs an integer timeout of 1 to 3600 seconds")
+    reason = p.refuse("cancel_all")
+    if reason:
+        return _error(reason)
+    who["deadman"] = timeout
+    return {"type": "cancel_on_disconnect", "timeout": timeout, "user_id": p.user}
+
+
+async def _subscription(g, sub, who, msg) -> dict | None:
+    """subscribe or unsubscribe (msg["op"]) to a channel."""
+    op = msg["op"]
     channel = msg.get("channel")
     if channel in PUBLIC:
         symbol = msg.get("symbol")
@@ -144,3 +163,8 @@ async def _handle(g, sub, who, text: str) -> dict | None:
         return {"type": "unsubscribed", "channel": channel, "key": key}
     await run_in_threadpool(g.feed.subscribe, sub, channel, key)
     return None
+
+
+#: the client messages, by op (the unknown-op refusal lists these)
+OPS = {"subscribe": _subscription, "unsubscribe": _subscription, "auth": _auth,
+       "cancel_on_disconnect": _cancel_on_disconnect, "ping": _ping}

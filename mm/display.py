@@ -364,6 +364,14 @@ def grouped_text(text: str) -> str:
     return "".join(parts)
 
 
+def rejection(what: str, reason: str) -> str:
+    """The one sentence saying the exchange refused `what` (an order, a cancel) for
+    `reason`, its numbers grouped (grouped_text): "order rejected: price 1,100,000 is
+    outside the daily band 902,500-997,500". `souq order place` and the gateway's problem
+    detail both say it so; JSON fields (--json, the order's `reason`) keep the reason exact."""
+    return f"{what} rejected: {grouped_text(reason)}"
+
+
 def _grouped_match(m: re.Match) -> str:
     if m.string[:m.start()].endswith(_ID_WORDS):
         return m.group(0)

@@ -11,7 +11,7 @@ workstation does not import the gateway): its `client` is the gateway client, an
 """
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, Decimal
 from types import SimpleNamespace
 
@@ -185,9 +185,38 @@ class RemoteFacade:
             ready = self._view()
         return CommandDone(command, result, None, ready)
 
+    def chart_history(self) -> "RemoteChartHistory":
+        """The chart's trades by time window, read from the server (tui/chart_history.py
+        reads them from the database)."""
+        return RemoteChartHistory(self.client)
+
     def close(self) -> None:
         self._closing = True
         self.api.close()
+
+
+class RemoteChartHistory:
+    """ChartHistory's calls over the gateway: GET /trades?symbol=&public=true&since=&until=
+    for the window on screen (the newest CHART_LIMIT trades in it)."""
+    CHART_LIMIT = 10_000       # the route's largest limit
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def window(self, symbol: str, start: int, end: int) -> list[tuple[int, str, str]]:
+        """(ts, price, qty) of `symbol`'s trades with start <= ts < end (ns), oldest first."""
+        rows = self.client.trades(symbol=symbol, public=True, limit=self.CHART_LIMIT,
+                                  since=_iso(start), until=_iso(end))
+        return [(_ns(t["time"]), t["price"], t["quantity"]) for t in rows]
+
+    def close(self) -> None:
+        """Nothing to free: the facade owns the client."""
+
+
+def _iso(ns: int) -> str:
+    """Nanoseconds since the epoch as the API's ISO-8601 UTC time (microseconds)."""
+    return (EPOCH + timedelta(microseconds=ns // 1000)).isoformat(
+        timespec="microseconds").replace("+00:00", "Z")
 
 
 def _side(rows: list[dict]) -> dict:

@@ -4,6 +4,7 @@ from typing import Annotated, Optional
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from souq.db.api import AccessDenied
+from souq.mm.display import rejection
 
 from ..auth import Principal
 from ..problems import Problem
@@ -16,7 +17,8 @@ UserId = Annotated[str, Path(max_length=64)]
 
 
 def refused(reason: str, what: str) -> Problem:
-    """An exchange refusal as a problem: unknown things 404, clashes 409, the rest 422."""
+    """An exchange refusal as a problem: unknown things 404, clashes 409, the rest 422;
+    the detail worded as the CLI words it (numbers grouped), the `reason` member exact."""
     if reason.startswith("unknown"):
         status = 404
     elif "already" in reason:
@@ -25,7 +27,7 @@ def refused(reason: str, what: str) -> Problem:
         status = 403
     else:
         status = 422
-    return Problem(status, f"{what} rejected: {reason}", reason=reason)
+    return Problem(status, rejection(what, reason), reason=reason)
 
 
 def _user_out(request: Request, row: dict) -> dict:

@@ -1,5 +1,6 @@
 """Auth API: log in with an API key, refresh (rotating), log out."""
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from ..auth import Principal
 from ..schemas import LoginIn, RefreshIn, TokensOut
@@ -25,7 +26,9 @@ def refresh(body: RefreshIn, request: Request):
     return state(request).tokens.refresh(body.refresh_token)
 
 
-@router.post("/logout", status_code=204)
-def logout(request: Request, p: Principal = Depends(principal)):
-    """End the login session: its access and refresh tokens stop working."""
+@router.post("/logout", status_code=204, response_class=Response)
+def logout(request: Request, p: Principal = Depends(principal)) -> Response:
+    """End the login session: its access and refresh tokens stop working. 204: no body
+    and no Content-Type (RFC 9110 section 15.3.5)."""
     state(request).tokens.logout(p)
+    return Response(status_code=204)

@@ -1,5 +1,6 @@
 """Exchange API, orders and trades: place (idempotent by client_order_id), list, show,
 cancel one, cancel all; own fills or a symbol's public trades."""
+from datetime import datetime, timezone
 from typing import Annotated, Literal, Optional
 
 import orjson
@@ -11,6 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from souq.db import queries as Q
 from souq.db.api import AccessDenied
 from souq.engine.model import STATUSES
+from souq.engine.numbers import PRICE_DP, parse_fixed
+from souq.mm.display import grouped_text, rejection
 
 from ..auth import Principal
 from ..problems import Problem
@@ -20,6 +23,7 @@ from .accounting import refused
 from ..shapes import order_out, trade_out, trade_row_out
 
 router = APIRouter(tags=["orders"])
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 OrderId = Annotated[str, Path(max_length=24, description="The order_id the exchange gave")]
 
 
@@ -51,12 +55,15 @@ def _existing(request: Request, user: str, cid: str | None) -> dict | None:
 
 @router.post("/orders", response_model=OrderOut, status_code=201,
              responses={200: {"model": OrderOut, "description": "A retry: the order the same "
-                              "client_order_id placed before"}})
+                              "client_order_id placed before"},
+                        409: {"description": "The client_order_id placed another order "
+                              "before (a field differs)"}})
 async def place(body: OrderIn, request: Request, p: Principal = Depends(principal)):
     """Place an order. Answered after it is durable, as it stands after matching, with its
     trades. A refused order is a 422 problem whose `order` member has status `rejected`
     and the reason (the detail says it as the CLI does).
-    A retry with the same client_order_id returns the first order (200) and places none."""
+    A retry with the same client_order_id returns the first order (200) and places none;
+    the same client_order_id with other order fields is a 409 naming the field."""
     p.require("limit")
     if body.client_order_id is not None:      # reads the database: off the event loop
         return await run_in_threadpool(_place_once, body, request, p)
@@ -65,15 +72,60 @@ async def place(body: OrderIn, request: Request, p: Principal = Depends(principa
 
 
 def _place_once(body: OrderIn, request: Request, p: Principal):
-    """An order with a client_order_id: the first order with that id if there is one."""
+    """An order with a client_order_id: the first order with that id if there is one and
+    the retry asks for the same order (200); a 409 naming the first field that differs
+    when the id is reused for another order (nothing is placed either way)."""
     old = _existing(request, p.user, body.client_order_id)
     if old is None:
         done = state(request).run(command(body, p.user), p)
         if done.reason and done.reason.startswith("duplicate client order id"):
             old = _existing(request, p.user, body.client_order_id)
     if old is not None:
+        field = retry_differs(body, old)
+        if field is not None:
+            raise Problem(409, grouped_text(
+                f"client_order_id {body.client_order_id!r} was used for another order: its "
+                f"{field} differs (was {_shown(old, field)}, now {_shown_in(body, field)}); "
+                "nothing was placed"), client_order_id=body.client_order_id, field=field,
+                order_id=str(old["id"]))
         return JSONResponse(order_out(old), status_code=200)
     return placed(done)
+
+
+#: OrderIn's order fields and the stored order's (db.queries.order) names for them
+RETRY_FIELDS = {"symbol": "symbol", "side": "side", "type": "type", "price": "price",
+                "quantity": "qty", "stop_price": "stop_price", "time_in_force": "tif",
+                "stp": "stp"}
+_DEFAULTS = {"time_in_force": "gtc", "stp": "none"}     # engine.stream's, when not given
+
+
+def retry_differs(body: OrderIn, old: dict) -> str | None:
+    """The first OrderIn field in which a retry `body` asks for another order than the
+    stored `old` one (prices and quantities compared as numbers: "1.50" is "1.5"); None
+    when it is the same order. A time_in_force or stp left out means the engine's
+    default; a market order's time in force left out is whatever the engine gave it."""
+    for field, column in RETRY_FIELDS.items():
+        new, was = getattr(body, field), old[column]
+        if field in _DEFAULTS and new is None:
+            if field == "time_in_force" and body.type in ("market", "stop_market"):
+                continue
+            new = _DEFAULTS[field]
+        if field in ("price", "quantity", "stop_price"):
+            new = None if new is None else parse_fixed(new, PRICE_DP, field)
+            was = None if was is None else parse_fixed(str(was), PRICE_DP, field)
+        if new != was:
+            return field
+    return None
+
+
+def _shown(old: dict, field: str) -> str:
+    value = old[RETRY_FIELDS[field]]
+    return "none" if value is None else str(value)
+
+
+def _shown_in(body: OrderIn, field: str) -> str:
+    value = getattr(body, field)
+    return "none" if value is None else str(value)
 
 
 def placed(done) -> Response:
@@ -84,7 +136,7 @@ def placed(done) -> Response:
         raise refused(done.reason, "order")
     shaped = order_out(order, [trade_out(t) for t in done.trades])
     if not done.accepted:
-        raise Problem(422, f"order rejected: {done.reason}", order=shaped)
+        raise Problem(422, rejection("order", done.reason), order=shaped)
     return Response(orjson.dumps(shaped), status_code=201, media_type="application/json")
 
 
@@ -101,7 +153,14 @@ def orders(request: Request, p: Principal = Depends(reading),
         rows = reader.orders(user=user_id, status=status, symbol=symbol, limit=limit)
     except AccessDenied as exc:
         raise denied(exc) from None
-    return [order_out(r) for r in rows]
+    return [order_out(r) for r in _placed_at(request, rows)]
+
+
+def _placed_at(request: Request, rows: list[dict]) -> list[dict]:
+    """`rows` with "placed_ts": when each order's placing command was journalled (an
+    order's id is that command's seq: db.queries.journal_times), for created_at."""
+    times = state(request).api.read(Q.journal_times, [r["id"] for r in rows])
+    return [{**r, "placed_ts": times.get(r["id"])} for r in rows]
 
 
 def _own_order(request: Request, p: Principal, order_id: str) -> dict:
@@ -118,7 +177,7 @@ def _own_order(request: Request, p: Principal, order_id: str) -> dict:
 @router.get("/orders/{order_id}", response_model=OrderOut)
 def order(order_id: OrderId, request: Request, p: Principal = Depends(reading)):
     """One of your orders."""
-    return order_out(_own_order(request, p, order_id))
+    return order_out(_placed_at(request, [_own_order(request, p, order_id)])[0])
 
 
 @router.delete("/orders/{order_id}", response_model=OrderOut)
@@ -152,16 +211,27 @@ def trades(request: Request, p: Principal = Depends(reading),
            symbol: Annotated[Optional[str], Query(max_length=64)] = None,
            public: bool = False,
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
-           limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000):
+           limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000,
+           since: Annotated[Optional[datetime], Query(
+               description="public=true: trades at or after this time (ISO-8601)")] = None,
+           until: Annotated[Optional[datetime], Query(
+               description="public=true: trades before this time (ISO-8601)")] = None):
     """Your fills (an admin: anyone's), or with public=true a symbol's trades without
-    who traded. Oldest first, the newest `limit`."""
+    who traded, within since..until when given (the workstation's chart reads a time
+    window so). Oldest first, the newest `limit`."""
     g = state(request)
     if public:
         if symbol is None:
             raise Problem(422, "public trades need a symbol")
         known(g.api, symbol=symbol)
-        rows = g.api.read(Q.trades, symbol=symbol, limit=limit)
+        if since is None and until is None:
+            rows = g.api.read(Q.trades, symbol=symbol, limit=limit)
+        else:
+            rows = g.api.read(Q.trades_between, symbol, _ns(since, "since"),
+                              _ns(until, "until"))[-limit:]
         return [trade_row_out(r, public=True) for r in rows]
+    if since is not None or until is not None:
+        raise Problem(422, "since and until select public trades: add public=true")
     reader = g.reader(p)
     known(reader, user=user_id, symbol=symbol)
     try:
@@ -169,3 +239,14 @@ def trades(request: Request, p: Principal = Depends(reading),
     except AccessDenied as exc:
         raise denied(exc) from None
     return [trade_row_out(r) for r in rows]
+
+
+def _ns(when: datetime | None, name: str) -> int | None:
+    """An ISO-8601 time of a query as nanoseconds since the epoch (a time without a zone
+    is refused: 422 naming the parameter)."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        raise Problem(422, f"{name} needs a time zone, like 2026-12-02T09:30:00Z")
+    delta = when - EPOCH
+    return ((delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds) * 1_000

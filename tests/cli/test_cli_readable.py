@@ -66,7 +66,7 @@ def test_summaries_pluralise_their_counts(market, tmp_path):
         "user dave suspended, 0 open orders cancelled (seq 12)\n"
 
 
-def test_rejections_and_limits_read_grouped_and_json_stays_exact(market):
+def test_rejections_and_limits_read_grouped_and_json_stays_exact(market, monkeypatch):
     """The exchange's reasons are printed with their numbers grouped (mm.display.
     grouped_text), in the order line and in the error; --json keeps the journalled text."""
     r = market.run("order", "place", "BTC-IRR", "buy", "0.1", "-p", "106000000", "--id", "x1",
@@ -81,6 +81,13 @@ def test_rejections_and_limits_read_grouped_and_json_stays_exact(market):
                    "--json", as_user="alice")
     assert json.loads(r.stdout)["reason"] == \
         "price 106000000 is outside the daily band 95000000-105000000"
+    # `souq orders` shows the reason grouped too (a wide table: one line); --json is exact
+    monkeypatch.setenv("COLUMNS", "400")
+    assert "106,000,000 is outside the daily band" in market.ok("orders", "--status",
+                                                                "rejected", as_user="alice")
+    assert {o["reason"] for o in market.json("orders", "--status", "rejected",
+                                             as_user="alice")} == \
+        {"price 106000000 is outside the daily band 95000000-105000000"}
     r = market.run("withdraw", "alice", "IRR", "2000000001")
     assert r.stderr == ("error: withdrawal rejected: insufficient available IRR for alice: "
                         "needs 2,000,000,001, has 2,000,000,000\n")
@@ -106,3 +113,15 @@ def test_balances_are_never_rounded_to_money_that_is_not_there(market):
     ledger = market.ok("ledger", "--user", "@fees", "--asset", "IRR")
     assert "20.0002" in row(ledger, "bob") and "10.0001" in row(ledger, "alice")
     assert "2,000,009,990.0999" in row(market.ok("wallets", "--user", "alice"), "IRR")
+
+
+def test_the_alerts_pane_groups_the_numbers_of_a_reason():
+    """The TUI's alerts pane says a rejection as the CLI does (mm.display.grouped_text)."""
+    from rich.console import Console
+    from souq.mm.alerts import Alert
+    from souq.tui.widgets.alerts import row
+    alert = Alert(1, 0, "warning", "limit rejected: price 90000050000 is not a multiple of "
+                                   "the tick 100000")
+    console = Console(width=200, record=True)
+    console.print(row(alert, lambda ts: "09:30:00", {}))
+    assert "price 90,000,050,000 is not a multiple of the tick 100,000" in console.export_text()

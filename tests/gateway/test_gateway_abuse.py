@@ -1,6 +1,8 @@
 """Abuse controls and the audit log against a real `souq serve`: a flood past the rate
 limit, oversized bodies, and a request log that never holds a secret or a token."""
 
+import time
+
 import httpx
 import pytest
 
@@ -65,3 +67,27 @@ def test_every_request_is_audited_without_secrets_or_tokens(server, keys, gw_mar
     text = gw_market.ok("audit", "--limit", "5")
     assert "audit" in text and "/auth/login" in text or "/orders" in text
     gw_market.fails("audit", as_user="alice", match="only an admin may read the audit log")
+
+
+def test_the_audit_log_names_the_documentation_routes_and_groups_latency(server, gw_market,
+                                                                         monkeypatch):
+    with httpx.Client(base_url=server.url, timeout=120) as http:
+        for path in ("/openapi.json", "/docs", "/redoc", "/no-such-page"):
+            http.get(path)
+    wanted = {("/openapi.json", 200), ("/docs", 200), ("/redoc", 200), ("(no route)", 404)}
+    deadline = time.monotonic() + 120          # the audit thread writes in batches
+    while True:
+        rows = gw_market.json("audit", "--limit", "1000")
+        seen = {(r["route"], r["status"]) for r in rows}
+        if wanted <= seen or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert wanted <= seen, seen
+    assert ("(no route)", 200) not in seen
+    # the table groups the µs column as every souq number (mm.display.number)
+    from souq.mm.display import number
+    slow = max(rows, key=lambda r: r["latency_us"])
+    monkeypatch.setenv("COLUMNS", "400")       # a wide table: each row on one line
+    text = gw_market.ok("audit", "--limit", "1000")
+    if slow["latency_us"] >= 1000:
+        assert number(slow["latency_us"], 0) in text and "," in number(slow["latency_us"], 0)

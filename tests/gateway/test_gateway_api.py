@@ -69,15 +69,15 @@ def test_post_orders_is_idempotent_by_client_order_id(clients):
 def test_an_exchange_rejection_reads_as_in_the_cli(clients, gw_market):
     body = {"symbol": "BTC-IRR", "side": "buy", "price": "100000001", "quantity": "0.1"}
     r = clients["alice"].post("/orders", json=body)
-    doc = problem(r, 422, "order rejected: price 100000001 is not a multiple of the tick 1000")
+    doc = problem(r, 422, "order rejected: price 100,000,001 is not a multiple of the tick 1,000")
     assert doc["order"]["status"] == "rejected"
     assert doc["order"]["reason"] == "price 100000001 is not a multiple of the tick 1000"
     line = gw_market.fails("order", "place", "BTC-IRR", "buy", "0.1", "-p", "100000001",
                            as_user="alice", match="order rejected")
-    # the same sentence; the CLI prints it for people with its numbers grouped, the
-    # gateway's JSON keeps the exact text
-    assert doc["detail"] == "order rejected: price 100000001 is not a multiple of the tick 1000"
-    assert line == "error: order rejected: price 100,000,001 is not a multiple of the tick 1,000"
+    # the same sentence as the CLI prints it, numbers grouped (mm.display.rejection); the
+    # order's JSON `reason` keeps the exact text
+    assert doc["detail"] == "order rejected: price 100,000,001 is not a multiple of the tick 1,000"
+    assert line == "error: " + doc["detail"]
 
 
 ADMIN_ROUTES = [   # (method, path, body, the refusal's words; the CLI call that must agree)
@@ -121,7 +121,7 @@ def test_admin_creates_funds_and_pays_out(clients):
     r = boss.post("/wallets/frank:IRR/deposit", json={"amount": "1000.5"})
     assert r.status_code == 201 and r.json()["transaction_id"].isdigit(), r.text
     problem(boss.post("/wallets/frank:IRR/withdraw", json={"amount": "2000"}), 422,
-            "withdrawal rejected: insufficient available IRR for frank: needs 2000, has 1000.5")
+            "withdrawal rejected: insufficient available IRR for frank: needs 2,000, has 1,000.5")
     assert boss.post("/wallets/frank:IRR/withdraw", json={"amount": "0.5"}).status_code == 201
     w = boss.get("/wallets", params={"user_id": "frank"}).json()
     assert [(x["wallet_id"], x["balance"]) for x in w] == [("frank:IRR", "1000")]
@@ -261,3 +261,33 @@ def test_malformed_http_is_a_400(gw_market):
         assert _raw(server, data).startswith(b"HTTP/1.1 400 Bad Request"), data
     code, err = server.stop()
     assert code == 0 and err.splitlines() == ["WARNING:  Invalid HTTP request received."] * 3
+
+
+def test_orders_carry_created_at_and_public_trades_read_by_time_window(clients):
+    from datetime import datetime, timedelta
+    alice, bob = clients["alice"], clients["bob"]
+    r = alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "price": "99000000",
+                                    "quantity": "0.1"})
+    assert r.status_code == 201 and r.json()["created_at"] is None, r.text  # POST's own answer
+    oid = r.json()["order_id"]
+    created = alice.get(f"/orders/{oid}").json()["created_at"]
+    assert created.endswith("Z") and datetime.fromisoformat(created.replace("Z", "+00:00"))
+    assert {o["order_id"]: o["created_at"] for o in alice.get("/orders").json()}[oid] == created
+    r = bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": "99000000",
+                                  "quantity": "0.1"})
+    (trade,) = r.json()["trades"]
+    at = datetime.fromisoformat(trade["time"].replace("Z", "+00:00"))
+
+    def window(**params) -> list[str]:
+        got = bob.get("/trades", params={"symbol": "BTC-IRR", "public": "true", **params})
+        assert got.status_code == 200, got.text
+        return [t["trade_id"] for t in got.json()]
+    after = (at + timedelta(microseconds=1)).isoformat()
+    assert window(since=trade["time"], until=after) == [trade["trade_id"]]
+    assert trade["trade_id"] not in window(until=trade["time"])
+    assert trade["trade_id"] not in window(since=after)
+    problem(bob.get("/trades", params={"symbol": "BTC-IRR", "public": "true",
+                                       "since": "2026-12-02T09:30:00"}), 422,
+            "since needs a time zone, like 2026-12-02T09:30:00Z")
+    problem(bob.get("/trades", params={"since": trade["time"]}), 422,
+            "since and until select public trades: add public=true")

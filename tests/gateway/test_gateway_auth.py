@@ -50,7 +50,10 @@ def test_login_refresh_rotation_and_logout(server, keys):
                                      "token was used a second time; log in again)")
     # a fresh login, then logout revokes its tokens
     c.tokens = c.login()
-    assert c.post("/auth/logout").status_code == 204
+    r = c.post("/auth/logout")
+    # a 204 has no body and so no Content-Type (RFC 9110 section 15.3.5)
+    assert (r.status_code, r.content, r.headers.get("content-type")) == (204, b"", None)
+    assert "content-length" not in r.headers or r.headers["content-length"] == "0"
     problem(c.get("/users/me"), 401, "the token was revoked (logged out)")
     problem(c.http.post("/auth/refresh", json={"refresh_token": c.tokens["refresh_token"]}),
             401, "already used or its session ended")

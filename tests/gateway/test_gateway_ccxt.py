@@ -72,7 +72,7 @@ def test_ccxt_refusals_are_ccxt_errors_with_souqs_reason(server, keys):
     alice = exchange(server, keys["alice"])
     cases = [
         (lambda: alice.create_order("BTC/IRR", "limit", "buy", "1000", "99000000"),
-         ccxt.InvalidOrder, "qty 1000 is above the maximum 100"),
+         ccxt.InvalidOrder, "qty 1,000 is above the maximum 100"),
         (lambda: alice.create_order("BTC/IRR", "limit", "buy", "50", "99000000"),
          ccxt.InsufficientFunds, "insufficient"),
         (lambda: alice.fetch_order("999999"), ccxt.OrderNotFound, "no order '999999'"),

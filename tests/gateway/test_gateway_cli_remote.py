@@ -41,6 +41,14 @@ def test_orders_through_the_server_read_as_local(server, keys, gw_market):
     assert text.returncode == 0 and "remote-1" in text.stdout
     r = remote(server, alice, "order", "cancel", "remote-1")
     assert r.returncode == 0 and "cancelled" in r.stdout, r.stderr
+    # the same client order id for another order: refused naming the field, nothing placed
+    before = gw_market.json("orders", as_user="alice")
+    r = remote(server, alice, "order", "place", "BTC-IRR", "sell", "0.01", "-p", "98000000",
+               "--id", "remote-1")
+    assert (r.returncode, r.stdout) == (1, ""), r
+    assert r.stderr == ("error: client_order_id 'remote-1' was used for another order: its "
+                        "side differs (was buy, now sell); nothing was placed\n"), r.stderr
+    assert gw_market.json("orders", as_user="alice") == before
     r = remote(server, alice, "order", "place", "BTC-IRR", "buy", "0.01", "-p", "98000001")
     assert r.returncode == 1
     local = gw_market.fails("order", "place", "BTC-IRR", "buy", "0.01", "-p", "98000001",

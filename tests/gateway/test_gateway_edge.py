@@ -4,6 +4,7 @@ too; each a problem document naming what was wrong, with nothing journalled."""
 import pytest
 
 from souq.engine.numbers import MAX_PRICE_WHOLE
+from souq.mm.display import grouped_text
 from gw_kit import problem
 
 pytestmark = pytest.mark.slow
@@ -101,7 +102,7 @@ def test_the_quantity_limit_is_the_clis(clients, gw_market):
     assert state(clients) == before
     # at the limit the shape is fine: the symbol's own maximum rejects it (journalled)
     r = clients["alice"].post("/orders", json=order(quantity=str(MAX_PRICE_WHOLE)))
-    problem(r, 422, "order rejected: qty 1000000000000000 is above the maximum 100")
+    problem(r, 422, "order rejected: qty 1,000,000,000,000,000 is above the maximum 100")
     assert r.json()["order"]["status"] == "rejected"
 
 
@@ -171,3 +172,93 @@ def test_query_filters_naming_nothing_listed_are_404(clients):
         problem(alice.get(f"{path}?user_id=ghost"), 403, "alice may not see ghost's data")
     assert boss.get("/wallets?user_id=alice").status_code == 200
     assert boss.get("/orders?symbol=BTC-IRR&user_id=alice").status_code == 200
+
+
+# ---------------------------------------------------------------- session 26 fixes
+BODY_ROUTES = [   # every route that takes a body, with a body it would accept
+    ("/auth/login", {"client_id": "x", "client_secret": "y"}),
+    ("/auth/refresh", {"refresh_token": "x"}),
+    ("/users", {"user_id": "nobody-new"}),
+    ("/wallets/alice:IRR/deposit", {"amount": "1"}),
+    ("/wallets/alice:IRR/withdraw", {"amount": "1"}),
+    ("/orders", order()),                                   # the fast path's body
+    ("/orders", order(client_order_id="no-type")),          # the full route's
+]
+
+
+def test_a_body_without_content_type_is_415_on_every_body_route(clients):
+    import json
+    before = state(clients)
+    boss = clients["boss"]
+    for path, body in BODY_ROUTES:
+        r = boss.http.post(path, content=json.dumps(body).encode(), headers=boss.auth)
+        assert "content-type" not in r.request.headers
+        got = problem(r, 415, "")
+        assert got["detail"] == ("the request body has no Content-Type; send it as JSON "
+                                 "with Content-Type: application/json"), path
+    assert state(clients) == before
+    # a POST without a body needs no Content-Type (logout is checked in test_gateway_auth)
+    assert boss.http.post("/orders", headers=boss.auth).status_code == 422
+
+
+def test_a_reused_client_order_id_with_other_fields_is_409_naming_the_field(clients):
+    alice = clients["alice"]
+    first = order(price="96000000", quantity="0.01", client_order_id="reuse-1")
+    r = alice.post("/orders", json=first)
+    assert r.status_code == 201, r.text
+    placed = r.json()
+    # identical retries, also with the same numbers written differently: the first order
+    for retry in (first, {**first, "price": "96000000.0", "quantity": "0.010"},
+                  {**first, "time_in_force": "gtc", "stp": "none", "type": "limit"}):
+        again = alice.post("/orders", json=retry)
+        assert again.status_code == 200 and again.json() == placed, again.text
+    before = state(clients)
+    for field, value, was in (("side", "sell", "buy"), ("price", "99000000", "96000000"),
+                              ("quantity", "5", "0.01"), ("symbol", "ETH-IRR", "BTC-IRR"),
+                              ("time_in_force", "ioc", "gtc"), ("stp", "cancel_newest", "none"),
+                              ("type", "stop_limit", "limit")):
+        body = {**first, field: value}
+        if field == "type":
+            body["stop_price"] = "97000000"
+        got = problem(alice.post("/orders", json=body), 409, "")
+        assert got["detail"].startswith(f"client_order_id 'reuse-1' was used for another "
+                                        f"order: its {field} differs (was "), got
+        assert grouped_text(f"(was {was}, now {value}); nothing was placed") in got["detail"]
+        assert (got["client_order_id"], got["field"], got["order_id"]) == \
+            ("reuse-1", field, placed["order_id"])
+        assert "order" not in got
+    assert state(clients) == before
+
+
+def test_the_client_sdk_raises_on_a_reused_client_order_id(server, keys):
+    from souq.gateway.client import ApiError, SouqClient
+    c = SouqClient(server.url, keys["alice"]["client_id"], keys["alice"]["client_secret"])
+    try:
+        o = c.place_order("BTC-IRR", "buy", "0.01", price="96000000", client_order_id="sdk-1")
+        assert c.place_order("BTC-IRR", "buy", "0.01", price="96000000",
+                             client_order_id="sdk-1")["order_id"] == o["order_id"]
+        with pytest.raises(ApiError) as err:
+            c.place_order("BTC-IRR", "sell", "0.01", price="96000000", client_order_id="sdk-1")
+        assert err.value.status == 409 and "its side differs" in err.value.detail
+    finally:
+        c.close()
+
+
+def test_type_errors_name_the_fields_own_type(clients):
+    boss = clients["boss"]
+    for path, body, detail in (
+            ("/auth/refresh", {"refresh_token": 5}, "refresh_token must be a JSON string, got "
+                                                    "a JSON number"),
+            ("/auth/login", {"client_id": None, "client_secret": "x"},
+             "client_id must be a JSON string, got null"),
+            ("/users", {"user_id": ["a"]}, "user_id must be a JSON string, got a list"),
+            ("/orders", order(symbol=7), "symbol must be a JSON string, got a JSON number"),
+            ("/orders", order(client_order_id=7), "client_order_id must be a JSON string, "
+                                                  "got a JSON number"),
+            ("/orders", order(quantity=1), "quantity must be a JSON string (decimals as "
+                                           "text, like \"1.5\"), got a JSON number"),
+            ("/wallets/alice:IRR/deposit", {"amount": 1.5}, "amount must be a JSON string "
+                                                            "(decimals as text, like \"1.5\"), "
+                                                            "got a JSON number")):
+        got = problem(boss.post(path, json=body), 422, "")
+        assert got["detail"] == detail, path

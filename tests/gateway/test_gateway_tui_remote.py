@@ -9,6 +9,7 @@ import pytest
 from souq.gateway.remote import RemoteApi
 from souq.tui.app import SouqApp
 from souq.tui.screens.order_ticket import OrderTicket
+from souq.tui.widgets.chart import ChartPane
 
 pytestmark = pytest.mark.slow
 HANG = 120.0         # seconds: an app or server that hangs, never a slow machine
@@ -58,6 +59,19 @@ def test_the_workstation_on_a_server_follows_it_and_trades_as_the_keys_user(
                            {"103000000": "0.1999"})
             assert app.check_action("pick_user", ()) is False       # the key decides
             assert app.check_action("backtest", ()) is False        # no local database
+            # every order shows its time: the API's created_at, not "-"
+            orders = app.state.view.orders
+            assert orders and all(isinstance(o["placed_ts"], int) for o in orders), orders
+            # the chart reads its trades by time window from the server
+            now = time.time_ns()
+            window = app.facade.chart_history().window("BTC-IRR", now - 3600 * 10**9,
+                                                       now + 10**9)
+            assert [(p, q) for _, p, q in window] == [("103000000", "0.0001")]
+            assert window[0][0] == app.state.view.trades[0]["ts"]
+            assert app.facade.chart_history().window("BTC-IRR", now - 3600 * 10**9,
+                                                     window[0][0]) == []
+            chart = app.screen.query_one(ChartPane)
+            await wait_for(pilot, "the chart's trade", lambda: chart.shown == 1)
             await pilot.press("q")
 
     asyncio.run(main())

@@ -113,6 +113,23 @@ def test_private_channels_need_auth_and_carry_only_own_data(server, clients, key
     ws.close()
 
 
+def test_an_unknown_op_lists_every_op_there_is(server):
+    from souq.gateway.ws import OPS
+    assert set(OPS) == {"subscribe", "unsubscribe", "auth", "cancel_on_disconnect", "ping"}
+    ws = Ws(server)
+    for op in ("nonsense", 5, None):
+        ws.send(op=op)
+        assert ws.next(type="error")["detail"] == (
+            f"unknown op {op!r}; use subscribe, unsubscribe, auth, cancel_on_disconnect "
+            "or ping")
+    # each op listed is one the socket knows (answered, not refused as unknown)
+    for op in OPS:
+        ws.send(op=op)
+        msg = json.loads(ws.ws.recv(timeout=120))
+        assert "unknown op" not in msg.get("detail", ""), (op, msg)
+    ws.close()
+
+
 def test_cli_writes_on_the_same_database_reach_the_private_feeds(server, clients, keys,
                                                                  gw_market):
     """The follower inside serve: an order placed and a deposit made by `souq` on the

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import RichLog
 
 from souq.mm.alerts import Alert
+from souq.mm.display import grouped_text
 
 from .pane import Pane
 from .size_in_place import SizeInPlace
@@ -44,5 +45,5 @@ def row(a: Alert, clock_text, theme: dict) -> Table:
     grid.add_column(width=TIME, no_wrap=True, style="dim")
     grid.add_column(width=SEVERITY, no_wrap=True, style=f"bold {colour}")
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(clock_text(a.ts), a.severity, a.text)
+    grid.add_row(clock_text(a.ts), a.severity, grouped_text(a.text))   # reasons' numbers
     return grid

@@ -212,8 +212,9 @@ class ChartPane(Pane):
     @work(thread=True, exclusive=True, group="chart", exit_on_error=False)
     def _plot(self, key: tuple, symbol: str, start: int, end: int, kind: str, interval: int,
               width: int, height: int, colours: Colours) -> None:
-        if self._history is None:
-            self._history = ChartHistory(self.app.facade.api.url)
+        if self._history is None:       # over --server, the facade reads it from the server
+            remote = getattr(self.app.facade, "chart_history", None)
+            self._history = remote() if remote else ChartHistory(self.app.facade.api.url)
         prices = self._history.window(symbol, start, end)
         text = (Text.from_ansi(render(prices, kind, interval, width, height, colours))
                 if prices else Text(f"no trades in this {self.window_text()}"))
