@@ -249,10 +249,10 @@ def demo(action: Optional[str] = typer.Argument(
 def _demo_reset() -> None:
     from souq.db import demo as D
     from souq.db.store import connect
-    from souq.db.urls import default_url
+    from souq.db.urls import chosen_url
     if State.server:
         fail("demo reset works on a local database, not through --server")
-    engine = connect(State.db or default_url())
+    engine = connect(chosen_url(State.db))
     try:
         removed = D.clear(engine)
     finally:

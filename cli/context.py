@@ -47,8 +47,8 @@ class State:
         applies, else the full Api."""
         if cls._api is None and not cls.server:
             from souq.db.lite import open_reader
-            from souq.db.urls import default_url
-            reader = open_reader(cls.db or default_url(), cls.actor)
+            from souq.db.urls import chosen_url
+            reader = open_reader(chosen_url(cls.db), cls.actor)
             if reader is not None:
                 return reader
         return cls.api()

@@ -28,6 +28,19 @@ def _owner(user: Optional[str]) -> str:
     return user
 
 
+def _order_id(text: str, owner: str) -> str:
+    """The client id `text` names: itself, or for `#N` (no client id starts with '#') the
+    client id of `owner`'s order number N, as `souq orders` and the gateway number them."""
+    number = text[1:]
+    if not (text.startswith("#") and number.isascii() and number.isdigit()
+            and len(number) <= 18):
+        return text
+    row = State.api().order_number(owner, int(number))
+    if row is None:
+        fail(f"no order {text} of {owner}")
+    return row["client_id"]
+
+
 @order_app.command("place", context_settings={"ignore_unknown_options": True})
 def place(
     symbol: str, side: str = typer.Argument(..., help="buy or sell"),
@@ -124,11 +137,14 @@ def _print_order(o) -> None:
 
 
 @order_app.command("cancel")
-def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
+def cancel(client_id: str = typer.Argument(..., help="The order's client id, or #N for "
+                                                    "order number N."),
            user: Optional[str] = typer.Option(None, "--user", help="Owner (operator only).")) -> None:
-    """Cancel one order by its client id; what it held is released."""
+    """Cancel one order by its client id (or #N, its order number); what it held is released."""
     with guarded():
-        result = State.api().submit({"op": "cancel", "user": _owner(user), "id": client_id})
+        owner = _owner(user)
+        result = State.api().submit({"op": "cancel", "user": owner,
+                                     "id": _order_id(client_id, owner)})
         if not result.accepted:
             rejected("cancel", result.reason)
         for o in result.orders.values():
@@ -136,7 +152,8 @@ def cancel(client_id: str = typer.Argument(..., help="The order's client id."),
 
 
 @order_app.command("amend", context_settings={"ignore_unknown_options": True})
-def amend(client_id: str = typer.Argument(..., help="The order's client id."),
+def amend(client_id: str = typer.Argument(..., help="The order's client id, or #N for "
+                                                   "order number N."),
           price: Optional[str] = typer.Option(None, "--price", "-p", help="New limit price."),
           qty: Optional[str] = typer.Option(None, "--qty", "-q",
                                             help="New total quantity (filled part included)."),
@@ -147,7 +164,9 @@ def amend(client_id: str = typer.Argument(..., help="The order's client id."),
     with guarded():
         if price is None and qty is None:
             fail("say what to change: --price P and/or --qty Q")
-        obj = {"op": "amend", "user": _owner(user), "id": client_id}
+        owner = _owner(user)
+        client_id = _order_id(client_id, owner)
+        obj = {"op": "amend", "user": owner, "id": client_id}
         for key, value in (("price", price), ("qty", qty)):
             if value is not None:
                 obj[key] = value

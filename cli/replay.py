@@ -33,8 +33,9 @@ def replay_cmd(
                                                   help="Write each refused command's line and reason."),
     json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Apply an order stream (shared/formats/order-stream.md). Refused commands are recorded
-    as rejected and the replay goes on; a malformed line stops it with its line number."""
+    """Apply an order stream: one JSON object per line (the format: README, section Replay;
+    an example: tests/fixtures/example-seed-trade.jsonl). Refused commands are recorded as
+    rejected and the replay goes on; a malformed line stops it with its line number."""
     with guarded():
         source = sys.stdin if str(file) == "-" else open(file, encoding="utf-8")
         size = 0 if source is sys.stdin else os.fstat(source.fileno()).st_size

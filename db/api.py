@@ -16,9 +16,9 @@ from souq.engine.permissions import role_refusal
 from . import access
 from . import queries as Q
 from .access import AccessDenied, visible_user
-from .dbfile import require_url
 from .migrate import needs_upgrade, upgrade
-from .store import BatchResult, Store, connect, create_schema, default_url, normalise_url, prepare
+from .store import BatchResult, Store, connect, create_schema, normalise_url, prepare
+from .urls import chosen_url
 
 
 @dataclass
@@ -39,7 +39,7 @@ class Result:
 
 class Api:
     def __init__(self, url: str | None = None, actor: str = OPERATOR, clock=time.time_ns) -> None:
-        self.url = normalise_url(default_url() if url is None else require_url(url, "--db (SOUQ_DB)"))
+        self.url = normalise_url(chosen_url(url))
         self.actor = actor
         self.clock = clock
         self._store: Store | None = None
@@ -130,6 +130,11 @@ class Api:
     def has_order(self, user: str, client_id: str) -> bool:
         """Whether `user` ever placed an order with `client_id` (open or closed)."""
         return self.read(Q.order_by_client_id, user, client_id) is not None
+
+    def order_number(self, user: str, number: int) -> dict | None:
+        """Order number `number` (its journal seq) if it is `user`'s, else None."""
+        row = self.read(Q.order, number)
+        return row if row is not None and row["user"] == user else None
 
     def submit(self, obj: dict) -> Result:
         """`admit` then `execute`: a command from a person at an edge."""

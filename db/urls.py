@@ -14,6 +14,13 @@ def default_url() -> str:
     return f"sqlite:///{path}"
 
 
+def chosen_url(url: str | None) -> str:
+    """The database a command names: `url` (--db) when given, refused when empty or blank
+    whatever SOUQ_DB holds; else default_url()."""
+    from . import dbfile
+    return default_url() if url is None else dbfile.require_url(url, "--db (SOUQ_DB)")
+
+
 def normalise_url(url: str) -> str:
     """Accept a bare file path as well as a SQLAlchemy URL."""
     return url if "://" in url else f"sqlite:///{url}"

@@ -52,12 +52,26 @@ def unknown_asset(name: str, assets) -> str:
             f"{', '.join(sorted(assets)) or 'none'})")
 
 
+def unknown_order(cid: str, user: str) -> str:
+    """The one wording of an order id `user` has no order under; a number typed alone is
+    shown how order numbers are written (#N: no client id starts with '#')."""
+    hint = (f" (a client id; order number {cid} is written #{cid})"
+            if cid.isascii() and cid.isdigit() else "")
+    return f"unknown order id {cid!r} for {user}{hint}"
+
+
+def duplicate_id(cid: str, user: str) -> str:
+    """The one wording of a client order id `user` has used before (the engine's too)."""
+    return f"duplicate client order id {cid!r} for {user}"
+
+
 def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
     """Why `obj` (a stream-shaped command from `actor`) must be refused at the edge rather
     than journalled, in one sentence naming the bad value; None when it may go in.
     `ex` is an engine.exchange.Exchange, only read. `has_order(user, client_id)` says
     whether a closed order had that id (the exchange keeps only open ones in memory);
-    without it, an id not open counts as unknown."""
+    without it, an id not open counts as unknown, and a new order's id as unused. An
+    order reusing its user's client id is refused here (no order can take it)."""
     op = obj.get("op")
     for key, dp, most in NUMBERS.get(op, ()):
         text = obj.get(key)
@@ -77,11 +91,16 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         assets = known_assets(ex)
         if obj["asset"] not in assets:
             return unknown_asset(obj["asset"], assets)
+    if op in ORDER_OPS and obj.get("id") is not None:
+        user = ex.users.get(obj.get("user"))
+        if user is not None and (obj["id"] in user.orders
+                                 or (has_order is not None and has_order(user.name, obj["id"]))):
+            return duplicate_id(obj["id"], user.name)
     if op in ("cancel", "amend") and "id" in obj:
         user = ex.users.get(obj.get("user"))
         if (user is not None and obj["id"] not in user.orders
                 and not (has_order is not None and has_order(user.name, obj["id"]))):
-            return f"unknown order id {obj['id']!r} for {user.name}"
+            return unknown_order(obj["id"], user.name)
     return None
 
 

@@ -1,4 +1,5 @@
-"""The order-stream format (shared/formats/order-stream.md): text in, commands out.
+"""The order-stream format (README, section Replay; its public contract lives outside this
+repository, shared/formats/order-stream.md): text in, commands out.
 
 This is the one edge where strings become integers. A line that breaks the format is a
 StreamError naming what is wrong; an order whose numbers are readable JSON strings but
@@ -22,6 +23,7 @@ class StreamError(ValueError):
 
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\Z")
 ASSET = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{0,15}\Z")
+SYMBOL = re.compile(r"[A-Z0-9][A-Z0-9_.\-]{0,63}\Z")   # upper case, as assets: BTC-IRR
 CLIENT_ID = re.compile(r"[!-~]{1,64}\Z")   # printable ASCII, no spaces
 
 #: op -> (required fields, optional fields). The public contract, exactly.
@@ -100,7 +102,7 @@ def _symbol(o):
     rate = _rate
     step = _num(o, "qty_step")
     return C.AddSymbol(SymbolSpec(
-        name=_name(o, "symbol", what="symbol name"),
+        name=_name(o, "symbol", SYMBOL, "symbol name (upper case)"),
         base=_name(o, "base", ASSET, "asset (upper case)"),
         quote=_name(o, "quote", ASSET, "asset (upper case)"),
         tick=_num(o, "tick_size"), step=step,
@@ -162,8 +164,8 @@ def _order(kind):
             if key in o:
                 try:
                     values[key] = parse_fixed(o[key], PRICE_DP, key)
-                except BadNumber as exc:
-                    values[key] = 0
+                except BadNumber as exc:    # kept as typed, never a made-up 0: the
+                    values[key] = o[key]      # order is rejected before any arithmetic
                     invalid = invalid or str(exc)
         return C.PlaceOrder(user=o["user"], cid=cid, symbol=o["symbol"], side=side, type=kind,
                             qty=values["qty"], price=values.get("price"),

@@ -8,6 +8,7 @@ server decides every permission; a refusal comes back as its one-sentence detail
 from datetime import datetime, timezone
 
 from souq.db.api import AccessDenied, Api, Result
+from souq.engine.admission import unknown_order
 
 from .client import ApiError, SouqClient
 
@@ -131,11 +132,20 @@ class RemoteApi(Api):
         return Result(seq, o["reason"] if o["status"] == "rejected" else None, [],
                       {seq: _order_dict(o)}, [_trade_record(t) for t in o["trades"]])
 
+    def order_number(self, user: str, number: int) -> dict | None:
+        try:
+            o = self.client.order(str(number))
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            self._call(_raise, exc)
+        return _order_row(o) if o["user_id"] == user else None
+
     def _cancel(self, obj: dict) -> Result:
         cid = obj["id"]
         mine = [o for o in self._call(self.client.orders) if o["client_order_id"] == cid]
         if not mine:     # refused at the edge, as locally (engine.admission)
-            raise ValueError(f"unknown order id {cid!r} for {self.actor}")
+            raise ValueError(unknown_order(cid, self.actor))
         try:
             o = self.client.cancel_order(mine[-1]["order_id"])
         except ApiError as exc:

@@ -1,11 +1,15 @@
 """The expert quick-entry line: `buy 0.5 @ 100000000`, `sell 1 mkt`, `buy 0.2 @ 99m ioc`,
 and `amend ID [QTY] [@ PRICE]` for a resting order (a smaller QTY keeps its queue place).
 
-Turns text into an order-stream command (decimal strings); the exchange validates it.
+Turns text into an order-stream command (decimal strings). A number that is not a plain
+positive decimal within the exchange's limits (engine.numbers.parse_price, the check the
+ticket, the CLI and the gateway make) is an EntryError, never an order; the exchange
+judges the rest (tick, step, funds ...).
 """
 from decimal import Decimal, InvalidOperation
 
 from souq.engine.model import TIFS
+from souq.engine.numbers import BadNumber, parse_price
 
 SUFFIX = {"k": Decimal(1000), "m": Decimal(1_000_000), "b": Decimal(1_000_000_000)}
 TIF_WORDS = {**{t: t for t in TIFS}, "post": "post_only", "postonly": "post_only"}
@@ -85,7 +89,8 @@ def parse_amend(words: list[str], user: str) -> dict:
 
 
 def number(word: str, what: str) -> str:
-    """'99m' -> '99000000'; plain decimals pass through; anything else is an error."""
+    """'99m' -> '99000000'; plain positive decimals pass through; anything else (not a
+    number, zero, negative, beyond 10^15 or 9 decimals) is an EntryError naming `what`."""
     factor, digits = Decimal(1), word
     if word and word[-1] in SUFFIX:
         factor, digits = SUFFIX[word[-1]], word[:-1]
@@ -96,4 +101,8 @@ def number(word: str, what: str) -> str:
     if not value.is_finite() or "e" in digits:
         raise EntryError(f"{what} {word!r} is not a plain number")
     text = format(value.normalize(), "f")
+    try:
+        parse_price(text, what)
+    except BadNumber as exc:
+        raise EntryError(str(exc).replace(repr(text), repr(word))) from None
     return text

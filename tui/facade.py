@@ -145,9 +145,9 @@ class ExchangeFacade:
         try:
             with self._lock:
                 self.api.actor = self.focus.user
-                try:
-                    result = self.api.execute(command)
-                except ValueError as exc:    # a command of the wrong shape: name the problem
+                try:                         # refused at the edge like the CLI's (db.api.admit)
+                    result = self.api.submit(command)
+                except ValueError as exc:    # a wrong shape, number, id: name the problem
                     return CommandDone(command, None, str(exc))
                 ready = self._view()
         finally:

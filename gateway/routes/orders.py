@@ -77,9 +77,16 @@ def _place_once(body: OrderIn, request: Request, p: Principal):
     when the id is reused for another order (nothing is placed either way)."""
     old = _existing(request, p.user, body.client_order_id)
     if old is None:
-        done = state(request).run(command(body, p.user), p)
-        if done.reason and done.reason.startswith("duplicate client order id"):
-            old = _existing(request, p.user, body.client_order_id)
+        try:        # the id taken since the look-up: refused at the edge, or by the engine
+            done = state(request).run(command(body, p.user), p)
+        except Problem as exc:
+            old = exc.detail.startswith("duplicate client order id") and _existing(
+                request, p.user, body.client_order_id)
+            if not old:
+                raise
+        else:
+            if done.reason and done.reason.startswith("duplicate client order id"):
+                old = _existing(request, p.user, body.client_order_id)
     if old is not None:
         field = retry_differs(body, old)
         if field is not None:

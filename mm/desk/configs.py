@@ -14,7 +14,7 @@ from souq.db import desk as D
 from souq.db import queries as Q
 from souq.engine.model import ADMIN, MARKET_MAKER
 
-from .params import BadParam, Param, symbol_params, validate
+from .params import BadParam, Param, symbol_fit, symbol_params, validate
 from .strategy import Strategy, template
 
 STAGES = D.STAGES
@@ -79,7 +79,7 @@ def create(api, name: str, template_name: str, symbol: str, user: str,
     if api.read(Q.symbol, symbol) is None:
         raise ConfigError(f"unknown symbol {symbol!r}")
     _check_user(api, user)
-    params = _validated(cls.spec(), values, None, api)
+    params = _validated(cls.spec(), values, None, api, symbol)
     D.save_config(api.db, name, cls.template, symbol, user, params, api.clock(), note=note)
     return api.read(D.config, name)
 
@@ -93,7 +93,7 @@ def change(api, name: str, values: dict[str, str]) -> tuple[dict, dict | None]:
         raise ConfigError(f"{name} is retired; bring it back first: souq mm stage {name} draft")
     if not values:
         raise ConfigError("nothing to set; give key=value pairs")
-    params = _validated(spec_of(cfg), values, cfg["params"], api)
+    params = _validated(spec_of(cfg), values, cfg["params"], api, cfg["symbol"])
     if params == cfg["params"]:
         return cfg, None
     D.save_config(api.db, name, cfg["template"], cfg["symbol"], cfg["user"], params,
@@ -199,11 +199,16 @@ def value_range(p: Param) -> str:
     return f"{text} or none" if p.optional else text
 
 
-def _validated(spec, values, base, api=None) -> dict[str, str]:
+def _validated(spec, values, base, api=None, symbol: str | None = None) -> dict[str, str]:
     """The whole parameter set checked (ranges, cross-parameter rules, and with `api` that
-    every symbol parameter names an existing symbol); ConfigError."""
+    every symbol parameter names an existing symbol, and that the values set now fit
+    `symbol`'s step, minimum and tick: params.symbol_fit); ConfigError. The one check
+    the CLI, the workstation's strategy pane and the optimizer share."""
     try:
         params = validate(spec, values, base)
+        row = None if api is None or symbol is None else api.read(Q.symbol, symbol)
+        if row is not None:
+            symbol_fit(spec, params, values, row)
     except BadParam as exc:
         raise ConfigError(str(exc)) from None
     if api is not None:
@@ -226,8 +231,15 @@ def _check_user(api, user: str) -> None:
 
 
 def _may_see(api, user: str, name: str) -> None:
-    if not access.may(api, "mm show", user):
-        raise ConfigError(f"no configuration {name!r}")
+    """ConfigError unless the actor may use configuration `name` (trading as `user`): an
+    unknown actor is named as such, anyone else is told whose it is."""
+    try:
+        access.require(api, "mm show", user)
+    except access.AccessDenied as exc:
+        if str(exc).startswith("unknown user"):
+            raise ConfigError(str(exc)) from None
+        raise ConfigError(f"configuration {name!r} belongs to {user}, not {api.actor}; "
+                          "only its owner or an admin may use it") from None
 
 
 def _may_change(api, cfg: dict) -> None:

@@ -5,6 +5,7 @@ whole: one bad value refuses the whole change with a one-line reason, nothing ha
 Quantities and money become engine integers (1e-9), durations nanoseconds.
 """
 import dataclasses
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -122,11 +123,17 @@ class Param:
 
 
 def _decimal(s: str) -> Decimal:
-    """ASCII digits only, finite (engine/edge.py)."""
+    """ASCII digits only, finite (engine/edge.py), and plain: no exponent, as quantities
+    and prices everywhere (engine.numbers)."""
+    if _EXPONENT.match(s):
+        raise ValueError(f"{s!r} uses exponent notation; write it as a plain decimal")
     try:
         return parse_decimal(s, "value")
     except EdgeError as exc:
         raise ValueError(str(exc).removeprefix("value: ")) from None
+
+
+_EXPONENT = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+\Z")
 
 
 def validate(spec: tuple[Param, ...], values: dict[str, str], base: dict[str, str] | None = None
@@ -163,6 +170,36 @@ def cross_check(v: dict[str, object]) -> None:
     for key in symbol_params(v):
         if not SYMBOL_NAME.match(v[key]):
             raise BadParam(f"{key}: {v[key]!r} is not a symbol name")
+
+
+#: the quantity parameters that size an order: below the symbol's minimum none is placed
+ORDER_SIZES = ("order_amount", "order_size", "max_order_size")
+
+
+def symbol_fit(spec: tuple[Param, ...], text_values: dict[str, str], keys, symbol: dict
+               ) -> None:
+    """The parameters named in `keys` (already valid) against the symbol they trade, a
+    symbols row (db.queries.symbol: decimal text): a quantity on its step and, when it
+    sizes an order and is not 0, at least its minimum; a price on its tick. BadParam."""
+    by_name = {p.name: p for p in spec}
+    tick, step, least = (parse_fixed(symbol[k], PRICE_DP, k)
+                         for k in ("tick_size", "qty_step", "min_qty"))
+    name = symbol["name"]
+    for key in keys:
+        p = by_name.get(key)
+        if p is None or p.kind not in (QTY, PRICE):
+            continue
+        text, value = text_values[key], p.parse(text_values[key])
+        if not value:                       # unset or 0: off
+            continue
+        if p.kind == PRICE:
+            if value % tick:
+                raise BadParam(f"{key}: {text} is not a multiple of {name}'s tick {fmt(tick)}")
+            continue
+        if key in ORDER_SIZES and abs(value) < least:
+            raise BadParam(f"{key}: {text} is below {name}'s minimum quantity {fmt(least)}")
+        if value % step:
+            raise BadParam(f"{key}: {text} is not a multiple of {name}'s step {fmt(step)}")
 
 
 def symbol_params(v: dict[str, object]) -> list[str]:

@@ -67,8 +67,17 @@ REFUSED = [
      "error: qty '\u0661' is not a plain decimal number"),
     (("order", "place", "BTC-IRR", "sell", "0.1", "--stop", "inf"), "alice",
      "error: stop_price 'inf' is not a finite number"),
+    # a client id its user already used: no order can take it
+    (("order", "place", "BTC-IRR", "buy", "0.1", "-p", PRICE, "--id", "a1"), "alice",
+     "error: duplicate client order id 'a1' for alice"),
+    (("order", "place", "BTC-IRR", "sell", "0.1", "-p", PRICE, "--id", "b1", "--user", "bob"),
+     None, "error: duplicate client order id 'b1' for bob"),
     # cancels and amends of orders that do not exist or are not one's own
     (("order", "cancel", "nope"), "alice", "error: unknown order id 'nope' for alice"),
+    (("order", "cancel", "2"), "alice",          # an order number typed as a client id
+     "error: unknown order id '2' for alice (a client id; order number 2 is written #2)"),
+    (("order", "cancel", "#999"), "alice", "error: no order #999 of alice"),
+    (("order", "amend", "#999", "-p", PRICE), "alice", "error: no order #999 of alice"),
     (("order", "cancel", "b1"), "alice", "error: unknown order id 'b1' for alice"),
     (("order", "cancel", "b1", "--user", "bob"), "alice", "error: alice may not act for bob"),
     (("order", "amend", "nope", "-p", PRICE), "alice", "error: unknown order id 'nope' for alice"),
@@ -104,6 +113,11 @@ REFUSED = [
      "error: maker_fee 'nan' is not a finite number"),
     (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1e3",
       "--step", "1"), None, "error: tick_size '1e3' uses exponent notation"),
+    (("symbol", "add", "foo-irr", "--base", "FOO", "--quote", "IRR", "--tick", "1",
+      "--step", "1"), None, "error: symbol 'foo-irr' is not a valid symbol name (upper case)"),
+    # an empty database URL, even with SOUQ_DB set (as these calls have it)
+    (("--db", "", "wallets"), None, "error: --db (SOUQ_DB) is empty"),
+    (("--db", " ", "orders"), "alice", "error: --db (SOUQ_DB) is empty"),
     (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1",
       "--step", "1", "--ref-price", "inf"), None, "error: ref_price 'inf' is not a finite"),
     # symbols, sessions, assets, users that do not exist
@@ -140,10 +154,27 @@ def test_typing_mistakes_are_refused_at_the_edge_and_nothing_is_journalled(marke
                 limit("b1", "bob", "sell", "0.1", "101000000"))
     before = journal(market), market.json("wallets"), market.json("orders")
     market.fail_all([(args, user, match) for args, user, match in REFUSED])
-    for args, user, match in REFUSED[:3] + REFUSED[-5:-4]:    # the whole line, exactly
+    exact = [c for c in REFUSED if c[0][:2] in (("order", "cancel"), ("--db", ""))]
+    for args, user, match in REFUSED[:3] + REFUSED[-5:-4] + exact:   # the whole line, exactly
         r = market.run(*args, as_user=user)
         assert (r.returncode, r.stdout, r.stderr) == (1, "", match + "\n")
     assert (journal(market), market.json("wallets"), market.json("orders")) == before
+
+
+def test_an_order_number_cancels_and_amends_as_written_with_its_hash(market):
+    """`#N` names order number N (as `souq orders` and the gateway number orders; no client
+    id starts with '#'); the order's own client id still works."""
+    market.feed(limit("big", "bob", "buy", "0.1", "99000000"),
+                limit("b2", "bob", "buy", "0.1", "98000000"))
+    big, b2 = market.json("orders", as_user="bob")
+    r = market.run("order", "amend", f"#{big['id']}", "-p", "99001000", as_user="bob")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    r = market.run("order", "cancel", f"#{big['id']}", as_user="bob")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    market.fail_all([(("order", "cancel", f"#{b2['id']}"), "alice",
+                      f"error: no order #{b2['id']} of alice")])
+    rows = {o["client_id"]: (o["status"], o["price"]) for o in market.json("orders", as_user="bob")}
+    assert rows == {"big": ("cancelled", "99001000"), "b2": ("active", "98000000")}
 
 
 def test_business_rejections_are_still_journalled_with_their_reason(market):

@@ -46,8 +46,8 @@ SHOWN = {
 
 # (arguments, acting user, error text). Refused before an order exists.
 REFUSED = [
-    (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "b-dup"), "bob",
-     "order rejected: duplicate client order id 'b-dup' for bob"),
+    (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "b-dup"), "bob",      # at the edge, like
+     "error: duplicate client order id 'b-dup' for bob"),                # an unknown id
     (PLACE + ("buy", "0.1", "-p", PRICE, "--user", "ghost", "--id", "g1"), None,
      "error: unknown user 'ghost'"),
     (PLACE + ("buy", "0.1", "-p", PRICE, "--id", "g2"), "ghost",

@@ -167,7 +167,27 @@ def test_every_bad_request_is_one_line_and_changes_nothing(cli):
         (("mm", "stop", "t1"), None, "error: t1 is not running"),
         (("mm", "stop", "zz"), None, "error: no configuration 'zz'"),
         (("mm", "status", "zz"), None, "error: no configuration 'zz'"),
-        (("mm", "set", "toy", "levels=2"), "maker1", "error: no configuration 'toy'"),
+        (("mm", "set", "toy", "levels=2"), "maker1", "error: configuration 'toy' belongs "
+                                                     "to mm-toy, not maker1; only its owner or "
+                                                     "an admin may use it"),
+        (("mm", "start", "fixed-btc"), "alice", "error: configuration 'fixed-btc' belongs to "
+                                                "mm-fixed, not alice; only its owner or an "
+                                                "admin may use it"),
+        # numbers as everywhere (no exponent), and fitting the symbol the strategy trades
+        (("mm", "set", "fixed-btc", "bid_spread_bps=1e3"), None,
+         "error: bid_spread_bps: '1e3' uses exponent notation; write it as a plain decimal"),
+        (("mm", "set", "fixed-btc", "order_refresh_time=1E1"), None,
+         "error: order_refresh_time: '1E1' uses exponent notation"),
+        (("mm", "set", "fixed-btc", "order_amount=0.00001"), None,
+         "error: order_amount: 0.00001 is below BTC-IRR's minimum quantity 0.0001"),
+        (("mm", "set", "fixed-btc", "order_amount=0.00015"), None,
+         "error: order_amount: 0.00015 is not a multiple of BTC-IRR's step 0.0001"),
+        (("mm", "set", "fixed-btc", "max_inventory=1.00001"), None,
+         "error: max_inventory: 1.00001 is not a multiple of BTC-IRR's step 0.0001"),
+        (("mm", "set", "fixed-btc", "price_ceiling=100000000.5"), None,
+         "error: price_ceiling: 100000000.5 is not a multiple of BTC-IRR's tick"),
+        ((*CREATE[:2], "t2", *CREATE[3:], "order_size=0.00015"), None,
+         "error: order_size: 0.00015 is not a multiple of BTC-IRR's step 0.0001"),
         (("mm", "create", "t3", "--template", "toy", "--symbol", "BTC-IRR", "--user",
           "maker2"), "maker1", "error: maker1 may only configure strategies that trade as "
                                "maker1"),

@@ -86,6 +86,34 @@ def test_bad_number_still_takes_the_client_id(busy):
     assert "duplicate" in busy.limit("x1", "bob", "buy", P, "1")
 
 
+def test_bad_number_is_kept_as_typed_never_a_made_up_zero(busy):
+    """The rejected order carries the stream's text for the number it could not read (its
+    row shows it as typed, engine.numbers.fmt passes text through), the others as read."""
+    from souq.engine.events import OrderRejected
+    from souq.engine.numbers import fmt
+    h = busy
+    rejected(h, lambda: h.limit("x1", "bob", "buy", P, "-1"), "bob", "x1")
+    [order] = [e.order for e in h.last.events if type(e) is OrderRejected]
+    assert (order.qty, order.price) == ("-1", 100_000_000 * 10**9)
+    assert (fmt(order.qty), fmt(order.price)) == ("-1", P)
+
+
+def test_the_edge_refuses_a_used_client_id_and_shows_how_order_numbers_are_written(busy):
+    """engine.admission: a client id its user used before is refused before the journal
+    (open here, or closed per `has_order`); an unknown id that is all digits says #N."""
+    from souq.engine.admission import edge_refusal
+    h = busy
+    place = {"op": "limit", "id": "c1", "user": "carol", "symbol": "BTC-IRR", "side": "sell",
+             "price": P, "qty": "1"}
+    assert edge_refusal(h.ex, place, "carol") == "duplicate client order id 'c1' for carol"
+    assert edge_refusal(h.ex, {**place, "id": "c9"}, "carol") is None
+    assert edge_refusal(h.ex, {**place, "id": "c9"}, "carol",
+                        lambda user, cid: (user, cid) == ("carol", "c9")) == \
+        "duplicate client order id 'c9' for carol"
+    assert edge_refusal(h.ex, {"op": "cancel", "id": "15", "user": "carol"}, "carol") == \
+        "unknown order id '15' for carol (a client id; order number 15 is written #15)"
+
+
 @pytest.mark.parametrize("kind", ["deposit", "withdraw"])
 @pytest.mark.parametrize("value,why", [("NaN", "not a finite number"), ("-5", "must be positive"),
                                        ("0", "must be positive"), ("1e3", "exponent"),
@@ -288,6 +316,8 @@ FORMAT_ERRORS = [
     ({"op": "user", "user": "@fees"}, "user '@fees' is not a valid user name"),
     ({"op": "deposit", "user": "alice", "asset": "irr", "amount": "1"},
      "asset 'irr' is not a valid asset"),
+    ({"op": "symbol", "symbol": "eth-irr", "base": "ETH", "quote": "IRR", "tick_size": "1",
+      "qty_step": "1"}, "symbol 'eth-irr' is not a valid symbol name (upper case)"),
     ({"op": "symbol", "symbol": "S", "base": "B", "quote": "Q", "tick_size": "0",
       "qty_step": "1"}, "tick_size must be positive"),
     ({"op": "symbol", "symbol": "S", "base": "B", "quote": "Q", "tick_size": "1",

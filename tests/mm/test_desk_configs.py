@@ -82,10 +82,12 @@ def test_a_market_maker_configures_only_itself_and_sees_only_its_own(api):
     everyone = C.listing(api)
     assert {"t1", "toy"} <= {c["name"] for c in everyone}
     assert len({c["user"] for c in everyone}) > 1       # the admin sees every user's
-    with pytest.raises(ConfigError, match="no configuration 'toy'"):
-        C.get(maker, "toy")
-    with pytest.raises(ConfigError, match="no configuration 'toy'"):
-        C.change(maker, "toy", {"levels": "2"})
+    theirs = ("configuration 'toy' belongs to mm-toy, not maker1; only its owner or an "
+              "admin may use it")
+    for call in (lambda: C.get(maker, "toy"), lambda: C.change(maker, "toy", {"levels": "2"})):
+        with pytest.raises(ConfigError) as err:
+            call()
+        assert str(err.value) == theirs
     maker.close()
 
 

@@ -37,8 +37,6 @@ def entry(text: str) -> dict:
                    ("post_only", "post_only"), ("post", "post_only"),
                    ("postonly", "post_only"))),
     ("sell 1 mkt ioc", {"op": "market", "side": "sell", "qty": "1", "tif": "ioc"}),
-    # the exchange, not the entry line, judges a quantity's sign
-    ("sell -1 @ 5", {"op": "limit", "side": "sell", "qty": "-1", "price": "5"}),
 ])
 def test_reads(text, command):
     assert entry(text) == command
@@ -62,6 +60,20 @@ def test_reads(text, command):
     ("buy 1 @ 5 now", "do not understand 'now'"),
     ("buy 1 @ 5 mkt", "a market order takes no price"),
     ("buy 1", "give a price ('@ 100000000') or 'mkt'"),
+    # typing mistakes are not orders: the edge's number check (engine.numbers), as typed
+    ("sell -1 @ 5", "quantity must be positive, got '-1'"),
+    ("buy -1 @ 94000000000", "quantity must be positive, got '-1'"),
+    ("buy -1 mkt", "quantity must be positive, got '-1'"),
+    ("sell 0 @ 94000000000", "quantity must be positive, got '0'"),
+    ("buy 0.01 @ -94000000000", "price must be positive, got '-94000000000'"),
+    ("buy 0.01 @ 0", "price must be positive, got '0'"),
+    ("buy 0.01 @ -1k", "price must be positive, got '-1k'"),
+    ("buy 1 stop 0", "stop price must be positive, got '0'"),
+    ("buy 9999999999999999 @ 94000000000",
+     "quantity '9999999999999999' is absurdly large (limit 1,000,000,000,000,000)"),
+    ("buy 0.0000000001 mkt", "quantity '0.0000000001' has more than 9 decimal places"),
+    ("amend a1 -1", "quantity must be positive, got '-1'"),
+    ("amend a1 @ 0", "price must be positive, got '0'"),
     ("buy 1 ioc", "give a price ('@ 100000000') or 'mkt'"),
 ])
 def test_bad_input_is_named(text, message):

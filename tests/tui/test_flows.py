@@ -196,6 +196,34 @@ def test_quick_entry_names_a_bad_line_and_keeps_it(workstation):
     assert workstation.read("orders", user="alice") == []
 
 
+TYPOS = ("buy -1 @ 94000000000", "buy -1 mkt", "sell 0 @ 94000000000",
+         "buy 0.01 @ -94000000000", "buy 0.01 @ 0", "buy 9999999999999999 @ 94000000000")
+
+
+def test_quick_entry_refuses_typing_mistakes_before_the_journal(workstation):
+    """Typing mistakes are not orders: each line is refused in the entry line, as the ticket
+    refuses them, and nothing reaches the journal."""
+    async def script(pilot):
+        await keys(pilot, "colon")
+        for n, line in enumerate(TYPOS, 1):
+            pilot.app.screen.query_one(QuickEntry).value = ""
+            await keys(pilot, *line, "enter")
+            await handled(pilot, Notify, n)
+            assert pilot.app.screen.query_one(QuickEntry).value == line    # kept to mend
+
+    messages = drive(workstation.app(), script)
+    assert not [m for m in messages if isinstance(m, CommandDone)]
+    assert [(t.title, t.message) for t in notifications(messages)] == [
+        ("quick entry", "quantity must be positive, got '-1'"),
+        ("quick entry", "quantity must be positive, got '-1'"),
+        ("quick entry", "quantity must be positive, got '0'"),
+        ("quick entry", "price must be positive, got '-94000000000'"),
+        ("quick entry", "price must be positive, got '0'"),
+        ("quick entry", "quantity '9999999999999999' is absurdly large "
+                        "(limit 1,000,000,000,000,000)")]
+    assert workstation.read("orders", user="alice") == []
+
+
 # ---------------------------------------------------------------- cancelling
 def test_cancel_the_selected_order(workstation):
     workstation.execute([resting("alice", "a-1", "buy", "94990000000"),
