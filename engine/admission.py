@@ -15,6 +15,7 @@ from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
 )
 from .permissions import act_refusal
+from .stream import SYMBOL
 
 ORDER_OPS = ("limit", "market", "stop_limit", "stop_market")
 #: op -> the decimal fields a person types, and their (decimal places, largest whole part)
@@ -85,6 +86,9 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         reason = _user_refusal(ex, obj["user"], actor, op in OWN_OPS)
         if reason:
             return reason
+    if op == "symbol" and not SYMBOL.match(obj.get("symbol") or ""):
+        return (f"symbol name {obj.get('symbol')!r} must be upper case letters, digits and "
+                f"_ . - (like BTC-IRR)")
     if op in SYMBOL_OPS and obj.get("symbol") is not None and obj["symbol"] not in ex.symbols:
         return unknown_symbol(obj["symbol"], ex.symbols)
     if op in ASSET_OPS and "asset" in obj:

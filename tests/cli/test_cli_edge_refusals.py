@@ -114,7 +114,7 @@ REFUSED = [
     (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1e3",
       "--step", "1"), None, "error: tick_size '1e3' uses exponent notation"),
     (("symbol", "add", "foo-irr", "--base", "FOO", "--quote", "IRR", "--tick", "1",
-      "--step", "1"), None, "error: symbol 'foo-irr' is not a valid symbol name (upper case)"),
+      "--step", "1"), None, "error: symbol name 'foo-irr' must be upper case letters, digits and _ . - (like BTC-IRR)"),
     # an empty database URL, even with SOUQ_DB set (as these calls have it)
     (("--db", "", "wallets"), None, "error: --db (SOUQ_DB) is empty"),
     (("--db", " ", "orders"), "alice", "error: --db (SOUQ_DB) is empty"),

@@ -316,8 +316,6 @@ FORMAT_ERRORS = [
     ({"op": "user", "user": "@fees"}, "user '@fees' is not a valid user name"),
     ({"op": "deposit", "user": "alice", "asset": "irr", "amount": "1"},
      "asset 'irr' is not a valid asset"),
-    ({"op": "symbol", "symbol": "eth-irr", "base": "ETH", "quote": "IRR", "tick_size": "1",
-      "qty_step": "1"}, "symbol 'eth-irr' is not a valid symbol name (upper case)"),
     ({"op": "symbol", "symbol": "S", "base": "B", "quote": "Q", "tick_size": "0",
       "qty_step": "1"}, "tick_size must be positive"),
     ({"op": "symbol", "symbol": "S", "base": "B", "quote": "Q", "tick_size": "1",
@@ -349,3 +347,17 @@ def test_journal_ops_parse_only_when_extended():
     assert cmd == C.SetSymbolActive(symbol="S", active=False)
     with pytest.raises(StreamError, match="active must be"):
         parse_command({"op": "symbol_status", "symbol": "S", "active": "no"}, extended=True)
+
+
+def test_a_new_symbol_name_is_upper_case_but_an_old_journal_still_replays():
+    """`souq symbol add eth-irr` was accepted beside ETH-IRR (assets refuse lower case):
+    the edge refuses it now, while a journal that already holds such a symbol (written
+    before the rule) still parses, so nothing committed is ever lost."""
+    from souq.engine.admission import edge_refusal
+    from souq.engine.exchange import Exchange
+    obj = {"op": "symbol", "symbol": "eth-irr", "base": "ETH", "quote": "IRR",
+           "tick_size": "1", "qty_step": "1"}
+    assert edge_refusal(Exchange(), obj, "admin") == (
+        "symbol name 'eth-irr' must be upper case letters, digits and _ . - (like BTC-IRR)")
+    assert parse_command(obj, extended=True).spec.name == "eth-irr"
+    assert edge_refusal(Exchange(), {**obj, "symbol": "ETH-IRR"}, "admin") is None
