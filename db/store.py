@@ -352,7 +352,7 @@ class Store:
             if write:
                 self._drop_pending()
             self._tell(result.trades)
-            if self.entry_listeners:
+            if self._entries:           # none for a batch of no commands (project)
                 self._tell_entries(self._entries)
         except BaseException as exc:
             self._data_version = None

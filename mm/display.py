@@ -313,7 +313,15 @@ class Figures:
 
 
 def _shown(value, dp: int | None, width: int | None) -> str:
-    """At least `dp` places and every digit the value has (`exact`); `fit` in `width`."""
+    """At least `dp` places and every digit the value has (`exact`), unless it has more
+    than the ledger's LEDGER_PLACES (a computed quotient such as an average cost,
+    95,000,833,333.333...): then rounded half-even to two places finer than `dp`, as
+    `avg_price`; `fit` in `width`."""
+    d = to_decimal(value)
+    if d is not None and dp is not None and -d.as_tuple().exponent > LEDGER_PLACES:
+        with localcontext() as ctx:
+            ctx.prec = EXACT_DIGITS
+            value = d.quantize(Decimal(1).scaleb(-(dp + 2)), rounding=ROUND_HALF_EVEN)
     return exact(value, dp) if width is None else fit(value, width, dp)
 
 

@@ -116,7 +116,8 @@ REFUSED = [
     (("symbol", "add", "foo-irr", "--base", "FOO", "--quote", "IRR", "--tick", "1",
       "--step", "1"), None, "error: symbol name 'foo-irr' must be upper case letters, digits and _ . - (like BTC-IRR)"),
     # an empty database URL, even with SOUQ_DB set (as these calls have it)
-    (("--db", "", "wallets"), None, "error: --db (SOUQ_DB) is empty"),
+    (("--db", "", "wallets"), None, "error: --db (SOUQ_DB) is empty; give a database file or "
+     "SQLAlchemy URL, or leave --db (SOUQ_DB) out for the default database"),
     (("--db", " ", "orders"), "alice", "error: --db (SOUQ_DB) is empty"),
     (("symbol", "add", "FOO-IRR", "--base", "FOO", "--quote", "IRR", "--tick", "1",
       "--step", "1", "--ref-price", "inf"), None, "error: ref_price 'inf' is not a finite"),

@@ -64,7 +64,8 @@ def test_quotes_fills_and_figures_of_the_running_strategy(workstation):
         "95000100000 0.002", "95000000000 0.042"]
     times = [datetime.fromtimestamp(x["ts"] / 1e9, timezone.utc).strftime("%H:%M:%S")
              for x in reversed(fills)]
-    assert f"{times[0]} sell 95,000,100,000 0.0020   380,000" in text
+    # each fee as the ledger charged it (380,000.4 IRR, not rounded to whole rials)
+    assert f"{times[0]} sell 95,000,100,000 0.0020 380,000.4" in text
     assert f"{times[1]} buy  95,000,000,000 0.0420 7,980,000" in text
 
 

@@ -35,9 +35,10 @@ def test_parts_that_do_not_fit_are_left_out_whole():
 
 
 def test_inventory_figures_are_compact_only_when_they_must_be_and_never_wrong():
-    assert short("-320893") == "-321k"
-    assert short("12.3456") == "12.35" and short("-0.0012", 4) == "-0.0012"
-    assert short("99999.99") == "100k" and short("1234567") == "1.23M"
+    # every digit that fits, truncated toward zero: never more than there is
+    assert short("-320893") == "-320.8k" and short("12.3456") == "12.3456"
+    assert short("12.34567") == "12.35" and short("-0.0012", 4) == "-0.0012"
+    assert short("99999.99") == "99.999k" and short("1234567") == "1,234k"
 
 
 def test_wallets_value_the_position_at_the_books_mid_and_say_when_they_cannot(workstation):
@@ -73,7 +74,8 @@ def test_wallets_value_the_position_at_the_books_mid_and_say_when_they_cannot(wo
         await wait_for(pilot, lambda: "no asks" in wallet(app))
         seen["no_asks"] = wallet(app)
     drive(ws.app(), script)
-    position = "BTC-IRR position 0.0030 BTC @ 95,000,833,333"   # 285,002,500,000 / 3
+    # 285,002,500,000 / 3: an average cost, two places finer than the tick
+    position = "BTC-IRR position 0.0030 BTC @ 95,000,833,333.33"
     assert seen["both"].splitlines()[:2] == [
         position, "value at mid 285,002,250  fees 570,005 IRR"]    # 0.003 x 95,000,750,000
     assert seen["no_asks"].splitlines()[:2] == [

@@ -34,6 +34,6 @@ def pnl_line(view: ScreenView) -> str:
     value = (f"value at {view.valued_at} {money(p.value_at_mid)}" if view.valued_at
              else "no price to value at")
     return (f"{view.symbol} position {view.qty(p.qty)} {view.base} @ "
-            f"{view.price(p.avg_price)}\n"
+            f"{view.figures.avg_price(view.symbol, p.avg_price)}\n"
             f"{value}  fees {view.figures.fee(view.quote, p.fees)} {view.quote}\n"
             f"PnL realised {money(p.realised)}  unrealised {money(p.unrealised)}")
