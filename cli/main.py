@@ -30,7 +30,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                          "@fees."),
     "ledger": ("views", "Ledger movements: each moves an amount from one account bucket to "
                         "another."),
-    "replay": ("replay", "Apply an order stream (the format: README, section Replay)."),
+    "replay": ("replay", "Apply an order stream: one JSON object per line (the format: "
+                         "README, section Replay; an example: "
+                         "tests/fixtures/example-seed-trade.jsonl)."),
     "check": ("tools", "Verify every invariant from one snapshot of the database; exits "
                        "non-zero naming each violation."),
     "bench": ("tools", "Measure the exchange on a seeded mixed workload and print JSON figures."),

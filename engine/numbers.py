@@ -65,10 +65,7 @@ def parse_rate(text, field: str) -> int:
 
 
 def fmt(value: int, dp: int = PRICE_DP) -> str:
-    """Integer at 10**-dp to its shortest plain decimal string. Text passes as it is: the
-    number an order stream gave that could not be read (engine.stream), shown as typed."""
-    if type(value) is str:
-        return value
+    """Integer at 10**-dp to its shortest plain decimal string."""
     if not value:
         return "0"
     if value > 0:

