@@ -266,9 +266,7 @@ class Figures:
         dp = self._dp(symbol, "price_dp")
         d = to_decimal(value)
         if dp is not None and d is not None:
-            with localcontext() as ctx:
-                ctx.prec = EXACT_DIGITS
-                d = d.quantize(Decimal(1).scaleb(-(dp + 2)), rounding=ROUND_HALF_EVEN)
+            d = rounded(d, dp + 2)
         return _shown(d if d is not None else value, dp, width)
 
     def qty(self, symbol: str, value, width: int | None = None) -> str:
@@ -283,9 +281,7 @@ class Figures:
             return number(value, dp)
         d = to_decimal(value)
         if d is not None and dp is not None:
-            with localcontext() as ctx:
-                ctx.prec = EXACT_DIGITS
-                d = d.quantize(Decimal(1).scaleb(-dp), rounding=ROUND_HALF_EVEN)
+            d = rounded(d, dp)
         return fit(d, width, dp)
 
     def balance(self, asset: str, value, width: int | None = None) -> str:
@@ -305,10 +301,7 @@ class Figures:
         dp = asset_decimals(asset, self.rows) if self.rows else None
         d = to_decimal(value)
         if d is not None:
-            places = self.ledger_places.get(asset, LEDGER_PLACES)
-            with localcontext() as ctx:
-                ctx.prec = EXACT_DIGITS
-                d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_CEILING)
+            d = rounded(d, self.ledger_places.get(asset, LEDGER_PLACES), ROUND_CEILING)
         return exact(d, dp)
 
 
@@ -319,10 +312,16 @@ def _shown(value, dp: int | None, width: int | None) -> str:
     `avg_price`; `fit` in `width`."""
     d = to_decimal(value)
     if d is not None and dp is not None and -d.as_tuple().exponent > LEDGER_PLACES:
-        with localcontext() as ctx:
-            ctx.prec = EXACT_DIGITS
-            value = d.quantize(Decimal(1).scaleb(-(dp + 2)), rounding=ROUND_HALF_EVEN)
+        value = rounded(d, dp + 2)
     return exact(value, dp) if width is None else fit(value, width, dp)
+
+
+def rounded(d: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """`d` at `places` decimal places (half-even unless told), in a context wide enough
+    (EXACT_DIGITS) that no whole digit is ever lost."""
+    with localcontext() as ctx:
+        ctx.prec = EXACT_DIGITS
+        return d.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def count(n, noun: str, plural: str | None = None) -> str:

@@ -92,7 +92,8 @@ def _place_once(body: OrderIn, request: Request, p: Principal):
         if field is not None:
             raise Problem(409, grouped_text(
                 f"client_order_id {body.client_order_id!r} was used for another order: its "
-                f"{field} differs (was {_shown(old, field)}, now {_shown_in(body, field)}); "
+                f"{field} differs (was {_text(old[RETRY_FIELDS[field]])}, now "
+                f"{_text(getattr(body, field))}); "
                 "nothing was placed"), client_order_id=body.client_order_id, field=field,
                 order_id=str(old["id"]))
         return JSONResponse(order_out(old), status_code=200)
@@ -125,13 +126,8 @@ def retry_differs(body: OrderIn, old: dict) -> str | None:
     return None
 
 
-def _shown(old: dict, field: str) -> str:
-    value = old[RETRY_FIELDS[field]]
-    return "none" if value is None else str(value)
-
-
-def _shown_in(body: OrderIn, field: str) -> str:
-    value = getattr(body, field)
+def _text(value) -> str:
+    """A retry's or the stored order's field as the 409 names it ("none" when unset)."""
     return "none" if value is None else str(value)
 
 

@@ -66,11 +66,17 @@ PERCENT = ("win_rate", "fill_ratio_qty", "fill_ratio_orders")
 COUNTS = ("fills", "orders", "other_fills", "market_impact.fills")
 
 
+def _labelled(path: str) -> str:
+    """The label (or, for a markout, its unit) that names the unit of the figure at dotted
+    `path`, {q} and {b} standing for the assets; "" when there is none."""
+    return LABELS.get(path) or (MARKOUT_UNITS.get(path.rsplit(".", 1)[-1], "")
+                                if path.startswith("markouts.") else "")
+
+
 def unit_of(path: str, base: str, quote: str) -> str:
     """The unit a figure at dotted `path` is in, as its label gives it ("IRR", "IRR/BTC",
     "BTC", "s", "bps"), or "" for a count, ratio or percentage."""
-    unit = LABELS.get(path) or (MARKOUT_UNITS.get(path.rsplit(".", 1)[-1], "")
-                                if path.startswith("markouts.") else "")
+    unit = _labelled(path)
     if path.endswith("_bps"):
         return "bps"
     if not unit.endswith(")") or "(" not in unit:
@@ -89,8 +95,7 @@ def value_text(value, path: str = "", dps: dict | None = None) -> str:
         return "yes" if value else "no"
     if not path or to_decimal(value) is None:
         return str(value)
-    unit = LABELS.get(path) or MARKOUT_UNITS.get(path.rsplit(".", 1)[-1], "") \
-        if path.startswith("markouts.") else LABELS.get(path, "")
+    unit = _labelled(path)
     if path in PERCENT:
         return percent(value)
     if path in COUNTS or path.endswith(".fills"):

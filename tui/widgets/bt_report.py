@@ -16,9 +16,9 @@ from .pane import Pane
 
 CHARTS = ("equity", "inventory")
 LABEL_W, VALUE_W = 31, 26       # the figures' columns where the pane has room for both
-SIDE_BY_SIDE = 62 + 40          # narrower than this, the charts go under the figures
 MIN_VALUE_W = 16                # "-1,234,567,890.12" minus its sign fits
 GUTTER = 4 + 2                  # two columns' padding and the vertical scrollbar
+SIDE_BY_SIDE = 62 + 40          # the figures' width in souq.tcss, and 40 for the charts
 
 
 class ReportView(Pane):
