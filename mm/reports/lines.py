@@ -130,6 +130,6 @@ def _label(path: str, base: str, quote: str) -> str:
         return LABELS[path].format(b=base, q=quote)
     parts = path.split(".")
     if parts[0] == "markouts" and len(parts) == 3:
-        unit = {"mean": f" ({quote}/{base})", "pnl": f" ({quote})"}.get(parts[2], "")
-        return f"Markout {parts[1]}: {parts[2]}{unit}"
+        unit = MARKOUT_UNITS.get(parts[2], "").format(q=quote, b=base)
+        return f"Markout {parts[1]}: {parts[2]}{' ' + unit if unit else ''}"
     return " ".join(p.replace("_", " ") for p in parts)
