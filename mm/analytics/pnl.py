@@ -5,6 +5,7 @@ Fraction so realised PnL carries no rounding until it is printed.
 """
 from dataclasses import dataclass
 from fractions import Fraction
+from math import gcd
 
 from .series import Step, signed
 
@@ -26,32 +27,43 @@ class Pnl:
 
 def average_cost(fills, mark: int | None) -> Pnl:
     """`fills` oldest first (ts, side, price, qty, fee); `mark` the closing mid (None: last
-    fill price). A fill that flips the position closes all of it and opens the rest anew."""
-    inv, cost, realised, fees, closes = 0, Fraction(0), Fraction(0), 0, []
+    fill price). A fill that flips the position closes all of it and opens the rest anew.
+
+    The open position's cost is kept as an exact fraction cn / cd of two integers (cd > 0,
+    in lowest terms), so a fill costs integer steps and only a closing fill makes a
+    Fraction (its gain): the same values as Fraction arithmetic throughout."""
+    inv, cn, cd, fees, closes = 0, 0, 1, 0, []
     price = None
     for f in fills:
-        s, price = signed(f.side), f.price
+        price, qty = f.price, f.qty
+        s = 1 if f.side == "buy" else -1
         fees += f.fee
         if inv == 0 or (inv > 0) == (s > 0):            # opening or adding
-            cost += price * f.qty * s
-            inv += s * f.qty
+            cn += price * qty * s * cd
+            inv += s * qty
             continue
-        avg = cost / inv
-        closing = min(f.qty, abs(inv))
-        gain = (price - avg) * closing * (1 if inv > 0 else -1)
-        realised += gain
-        closes.append(gain)
-        cost -= avg * closing * (1 if inv > 0 else -1)
-        inv += s * f.qty
+        sg = 1 if inv > 0 else -1
+        closing = min(qty, abs(inv))
+        # (price - cost / inv) x closing x sg, over one denominator
+        closes.append(Fraction((price * cd * inv - cn) * closing * sg, cd * inv))
+        was = inv
+        inv += s * qty
         if inv and (inv > 0) == (s > 0):                 # flipped: the rest opens at price
-            cost = Fraction(price * inv)
+            cn, cd = price * inv, 1
         elif inv == 0:
-            cost = Fraction(0)
+            cn, cd = 0, 1
+        else:                                            # cost x (what is left / was)
+            cn, cd = cn * inv, cd * was
+            if cd < 0:
+                cn, cd = -cn, -cd
+            g = gcd(cn, cd)
+            cn, cd = cn // g, cd // g
     if mark is None:
         mark = price or 0
-    avg = cost / inv if inv else Fraction(0)
+    avg = Fraction(cn, cd * inv) if inv else Fraction(0)
+    realised = sum(closes, Fraction(0))
     # realised + unrealised is a whole cash flow; each alone may be a fraction of a unit
-    return Pnl(inv, avg, realised, mark * inv - cost, fees, tuple(closes))
+    return Pnl(inv, avg, realised, Fraction(mark * inv * cd - cn, cd), fees, tuple(closes))
 
 
 def attribution(fills, mids, mark: int | None = None) -> dict[str, int]:

@@ -21,7 +21,6 @@ The kill switch, the runner's samples, the backtest's equity series and `equity.
 same trades give the same PnL everywhere.
 """
 import math
-from dataclasses import replace
 from fractions import Fraction
 
 from souq.engine.model import ACTIVE, PARTIAL
@@ -34,19 +33,36 @@ def without_own(book: Book, live) -> Book:
     """`book` with the remaining quantity of `live` (the strategy's open orders: Live
     rows with symbol, side, price, remaining) on its symbol removed from each level;
     levels left empty disappear. The same book when none of them rests there."""
-    own: dict[tuple[str, int], int] = {}
+    name = book.spec.name
+    bids: dict[int, int] = {}           # price -> own remaining, per side
+    asks: dict[int, int] = {}
     for o in live:
-        if o.symbol == book.spec.name and o.remaining > 0:
-            key = (o.side, o.price)
-            own[key] = own.get(key, 0) + o.remaining
-    if not own:
+        if o.symbol == name and o.remaining > 0:
+            own = bids if o.side == "buy" else asks if o.side == "sell" else None
+            if own is not None:
+                own[o.price] = own.get(o.price, 0) + o.remaining
+    if not bids and not asks:
         return book
-    return replace(book, bids=_less(book.bids, own, "buy"), asks=_less(book.asks, own, "sell"))
+    # built directly (a Book's fields, in order): dataclasses.replace reads every field
+    # by name and checks them against the class, per decision
+    return Book(book.spec, _less(book.bids, bids), _less(book.asks, asks), book.last,
+                book.tradable)
 
 
-def _less(rows, own: dict, side: str) -> tuple[tuple[int, int], ...]:
-    out = ((p, q - own.get((side, p), 0)) for p, q in rows)
-    return tuple((p, q) for p, q in out if q > 0)
+def _less(rows, own: dict[int, int]) -> tuple[tuple[int, int], ...]:
+    """`rows` less the own quantity `own` at each price, levels left with none dropped
+    (a plain loop: no generator per level, no look-up on a side with no own order)."""
+    out = []
+    if own:
+        for p, q in rows:
+            q -= own.get(p, 0)
+            if q > 0:
+                out.append((p, q))
+    else:
+        for row in rows:
+            if row[1] > 0:
+                out.append(row)
+    return tuple(out)
 
 
 def mark(mid: int | None, last: int | None) -> int | None:
