@@ -55,12 +55,12 @@ def markouts(fills, mids, end: int, horizons=MARKOUT_HORIZONS_S) -> dict[int, di
     known at the fill and with ts + h <= `end`, the run's end), the mean move per fill
     (price at 1e-9, exact) and the PnL the moves made, sum of move x qty (quote 1e-18)."""
     step = Step(mids)
+    met = [step.before(f.ts) for f in fills]     # the mid each fill met, read once
     out = {}
     for h in horizons:
         n, moves, pnl = 0, 0, 0
-        for f in fills:
+        for f, m0 in zip(fills, met):
             t = f.ts + h * 10**9
-            m0 = step.before(f.ts)
             if t > end or m0 is None:
                 continue
             move = signed(f.side) * (step.at(t) - m0)

@@ -116,12 +116,14 @@ class AlertRules:
     def emit(self, ts: int, severity: str, kind: str, text: str) -> bool:
         return self.sink(Alert(None, ts, severity, text, kind))
 
-    def _level(self, rule: str, level: int, ts: int, kind: str, texts: dict) -> None:
-        """Emit when `rule` rises to a higher level than it was; falling resets it."""
+    def _level(self, rule: str, level: int, ts: int, kind: str, texts) -> None:
+        """Emit when `rule` rises to a higher level than it was; falling resets it.
+        `texts()` gives level -> (severity, text): called only to emit (the rules run at
+        every decision; their texts are needed only when one rises)."""
         before = self.levels.get(rule, 0)
         self.levels[rule] = level
         if level > before:
-            severity, text = texts[level]
+            severity, text = texts()[level]
             self.emit(ts, severity, kind, text)
 
     def check(self, ctx: Context, equity: int, peak: int, sharpe: float | None,
@@ -132,21 +134,20 @@ class AlertRules:
         now, p = ctx.now, self.p
         r = abs(ctx.ratio)
         level = 2 if r >= INVENTORY_CRITICAL else 1 if r >= INVENTORY_WARNING else 0
-        share = f"{r:.0%}"
-        self._level("inventory", level, now, "inventory", {
-            1: (WARNING, f"inventory at {share} of max_inventory (warning at 70%)"),
-            2: (CRITICAL, f"inventory at {share} of max_inventory (critical at 90%)")})
+        self._level("inventory", level, now, "inventory", lambda: {
+            1: (WARNING, f"inventory at {r:.0%} of max_inventory (warning at 70%)"),
+            2: (CRITICAL, f"inventory at {r:.0%} of max_inventory (critical at 90%)")})
         cap = p.max_drawdown * QTY_TO_AMOUNT
         if cap:
             dd = peak - equity
             level = 2 if dd >= DRAWDOWN_CRITICAL * cap else 1 if dd >= DRAWDOWN_WARNING * cap else 0
-            self._level("drawdown", level, now, "drawdown", {
+            self._level("drawdown", level, now, "drawdown", lambda: {
                 1: (WARNING, f"drawdown {self._money(dd)} is half of max_drawdown"),
                 2: (CRITICAL, f"drawdown {self._money(dd)} is 80% of max_drawdown: the kill "
                               "switch trips at 100%")})
         if sharpe is not None and samples >= SHARPE_MIN_SAMPLES:
             low = sharpe < self.sharpe_floor
-            self._level("sharpe", int(low), now, "sharpe", {
+            self._level("sharpe", int(low), now, "sharpe", lambda: {
                 1: (WARNING, f"Sharpe {sharpe:.2f} below {self.sharpe_floor:g} over "
                              f"{samples} samples")})
         self._volatility(ctx)
@@ -162,7 +163,7 @@ class AlertRules:
         slow = self.vol_slow
         spike = slow is not None and vol > VOL_SPIKE * slow
         self.vol_slow = vol if slow is None else 0.99 * slow + 0.01 * vol
-        self._level("vol_spike", int(spike), ctx.now, "volatility", {
+        self._level("vol_spike", int(spike), ctx.now, "volatility", lambda: {
             1: (WARNING, f"volatility spike: {vol:.6f} is over {VOL_SPIKE:g}x its recent "
                          f"average {slow or 0:.6f}")})
 
@@ -173,7 +174,7 @@ class AlertRules:
             g = active.get(kind)
             severity = WARNING if kind != "stale_data" else CRITICAL
             self._level(kind, int(g is not None), now, kind,
-                        {1: (severity, g.text if g else "")})
+                        lambda: {1: (severity, g.text if g else "")})
 
     def rejections(self, now: int, reasons: list[str]) -> None:
         """Order rejections of one batch; REJECTIONS of them within the window alert."""
@@ -183,7 +184,7 @@ class AlertRules:
         while window and now - window[0] > REJECTION_WINDOW:
             window.popleft()
         many = len(window) >= REJECTIONS
-        self._level("rejections", int(many), now, "rejections", {
+        self._level("rejections", int(many), now, "rejections", lambda: {
             1: (WARNING, f"{len(window)} orders rejected in {REJECTION_WINDOW // SECOND} s; "
                          f"last: {reasons[-1] if reasons else ''}")})
 
