@@ -38,6 +38,7 @@ class IdleCollector:
         self._task: asyncio.Task | None = None
         self._last = time.monotonic()
         self._walked = 0        # gc.get_freeze_count() after the last walk of everything
+        self._frozen = 0        # gc.get_freeze_count() after the last collection
 
     def begin(self) -> None:
         self.begun += 1
@@ -51,7 +52,7 @@ class IdleCollector:
         was frozen: gateway.app)."""
         young0, young1, _ = gc.get_threshold()
         gc.set_threshold(young0, young1, NO_AUTO_FULL)
-        self._walked = gc.get_freeze_count()
+        self._walked = self._frozen = gc.get_freeze_count()
         self._last = time.monotonic()
         self._task = asyncio.get_running_loop().create_task(self._run())
 
@@ -73,13 +74,15 @@ class IdleCollector:
 
     def step(self, idle: bool, now: float) -> str | None:
         """One look: what ran ("idle", "forced", "rewalk") or None. Nothing runs when no
-        young collection promoted anything since the last full one."""
+        young collection promoted anything since the last full one. Cheap when nothing
+        runs: the frozen set is counted (gc.get_freeze_count walks it) only after a
+        collection."""
         overdue = now - self._last >= self.force_after_s
-        frozen = gc.get_freeze_count()
-        grown = frozen - self._walked
-        rewalk = grown > REWALK_GROWTH * self._walked and (idle or (
-            overdue and grown > self._walked))
-        if not rewalk and (gc.get_count()[2] == 0 or not (idle or overdue)):
+        if not (idle or overdue):
+            return None
+        grown = self._frozen - self._walked
+        rewalk = grown > REWALK_GROWTH * self._walked and (idle or grown > self._walked)
+        if not rewalk and gc.get_count()[2] == 0:
             return None
         t0 = time.perf_counter()
         if rewalk:
@@ -90,7 +93,8 @@ class IdleCollector:
         kind = "rewalk" if rewalk else "idle" if idle else "forced"
         self.stats["rewalks" if rewalk else kind] += 1
         self.stats["max_ms"] = max(self.stats["max_ms"], round(ms, 2))
+        self._frozen = gc.get_freeze_count()
         if rewalk:
-            self._walked = gc.get_freeze_count()
+            self._walked = self._frozen
         self._last = now
         return kind

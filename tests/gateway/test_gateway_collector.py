@@ -23,7 +23,7 @@ def _started() -> IdleCollector:
     gc.collect()
     gc.freeze()
     c = IdleCollector()
-    c._walked = gc.get_freeze_count()
+    c._walked = c._frozen = gc.get_freeze_count()
     return c
 
 
