@@ -17,6 +17,7 @@ from souq.db.api import Api
 from . import problems
 from .audit import AuditLog, AuditMiddleware
 from .auth import Tokens
+from .collector import IdleCollector
 from .committer import Committer
 from .config import GatewayConfig
 from .feed import Feed
@@ -61,17 +62,19 @@ def create_app(config: GatewayConfig) -> AuditMiddleware:
         committer.auth_generation = tokens.generation     # fast-path orders (gateway.fastpath)
         g = Gateway(config, api, committer, tokens,
                     RateLimiter(config.rate, config.burst), feed,
-                    AuditLog(engine, config.audit_file()))
+                    AuditLog(engine, config.audit_file()), IdleCollector())
         app.state.gw = holder["gw"] = g
         surveillance = SurveillanceProcess(api.url)     # its own process: off our GIL
         # what start-up built (the exchange's open orders, users, symbols, the app) out of
         # the collector's way, and young collections less often: with the defaults, every
         # few requests a collection walked the young heap and every hundredth or so all
         freeze_survivors(GC_THRESHOLDS, collect=True)
+        g.collector.start()      # and full collections only while no request is in flight
         try:
             yield
         finally:
             holder["gw"] = None
+            await g.collector.stop()
             committer.close()
             surveillance.close()
             feed.close()

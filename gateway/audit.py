@@ -110,9 +110,14 @@ class AuditMiddleware:
                 status["code"] = 101
             await send(message)
 
+        busy = g.collector if g is not None and scope["type"] == "http" else None
+        if busy is not None:
+            busy.begin()
         try:
             await self._answer(g, scope, receive, sending)
         finally:
+            if busy is not None:
+                busy.end()
             if g is not None and g.audit is not None:
                 st = scope["state"]
                 client = scope.get("client")

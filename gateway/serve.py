@@ -24,8 +24,55 @@ def protocols() -> dict:
     if find_spec("uvloop") is not None:      # Windows: uvloop has no build there
         chosen["loop"] = "uvloop"
     if find_spec("httptools") is not None:
-        chosen["http"] = "httptools"
+        chosen["http"] = one_write_protocol()
     return chosen
+
+
+def one_write_protocol():
+    """uvicorn's httptools protocol, each response's status line and headers held back and
+    sent in one write with the first bytes of its body: uvicorn writes them separately,
+    so an order's answer left as two TCP segments and woke its client twice."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class OneWrite(HttpToolsProtocol):
+        def on_headers_complete(self) -> None:
+            before = self.cycle
+            super().on_headers_complete()
+            # a new request's cycle (not a WebSocket upgrade), whose ASGI task is only
+            # scheduled so far: its writes go through the holder from the first
+            if self.cycle is not None and self.cycle is not before:
+                self.cycle.transport = HeadHeld(self.cycle.transport)
+    return OneWrite
+
+
+class HeadHeld:
+    """A transport for one response: its status line and headers (the first write but a
+    `100 Continue`) are held and sent joined with the next write (the body, or its first
+    chunk); closing sends what is held first. Everything else is the connection's
+    transport's."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self._head: bytes | None = None
+        self._joined = False
+
+    def write(self, data: bytes) -> None:
+        if self._joined or data.startswith(b"HTTP/1.1 100 "):
+            self._real.write(data)
+        elif self._head is None:
+            self._head = data
+        else:
+            self._real.write(self._head + data)
+            self._head, self._joined = None, True
+
+    def close(self) -> None:
+        if self._head is not None:
+            self._real.write(self._head)
+            self._head, self._joined = None, True
+        self._real.close()
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
 
 
 def run_server(config: GatewayConfig, host: str, port: int) -> None:

@@ -30,6 +30,7 @@ class Gateway:
     limiter: RateLimiter
     feed: object = None      # gateway.feed.Feed
     audit: object = None     # gateway.audit.AuditLog
+    collector: object = None  # gateway.collector.IdleCollector: full collections when idle
 
     def reader(self, p: Principal) -> Api:
         """souq.db.api as the principal's user: its read rules (own data unless admin)."""
