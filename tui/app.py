@@ -91,7 +91,7 @@ class SouqApp(App):
         self.facade = (ExchangeFacade(url, focus, clock) if remote is None
                        else RemoteFacade(remote, focus, clock))
         self.follower = JournalFollower(
-            self.facade, show=self._show, every=follow_every,
+            self.facade, show=self._show, every=follow_every, seen=lambda: self.views.on_top(),
             failed=lambda text: self.notify(text, severity="error"))
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None

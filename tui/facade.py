@@ -85,17 +85,21 @@ class ExchangeFacade:
         else:
             self._told, self._told_seq = [], None
 
-    def follow(self, force: bool = True) -> ViewReady | None:
+    def follow(self, force: bool = True, view: bool = True) -> ViewReady | None:
         """Apply what others committed, then build the view for the current focus.
 
         Unless forced, None when neither the journal nor the focus moved since the last
-        view: an idle poll costs one indexed query, not a view; and None when a command
-        waits for the lock or is under way: its answer carries a view built after it
-        (`submit`), so the command waits for this poll's replay only, not also for a view
-        nobody would see (issue 15)."""
+        view: an idle poll costs one indexed query, not a view; None, without a look at
+        the journal, when a command is under way or waits for the lock: the command
+        catches up on the journal itself and its answer carries a view built after it
+        (`submit`), so it waits for no poll's replay it did not need, nor for a view
+        nobody would see (issue 15); and None after the replay when `view` is False (the
+        main screen is covered: nobody would see it either)."""
+        if not force and self._commands:
+            return None
         with self._lock:
             self.api.refresh()
-            if not force and (self._commands or self._built == self._point()):
+            if not force and (self._commands or not view or self._built == self._point()):
                 return None
             return self._view()
 

@@ -22,8 +22,8 @@ from souq.db.collector import freeze_survivors, paused_gc
 
 from .facade import ViewReady
 
-GC_THRESHOLDS = (2_000, 10, 10)     # Python's defaults are (700, 10, 10)
-FREEZE_EVERY = 1.0                  # seconds between moves of what survived out of the GC's way
+GC_THRESHOLDS = (0, 10, 10)         # no collection of its own accord (Python's: 700, 10, 10)
+FREEZE_EVERY = 0.25                 # seconds between collections, each then freezing what survived
 RETRY_AFTER = 1.0                   # seconds after a failed poll
 GAP = 0.2                           # of `every`: the least pause between two polls
 
@@ -35,9 +35,13 @@ def quiet_collector(first: bool = False) -> None:
     time (13 s in a 50 s run of `souq bench --tui`), and froze keys and frames alike
     (issue 15). What has survived is frozen (never walked again): at start, then every
     FREEZE_EVERY seconds by the follower, each time after a full collection, which walks
-    only what is not frozen yet (a second's survivors), so garbage in reference cycles
-    is freed before it could be frozen: a closed order ticket's widgets, a chart's
-    plotext figure. With a freeze every 10 s and no collection first, the collections
+    only what is not frozen yet (a quarter second's survivors), so garbage in reference
+    cycles is freed before it could be frozen: a closed order ticket's widgets, a chart's
+    plotext figure, Textual's strips. The collector never starts on its own (threshold
+    0): collections run only here, between polls, after the last view's frame was drawn,
+    not in the middle of a key's handling or a frame; with the collector on its own
+    (thresholds 2,000) and a collection and freeze every second, full collections took a
+    median 24 ms of the UI thread, up to 129 ms, under the demo market (session 27). With a freeze every 10 s and no collection first, the collections
     Python ran on its own walked up to 10 s of survivors, 54-159 ms of the UI thread's
     CPU each (8 in a 40 s bench run, 2026-12-02), and what they had not reached yet was
     frozen for good. Frozen objects are still freed by reference counting; only garbage
@@ -46,12 +50,16 @@ def quiet_collector(first: bool = False) -> None:
 
 
 class JournalFollower:
-    """Polls `facade` (ExchangeFacade or RemoteFacade: `follow(force) -> ViewReady |
-    None`) and passes each new view to `show(view)`; `failed(text)` says a poll failed."""
+    """Polls `facade` (ExchangeFacade or RemoteFacade: `follow(force, view) -> ViewReady
+    | None`) and passes each new view to `show(view)`; `failed(text)` says a poll failed;
+    `seen()` (asked on the loop's thread before each poll) says whether a view would be
+    seen now: while not, polls only catch up on the journal and build no view."""
 
     def __init__(self, facade, *, show: Callable[[ViewReady], None],
-                 failed: Callable[[str], None], every: float) -> None:
+                 failed: Callable[[str], None], every: float,
+                 seen: Callable[[], bool] = lambda: True) -> None:
         self.facade, self.show, self.failed, self.every = facade, show, failed, every
+        self.seen = seen
         self._wake = asyncio.Event()            # a poll now, not at the next tick
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="souq-follow")
         self._closing = False
@@ -79,7 +87,7 @@ class JournalFollower:
                 frozen = time.monotonic()
             started = loop.time()
             try:
-                ready = await loop.run_in_executor(self._pool, self._poll)
+                ready = await loop.run_in_executor(self._pool, self._poll, self.seen())
             except Exception as exc:        # keep following; say what went wrong
                 if self._closing:
                     return
@@ -89,13 +97,14 @@ class JournalFollower:
             if ready is not None and not self._closing:
                 self.show(ready)
 
-    def _poll(self) -> ViewReady | None:
+    def _poll(self, view: bool = True) -> ViewReady | None:
         """One poll, on the follower's thread, with the cyclic collector held off: the
         replay's thousands of short-lived containers (no cycles among them) otherwise
         start young collections mid-replay, which move what is in flight to older
-        generations to be walked again; one collection runs after the poll."""
+        generations to be walked again; one collection runs after the poll. Without
+        `view`, the replay only (the view would not be seen)."""
         with paused_gc():
-            return self.facade.follow(False)
+            return self.facade.follow(False, view)
 
     def _pause(self, since: float) -> float:
         """Seconds to wait before the next poll, `since` seconds after the last one started:

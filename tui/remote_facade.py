@@ -102,10 +102,12 @@ class RemoteFacade:
                 self._changed.set()
                 time.sleep(RETRY)
 
-    def follow(self, force: bool = True) -> ViewReady | None:
-        """A view when the stream said something changed or the focus moved (or forced)."""
+    def follow(self, force: bool = True, view: bool = True) -> ViewReady | None:
+        """A view when the stream said something changed or the focus moved (or forced);
+        unless forced, none while `view` is False (the main screen is covered)."""
         with self._lock:
-            if not force and not self._changed.is_set() and self._built == self._key():
+            if not force and (not view or not self._changed.is_set()
+                              and self._built == self._key()):
                 return None
             self._changed.clear()
             return self._view()

@@ -57,6 +57,14 @@ class ViewControl:
         if before is None and self.state.desk is not None:
             self.desk.draw()        # a desk read came first: its prices need the view's figures
 
+    def on_top(self) -> bool:
+        """Whether a new view would be seen now: the main screen is on top (or no view
+        has come yet). While a dialog covers it, the follower builds none (issue 15: a
+        poll's view is a few ms of the interpreter a keystroke in the dialog waits for);
+        MainScreen wakes the follower when it is on top again."""
+        main = self._main()
+        return self.state.view is None or main is None or self.app.screen is main
+
     def draw(self) -> None:
         """Draw the newest view, and the alerts not yet in the pane, if the main screen is
         on top. Under a dialog (or another screen) nothing is drawn: a change under a

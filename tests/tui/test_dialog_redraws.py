@@ -30,15 +30,20 @@ def test_the_main_screen_waits_under_a_dialog_and_catches_up_when_it_closes(work
         drawn = main._drawn[0]
         before = app.state.view.seq
         workstation.execute([NEW_ASK])          # another shell's order, followed by the app
-        await wait_for(pilot, lambda: app.state.view.seq > before)
+        await wait_for(pilot, lambda: app.facade.api.store.ex.seq > before)    # replayed
+        await pilot.pause(0.2)                  # and a few polls more
         await settled(pilot)
         seen["under"] = main._drawn[0] is drawn
+        seen["no_view_built"] = app.state.view.seq == before    # nobody would see it
         seen["book_under"] = "sell:95090000000" in main.query_one(OrderBook).level_keys()
         await keys(pilot, "escape")
+        await wait_for(pilot, lambda: app.state.view.seq > before)
+        await settled(pilot)
         seen["after"] = main._drawn[0] is app.state.view
         seen["book_after"] = "sell:95090000000" in main.query_one(OrderBook).level_keys()
     drive(workstation.app(), script)
-    assert seen == {"under": True, "book_under": False, "after": True, "book_after": True}
+    assert seen == {"under": True, "no_view_built": True, "book_under": False, "after": True,
+                    "book_after": True}
 
 
 def test_a_dialog_composes_the_picture_behind_it_once(workstation, monkeypatch):

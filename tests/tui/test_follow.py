@@ -53,13 +53,13 @@ def test_a_slow_poll_holds_the_next_back_and_queues_nothing(workstation):
         app = pilot.app
         real = app.facade.follow
 
-        def held(force: bool = True):
+        def held(force: bool = True, view: bool = True):
             seen["calls"] += 1
             seen["busy"] += 1
             seen["peak"] = max(seen["peak"], seen["busy"])
             try:
                 gate.wait(HANG)
-                return real(force)
+                return real(force, view)
             finally:
                 seen["busy"] -= 1
         app.facade.follow = held
@@ -85,11 +85,11 @@ def test_a_failed_poll_is_said_and_following_goes_on(workstation):
         app = pilot.app
         real, failed = app.facade.follow, []
 
-        def once(force: bool = True):
+        def once(force: bool = True, view: bool = True):
             if not failed:
                 failed.append(True)
                 raise OSError("database gone for a moment")
-            return real(force)
+            return real(force, view)
         app.facade.follow = once
         await wait_for(pilot, lambda: failed)
         before = app.state.view.seq
@@ -144,6 +144,39 @@ def test_a_poll_builds_no_view_for_a_command_waiting_behind_it(workstation):
     done = answered[0]
     assert done.reason is None and done.ready.view.seq == done.result.seq
     assert any(o["client_id"] == "t-1" for o in done.ready.view.orders)
+
+
+def test_a_poll_while_a_command_is_under_way_leaves_the_journal_to_it(workstation):
+    """The command catches up on the journal itself: a poll neither replays nor builds."""
+    facade = ExchangeFacade(str(workstation.path), Focus("BTC-IRR", DEMO_TRADER),
+                            clock=lambda: FROZEN_NS)
+    refreshed = []
+    try:
+        facade.open()
+        facade.follow()
+        bob_bids(workstation, "90000000000", "bob-far")       # the journal moved
+        real = facade.api.refresh
+        facade.api.refresh = lambda: (refreshed.append(1), real())
+        facade._commands = 1                                  # as submit counts one
+        assert facade.follow(False) is None and refreshed == []
+        facade._commands = 0
+        assert facade.follow(False) is not None and refreshed == [1]
+    finally:
+        facade.close()
+
+
+def test_a_poll_for_a_covered_screen_replays_but_builds_no_view(workstation):
+    facade = ExchangeFacade(str(workstation.path), Focus("BTC-IRR", DEMO_TRADER),
+                            clock=lambda: FROZEN_NS)
+    try:
+        facade.open()
+        before = facade.follow().view.seq
+        bob_bids(workstation, "90000000000", "bob-far")       # the journal moved
+        assert facade.follow(False, view=False) is None
+        assert facade.api.exchange().seq > before             # replayed all the same
+        assert facade.follow(False).view.seq == facade.api.exchange().seq
+    finally:
+        facade.close()
 
 
 def alice_trades(ws, n: int) -> None:

@@ -68,7 +68,7 @@ def test_a_poll_runs_with_the_cyclic_collector_held_off_and_leaves_it_on():
     seen = []
 
     class Facade:
-        def follow(self, force: bool = True):
+        def follow(self, force: bool = True, view: bool = True):
             seen.append(gc.isenabled())
             return None
     poller = follower.JournalFollower(Facade(), show=lambda view: None,

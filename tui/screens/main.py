@@ -68,8 +68,9 @@ class MainScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """On top again (a dialog or another screen closed): draw what arrived meanwhile
-        (tui/view_control.py)."""
+        (tui/view_control.py), and poll now: no view was built while it was covered."""
         self.app.views.draw()
+        self.app.follow()
 
     def on_resize(self) -> None:
         self._layout()
