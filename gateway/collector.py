@@ -1,9 +1,10 @@
 """Full (oldest-generation) garbage collections of `souq serve` kept off the request path.
 
 A full collection walks every container the process holds that is not frozen: with the
-exchange's resting orders, the token cache and the feed's state that was 32-110 ms at a
-time, and whichever requests were in flight waited that long (the p99 of `souq bench
---api`). Here the interpreter never starts one by itself (threshold2 out of reach); the
+exchange's resting orders, the token cache and the feed's state that was 16-160 ms at a
+time, and whichever requests were in flight would wait that long (under `souq bench
+--api` they all fell at start-up, none among the orders: this bounds the worst case, it
+is not what sets that bench's p99, README *The network gateway*). Here the interpreter never starts one by itself (threshold2 out of reach); the
 event loop runs one when the gateway is idle (no HTTP request in flight and none begun
 for a tick), then freezes the survivors (gc.freeze) so that the next one walks only what
 arrived since. Young collections (generations 0 and 1, about a millisecond) run as

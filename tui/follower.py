@@ -41,7 +41,8 @@ def quiet_collector(first: bool = False) -> None:
     0): collections run only here, between polls, after the last view's frame was drawn,
     not in the middle of a key's handling or a frame; with the collector on its own
     (thresholds 2,000) and a collection and freeze every second, full collections took a
-    median 24 ms of the UI thread, up to 129 ms, under the demo market (session 27). With a freeze every 10 s and no collection first, the collections
+    median 24 ms of the UI thread, up to 129 ms, under the demo market (session 27).
+    With a freeze every 10 s and no collection first, the collections
     Python ran on its own walked up to 10 s of survivors, 54-159 ms of the UI thread's
     CPU each (8 in a 40 s bench run, 2026-12-02), and what they had not reached yet was
     frozen for good. Frozen objects are still freed by reference counting; only garbage
