@@ -3,7 +3,7 @@ import os
 import time
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -92,7 +92,7 @@ class SouqApp(App):
                        else RemoteFacade(remote, focus, clock))
         self.follower = JournalFollower(
             self.facade, show=self._show, every=follow_every, seen=lambda: self.views.on_top(),
-            failed=lambda text: self.notify(text, severity="error"))
+            failed=lambda text: self.notify(text, severity="error"), settled=self._settled)
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None
         self._closing = False
@@ -175,6 +175,16 @@ class SouqApp(App):
     def follow(self) -> None:
         """Poll now (the focus changed), rather than at the next tick (tui/follower.py)."""
         self.follower.wake()
+
+    async def _settled(self) -> None:
+        """Once the screen on top has drawn what it was given (at once when it is idle);
+        awaited by the follower's task before each poll (tui/follower.py)."""
+        try:
+            screen = self.screen
+        except ScreenStackError:    # no screen: closing, nothing to wait for
+            return
+        if screen.is_running:
+            await screen.wait_for_refresh()
 
     def _show(self, message: ViewReady) -> None:
         self.views.show(message)

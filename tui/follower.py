@@ -15,7 +15,7 @@ and the UI thread's turn at the interpreter short to wait for.
 """
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from souq.db.collector import freeze_survivors, paused_gc
@@ -26,6 +26,7 @@ GC_THRESHOLDS = (0, 10, 10)         # no collection of its own accord (Python's:
 FREEZE_EVERY = 0.25                 # seconds between collections, each then freezing what survived
 RETRY_AFTER = 1.0                   # seconds after a failed poll
 GAP = 0.2                           # of `every`: the least pause between two polls
+SETTLE = 1.0                        # of `every`: the longest wait for the screen's frame
 
 
 def quiet_collector(first: bool = False) -> None:
@@ -54,13 +55,16 @@ class JournalFollower:
     """Polls `facade` (ExchangeFacade or RemoteFacade: `follow(force, view) -> ViewReady
     | None`) and passes each new view to `show(view)`; `failed(text)` says a poll failed;
     `seen()` (asked on the loop's thread before each poll) says whether a view would be
-    seen now: while not, polls only catch up on the journal and build no view."""
+    seen now: while not, polls only catch up on the journal and build no view;
+    `settled()`, awaited before each poll (at most SETTLE of `every`), returns once the
+    screen has drawn what it was given (see `run`)."""
 
     def __init__(self, facade, *, show: Callable[[ViewReady], None],
                  failed: Callable[[str], None], every: float,
-                 seen: Callable[[], bool] = lambda: True) -> None:
+                 seen: Callable[[], bool] = lambda: True,
+                 settled: Callable[[], Awaitable] | None = None) -> None:
         self.facade, self.show, self.failed, self.every = facade, show, failed, every
-        self.seen = seen
+        self.seen, self.settled = seen, settled
         self._wake = asyncio.Event()            # a poll now, not at the next tick
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="souq-follow")
         self._closing = False
@@ -70,7 +74,14 @@ class JournalFollower:
         self._wake.set()
 
     async def run(self) -> None:
-        """Follow until close(); the body of the app's follow worker."""
+        """Follow until close(); the body of the app's follow worker.
+
+        Each poll (and the collection before it) waits for the screen to draw what it
+        was given first (`settled`): a poll's replay and view take the interpreter from
+        the UI thread in turns, so a poll under way while a frame is composed makes that
+        frame wait, the frame that shows an order sent by ticket above all (its answer
+        arrives, the ticket closes and the main screen resumes, which wakes the
+        follower: issue 15)."""
         loop = asyncio.get_running_loop()
         frozen = time.monotonic()
         started = -self.every                  # loop time the last poll started
@@ -80,6 +91,9 @@ class JournalFollower:
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
+            if self._closing:
+                return
+            await self._settle()
             if self._closing:
                 return
             if time.monotonic() - frozen > FREEZE_EVERY:
@@ -97,6 +111,15 @@ class JournalFollower:
                 continue
             if ready is not None and not self._closing:
                 self.show(ready)
+
+    async def _settle(self) -> None:
+        """Wait, at most SETTLE of `every`, until the screen has drawn what it was given."""
+        if self.settled is None:
+            return
+        try:
+            await asyncio.wait_for(self.settled(), self.every * SETTLE)
+        except asyncio.TimeoutError:
+            pass
 
     def _poll(self, view: bool = True) -> ViewReady | None:
         """One poll, on the follower's thread, with the cyclic collector held off: the

@@ -11,9 +11,16 @@ and `column` meta of its segments, which clicks read).
 
 Cells whose value is not text go through DataTable as before; a style or theme change
 empties the cache as it empties DataTable's own.
+
+New rows are not measured when nothing measured would be used: DataTable measures every
+cell of each row added, for the widths of auto-width columns and the row label column,
+though a column given a width keeps it (`Column.get_render_width`). The Orders table is
+filled again whenever an order comes or goes (tui/widgets/table_pane.py), so each order
+sent by ticket measured every row in it before the frame that shows it (issue 15).
 """
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Size
 from textual.widgets import DataTable
 
 from .size_in_place import SizeInPlace
@@ -26,6 +33,19 @@ class SteadyTable(SizeInPlace, DataTable):
     def __init__(self, *args, **kw) -> None:
         super().__init__(*args, **kw)
         self._drawn: dict[tuple, tuple[int, int, list]] = {}
+
+    def _update_dimensions(self, new_rows) -> None:
+        """DataTable's, without measuring the new rows' cells when every column has a
+        width of its own and no new row has a label or an automatic height."""
+        if any(c.auto_width for c in self.columns.values()) or any(
+                row is not None and (row.label is not None or row.auto_height)
+                for row in map(self.rows.get, new_rows)):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(c.get_render_width(self) for c in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(width + self._row_label_column_width,
+                                 self._total_row_height + header)
 
     def notify_style_update(self) -> None:
         self._drawn = {}
