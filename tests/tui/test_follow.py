@@ -226,3 +226,58 @@ def test_what_the_store_hands_over_makes_the_same_tape_and_alerts_as_reading_bac
     finally:
         handed.close()
         read.close()
+
+
+def test_each_poll_waits_for_the_screen_to_draw_first():
+    """The follower awaits `settled` (the screen has drawn what it was given) before it
+    polls: a poll's replay never shares the interpreter with the frame before it."""
+    import asyncio
+
+    from souq.tui.follower import JournalFollower
+    events = []
+
+    async def main():
+        gate = asyncio.Event()
+
+        async def settled():
+            events.append("settle")
+            await gate.wait()
+            events.append("settled")
+
+        class Facade:
+            def follow(self, force: bool = True, view: bool = True):
+                events.append("poll")
+                return None
+        f = JournalFollower(Facade(), show=lambda ready: None, failed=lambda text: None,
+                            every=HANG, settled=settled)
+        task = asyncio.create_task(f.run())
+        f.wake()
+        while "settle" not in events:
+            await asyncio.sleep(0.001)
+        gate.set()
+        while "poll" not in events:
+            await asyncio.sleep(0.001)
+        f.close()
+        await asyncio.wait_for(task, HANG)
+    asyncio.run(main())
+    assert events[:3] == ["settle", "settled", "poll"]
+
+
+def test_the_workstation_polls_after_its_screen_is_drawn(workstation):
+    """SouqApp hands the follower its screen's refresh to wait for; following goes on."""
+    seen = {"settled": 0}
+
+    async def script(pilot):
+        app = pilot.app
+        real = app.follower.settled
+
+        async def counted():
+            seen["settled"] += 1
+            await real()
+        app.follower.settled = counted
+        before = app.state.view.seq
+        bob_bids(workstation, "90000000000", "bob-far")
+        await wait_for(pilot, lambda: app.state.view.seq > before)
+        await app._settled()            # the screen idle or drawn: returns
+    drive(workstation.app(), script)
+    assert seen["settled"] > 0

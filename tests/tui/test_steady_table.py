@@ -61,7 +61,8 @@ def test_the_steady_table_draws_what_the_data_table_draws():
                 if not each:
                     await pilot.pause()
                     pictures = [drawn(t) for t in tables]
-                steps.append((label, *pictures))
+                sizes = [t.virtual_size for t in tables]     # its scrollbars' measure
+                steps.append((label, *pictures, *sizes))
 
             rows = {str(i): row(i) for i in range(5, 0, -1)}
             await both("first rows", lambda t: fill(t, rows))
@@ -78,8 +79,9 @@ def test_the_steady_table_draws_what_the_data_table_draws():
             app.theme = "textual-light"
             await both("theme", lambda t: None)
     asyncio.run(main())
-    for label, stock, steady in steps:
+    for label, stock, steady, stock_size, steady_size in steps:
         assert steady == stock, label
+        assert steady_size == stock_size, label
 
 
 def test_a_row_moved_down_is_not_drawn_again():
@@ -112,3 +114,43 @@ def test_a_row_moved_down_is_not_drawn_again():
     # the new row's cells, and the cursor's row (it stays at row 0, now the new order);
     # the header and the rows moved down come from what was drawn before
     assert 0 < count <= 2 * len(COLUMNS)
+
+
+def test_rows_are_measured_only_when_a_column_takes_its_width_from_them(monkeypatch):
+    """Fixed-width columns (souq's panes): no cell of a new row is measured; a column of
+    automatic width still is (DataTable's own way), and widens to its widest cell."""
+    measured = []
+    measure = data_table.measure
+
+    def counted(*args, **kw):
+        measured.append(1)
+        return measure(*args, **kw)
+    monkeypatch.setattr(data_table, "measure", counted)
+
+    async def main():
+        app = Twins()
+        async with app.run_test(size=(60, 20)) as pilot:
+            fixed, auto = app.query_one("#steady", DataTable), app.query_one("#stock", DataTable)
+            for name, width in COLUMNS:
+                fixed.add_column(name, width=width, key=name)
+            await pilot.pause()
+            measured.clear()
+            fill(fixed, {str(i): row(i) for i in range(5, 0, -1)})
+            await pilot.pause()
+            seen = {"fixed": len(measured), "fixed_size": fixed.virtual_size}
+            app.screen.remove_children([auto])
+            steady = SteadyTable(id="auto")
+            await app.mount(steady)
+            steady.add_column("time", key="time")          # width from its cells
+            await pilot.pause()
+            measured.clear()
+            fill(steady, {"1": ("12:00:01 long",)})
+            await pilot.pause()
+            seen["auto"] = len(measured)
+            seen["auto_width"] = steady.columns["time"].content_width
+            return seen
+    seen = asyncio.run(main())
+    assert seen["fixed"] == 0
+    assert seen["fixed_size"].width == sum(w + 2 for _, w in COLUMNS)    # 1 cell padding a side
+    assert seen["fixed_size"].height == 5 + 1                             # rows and header
+    assert seen["auto"] > 0 and seen["auto_width"] == len("12:00:01 long")
