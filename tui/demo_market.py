@@ -7,19 +7,9 @@ own interpreter and core; the UI thread only draws what the journal says.
 
 The child is steered by lines on its standard input (cli/sim_control.py) and stops at the
 end of that input, so it never outlives the workstation, even one killed with -9.
-
-It runs at a lower scheduling priority than the workstation (NICER): a priority change,
-not less work. Where the machine has a core to spare for it, nothing changes; where the
-cores are all busy, the scheduler lets the UI thread run first and the market takes
-what is left, so a key or an event reaches the screen sooner and the market may commit
-fewer orders a second than it was asked for (`souq bench --tui` reports the rate it
-reached: `sim_entries_per_s`).
 """
-import os
 import subprocess
 import sys
-
-NICER = 10      # added to the market's niceness: CFS weight 110 against the UI's 1024
 
 
 class DemoMarket:
@@ -43,20 +33,6 @@ class DemoMarket:
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.PIPE,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      text=True)
-        self._lower_priority()
-
-    def _lower_priority(self) -> None:
-        """The child's niceness raised by NICER (see the module's text), set from here
-        after it started: no code runs in the child between fork and exec, which is not
-        safe with the workstation's threads. Where that is not possible (no
-        setpriority on this platform), it runs at the workstation's priority."""
-        if not hasattr(os, "setpriority"):
-            return
-        try:
-            now = os.getpriority(os.PRIO_PROCESS, self.proc.pid)
-            os.setpriority(os.PRIO_PROCESS, self.proc.pid, min(19, now + NICER))
-        except OSError:             # it has exited already: failure() says why
-            pass
 
     def _say(self, word: str) -> None:
         if self.proc is not None and self.proc.poll() is None:

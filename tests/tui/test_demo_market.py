@@ -170,13 +170,3 @@ def test_no_demo_market_no_pause_key(workstation):
     assert "Pause sim" not in seen["help"] and "Backtest" in seen["help"]
     assert not [t for t in seen["palette"] if "demo market" in t]
 
-
-def test_the_demo_market_runs_at_a_lower_priority_than_the_workstation(workstation):
-    from souq.tui.demo_market import NICER
-    market = DemoMarket(str(workstation.path), 200.0, 3)
-    market.start()
-    try:
-        child = os.getpriority(os.PRIO_PROCESS, market.proc.pid)
-        assert child == min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICER)
-    finally:
-        market.stop()
