@@ -169,4 +169,3 @@ def test_no_demo_market_no_pause_key(workstation):
     assert "sim off" in seen["status"]
     assert "Pause sim" not in seen["help"] and "Backtest" in seen["help"]
     assert not [t for t in seen["palette"] if "demo market" in t]
-
