@@ -28,7 +28,7 @@ from setuptools.command.build_ext import build_ext
 TOP = ("engine", "db", "mm", "tui", "cli", "themes", "gateway")
 #: the engine modules compiled (the hot path: `souq bench`'s profile, README)
 COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "permissions",
-                   "ledger", "escrow", "matching", "orders", "sessions", "exchange")
+                   "ledger", "escrow", "matching", "orders", "sessions", "exchange", "numbers")
 #: the data replay's hot modules, compiled the same way (mm/backtest/native.py decides at
 #: run time, with their own build record, whether they run compiled)
 COMPILED_BACKTEST = ("aggregate", "replay", "runner", "run")

@@ -5,7 +5,7 @@ open orders are read, so start-up costs the same at 1k or 1M journal entries; a 
 from the closed history is looked up when a command names it (`ClientIds`), so duplicates
 stay rejected and a cancel of a closed order keeps its reason.
 """
-from sqlalchemy import and_, bindparam, func, or_, select, text
+from sqlalchemy import and_, bindparam, exists, func, or_, select, text
 
 from souq.engine.commands import CancelOrder, PlaceOrder
 from souq.engine.exchange import Exchange, book_order
@@ -112,7 +112,14 @@ class ClientIds:
     query on the (user, client_id) index, every id a PlaceOrder or CancelOrder names that
     its user does not hold in memory, among orders placed at or before `ex.seq` (entries
     after it are being replayed and bring their own ids). Found ids are stored as their
-    ClosedOrder, which is how the engine keeps closed orders. Uses a raw DBAPI cursor."""
+    ClosedOrder, which is how the engine keeps closed orders. Uses a raw DBAPI cursor.
+
+    Told where the exchange was loaded (`loaded(seq)`: start-up reads the open orders of
+    the projections at that journal point, and every order placed after it is applied in
+    this process, so its id is in memory, closed or not), it asks the pairs only of users
+    with an order placed at or before that point, each user's answer asked once: a user
+    without one has every id in memory (a new user, or any user of a new database). Not
+    told (db.check, which starts from a checkpoint), it asks every pair."""
     CHUNK = 100
     SIZES = (1, 10, CHUNK)    # statements by how many pairs they take: a command at a time
                               # asks one, not a hundred padded (a quarter of its commit)
@@ -120,6 +127,24 @@ class ClientIds:
     def __init__(self, bulk: Bulk) -> None:
         self._bulk = bulk
         self._sql: dict = {}        # size -> compiled look-up
+        self._loaded_at: int | None = None
+        self._history: dict[str, bool] = {}   # user -> has an order placed by _loaded_at
+
+    def loaded(self, seq: int) -> None:
+        """The exchange was (re)loaded at journal point `seq` (db.load.load_exchange)."""
+        self._loaded_at = seq
+        self._history = {}
+
+    def _had_orders(self, cur, user: str) -> bool:
+        """Whether `user` placed an order at or before the load point (asked once)."""
+        known = self._history.get(user)
+        if known is None:
+            T = S.OrderRow
+            sql = self._bulk.statement("client_ids_history", lambda: select(exists().where(
+                T.user == bindparam("user"), T.id <= bindparam("upto"))), ("user", "upto"))
+            Bulk.run(cur, sql, [(user, self._loaded_at)])
+            known = self._history[user] = bool(cur.fetchone()[0])
+        return known
 
     def _statement(self, size: int):
         """The look-up of `size` (user, id) pairs, compiled at its first use (a statement
@@ -145,6 +170,8 @@ class ClientIds:
                 u = users.get(cmd.user)
                 if u is not None and cmd.cid is not None and cmd.cid not in u.orders:
                     wanted[cmd.user, cmd.cid] = None
+        if wanted and self._loaded_at is not None:
+            wanted = {pair: None for pair in wanted if self._had_orders(cur, pair[0])}
         if not wanted:
             return
         pairs = list(wanted)

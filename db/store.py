@@ -186,6 +186,7 @@ class Store:
                     self._lock(raw.cursor())        # no writer commits while we read
                 try:
                     self.ex, self._wallets_known = load_exchange(conn)
+                    self._client_ids.loaded(self.ex.seq)
                     self._mark_left = mark_of(conn)
                     lag = self._mark_left is not None
                     self._symbols_written.clear()

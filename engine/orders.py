@@ -53,11 +53,12 @@ class Orders(Matching):
         cid = c.cid
         if cid is None:
             cid = f"#{self.seq}"
-        elif cid in user.orders:
-            return R.DUPLICATE_ORDER_ID, f"duplicate client order id {cid!r} for {user.name}"
         sym = self.symbols.get(c.symbol) or UnknownSymbol(c.symbol)
         o = Order(self.seq, user, cid, sym, c.side, c.type, c.tif, c.stp, c.price, c.stop, c.qty)
-        user.orders[cid] = o
+        # one look-up of the id: a user's orders hold every id it ever used, a dict too
+        # large to stay in cache (a duplicate leaves it as it was and `o` unused)
+        if user.orders.setdefault(cid, o) is not o:
+            return R.DUPLICATE_ORDER_ID, f"duplicate client order id {cid!r} for {user.name}"
         ev = self.events
         ev.append(order_event(OrderNew, o))
         o.status = QUEUED

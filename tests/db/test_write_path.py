@@ -3,7 +3,8 @@
 - On SQLite the journal, orders and trades keys are the tables' rowids (no second b-tree
   each insert also writes) and wallets are keyed by (user, asset) alone (WITHOUT ROWID).
 - Client ids looked up one command at a time (a one-id statement) or many at once (padded
-  statements) find the same closed orders.
+  statements) find the same closed orders; they are asked only for users with an order
+  placed before the exchange was loaded (every other id is in memory).
 - A batch runs with the cyclic collector paused and leaves it as it found it.
 - The bounded memo converts each value once and starts afresh past its limit.
 - After batches of every size the projections equal a fresh replay of the journal.
@@ -56,6 +57,29 @@ def test_client_ids_of_closed_orders_are_found_one_or_many_at_a_time(tmp_path):
         assert all(out.reason is not None and "already" in out.reason
                    for out in result.outcomes), [out.reason for out in result.outcomes]
         store.close()
+
+
+def test_client_ids_are_asked_only_of_users_with_orders_before_the_load(tmp_path, monkeypatch):
+    """A user with no order placed before the Store loaded has all its ids in memory: its
+    new ids are not looked up. A user with one is (its closed ids are not in memory)."""
+    from souq.db.load import ClientIds
+    asked = []
+    real = ClientIds._statement
+    monkeypatch.setattr(ClientIds, "_statement", lambda self, size: asked.append(size)
+                        or real(self, size))
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    store = Store(url)
+    store.submit(_prepared(setup(20)), 0)
+    store.submit(_prepared(orders(500, 20, 3)), 1)       # no user had an order at load
+    assert asked == []
+    closed = next((u.name, cid) for u in store.ex.users.values()
+                  for cid, o in u.orders.items() if not o.is_open)
+    store.close()
+    store = Store(url)                                    # now every trader has history
+    result = store.submit([prepare({"op": "cancel", "id": closed[1], "user": closed[0]},
+                                   "@operator")], 2)
+    assert asked == [1] and "already" in result.outcomes[0].reason
+    store.close()
 
 
 def test_a_batch_pauses_the_collector_and_restores_it(tmp_path):
