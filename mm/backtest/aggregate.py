@@ -38,7 +38,7 @@ first, so the full path's refusals and skips apply. Not kept: which chunks a tra
 partly filled (the full path cancels and re-places such an order where it would amend
 an untouched one); the two differ only when an off-grid cut then meets it.
 """
-from heapq import heapify, heappop, heappush, nsmallest
+from heapq import heapify, heappop, heappush
 
 from souq.engine.commands import CancelOrder
 from souq.engine.events import Trade
@@ -88,12 +88,16 @@ class AggregateReplay(Replay):
         # moves whenever an aggregate level appears or goes: the only changes of the
         # aggregate that can move a side's best price (so the mid), which reads it
         self.version = 0
+        # the same per side (bid levels, ask levels): a crossing test reads only the
+        # opposite side's best, kept until the engine or that side's levels change
+        self.bver = self.aver = 0
         self._book_user = ex.users[BOOK]
         self._flow_user = ex.users[FLOW]
         self._eng_seq = -1              # the engine's bests, read again when ex.seq moves
         self._eng = (None, None, None, None)
         self._mid_key = self._mid = None
-        self._bests_key = self._bests = None
+        self._bid_key = self._bid = self._ask_key = self._ask = None
+        self._bid_ver = self._ask_ver = -1
 
     def _top(self, side: str) -> int | None:
         """The best key of an aggregate side (-price for bids), or None."""
@@ -108,6 +112,10 @@ class AggregateReplay(Replay):
         book, heap = (self.bids, self._bheap) if side == BUY else (self.asks, self._aheap)
         if key not in book:
             self.version += 1
+            if side == BUY:
+                self.bver += 1
+            else:
+                self.aver += 1
             heappush(heap, key)
             if len(heap) > 2 * len(book) + 64:      # stale entries: rebuild
                 heap[:] = list(book) + [key]
@@ -157,8 +165,21 @@ class AggregateReplay(Replay):
         key = (self.ex.seq, self.version, user)
         if key == self._mid_key:
             return self._mid
-        bid, ask = self.best(BUY, user), self.best(SELL, user)
         self._mid_key = key
+        # best(BUY, user) and best(SELL, user), the engine's bests read once
+        eng = self._engine()
+        bid = eng[0] if user is None else eng[2]
+        heap, book = self._bheap, self.bids
+        while heap and heap[0] not in book:
+            heappop(heap)
+        if heap and (bid is None or bid < -heap[0]):
+            bid = -heap[0]
+        ask = eng[1] if user is None else eng[3]
+        heap, book = self._aheap, self.asks
+        while heap and heap[0] not in book:
+            heappop(heap)
+        if heap and (ask is None or ask > heap[0]):
+            ask = heap[0]
         self._mid = None if bid is None or ask is None else (bid + ask) // 2
         return self._mid
 
@@ -179,13 +200,15 @@ class AggregateReplay(Replay):
         """The `n` best (price, qty) levels of `side`, engine and aggregate together (at
         one price, both), as mm.desk.book.book_of reads an engine book."""
         levels: dict[int, int] = {}
-        if side == BUY:
-            for k in nsmallest(n, self.bids):
-                levels[-k] = sum(self.bids[k])
+        if side == BUY:         # the n best keys: sorted()[:n] is heapq.nsmallest's list
+            book = self.bids
+            for k in sorted(book)[:n]:
+                levels[-k] = sum(book[k])
             engine = self.sym.bids
         else:
-            for k in nsmallest(n, self.asks):
-                levels[k] = sum(self.asks[k])
+            book = self.asks
+            for k in sorted(book)[:n]:
+                levels[k] = sum(book[k])
             engine = self.sym.asks
         taken = 0
         for lv in engine.values():
@@ -197,14 +220,19 @@ class AggregateReplay(Replay):
         return tuple(sorted(levels.items(), reverse=side == BUY)[:n])
 
     def _would_cross(self, side: str, price: int) -> bool:
-        key = (self.ex.seq, self.version)
-        if key != self._bests_key:      # both bests, everyone counted: kept until the
-            self._bests_key = key       # engine or the aggregate's levels change
-            self._bests = (self.best(BUY, None), self.best(SELL, None))
+        # the opposite best, everyone counted: kept until the engine or the aggregate's
+        # levels on that side change
+        seq = self.ex.seq
         if side == BUY:
-            other = self._bests[1]
+            if seq != self._ask_key or self.aver != self._ask_ver:
+                self._ask_key, self._ask_ver = seq, self.aver
+                self._ask = self.best(SELL, None)
+            other = self._ask
             return other is not None and other <= price
-        other = self._bests[0]
+        if seq != self._bid_key or self.bver != self._bid_ver:
+            self._bid_key, self._bid_ver = seq, self.bver
+            self._bid = self.best(BUY, None)
+        other = self._bid
         return other is not None and other >= price
 
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
@@ -267,6 +295,10 @@ class AggregateReplay(Replay):
                 if not chunks:
                     del book[key]
                     self.version += 1
+                    if side == BUY:
+                        self.bver += 1
+                    else:
+                        self.aver += 1
             if cut > 0 and cuttable:
                 self._cut_back(ts, (side, price), cuttable, cut)
 
@@ -298,6 +330,10 @@ class AggregateReplay(Replay):
         if not chunks:
             return
         self.version += 1
+        if side == BUY:
+            self.bver += 1
+        else:
+            self.aver += 1
         cids = self.levels.setdefault((side, price), [])
         # Replay._place for each chunk, in one batch: the crossing test asked once (orders
         # resting on one side cannot move the other side's best it reads), the orders
@@ -343,6 +379,10 @@ class AggregateReplay(Replay):
         while top is not None and top < limit:      # the heap's top is the best level
             del book[top]
             self.version += 1
+            if passive == BUY:
+                self.bver += 1
+            else:
+                self.aver += 1
             top = self._top(passive)
         for key in sorted(k for k in self.levels if k[0] == passive
                           and (k[1] > price if passive == BUY else k[1] < price)):
@@ -384,6 +424,10 @@ class AggregateReplay(Replay):
                 if not chunks:
                     del book[key]
                     self.version += 1
+                    if passive == BUY:
+                        self.bver += 1
+                    else:
+                        self.aver += 1
             if left > 0 and not refused:
                 trades.append(self._print(ts, side, price, left))
         if trades:
