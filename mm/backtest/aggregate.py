@@ -85,14 +85,18 @@ class AggregateReplay(Replay):
         self.asks: dict[int, list[int]] = {}
         self._bheap: list[int] = []
         self._aheap: list[int] = []
-        # moves whenever an aggregate level appears or goes: the only changes of the
-        # aggregate that can move a side's best price (so the mid), which reads it
+        # moves whenever a side's best aggregate level changes: a level appears ahead of
+        # it, or the best level goes (a level appearing or going behind the best, or a
+        # size change, cannot move a best price, so the mid, which reads it)
         self.version = 0
         # the same per side (bid levels, ask levels): a crossing test reads only the
-        # opposite side's best, kept until the engine or that side's levels change
+        # opposite side's best, kept until the engine or that side's best changes
         self.bver = self.aver = 0
         self._book_user = ex.users[BOOK]
         self._flow_user = ex.users[FLOW]
+        # the maker and taker of every trade made off the engine (read-only)
+        self._book_party = _Party(self._book_user, "book")
+        self._flow_party = _Party(self._flow_user, "flow")
         self._eng_seq = -1              # the engine's bests, read again when ex.seq moves
         self._eng = (None, None, None, None)
         self._mid_key = self._mid = None
@@ -111,11 +115,13 @@ class AggregateReplay(Replay):
     def _add(self, side: str, key: int, chunks: list[int]) -> None:
         book, heap = (self.bids, self._bheap) if side == BUY else (self.asks, self._aheap)
         if key not in book:
-            self.version += 1
-            if side == BUY:
-                self.bver += 1
-            else:
-                self.aver += 1
+            top = self._top(side)
+            if top is None or key < top:        # a new best
+                self.version += 1
+                if side == BUY:
+                    self.bver += 1
+                else:
+                    self.aver += 1
             heappush(heap, key)
             if len(heap) > 2 * len(book) + 64:      # stale entries: rebuild
                 heap[:] = list(book) + [key]
@@ -264,7 +270,20 @@ class AggregateReplay(Replay):
             have = agg_have
         if size > have:
             self.n += 1
-            if self._would_cross(side, price):
+            # self._would_cross(side, price), its kept answer read here when still good
+            seq = self.ex.seq
+            if side == BUY:
+                if seq == self._ask_key and self.aver == self._ask_ver:
+                    other = self._ask
+                    cross = other is not None and other <= price
+                else:
+                    cross = self._would_cross(side, price)
+            elif seq == self._bid_key and self.bver == self._bid_ver:
+                other = self._bid
+                cross = other is not None and other >= price
+            else:
+                cross = self._would_cross(side, price)
+            if cross:
                 self.skipped += 1
                 return
             if chunks is None:
@@ -293,12 +312,13 @@ class AggregateReplay(Replay):
                     chunks.pop()
                     cut -= left
                 if not chunks:
+                    if key == self._top(side):  # the best level goes
+                        self.version += 1
+                        if side == BUY:
+                            self.bver += 1
+                        else:
+                            self.aver += 1
                     del book[key]
-                    self.version += 1
-                    if side == BUY:
-                        self.bver += 1
-                    else:
-                        self.aver += 1
             if cut > 0 and cuttable:
                 self._cut_back(ts, (side, price), cuttable, cut)
 
@@ -326,14 +346,16 @@ class AggregateReplay(Replay):
         """Move the aggregate level at (side, price), if any, into the engine: its chunks
         become BOOK orders, in queue order."""
         book, key = (self.bids, -price) if side == BUY else (self.asks, price)
+        best = self._top(side) if key in book else None
         chunks = book.pop(key, None)
         if not chunks:
             return
-        self.version += 1
-        if side == BUY:
-            self.bver += 1
-        else:
-            self.aver += 1
+        if key == best:                 # the best level goes
+            self.version += 1
+            if side == BUY:
+                self.bver += 1
+            else:
+                self.aver += 1
         cids = self.levels.setdefault((side, price), [])
         # Replay._place for each chunk, in one batch: the crossing test asked once (orders
         # resting on one side cannot move the other side's best it reads), the orders
@@ -384,9 +406,12 @@ class AggregateReplay(Replay):
             else:
                 self.aver += 1
             top = self._top(passive)
-        for key in sorted(k for k in self.levels if k[0] == passive
-                          and (k[1] > price if passive == BUY else k[1] < price)):
-            Replay.level(self, ts, passive, key[1], 0)
+        stale = [k for k in self.levels if k[0] == passive
+                 and (k[1] > price if passive == BUY else k[1] < price)]
+        if stale:
+            stale.sort()
+            for key in stale:
+                Replay.level(self, ts, passive, key[1], 0)
         # the full path's backstop: tried unless the book covers the trade; refused (and
         # counted) exactly when it is off the grid or would cross, which the cover test
         # also answers "not covered" for
@@ -422,12 +447,13 @@ class AggregateReplay(Replay):
                     else:
                         chunks[0] -= take
                 if not chunks:
+                    if key == self._top(passive):   # the best level goes
+                        self.version += 1
+                        if passive == BUY:
+                            self.bver += 1
+                        else:
+                            self.aver += 1
                     del book[key]
-                    self.version += 1
-                    if passive == BUY:
-                        self.bver += 1
-                    else:
-                        self.aver += 1
             if left > 0 and not refused:
                 trades.append(self._print(ts, side, price, left))
         if trades:
@@ -442,7 +468,7 @@ class AggregateReplay(Replay):
         spec = sym.spec
         n = price * qty
         return Trade((ex.trade_seq, ex.seq, ts, sym.name, price, qty,
-                      _Party(self._book_user, "book"), _Party(self._flow_user, "flow"),
+                      self._book_party, self._flow_party,
                       fee(n, spec.maker, sym.fee_q), fee(n, spec.taker, sym.fee_q), side))
 
 
