@@ -115,18 +115,23 @@ class AggregateReplay(Replay):
     def _add(self, side: str, key: int, chunks: list[int]) -> None:
         book, heap = (self.bids, self._bheap) if side == BUY else (self.asks, self._aheap)
         if key not in book:
-            top = self._top(side)
-            if top is None or key < top:        # a new best
-                self.version += 1
-                if side == BUY:
-                    self.bver += 1
-                else:
-                    self.aver += 1
+            while heap and heap[0] not in book:    # self._top(side), inline
+                heappop(heap)
+            if not heap or key < heap[0]:           # a new best
+                self._moved(side)
             heappush(heap, key)
             if len(heap) > 2 * len(book) + 64:      # stale entries: rebuild
                 heap[:] = list(book) + [key]
                 heapify(heap)
         book[key] = chunks
+
+    def _moved(self, side: str) -> None:
+        """The best aggregate level of `side` changed: the versions move."""
+        self.version += 1
+        if side == BUY:
+            self.bver += 1
+        else:
+            self.aver += 1
 
     def _engine(self) -> tuple:
         """(best bid, best ask) of the engine's book, then the same without the
@@ -313,11 +318,7 @@ class AggregateReplay(Replay):
                     cut -= left
                 if not chunks:
                     if key == self._top(side):  # the best level goes
-                        self.version += 1
-                        if side == BUY:
-                            self.bver += 1
-                        else:
-                            self.aver += 1
+                        self._moved(side)
                     del book[key]
             if cut > 0 and cuttable:
                 self._cut_back(ts, (side, price), cuttable, cut)
@@ -351,11 +352,7 @@ class AggregateReplay(Replay):
         if not chunks:
             return
         if key == best:                 # the best level goes
-            self.version += 1
-            if side == BUY:
-                self.bver += 1
-            else:
-                self.aver += 1
+            self._moved(side)
         cids = self.levels.setdefault((side, price), [])
         # Replay._place for each chunk, in one batch: the crossing test asked once (orders
         # resting on one side cannot move the other side's best it reads), the orders
@@ -400,11 +397,7 @@ class AggregateReplay(Replay):
         top = self._top(passive)
         while top is not None and top < limit:      # the heap's top is the best level
             del book[top]
-            self.version += 1
-            if passive == BUY:
-                self.bver += 1
-            else:
-                self.aver += 1
+            self._moved(passive)
             top = self._top(passive)
         stale = [k for k in self.levels if k[0] == passive
                  and (k[1] > price if passive == BUY else k[1] < price)]
@@ -448,11 +441,7 @@ class AggregateReplay(Replay):
                         chunks[0] -= take
                 if not chunks:
                     if key == self._top(passive):   # the best level goes
-                        self.version += 1
-                        if passive == BUY:
-                            self.bver += 1
-                        else:
-                            self.aver += 1
+                        self._moved(passive)
                     del book[key]
             if left > 0 and not refused:
                 trades.append(self._print(ts, side, price, left))
