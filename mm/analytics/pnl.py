@@ -62,7 +62,13 @@ def average_cost(fills, mark: int | None) -> Pnl:
     if mark is None:
         mark = price or 0
     avg = Fraction(cn, cd * inv) if inv else Fraction(0)
-    realised = sum(closes, Fraction(0))
+    # the closes' exact sum, numerators added per denominator first (the same Fraction:
+    # exact sums are equal, and a Fraction is kept in lowest terms)
+    by_den: dict[int, int] = {}
+    for c in closes:
+        d = c.denominator
+        by_den[d] = by_den.get(d, 0) + c.numerator
+    realised = sum((Fraction(n, d) for d, n in by_den.items()), Fraction(0))
     # realised + unrealised is a whole cash flow; each alone may be a fraction of a unit
     return Pnl(inv, avg, realised, Fraction(mark * inv * cd - cn, cd), fees, tuple(closes))
 

@@ -85,10 +85,18 @@ def market_impact(fills, mids, observed: bool = False) -> dict:
     mid after a fill is then the first observation at or after its time. `mids` may be
     a Step of them."""
     step = Step.of(mids)
+    ts, values = step.ts, step.values
+    n = len(ts)
     moves, bps = [], []
     for f in fills:
-        m0 = step.before(f.ts)
-        m1 = step.since(f.ts) if observed else step.at(f.ts)
+        # step.before(f.ts), then step.since(f.ts) or step.at(f.ts), inline
+        i = bisect_left(ts, f.ts)
+        m0 = values[i - 1] if i else None
+        if observed:
+            m1 = values[i] if i < n else None
+        else:
+            j = bisect_right(ts, f.ts)
+            m1 = values[j - 1] if j else None
         if m0 is None or m1 is None:
             continue
         moves.append(signed(f.side) * (m1 - m0))
