@@ -32,9 +32,13 @@ COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "pe
 #: the data replay's hot modules, compiled the same way (mm/backtest/native.py decides at
 #: run time, with their own build record, whether they run compiled)
 COMPILED_BACKTEST = ("aggregate", "replay", "runner", "run")
+#: the desk's decision path, compiled the same way (mm/desk/native.py decides at run time)
+COMPILED_DESK = ("runner", "pipeline", "quote_engine", "controls", "shape", "risk", "mark",
+                 "valuation", "alerts", "fair", "signals")
 #: each compiled package: (its folder, its installed name, its modules)
 COMPILED = (("engine", "souq.engine", COMPILED_ENGINE),
-            (os.path.join("mm", "backtest"), "souq.mm.backtest", COMPILED_BACKTEST))
+            (os.path.join("mm", "backtest"), "souq.mm.backtest", COMPILED_BACKTEST),
+            (os.path.join("mm", "desk"), "souq.mm.desk", COMPILED_DESK))
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
 
 

@@ -29,10 +29,11 @@ def figures(result) -> dict:
     every = sorted(result.fills, key=lambda f: f.ts)
     fills = [f for f in every if own is None or f.symbol == own]
     series, mids = list(result.series), list(result.mids)
-    mark = _mark(series, mids, fills)
+    steps = Step(mids)      # the mid looked up by time: built once for every reader
+    mark = _mark(series, steps, fills)
     end = max([x[-1][0] for x in (series, mids) if x] + [f.ts for f in fills[-1:]], default=0)
     position = P.average_cost(fills, mark)
-    split = P.attribution(fills, mids, mark)
+    split = P.attribution(fills, steps, mark)
     ts = [s[0] for s in series]
     equity = [s[1] for s in series]
     per = R.period_pnl(equity)
@@ -41,7 +42,7 @@ def figures(result) -> dict:
     dd, dd_ns = R.drawdown(ts, equity)
     inv = T.inventory_stats([s[2] for s in series])
     ratio = T.fill_ratio(result.orders)
-    impact = T.market_impact(fills, mids, observed=getattr(result, "observed", False))
+    impact = T.market_impact(fills, steps, observed=getattr(result, "observed", False))
     capital = T.capital_usage(fills, series)
     hedge = _hedge(result, every, own, mark, position.total)
     return {
@@ -71,7 +72,7 @@ def figures(result) -> dict:
                       "peak": price(inv["peak"])},
         "markouts": {f"{h}s": {"fills": m["fills"], "mean": price(m["mean"]),
                                "pnl": money(m["pnl"])}
-                     for h, m in T.markouts(fills, mids, end).items()},
+                     for h, m in T.markouts(fills, steps, end).items()},
         "var_95": money(R.var(per, 0.95)),
         "var_99": money(R.var(per, 0.99)),
         "capital": {k: money(v) for k, v in capital.items()},
@@ -108,8 +109,9 @@ def _symbol(result) -> str | None:
 
 def _mark(series, mids, fills) -> int | None:
     """The closing mark: the last sample's (the price its equity was valued at, see
-    mm/desk/mark.py), else the last mid change, else the last fill's price."""
-    step = Step((s[0], s[3]) for s in series) or Step(mids)
+    mm/desk/mark.py), else the last mid change, else the last fill's price. `mids` may
+    be a Step of them."""
+    step = Step((s[0], s[3]) for s in series) or Step.of(mids)
     if step:
         return step.last
     return fills[-1].price if fills else None

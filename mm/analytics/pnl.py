@@ -3,6 +3,7 @@
 Money stays exact: price x qty is an integer at 1e-18; the average cost is kept as a
 Fraction so realised PnL carries no rounding until it is printed.
 """
+from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction
 from math import gcd
@@ -61,7 +62,13 @@ def average_cost(fills, mark: int | None) -> Pnl:
     if mark is None:
         mark = price or 0
     avg = Fraction(cn, cd * inv) if inv else Fraction(0)
-    realised = sum(closes, Fraction(0))
+    # the closes' exact sum, numerators added per denominator first (the same Fraction:
+    # exact sums are equal, and a Fraction is kept in lowest terms)
+    by_den: dict[int, int] = {}
+    for c in closes:
+        d = c.denominator
+        by_den[d] = by_den.get(d, 0) + c.numerator
+    realised = sum((Fraction(n, d) for d, n in by_den.items()), Fraction(0))
     # realised + unrealised is a whole cash flow; each alone may be a fraction of a unit
     return Pnl(inv, avg, realised, Fraction(mark * inv * cd - cn, cd), fees, tuple(closes))
 
@@ -74,13 +81,16 @@ def attribution(fills, mids, mark: int | None = None) -> dict[str, int]:
     - inventory: the position carried through mid moves, the final position at the mark
       minus each fill valued at the mid it met: sum of inventory x mid change;
     - fees: minus the fees paid.
-    The mid a fill met is the last mid before its time, else the fill's own price."""
-    step = Step(mids)
+    The mid a fill met is the last mid before its time, else the fill's own price.
+    `mids` may be a Step of them."""
+    step = Step.of(mids)
+    ts, values = step.ts, step.values
     spread = at_mid = inv = fees = 0
     price = None
     for f in fills:
-        s, price = signed(f.side), f.price
-        m = step.before(f.ts)
+        s, price = (1 if f.side == "buy" else -1), f.price
+        i = bisect_left(ts, f.ts)       # step.before(f.ts), inline
+        m = values[i - 1] if i else None
         if m is None:
             m = step.at(f.ts) or price
         spread += s * (m - price) * f.qty

@@ -51,7 +51,13 @@ def periods_per_year(ts: list[int]) -> float | None:
     """YEAR_NS over the median sampling gap; None with fewer than two samples."""
     if len(ts) < 2:
         return None
-    gap = float(np.median(np.diff(np.array(ts, dtype=np.float64))))
+    # numpy.median of the float64 gaps, in plain floats (the same IEEE operations: each
+    # gap a difference of doubles, an even count's median the mean of the middle two),
+    # without numpy.median's first call importing numpy.ma (about 20 ms a process)
+    x = [float(t) for t in ts]
+    gaps = sorted(b - a for a, b in zip(x, x[1:]))
+    n = len(gaps)
+    gap = gaps[n // 2] if n % 2 else (gaps[n // 2 - 1] + gaps[n // 2]) / 2
     return YEAR_NS / gap if gap > 0 else None
 
 

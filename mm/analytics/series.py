@@ -8,9 +8,18 @@ from bisect import bisect_left, bisect_right
 
 class Step:
     def __init__(self, points) -> None:
-        pts = [(t, v) for t, v in points if v is not None]
-        self.ts = [t for t, _ in pts]
-        self.values = [v for _, v in pts]
+        ts, values = [], []
+        for t, v in points:
+            if v is not None:
+                ts.append(t)
+                values.append(v)
+        self.ts, self.values = ts, values
+
+    @classmethod
+    def of(cls, points) -> "Step":
+        """`points` as a Step: a Step as it is (the figures build the mid's once for
+        every reader), else Step(points)."""
+        return points if isinstance(points, Step) else cls(points)
 
     def __bool__(self) -> bool:
         return bool(self.ts)

@@ -1,5 +1,6 @@
 """How the strategy traded: win rate, sizes, fill ratio, inventory, markouts, capital and
 its own market impact. Quantities at 1e-9, money at 1e-18, exact where they are money."""
+from bisect import bisect_left, bisect_right
 from fractions import Fraction
 
 import numpy as np
@@ -53,17 +54,21 @@ def markouts(fills, mids, end: int, horizons=MARKOUT_HORIZONS_S) -> dict[int, di
     way: up after a buy), against the mid the fill met (the last before its time).
     Negative means adverse selection. Per horizon: the fills counted (those with the mid
     known at the fill and with ts + h <= `end`, the run's end), the mean move per fill
-    (price at 1e-9, exact) and the PnL the moves made, sum of move x qty (quote 1e-18)."""
-    step = Step(mids)
+    (price at 1e-9, exact) and the PnL the moves made, sum of move x qty (quote 1e-18).
+    `mids` may be a Step of them."""
+    step = Step.of(mids)
+    ts, values = step.ts, step.values
     met = [step.before(f.ts) for f in fills]     # the mid each fill met, read once
     out = {}
     for h in horizons:
         n, moves, pnl = 0, 0, 0
+        ahead = h * 10**9
         for f, m0 in zip(fills, met):
-            t = f.ts + h * 10**9
+            t = f.ts + ahead
             if t > end or m0 is None:
                 continue
-            move = signed(f.side) * (step.at(t) - m0)
+            # step.at(t), inline: m0 known means a mid before f.ts <= t, so i > 0
+            move = (1 if f.side == "buy" else -1) * (values[bisect_right(ts, t) - 1] - m0)
             n, moves, pnl = n + 1, moves + move, pnl + move * f.qty
         out[h] = {"fills": n, "mean": Fraction(moves, n) if n else None, "pnl": pnl}
     return out
@@ -77,12 +82,21 @@ def market_impact(fills, mids, observed: bool = False) -> dict:
     exact) and in basis points of the mid before (float); None without a known mid.
     `observed`: `mids` are a live run's observations (each step where the mid changed or
     fills came in, stamped no earlier than the trades read) rather than every change: the
-    mid after a fill is then the first observation at or after its time."""
-    step = Step(mids)
+    mid after a fill is then the first observation at or after its time. `mids` may be
+    a Step of them."""
+    step = Step.of(mids)
+    ts, values = step.ts, step.values
+    n = len(ts)
     moves, bps = [], []
     for f in fills:
-        m0 = step.before(f.ts)
-        m1 = step.since(f.ts) if observed else step.at(f.ts)
+        # step.before(f.ts), then step.since(f.ts) or step.at(f.ts), inline
+        i = bisect_left(ts, f.ts)
+        m0 = values[i - 1] if i else None
+        if observed:
+            m1 = values[i] if i < n else None
+        else:
+            j = bisect_right(ts, f.ts)
+            m1 = values[j - 1] if j else None
         if m0 is None or m1 is None:
             continue
         moves.append(signed(f.side) * (m1 - m0))

@@ -38,7 +38,7 @@ first, so the full path's refusals and skips apply. Not kept: which chunks a tra
 partly filled (the full path cancels and re-places such an order where it would amend
 an untouched one); the two differ only when an off-grid cut then meets it.
 """
-from heapq import heapify, heappop, heappush, nsmallest
+from heapq import heapify, heappop, heappush
 
 from souq.engine.commands import CancelOrder
 from souq.engine.events import Trade
@@ -85,15 +85,23 @@ class AggregateReplay(Replay):
         self.asks: dict[int, list[int]] = {}
         self._bheap: list[int] = []
         self._aheap: list[int] = []
-        # moves whenever an aggregate level appears or goes: the only changes of the
-        # aggregate that can move a side's best price (so the mid), which reads it
+        # moves whenever a side's best aggregate level changes: a level appears ahead of
+        # it, or the best level goes (a level appearing or going behind the best, or a
+        # size change, cannot move a best price, so the mid, which reads it)
         self.version = 0
+        # the same per side (bid levels, ask levels): a crossing test reads only the
+        # opposite side's best, kept until the engine or that side's best changes
+        self.bver = self.aver = 0
         self._book_user = ex.users[BOOK]
         self._flow_user = ex.users[FLOW]
+        # the maker and taker of every trade made off the engine (read-only)
+        self._book_party = _Party(self._book_user, "book")
+        self._flow_party = _Party(self._flow_user, "flow")
         self._eng_seq = -1              # the engine's bests, read again when ex.seq moves
         self._eng = (None, None, None, None)
         self._mid_key = self._mid = None
-        self._bests_key = self._bests = None
+        self._bid_key = self._bid = self._ask_key = self._ask = None
+        self._bid_ver = self._ask_ver = -1
 
     def _top(self, side: str) -> int | None:
         """The best key of an aggregate side (-price for bids), or None."""
@@ -107,12 +115,23 @@ class AggregateReplay(Replay):
     def _add(self, side: str, key: int, chunks: list[int]) -> None:
         book, heap = (self.bids, self._bheap) if side == BUY else (self.asks, self._aheap)
         if key not in book:
-            self.version += 1
+            while heap and heap[0] not in book:    # self._top(side), inline
+                heappop(heap)
+            if not heap or key < heap[0]:           # a new best
+                self._moved(side)
             heappush(heap, key)
             if len(heap) > 2 * len(book) + 64:      # stale entries: rebuild
                 heap[:] = list(book) + [key]
                 heapify(heap)
         book[key] = chunks
+
+    def _moved(self, side: str) -> None:
+        """The best aggregate level of `side` changed: the versions move."""
+        self.version += 1
+        if side == BUY:
+            self.bver += 1
+        else:
+            self.aver += 1
 
     def _engine(self) -> tuple:
         """(best bid, best ask) of the engine's book, then the same without the
@@ -157,8 +176,21 @@ class AggregateReplay(Replay):
         key = (self.ex.seq, self.version, user)
         if key == self._mid_key:
             return self._mid
-        bid, ask = self.best(BUY, user), self.best(SELL, user)
         self._mid_key = key
+        # best(BUY, user) and best(SELL, user), the engine's bests read once
+        eng = self._engine()
+        bid = eng[0] if user is None else eng[2]
+        heap, book = self._bheap, self.bids
+        while heap and heap[0] not in book:
+            heappop(heap)
+        if heap and (bid is None or bid < -heap[0]):
+            bid = -heap[0]
+        ask = eng[1] if user is None else eng[3]
+        heap, book = self._aheap, self.asks
+        while heap and heap[0] not in book:
+            heappop(heap)
+        if heap and (ask is None or ask > heap[0]):
+            ask = heap[0]
         self._mid = None if bid is None or ask is None else (bid + ask) // 2
         return self._mid
 
@@ -179,13 +211,15 @@ class AggregateReplay(Replay):
         """The `n` best (price, qty) levels of `side`, engine and aggregate together (at
         one price, both), as mm.desk.book.book_of reads an engine book."""
         levels: dict[int, int] = {}
-        if side == BUY:
-            for k in nsmallest(n, self.bids):
-                levels[-k] = sum(self.bids[k])
+        if side == BUY:         # the n best keys: sorted()[:n] is heapq.nsmallest's list
+            book = self.bids
+            for k in sorted(book)[:n]:
+                levels[-k] = sum(book[k])
             engine = self.sym.bids
         else:
-            for k in nsmallest(n, self.asks):
-                levels[k] = sum(self.asks[k])
+            book = self.asks
+            for k in sorted(book)[:n]:
+                levels[k] = sum(book[k])
             engine = self.sym.asks
         taken = 0
         for lv in engine.values():
@@ -197,14 +231,19 @@ class AggregateReplay(Replay):
         return tuple(sorted(levels.items(), reverse=side == BUY)[:n])
 
     def _would_cross(self, side: str, price: int) -> bool:
-        key = (self.ex.seq, self.version)
-        if key != self._bests_key:      # both bests, everyone counted: kept until the
-            self._bests_key = key       # engine or the aggregate's levels change
-            self._bests = (self.best(BUY, None), self.best(SELL, None))
+        # the opposite best, everyone counted: kept until the engine or the aggregate's
+        # levels on that side change
+        seq = self.ex.seq
         if side == BUY:
-            other = self._bests[1]
+            if seq != self._ask_key or self.aver != self._ask_ver:
+                self._ask_key, self._ask_ver = seq, self.aver
+                self._ask = self.best(SELL, None)
+            other = self._ask
             return other is not None and other <= price
-        other = self._bests[0]
+        if seq != self._bid_key or self.bver != self._bid_ver:
+            self._bid_key, self._bid_ver = seq, self.bver
+            self._bid = self.best(BUY, None)
+        other = self._bid
         return other is not None and other >= price
 
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
@@ -236,7 +275,20 @@ class AggregateReplay(Replay):
             have = agg_have
         if size > have:
             self.n += 1
-            if self._would_cross(side, price):
+            # self._would_cross(side, price), its kept answer read here when still good
+            seq = self.ex.seq
+            if side == BUY:
+                if seq == self._ask_key and self.aver == self._ask_ver:
+                    other = self._ask
+                    cross = other is not None and other <= price
+                else:
+                    cross = self._would_cross(side, price)
+            elif seq == self._bid_key and self.bver == self._bid_ver:
+                other = self._bid
+                cross = other is not None and other >= price
+            else:
+                cross = self._would_cross(side, price)
+            if cross:
                 self.skipped += 1
                 return
             if chunks is None:
@@ -265,8 +317,9 @@ class AggregateReplay(Replay):
                     chunks.pop()
                     cut -= left
                 if not chunks:
+                    if key == self._top(side):  # the best level goes
+                        self._moved(side)
                     del book[key]
-                    self.version += 1
             if cut > 0 and cuttable:
                 self._cut_back(ts, (side, price), cuttable, cut)
 
@@ -294,10 +347,12 @@ class AggregateReplay(Replay):
         """Move the aggregate level at (side, price), if any, into the engine: its chunks
         become BOOK orders, in queue order."""
         book, key = (self.bids, -price) if side == BUY else (self.asks, price)
+        best = self._top(side) if key in book else None
         chunks = book.pop(key, None)
         if not chunks:
             return
-        self.version += 1
+        if key == best:                 # the best level goes
+            self._moved(side)
         cids = self.levels.setdefault((side, price), [])
         # Replay._place for each chunk, in one batch: the crossing test asked once (orders
         # resting on one side cannot move the other side's best it reads), the orders
@@ -342,11 +397,14 @@ class AggregateReplay(Replay):
         top = self._top(passive)
         while top is not None and top < limit:      # the heap's top is the best level
             del book[top]
-            self.version += 1
+            self._moved(passive)
             top = self._top(passive)
-        for key in sorted(k for k in self.levels if k[0] == passive
-                          and (k[1] > price if passive == BUY else k[1] < price)):
-            Replay.level(self, ts, passive, key[1], 0)
+        stale = [k for k in self.levels if k[0] == passive
+                 and (k[1] > price if passive == BUY else k[1] < price)]
+        if stale:
+            stale.sort()
+            for key in stale:
+                Replay.level(self, ts, passive, key[1], 0)
         # the full path's backstop: tried unless the book covers the trade; refused (and
         # counted) exactly when it is off the grid or would cross, which the cover test
         # also answers "not covered" for
@@ -382,8 +440,9 @@ class AggregateReplay(Replay):
                     else:
                         chunks[0] -= take
                 if not chunks:
+                    if key == self._top(passive):   # the best level goes
+                        self._moved(passive)
                     del book[key]
-                    self.version += 1
             if left > 0 and not refused:
                 trades.append(self._print(ts, side, price, left))
         if trades:
@@ -398,7 +457,7 @@ class AggregateReplay(Replay):
         spec = sym.spec
         n = price * qty
         return Trade((ex.trade_seq, ex.seq, ts, sym.name, price, qty,
-                      _Party(self._book_user, "book"), _Party(self._flow_user, "flow"),
+                      self._book_party, self._flow_party,
                       fee(n, spec.maker, sym.fee_q), fee(n, spec.taker, sym.fee_q), side))
 
 

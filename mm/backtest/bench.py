@@ -94,7 +94,9 @@ def synthetic_data(n: int, seed: int = 1, *, dt_ns: int = 2_000_000) -> list:
 def data_run(n_events: int = 200_000, seed: int = 1, latency_ns: int = LATENCY_NS) -> dict:
     """Events per second replaying the synthetic data set (its making not timed), with
     the anchor's entry and response latency (10 ms each, issue 16's set-up); which kind
-    of replay modules ran (compiled or pure Python, mm/backtest/native.py)."""
+    of replay modules ran (compiled or pure Python, mm/backtest/native.py), and of the
+    desk's (mm/desk/native.py)."""
+    from ..desk.native import KIND as DESK
     from .native import KIND
     events = synthetic_data(n_events, seed)
     spec = Spec(config(), data="synthetic", seed=seed, latency_ns=latency_ns)
@@ -104,7 +106,8 @@ def data_run(n_events: int = 200_000, seed: int = 1, latency_ns: int = LATENCY_N
     return {**_figures(r, time.perf_counter() - t0), "cpu_seconds": round(cpu, 3),
             # CPU time: what this process used, whatever else runs on the machine
             "events_per_cpu_s": int(r.events / cpu) if cpu > 0 else None,
-            "latency_ms": latency_ns // 1_000_000, "replay": KIND.as_dict()}
+            "latency_ms": latency_ns // 1_000_000, "replay": KIND.as_dict(),
+            "desk": DESK.as_dict()}
 
 
 def scenario_run(seconds: int = 60, seed: int = 1, scenario: str = "normal") -> dict:

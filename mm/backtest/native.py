@@ -9,48 +9,20 @@ set, when nothing was compiled, or when the build is incomplete or stale (a modu
 after it was compiled: never used silently, a RuntimeWarning says so); compiled
 otherwise. A finder first on sys.meta_path then loads that kind of each module. Both
 kinds give the same results (tests/mm/test_backtest_native.py runs a backtest both ways);
-compiled is only faster. `KIND` is what `souq bench --backtest` prints.
+compiled is only faster. `KIND` is what `souq bench --backtest` prints. The installer is
+shared with the desk's compiled modules (souq/mm/native.py).
 """
-import importlib.util
-import os
-import sys
-import warnings
-from importlib import machinery
+from souq.mm import native as _shared
 
-from souq.engine.native import PURE_ENV, Engine, choose
+from souq.engine.native import Engine
 
 KIND = Engine("pure", "souq.mm.backtest not imported yet")
 
 
-class _Chosen:
-    """A meta-path finder: each module it covers (full name -> the file chosen for it,
-    compiled or .py) loaded from that file."""
-
-    def __init__(self, files: dict[str, str]) -> None:
-        self.files = files
-
-    def find_spec(self, fullname, path=None, target=None):
-        file = self.files.get(fullname)
-        if file is None:
-            return None
-        compiled = file.endswith(tuple(machinery.EXTENSION_SUFFIXES))
-        loader = (machinery.ExtensionFileLoader if compiled
-                  else machinery.SourceFileLoader)(fullname, file)
-        return importlib.util.spec_from_file_location(fullname, file, loader=loader)
-
-
 def install(package: str, path) -> Engine:
     """Choose the kind for `package` (its __path__, the folder with the build record) and
-    put a finder loading that kind of its compiled modules first on sys.meta_path."""
+    put a finder loading that kind of its compiled modules first on sys.meta_path
+    (souq.mm.native.install)."""
     global KIND
-    folder = list(path)[0]
-    chosen, compiled = choose(folder, os.environ)
-    KIND = Engine(chosen.kind, chosen.why.replace("engine/", "mm/backtest/"), chosen.modules)
-    if KIND.modules:            # something was compiled here: load the chosen kind
-        sys.meta_path.insert(0, _Chosen({
-            f"{package}.{m}": compiled.get(m) or os.path.join(folder, m + ".py")
-            for m in KIND.modules}))
-        if KIND.kind == "pure" and not KIND.why.startswith(PURE_ENV):
-            warnings.warn(f"souq's data replay runs pure Python: {KIND.why}",
-                          RuntimeWarning, stacklevel=2)
+    KIND = _shared.install(package, path, "mm/backtest/", "data replay")
     return KIND

@@ -95,7 +95,11 @@ class BacktestRunner(MemoryRunner):
             self._before(cmd, now)
         out = ex.apply(engine_command(cmd, self.user), now, self.user)
         if type(cmd) is Place:
-            placed = next((e.order for e in out.events if type(e) is OrderNew), None)
+            placed = None           # the order placed (a loop: no generator per place)
+            for e in out.events:
+                if type(e) is OrderNew:
+                    placed = e.order
+                    break
             self.placed.append((decided, cmd, placed))
         self.record(out.trades())
         return out.reason
