@@ -11,6 +11,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from souq.db import walkeeper
 from souq.db.store import Store, order_row, prepare
 from souq.engine.events import OrderEvent
 from souq.engine.stream import trade_record
@@ -118,6 +119,10 @@ class Committer:
     def __init__(self, url: str, on_commit=None, clock=time.time_ns,
                  auth_generation=None) -> None:
         self.store = Store(url)
+        # SQLite: checkpoints run beside the commits, not inside one (db.walkeeper)
+        self.walkeeper = walkeeper.for_url(self.store.url)
+        if self.walkeeper is not None:
+            self.store.no_autocheckpoint()
         # () -> the database's auth generation now (gateway.auth.Tokens.generation): read
         # once per batch that holds gated items
         self.auth_generation = auth_generation
@@ -198,6 +203,8 @@ class Committer:
         self._closed = True
         self._q.put(None)
         self._thread.join()
+        if self.walkeeper is not None:
+            self.walkeeper.stop()
         self.store.close()
 
     def _run(self) -> None:
