@@ -30,11 +30,13 @@ def order_dict(o) -> dict:
 class Done:
     """One command's outcome: its journal seq, the refusal reason (None: accepted), the
     orders it touched (order-row dicts as they stood after the command's transaction) and
-    the trades it made (the order-stream trade shape, plus ts in ns)."""
+    the trades it made (the order-stream trade shape, plus ts in ns); `ts` the journal
+    timestamp of its batch (ns): when an order it placed was placed (db.queries.journal_times)."""
     seq: int
     reason: str | None
     orders: dict
     trades: list
+    ts: int | None = None
 
     @property
     def accepted(self) -> bool:
@@ -276,7 +278,8 @@ class Committer:
     def _submit(self, batch) -> None:
         waiters = [w for _, w in batch]
         try:
-            result = self.store.submit([item for item, _ in batch], self.clock())
+            ts = self.clock()
+            result = self.store.submit([item for item, _ in batch], ts)
             durable_ns = self.clock()          # the commit has returned
         except BaseException as exc:       # the database failed: every waiter hears it
             _answer(waiters, [None] * len(waiters), exc)
@@ -302,7 +305,8 @@ class Committer:
                     if d is None:
                         d = shaped[oid] = order_dict(o)
                     orders[oid] = d
-            dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
+            dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, []),
+                              ts))
         if self.on_commit is not None:
             try:
                 self.on_commit(result, self.store.ex, trades, shaped, durable_ns)
