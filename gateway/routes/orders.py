@@ -96,7 +96,7 @@ def _place_once(body: OrderIn, request: Request, p: Principal):
                 f"{_text(getattr(body, field))}); "
                 "nothing was placed"), client_order_id=body.client_order_id, field=field,
                 order_id=str(old["id"]))
-        return JSONResponse(order_out(old), status_code=200)
+        return JSONResponse(order_out(_placed_at(request, [old])[0]), status_code=200)
     return placed(done)
 
 
