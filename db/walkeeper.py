@@ -14,7 +14,9 @@ A writer that hands its checkpoints to a WalKeeper turns them off on its own con
   holds more than `limit` bytes, a RESTART one, so the next commit starts the log again
   from its beginning (under unbroken load a PASSIVE one never catches up with the writer
   at a moment the log could restart). That one does block the writer, for as long as the
-  few frames after the last PASSIVE one take, and waits at most `wait` s for readers;
+  few frames after the last PASSIVE one and its syncs take (31 ms once under `souq bench
+  --api` at load 4.6), and waits at most `wait` s for readers; so `limit` is as large as
+  the log's cap (`journal_size_limit`, 64 MB): one such stall per ~13,000 orders there;
 - once nobody committed for `idle` s: PASSIVE then TRUNCATE, which empties the log file.
 So the log stays under about `limit` plus what is written in `busy_every` s, and an idle
 database has an empty one (issue 15). Committed transactions are in the log before the
@@ -35,7 +37,7 @@ class WalKeeper:
     `stop`); `step` is one look, for tests. Sizes in bytes, times in seconds."""
 
     def __init__(self, path: Path | str, *, interval: float = 0.1, busy_every: float = 1.0,
-                 idle: float = 0.5, limit: int = 16 << 20, wait: float = 0.05,
+                 idle: float = 0.5, limit: int = 64 << 20, wait: float = 0.05,
                  clock=time.monotonic) -> None:
         self.path = str(path)
         self.interval, self.busy_every, self.idle = interval, busy_every, idle
