@@ -387,6 +387,15 @@ class Store:
             self._raw = self.engine.raw_connection()
         return self._raw
 
+    def no_autocheckpoint(self) -> None:
+        """SQLite: this Store's commits never run a checkpoint themselves (PRAGMA
+        wal_autocheckpoint=0 on its writer connection); whoever calls this keeps the log
+        bounded instead (db.walkeeper). Nothing on other databases."""
+        if self.engine.dialect.name == "sqlite":
+            cur = self._writer().cursor()
+            cur.execute("PRAGMA wal_autocheckpoint=0")
+            cur.close()
+
     def _lock(self, cur) -> None:
         """Take the database's write lock before reading what others wrote."""
         if self.engine.dialect.name == "sqlite":

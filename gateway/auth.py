@@ -145,7 +145,10 @@ class Tokens:
 
     # ---------------------------------------------------------------- issuing
     def login(self, client_id: str, client_secret: str) -> dict:
-        """Trade a key's id and secret for tokens. Raises 401/403/429 problems."""
+        """Trade a key's id and secret for tokens. Raises 401/403/429 problems. The access
+        token is remembered as checked (as `authenticate` would remember it at its first
+        use), so the first request with it may take the fast path too."""
+        generation = self.generation()       # read before the checks, as authenticate
         left = self.lockout.locked_for(client_id)
         if left:
             raise Problem(429, f"client id {client_id} is locked after repeated failed logins; "
@@ -164,6 +167,7 @@ class Tokens:
                                   now + self.config.refresh_ttl * 10**9)
         pair = self._pair(sid, row, jti)
         pair["user_id"] = row["user"]
+        self._remember(pair["access_token"], generation)
         return pair
 
     def refresh(self, token: str) -> dict:
@@ -251,7 +255,12 @@ class Tokens:
             raise Problem(401, "the Authorization header must be 'Bearer ACCESS_TOKEN'",
                           headers={"WWW-Authenticate": "Bearer"})
         generation = self.generation()   # read before the checks: a change made while
-        claims = self._decode(token, "access")   # they run is seen by the next request
+        return self._remember(token, generation)   # they run is seen by the next request
+
+    def _remember(self, token: str, generation) -> Principal:
+        """Check an access token in full (signature, expiry, key, session, user) and
+        remember it as checked at `generation`; its principal. Raises 401/403 problems."""
+        claims = self._decode(token, "access")
         p = self.principal_of(claims)
         if len(self._checked) >= CACHE_MAX:
             self._checked.clear()

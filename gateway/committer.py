@@ -11,6 +11,7 @@ import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from souq.db import walkeeper
 from souq.db.store import Store, order_row, prepare
 from souq.engine.events import OrderEvent
 from souq.engine.stream import trade_record
@@ -29,11 +30,13 @@ def order_dict(o) -> dict:
 class Done:
     """One command's outcome: its journal seq, the refusal reason (None: accepted), the
     orders it touched (order-row dicts as they stood after the command's transaction) and
-    the trades it made (the order-stream trade shape, plus ts in ns)."""
+    the trades it made (the order-stream trade shape, plus ts in ns); `ts` the journal
+    timestamp of its batch (ns): when an order it placed was placed (db.queries.journal_times)."""
     seq: int
     reason: str | None
     orders: dict
     trades: list
+    ts: int | None = None
 
     @property
     def accepted(self) -> bool:
@@ -118,6 +121,10 @@ class Committer:
     def __init__(self, url: str, on_commit=None, clock=time.time_ns,
                  auth_generation=None) -> None:
         self.store = Store(url)
+        # SQLite: checkpoints run beside the commits, not inside one (db.walkeeper)
+        self.walkeeper = walkeeper.for_url(self.store.url)
+        if self.walkeeper is not None:
+            self.store.no_autocheckpoint()
         # () -> the database's auth generation now (gateway.auth.Tokens.generation): read
         # once per batch that holds gated items
         self.auth_generation = auth_generation
@@ -198,6 +205,8 @@ class Committer:
         self._closed = True
         self._q.put(None)
         self._thread.join()
+        if self.walkeeper is not None:
+            self.walkeeper.stop()
         self.store.close()
 
     def _run(self) -> None:
@@ -269,7 +278,8 @@ class Committer:
     def _submit(self, batch) -> None:
         waiters = [w for _, w in batch]
         try:
-            result = self.store.submit([item for item, _ in batch], self.clock())
+            ts = self.clock()
+            result = self.store.submit([item for item, _ in batch], ts)
             durable_ns = self.clock()          # the commit has returned
         except BaseException as exc:       # the database failed: every waiter hears it
             _answer(waiters, [None] * len(waiters), exc)
@@ -295,7 +305,8 @@ class Committer:
                     if d is None:
                         d = shaped[oid] = order_dict(o)
                     orders[oid] = d
-            dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, [])))
+            dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, []),
+                              ts))
         if self.on_commit is not None:
             try:
                 self.on_commit(result, self.store.ex, trades, shaped, durable_ns)

@@ -16,16 +16,19 @@ def wallet_id(user: str, asset: str) -> str:
     return f"{user}:{asset}"
 
 
-def order_out(d: dict, trades: list | None = None) -> dict:
+def order_out(d: dict, trades: list | None = None, placed_ts: int | None = None) -> dict:
     """An order row (db.queries or committer shape) to the OrderOut shape; created_at from
-    its "placed_ts" (ns, db.queries.journal_times) when the row carries one."""
+    `placed_ts`, else its "placed_ts" (ns, db.queries.journal_times) when the row carries
+    one."""
+    if placed_ts is None:
+        placed_ts = d.get("placed_ts")
     return {"order_id": str(d["id"]), "client_order_id": d["client_id"], "user_id": d["user"],
             "symbol": d["symbol"], "side": d["side"], "type": d["type"], "price": d["price"],
             "stop_price": d["stop_price"], "quantity": d["qty"], "filled": d["filled"],
             "avg_price": d.get("avg_price") or with_avg_price(dict(d))["avg_price"],
             "time_in_force": d["tif"], "stp": d["stp"], "status": d["status"],
             "reason": d["reason"], "cost": d["cost"], "hold": d["hold"], "trades": trades or [],
-            "created_at": iso(d.get("placed_ts"))}
+            "created_at": iso(placed_ts)}
 
 
 def trade_out(t: dict, public: bool = False) -> dict:

@@ -96,7 +96,7 @@ def _place_once(body: OrderIn, request: Request, p: Principal):
                 f"{_text(getattr(body, field))}); "
                 "nothing was placed"), client_order_id=body.client_order_id, field=field,
                 order_id=str(old["id"]))
-        return JSONResponse(order_out(old), status_code=200)
+        return JSONResponse(order_out(_placed_at(request, [old])[0]), status_code=200)
     return placed(done)
 
 
@@ -137,7 +137,8 @@ def placed(done) -> Response:
     order = done.orders.get(done.seq)
     if order is None:    # refused before an order existed (e.g. no such user)
         raise refused(done.reason, "order")
-    shaped = order_out(order, [trade_out(t) for t in done.trades])
+    # the order was placed by this command: at its batch's journal time
+    shaped = order_out(order, [trade_out(t) for t in done.trades], done.ts)
     if not done.accepted:
         raise Problem(422, rejection("order", done.reason), order=shaped)
     return Response(orjson.dumps(shaped), status_code=201, media_type="application/json")

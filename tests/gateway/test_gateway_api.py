@@ -268,11 +268,21 @@ def test_orders_carry_created_at_and_public_trades_read_by_time_window(clients):
     alice, bob = clients["alice"], clients["bob"]
     r = alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "price": "99000000",
                                     "quantity": "0.1"})
-    assert r.status_code == 201 and r.json()["created_at"] is None, r.text  # POST's own answer
+    assert r.status_code == 201, r.text
     oid = r.json()["order_id"]
     created = alice.get(f"/orders/{oid}").json()["created_at"]
     assert created.endswith("Z") and datetime.fromisoformat(created.replace("Z", "+00:00"))
+    assert r.json()["created_at"] == created          # POST's own answer: the same time
     assert {o["order_id"]: o["created_at"] for o in alice.get("/orders").json()}[oid] == created
+    # with a client order id (the route's own path, not the fast one) and refused (422)
+    for body, status in (({"client_order_id": "cat-1", "price": "99000000"}, 201),
+                         ({"price": "100000001"}, 422)):
+        r = alice.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "quantity": "0.1",
+                                        **body})
+        assert r.status_code == status, r.text
+        answered = r.json() if status == 201 else r.json()["order"]
+        shown = alice.get(f"/orders/{answered['order_id']}").json()["created_at"]
+        assert answered["created_at"] is not None and answered["created_at"] == shown
     r = bob.post("/orders", json={"symbol": "BTC-IRR", "side": "sell", "price": "99000000",
                                   "quantity": "0.1"})
     (trade,) = r.json()["trades"]

@@ -96,14 +96,18 @@ def tight(gw_market):
 
 
 @pytest.mark.slow
-def test_the_same_answers_as_the_route(server, keys):
-    """A fresh token's first order is checked in full by the route; once remembered, its
+def test_the_same_answers_as_the_route(server, keys, gw_market):
+    """A token's first order after an auth change (here another user's, after the login
+    that remembered the token) is checked in full by the route; once remembered again, its
     orders take the fast path: placed, rejected and refused alike answer the same."""
+    gw_market.ok("user", "add", "frank")
     for body, status in (
             ({"symbol": "BTC-IRR", "side": "buy", "price": "95000000", "quantity": "0.01"}, 201),
             ({"symbol": "BTC-IRR", "side": "buy", "price": "95000500", "quantity": "0.01"}, 422),
             ({"symbol": "NOPE-IRR", "side": "buy", "price": "95000000", "quantity": "0.01"}, 404)):
-        bob = Client(server, keys["bob"])           # a new login: its token not yet checked
+        bob = Client(server, keys["bob"])           # a new login, then an auth change
+        gw_market.ok("user", "suspend", "frank")
+        gw_market.ok("user", "reinstate", "frank")
         first, second = bob.post("/orders", json=body), bob.post("/orders", json=body)
         assert first.status_code == second.status_code == status, (first.text, second.text)
         assert first.headers.keys() == second.headers.keys()
@@ -114,6 +118,8 @@ def test_the_same_answers_as_the_route(server, keys):
             if x is not None and "order_id" in x:    # a new order: its own id (and "#id")
                 assert int(y.pop("order_id")) > int(x.pop("order_id"))
                 x.pop("client_order_id"), y.pop("client_order_id")
+                # and its own time (both answers carry one)
+                assert x.pop("created_at") <= y.pop("created_at") is not None
         assert a == b
 
 

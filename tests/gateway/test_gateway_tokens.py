@@ -21,10 +21,18 @@ def test_a_remembered_token_is_checked_again_after_any_auth_change(tmp_path):
     cid, secret = access.create_key(store.engine, "u0", "trade")
     tokens = Tokens(store.engine, GatewayConfig(url), lambda *a: None)
     header = "Bearer " + tokens.login(cid, secret)["access_token"]
-    assert tokens.remembered(header) is None            # never checked yet
-    p = tokens.authenticate(header)
-    assert tokens.remembered(header) == p and p.user == "u0"
+    p = tokens.remembered(header)          # the login checked it: its first use may be fast
+    assert p is not None and p.user == "u0"
+    assert tokens.authenticate(header) == p and tokens.remembered(header) == p
     assert tokens.remembered("Bearer " + "x" + header[8:]) is None
+
+    # a change between the login's checks and the first use: checked again
+    store.submit([prepare({"op": "user_status", "user": "u1", "status": "suspended"},
+                          "@operator")], 1)
+    h2 = "Bearer " + tokens.login(cid, secret)["access_token"]
+    store.submit([prepare({"op": "user_status", "user": "u1", "status": "active"},
+                          "@operator")], 1)
+    assert tokens.unexpired(h2) is not None and tokens.remembered(h2) is None
 
     # another user suspended (any user change moves the generation): checked again
     store.submit([prepare({"op": "user_status", "user": "u1", "status": "suspended"},
