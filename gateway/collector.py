@@ -4,8 +4,8 @@ A full collection walks every container the process holds that is not frozen: wi
 exchange's resting orders, the token cache and the feed's state that was 16-160 ms at a
 time, and whichever requests were in flight would wait that long (under `souq bench
 --api` they all fell at start-up, none among the orders: this bounds the worst case, it
-is not what sets that bench's p99, README *The network gateway*). Here the interpreter never starts one by itself (threshold2 out of reach); the
-event loop runs one when the gateway is idle (no HTTP request in flight and none begun
+is not what sets that bench's p99, README *The network gateway*). Here the interpreter
+never starts one by itself (threshold2 out of reach); the event loop runs one when the gateway is idle (no HTTP request in flight and none begun
 for a tick), then freezes the survivors (gc.freeze) so that the next one walks only what
 arrived since. Young collections (generations 0 and 1, about a millisecond) run as
 before.
@@ -19,6 +19,8 @@ by REWALK_GROWTH since the last such walk, and forced when it doubled.
 import asyncio
 import gc
 import time
+
+from souq.db.collector import freeze_survivors
 
 TICK_S = 0.05            # how often the loop looks; idle = no request begun in a tick
 FORCE_AFTER_S = 30.0     # a full collection at the latest this long after the last
@@ -88,8 +90,7 @@ class IdleCollector:
         t0 = time.perf_counter()
         if rewalk:
             gc.unfreeze()
-        gc.collect()
-        gc.freeze()
+        freeze_survivors(collect=True)
         ms = (time.perf_counter() - t0) * 1000
         kind = "rewalk" if rewalk else "idle" if idle else "forced"
         self.stats["rewalks" if rewalk else kind] += 1
