@@ -295,6 +295,7 @@ class Committer:
             by_seq.setdefault(t.seq, []).append(rec)
         dones = []
         shaped: dict = {}       # oid -> its dict: an order several commands touched, once
+        first = result.outcomes[0].seq if result.outcomes else 0
         for outcome in result.outcomes:
             oids = {ev.order.oid for ev in outcome.events if isinstance(ev, OrderEvent)}
             orders = {}
@@ -304,6 +305,8 @@ class Committer:
                     d = shaped.get(oid)
                     if d is None:
                         d = shaped[oid] = order_dict(o)
+                        if oid >= first:        # placed by this batch: at its time
+                            d["placed_ts"] = ts
                     orders[oid] = d
             dones.append(Done(outcome.seq, outcome.reason, orders, by_seq.get(outcome.seq, []),
                               ts))

@@ -35,6 +35,7 @@ from souq.engine.model import BUY, SUSPENDED, WORLD
 from souq.engine.numbers import fmt
 
 from .committer import order_dict
+from .placed import PlacedTimes, reader
 from .shapes import iso, order_out, trade_out, trade_row_out, wallet_out
 
 PUBLIC = ("book", "trades", "ticker")
@@ -84,6 +85,7 @@ class Feed:
         self.books: dict[str, dict] = {}
         self.book_seq: dict[str, int] = {}
         self._tickers_due: set = set()
+        self.placed = PlacedTimes()     # created_at of the open orders it has published
         with engine.connect() as conn:
             self.seq = point(conn)      # the projections' journal point (db/projected.py)
             self.trade_id = conn.execute(select(func.max(S.TradeRow.id))).scalar() or 0
@@ -118,8 +120,10 @@ class Feed:
                 return {"channel": "ticker", "type": "snapshot",
                         **ticker(conn, key, self.clock())}
             if channel == "orders":
+                rows = self.placed.fill(Q.orders(conn, user=key, status="open"),
+                                        lambda ids: Q.journal_times(conn, ids))
                 return {"channel": "orders", "type": "snapshot",
-                        "orders": [order_out(o) for o in Q.orders(conn, user=key, status="open")]}
+                        "orders": [order_out(o) for o in rows]}
             if channel == "wallets":
                 return {"channel": "wallets", "type": "snapshot",
                         "wallets": [wallet_out(w) for w in Q.wallets(conn, user=key)]}
@@ -207,9 +211,9 @@ class Feed:
             user = o.user.name
             if self._followed("orders", user):
                 d = shaped.get(o.oid)
-                per_user.setdefault(user, []).append(order_out(order_dict(o) if d is None
-                                                               else d))
+                per_user.setdefault(user, []).append(order_dict(o) if d is None else d)
         for user, rows in per_user.items():
+            rows = [order_out(d) for d in self.placed.fill(rows, reader(self.engine))]
             self._publish("orders", user, {"channel": "orders", "type": "update", "orders": rows})
         if changes is not None:
             w_user: dict[str, list] = {}
@@ -360,8 +364,9 @@ class Feed:
     def _read(self, conn, base: int, trade_id: int):
         trades = Q.trades(conn, after=trade_id)
         T, L, J = S.OrderRow, S.LedgerRow, S.Journal
-        orders = [dict(r) for r in conn.execute(select(T).where(T.updated_seq > base)
-                                                .order_by(T.id)).mappings()]
+        orders = self.placed.fill([dict(r) for r in conn.execute(
+            select(T).where(T.updated_seq > base).order_by(T.id)).mappings()],
+            lambda ids: Q.journal_times(conn, ids))
         touched = set()
         for fu, tu, asset in conn.execute(select(L.from_user, L.to_user, L.asset)
                                           .where(L.seq > base)):

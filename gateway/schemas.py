@@ -213,8 +213,8 @@ class OrderOut(Out):
     cost: str                 # quote traded so far
     hold: str                 # what the order still reserves
     trades: list[TradeOut] = []
-    # when the command that placed it was journalled (ISO-8601 UTC); null in the answer
-    # to POST /orders itself (the client knows when it asked)
+    # when the command that placed it was journalled (ISO-8601 UTC), in every answer and
+    # feed message about the order (gateway.placed); null only if the journal lacks it
     created_at: Optional[str] = None
 
 

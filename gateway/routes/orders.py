@@ -162,9 +162,12 @@ def orders(request: Request, p: Principal = Depends(reading),
 
 def _placed_at(request: Request, rows: list[dict]) -> list[dict]:
     """`rows` with "placed_ts": when each order's placing command was journalled (an
-    order's id is that command's seq: db.queries.journal_times), for created_at."""
-    times = state(request).api.read(Q.journal_times, [r["id"] for r in rows])
-    return [{**r, "placed_ts": times.get(r["id"])} for r in rows]
+    order's id is that command's seq: db.queries.journal_times), for created_at; rows that
+    carry it already (the committer's, for orders its batch placed) are not read again."""
+    wanted = [r["id"] for r in rows if r.get("placed_ts") is None]
+    times = state(request).api.read(Q.journal_times, wanted) if wanted else {}
+    return [r if r.get("placed_ts") is not None else {**r, "placed_ts": times.get(r["id"])}
+            for r in rows]
 
 
 def _own_order(request: Request, p: Principal, order_id: str) -> dict:
@@ -192,7 +195,7 @@ def cancel(order_id: OrderId, request: Request, p: Principal = Depends(principal
     done = state(request).run({"op": "cancel", "user": row["user"], "id": row["client_id"]}, p)
     if not done.accepted:
         raise refused(done.reason, "cancel")
-    return order_out(done.orders.get(row["id"]) or row)
+    return order_out(_placed_at(request, [done.orders.get(row["id"]) or row])[0])
 
 
 @router.delete("/orders", response_model=CancelAllOut)
@@ -206,7 +209,7 @@ def cancel_all(request: Request, p: Principal = Depends(principal),
     done = state(request).run(obj, p)
     if not done.accepted:
         raise refused(done.reason, "cancel-all")
-    cancelled = [order_out(o) for o in done.orders.values()]
+    cancelled = [order_out(o) for o in _placed_at(request, list(done.orders.values()))]
     return {"cancelled": len(cancelled), "orders": cancelled}
 
 

@@ -224,3 +224,52 @@ def test_each_trade_once_and_every_delta_in_sequence(server, clients, gw_market)
     assert sorted(seen, key=int) == sorted(made, key=int)          # each once, none other
     assert msg["seq"] == seq and levels(msg) == book
     ws.close()
+
+
+def test_every_answer_and_message_about_an_order_carries_its_created_at(server, clients,
+                                                                       keys, gw_market):
+    """created_at is when the order was placed, whichever path answers it: the REST cancel
+    and cancel-all answers, the orders channel's snapshot, and its updates from this
+    server's batches and from another process's writes (the follower) all say what
+    GET /orders/{id} says, never null."""
+    carol = clients["carol"]
+
+    def place(price: str, cid: str) -> str:
+        r = carol.post("/orders", json={"symbol": "BTC-IRR", "side": "buy", "price": price,
+                                        "quantity": "0.1", "client_order_id": cid})
+        assert r.status_code == 201, r.text
+        return r.json()["order_id"]
+
+    def created(oid: str) -> str:
+        at = carol.get(f"/orders/{oid}").json()["created_at"]
+        assert at is not None and at.endswith("Z")
+        return at
+
+    early = place("96200000", "ca-early")         # before anyone follows carol's orders
+    ws = Ws(server)
+    ws.send(op="auth", token=Client(server, keys["carol"]).tokens["access_token"])
+    ws.next(type="authenticated")
+    ws.send(op="subscribe", channel="orders")
+    snap = ws.next(channel="orders", type="snapshot")
+    assert {o["order_id"]: o["created_at"] for o in snap["orders"]}[early] == created(early)
+    r = carol.delete(f"/orders/{early}")
+    assert r.status_code == 200 and r.json()["created_at"] == created(early), r.text
+    upd = ws.next(channel="orders", type="update")
+    assert [(o["order_id"], o["status"], o["created_at"]) for o in upd["orders"]] == \
+        [(early, "cancelled", created(early))]
+    late = place("95800000", "ca-late")           # placed and published by this server
+    upd = ws.next(channel="orders", type="update")
+    assert [(o["order_id"], o["created_at"]) for o in upd["orders"]] == [(late, created(late))]
+    gw_market.ok("order", "place", "BTC-IRR", "buy", "0.1", "-p", "95500000", "--id", "ca-cli",
+                 as_user="carol")                # another process: the follower's path
+    upd = ws.next(channel="orders", type="update")
+    (cli,) = [o for o in upd["orders"] if o["client_order_id"] == "ca-cli"]
+    assert cli["created_at"] == created(cli["order_id"])
+    r = carol.delete("/orders", params={"symbol": "BTC-IRR"})
+    assert r.status_code == 200, r.text
+    answered = {o["order_id"]: o["created_at"] for o in r.json()["orders"]}
+    assert {late, cli["order_id"]} <= answered.keys()
+    assert answered == {oid: created(oid) for oid in answered}
+    upd = ws.next(channel="orders", type="update")
+    assert {o["order_id"]: o["created_at"] for o in upd["orders"]} == answered
+    ws.close()
