@@ -44,8 +44,10 @@ def analyze(symbol: str,
 
 def show(f: dict, symbols=()) -> None:
     """The figures as people read them (mm.display): prices at the tick's decimals (averages
-    two finer), quantities at the step's, grouped digits, bps, counts with their nouns."""
-    from souq.mm.display import Figures, MISSING, bps, count, number
+    two finer), quantities at the step's (means two finer), grouped digits, spreads also in
+    bps of the mid, the realised volatility as a percentage, counts with their nouns."""
+    from souq.mm.display import (Figures, MISSING, bps, count, number, percent,
+                                 spread_bps)
     fig = Figures(symbols)
     sym = f["symbol"]
     price = lambda v: fig.price(sym, v)             # noqa: E731
@@ -54,9 +56,10 @@ def show(f: dict, symbols=()) -> None:
     t = Table(title=f"{sym} analysis", title_justify="left", show_header=False)
     t.add_column("figure")
     t.add_column("value", justify="right")
-    shown = {"bid": price, "ask": price, "mid": avg, "spread": price, "microprice": avg,
+    spread = lambda v: f"{price(v)} ({bps(spread_bps(f['bid'], f['ask']), 2)})"  # noqa: E731
+    shown = {"bid": price, "ask": price, "mid": avg, "spread": spread, "microprice": avg,
              "last": price, "trades": number, "samples": number,
-             "ofi": lambda v: number(v, 4), "realised_volatility": lambda v: number(v, 8),
+             "ofi": qty, "realised_volatility": lambda v: percent(v, 4),
              "roll_spread": avg, "sma_20": avg, "sma_50": avg, "rsi_14": lambda v: number(v, 2)}
     for key, how in shown.items():
         t.add_row(key.replace("_", " "), MISSING if f[key] is None else how(f[key]))
@@ -71,7 +74,7 @@ def show(f: dict, symbols=()) -> None:
     t.add_row("spread over time", f"mean {avg(s['mean'])}, median {avg(s['median'])}, "
               f"min {price(s['min'])}, max {price(s['max'])}")
     for side, d in f["depth_stats"].items():
-        t.add_row(f"top {side} qty", f"mean {fig.qty(sym, d['mean'])}, min {qty(d['min'])}, "
+        t.add_row(f"top {side} qty", f"mean {fig.avg_qty(sym, d['mean'])}, min {qty(d['min'])}, "
                   f"max {qty(d['max'])}")
     r = f["resiliency"]
     t.add_row("resiliency", f"{count(r['shocks'], 'shock')}, {number(r['recovered'])} recovered, "

@@ -272,6 +272,16 @@ class Figures:
     def qty(self, symbol: str, value, width: int | None = None) -> str:
         return _shown(value, self._dp(symbol, "qty_dp"), width)
 
+    def avg_qty(self, symbol: str, value, width: int | None = None) -> str:
+        """A mean of quantities (a mean top-of-book size): as `avg_price`, rounded half-even
+        to two places finer than the step, so 0.001542295082 BTC at a 0.0001 step reads
+        "0.001542", not every digit of the quotient."""
+        dp = self._dp(symbol, "qty_dp")
+        d = to_decimal(value)
+        if dp is not None and d is not None:
+            d = rounded(d, dp + 2)
+        return _shown(d if d is not None else value, dp, width)
+
     def money(self, asset: str, value, width: int | None = None) -> str:
         """A computed amount (a value at the mid, a mean, VaR) rounded half-even to the
         asset's precision; amounts the ledger holds (balances, fees, realised PnL) go

@@ -26,6 +26,19 @@ def test_analyze_demo_symbol_json_and_table(souq):
     assert rows["mid"] == f"{(bid + ask) / 2:,.2f}".rstrip("0").rstrip(".")
     assert rows["trades"] == f"{f['trades']:,}"
     assert rows["rsi 14"] == ("–" if f["rsi_14"] is None else f"{Decimal(str(f['rsi_14'])):,.2f}")
+    # a spread also in bps of the mid; a volatility as a percentage; a quantity's mean two
+    # places finer than the step (0.0001), never every digit of the quotient
+    spread_bps = (ask - bid) / ((ask + bid) / 2) * 10000
+    assert rows["spread"] == f"{int(ask - bid):,} ({spread_bps:.2f} bps)"
+    vol = Decimal(str(f["realised_volatility"])) * 100
+    assert rows["realised volatility"] == f"{vol:.4f}%"
+    assert rows["ofi"] == f"{Decimal(f['ofi']):,.4f}"
+    for side in ("bid", "ask"):
+        d = f["depth_stats"][side]
+        mean = Decimal(d["mean"]).quantize(Decimal("0.000001")).normalize()
+        mean = f"{mean:.{max(4, -mean.as_tuple().exponent)}f}"      # trailing zeros: the step's
+        assert rows[f"top {side} qty"] == (f"mean {mean}, min {Decimal(d['min']):.4f}, "
+                                           f"max {Decimal(d['max']):.4f}")
 
 
 def test_analyze_bad_input_is_one_line(souq):
