@@ -40,7 +40,7 @@ def horizon(ts: list[int]) -> str | None:
     if per_year is None:
         return None
     return (f"annualised: a 365-day year of {YEAR_NS / per_year / 1e9:g} s periods "
-            f"({per_year:.10g} a year)")
+            f"({per_year:,.10g} a year)")
 
 
 def period_pnl(equity: list[int]) -> list[int]:

@@ -6,7 +6,7 @@ still shown, under "Other", labelled by its key, so a report never hides a numbe
 SECTIONS = (
     ("PnL", ("pnl",)),
     ("Attribution", ("attribution",)),
-    ("Risk", ("sharpe", "sortino", "calmar", "ratios_horizon", "ratios_note",
+    ("Risk", ("sharpe", "sortino", "calmar", "ratios_horizon", "periods_per_year", "ratios_note",
               "max_drawdown", "max_drawdown_s", "var_95", "var_99")),
     ("Trading", ("fills", "orders", "other_fills", "win_rate", "average_trade_size",
                  "fill_ratio_qty", "fill_ratio_orders", "market_impact")),
@@ -24,6 +24,7 @@ LABELS = {
     "attribution.fees": "Fees ({q})", "attribution.total": "Total ({q})",
     "sharpe": "Sharpe (annualised)", "sortino": "Sortino (annualised)",
     "calmar": "Calmar (annualised)", "ratios_horizon": "Ratios' horizon",
+    "periods_per_year": "Periods a year",
     "ratios_note": "Ratios not computed", "max_drawdown": "Max drawdown ({q})",
     "max_drawdown_s": "Max drawdown duration (s)", "var_95": "VaR 95% per second ({q})",
     "var_99": "VaR 99% per second ({q})",
@@ -63,7 +64,7 @@ def figure_lines(figures: dict, base: str, quote: str, *, quote_dp: int = 2,
 
 MARKOUT_UNITS = {"mean": "({q}/{b})", "pnl": "({q})"}    # markouts.<horizon>.<figure>
 PERCENT = ("win_rate", "fill_ratio_qty", "fill_ratio_orders")
-COUNTS = ("fills", "orders", "other_fills", "market_impact.fills")
+COUNTS = ("fills", "orders", "other_fills", "market_impact.fills", "periods_per_year")
 
 
 def _labelled(path: str) -> str:

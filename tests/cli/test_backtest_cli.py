@@ -1,6 +1,7 @@
 """`souq backtest` and `souq runs` through the real console script: a stored scenario run,
 its export, list/show/compare/delete, and one-line errors that store nothing."""
 import csv
+import re
 import json
 
 import pytest
@@ -54,6 +55,10 @@ def test_backtest_stores_exports_and_the_runs_commands_read_it(souq, tmp_path):
         for line in listing.splitlines())
     assert f"figures.pnl.total: {total} IRR\n" in shown_text       # with its unit and "scenario: normal" in shown_text
     assert "data: -" in shown_text
+    # every figure's digits grouped, the periods a year and the ratios' horizon included
+    figures = [ln for ln in shown_text.splitlines() if ln.startswith("figures.")]
+    assert "figures.periods_per_year: 31,536,000" in figures
+    assert [ln for ln in figures if re.search(r"(?<![\d.])\d{4}", ln.split(": ", 1)[1])] == []
     assert "deleted run 3" in souq.ok("runs", "delete", "3")
     assert [r["id"] for r in souq.json("runs", "list")] == [2, 1]
 

@@ -234,7 +234,7 @@ def test_ratios_need_30_periods_over_a_minute_and_state_their_horizon():
     assert full["ratios_note"] is None
     assert full["sharpe"] == float(f"{R.sharpe(per, YEAR):.10g}")
     assert full["calmar"] is not None and full["sortino"] is not None
-    assert full["ratios_horizon"] == ("annualised: a 365-day year of 1 s periods (31536000 "
+    assert full["ratios_horizon"] == ("annualised: a 365-day year of 1 s periods (31,536,000 "
                                       "a year)")
     assert R.too_short([0, 2 * S]) == ("run too short for Sharpe, Sortino and Calmar: 1 "
                                        "period over 2 s; they need at least 30 periods "

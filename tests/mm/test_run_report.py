@@ -95,5 +95,5 @@ def test_a_short_runs_ratios_are_null_with_the_reason_and_the_horizon(killed):
     assert got["analytics"]["calmar"] is None
     assert got["ratios_note"] == ("run too short for Sharpe, Sortino and Calmar: 1 period "
                                   "over 1 s; they need at least 30 periods over 60 s")
-    assert got["ratios_horizon"] == ("annualised: a 365-day year of 1 s periods (31536000 "
+    assert got["ratios_horizon"] == ("annualised: a 365-day year of 1 s periods (31,536,000 "
                                      "a year)")

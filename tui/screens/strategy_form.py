@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from souq.mm.display import grouped_text
+
 from .dialog import Dialog
 
 
@@ -44,7 +46,7 @@ class StrategyForm(Dialog):
                         yield Label(name, classes="form-name")
                         yield Input(self.shown[name], id=f"param-{name}", classes="form-value")
                         yield Label(r["unit"] or "", classes="form-unit")
-                        yield Label(r["range"], classes="form-range")
+                        yield Label(grouped_text(r["range"]), classes="form-range")
             yield Static(id="form-help")
             yield Static("Enter or Ctrl+S applies every change at once · Esc closes",
                          id="form-keys")
