@@ -69,6 +69,8 @@ class SteadyTable(SizeInPlace, DataTable):
         except LookupError:
             return super()._render_line(y, x1, x2, base_style)
         row_index = -1 if row_key is self._header_row_key else self._row_locations.get(row_key)
+        if row_index is None:               # a row no longer placed: DataTable's way
+            return super()._render_line(y, x1, x2, base_style)
         key = self._line_key(row_key, row_index, line_no, x1, x2, base_style)
         if key is None:
             return super()._render_line(y, x1, x2, base_style)
