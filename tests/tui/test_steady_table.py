@@ -6,6 +6,7 @@ import asyncio
 
 import textual.widgets._data_table as data_table
 from textual.app import App
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from souq.tui.widgets.steady_table import SteadyTable
@@ -76,6 +77,26 @@ def test_the_steady_table_draws_what_the_data_table_draws():
             await both("blur", lambda t: None)
             rows = {k: v for k, v in rows.items() if k != "7"}
             await both("row gone", lambda t: fill(t, rows))
+
+            def hover(t: DataTable, row_index: int) -> None:
+                t._set_hover_cursor(True)
+                t.hover_coordinate = Coordinate(row_index, 1)
+            await both("mouse over a row", lambda t: hover(t, 1))
+            rows = {"8": row(8), **rows}
+            await both("row 8 above, the mouse still there", lambda t: fill(t, rows))
+            await both("mouse off", lambda t: t._set_hover_cursor(False))
+            await both("zebra", lambda t: setattr(t, "zebra_stripes", True))
+            rows = {"9": row(9), **rows}
+            await both("row 9 above striped rows", lambda t: fill(t, rows))
+            await both("cell cursor", lambda t: setattr(t, "cursor_type", "cell"))
+            await both("cell cursor moved", lambda t: t.move_cursor(row=1, column=2))
+            await both("column cursor", lambda t: setattr(t, "cursor_type", "column"))
+            rows = {"10": row(10), **rows}
+            await both("row 10 above, column cursor", lambda t: fill(t, rows))
+            await both("no cursor", lambda t: setattr(t, "show_cursor", False))
+            await both("row cursor, scrolled", lambda t: (setattr(t, "show_cursor", True),
+                                                          setattr(t, "cursor_type", "row"),
+                                                          t.move_cursor(row=6)))
             app.theme = "textual-light"
             await both("theme", lambda t: None)
     asyncio.run(main())
@@ -114,6 +135,39 @@ def test_a_row_moved_down_is_not_drawn_again():
     # the new row's cells, and the cursor's row (it stays at row 0, now the new order);
     # the header and the rows moved down come from what was drawn before
     assert 0 < count <= 2 * len(COLUMNS)
+
+
+def test_a_line_moved_down_is_not_put_together_again(monkeypatch):
+    """Lines are kept like cells: after a new row above the others, DataTable puts
+    together only the new row's line and the two whose cursor state changed (the cursor
+    stays at row 0); the header and the other rows moved down are the lines drawn
+    before, renumbered for the mouse."""
+    assembled = []
+    assemble = DataTable._render_line_in_row
+
+    def counted(self, row_key, *args, **kw):
+        assembled.append(row_key.value)
+        return assemble(self, row_key, *args, **kw)
+    monkeypatch.setattr(DataTable, "_render_line_in_row", counted)
+
+    async def main():
+        app = Twins()
+        async with app.run_test(size=(60, 20)) as pilot:
+            table = app.query_one("#steady", DataTable)
+            for name, width in COLUMNS:
+                table.add_column(name, width=width, key=name)
+            rows = {str(i): row(i) for i in range(5, 0, -1)}
+            fill(table, rows)
+            await pilot.pause()
+            assembled.clear()
+            fill(table, {"6": row(6), **rows})      # one new row above five
+            await pilot.pause()
+            moved = table.render_line(3)             # row "4", now at row index 2
+            return list(assembled), moved
+    again, moved = asyncio.run(main())
+    assert sorted(again) == ["5", "6"]     # the new row at the cursor; "5" left the cursor
+    rows_of = {s.style.meta.get("row") for s in moved if s.style and s.style._meta}
+    assert rows_of == {2}
 
 
 def test_rows_are_measured_only_when_a_column_takes_its_width_from_them(monkeypatch):

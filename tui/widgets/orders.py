@@ -5,11 +5,12 @@ from datetime import datetime, timezone
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from souq.mm.display import grouped_text
 
 from ..snapshot import ScreenView
+from .pane import SteadyStatic
 from .table_pane import TablePane
 
 # status comes before avg and reason: what happened to an order must be readable first
@@ -17,6 +18,9 @@ COLUMNS = (("time", 8), ("cid", 12), ("side", 4), ("price", 14), ("qty", 8), ("f
            ("status", 9), ("avg", 17), ("reason", 40), ("symbol", 8), ("type", 10))
 CID = [name for name, _ in COLUMNS].index("cid")
 OPEN = ("queued", "active", "partial")
+# what an order's cells are made from (`_cells`), with the symbol's decimals and grouping
+SHOWN = ("id", "placed_ts", "client_id", "side", "price", "qty", "filled", "status",
+         "avg_price", "reason", "symbol", "type")
 
 
 class OrdersPane(TablePane):
@@ -47,11 +51,21 @@ class OrdersPane(TablePane):
             return self.pane
 
     def compose_below(self):
-        yield Static(id="orders-detail")
+        yield SteadyStatic(id="orders-detail")
+
+    _made: dict[tuple, tuple] = {}      # what each order's cells were made from -> cells
 
     def update_view(self, view: ScreenView) -> None:
         first = not self.rows
-        rows = {str(o["id"]): self._cells(o, view) for o in view.orders}
+        made, self._made = self._made, {}
+        rows, grouping = {}, grouped_text("1000")     # the process's digit grouping now
+        for o in view.orders:     # each view holds up to 200 orders; few of them changed
+            shown = (*(o.get(k) for k in SHOWN), view.figures.markets.get(o["symbol"]),
+                     grouping)
+            cells = made.get(shown)
+            if cells is None:
+                cells = self._cells(o, view)
+            rows[str(o["id"])] = self._made[shown] = cells
         self._orders = {str(o["id"]): o for o in view.orders}
         self._figures = view.figures
         self.show_rows(rows)
@@ -69,11 +83,8 @@ class OrdersPane(TablePane):
         """The selected order in one line under the table, its reason whole: the table's
         columns cut a long reason (and at 80 columns hide it), a line does not."""
         o = getattr(self, "_orders", {}).get(self.selected_key() or "")
-        detail = self.query_one("#orders-detail", Static)
-        if o is None:
-            detail.update("", layout=False)
-            return
-        detail.update(order_detail(o, self._figures), layout=False)
+        detail = self.query_one("#orders-detail", SteadyStatic)
+        detail.show("" if o is None else order_detail(o, self._figures))
 
     @staticmethod
     def _cells(o: dict, view: ScreenView) -> tuple:

@@ -52,6 +52,20 @@ class TextLines(Static):
         self._height = height
 
 
+class SteadyStatic(Static):
+    """A Static whose text is set again with every view (the selected order's line, the
+    position and PnL lines): repainted only when the text changed, never laid out (its
+    height is fixed by the stylesheet). Textual's `update` repaints on every call, and a
+    repaint of any widget is part of the frame of every view (issue 15)."""
+
+    _text: str | None = None
+
+    def show(self, text: str) -> None:
+        if text != self._text:
+            self._text = text
+            self.update(text, layout=False)
+
+
 class LineStyle:
     """For a widget drawn line by line (the book's ladder, the tape): its style, which
     Textual works out from every ancestor on each reading (half the cost of drawing a

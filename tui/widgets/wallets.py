@@ -1,8 +1,7 @@
 """Balance, hold and available per asset of the acting user, and their position and PnL
 in the symbol on screen (average cost, marked at the mid)."""
-from textual.widgets import Static
-
 from ..snapshot import ScreenView
+from .pane import SteadyStatic
 from .table_pane import TablePane
 
 
@@ -14,14 +13,14 @@ class WalletsPane(TablePane):
     COLUMNS, TABLE_ID, CURSOR = COLUMNS, "wallets-table", "none"
 
     def compose_below(self):
-        yield Static(id="wallets-pnl")
+        yield SteadyStatic(id="wallets-pnl")
 
     def update_view(self, view: ScreenView) -> None:
         self.show_rows({w["asset"]: (w["asset"], *(view.figures.balance(w["asset"], w[k], width)
                                                    for k, width in COLUMNS[1:]))
                         for w in view.wallets})
         self.set_title(f"Wallets of {view.user}")
-        self.query_one("#wallets-pnl", Static).update(pnl_line(view), layout=False)  # 3 lines
+        self.query_one("#wallets-pnl", SteadyStatic).show(pnl_line(view))  # 3 lines
 
 
 def pnl_line(view: ScreenView) -> str:
