@@ -120,10 +120,12 @@ def order_row(o: Order, seq: int) -> tuple:
 
 #: the columns an UPDATE of an order row sets (schema order), by what may have changed
 #: (`update_kind`): 0 neither its status nor its rank, 1 its status, 2 its rank too. Price
-#: and qty move only by amend, but are not indexed: every kind sets them.
+#: and qty move only by amend (an OrderAmended: kind 2) and a price is set again only
+#: when the order rests (an OrderRested: kind 2), so only kind 2 sets them: two bound
+#: values fewer in every other update.
 ORDER_UPDATES = (
-    ("price", "qty", "filled", "cost", "reason", "hold", "updated_seq"),
-    ("price", "qty", "filled", "cost", "status", "reason", "hold", "updated_seq"),
+    ("filled", "cost", "reason", "hold", "updated_seq"),
+    ("filled", "cost", "status", "reason", "hold", "updated_seq"),
     ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank", "updated_seq"),
 )
 
@@ -137,14 +139,12 @@ def update_kind(ch: Changes, oid: int) -> int:
 
 def order_update_row(o: Order, seq: int, kind: int = 2) -> tuple:
     """An order's changing fields in ORDER_UPDATES[kind] order, then its id."""
-    price = None if o.price is None else fq(o.price)
     if kind == 0:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
+        return (fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
     if kind == 1:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
-                seq, o.oid)
-    return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
-            o.rank, seq, o.oid)
+        return (fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), seq, o.oid)
+    return (None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled), fa(o.cost),
+            o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
 
 
 def order_rows(ch: Changes, floor: int, last: int, touch) -> tuple:
