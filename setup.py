@@ -35,8 +35,12 @@ COMPILED_BACKTEST = ("aggregate", "replay", "runner", "run")
 #: the desk's decision path, compiled the same way (mm/desk/native.py decides at run time)
 COMPILED_DESK = ("runner", "pipeline", "quote_engine", "controls", "shape", "risk", "mark",
                  "valuation", "alerts", "fair", "signals")
+#: the projections' row building, compiled the same way (db/native.py decides at run time;
+#: it reads the engine's cdef classes, so it runs compiled only beside the compiled engine)
+COMPILED_DB = ("projection",)
 #: each compiled package: (its folder, its installed name, its modules)
 COMPILED = (("engine", "souq.engine", COMPILED_ENGINE),
+            ("db", "souq.db", COMPILED_DB),
             (os.path.join("mm", "backtest"), "souq.mm.backtest", COMPILED_BACKTEST),
             (os.path.join("mm", "desk"), "souq.mm.desk", COMPILED_DESK))
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
@@ -168,7 +172,7 @@ setup(packages=packages,
       package_dir={f"souq.{t}": t for t in TOP},
       # the .pxd files travel with the modules: the build record hashes .py and .pxd
       package_data={"souq.tui": ["*.tcss"], "souq.themes": ["*.tcss", "*.json", "*.toml"],
-                    "souq.engine": ["*.pxd"]},
+                    "souq.engine": ["*.pxd"], "souq.db": ["*.pxd"]},
       # placeholders: OptionalBuildExt.run cythonizes COMPILED_ENGINE itself (lazily, so
       # a machine without Cython still installs)
       ext_modules=[Extension(f"{package}.{m}", [os.path.join(folder, m + ".py")],

@@ -3,8 +3,8 @@
 `Changes.of(outcomes)` reads the typed events of engine.events (no positional tuples) and
 gathers, per batch: the orders touched (as they stand after the batch), the trades, the
 ledger moves, the wallets they touched, and the users, symbols, assets and sessions that
-changed. `write_projections` turns them into rows (decimal text at the edge, integers
-inside) and writes them with db.sql.Bulk. Column lists come from db/schema.py.
+changed. The functions below turn them into rows (decimal text at the edge, integers
+inside), which db.store writes with db.sql.Bulk. Column lists come from db/schema.py.
 
 An order's status and time priority (rank) are indexed (db/schema.py), and SQLite rewrites
 an index entry whenever an UPDATE sets its column, even to the value it has: a page more
@@ -12,6 +12,11 @@ in every commit. So Changes also notes which orders' status or rank may have mov
 the events that move them (every status change is a status event, which the journal keeps;
 a rank is given only by OrderRested and taken only by OrderAmended), and an order that
 only filled further or changed its hold is written without them (ORDER_UPDATES).
+
+This module is the durable path's row building, so setup.py compiles it (COMPILED_DB;
+db/native.py decides at import whether it runs compiled) from this same file: the .pxd
+beside it makes `Changes` a cdef class and types the locals that hold the engine's
+records, so an order's fields are read at C level. Pure Python gives the same rows.
 """
 from souq.engine.events import (
     ORDER_EVENTS, STATUS_EVENTS, UNJOURNALLED, AssetPrecisionSet, LedgerMoved, OrderAmended,
@@ -59,10 +64,11 @@ class Changes:
         for e in out.events:
             t = type(e)
             if t in STATUS_EVENTS:
-                o = e.order
+                ev = e                         # compiled: an OrderEvent, read at C level
+                o = ev.order
                 orders[o.oid] = o
                 self.statused.add(o.oid)
-                rows.append(("order", o.oid, t.status, e.reason))
+                rows.append(("order", o.oid, t.status, ev.reason))
             elif t is LedgerMoved:
                 moves.append(e)
                 wallets.add((e[3], e[2]))      # (src, asset)
@@ -73,13 +79,13 @@ class Changes:
                 moves.append(e)
                 maker, taker = e[6], e[7]
                 orders[maker.oid] = maker
-                sym = maker.sym
+                sym = maker.sym                # its base and quote: the spec's, kept live
                 self.symbols[e[3]] = sym
                 for u in (maker.user.name, taker.user.name):
-                    wallets.add((u, sym.spec.base))
-                    wallets.add((u, sym.spec.quote))
+                    wallets.add((u, sym.base))
+                    wallets.add((u, sym.quote))
                 if e[8] or e[9]:
-                    wallets.add((FEES, sym.spec.quote))
+                    wallets.add((FEES, sym.quote))
             else:
                 if t in ORDER_EVENTS:          # rested, hold changed, amended
                     o = e.order
@@ -114,10 +120,12 @@ def order_row(o: Order, seq: int) -> tuple:
 
 #: the columns an UPDATE of an order row sets (schema order), by what may have changed
 #: (`update_kind`): 0 neither its status nor its rank, 1 its status, 2 its rank too. Price
-#: and qty move only by amend, but are not indexed: every kind sets them.
+#: and qty move only by amend (an OrderAmended: kind 2) and a price is set again only
+#: when the order rests (an OrderRested: kind 2), so only kind 2 sets them: two bound
+#: values fewer in every other update.
 ORDER_UPDATES = (
-    ("price", "qty", "filled", "cost", "reason", "hold", "updated_seq"),
-    ("price", "qty", "filled", "cost", "status", "reason", "hold", "updated_seq"),
+    ("filled", "cost", "reason", "hold", "updated_seq"),
+    ("filled", "cost", "status", "reason", "hold", "updated_seq"),
     ("price", "qty", "filled", "cost", "status", "reason", "hold", "rank", "updated_seq"),
 )
 
@@ -131,14 +139,28 @@ def update_kind(ch: Changes, oid: int) -> int:
 
 def order_update_row(o: Order, seq: int, kind: int = 2) -> tuple:
     """An order's changing fields in ORDER_UPDATES[kind] order, then its id."""
-    price = None if o.price is None else fq(o.price)
     if kind == 0:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
+        return (fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
     if kind == 1:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
-                seq, o.oid)
-    return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
-            o.rank, seq, o.oid)
+        return (fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), seq, o.oid)
+    return (None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled), fa(o.cost),
+            o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
+
+
+def order_rows(ch: Changes, floor: int, last: int, touch) -> tuple:
+    """The orders rows of batch `ch` for projections standing at journal seq `floor`,
+    every row last updated at `last`: (rows of the orders placed after `floor`, to insert;
+    the others' ORDER_UPDATES rows by update_kind). `touch` (oid -> the seq it was last
+    changed at, or None when every order of `ch` changed after `floor`) leaves out an
+    order whose last change another process already projected."""
+    new_rows, updates = [], ([], [], [])
+    for oid, o in ch.orders.items():
+        if oid > floor:
+            new_rows.append(order_row(o, last))
+        elif touch is None or touch.get(oid, last) > floor:
+            kind = update_kind(ch, oid)
+            updates[kind].append(order_update_row(o, last, kind))
+    return new_rows, updates
 
 
 def trade_row(t) -> tuple:
@@ -168,6 +190,21 @@ def wallet_values(w: list[int]) -> tuple:
     return (fa(avail + held), fa(held), fa(avail))
 
 
+def wallet_rows(ch: Changes, users: dict, known: set) -> tuple:
+    """The wallets rows of batch `ch` as `users` (name -> engine User) hold them now:
+    (rows of the wallets not in `known`, (user, asset) then values, to insert or upsert;
+    the others' values then (user, asset), to update)."""
+    new_rows, updated = [], []
+    for key in ch.wallets:
+        user = users[key[0]]
+        values = wallet_values(user.wallets[key[1]])
+        if key in known:
+            updated.append(values + key)
+        else:
+            new_rows.append(key + values)
+    return new_rows, updated
+
+
 def symbol_row(s) -> tuple:
     """A symbol as a symbols row (SYMBOL_COLS order)."""
     p = s.spec
@@ -185,4 +222,3 @@ def session_row(seq: int, ts: int, s, opened: bool) -> tuple:
         return (s.name, seq, ts, None if p.ref is None else fmt(p.ref), fmt(p.maker),
                 fmt(p.taker))
     return (s.name, seq, ts, fmt(p.maker), fmt(p.taker))
-

@@ -25,8 +25,8 @@ from .connection import (  # noqa: F401  (connect ... busy: their old home, stil
 from .load import ClientIds, load_exchange
 from .projected import ALL, MARK_KEY, inside, mark_of, parse_mark
 from .projection import (  # noqa: F401  (order_row, trade_row, symbol_row: their old home)
-    ORDER_UPDATES, Changes, ledger_rows, order_row, order_update_row, session_row, symbol_row,
-    trade_row, update_kind, wallet_values,
+    ORDER_UPDATES, Changes, ledger_rows, order_row, order_rows, session_row, symbol_row,
+    trade_row, wallet_rows,
 )
 from .sql import Bulk
 from .urls import default_url, normalise_url  # noqa: F401  (their old home)
@@ -432,14 +432,7 @@ class Store:
         run = Bulk.run
         last = ex.seq
         stale = self._pending_low is not None and self._pending_low <= floor
-        touch = self._pending_touch
-        new_rows, updates = [], ([], [], [])     # updates by db.projection.update_kind
-        for oid, o in ch.orders.items():
-            if oid > floor:
-                new_rows.append(order_row(o, last))
-            elif not stale or touch.get(oid, last) > floor:
-                kind = update_kind(ch, oid)
-                updates[kind].append(order_update_row(o, last, kind))
+        new_rows, updates = order_rows(ch, floor, last, self._pending_touch if stale else None)
         run(cur, sql.order_new, new_rows)
         for statement, rows in zip(sql.order_updates, updates):
             run(cur, statement, rows)
@@ -451,18 +444,10 @@ class Store:
         if trades:
             run(cur, sql.trade, [trade_row(t) for t in trades])
         run(cur, sql.ledger, ledger_rows(moves))
-        known = self._wallets_known
-        users = ex.users
-        w_new, w_upd = [], []
-        for key in ch.wallets:
-            values = wallet_values(users[key[0]].wallets[key[1]])
-            if key in known:
-                w_upd.append(values + key)
-            else:
-                w_new.append(key + values)
+        w_new, w_upd = wallet_rows(ch, ex.users, self._wallets_known)
         run(cur, sql.wallet_new, w_new)
         run(cur, sql.wallet_update, w_upd)
-        known.update(ch.wallets)
+        self._wallets_known.update(ch.wallets)
         for u in ch.users.values():
             self._upsert(cur, S.UserRow.__table__, ("name",), (u.name,), ("role", "status"),
                          (u.role, u.status))

@@ -20,6 +20,11 @@ Never a mix: the compiled modules read each other's cdef classes at C level, so 
 module among compiled ones would not even run. `ENGINE` (kind, why) is what `souq bench`
 prints. This is the one engine module that reads the environment and files, and only at
 import time; the engine's rules stay free of I/O (tests/test_architecture.py).
+
+`install_package` is the same choice for any other package setup.py compiles (its
+COMPILED: the projections' row building in db/, the data replay and the desk in mm/), each
+with its own build record beside its modules; a package whose compiled modules read the
+engine's cdef classes (`needs`) runs pure whenever the engine does.
 """
 import hashlib
 import importlib.machinery as machinery
@@ -31,6 +36,7 @@ import warnings
 
 PURE_ENV = "SOUQ_PURE_PYTHON"
 RECORD = "_compiled.json"
+ENGINE_PURE = "the engine runs pure Python"   # why a package that `needs` it does too
 REBUILD = "rebuild with `pip install -e .` (or `python setup.py build_ext --inplace`)"
 
 
@@ -156,3 +162,45 @@ def install(package: str, path) -> Engine:
         warnings.warn(f"souq engine runs pure Python: {engine.why}", RuntimeWarning,
                       stacklevel=2)
     return engine
+
+
+class _Chosen:
+    """A meta-path finder: each module it covers (full name -> the file chosen for it,
+    compiled or .py) loaded from that file."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+
+    def find_spec(self, fullname, path=None, target=None):
+        file = self.files.get(fullname)
+        if file is None:
+            return None
+        compiled = file.endswith(tuple(machinery.EXTENSION_SUFFIXES))
+        loader = (machinery.ExtensionFileLoader if compiled
+                  else machinery.SourceFileLoader)(fullname, file)
+        return importlib.util.spec_from_file_location(fullname, file, loader=loader)
+
+
+def install_package(package: str, path, folder_name: str, what: str,
+                    needs: Engine | None = None) -> Engine:
+    """Choose the kind for another compiled `package` (its __path__, the folder with its
+    build record: `folder_name` in messages, e.g. "db/") by `choose`'s rules and put a
+    finder loading that kind of its compiled modules first on sys.meta_path. `what` names
+    the package in the warning of a pure run that was meant to be compiled. `needs`: the
+    Engine whose cdef classes its compiled modules read (the engine's `ENGINE`): when that
+    runs pure, so does this package (a compiled module would not load beside pure
+    classes), with no second warning. Returns the kind chosen."""
+    folder = list(path)[0]
+    chosen, compiled = choose(folder, os.environ)
+    if needs is not None and needs.kind != "compiled" and chosen.kind == "compiled":
+        kind, compiled = Engine("pure", ENGINE_PURE + f" ({needs.why})", chosen.modules), {}
+    else:
+        kind = Engine(chosen.kind, chosen.why.replace("engine/", folder_name), chosen.modules)
+    if kind.modules:            # something was compiled here: load the chosen kind
+        sys.meta_path.insert(0, _Chosen({
+            f"{package}.{m}": compiled.get(m) or os.path.join(folder, m + ".py")
+            for m in kind.modules}))
+        if kind.kind == "pure" and not kind.why.startswith((PURE_ENV, ENGINE_PURE)):
+            warnings.warn(f"souq's {what} runs pure Python: {kind.why}", RuntimeWarning,
+                          stacklevel=3)
+    return kind
