@@ -408,7 +408,7 @@ class AggBook:
                 for e in out.events:
                     if type(e) is Trade:
                         trades.append(e)
-                        left -= e[5]
+                        left -= e.qty       # not e[5]: a tuple subclass's index is slow
         if left > 0:
             chunks = book.get(limit)        # the level at the trade's price
             if chunks:
