@@ -31,7 +31,7 @@ COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "pe
                    "ledger", "escrow", "matching", "orders", "sessions", "exchange", "numbers")
 #: the data replay's hot modules, compiled the same way (mm/backtest/native.py decides at
 #: run time, with their own build record, whether they run compiled)
-COMPILED_BACKTEST = ("aggregate", "replay", "runner", "run")
+COMPILED_BACKTEST = ("aggregate", "aggbook", "replay", "runner", "run")
 #: the desk's decision path, compiled the same way (mm/desk/native.py decides at run time)
 COMPILED_DESK = ("runner", "pipeline", "quote_engine", "controls", "shape", "risk", "mark",
                  "valuation", "alerts", "fair", "signals")
@@ -172,7 +172,8 @@ setup(packages=packages,
       package_dir={f"souq.{t}": t for t in TOP},
       # the .pxd files travel with the modules: the build record hashes .py and .pxd
       package_data={"souq.tui": ["*.tcss"], "souq.themes": ["*.tcss", "*.json", "*.toml"],
-                    "souq.engine": ["*.pxd"], "souq.db": ["*.pxd"]},
+                    "souq.engine": ["*.pxd"], "souq.db": ["*.pxd"],
+                    "souq.mm.backtest": ["*.pxd"]},
       # placeholders: OptionalBuildExt.run cythonizes COMPILED_ENGINE itself (lazily, so
       # a machine without Cython still installs)
       ext_modules=[Extension(f"{package}.{m}", [os.path.join(folder, m + ".py")],

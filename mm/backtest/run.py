@@ -247,23 +247,23 @@ class _DataLoop(_Loop):
             self.replay = AggregateReplay(self.ex, r.symbol, r.record, spec.queue_model,
                                           user=r.user)
             r._venue = AggregateVenue(lambda: self.ex, r.record, self.replay)
-            r.before = self.replay.prepare
+            r.before = self.replay.book.prepare
         else:
             self.replay = Replay(self.ex, r.symbol, r.record, spec.queue_model)
 
     def book_version(self):
         if type(self.replay) is AggregateReplay:
-            return (self.ex.seq, self.replay.version)
+            return (self.ex.seq, self.replay.book.version)
         return self.ex.seq
 
     def market_mid(self) -> int | None:
         if type(self.replay) is AggregateReplay:
-            return self.replay.mid(self.runner.user)
+            return self.replay.book.mid(self.runner.user)
         return super().market_mid()
 
     def market_mark(self, name: str) -> int | None:
         if type(self.replay) is AggregateReplay and name == self.replay.symbol:
-            return mark(self.replay.mid(self.runner.user), self.sym.last)
+            return mark(self.replay.book.mid(self.runner.user), self.sym.last)
         return super().market_mark(name)
 
     def run(self) -> Result:
@@ -281,8 +281,11 @@ class _DataLoop(_Loop):
         agg = type(replay) is AggregateReplay
         by_seq = self.mid_by_seq
         horizon = None          # the earliest decision, sample or arrival due: none yet
-        seen = (None, None)     # (ex.seq, replay.version) at the last mid read here
-        level, trade, apply = replay.level, replay.trade, replay.apply
+        seen = (None, None)     # (ex.seq, book.version) at the last mid read here
+        # the aggregate's typed book takes the common events itself (AggregateReplay's
+        # level and trade only pass them on to it)
+        book = replay.book if agg else replay
+        level, trade, apply = book.level, book.trade, replay.apply
         for ev in self.events:
             ts = ev.ts
             if start is not None and ts < start or end is not None and ts >= end:
@@ -308,8 +311,8 @@ class _DataLoop(_Loop):
             if not by_seq:
                 self.note_mid(ts)
             elif agg:
-                if ex.seq != seen[0] or replay.version != seen[1]:
-                    seen = (ex.seq, replay.version)
+                if ex.seq != seen[0] or book.version != seen[1]:
+                    seen = (ex.seq, book.version)
                     self.note_mid(ts)
             elif ex.seq != seen[0]:
                 seen = (ex.seq, None)

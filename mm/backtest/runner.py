@@ -132,8 +132,11 @@ class BacktestRunner(MemoryRunner):
     # ------------------------------------------------------------ what it did
     def record(self, trades) -> None:
         user = self.user
-        for t in trades:        # most batches are other participants' trades only:
-            if t[7].user.name == user or t[6].user.name == user:    # straight to the tape
+        # most batches are other participants' trades only: straight to the tape. (An
+        # engine Trade is a tuple subclass: unpacked, not indexed, which for a subclass
+        # goes through a generic __getitem__ call)
+        for _tid, _seq, _ts, _sym, _price, _qty, m, o, _mf, _tf, _side in trades:
+            if o.user.name == user or m.user.name == user:
                 break
         else:
             self._keep(trades)
@@ -165,7 +168,11 @@ class BacktestRunner(MemoryRunner):
     # object per market trade that the step then reads once and drops.
     def _keep(self, trades) -> None:
         watch = self.watch
-        self._tape += [t for t in trades if t[3] in watch]
+        kept = self._tape
+        for t in trades:
+            _tid, _seq, _ts, sym, _price, _qty, _m, _o, _mf, _tf, _side = t
+            if sym in watch:
+                kept.append(t)
 
     def _read_trades(self) -> tuple:
         """StrategyRunner._read_trades on the kept engine trade tuples: (own fills, the

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from souq.engine.numbers import PRICE_SCALE
 from souq.engine.symbols import SymbolSpec
 
+from .slotted import quick_init
 
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Book:
     """One symbol as a strategy sees it: its specification (`spec`, engine.symbols

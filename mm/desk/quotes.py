@@ -2,11 +2,13 @@
 from dataclasses import dataclass, field
 
 from .book import Book
+from .slotted import quick_init
 from .mark import without_own
 
 BUY, SELL = "buy", "sell"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Quote:
     """An order a strategy wants resting (tif "gtc"), or sent at once ("ioc": a hedge or
@@ -18,6 +20,7 @@ class Quote:
     tif: str = "gtc"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Live:
     """One of the strategy's own open orders, as the exchange holds it."""
@@ -30,6 +33,7 @@ class Live:
     placed: int             # ns, when the quote engine sent it
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Fill:
     ts: int
@@ -41,6 +45,7 @@ class Fill:
     cid: str
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Trade:
     """A trade anyone made, from the tape."""
