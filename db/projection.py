@@ -106,10 +106,14 @@ fa = cached(fmt_amount)    # money amounts
 
 
 def order_row(o: Order, seq: int) -> tuple:
-    """An order as an orders row (ORDER_COLS order), last updated at `seq`."""
+    """An order as an orders row (ORDER_COLS order), last updated at `seq`. A price, stop
+    price or quantity the order does not have, or that could not be read (None: an order
+    rejected for it, engine/stream.py), is NULL: never written as a number (fmt(None) is
+    "0")."""
     return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
             None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
-            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
+            None if o.qty is None else fq(o.qty), fq(o.filled), fa(o.cost), o.status,
+            o.reason, fa(o.hold), o.rank, seq)
 
 
 #: the columns an UPDATE of an order row sets (schema order), by what may have changed
@@ -132,12 +136,13 @@ def update_kind(ch: Changes, oid: int) -> int:
 def order_update_row(o: Order, seq: int, kind: int = 2) -> tuple:
     """An order's changing fields in ORDER_UPDATES[kind] order, then its id."""
     price = None if o.price is None else fq(o.price)
+    qty = None if o.qty is None else fq(o.qty)
     if kind == 0:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
+        return (price, qty, fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
     if kind == 1:
-        return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
+        return (price, qty, fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
                 seq, o.oid)
-    return (price, fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
+    return (price, qty, fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold),
             o.rank, seq, o.oid)
 
 
