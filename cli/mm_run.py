@@ -88,8 +88,7 @@ def run(
             task = bar.add_task("mm", total=None, info="starting")
 
             def on_tick(r, step) -> None:
-                bar.update(task, info=f"{r.name}: inventory {fmt(r.inventory)}, PnL "
-                                      f"{fmt_amount(r.equity or 0)}, {r.n} orders sent")
+                bar.update(task, info=tick_text(r))
             run_loop(runner, clock=time.time_ns, sleep=time.sleep, duration=duration,
                      driver=driver, tick=0.05 if sim else 0.1, should_stop=should_stop,
                      on_tick=on_tick)
@@ -101,6 +100,14 @@ def run(
             print_json(result)
         else:
             _show(result, api.symbols())
+
+
+def tick_text(r) -> str:
+    """The progress line of a running strategy (a Runner): its PnL is unknown ("–",
+    mm.display.MISSING) until its first mark, not 0."""
+    from souq.mm.display import MISSING
+    pnl = MISSING if r.equity is None else fmt_amount(r.equity)
+    return f"{r.name}: inventory {fmt(r.inventory)}, PnL {pnl}, {r.n} orders sent"
 
 
 def _progress() -> Progress:
@@ -138,7 +145,8 @@ def _show(r: dict, symbols=()) -> None:
         ("PnL unrealised", f"{money(pnl['unrealised'])} {quote}"),
         ("fees", f"{f.fee(quote, pnl['fees'])} {quote}"),
         ("PnL total", f"{money(pnl['total'])} {quote}"),
-        ("return", f"{number(pnl['return_pct'], 2)} %"),
+        ("return", f"{number(pnl['return_pct'], 2)} %" if pnl["return_pct"] is not None
+         else number(None)),         # nothing held at the start: no return, not 0 %
         ("spread captured", f"{money(r['spread_captured'])} {quote}"
          + (f" ({bps(r['spread_captured_bps'])})" if r["spread_captured_bps"] else "")),
         ("inventory", f"{qty(r['inventory'])} {base}"),

@@ -131,8 +131,9 @@ def _print_order(o) -> None:
     price = f" @ {f.price(sym, d['price'])}" if d["price"] else ""
     stop = f" stop {f.price(sym, d['stop_price'])}" if d["stop_price"] else ""
     reason = f" ({grouped_text(d['reason'])})" if d["reason"] else ""
-    out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {sym} {d['side']} "
-              f"{f.qty(sym, d['qty'])}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
+    qty = f" {f.qty(sym, d['qty'])}" if d["qty"] is not None else ""     # unknown: as price
+    out.print(f"order {d['id']} [{d['client_id']}] {d['user']} {sym} {d['side']}"
+              f"{qty}{price}{stop} {d['type']} {d['tif']}: {d['status']}, "
               f"filled {f.qty(sym, d['filled'])}{reason}", markup=False)
 
 

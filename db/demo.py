@@ -10,7 +10,7 @@ built is marked `demo` in its meta table, and only such a database can be:
 Every SQLite database also caps its write-ahead log (`journal_size_limit` in
 db/store.connect) and is checkpointed back to that size when the workstation closes.
 """
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlmodel import SQLModel
 
 from . import schema as S
@@ -68,14 +68,19 @@ def clear(engine: Engine) -> int:
 
 def checkpoint(engine: Engine, mode: str = "TRUNCATE") -> None:
     """Fold SQLite's write-ahead log into the database; TRUNCATE also empties the log
-    file (waiting for readers up to the busy timeout), PASSIVE does what it can without
-    waiting (the next writer then starts the log again, cut to `journal_size_limit`).
-    Nothing on other databases."""
+    file (waiting for readers up to 30 s), PASSIVE does what it can without waiting (the
+    next writer then starts the log again, cut to `journal_size_limit`). The gateway's
+    checkpoint thread's own statement (db.walkeeper.checkpoint_file). Nothing on other
+    databases, nor on an in-memory one."""
+    from .dbfile import sqlite_path
+    from .walkeeper import checkpoint_file
     if engine.url.get_backend_name() != "sqlite":
         return
-    assert mode in ("PASSIVE", "TRUNCATE")
-    with engine.connect() as conn:
-        conn.execute(text(f"PRAGMA wal_checkpoint({mode})"))
+    if mode not in ("PASSIVE", "TRUNCATE"):
+        raise ValueError(f"checkpoint mode {mode!r} is not PASSIVE or TRUNCATE")
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is not None:
+        checkpoint_file(path, mode)
 
 
 def age_out(url: str, now_ns: int, hours: float) -> int | None:

@@ -18,8 +18,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Callable
 
-from sqlalchemy import inspect, select, update
-from sqlalchemy.schema import CreateColumn
+from sqlalchemy import MetaData, inspect, select, update
+from sqlalchemy.schema import CreateColumn, CreateTable
 from sqlmodel import SQLModel
 
 from . import schema as S
@@ -79,6 +79,44 @@ def run_projected_mark(conn) -> None:
         conn.execute(S.Meta.__table__.insert().values(key=MARK_KEY, value=ALL))
 
 
+#: the orders columns schemas 1-5 wrote "0" into when the number could not be read
+UNKNOWN_WAS_ZERO = ("qty", "price", "stop_price")
+
+
+def run_unknown_numbers(conn) -> None:
+    """orders.qty nullable, and NULL (unknown) where a rejected order's quantity, price or
+    stop price could not be read. Schemas 1-5 stored "0" for such a number (the stream's
+    parser put 0 in its place); "0" is no number an order can carry (the format's
+    quantities and prices are positive, engine/numbers.py parse_fixed), so on a rejected
+    order it marks exactly those, and `souq check`, replaying the journal, now finds NULL
+    there too. SQLite cannot drop a NOT NULL constraint in place: the table is made again
+    as db/schema.py declares it and its rows copied, then its indexes made
+    (https://www.sqlite.org/lang_altertable.html#otheralter); PostgreSQL drops it."""
+    if conn.dialect.name == "sqlite":
+        _made_again(conn, S.OrderRow.__table__)
+    else:
+        conn.exec_driver_sql("ALTER TABLE orders ALTER COLUMN qty DROP NOT NULL")
+    for column in UNKNOWN_WAS_ZERO:
+        conn.exec_driver_sql(f"UPDATE orders SET {column} = NULL "
+                             f"WHERE {column} = '0' AND status = 'rejected'")
+
+
+def _made_again(conn, table) -> None:
+    """SQLite: `table` made again as db/schema.py declares it, with its rows (in key
+    order) and then its indexes. Inside the upgrade's transaction: all or nothing."""
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c.name) for c in table.columns)
+    key = ", ".join(quote(c.name) for c in table.primary_key.columns)
+    new = table.to_metadata(MetaData(), name=f"{table.name}_new")
+    conn.execute(CreateTable(new))
+    conn.exec_driver_sql(f"INSERT INTO {new.name} ({cols}) SELECT {cols} FROM {table.name} "
+                         f"ORDER BY {key}")
+    conn.exec_driver_sql(f"DROP TABLE {table.name}")
+    conn.exec_driver_sql(f"ALTER TABLE {new.name} RENAME TO {table.name}")
+    for index in table.indexes:
+        index.create(conn)
+
+
 STEPS = [
     Step("2", "orders indexes for start-up (status, rank, client id), the check_points "
               "table, md_sets.state", add_missing),
@@ -90,6 +128,8 @@ STEPS = [
     Step("5", "the meta row `projected`: the journal point the projection tables stand at, "
               "so a writer may write them after the journal (db/projected.py)",
          run_projected_mark),
+    Step("6", "orders.qty nullable, and NULL where a rejected order's quantity, price or "
+              "stop price could not be read (stored as 0 before)", run_unknown_numbers),
 ]
 
 

@@ -112,10 +112,14 @@ fa = cached(fmt_amount)    # money amounts
 
 
 def order_row(o: Order, seq: int) -> tuple:
-    """An order as an orders row (ORDER_COLS order), last updated at `seq`."""
+    """An order as an orders row (ORDER_COLS order), last updated at `seq`. A price, stop
+    price or quantity the order does not have, or that could not be read (None: an order
+    rejected for it, engine/stream.py), is NULL: never written as a number (fmt(None) is
+    "0")."""
     return (o.oid, o.user.name, o.cid, o.sym.name, o.side, o.type, o.tif, o.stp,
             None if o.price is None else fq(o.price), None if o.stop is None else fq(o.stop),
-            fq(o.qty), fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq)
+            None if o.qty is None else fq(o.qty), fq(o.filled), fa(o.cost), o.status,
+            o.reason, fa(o.hold), o.rank, seq)
 
 
 #: the columns an UPDATE of an order row sets (schema order), by what may have changed
@@ -143,8 +147,8 @@ def order_update_row(o: Order, seq: int, kind: int = 2) -> tuple:
         return (fq(o.filled), fa(o.cost), o.reason, fa(o.hold), seq, o.oid)
     if kind == 1:
         return (fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), seq, o.oid)
-    return (None if o.price is None else fq(o.price), fq(o.qty), fq(o.filled), fa(o.cost),
-            o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
+    return (None if o.price is None else fq(o.price), None if o.qty is None else fq(o.qty),
+            fq(o.filled), fa(o.cost), o.status, o.reason, fa(o.hold), o.rank, seq, o.oid)
 
 
 def order_rows(ch: Changes, floor: int, last: int, touch) -> tuple:

@@ -16,9 +16,10 @@ from .predicates import OPEN_ORDER, RANKED
 KEY = BigInteger().with_variant(Integer(), "sqlite")
 from sqlmodel import Field, SQLModel
 
-SCHEMA_VERSION = "5"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
+SCHEMA_VERSION = "6"   # 2: orders indexes for start-up, md_sets.state; 3: bt_runs.models,
                        # opt_runs.models; 4: fewer, partial orders indexes; 5: the meta row
-                       # `projected`, the projections' journal point (db/migrate.py)
+                       # `projected`, the projections' journal point; 6: orders.qty
+                       # nullable, NULL for a number that could not be read (db/migrate.py)
 
 
 class Meta(SQLModel, table=True):
@@ -120,7 +121,8 @@ class OrderRow(SQLModel, table=True):
     stp: str
     price: Optional[str] = None
     stop_price: Optional[str] = None
-    qty: str
+    qty: Optional[str] = None   # NULL: unknown, the order's quantity could not be read
+                                # (it was rejected for that; schema 6, db/migrate.py)
     filled: str
     cost: str             # quote traded, for the average price
     status: str

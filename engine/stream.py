@@ -4,7 +4,8 @@ repository, shared/formats/order-stream.md): text in, commands out.
 This is the one edge where strings become integers. A line that breaks the format is a
 StreamError naming what is wrong; an order whose numbers are readable JSON strings but
 not valid numbers still becomes a command, marked invalid, so the exchange records it
-as rejected with the reason.
+as rejected with the reason; each number it could not read is None (unknown) in the
+command, and so in the order and its row, not a number it never had.
 """
 import re
 
@@ -167,10 +168,11 @@ def _order(kind):
             if key in o:
                 try:
                     values[key] = parse_fixed(o[key], PRICE_DP, key)
-                except BadNumber as exc:    # the engine's numbers stay integers: the
-                    values[key] = 0           # order is rejected for `invalid`; the journal
-                                              # keeps the number as typed
-                    invalid = invalid or str(exc)
+                except BadNumber as exc:    # unknown (None), never a stand-in such as 0:
+                    values[key] = None        # the order is rejected for `invalid` before
+                    invalid = invalid or str(exc)    # any rule reads it, its row shows
+                                              # the number as unknown (NULL), and the
+                                              # journal keeps it as typed
         return C.PlaceOrder(user=o["user"], cid=cid, symbol=o["symbol"], side=side, type=kind,
                             qty=values["qty"], price=values.get("price"),
                             stop=values.get("stop_price"), tif=tif, stp=stp, invalid=invalid)

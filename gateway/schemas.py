@@ -203,7 +203,8 @@ class OrderOut(Out):
     type: str
     price: Optional[str]
     stop_price: Optional[str]
-    quantity: str
+    quantity: Optional[str]   # null: unknown, an unreadable quantity (the order was
+                              # rejected for it, with the reason), as price is then
     filled: str
     avg_price: Optional[str]
     time_in_force: str

@@ -4,12 +4,24 @@ from datetime import datetime, timezone
 from souq.db.shapes import with_avg_price
 
 
+_last_iso: tuple = (None, None)     # (ns, its text): a batch's orders and trades share one
+
+
 def iso(ns: int | None) -> str | None:
-    """Nanoseconds since the epoch to ISO-8601 UTC with microseconds."""
+    """Nanoseconds since the epoch to ISO-8601 UTC with microseconds. The last value is
+    remembered: every order and trade of a committed batch carries the batch's one
+    journal time, so an answer's created_at and its trades' times are formatted once a
+    batch (2.4 % of the event loop's samples under `souq bench --api` before)."""
+    global _last_iso
     if ns is None:
         return None
-    return datetime.fromtimestamp(ns // 1000 / 1e6, timezone.utc).isoformat(
+    last = _last_iso             # one read: another thread may replace it meanwhile
+    if last[0] == ns:
+        return last[1]
+    text = datetime.fromtimestamp(ns // 1000 / 1e6, timezone.utc).isoformat(
         timespec="microseconds").replace("+00:00", "Z")
+    _last_iso = (ns, text)
+    return text
 
 
 def wallet_id(user: str, asset: str) -> str:

@@ -127,8 +127,8 @@ class DeskFacade:
         row = dict(name=cfg["name"], template=cfg["template"], symbol=cfg["symbol"],
                    user=cfg["user"], stage=cfg["stage"], version=cfg["version"],
                    state=run["state"] if run else "never run",
-                   max_inventory=p.get("max_inventory", "0"),
-                   target=p.get("target_inventory", "0"))
+                   max_inventory=_param(cfg, "max_inventory"),
+                   target=_param(cfg, "target_inventory"))
         if run is not None:
             r = self._report(run)
             row.update(run_id=run["id"], run_version=run["version"], base=r["base"],
@@ -231,3 +231,13 @@ class DeskFacade:
 
     def close(self) -> None:
         self.api.close()
+
+
+def _param(cfg: dict, name: str) -> str:
+    """A configuration's parameter as stored, else its template's default (a version
+    saved before the parameter existed): not a "0" it was never set to. "0" only for a
+    template without that parameter (every template has both, mm/desk/params.py)."""
+    value = cfg["params"].get(name)
+    if value is None:
+        value = next((q.default for q in configs.spec_of(cfg) if q.name == name), "0")
+    return value

@@ -34,6 +34,15 @@ PRICE = Decimal("1e-9")
 DAY_NS = 86_400 * 1_000_000_000
 
 
+def return_pct(total: Decimal, hold: Decimal) -> str | None:
+    """The run's PnL as a percentage of what it held at the start (valued at the mark),
+    to 6 places; None when it held nothing there: a return on nothing is unknown, not 0
+    (it read "0" before session 30)."""
+    if not hold:
+        return None
+    return _text((total / hold * 100).quantize(Decimal("0.000001")))
+
+
 def report(source, run_id: int) -> dict:
     """The report of run `run_id`; `source` is a db.api.Api, an Engine or a Connection.
     KeyError when there is no such run."""
@@ -95,8 +104,7 @@ def _report(conn, run_id: int) -> dict:
             "hold_value": _text(hold), "strategy_value": _text(value),
             "pnl": {"realised": _text(pos.realised), "unrealised": _text(pos.unrealised),
                     "fees": _text(pos.fees), "total": _text(total),
-                    "return_pct": _text((total / hold * 100).quantize(Decimal("0.000001")))
-                    if hold else "0"},
+                    "return_pct": return_pct(total, hold)},
             # one definition, the attribution's: each fill's edge against the mid it met
             "spread_captured": _text(spread),
             "spread_captured_bps": _text((spread / notional * 10_000).quantize(

@@ -218,3 +218,58 @@ def test_batches_commit_whole_and_check_catches_tampering(souq, tmp_path):
         assert any(e.startswith("violation: " + violation) for e in errors[:-1]), (name, errors)
     # the original is untouched and still sound
     assert souq.ok("check").startswith(f"ok: {n:,} journal entries replayed")
+
+
+UNREADABLE = [
+    {"op": "symbol", "symbol": "X-Y", "base": "X", "quote": "Y", "tick_size": "1",
+     "qty_step": "1"},
+    {"op": "user", "user": "a"},
+    {"op": "deposit", "user": "a", "asset": "Y", "amount": "100"},
+    {"op": "limit", "id": "q", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
+     "qty": "abc"},
+    {"op": "limit", "id": "p", "user": "a", "symbol": "X-Y", "side": "buy", "price": "NaN",
+     "qty": "2"},
+    {"op": "stop_limit", "id": "s", "user": "a", "symbol": "X-Y", "side": "buy",
+     "stop_price": "-1", "price": "5", "qty": "2"},
+    {"op": "limit", "id": "ok", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
+     "qty": "2"},
+]
+
+
+def _order(oid, cid, kind, price, stop, qty, status, reason) -> dict:
+    return {"id": oid, "user": "a", "client_id": cid, "symbol": "X-Y", "side": "buy",
+            "type": kind, "tif": "gtc", "price": price, "stop_price": stop, "qty": qty,
+            "filled": "0", "avg_price": None, "status": status, "reason": reason}
+
+
+def test_a_number_replay_cannot_read_is_unknown_never_0(souq, tmp_path):
+    """An order line whose quantity, price or stop price is no number is journalled as
+    rejected with the reason; its row holds NULL for that number (it never had one), so
+    `souq orders` leaves the cell empty, as for a market order's price, and --json says
+    null, where both said 0 before. `check` replays the journal to the same rows."""
+    stream = tmp_path / "unreadable.jsonl"
+    stream.write_text(lines(*UNREADABLE))
+    assert summary(souq.ok("replay", stream)) == (7, 4, 3, 0)
+    with sqlite3.connect(souq.db) as conn:
+        assert conn.execute("SELECT id, price, stop_price, qty FROM orders ORDER BY id"
+                            ).fetchall() == [(4, "5", None, None), (5, None, None, "2"),
+                                             (6, "5", None, "2"), (7, "5", None, "2")]
+    assert souq.json("orders") == [
+        _order(4, "q", "limit", "5", None, None, "rejected",
+               "qty 'abc' is not a plain decimal number"),
+        _order(5, "p", "limit", None, None, "2", "rejected", "price 'NaN' is not a finite number"),
+        _order(6, "s", "stop_limit", "5", None, "2", "rejected",
+               "stop_price must be positive, got '-1'"),
+        _order(7, "ok", "limit", "5", None, "2", "active", None)]
+    rows = [line for line in souq.ok("orders").splitlines() if line.startswith("│")]
+    assert rows == [
+        "│  4 │ a    │ q         │ X-Y    │ buy  │ limit      │ gtc │     5 │            │     "
+        "│      0 │           │ rejected │ qty 'abc' is not a plain decimal number │",
+        "│  5 │ a    │ p         │ X-Y    │ buy  │ limit      │ gtc │       │            │   2 "
+        "│      0 │           │ rejected │ price 'NaN' is not a finite number      │",
+        "│  6 │ a    │ s         │ X-Y    │ buy  │ stop_limit │ gtc │     5 │            │   2 "
+        "│      0 │           │ rejected │ stop_price must be positive, got '-1'   │",
+        "│  7 │ a    │ ok        │ X-Y    │ buy  │ limit      │ gtc │     5 │            │   2 "
+        "│      0 │           │ active   │                                         │"]
+    assert souq.ok("check").startswith("ok: 7 journal entries replayed; ledger, holds, books "
+                                       "and projections agree\n")

@@ -14,7 +14,8 @@ from souq.db.api import Api
 from souq.db.schema import SCHEMA_VERSION
 from souq.db.store import Store, prepare
 from test_schema_migration import (     # the file at older versions
-    _as_schema_1, assert_upgraded, old_orders_indexes, place_a1_again,
+    _as_schema_1, assert_upgraded, old_orders_indexes, place_a1_again, qty_not_null,
+    qty_nullable,
 )
 
 
@@ -37,8 +38,9 @@ def test_the_steps_are_ordered_and_end_at_the_code_s_version():
     assert [s.version for s in M.STEPS] == sorted((s.version for s in M.STEPS), key=int)
     assert M.STEPS[-1].version == SCHEMA_VERSION
     assert M.pending(None) == [] and M.pending(SCHEMA_VERSION) == []
-    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3", "4", "5"]
-    assert M.pending("2") == M.STEPS[1:] and M.pending("4") == [M.STEPS[-1]]
+    assert M.pending("1") == M.STEPS and [s.version for s in M.STEPS] == ["2", "3", "4", "5",
+                                                                          "6"]
+    assert M.pending("2") == M.STEPS[1:] and M.pending("5") == [M.STEPS[-1]]
 
 
 def test_a_database_at_the_previous_version_is_upgraded_at_start_up(tmp_path):
@@ -63,9 +65,9 @@ def test_upgrade_runs_each_pending_step_and_stamps_it(tmp_path):
     _database(path)
     _as_schema_1(path)
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["2", "3", "4", "5"]
+    assert M.upgrade(engine) == ["2", "3", "4", "5", "6"]
     engine.dispose()
-    assert _version(path) == "5"
+    assert _version(path) == "6"
 
 
 MODELS = {"queue": "probabilistic", "latency": "constant", "entry_ns": 5, "response_ns": 7,
@@ -90,7 +92,7 @@ def test_version_3_gives_stored_runs_their_models_from_their_result(tmp_path):
         conn.execute("ALTER TABLE opt_runs DROP COLUMN models")
         conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["3", "4", "5"]
+    assert M.upgrade(engine) == ["3", "4", "5", "6"]
     with engine.connect() as conn:
         models = {r["id"]: r["models"] for r in B.runs(conn)}
         assert O.searches(conn) == []
@@ -194,7 +196,7 @@ def test_version_5_marks_the_projections_of_an_older_database_whole(tmp_path):
         conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema'")
     assert open_reader(str(path)) is None              # not at the code's version
     engine = create_engine(f"sqlite:///{path}")
-    assert M.upgrade(engine) == ["5"]
+    assert M.upgrade(engine) == ["5", "6"]
     engine.dispose()
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'projected'").fetchone() == \
@@ -202,3 +204,59 @@ def test_version_5_marks_the_projections_of_an_older_database_whole(tmp_path):
     reader = open_reader(str(path))
     assert [w["asset"] for w in reader.wallets(user="a")] == ["Y"]
     reader.close()
+
+
+UNREADABLE = [    # an order whose quantity, price, stop price could not be read; one fine
+    {"op": "limit", "id": "q", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
+     "qty": "abc"},
+    {"op": "limit", "id": "p", "user": "a", "symbol": "X-Y", "side": "buy", "price": "NaN",
+     "qty": "2"},
+    {"op": "stop_limit", "id": "s", "user": "a", "symbol": "X-Y", "side": "buy",
+     "stop_price": "-1", "price": "5", "qty": "2"},
+    {"op": "limit", "id": "ok", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
+     "qty": "2"},
+]
+
+
+def _orders(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT client_id, type, price, stop_price, qty, status FROM orders "
+                            "ORDER BY id").fetchall()
+
+
+def test_version_6_makes_an_unreadable_number_unknown_not_0(tmp_path, souq):
+    """Schema 6: orders.qty may be NULL. A version-5 file stored "0" for a rejected order's
+    quantity, price or stop price that could not be read; upgraded in place, those are
+    NULL, every other value and row stays, the indexes are schema 4's, and `souq check`
+    (replaying the journal, which now gives NULL there too) is clean."""
+    _database(souq.db)
+    stream = tmp_path / "unreadable.jsonl"
+    stream.write_text("".join(json.dumps(o) + "\n" for o in UNREADABLE))
+    souq.ok("replay", stream)
+    with sqlite3.connect(souq.db) as conn:
+        qty_not_null(conn)
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema'")
+    assert not qty_nullable(souq.db)
+    assert _orders(souq.db) == [("q", "limit", "5", None, "0", "rejected"),
+                                ("p", "limit", "0", None, "2", "rejected"),
+                                ("s", "stop_limit", "5", "0", "2", "rejected"),
+                                ("ok", "limit", "5", None, "2", "active")]
+    engine = create_engine(souq.db_url)
+    assert M.upgrade(engine) == ["6"]
+    engine.dispose()
+    assert_upgraded(souq.db)
+    assert _orders(souq.db) == [("q", "limit", "5", None, None, "rejected"),
+                                ("p", "limit", None, None, "2", "rejected"),
+                                ("s", "stop_limit", "5", None, "2", "rejected"),
+                                ("ok", "limit", "5", None, "2", "active")]
+    with sqlite3.connect(souq.db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert souq.ok("check").startswith("ok: 7 journal entries replayed; ledger, holds, books "
+                                       "and projections agree\n")
+    # a new database stores NULL from the start: the same rows
+    fresh = tmp_path / "fresh.db"
+    _database(fresh)
+    store = Store(f"sqlite:///{fresh}")
+    store.submit([prepare(o, "@operator") for o in UNREADABLE], 0)
+    store.close()
+    assert _orders(fresh) == _orders(souq.db)

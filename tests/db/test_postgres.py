@@ -164,3 +164,43 @@ def test_deferred_projections_on_postgresql(tmp_path):
         assert answer(url) == answer(plain)
         souq = Souq(tmp_path / "souq.db", url=url)
         assert souq.run("check").returncode == 0
+
+
+def test_schema_6_unknown_numbers_on_postgresql(tmp_path):
+    """Schema 6 on PostgreSQL: a version-5 database (orders.qty NOT NULL, "0" stored for a
+    rejected order's quantity, price or stop price that could not be read) is upgraded in
+    place: the constraint dropped, those "0"s NULL, every other row as it was, and `check`
+    clean; a new order line with an unreadable quantity then stores NULL."""
+    from sqlalchemy import create_engine, text
+
+    from souq.db.schema import SCHEMA_VERSION
+    from souq.db.store import Store
+    from test_migrate import UNREADABLE
+    with pg_kit.fresh_database(pg_kit.need_pg()) as url:
+        souq = Souq(tmp_path / "souq.db", url=url)
+        souq.feed({"op": "symbol", "symbol": "X-Y", "base": "X", "quote": "Y",
+                   "tick_size": "1", "qty_step": "1"}, {"op": "user", "user": "a"},
+                  {"op": "deposit", "user": "a", "asset": "Y", "amount": "100"})
+        stream = tmp_path / "unreadable.jsonl"
+        stream.write_text("".join(json.dumps(o) + "\n" for o in UNREADABLE))
+        souq.ok("replay", stream)
+        engine = create_engine(url)
+        rows = ("SELECT client_id, price, stop_price, qty, status FROM orders ORDER BY id")
+        with engine.begin() as conn:       # back to the layout and values of schema 5
+            conn.execute(text("UPDATE orders SET qty = '0' WHERE qty IS NULL"))
+            conn.execute(text("UPDATE orders SET price = '0' WHERE client_id = 'p'"))
+            conn.execute(text("UPDATE orders SET stop_price = '0' WHERE client_id = 's'"))
+            conn.execute(text("ALTER TABLE orders ALTER COLUMN qty SET NOT NULL"))
+            conn.execute(text("UPDATE meta SET value = '5' WHERE key = 'schema'"))
+        Store(url).close()                 # migrates
+        nullable = ("SELECT is_nullable FROM information_schema.columns WHERE "
+                    "table_name = 'orders' AND column_name = 'qty'")
+        with engine.connect() as conn:
+            assert conn.execute(text(nullable)).scalar() == "YES"
+            assert conn.execute(text(rows)).fetchall() == [
+                ("q", "5", None, None, "rejected"), ("p", None, None, "2", "rejected"),
+                ("s", "5", None, "2", "rejected"), ("ok", "5", None, "2", "active")]
+            assert conn.execute(text("SELECT value FROM meta WHERE key = 'schema'")).scalar() \
+                == SCHEMA_VERSION
+        engine.dispose()
+        assert souq.ok("check").startswith("ok: 7 journal entries replayed")

@@ -21,7 +21,9 @@ def old_orders_indexes(conn, names) -> None:
 
 
 def assert_upgraded(path) -> None:
-    """The file is at the code's version with schema 4's orders indexes, none older."""
+    """The file is at the code's version with schema 4's orders indexes, none older, and
+    schema 6's nullable orders.qty."""
+    assert qty_nullable(path)
     with sqlite3.connect(path) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert NEW_INDEXES <= indexes and not set(OLD_INDEXES) & indexes
@@ -35,10 +37,41 @@ def place_a1_again(api) -> str | None:
                         "side": "buy", "price": "5", "qty": "1"}).reason
 
 
+def qty_not_null(conn) -> None:
+    """The orders table as schemas 1-5 made it: qty NOT NULL, and "0" where a rejected
+    order's quantity, price or stop price could not be read (the stream parser's stand-in
+    then); its indexes as they are."""
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND "
+                       "name = 'orders'").fetchone()[0]
+    old = sql.replace("qty VARCHAR,", "qty VARCHAR NOT NULL,")
+    assert old.count("NOT NULL") == sql.count("NOT NULL") + 1, sql
+    indexes = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' "
+                                          "AND tbl_name = 'orders' AND sql IS NOT NULL")]
+    conn.execute("UPDATE orders SET qty = '0' WHERE qty IS NULL")
+    conn.execute("UPDATE orders SET price = '0' WHERE price IS NULL AND status = 'rejected' "
+                 "AND type IN ('limit', 'stop_limit')")
+    conn.execute("UPDATE orders SET stop_price = '0' WHERE stop_price IS NULL AND "
+                 "status = 'rejected' AND type IN ('stop_limit', 'stop_market')")
+    conn.execute("ALTER TABLE orders RENAME TO orders_now")
+    conn.execute(old)
+    conn.execute("INSERT INTO orders SELECT * FROM orders_now")
+    conn.execute("DROP TABLE orders_now")
+    for index in indexes:
+        conn.execute(index)
+
+
+def qty_nullable(path) -> bool:
+    """Whether the file's orders.qty may be NULL (schema 6)."""
+    with sqlite3.connect(path) as conn:
+        cols = {r[1]: r[3] for r in conn.execute("PRAGMA table_info(orders)")}
+    return cols["qty"] == 0
+
+
 def _as_schema_1(path) -> None:
-    """Undo what schemas 2 to 5 added, as an older souq left the file (schema 1 had the
+    """Undo what schemas 2 to 6 added, as an older souq left the file (schema 1 had the
     one orders index on user)."""
     with sqlite3.connect(path) as conn:
+        qty_not_null(conn)
         conn.execute("DELETE FROM meta WHERE key = 'projected'")
         old_orders_indexes(conn, ["ix_orders_user"])
         conn.execute("DROP TABLE check_points")

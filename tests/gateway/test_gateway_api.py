@@ -1,5 +1,7 @@
 """The REST API against a real `souq serve`: exact balances, idempotent orders, rejections
 as the CLI shows them, and every kind of bad input refused with nothing changed."""
+import json
+
 import pytest
 
 from gw_kit import Server, problem
@@ -301,3 +303,30 @@ def test_orders_carry_created_at_and_public_trades_read_by_time_window(clients):
             "since needs a time zone, like 2026-12-02T09:30:00Z")
     problem(bob.get("/trades", params={"since": trade["time"]}), 422,
             "since and until select public trades: add public=true")
+
+
+def test_an_unreadable_number_reads_as_null_not_0(clients, gw_market, tmp_path):
+    """Orders `souq replay` journalled with a quantity or price it could not read (each
+    rejected for it) have none: GET /orders and /orders/{id} say null there, never "0"."""
+    stream = tmp_path / "unreadable.jsonl"
+    stream.write_text("".join(json.dumps(o) + "\n" for o in (
+        {"op": "limit", "id": "unread-q", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+         "price": "99000000", "qty": "1,5"},
+        {"op": "limit", "id": "unread-p", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+         "price": "99e6", "qty": "0.1"})))
+    assert "0 accepted, 2 rejected" in gw_market.ok("replay", stream)
+    alice = clients["alice"]
+    got = {o["client_order_id"]: o for o in alice.get("/orders").json()}
+    keys = ("type", "price", "stop_price", "quantity", "filled", "avg_price", "status",
+            "reason", "cost", "hold")
+    assert {cid: {k: got[cid][k] for k in keys} for cid in ("unread-q", "unread-p")} == {
+        "unread-q": {"type": "limit", "price": "99000000", "stop_price": None,
+                     "quantity": None, "filled": "0", "avg_price": None, "status": "rejected",
+                     "reason": "qty '1,5' is not a plain decimal number", "cost": "0",
+                     "hold": "0"},
+        "unread-p": {"type": "limit", "price": None, "stop_price": None, "quantity": "0.1",
+                     "filled": "0", "avg_price": None, "status": "rejected",
+                     "reason": "price '99e6' uses exponent notation; write it as a plain "
+                               "decimal", "cost": "0", "hold": "0"}}
+    for cid in ("unread-q", "unread-p"):
+        assert alice.get(f"/orders/{got[cid]['order_id']}").json() == got[cid]

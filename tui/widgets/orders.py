@@ -93,7 +93,8 @@ class OrdersPane(TablePane):
         return (datetime.fromtimestamp(at / 1e9, timezone.utc).strftime("%H:%M:%S")
                 if at else "-", o["client_id"], o["side"],
                 f.price(sym, o["price"], w["price"]) if o["price"] else "-",
-                f.qty(sym, o["qty"], w["qty"]), f.qty(sym, o["filled"], w["filled"]),
+                f.qty(sym, o["qty"], w["qty"]) if o["qty"] is not None else "-",
+                f.qty(sym, o["filled"], w["filled"]),
                 o["status"],
                 f.avg_price(sym, o["avg_price"], w["avg"]) if o["avg_price"] else "-",
                 grouped_text(o["reason"]) if o["reason"] else "", sym, o["type"])
@@ -114,11 +115,14 @@ class OrdersPane(TablePane):
 def order_detail(o: dict, f) -> str:
     """One order as a sentence: "#15 big: buy 0.1000 @ 100,000,000 BTC-IRR limit,
     rejected: price 100,001,500 is not a multiple of the tick 1,000" (filled and average
-    price when it traded)."""
+    price when it traded; a price or quantity it does not have, or that could not be
+    read, left out: "#16: buy @ 100,000,000 BTC-IRR limit, rejected: qty 'abc' is not a
+    plain decimal number")."""
     sym = o["symbol"]
     price = f" @ {f.price(sym, o['price'])}" if o["price"] else ""
+    qty = f" {f.qty(sym, o['qty'])}" if o["qty"] is not None else ""   # unknown: as price
     name = f"#{o['id']}" + ("" if o["client_id"] == f"#{o['id']}" else f" {o['client_id']}")
-    text = (f"{name}: {o['side']} {f.qty(sym, o['qty'])}{price} {sym} "
+    text = (f"{name}: {o['side']}{qty}{price} {sym} "
             f"{o['type']}, {o['status']}")
     if o.get("filled") and o.get("avg_price"):
         text += f", filled {f.qty(sym, o['filled'])} at {f.avg_price(sym, o['avg_price'])}"
