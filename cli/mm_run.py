@@ -125,6 +125,7 @@ def _show(r: dict, symbols=()) -> None:
     f = Figures(symbols)
     base, quote, sym = r["base"], r["quote"], r["symbol"]
     money = lambda v: f.money(quote, v)                                  # noqa: E731
+    valued = lambda v: "–" if v is None else f"{money(v)} {quote}"       # noqa: E731
     qty = lambda v: f.qty(sym, v)                                        # noqa: E731
     pnl = r["pnl"]
     t = Table(title=f"{r['name']} v{r['version']} ({r['template']}) on {sym} as "
@@ -139,12 +140,12 @@ def _show(r: dict, symbols=()) -> None:
         ("assets at start", _assets(r["assets_start"], base, quote, f)),
         ("assets now", _assets(r["assets_now"], base, quote, f)),
         ("mark", f.avg_price(sym, r["mid"])),
-        ("value holding the start", f"{money(r['hold_value'])} {quote}"),
-        ("value of the strategy", f"{money(r['strategy_value'])} {quote}"),
+        ("value holding the start", valued(r["hold_value"])),      # "–": no mark
+        ("value of the strategy", valued(r["strategy_value"])),
         ("PnL realised", f"{money(pnl['realised'])} {quote}"),
         ("PnL unrealised", f"{money(pnl['unrealised'])} {quote}"),
         ("fees", f"{f.fee(quote, pnl['fees'])} {quote}"),
-        ("PnL total", f"{money(pnl['total'])} {quote}"),
+        ("PnL total", valued(pnl["total"])),
         ("return", f"{number(pnl['return_pct'], 2)} %" if pnl["return_pct"] is not None
          else number(None)),         # nothing held at the start: no return, not 0 %
         ("spread captured", f"{money(r['spread_captured'])} {quote}"

@@ -34,11 +34,11 @@ PRICE = Decimal("1e-9")
 DAY_NS = 86_400 * 1_000_000_000
 
 
-def return_pct(total: Decimal, hold: Decimal) -> str | None:
+def return_pct(total: Decimal | None, hold: Decimal | None) -> str | None:
     """The run's PnL as a percentage of what it held at the start (valued at the mark),
     to 6 places; None when it held nothing there: a return on nothing is unknown, not 0
-    (it read "0" before session 30)."""
-    if not hold:
+    (it read "0" before session 30), and None when either is unknown (no mark)."""
+    if not hold or total is None:
         return None
     return _text((total / hold * 100).quantize(Decimal("0.000001")))
 
@@ -82,9 +82,12 @@ def _report(conn, run_id: int) -> dict:
         b0, q0 = Decimal(run["base_start"]), Decimal(run["quote_start"])
         b1 = b0 + flows["buy"]["volume"] - flows["sell"]["volume"]
         q1 = q0 - flows["buy"]["notional"] + flows["sell"]["notional"] - flows["fees"]
-        m = mid if mid is not None else ZERO
-        hold, value = b0 * m + q0, b1 * m + q1
-        total = value - hold
+        if mid is not None:
+            hold, value = b0 * mid + q0, b1 * mid + q1
+            total = value - hold
+        else:    # no mark anywhere: holdings in base have no value to show, not one at 0;
+            hold = value = None      # the PnL is known only when the base did not move
+            total = q1 - q0 if b1 == b0 else None
         equity = [(s["ts"], Decimal(s["equity"])) for s in samples]
         alerts = _alerts(conn, run)
         analytics = live_figures(conn, run, cfg, every, samples)
@@ -111,7 +114,8 @@ def _report(conn, run_id: int) -> dict:
                 Decimal("0.01"))) if notional else None,
             "inventory": _text(b1 - b0),
             "max_inventory": _text(_max_inventory(trades, user)),
-            "max_drawdown": _text(max_drawdown([e for _, e in equity] + [total])),
+            "max_drawdown": _text(max_drawdown([e for _, e in equity]
+                                               + ([] if total is None else [total]))),
             "sharpe": analytics["sharpe"], "ratios_note": analytics["ratios_note"],
             "ratios_horizon": analytics["ratios_horizon"],
             "samples": len(samples),

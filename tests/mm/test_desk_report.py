@@ -95,3 +95,21 @@ def test_a_live_run_gets_the_backtest_analytics(tmp_path):
     assert a["fill_ratio_qty"] == 0.4285714286               # 1.5 filled of 3.5 quoted
     assert a["fill_ratio_orders"] == 0.6666666667           # a and b of a, b, q
     api.close()
+
+
+def test_a_run_with_no_mark_values_nothing_at_a_price_of_zero(tmp_path):
+    """No trade, no sample's mid and an empty book: there is no mark, so what the run holds
+    in base has no value to show. The values and the return are unknown (None, shown
+    "–"), never a figure at price 0 (which read 1,000,000 for 100 T and 1,000,000 USD);
+    the PnL is still known, as nothing moved."""
+    api = Api(str(tmp_path / "r.db"), clock=lambda: T0)
+    assert all(o.reason is None for o in api.execute_many(
+        kit.market_commands(maker="0.001", taker="0.002")[:-2]).outcomes)   # an empty book
+    desk.save_config(api.db, "t1", "test_ladder", "T-USD", "mm", {}, T0)
+    run = desk.start_run(api.db, "t1", 1, "live", T0, api.store.ex.seq, "100", "1000000")
+    desk.set_run_state(api.db, run, "stopped", ts=T0 + S, reason="done")
+    r = report(api, run)
+    assert r["mid"] is None and r["trades"]["count"] == 0
+    assert (r["hold_value"], r["strategy_value"]) == (None, None)
+    assert r["pnl"]["total"] == "0" and r["pnl"]["return_pct"] is None
+    assert r["max_drawdown"] == "0"
