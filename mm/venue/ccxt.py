@@ -14,8 +14,10 @@ symbol's public tape). ccxt has no amend that every exchange supports: an amend 
 cancel and a new order for the rest, under the client id `CID~N`, while the runner keeps
 knowing the order as CID (as RemoteVenue does).
 """
+import time
 from decimal import Decimal, InvalidOperation
 
+from souq.engine import fees
 from souq.engine.numbers import AMOUNT_DP, PRICE_DP
 
 from souq.engine.symbols import SymbolSpec
@@ -62,10 +64,11 @@ class CcxtVenue(RelayVenue):
     user name). ccxt's errors are the refusals: a NetworkError makes `refresh` return
     False; an order refused says ccxt's message as the reason."""
 
-    def __init__(self, exchange, user: str) -> None:
+    def __init__(self, exchange, user: str, clock=time.time_ns) -> None:
         import ccxt                         # only a run on a ccxt venue needs it
         self.ex = exchange
         self.user = user
+        self.clock = clock                  # ns: the time of a trade sent without one
         self.unreachable = (ccxt.NetworkError,)      # RelayVenue's, checked first
         self.refused = ccxt.BaseError
         self.markets: dict[str, dict] = {}
@@ -181,7 +184,7 @@ class CcxtVenue(RelayVenue):
         if not self.started:
             self.started = True
             return []
-        fresh.sort(key=lambda t: (t["timestamp"] or 0, t["id"]))
+        fresh.sort(key=lambda t: (t["timestamp"] is None, t["timestamp"] or 0, t["id"]))
         out = []
         for t in fresh:
             self.newest += 1
@@ -189,14 +192,28 @@ class CcxtVenue(RelayVenue):
         return out
 
     def _trade(self, tid: int, t: dict) -> TapeTrade:
+        """ccxt trade `t` as TapeTrade number `tid`. Our own fill whose fee ccxt leaves
+        out (`fee` None: the exchange did not say) is charged at the market's maker or taker
+        rate (engine.fees.fee: notional x rate, rounded up), the schedule the venue
+        publishes, rather than booked free; a trade without a timestamp is stamped when it
+        reached us (`clock`, ns) rather than at the epoch."""
         role = t.get("takerOrMaker")
         cid = t.get("clientOrderId") or self.cids.get(t.get("order"))
         cid = None if cid is None else cid.partition("~")[0]
-        fee = units((t.get("fee") or {}).get("cost") or 0, AMOUNT_DP)
+        price, qty = units(t["price"]), units(t["amount"])
+        cost = (t.get("fee") or {}).get("cost")
+        if cost is not None:
+            fee = units(cost, AMOUNT_DP)
+        elif role in ("maker", "taker"):     # our fill, its fee not reported: the market's
+            m = self.markets.get(t["symbol"].replace("/", "-")) or {}     # schedule, never 0
+            fee = fees.fee(price * qty, rate(m.get(role)), 1)
+        else:
+            fee = 0                          # another's trade: no fee of ours in it
         side = t["side"]
         taker_side = side if role != "maker" else ("sell" if side == "buy" else "buy")
-        return TapeTrade(tid, (t["timestamp"] or 0) * 1_000_000, t["symbol"].replace("/", "-"),
-                         units(t["price"]), units(t["amount"]),
+        # a trade the venue sends without a time: when it reached us, never the epoch
+        ts = t["timestamp"] * 1_000_000 if t.get("timestamp") is not None else self.clock()
+        return TapeTrade(tid, ts, t["symbol"].replace("/", "-"), price, qty,
                          self.user if role == "maker" else None,
                          self.user if role == "taker" else None,
                          cid if role == "maker" else None, cid if role == "taker" else None,
