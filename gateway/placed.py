@@ -12,14 +12,15 @@ from souq.engine.model import OPEN_STATUSES
 
 
 class PlacedTimes:
-    """{order id: placed ns} for the open orders a feed has published.
+    """{order id: placed ns} for the open orders a feed has published or a route answered
+    (one per gateway: Feed.placed, which routes.orders._placed_at fills through too).
 
     `fill(rows, read)` gives every order-row dict (db.queries or gateway.committer shape: "id"
     and "status") a "placed_ts" (ns since the epoch, or None when the journal has no such
     entry): its own if it carries one, else a remembered one, else one `read(ids)` for the
     rest (a callable returning {seq: ts}, e.g. db.queries.journal_times on a connection).
-    Rows are changed in place and returned. Not locked: callers hold the feed's lock or
-    accept that two threads may read the same time twice (dict get/set/pop are atomic)."""
+    Rows are changed in place and returned. Not locked: the feed holds its lock, a route
+    does not, so two threads may read the same time twice (dict get/set/pop are atomic)."""
 
     def __init__(self) -> None:
         self.known: dict[int, int] = {}

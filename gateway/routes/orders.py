@@ -137,8 +137,8 @@ def placed(done) -> Response:
     order = done.orders.get(done.seq)
     if order is None:    # refused before an order existed (e.g. no such user)
         raise refused(done.reason, "order")
-    # the order was placed by this command: at its batch's journal time
-    shaped = order_out(order, [trade_out(t) for t in done.trades], done.ts)
+    # placed by this command: the committer gave it its batch's journal time
+    shaped = order_out(order, [trade_out(t) for t in done.trades])
     if not done.accepted:
         raise Problem(422, rejection("order", done.reason), order=shaped)
     return Response(orjson.dumps(shaped), status_code=201, media_type="application/json")
@@ -163,11 +163,11 @@ def orders(request: Request, p: Principal = Depends(reading),
 def _placed_at(request: Request, rows: list[dict]) -> list[dict]:
     """`rows` with "placed_ts": when each order's placing command was journalled (an
     order's id is that command's seq: db.queries.journal_times), for created_at; rows that
-    carry it already (the committer's, for orders its batch placed) are not read again."""
-    wanted = [r["id"] for r in rows if r.get("placed_ts") is None]
-    times = state(request).api.read(Q.journal_times, wanted) if wanted else {}
-    return [r if r.get("placed_ts") is not None else {**r, "placed_ts": times.get(r["id"])}
-            for r in rows]
+    carry it already (the committer's, for orders its batch placed) or that the feed
+    remembers (gateway.placed.PlacedTimes, shared with it) are not read again."""
+    gw = state(request)
+    return gw.feed.placed.fill([dict(r) for r in rows],
+                               lambda ids: gw.api.read(Q.journal_times, ids))
 
 
 def _own_order(request: Request, p: Principal, order_id: str) -> dict:
