@@ -263,11 +263,7 @@ class Figures:
         tick, then shown with the digits that leaves beyond the tick's own places (an
         average of 94,438,051,000 reads so, not "94,438,051,000.00"; 3,529.905 USDT at a
         0.01 tick reads "3,529.905")."""
-        dp = self._dp(symbol, "price_dp")
-        d = to_decimal(value)
-        if dp is not None and d is not None:
-            d = rounded(d, dp + 2)
-        return _shown(d if d is not None else value, dp, width)
+        return self._averaged(value, self._dp(symbol, "price_dp"), width)
 
     def qty(self, symbol: str, value, width: int | None = None) -> str:
         return _shown(value, self._dp(symbol, "qty_dp"), width)
@@ -276,7 +272,11 @@ class Figures:
         """A mean of quantities (a mean top-of-book size): as `avg_price`, rounded half-even
         to two places finer than the step, so 0.001542295082 BTC at a 0.0001 step reads
         "0.001542", not every digit of the quotient."""
-        dp = self._dp(symbol, "qty_dp")
+        return self._averaged(value, self._dp(symbol, "qty_dp"), width)
+
+    @staticmethod
+    def _averaged(value, dp: int | None, width: int | None) -> str:
+        """A computed mean at two places finer than `dp` (half-even), then `_shown`."""
         d = to_decimal(value)
         if dp is not None and d is not None:
             d = rounded(d, dp + 2)
