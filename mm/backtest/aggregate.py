@@ -38,12 +38,22 @@ first, so the full path's refusals and skips apply. Not kept: which chunks a tra
 partly filled (the full path cancels and re-places such an order where it would amend
 an untouched one); the two differ only when an off-grid cut then meets it.
 """
+from operator import attrgetter
+
 from souq.engine.model import BUY, SELL
 
 from .aggbook import AggBook, engine_best
 from .models import PESSIMISTIC
 
 from .replay import SIDES, Replay
+
+
+def _kept_in_book(name: str, doc: str, settable: bool = False) -> property:
+    """An AggregateReplay attribute that lives in its AggBook (`self.book.<name>`), read
+    (and with `settable` written) through the replay as Replay's own attribute."""
+    def put(self, value) -> None:
+        setattr(self.book, name, value)
+    return property(attrgetter("book." + name), put if settable else None, doc=doc)
 
 
 def usable(sym) -> bool:
@@ -67,37 +77,16 @@ class AggregateReplay(Replay):
         self.book.levels = self.levels
         self.book.queue = self.queue
 
-    # Replay's counters, kept in the book (its steps count at C level)
-    @property
-    def n(self) -> int:
-        return self.book.n
-
-    @n.setter
-    def n(self, value: int) -> None:
-        self.book.n = value
-
-    @property
-    def skipped(self) -> int:
-        return self.book.skipped
-
-    @skipped.setter
-    def skipped(self, value: int) -> None:
-        self.book.skipped = value
-
-    @property
-    def version(self) -> int:
-        """Moves whenever a side's best aggregate level changes (AggBook.version)."""
-        return self.book.version
-
-    @property
-    def bids(self) -> dict:
-        """The aggregate bid levels: -price -> [chunk qty, ...] in queue order."""
-        return self.book.bids
-
-    @property
-    def asks(self) -> dict:
-        """The aggregate ask levels: price -> [chunk qty, ...] in queue order."""
-        return self.book.asks
+    # Replay's counters, kept in the book (its steps count at C level), and its levels
+    n = _kept_in_book("n", "Events replayed (Replay.n; AggBook.n).", settable=True)
+    skipped = _kept_in_book("skipped", "Events skipped (Replay.skipped; AggBook.skipped).",
+                            settable=True)
+    version = _kept_in_book("version", "Moves whenever a side's best aggregate level changes "
+                            "(AggBook.version).")
+    bids = _kept_in_book("bids", "The aggregate bid levels: -price -> [chunk qty, ...] in "
+                         "queue order.")
+    asks = _kept_in_book("asks", "The aggregate ask levels: price -> [chunk qty, ...] in "
+                         "queue order.")
 
     # ------------------------------------------------------------ reading
     def _known_levels(self) -> set:
