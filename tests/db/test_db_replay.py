@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from souq_cli import Souq
+from test_migrate import UNREADABLE as UNREADABLE_ORDERS
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "example-seed-trade.jsonl"
 TRADE_LINE = ('{"seq":1,"symbol":"BTC-IRR","price":"100000000","qty":"1","maker":"a1",'
@@ -220,19 +221,12 @@ def test_batches_commit_whole_and_check_catches_tampering(souq, tmp_path):
     assert souq.ok("check").startswith(f"ok: {n:,} journal entries replayed")
 
 
-UNREADABLE = [
+UNREADABLE = [    # the market, then test_migrate's orders with numbers that cannot be read
     {"op": "symbol", "symbol": "X-Y", "base": "X", "quote": "Y", "tick_size": "1",
      "qty_step": "1"},
     {"op": "user", "user": "a"},
     {"op": "deposit", "user": "a", "asset": "Y", "amount": "100"},
-    {"op": "limit", "id": "q", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
-     "qty": "abc"},
-    {"op": "limit", "id": "p", "user": "a", "symbol": "X-Y", "side": "buy", "price": "NaN",
-     "qty": "2"},
-    {"op": "stop_limit", "id": "s", "user": "a", "symbol": "X-Y", "side": "buy",
-     "stop_price": "-1", "price": "5", "qty": "2"},
-    {"op": "limit", "id": "ok", "user": "a", "symbol": "X-Y", "side": "buy", "price": "5",
-     "qty": "2"},
+    *UNREADABLE_ORDERS,
 ]
 
 

@@ -105,6 +105,22 @@ def test_the_steady_table_draws_what_the_data_table_draws():
         assert steady_size == stock_size, label
 
 
+async def one_row_above(app, pilot, count: int, before) -> DataTable:
+    """The app's steady table with COLUMNS, filled with rows count..1; then `before()` (a
+    counter's reset) and the same rows again under a new row count + 1: one new row above
+    the others. Returns the table."""
+    table = app.query_one("#steady", DataTable)
+    for name, width in COLUMNS:
+        table.add_column(name, width=width, key=name)
+    rows = {str(i): row(i) for i in range(count, 0, -1)}
+    fill(table, rows)
+    await pilot.pause()
+    before()
+    fill(table, {str(count + 1): row(count + 1), **rows})
+    await pilot.pause()
+    return table
+
+
 def test_a_row_moved_down_is_not_drawn_again():
     drawn_cells = []
     original = data_table.Styled
@@ -117,15 +133,7 @@ def test_a_row_moved_down_is_not_drawn_again():
     async def main():
         app = Twins()
         async with app.run_test(size=(60, 20)) as pilot:
-            table = app.query_one("#steady", DataTable)
-            for name, width in COLUMNS:
-                table.add_column(name, width=width, key=name)
-            rows = {str(i): row(i) for i in range(3, 0, -1)}
-            fill(table, rows)
-            await pilot.pause()
-            drawn_cells.clear()
-            fill(table, {"4": row(4), **rows})       # one new row above three
-            await pilot.pause()
+            await one_row_above(app, pilot, 3, drawn_cells.clear)
             return len(drawn_cells)
     data_table.Styled = Counting
     try:
@@ -153,15 +161,7 @@ def test_a_line_moved_down_is_not_put_together_again(monkeypatch):
     async def main():
         app = Twins()
         async with app.run_test(size=(60, 20)) as pilot:
-            table = app.query_one("#steady", DataTable)
-            for name, width in COLUMNS:
-                table.add_column(name, width=width, key=name)
-            rows = {str(i): row(i) for i in range(5, 0, -1)}
-            fill(table, rows)
-            await pilot.pause()
-            assembled.clear()
-            fill(table, {"6": row(6), **rows})      # one new row above five
-            await pilot.pause()
+            table = await one_row_above(app, pilot, 5, assembled.clear)
             moved = table.render_line(3)             # row "4", now at row index 2
             return list(assembled), moved
     again, moved = asyncio.run(main())
