@@ -234,10 +234,7 @@ class DeskFacade:
 
 
 def _param(cfg: dict, name: str) -> str:
-    """A configuration's parameter as stored, else its template's default (a version
-    saved before the parameter existed): not a "0" it was never set to. "0" only for a
-    template without that parameter (every template has both, mm/desk/params.py)."""
-    value = cfg["params"].get(name)
-    if value is None:
-        value = next((q.default for q in configs.spec_of(cfg) if q.name == name), "0")
-    return value
+    """A limit for the strategies pane: `configs.param_value`, "0" only for a template
+    without that parameter (every template has both limits, mm/desk/params.py)."""
+    value = configs.param_value(cfg, name)
+    return "0" if value is None else value

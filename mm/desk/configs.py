@@ -168,13 +168,24 @@ def startable(cfg: dict, sim: bool) -> None:
 
 
 def parameter_rows(cfg: dict) -> list[dict]:
-    """Every parameter of the configuration with its value, unit, default and range."""
-    rows = []
-    for p in spec_of(cfg):
-        rows.append({"name": p.name, "value": cfg["params"].get(p.name, p.default),
-                     "unit": p.unit, "default": p.default, "range": value_range(p),
-                     "help": p.help})
-    return rows
+    """Every parameter of the configuration with its value (`param_value`), unit, default
+    and range."""
+    return [{"name": p.name, "value": _stored_or_default(cfg, p), "unit": p.unit,
+             "default": p.default, "range": value_range(p), "help": p.help}
+            for p in spec_of(cfg)]
+
+
+def param_value(cfg: dict, name: str) -> str | None:
+    """A configuration's parameter as stored, else its template's default (a version saved
+    before the parameter existed gets the default, never a "0" it was never set to); None
+    for a name its template does not have."""
+    p = next((q for q in spec_of(cfg) if q.name == name), None)
+    return cfg["params"].get(name) if p is None else _stored_or_default(cfg, p)
+
+
+def _stored_or_default(cfg: dict, p: Param):
+    value = cfg["params"].get(p.name)
+    return p.default if value is None else value
 
 
 def template_rows(cls: type[Strategy]) -> list[dict]:
