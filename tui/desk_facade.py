@@ -123,7 +123,6 @@ class DeskFacade:
 
     def _row(self, cfg: dict) -> StrategyRow:
         run = cfg["run"]
-        p = cfg["params"]
         row = dict(name=cfg["name"], template=cfg["template"], symbol=cfg["symbol"],
                    user=cfg["user"], stage=cfg["stage"], version=cfg["version"],
                    state=run["state"] if run else "never run",
