@@ -2,7 +2,7 @@
 import os
 import time
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -18,7 +18,7 @@ from . import opening, settings
 from .demo_market import DemoMarket
 from .desk_control import DeskControl
 from .desk_facade import DeskDone, DeskReady
-from .follower import JournalFollower, quiet_collector
+from .follower import KEY_QUIET, JournalFollower, quiet_collector
 from .key_commands import binding_commands
 from .order_entry import OrderEntry
 from .switching import Switching
@@ -92,10 +92,13 @@ class SouqApp(App):
                        else RemoteFacade(remote, focus, clock))
         self.follower = JournalFollower(
             self.facade, show=self._show, every=follow_every, seen=lambda: self.views.on_top(),
-            failed=lambda text: self.notify(text, severity="error"), settled=self._settled)
+            failed=lambda text: self.notify(text, severity="error"), settled=self._settled,
+            busy=self._busy)
         self.simulate, self.sim_rate, self.sim_seed = simulate, sim_rate, sim_seed
         self._demo = None
         self._closing = False
+        self._commands = 0                        # sent, their answers not yet taken
+        self._last_key = 0.0                      # time.monotonic() of the last key
         self.login = user or OPERATOR             # who opened the workstation (--as, else the operator)
         self.desk = DeskControl(self, self.state, clock, main=self._main, status=self._status,
                                 clock_text=clock_text)
@@ -196,7 +199,18 @@ class SouqApp(App):
         self.views.status()
 
     # ------------------------------------------------------------ commands
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
+        await super().on_event(event)
+
+    def _busy(self) -> bool:
+        """A key was pressed less than KEY_QUIET ago, or a command is on its way: the
+        follower's collection waits (tui/follower.py)."""
+        return self._commands > 0 or time.monotonic() - self._last_key < KEY_QUIET
+
     def submit(self, command: dict) -> None:
+        self._commands += 1         # on its way until its answer is taken (or it failed)
         self._submit_worker(command)
 
     @work(thread=True, group="submit", exit_on_error=False)
@@ -205,11 +219,14 @@ class SouqApp(App):
 
     @on(CommandDone)
     def _done(self, message: CommandDone) -> None:
+        self._commands = max(0, self._commands - 1)   # a test may post an answer itself
         self.orders.done(message)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
+            if event.worker.group == "submit":      # no answer will come
+                self._commands = max(0, self._commands - 1)
             self.notify(f"{event.worker.name}: {event.worker.error}", severity="error")
 
     # ------------------------------------------------------------ the desk (tui/desk_control.py)

@@ -4,6 +4,7 @@ a dialog composes the dimmed picture behind it once, not on each repaint; the fo
 keeps its keys when they did not change; the desk's panes and the chart repaint without
 laying out the screen. `souq bench --tui` measures the times."""
 from rich.text import Text
+from textual._compositor import Compositor
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import Screen
 from textual.widgets._footer import FooterKey
@@ -115,3 +116,35 @@ def test_the_desk_read_and_a_new_chart_repaint_without_laying_out_the_screen(wor
         seen["chart"] = "a new chart" in str(main.query_one("#chart-canvas").visual)
     drive(workstation.app(), script)
     assert seen == {"layouts": 0, "chart": True}
+
+
+def test_a_change_under_a_dialog_does_not_compose_the_dialog_again(workstation, monkeypatch):
+    """Textual sends a covered screen's dirty regions up to the dialog and then marks the
+    covered screen whole, so each of its idles composed the dialog again in full (issue
+    15: once or twice between Enter in the ticket and the order's frame). Under a dialog
+    nothing is sent up; the first frame once the dialog closes is whole."""
+    frames, seen = [], {}
+    full, partial = Compositor.render_full_update, Compositor.render_partial_update
+    monkeypatch.setattr(Compositor, "render_full_update",
+                        lambda self, *a, **k: frames.append((self, "full")) or full(self, *a, **k))
+    monkeypatch.setattr(Compositor, "render_partial_update",
+                        lambda self, *a, **k: frames.append((self, "part")) or partial(self, *a, **k))
+
+    async def script(pilot):
+        app = pilot.app
+        main = app.screen
+        await keys(pilot, "b")
+        ticket = app.screen
+        await settled(pilot)
+        frames.clear()
+        for _ in range(3):                      # the main screen changes under the ticket
+            main.query_one(OrderBook).refresh()
+            main.query_one(KeysFooter).refresh()
+            await settled(pilot)
+        seen["ticket whole"] = [k for c, k in frames if c is ticket._compositor].count("full")
+        frames.clear()
+        await keys(pilot, "escape")
+        await settled(pilot)
+        seen["first after"] = next(k for c, k in frames if c is main._compositor)
+    drive(workstation.app(), script)
+    assert seen == {"ticket whole": 0, "first after": "full"}

@@ -4,6 +4,7 @@ and the UI thread waits little for the interpreter. `souq bench --tui` measures 
 times."""
 import gc
 import sys
+import time
 import weakref
 
 from textual.screen import Screen
@@ -103,3 +104,52 @@ def test_an_order_sent_by_ticket_never_lays_the_main_screen_out(workstation, mon
         assert "order" in screen_text(app) and "filled" in screen_text(app)
     drive(workstation.app(), script)
     assert "MainScreen" not in laid_out
+
+
+def test_no_collection_while_a_command_is_on_its_way(monkeypatch):
+    """A full collection holds the interpreter: it waits while `busy()` (a command sent,
+    its answer not yet taken), and runs at the first poll after."""
+    import asyncio
+    collected, busy = [], [True]
+    monkeypatch.setattr(follower, "quiet_collector", lambda first=False: collected.append(busy[0]))
+    monkeypatch.setattr(follower, "FREEZE_EVERY", 0.0)
+
+    class Facade:
+        def follow(self, force: bool = True, view: bool = True):
+            return None
+
+    async def run():
+        poller = follower.JournalFollower(Facade(), show=lambda view: None,
+                                          failed=lambda text: None, every=0.01,
+                                          busy=lambda: busy[0])
+        task = asyncio.create_task(poller.run())
+        await asyncio.sleep(0.1)                # several polls, the command on its way
+        polled_busy = list(collected)
+        busy[0] = False
+        await asyncio.sleep(0.1)
+        poller.close()
+        await task
+        return polled_busy
+    assert asyncio.run(run()) == [] and collected and not any(collected)
+
+
+def test_a_key_or_a_command_on_its_way_holds_the_collection_off(workstation):
+    """SouqApp tells the follower it is busy for KEY_QUIET after a key and while a
+    command's answer has not been taken."""
+    seen = {}
+
+    async def script(pilot):
+        app = pilot.app
+        before = app._last_key
+        await keys(pilot, "b")
+        seen["stamped"] = app._last_key > before
+        app._last_key = time.monotonic()        # as if just pressed (a slow machine)
+        seen["after a key"] = app._busy()
+        app._last_key -= follower.KEY_QUIET
+        seen["later"] = app._busy()
+        app._commands += 1
+        seen["command"] = app._busy()
+        app._commands -= 1
+        await keys(pilot, "escape")
+    drive(workstation.app(), script)
+    assert seen == {"stamped": True, "after a key": True, "later": False, "command": True}

@@ -15,7 +15,7 @@ from typing import TypeVar
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from textual.renderables.background_screen import BackgroundScreen
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 
 class Backdrop:
@@ -56,3 +56,38 @@ class Dialog(ModalScreen[Result]):
                 or kept.theme != self.app.theme:
             self._backdrop = Backdrop(drawn, self.app.theme)
         return self._backdrop
+
+
+class UnderDialogs(Screen):
+    """A screen that dialogs cover (the main screen): while a `Dialog` is on top, what
+    changes on this screen is not sent up to it.
+
+    Textual (8.2.8, `Screen._compositor_refresh`) sends a covered screen's dirty regions
+    up to the screen on top and then marks the covered screen for a whole repaint; on its
+    next idle the whole screen is dirty, goes up again and is marked again. So once
+    anything under a dialog changed, the dialog was composed again in full (its backdrop
+    replayed and every line chopped) each time the covered screen went idle: 15-18 ms of
+    the UI thread's CPU a time at load 12-14, once or twice between Enter in the order
+    ticket and the frame that shows the order (issue 15). A `Dialog` replays the picture
+    it kept, so what is sent up could not change what it shows; this screen is composed
+    in full when it is on top again (Textual refreshes a resumed screen), from its
+    widgets, which keep their own dirty lines."""
+
+    _covered = False        # a screen went on top since this one's last frame
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def _compositor_refresh(self) -> None:
+        if self.app.screen is not self:
+            if isinstance(self.app.screen, Dialog):
+                self._compositor._dirty_regions.clear()      # the dialog's picture is kept
+                self._dirty_widgets.clear()
+                self._repaint_required = False
+                return
+        elif self._covered:
+            # on top again: the first frame is whole (the terminal shows the dimmed
+            # picture), even when a view drawn at once is composed before the resume
+            self._covered = False
+            self._compositor._dirty_regions.add(self._compositor.size.region)
+        super()._compositor_refresh()

@@ -1,9 +1,9 @@
 """The one main screen: every pane at 160x48; one pane at a time on a small terminal."""
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 
 from ..snapshot import ScreenView
+from .dialog import UnderDialogs
 from ..widgets.alerts import AlertsPane
 from ..widgets.chart import ChartPane
 from ..widgets.inventory import InventoryPane
@@ -28,7 +28,7 @@ TAB_NAMES = {"book": "Book", "chart": "Chart", "orders": "Orders", "trades": "Tr
              "inventory": "Inventory", "maker": "Quotes"}
 
 
-class MainScreen(Screen):
+class MainScreen(UnderDialogs):
     _drawn: tuple | None = None     # (view, theme) on screen now
     BINDINGS = [
         Binding(str(i + 1), f"show_pane('{name}')", TAB_NAMES[name], show=False, id=f"pane.{name}",
