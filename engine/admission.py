@@ -10,6 +10,7 @@ tick, step, session, suspension ...) reach the exchange and become `rejected` or
 `edge_refusal` reads the exchange state and changes nothing; the CLI (through db.api) and
 the gateway call it with the state they are about to write to.
 """
+from .fees import precision_unit
 from .model import FEES, WORLD
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
@@ -95,6 +96,10 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         assets = known_assets(ex)
         if obj["asset"] not in assets:
             return unknown_asset(obj["asset"], assets)
+        if op in ("deposit", "withdraw"):
+            reason = _finer_than_precision(ex, obj["asset"], obj.get("amount"))
+            if reason:
+                return reason
     if op in ORDER_OPS and obj.get("id") is not None:
         user = ex.users.get(obj.get("user"))
         if user is not None and (obj["id"] in user.orders
@@ -105,6 +110,19 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         if (user is not None and obj["id"] not in user.orders
                 and not (has_order is not None and has_order(user.name, obj["id"]))):
             return unknown_order(obj["id"], user.name)
+    return None
+
+
+def _finer_than_precision(ex, asset: str, text) -> str | None:
+    """Why an `amount` (already read by NUMBERS) cannot move `asset`: a fraction of the
+    asset's smallest unit once the operator has set its precision (`souq asset precision`;
+    sessions._set_precision). No precision set: the ledger's own 18 places, checked above."""
+    places = ex.assets.get(asset)
+    if places is None or text is None:
+        return None
+    if parse_fixed(text, AMOUNT_DP, "amount", max_whole=MAX_AMOUNT_WHOLE) % precision_unit(places):
+        return (f"amount {text!r} is finer than {asset}'s precision of {places} decimal "
+                f"place{'' if places == 1 else 's'}")
     return None
 
 

@@ -190,3 +190,23 @@ def test_business_rejections_are_still_journalled_with_their_reason(market):
     [order] = market.json("orders", as_user="alice")
     assert (order["client_id"], order["status"], order["qty"], order["price"]) == \
         ("band", "rejected", "0.1", "106000000")
+
+
+def test_an_amount_finer_than_the_assets_precision_is_refused(market):
+    """Once the operator sets an asset's precision, a deposit or withdrawal of a fraction
+    of its smallest unit (0.5 IRR with IRR at 0 places) is refused naming the amount and
+    the precision, and nothing is journalled; a whole amount still moves."""
+    market.ok("asset", "precision", "IRR", "0")
+    market.ok("asset", "precision", "BTC", "4")
+    before = journal(market), market.json("wallets")
+    market.fail_all([
+        (("deposit", "alice", "IRR", "0.5"), None,
+         "error: amount '0.5' is finer than IRR's precision of 0 decimal places"),
+        (("withdraw", "alice", "IRR", "100.01"), None,
+         "error: amount '100.01' is finer than IRR's precision of 0 decimal places"),
+        (("deposit", "alice", "BTC", "0.00001"), None,
+         "error: amount '0.00001' is finer than BTC's precision of 4 decimal places"),
+    ])
+    assert (journal(market), market.json("wallets")) == before
+    market.ok("deposit", "alice", "IRR", "5.000")
+    market.ok("deposit", "alice", "BTC", "0.0001")
