@@ -11,7 +11,7 @@ tick, step, session, suspension ...) reach the exchange and become `rejected` or
 the gateway call it with the state they are about to write to.
 """
 from .fees import precision_unit
-from .model import FEES, WORLD
+from .model import AVAIL, FEES, WORLD
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
 )
@@ -97,7 +97,7 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         if obj["asset"] not in assets:
             return unknown_asset(obj["asset"], assets)
         if op in ("deposit", "withdraw"):
-            reason = _finer_than_precision(ex, obj["asset"], obj.get("amount"))
+            reason = _finer_than_precision(ex, obj, op == "withdraw")
             if reason:
                 return reason
     if op in ORDER_OPS and obj.get("id") is not None:
@@ -113,17 +113,28 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
     return None
 
 
-def _finer_than_precision(ex, asset: str, text) -> str | None:
-    """Why an `amount` (already read by NUMBERS) cannot move `asset`: a fraction of the
-    asset's smallest unit once the operator has set its precision (`souq asset precision`;
-    sessions._set_precision). No precision set: the ledger's own 18 places, checked above."""
+def _finer_than_precision(ex, obj: dict, withdraw: bool) -> str | None:
+    """Why a deposit's or withdrawal's `amount` (already read by NUMBERS) cannot move its
+    asset: a fraction of the asset's smallest unit once the operator has set its precision
+    (`souq asset precision`; sessions._set_precision). No precision set: the ledger's own
+    18 places, checked above. A withdrawal of the wallet's whole available balance always
+    passes: trades' notionals are not rounded to the precision (it rounds fees only, fees.py),
+    so a wallet may hold a remainder finer than it, and that must never be stranded."""
+    asset, text = obj["asset"], obj.get("amount")
     places = ex.assets.get(asset)
     if places is None or text is None:
         return None
-    if parse_fixed(text, AMOUNT_DP, "amount", max_whole=MAX_AMOUNT_WHOLE) % precision_unit(places):
-        return (f"amount {text!r} is finer than {asset}'s precision of {places} decimal "
-                f"place{'' if places == 1 else 's'}")
-    return None
+    amount = parse_fixed(text, AMOUNT_DP, "amount", max_whole=MAX_AMOUNT_WHOLE)
+    if not amount % precision_unit(places):
+        return None
+    if withdraw:
+        user = ex.users.get(obj.get("user"))
+        wallet = user.wallets.get(asset) if user is not None else None
+        if wallet is not None and wallet[AVAIL] == amount:
+            return None
+    return (f"amount {text!r} is finer than {asset}'s precision of {places} decimal "
+            f"place{'' if places == 1 else 's'}"
+            + ("; only a withdrawal of the whole available balance may be" if withdraw else ""))
 
 
 def _user_refusal(ex, name: str, actor: str, own: bool) -> str | None:

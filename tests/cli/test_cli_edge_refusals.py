@@ -203,10 +203,29 @@ def test_an_amount_finer_than_the_assets_precision_is_refused(market):
         (("deposit", "alice", "IRR", "0.5"), None,
          "error: amount '0.5' is finer than IRR's precision of 0 decimal places"),
         (("withdraw", "alice", "IRR", "100.01"), None,
-         "error: amount '100.01' is finer than IRR's precision of 0 decimal places"),
+         "error: amount '100.01' is finer than IRR's precision of 0 decimal places; only a "
+         "withdrawal of the whole available balance may be"),
         (("deposit", "alice", "BTC", "0.00001"), None,
          "error: amount '0.00001' is finer than BTC's precision of 4 decimal places"),
     ])
     assert (journal(market), market.json("wallets")) == before
     market.ok("deposit", "alice", "IRR", "5.000")
     market.ok("deposit", "alice", "BTC", "0.0001")
+
+
+def test_a_remainder_finer_than_the_precision_can_always_be_withdrawn_whole(market):
+    """The precision rounds fees, not trades' notionals, so a wallet can hold a remainder
+    finer than it (here deposited before the precision was set): withdrawing the whole
+    available balance passes, so it is never stranded; any other fraction is refused."""
+    market.ok("deposit", "alice", "IRR", "0.5")
+    market.ok("asset", "precision", "IRR", "0")
+    [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
+    assert (w["available"], w["hold"]) == ("2000000000.5", "0")
+    market.fail_all([
+        (("withdraw", "alice", "IRR", "1999999999.5"), None,
+         "error: amount '1999999999.5' is finer than IRR's precision of 0 decimal places; "
+         "only a withdrawal of the whole available balance may be"),
+    ])
+    market.ok("withdraw", "alice", "IRR", "2000000000.5")
+    [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
+    assert (w["available"], w["hold"]) == ("0", "0")
