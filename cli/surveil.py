@@ -104,7 +104,7 @@ def set_param(rule: str, setting: str = typer.Argument(..., metavar="KEY=VALUE")
     from souq.mm.surveillance.monitor import SET, parse_setting
     with guarded():
         api = admin_api("use surveillance")
-        r, key, value = parse_setting(f"{rule}.{setting}")
+        r, key, value = parse_setting(f"{rule}.{setting}", typed=True)
         res = api.execute({"op": "audit", "action": SET, "subject": f"{r}.{key}={value.strip()}",
                            "note": note})
         if res.reason:

@@ -10,7 +10,8 @@ tick, step, session, suspension ...) reach the exchange and become `rejected` or
 `edge_refusal` reads the exchange state and changes nothing; the CLI (through db.api) and
 the gateway call it with the state they are about to write to.
 """
-from .model import FEES, WORLD
+from .fees import precision_unit
+from .model import AVAIL, FEES, WORLD
 from .numbers import (
     AMOUNT_DP, MAX_AMOUNT_WHOLE, MAX_PRICE_WHOLE, PRICE_DP, BadNumber, parse_fixed,
 )
@@ -95,6 +96,10 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
         assets = known_assets(ex)
         if obj["asset"] not in assets:
             return unknown_asset(obj["asset"], assets)
+        if op in ("deposit", "withdraw"):
+            reason = _finer_than_precision(ex, obj, op == "withdraw")
+            if reason:
+                return reason
     if op in ORDER_OPS and obj.get("id") is not None:
         user = ex.users.get(obj.get("user"))
         if user is not None and (obj["id"] in user.orders
@@ -106,6 +111,30 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
                 and not (has_order is not None and has_order(user.name, obj["id"]))):
             return unknown_order(obj["id"], user.name)
     return None
+
+
+def _finer_than_precision(ex, obj: dict, withdraw: bool) -> str | None:
+    """Why a deposit's or withdrawal's `amount` (already read by NUMBERS) cannot move its
+    asset: a fraction of the asset's smallest unit once the operator has set its precision
+    (`souq asset precision`; sessions._set_precision). No precision set: the ledger's own
+    18 places, checked above. A withdrawal of the wallet's whole available balance always
+    passes: trades' notionals are not rounded to the precision (it rounds fees only, fees.py),
+    so a wallet may hold a remainder finer than it, and that must never be stranded."""
+    asset, text = obj["asset"], obj.get("amount")
+    places = ex.assets.get(asset)
+    if places is None or text is None:
+        return None
+    amount = parse_fixed(text, AMOUNT_DP, "amount", max_whole=MAX_AMOUNT_WHOLE)
+    if not amount % precision_unit(places):
+        return None
+    if withdraw:
+        user = ex.users.get(obj.get("user"))
+        wallet = user.wallets.get(asset) if user is not None else None
+        if wallet is not None and wallet[AVAIL] == amount:
+            return None
+    return (f"amount {text!r} is finer than {asset}'s precision of {places} decimal "
+            f"place{'' if places == 1 else 's'}"
+            + ("; only a withdrawal of the whole available balance may be" if withdraw else ""))
 
 
 def _user_refusal(ex, name: str, actor: str, own: bool) -> str | None:

@@ -29,6 +29,14 @@ def _show(text) -> str:
     return s if len(s) <= 40 else s[:37] + "..."
 
 
+def plain_ascii(text: str) -> bool:
+    """Whether typed `text` can be a number as the readers here see one: ASCII, without
+    underscores or surrounding spaces. For callers that must use Decimal() itself (a
+    suffix like 99m, a parameter kept as typed): Decimal() alone reads '١' and '１' as 1
+    and '1_0' as 10."""
+    return text.isascii() and "_" not in text and text == text.strip()
+
+
 def parse_int(text, field: str, lo: int = -INT64_MAX, hi: int = INT64_MAX) -> int:
     """A whole number in ASCII digits, lo <= n <= hi (inclusive)."""
     s = text if isinstance(text, str) else str(text)

@@ -8,6 +8,7 @@ judges the rest (tick, step, funds ...).
 """
 from decimal import Decimal, InvalidOperation
 
+from souq.engine.edge import plain_ascii
 from souq.engine.model import TIFS
 from souq.engine.numbers import BadNumber, parse_price
 
@@ -94,6 +95,8 @@ def number(word: str, what: str) -> str:
     factor, digits = Decimal(1), word
     if word and word[-1] in SUFFIX:
         factor, digits = SUFFIX[word[-1]], word[:-1]
+    if not plain_ascii(digits):
+        raise EntryError(f"{what} {word!r} is not a number")
     try:
         value = Decimal(digits) * factor
     except InvalidOperation:

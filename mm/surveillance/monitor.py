@@ -35,13 +35,14 @@ def detector_class(rule: str):
     raise ValueError(f"unknown rule {rule!r}; rules: {', '.join(RULES)}")
 
 
-def parse_setting(text: str) -> tuple[str, str, str]:
-    """'RULE.key=value' to (rule, key, value), checked. Raises ValueError."""
+def parse_setting(text: str, typed: bool = False) -> tuple[str, str, str]:
+    """'RULE.key=value' to (rule, key, value), checked (`typed`: as a person's input, see
+    Param.parse). Raises ValueError."""
     target, eq, value = text.partition("=")
     rule, dot, key = target.partition(".")
     if not eq or not dot:
         raise ValueError(f"expected RULE.key=value, got {text!r}")
-    detector_class(rule)().param(key).parse(rule, value)
+    detector_class(rule)().param(key).parse(rule, value, typed)
     return rule, key, value
 
 

@@ -3,8 +3,9 @@ a help line, and is set from text (`souq surveil set RULE key=value`) with a one
 naming what was wrong."""
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from souq.engine.timeunits import SECOND as SECOND_NS
 
+from souq.engine.edge import plain_ascii
+from souq.engine.timeunits import SECOND as SECOND_NS
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,19 @@ class Param:
     lo: float = 0.0
     hi: float = float("inf")
 
-    def parse(self, rule: str, text: str):
+    def parse(self, rule: str, text: str, typed: bool = False):
         """`text` to this parameter's value. Raises ValueError naming the rule, the key and
-        the reason."""
+        the reason. `typed` (a person's input, not a journalled entry): a number in ASCII
+        digits only (engine.edge.plain_ascii); entries journalled before that rule still
+        read."""
         text = text.strip()
         if self.unit == "asset":
             if not text or not text.replace("-", "").replace("_", "").isalnum() or not text.isupper():
                 raise ValueError(f"{rule}.{self.name}: {text!r} is not an asset name (upper case)")
             return text
         try:
+            if typed and not plain_ascii(text):
+                raise InvalidOperation
             value = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"{rule}.{self.name}: {text!r} is not a number") from None

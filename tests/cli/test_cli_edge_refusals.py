@@ -190,3 +190,42 @@ def test_business_rejections_are_still_journalled_with_their_reason(market):
     [order] = market.json("orders", as_user="alice")
     assert (order["client_id"], order["status"], order["qty"], order["price"]) == \
         ("band", "rejected", "0.1", "106000000")
+
+
+def test_an_amount_finer_than_the_assets_precision_is_refused(market):
+    """Once the operator sets an asset's precision, a deposit or withdrawal of a fraction
+    of its smallest unit (0.5 IRR with IRR at 0 places) is refused naming the amount and
+    the precision, and nothing is journalled; a whole amount still moves."""
+    market.ok("asset", "precision", "IRR", "0")
+    market.ok("asset", "precision", "BTC", "4")
+    before = journal(market), market.json("wallets")
+    market.fail_all([
+        (("deposit", "alice", "IRR", "0.5"), None,
+         "error: amount '0.5' is finer than IRR's precision of 0 decimal places"),
+        (("withdraw", "alice", "IRR", "100.01"), None,
+         "error: amount '100.01' is finer than IRR's precision of 0 decimal places; only a "
+         "withdrawal of the whole available balance may be"),
+        (("deposit", "alice", "BTC", "0.00001"), None,
+         "error: amount '0.00001' is finer than BTC's precision of 4 decimal places"),
+    ])
+    assert (journal(market), market.json("wallets")) == before
+    market.ok("deposit", "alice", "IRR", "5.000")
+    market.ok("deposit", "alice", "BTC", "0.0001")
+
+
+def test_a_remainder_finer_than_the_precision_can_always_be_withdrawn_whole(market):
+    """The precision rounds fees, not trades' notionals, so a wallet can hold a remainder
+    finer than it (here deposited before the precision was set): withdrawing the whole
+    available balance passes, so it is never stranded; any other fraction is refused."""
+    market.ok("deposit", "alice", "IRR", "0.5")
+    market.ok("asset", "precision", "IRR", "0")
+    [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
+    assert (w["available"], w["hold"]) == ("2000000000.5", "0")
+    market.fail_all([
+        (("withdraw", "alice", "IRR", "1999999999.5"), None,
+         "error: amount '1999999999.5' is finer than IRR's precision of 0 decimal places; "
+         "only a withdrawal of the whole available balance may be"),
+    ])
+    market.ok("withdraw", "alice", "IRR", "2000000000.5")
+    [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
+    assert (w["available"], w["hold"]) == ("0", "0")

@@ -105,6 +105,11 @@ def test_bad_input_changes_nothing(washed):
          "abnormal_volume.bucket: 0 is outside 0.1..86400"),
         (("surveil", "set", "spoofing", "size_x="), None, "spoofing.size_x: '' is not a number"),
         (("surveil", "set", "spoofing", "size_x=nan"), None, "not a plain decimal number"),
+        # ASCII digits only (engine.edge.plain_ascii): Decimal() read these as 10 and 10,
+        # and the value was journalled as typed
+        (("surveil", "set", "spoofing", "size_x=\u0661\u0660"), None,
+         "spoofing.size_x: '\u0661\u0660' is not a number"),
+        (("surveil", "set", "spoofing", "size_x=1_0"), None, "spoofing.size_x: '1_0' is not a number"),
         (("surveil", "scan", "--from", "5", "--to", "2"), None, "--to at least --from (got 5..2)"),
         (("surveil", "link", "alice", "alice"), None, "link two different accounts"),
         (("cases", "confirm", "99", "--note", "x", "--suspend"), None, "unknown case 99"),

@@ -262,3 +262,20 @@ def test_type_errors_name_the_fields_own_type(clients):
                                                             "got a JSON number")):
         got = problem(boss.post(path, json=body), 422, "")
         assert got["detail"] == detail, path
+
+
+def test_an_amount_finer_than_the_assets_precision_is_422(clients, gw_market):
+    """The CLI's rule (engine.admission): with BTC's precision set to 8 places (BTC is
+    no symbol's quote here, so no fee changes), a deposit or withdrawal of 1e-9 BTC is
+    refused naming the amount and the precision, and nothing is journalled. (The check
+    reads the server's view: a precision set by another process counts once the server has
+    read it, here after one write.)"""
+    gw_market.ok("asset", "precision", "BTC", "8")
+    boss = clients["boss"]     # a whole deposit first: the server has then read the journal
+    assert boss.post("/wallets/alice:BTC/deposit", json={"amount": "1"}).status_code == 201
+    before = state(clients)
+    detail = "amount '0.000000001' is finer than BTC's precision of 8 decimal places"
+    for route in ("deposit", "withdraw"):
+        problem(boss.post(f"/wallets/alice:BTC/{route}",
+                                     json={"amount": "0.000000001"}), 422, detail)
+    assert state(clients) == before

@@ -75,6 +75,14 @@ def test_reads(text, command):
     ("amend a1 -1", "quantity must be positive, got '-1'"),
     ("amend a1 @ 0", "price must be positive, got '0'"),
     ("buy 1 ioc", "give a price ('@ 100000000') or 'mkt'"),
+    # ASCII digits only (engine/edge.py): Decimal() reads Arabic-Indic '١' as 1 and '1_0'
+    # as 10, which once sent a 1 BTC order for a typed '١'
+    ("buy \u0661 @ 95000000000", "quantity '\u0661' is not a number"),
+    ("buy 1 @ \u0669\u0665b", "price '\u0669\u0665b' is not a number"),
+    ("buy 0.1 stop \uff11m", "stop price '\uff11m' is not a number"),
+    ("buy 1_0 mkt", "quantity '1_0' is not a number"),
+    ("amend a1 \u0661", "quantity '\u0661' is not a number"),
+    ("amend a1 @ 9_5b", "price '9_5b' is not a number"),
 ])
 def test_bad_input_is_named(text, message):
     with pytest.raises(EntryError) as err:

@@ -99,6 +99,30 @@ def test_ticket_refuses_a_quantity_that_is_not_a_number_and_shows_its_terms(work
     assert workstation.read("orders", user="alice") == []
 
 
+def test_ticket_reads_only_ascii_digits_in_its_terms_and_steps(workstation):
+    """An Arabic-Indic '\u0661' in the quantity is no number (engine/edge.py): the terms
+    show no notional for it (Decimal() read it as 1), the up key leaves it as typed
+    (it became '1.0001'), and sending is refused in the ticket."""
+    async def script(pilot):
+        app = pilot.app
+        await pilot.press("b", *["backspace"] * 6, "\u0661")
+        await pilot.pause()
+        assert field(app, "qty") == "\u0661"
+        assert str(app.screen.query_one("#ticket-terms").render()) == \
+            "available 50,000,000,000,000 IRR"
+        await pilot.press("up")
+        assert field(app, "qty") == "\u0661"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OrderTicket)
+        assert str(app.screen.query_one("#ticket-error").render()) == \
+            "quantity '\u0661' is not a plain decimal number"
+
+    messages = drive(workstation.app(), script)
+    assert not [m for m in messages if isinstance(m, (OrderTicket.Send, CommandDone))]
+    assert workstation.read("orders", user="alice") == []
+
+
 def test_rejected_order_names_the_reason_and_the_ticket_keeps_what_was_typed(workstation):
     async def script(pilot):
         app = pilot.app

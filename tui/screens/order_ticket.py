@@ -11,6 +11,7 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Input, Label, Select, Static
 
+from souq.engine.edge import plain_ascii
 from souq.engine.model import TIFS
 from souq.mm import display as D
 from souq.engine.numbers import BadNumber, parse_price
@@ -133,6 +134,8 @@ class OrderTicket(Dialog):
         if not isinstance(focused, Input) or focused.id == "ticket-stop" and not focused.value:
             return
         unit = self.step if focused.id == "ticket-qty" else self.tick
+        if not plain_ascii(focused.value):
+            return                  # '١' is no number the ticket sends: left as typed
         try:
             value = Decimal(focused.value or "0") + unit * direction
         except InvalidOperation:
@@ -181,7 +184,9 @@ class OrderTicket(Dialog):
 
 
 def _decimal(text: str | None) -> Decimal | None:
-    """A positive finite number typed, or None."""
+    """A positive finite number typed in ASCII digits (as the edge reads them), or None."""
+    if text and not plain_ascii(text):
+        return None
     try:
         d = Decimal(text) if text else None
     except InvalidOperation:
