@@ -275,7 +275,8 @@ def test_an_amount_finer_than_the_assets_precision_is_422(clients, gw_market):
     assert boss.post("/wallets/alice:BTC/deposit", json={"amount": "1"}).status_code == 201
     before = state(clients)
     detail = "amount '0.000000001' is finer than BTC's precision of 8 decimal places"
-    for route in ("deposit", "withdraw"):
+    whole = "; only a withdrawal of the whole available balance may be"
+    for route, tail in (("deposit", ""), ("withdraw", whole)):
         problem(boss.post(f"/wallets/alice:BTC/{route}",
-                                     json={"amount": "0.000000001"}), 422, detail)
+                          json={"amount": "0.000000001"}), 422, detail + tail)
     assert state(clients) == before
