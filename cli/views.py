@@ -39,6 +39,17 @@ def _shown(formats: dict, key: str, scope: str, value):
     return formats[key](scope, value)
 
 
+def _aligned(f, rows, keys) -> dict:
+    """Formats for the ledger amounts in columns `keys`, each asset at one number of
+    places across the table (Figures.common_places), so decimal points line up."""
+    places: dict[str, int] = {}
+    for asset in {r["asset"] for r in rows}:
+        places[asset] = f.common_places(asset, (r[k] for r in rows if r["asset"] == asset
+                                                for k in keys))
+    show = lambda asset, value: f.balance(asset, value, places=places[asset])  # noqa: E731
+    return {k: show for k in keys}
+
+
 def known(reader, symbols=None, **filters) -> None:
     """Refuse (one line, exit 1) a --user, --symbol or --asset filter naming nothing the
     exchange lists, rather than answer an empty table that reads as "none yet"
@@ -135,11 +146,10 @@ def wallets(user: Optional[str] = typer.Option(None, "--user"),
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        f = Figures(reader.symbols())
-        amount = {"balance": f.balance, "hold": f.balance, "available": f.balance}
-        _table("wallets", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
-                                 for r in rows),
-               right=("balance", "hold", "available"))
+        amounts = ("balance", "hold", "available")
+        shown = _aligned(Figures(reader.symbols()), rows, amounts)
+        _table("wallets", keys, ([_shown(shown, k, r["asset"], r[k]) for k in keys]
+                                 for r in rows), right=amounts)
 
 
 def ledger(user: Optional[str] = typer.Option(None, "--user"),
@@ -157,7 +167,7 @@ def ledger(user: Optional[str] = typer.Option(None, "--user"),
         if json:
             print_json([{k: r[k] for k in keys} for r in rows])
             return
-        amount = {"amount": Figures(symbols).balance}
+        amount = _aligned(Figures(symbols), rows, ("amount",))
         _table("ledger", keys, ([_shown(amount, k, r["asset"], r[k]) for k in keys]
                                 for r in rows), right=("id", "seq", "amount"))
 

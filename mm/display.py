@@ -294,14 +294,26 @@ class Figures:
             d = rounded(d, dp)
         return fit(d, width, dp)
 
-    def balance(self, asset: str, value, width: int | None = None) -> str:
+    def balance(self, asset: str, value, width: int | None = None,
+                places: int | None = None) -> str:
         """A ledger amount (balance, hold, available, a movement) at the asset's precision,
         or finer when the exchange holds finer digits (fees can leave half a rial): a
         balance is never rounded to money that is not there (285,001.5 IRR, not 285,002).
-        With `width`, shortened (`fit`: truncated, never rounded up) only when the exact
-        figure does not fit."""
+        `places`: at least that many decimals (`common_places`, so amounts of one asset in
+        one column or row line up their decimal points). With `width`, shortened (`fit`:
+        truncated, never rounded up) only when the exact figure does not fit."""
         dp = asset_decimals(asset, self.rows) if self.rows else None
+        if places is not None:
+            dp = places if dp is None else max(dp, places)
         return exact(value, dp) if width is None else fit(value, width, dp)
+
+    def common_places(self, asset: str, values) -> int:
+        """The decimal places at which every one of `values` (ledger amounts of `asset`
+        shown in one column or row) reads exactly: the asset's precision, or the finest
+        digits any of them holds. Zeros only are added, so 0.90001 stands over 0.10000,
+        not over 0.1000 (a wallet after a 0.00001 BTC deposit at a 0.0001 step)."""
+        dp = asset_decimals(asset, self.rows) if self.rows else 0
+        return max([dp] + [decimal_places(v) for v in values])
 
     def fee(self, asset: str, value) -> str:
         """A fee as the exchange charges it (engine/fees.py): rounded UP to the asset's
@@ -395,6 +407,17 @@ def _grouped_match(m: re.Match) -> str:
     return _group(m.group(1)) + (m.group(2) or "")
 
 
+def decimal_places(value) -> int:
+    """The decimal places `value` (a decimal string, int or Decimal) really holds, trailing
+    zeros not counted: 3 for "0.125", 0 for "1500.00" and for unknown (None)."""
+    d = to_decimal(value)
+    if not d:
+        return 0
+    with localcontext() as ctx:
+        ctx.prec = EXACT_DIGITS
+        return max(0, -d.normalize().as_tuple().exponent)
+
+
 def exact(value, dp: int | None = None) -> str:
     """`number(value, dp)` that never rounds a digit away: at least `dp` places, more
     when the value has them (an amount a person typed or the exchange holds exactly:
@@ -402,9 +425,7 @@ def exact(value, dp: int | None = None) -> str:
     d = to_decimal(value)
     if d is None:
         return MISSING
-    with localcontext() as ctx:
-        ctx.prec = EXACT_DIGITS
-        places = max(0, -d.normalize().as_tuple().exponent) if d else 0
+    places = decimal_places(d)
     return number(d, places if dp is None else max(dp, places))
 
 

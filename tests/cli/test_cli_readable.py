@@ -109,10 +109,28 @@ def test_balances_are_never_rounded_to_money_that_is_not_there(market):
          "available": "30.0003"}]
     row = lambda out, key: [ln for ln in out.splitlines() if key in ln][0]  # noqa: E731
     assert row(market.ok("wallets", "--user", "@fees"), "IRR").split("│")[3:6] == \
-        [" 30.0003 ", "    0 ", "   30.0003 "]
+        [" 30.0003 ", " 0.0000 ", "   30.0003 "]     # one asset's places line up
     ledger = market.ok("ledger", "--user", "@fees", "--asset", "IRR")
     assert "20.0002" in row(ledger, "bob") and "10.0001" in row(ledger, "alice")
     assert "2,000,009,990.0999" in row(market.ok("wallets", "--user", "alice"), "IRR")
+
+
+def test_one_assets_amounts_line_up_their_decimal_points(market):
+    """A deposit of 0.00001 BTC (finer than the 0.0001 step, no BTC precision set) beside a
+    0.9 BTC hold (carol starts with 10 BTC): every BTC amount in the wallets and ledger tables shows five places
+    (0.90001 over 0.90000, not over 0.9000), zeros added, nothing rounded; IRR, which
+    holds no finer digits, stays at its own places."""
+    market.ok("deposit", "carol", "BTC", "0.00001")
+    market.ok("deposit", "carol", "BTC", "0.9")
+    market.feed(limit("c1", "carol", "sell", "0.9", "100001000"))
+    cells = lambda out, key: [c.strip() for c in                        # noqa: E731
+                              [ln for ln in out.splitlines() if key in ln][0].split("│")[3:6]]
+    out = market.ok("wallets", "--user", "carol")
+    assert cells(out, "BTC") == ["10.90001", "0.90000", "10.00001"]
+    assert cells(out, "IRR") == ["2,000,000,000", "0", "2,000,000,000"]
+    ledger = market.ok("ledger", "--user", "carol", "--asset", "BTC")
+    amounts = [ln.split("│")[9].strip() for ln in ledger.splitlines() if "carol" in ln]
+    assert amounts == ["10.00000", "0.00001", "0.90000", "0.90000"]
 
 
 def test_the_alerts_pane_groups_the_numbers_of_a_reason():

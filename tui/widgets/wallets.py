@@ -16,11 +16,17 @@ class WalletsPane(TablePane):
         yield SteadyStatic(id="wallets-pnl")
 
     def update_view(self, view: ScreenView) -> None:
-        self.show_rows({w["asset"]: (w["asset"], *(view.figures.balance(w["asset"], w[k], width)
-                                                   for k, width in COLUMNS[1:]))
+        self.show_rows({w["asset"]: (w["asset"], *_amounts(view.figures, w))
                         for w in view.wallets})
         self.set_title(f"Wallets of {view.user}")
         self.query_one("#wallets-pnl", SteadyStatic).show(pnl_line(view))  # 3 lines
+
+
+def _amounts(figures, w: dict) -> tuple[str, ...]:
+    """A wallet row's balance, hold and available at one number of places, so their
+    decimal points line up (Figures.common_places), each fitted to its column."""
+    places = figures.common_places(w["asset"], (w[k] for k, _ in COLUMNS[1:]))
+    return tuple(figures.balance(w["asset"], w[k], width, places) for k, width in COLUMNS[1:])
 
 
 def pnl_line(view: ScreenView) -> str:
