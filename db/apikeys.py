@@ -161,11 +161,13 @@ AUDIT_COLS = ("ts", "request_id", "client_id", "user", "method", "route", "statu
               "latency_us", "peer")
 
 
-def add_audit(engine, rows: list[tuple]) -> None:
-    """Append audit rows (in AUDIT_COLS order) in one transaction."""
+def add_audit(engine, rows: list) -> None:
+    """Append audit rows (tuples in AUDIT_COLS order, or dicts with those keys) in one
+    transaction."""
     if rows:
         with engine.begin() as conn:
-            conn.execute(AU.__table__.insert(), [dict(zip(AUDIT_COLS, r)) for r in rows])
+            conn.execute(AU.__table__.insert(), [r if type(r) is dict else dict(zip(AUDIT_COLS, r))
+                                                 for r in rows])
 
 
 def audit(conn, *, user: str | None = None, client_id: str | None = None,

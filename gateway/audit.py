@@ -63,11 +63,12 @@ class AuditLog:
                     break
             stop = None in rows
             rows = [r for r in rows if r is not None]
-            if rows:       # one write for the batch: the same lines, one call each
-                self.logger.info("\n".join(
-                    orjson.dumps(dict(zip(access.AUDIT_COLS, row))).decode() for row in rows))
+            cols = access.AUDIT_COLS
+            dicts = [dict(zip(cols, row)) for row in rows]   # one per row, file and table
+            if dicts:      # one write for the batch: the same lines, one call each
+                self.logger.info(b"\n".join(map(orjson.dumps, dicts)).decode())
             try:
-                access.add_audit(self.engine, rows)
+                access.add_audit(self.engine, dicts)
             except Exception as exc:   # the log file still has them; say so there
                 self.logger.error(f"audit table write failed: {exc}")
 
@@ -96,38 +97,42 @@ class AuditMiddleware:
         g = self.state()
         start = time.perf_counter()
         rid = f"{_RID_PREFIX}{next(_rid_counter):08x}"
-        scope.setdefault("state", {})
-        scope["state"]["request_id"] = rid
-        status = {"code": 0}
+        state = scope.get("state")
+        if state is None:
+            state = scope["state"] = {}
+        state["request_id"] = rid
+        status = [0]
         rid_header = (b"x-request-id", rid.encode())
 
         async def sending(message):
             kind = message["type"]
             if kind == "http.response.start":
-                status["code"] = message["status"]
+                status[0] = message["status"]
                 message["headers"] = [*message.get("headers", ()), rid_header]
             elif kind == "websocket.accept":
-                status["code"] = 101
+                status[0] = 101
             await send(message)
 
         busy = g.collector if g is not None and scope["type"] == "http" else None
         if busy is not None:
             busy.begin()
         try:
-            await self._answer(g, scope, receive, sending)
+            await self._answer(g, scope, receive, send, sending, rid_header, status)
         finally:
             if busy is not None:
                 busy.end()
             if g is not None and g.audit is not None:
-                st = scope["state"]
                 client = scope.get("client")
-                g.audit.record((time.time_ns(), rid, st.get("client_id"), st.get("user"),
+                g.audit.record((time.time_ns(), rid, state.get("client_id"), state.get("user"),
                                 scope.get("method", "WS"),
                                 _route_path(scope),
-                                status["code"] or 500, int((time.perf_counter() - start) * 1e6),
+                                status[0] or 500, int((time.perf_counter() - start) * 1e6),
                                 client[0] if client else None))
 
-    async def _answer(self, g, scope, receive, sending) -> None:
+    async def _answer(self, g, scope, receive, send, sending, rid_header, status) -> None:
+        """Answer the request through `sending` (which notes the status in status[0] and
+        adds the request id), or, on the order fast path, through `send` itself with the
+        request id among its headers and the status noted here."""
         limit = g.config.max_body if g else 1 << 20
         declared, host = _declared(scope)
         if scope["type"] == "http" and declared > limit:
@@ -140,12 +145,17 @@ class AuditMiddleware:
             await response(400, "an HTTP/1.1 request must carry a Host header (RFC 9112, "
                                 "section 3.2)", None)(scope, receive, sending)
         else:
-            problem, body_receive, body = await bodies.checked(scope, _capped(receive, limit))
+            problem, body_receive, body, flat = await bodies.checked(scope,
+                                                                     _capped(receive, limit))
             if problem:
                 await response(*problem, scope["path"])(scope, receive, sending)
-            elif not (g is not None and body and scope["method"] == "POST"
-                      and scope["path"] == fastpath.PATH
-                      and await fastpath.place(g, scope, body, body_receive, sending)):
+            elif (g is not None and body and scope["method"] == "POST"
+                  and scope["path"] == fastpath.PATH):
+                status[0] = await fastpath.place(g, scope, body, flat, body_receive, send,
+                                                 rid_header)
+                if not status[0]:
+                    await self.app(scope, body_receive, sending)
+            else:
                 await self.app(scope, body_receive, sending)
 
 

@@ -29,7 +29,7 @@ from souq.engine.numbers import PRICE_DP, parse_fixed
 from . import problems
 from .problems import Problem
 from .schemas import NAME_MAX
-from .routes.orders import command_of, placed
+from .routes.orders import command_of, placed_body
 from .committer import STALE
 
 PATH = "/orders"
@@ -48,13 +48,15 @@ class Route:
 ROUTE = Route()
 
 
-def order_fields(body: bytes) -> dict | None:
+def order_fields(body: bytes, obj=None) -> dict | None:
     """The posted order's fields when schemas.OrderIn accepts `body` exactly as it is
-    and it needs nothing of the route's own (client_order_id, nulls); None otherwise."""
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
+    and it needs nothing of the route's own (client_order_id, nulls); None otherwise.
+    `obj`: the body as orjson read it already (gateway.bodies.read), if it did."""
+    if obj is None:
+        try:
+            obj = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return None
     if type(obj) is not dict or not obj.keys() <= FIELDS:
         return None
     for key in REQUIRED:
@@ -78,32 +80,34 @@ def order_fields(body: bytes) -> dict | None:
     return obj
 
 
-async def place(g, scope, body: bytes, receive, send) -> bool:
+async def place(g, scope, body: bytes, flat, receive, send, extra: tuple) -> int:
     """Place and answer the order of this `POST /orders` when it is the plain case (the
-    module doc); False, with nothing done, for the route to answer it."""
+    module doc): the answer's status, its headers ending with the `extra` one (the
+    request id); 0, with nothing done, for the route to answer it. `flat`: the body as
+    orjson read it (gateway.bodies.read), or None."""
     header = None
     for k, v in scope["headers"]:
         if k == b"authorization":
             header = v.decode("latin-1")
             break
     if header is None:
-        return False
-    fields = order_fields(body)
+        return 0
+    fields = order_fields(body, flat)
     if fields is None:
-        return False
+        return 0
     hit = g.tokens.unexpired(header)
     if hit is None:
-        return False
+        return 0
     p, _, generation = hit
     if p.refuse("limit") or g.limiter.take(p.client_id):   # a 429 is the route's to answer
-        return False
+        return 0
     try:
         item, reason = g.admit(command_of(p.user, **fields), p)
     except Problem:                # a command of the wrong shape: the route says why
         item, reason = None, "shape"
     if reason is not None:         # every refusal at the edge, after the route's auth check
         g.limiter.refund(p.client_id)
-        return False
+        return 0
     try:
         done = await g.committer.enqueue_async(item, generation)
     except SQLAlchemyError as exc:       # as the app's handler answers it (app._internal)
@@ -112,14 +116,31 @@ async def place(g, scope, body: bytes, receive, send) -> bool:
         done, response = None, problems.response(500, problems.internal(exc), PATH)
     if done is STALE:              # the key, session or user changed: the route checks again
         g.limiter.refund(p.client_id)
-        return False
+        return 0
     st = scope["state"]
     st["client_id"], st["user"] = p.client_id, p.user
     scope["route"] = ROUTE
     if done is not None:
         try:
-            response = placed(done)
+            answer = placed_body(done)
         except Problem as exc:
             response = problems.response(exc.status, exc.detail, PATH, exc.headers, **exc.extra)
-    await response(scope, receive, send)
-    return True
+        else:        # the bytes and headers Response(answer, 201, "application/json") sends
+            await send({"type": "http.response.start", "status": 201, "headers": [
+                (b"content-length", str(len(answer)).encode()), JSON_TYPE, extra]})
+            await send({"type": "http.response.body", "body": answer})
+            return 201
+    await response(scope, receive, _adding(send, extra))
+    return response.status_code
+
+
+JSON_TYPE = (b"content-type", b"application/json")
+
+
+def _adding(send, extra: tuple):
+    """`send` with the `extra` header added to the response's start."""
+    async def inner(message):
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), extra]
+        await send(message)
+    return inner

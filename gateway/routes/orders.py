@@ -40,10 +40,16 @@ def command_of(user: str, *, symbol: str, side: str, quantity: str, type: str = 
                client_order_id=None) -> dict:
     """`command` from the order's fields (OrderIn's names and defaults)."""
     obj = {"op": type, "user": user, "symbol": symbol, "side": side, "qty": quantity}
-    for key, value in (("id", client_order_id), ("price", price), ("stop_price", stop_price),
-                       ("tif", time_in_force), ("stp", stp)):
-        if value is not None:
-            obj[key] = value
+    if client_order_id is not None:    # in this order: the journal's text keeps it
+        obj["id"] = client_order_id
+    if price is not None:
+        obj["price"] = price
+    if stop_price is not None:
+        obj["stop_price"] = stop_price
+    if time_in_force is not None:
+        obj["tif"] = time_in_force
+    if stp is not None:
+        obj["stp"] = stp
     return obj
 
 
@@ -134,6 +140,11 @@ def _text(value) -> str:
 def placed(done) -> Response:
     """The answer to a placed order: 201 and the order (a body built once, not validated
     again: order_out and trade_out make OrderOut's shape), or the refusal's problem."""
+    return Response(placed_body(done), status_code=201, media_type="application/json")
+
+
+def placed_body(done) -> bytes:
+    """`placed`'s 201 body (JSON bytes); raises its refusal's problem."""
     order = done.orders.get(done.seq)
     if order is None:    # refused before an order existed (e.g. no such user)
         raise refused(done.reason, "order")
@@ -141,7 +152,7 @@ def placed(done) -> Response:
     shaped = order_out(order, [trade_out(t) for t in done.trades])
     if not done.accepted:
         raise Problem(422, rejection("order", done.reason), order=shaped)
-    return Response(orjson.dumps(shaped), status_code=201, media_type="application/json")
+    return orjson.dumps(shaped)
 
 
 @router.get("/orders", response_model=list[OrderOut])
