@@ -34,7 +34,7 @@ COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "pe
 COMPILED_BACKTEST = ("aggregate", "aggbook", "replay", "runner", "run")
 #: the desk's decision path, compiled the same way (mm/desk/native.py decides at run time)
 COMPILED_DESK = ("runner", "pipeline", "quote_engine", "controls", "shape", "risk", "mark",
-                 "valuation", "alerts", "fair", "signals")
+                 "valuation", "alerts", "fair", "signals", "holding")
 #: the projections' row building, compiled the same way (db/native.py decides at run time;
 #: it reads the engine's cdef classes, so it runs compiled only beside the compiled engine)
 COMPILED_DB = ("projection",)

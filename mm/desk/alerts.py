@@ -22,6 +22,7 @@ INVENTORY_WARNING, INVENTORY_CRITICAL = 0.7, 0.9
 DRAWDOWN_WARNING, DRAWDOWN_CRITICAL = 0.5, 0.8      # of max_drawdown (kill switch at 1.0)
 REJECTIONS, REJECTION_WINDOW = 3, 10 * SECOND      # this many rejections inside the window
 VOL_SPIKE = 3.0                                     # realised vol above 3x its slow average
+GUARDS = ("stale_data", "book_depth", "vol_circuit")   # risk's guards (mm.desk.risk.Guard)
 # The "Sharpe below 0" alert waits for SHARPE_MIN_SAMPLES equity *changes* (samples where
 # the equity moved: a sample without a fill or a move of the mark says nothing about the
 # return). Why 30: the standard error of a Sharpe ratio estimated from n returns is about
@@ -116,15 +117,14 @@ class AlertRules:
     def emit(self, ts: int, severity: str, kind: str, text: str) -> bool:
         return self.sink(Alert(None, ts, severity, text, kind))
 
-    def _level(self, rule: str, level: int, ts: int, kind: str, texts) -> None:
-        """Emit when `rule` rises to a higher level than it was; falling resets it.
-        `texts()` gives level -> (severity, text): called only to emit (the rules run at
-        every decision; their texts are needed only when one rises)."""
+    def _rises(self, rule: str, level: int) -> bool:
+        """Note `rule`'s level; whether it rose above what it was (its alert is emitted
+        then; falling resets it). The rules run at every decision and their texts are
+        needed only when one rises: callers make them after this says so (no closure made
+        per decision)."""
         before = self.levels.get(rule, 0)
         self.levels[rule] = level
-        if level > before:
-            severity, text = texts()[level]
-            self.emit(ts, severity, kind, text)
+        return level > before
 
     def check(self, ctx: Context, equity: int, peak: int, sharpe: float | None,
               samples: int) -> None:
@@ -134,22 +134,29 @@ class AlertRules:
         now, p = ctx.now, self.p
         r = abs(ctx.ratio)
         level = 2 if r >= INVENTORY_CRITICAL else 1 if r >= INVENTORY_WARNING else 0
-        self._level("inventory", level, now, "inventory", lambda: {
-            1: (WARNING, f"inventory at {r:.0%} of max_inventory (warning at 70%)"),
-            2: (CRITICAL, f"inventory at {r:.0%} of max_inventory (critical at 90%)")})
+        if self._rises("inventory", level):
+            if level == 1:
+                self.emit(now, WARNING, "inventory",
+                          f"inventory at {r:.0%} of max_inventory (warning at 70%)")
+            else:
+                self.emit(now, CRITICAL, "inventory",
+                          f"inventory at {r:.0%} of max_inventory (critical at 90%)")
         cap = p.max_drawdown * QTY_TO_AMOUNT
         if cap:
             dd = peak - equity
             level = 2 if dd >= DRAWDOWN_CRITICAL * cap else 1 if dd >= DRAWDOWN_WARNING * cap else 0
-            self._level("drawdown", level, now, "drawdown", lambda: {
-                1: (WARNING, f"drawdown {self._money(dd)} is half of max_drawdown"),
-                2: (CRITICAL, f"drawdown {self._money(dd)} is 80% of max_drawdown: the kill "
-                              "switch trips at 100%")})
+            if self._rises("drawdown", level):
+                if level == 1:
+                    self.emit(now, WARNING, "drawdown",
+                              f"drawdown {self._money(dd)} is half of max_drawdown")
+                else:
+                    self.emit(now, CRITICAL, "drawdown",
+                              f"drawdown {self._money(dd)} is 80% of max_drawdown: the kill "
+                              "switch trips at 100%")
         if sharpe is not None and samples >= SHARPE_MIN_SAMPLES:
-            low = sharpe < self.sharpe_floor
-            self._level("sharpe", int(low), now, "sharpe", lambda: {
-                1: (WARNING, f"Sharpe {sharpe:.2f} below {self.sharpe_floor:g} over "
-                             f"{samples} samples")})
+            if self._rises("sharpe", int(sharpe < self.sharpe_floor)):
+                self.emit(now, WARNING, "sharpe", f"Sharpe {sharpe:.2f} below "
+                          f"{self.sharpe_floor:g} over {samples} samples")
         self._volatility(ctx)
 
     def _money(self, amount: int) -> str:
@@ -163,18 +170,17 @@ class AlertRules:
         slow = self.vol_slow
         spike = slow is not None and vol > VOL_SPIKE * slow
         self.vol_slow = vol if slow is None else 0.99 * slow + 0.01 * vol
-        self._level("vol_spike", int(spike), ctx.now, "volatility", lambda: {
-            1: (WARNING, f"volatility spike: {vol:.6f} is over {VOL_SPIKE:g}x its recent "
-                         f"average {slow or 0:.6f}")})
+        if self._rises("vol_spike", int(spike)):
+            self.emit(ctx.now, WARNING, "volatility", f"volatility spike: {vol:.6f} is over "
+                      f"{VOL_SPIKE:g}x its recent average {slow or 0:.6f}")
 
     def guards(self, now: int, guards) -> None:
         """Risk guards that changed quotes this decision (see mm.desk.risk.Guard)."""
-        active = {g.kind: g for g in guards}
-        for kind in ("stale_data", "book_depth", "vol_circuit"):
+        active = {g.kind: g for g in guards} if guards else {}
+        for kind in GUARDS:
             g = active.get(kind)
-            severity = WARNING if kind != "stale_data" else CRITICAL
-            self._level(kind, int(g is not None), now, kind,
-                        lambda: {1: (severity, g.text if g else "")})
+            if self._rises(kind, int(g is not None)):
+                self.emit(now, WARNING if kind != "stale_data" else CRITICAL, kind, g.text)
 
     def rejections(self, now: int, reasons: list[str]) -> None:
         """Order rejections of one batch; REJECTIONS of them within the window alert."""
@@ -184,9 +190,9 @@ class AlertRules:
         while window and now - window[0] > REJECTION_WINDOW:
             window.popleft()
         many = len(window) >= REJECTIONS
-        self._level("rejections", int(many), now, "rejections", lambda: {
-            1: (WARNING, f"{len(window)} orders rejected in {REJECTION_WINDOW // SECOND} s; "
-                         f"last: {reasons[-1] if reasons else ''}")})
+        if self._rises("rejections", int(many)):
+            self.emit(now, WARNING, "rejections", f"{len(window)} orders rejected in "
+                      f"{REJECTION_WINDOW // SECOND} s; last: {reasons[-1] if reasons else ''}")
 
     def kill(self, now: int, what: str, done: str) -> None:
         self.emit(now, CRITICAL, "kill_switch", f"kill switch: {what}; {done}")

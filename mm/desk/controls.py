@@ -52,8 +52,13 @@ class Controls:
 
     def apply(self, wanted: list[Quote], ctx: Context) -> list[Quote]:
         book = ctx.book
-        mine = [q for q in wanted if _resting_here(q, book)]
-        rest = [q for q in wanted if not _resting_here(q, book)]
+        name = book.spec.name
+        mine, rest = [], []
+        for q in wanted:            # one pass: resting quotes of the own symbol, the rest
+            if (q.symbol is None or q.symbol == name) and q.tif == "gtc":
+                mine.append(q)
+            else:
+                rest.append(q)
         exit_ = self._exit(ctx)
         if exit_ is not None:
             self.hanging.clear()
@@ -113,6 +118,8 @@ class Controls:
 
     def _band(self, quotes: list[Quote], ctx: Context) -> list[Quote]:
         ceiling, floor = self.limits(ctx)
+        if ceiling is None and floor is None:
+            return quotes
         fair = ctx.fair
         out = []
         for q in quotes:
@@ -173,6 +180,8 @@ def skew(quotes: list[Quote], book: Book, ratio: float, mode: str, shift: int,
     r = max(-1.0, min(1.0, ratio))
     by_price, by_size = mode in ("price", "both"), mode in ("size", "both")
     move = -int(r * shift) if by_price else 0
+    if not move and not by_size:        # nothing moves: the same records
+        return tidy(quotes, book)
     out = []
     for q in quotes:
         qty = q.qty
@@ -220,10 +229,6 @@ def _jumped(q: Quote, ctx: Context, depth: int, book: Book) -> Quote:
     return Quote(q.side, price, q.qty, q.symbol, q.tif)
 
 
-def _resting_here(q: Quote, book: Book) -> bool:
-    return q.symbol in (None, book.spec.name) and q.tif == "gtc"
-
-
 def _replaced(was: Live, new: dict[str, Live], known: dict[str, Live]) -> Live | None:
     """The order that took a hanging order's place when reconcile re-placed it (reconcile
     pairs quotes by rank, so a fresh quote ahead of a hanging one moves it): placed since
@@ -244,5 +249,7 @@ def _beside(fresh: list[Quote], hanging: list[Quote]) -> list[Quote]:
         fresh = [q for q in fresh
                  if not (q.side == BUY and low_ask is not None and q.price >= low_ask)
                  and not (q.side == SELL and high_bid is not None and q.price <= high_bid)]
+    else:       # tidy's list is already bids best first, then asks best first
+        return fresh
     both = fresh + hanging
     return best_first(both, BUY) + best_first(both, SELL)

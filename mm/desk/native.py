@@ -1,10 +1,11 @@
 """Whether the desk's hot modules run compiled or as pure Python (issue 16).
 
 setup.py compiles COMPILED_DESK (the decision's path: runner, pipeline, quote engine,
-controls, shape, risk, mark, valuation, alerts, fair price and signals) with Cython from
-the very same .py files, as it compiles the engine and the data replay; engine/native.py's
-`install_package` decides at import which kind runs (SOUQ_PURE_PYTHON=1 forces pure; a stale or incomplete
-build runs pure with a RuntimeWarning). Both kinds give the same results
+controls, shape, risk, mark, valuation, alerts, fair price, signals and the controls'
+holding) with Cython from the very same .py files, as it compiles the engine and the data
+replay; engine/native.py's `install_package` decides at import which kind runs
+(SOUQ_PURE_PYTHON=1 forces pure; a stale or incomplete build runs pure with a
+RuntimeWarning). Both kinds give the same results
 (tests/mm/test_backtest_native.py runs whole backtests both ways, the desk's pipeline
 deciding every step); compiled is only faster. `KIND` is what `souq bench --backtest`
 prints beside the replay's.

@@ -65,9 +65,10 @@ class Pipeline:
              force: bool) -> Orders:
         """Per watched symbol, what turns the live orders into `wanted`."""
         out = Orders()
+        own = self.symbol
         for sym in self.watch:
-            mine = [q for q in wanted if (q.symbol or self.symbol) == sym]
-            live = tuple(o for o in ctx.live if o.symbol == sym)
+            mine = [q for q in wanted if (q.symbol or own) == sym]
+            live = tuple([o for o in ctx.live if o.symbol == sym])   # no generator per call
             if not mine and not live:
                 continue
             plan = reconcile(mine, live, ctx.now, ctx.books[sym].spec.tick, self.refresh_rule,

@@ -11,8 +11,11 @@ Pure: given the same wanted quotes, live orders and time it returns the same pla
 Risk control has already clipped `wanted` (mm.desk.risk); this module only reconciles.
 """
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from .quotes import BUY, Live, Quote
+
+_PRICE = attrgetter("price")
 
 
 @dataclass(frozen=True)
@@ -44,48 +47,54 @@ def reconcile(wanted: list[Quote], live: tuple[Live, ...], now: int, tick: int,
     own kept or new quotes on the other side are dropped.
     """
     plan = Plan()
-    resting = [q for q in wanted if q.tif == "gtc"]
-    immediate = [q for q in wanted if q.tif != "gtc"]
+    resting, immediate = [], []
+    for q in wanted:
+        (resting if q.tif == "gtc" else immediate).append(q)
     if (not force and last_refresh is not None
             and now - last_refresh < refresh.min_interval):
         plan.keeps = list(live)
         plan.places = immediate
         return plan
     tol = refresh.tolerance_ticks * tick
+    max_age = refresh.max_age
+    keeps, amends, cancels, places = plan.keeps, plan.amends, plan.cancels, plan.places
     for side in (BUY, "sell"):
         want = _best_first([q for q in resting if q.side == side], side)
         have = _best_first([o for o in live if o.side == side], side)
         # an order already where it is wanted keeps its place in the queue, whatever
         # moved around it; the rest pair up level by level
-        exact = {}
+        exact, taken = set(), set()         # id of each wanted quote and live order paired
         for q in want:
             for o in have:
-                if id(o) not in exact.values() and o.price == q.price \
-                        and _keep(o, q, now, 0, refresh.max_age):
-                    exact[id(q)] = id(o)
-                    plan.keeps.append(o)
+                if id(o) not in taken and o.price == q.price \
+                        and _keep(o, q, now, 0, max_age):
+                    exact.add(id(q))
+                    taken.add(id(o))
+                    keeps.append(o)
                     break
-        taken = set(exact.values())
-        want = [q for q in want if id(q) not in exact]
-        have = [o for o in have if id(o) not in taken]
+        if exact:
+            want = [q for q in want if id(q) not in exact]
+            have = [o for o in have if id(o) not in taken]
         for i, q in enumerate(want):
             o = have[i] if i < len(have) else None
-            if o is not None and _keep(o, q, now, tol, refresh.max_age):
-                plan.keeps.append(o)
+            if o is not None and _keep(o, q, now, tol, max_age):
+                keeps.append(o)
             elif o is not None and _amendable(o, q):
-                plan.amends.append((o, q))
+                amends.append((o, q))
             else:
                 if o is not None:
-                    plan.cancels.append(o)
-                plan.places.append(q)
-        plan.cancels += have[len(want):]
-    moved = [q for _, q in plan.amends]
-    fine = {id(q) for q in _uncrossed(plan.places + moved, plan.keeps)}
-    plan.cancels += [o for o, q in plan.amends if id(q) not in fine]   # would cross: pull it
+                    cancels.append(o)
+                places.append(q)
+        cancels += have[len(want):]
+    moved = [q for _, q in amends]
+    fine = {id(q) for q in _uncrossed(places + moved, keeps)}
+    cancels += [o for o, q in amends if id(q) not in fine]   # would cross: pull it
     # moves away from the other side first, so no amend crosses one of ours not yet moved
-    plan.amends = sorted(((o, q) for o, q in plan.amends if id(q) in fine),
-                         key=lambda a: _toward(*a))
-    plan.places = [q for q in plan.places if id(q) in fine] + immediate
+    amends = [a for a in amends if id(a[1]) in fine]
+    if len(amends) > 1:
+        amends.sort(key=_toward_pair)       # stable, as sorted() was
+    plan.amends = amends
+    plan.places = [q for q in places if id(q) in fine] + immediate
     return plan
 
 
@@ -109,8 +118,16 @@ def _amendable(o: Live, q: Quote) -> bool:
         o.remaining == o.qty or q.qty <= o.remaining)
 
 
+def _toward_pair(a: tuple[Live, Quote]) -> bool:
+    return _toward(a[0], a[1])
+
+
 def _best_first(items, side):
-    return sorted(items, key=(lambda x: -x.price) if side == BUY else (lambda x: x.price))
+    """Best price first (bids high to low); equal prices keep their order (a stable sort,
+    reversed too), with a key in C rather than a closure made per call."""
+    if len(items) < 2:
+        return items
+    return sorted(items, key=_PRICE, reverse=side == BUY)
 
 
 def _uncrossed(places: list[Quote], keeps: list[Live]) -> list[Quote]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from souq.engine.numbers import QTY_TO_AMOUNT, fmt, fmt_amount
 
-from .book import Book
 from .quotes import BUY, Context, Quote
 
 DEPTH_LEVELS = 5        # the book-depth guard looks at this many levels per side
@@ -59,9 +58,10 @@ class Risk:
                 f"spreads x{p.vol_circuit_widen:g}, sizes x{p.vol_circuit_size:g}")))
             wanted = self._widen(wanted, ctx)
         out = []
-        for q in wanted:
-            book = _book(ctx, q)
-            qty = book.spec.floor_step(min(q.qty, p.max_order_size))
+        biggest, own, books = p.max_order_size, ctx.book, ctx.books
+        for q in wanted:        # each a new record: reconcile pairs them by identity
+            book = books.get(q.symbol, own) if q.symbol else own  # its symbol's
+            qty = book.spec.floor_step(min(q.qty, biggest))
             if qty > 0:
                 out.append(Quote(q.side, q.price, qty, q.symbol, q.tif))
         return self._open_orders(self._inventory(out, ctx))
@@ -111,11 +111,13 @@ class Risk:
         if desk is not None:
             room = {side: min(room[side], desk[side]) for side in room}
         out = []
+        spec = ctx.book.spec
+        name = spec.name
         for q in quotes:
-            if (q.symbol or ctx.book.spec.name) != ctx.book.spec.name:
+            if (q.symbol or name) != name:
                 out.append(q)
                 continue
-            qty = ctx.book.spec.floor_step(min(q.qty, max(0, room[q.side])))
+            qty = spec.floor_step(min(q.qty, max(0, room[q.side])))
             if qty > 0:
                 room[q.side] -= qty
                 out.append(q if qty == q.qty else Quote(q.side, q.price, qty, q.symbol, q.tif))
@@ -154,10 +156,6 @@ class Risk:
                                               f"{fmt_amount(self.peak)} reached max_drawdown "
                                               f"{fmt(p.max_drawdown)}"))
         return out
-
-
-def _book(ctx: Context, q: Quote) -> Book:
-    return ctx.books.get(q.symbol, ctx.book) if q.symbol else ctx.book
 
 
 def others_depth(ctx: Context, side: str) -> int:

@@ -186,14 +186,15 @@ class StrategyRunner:
         # the market without our own orders: what fair price, volatility and the mark see
         markets = {s: without_own(b, live) for s, b in books.items()}
         market = markets[self.symbol]
+        mid = market.mid                # a property: read once
         fills, tape = self._read_trades()
         if fills:
             self.record_fills(fills, books)
-        at = mark(market.mid, market.last)
+        at = mark(mid, market.last)
         marks = {s: mark(m.mid, m.last) for s, m in markets.items()}
         self.inventory, value = self.value(v, markets, marks, now)
-        if market.mid is not None:
-            self.vol.update(now, to_float(market.mid))
+        if mid is not None:
+            self.vol.update(now, to_float(mid))
         p = self.p
         ctx = Context(now, book, books, self.fair(now, market, markets), self.inventory,
                       p.target_inventory, p.max_inventory, live, fills, tape,
@@ -204,7 +205,7 @@ class StrategyRunner:
             net = others + self.inventory
             ctx.desk_room = {BUY: cap - net, SELL: cap + net}
         report.fills, report.inventory, report.mid = fills, self.inventory, at
-        self._observe(now, market.mid, fills, tape)
+        self._observe(now, mid, fills, tape)
         for f in fills:
             self.strategy.on_fill(f, ctx)
             self.controls.on_fill(f, ctx)

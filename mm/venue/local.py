@@ -71,9 +71,9 @@ class LocalVenue(Venue):
 
     def totals(self, user: str, symbol: str) -> tuple[int, int]:
         ex = self.exchange()
-        sym = ex.symbols[symbol]
-        wallets = ex.users[user].wallets
-        return tuple(sum(wallets.get(a, (0, 0))) for a in (sym.spec.base, sym.spec.quote))
+        spec = ex.symbols[symbol].spec
+        wallets = ex.users[user].wallets        # asset -> (available, held); read per decision
+        return sum(wallets.get(spec.base, (0, 0))), sum(wallets.get(spec.quote, (0, 0)))
 
     def open_order(self, user: str, cid: str) -> OpenOrder | None:
         o = self.exchange().users[user].orders.get(cid)

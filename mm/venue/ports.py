@@ -19,6 +19,7 @@ from souq.engine.numbers import fmt
 from souq.engine.symbols import SymbolSpec
 
 from souq.mm.desk.book import Book
+from souq.mm.desk.slotted import quick_init
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class OpenOrder:
 
 
 # ------------------------------------------------------------------ order commands
+@quick_init         # made at every decision: the quicker constructor (slotted.py)
 @dataclass(frozen=True, slots=True)
 class Place:
     """A limit order: `price` and `qty` at 1e-9; `tif` gtc, ioc, fok, day or post_only;
@@ -62,6 +64,7 @@ class Place:
     stp: str = "cancel_newest"
 
 
+@quick_init         # made at every decision: the quicker constructor (slotted.py)
 @dataclass(frozen=True, slots=True)
 class Amend:
     """Change an open order: the new price, the new total quantity (what is filled stays
@@ -71,6 +74,7 @@ class Amend:
     qty: int | None = None
 
 
+@quick_init         # made at every decision: the quicker constructor (slotted.py)
 @dataclass(frozen=True, slots=True)
 class Cancel:
     """Take one open order off the book."""
