@@ -130,13 +130,16 @@ class OptionalBuildExt(build_ext):
         """Each compiled package's build record beside its compiled modules: in build_lib
         and, for an editable or --inplace build, beside the sources too."""
         native = _native()
-        for src, package, modules in COMPILED:
+        for _folder, package, modules in COMPILED:
             built = {n.rsplit(".", 1)[1]: p for n, p in self.built.items()
                      if n.rsplit(".", 1)[0] == package}
             if not built:
                 continue
+            # the hash of the staged copy Cython compiled, not of the live sources: an
+            # edit made while a (long) build runs must leave the build stale, not current
+            stage = os.path.join(STAGE, *package.split("."))
             record = {"cython": self.cython_version, "expected": list(modules),
-                      "modules": {m: native.source_hash(src, m) for m in sorted(built)}}
+                      "modules": {m: native.source_hash(stage, m) for m in sorted(built)}}
             folders = {os.path.dirname(next(iter(built.values())))}
             if self.inplace:
                 folders.add(self.get_finalized_command("build_py").get_package_dir(package))

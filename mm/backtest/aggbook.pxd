@@ -22,6 +22,11 @@ cdef class AggBook:
     cdef long long mid_ver
     cdef object ask_seq, ask_val, bid_seq, bid_val
     cdef long long ask_ver, bid_ver
+    cdef public object symbol
+    cdef object spec_seq, k_tick, k_step, k_min, k_max, k_band, k_maker, k_taker, k_fee_q
+
+    cdef fields(self)
+    cdef limit(self, user, side, price, qty, tif)
 
     @cython.locals(book=dict, heap=list)
     cdef top(self, side)

@@ -17,11 +17,11 @@ asks (best first), and a heap of the keys whose stale entries are dropped lazily
 """
 from heapq import heapify, heappop, heappush
 
-from souq.engine.commands import CancelOrder
+from souq.engine.commands import CancelOrder, PlaceOrder
 from souq.engine.events import Trade
 from souq.engine.fees import fee
 from souq.engine.model import BUY, SELL
-from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE
+from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
 
 from .replay import BOOK, FLOW, Replay
 
@@ -83,6 +83,42 @@ class AggBook:
         self.bid_seq = None
         self.bid_ver = -1
         self.bid_val = None
+        self.symbol = sym.name      # the owner's symbol: its commands' (set by the owner)
+        # the kept copies of the symbol's spec fields and fee unit (`fields`), read again
+        # whenever the exchange applied a command since the last read
+        self.spec_seq = None
+        self.k_tick = self.k_step = self.k_min = self.k_max = None
+        self.k_band = self.k_maker = self.k_taker = self.k_fee_q = None
+
+    # ------------------------------------------------------------ the symbol's rules
+    def fields(self) -> None:
+        """Keep the symbol's tick, step, minimum and maximum quantity, band, maker and
+        taker rates and fee unit (sym.fee_q), read again only when the exchange applied a
+        command since the last read: a symbol's spec and fee unit change only by one (a
+        session's opening or fee change, engine/sessions.py) or before the replay exists
+        (the backtest's fee model, mm/backtest/models.py, applied as the run is set up).
+        Reading them per event was about 5 attribute reads a level update."""
+        seq = self.ex.seq
+        if seq == self.spec_seq:
+            return
+        self.spec_seq = seq
+        sym = self.sym
+        spec = sym.spec
+        self.k_tick, self.k_step = spec.tick, spec.step
+        self.k_min, self.k_max = spec.min_qty, spec.max_qty
+        self.k_band, self.k_maker, self.k_taker = spec.band, spec.maker, spec.taker
+        self.k_fee_q = sym.fee_q
+
+    def limit(self, user, side, price, qty, tif):
+        """Replay._limit for the book's own steps: the same PlaceOrder, numbered by the
+        same counter (the replay's `n`, kept here), without going through the owner's
+        `n` property."""
+        self.n += 1
+        invalid = None
+        if not (0 < price and 0 < qty and max(price, qty) // PRICE_SCALE <= MAX_PRICE_WHOLE):
+            invalid = f"price {fmt(price)} or qty {fmt(qty)} is not a positive number in range"
+        return PlaceOrder(user=user, cid=f"r{self.n}", symbol=self.symbol, side=side,
+                          type="limit", qty=qty, price=price, tif=tif, invalid=invalid)
 
     # ------------------------------------------------------------ the sides
     def top(self, side) -> int | None:
@@ -224,12 +260,12 @@ class AggBook:
     def level(self, ts, side, price, size) -> None:
         """AggregateReplay.level: make BOOK's quantity at (side, price) `size`."""
         sym = self.sym
-        spec = sym.spec
+        self.fields()
         lv = sym.bids.get(-price) if side == BUY else sym.asks.get(price)
         shared = lv is not None and not self.demote(ts, side, price, lv)
-        max_qty = spec.max_qty
-        if price % spec.tick or size % spec.step or not 0 < price <= _MAX or size > _MAX \
-                or (max_qty is not None and size > max_qty):
+        max_qty = self.k_max
+        if price % self.k_tick or size % self.k_step or not 0 < price <= _MAX \
+                or size > _MAX or (max_qty is not None and size > max_qty):
             self.promote(ts, side, price)       # off the grid: the engine's rules apply
             Replay.level(self.owner, ts, side, price, size)
             return
@@ -263,7 +299,7 @@ class AggBook:
                 if size > 0:
                     front, cuttable = owner._around_own(orders, side, price)
                     ahead, cut = self.queue.split(cut, _left(front),
-                                                  _left(cuttable) + agg_have, spec.step)
+                                                  _left(cuttable) + agg_have, self.k_step)
                     if ahead:
                         owner._cut_front(ts, front, ahead)
             if chunks and cut > 0:      # the back of the queue first: the chunks
@@ -330,7 +366,7 @@ class AggBook:
         # Replay._place for each chunk, in one batch: the crossing test asked once (orders
         # resting on one side cannot move the other side's best it reads), the orders
         # placed in one run (post-only orders print no trade for a listener to see)
-        cmds = [owner._limit(BOOK, side, price, q, "post_only") for q in chunks]
+        cmds = [self.limit(BOOK, side, price, q, "post_only") for q in chunks]
         if owner.skip_crossing and self.would_cross(side, price):
             self.skipped += len(cmds)
         elif owner.quiet_batches:
@@ -364,8 +400,8 @@ class AggBook:
     def trade(self, ts, side, price, qty) -> None:
         """AggregateReplay.trade: a trade of `qty` at `price`, `side` the aggressor's."""
         passive = SELL if side == BUY else BUY
-        spec = self.sym.spec
         owner = self.owner
+        self.fields()
         # stale depth better than the trade's price: aggregate levels dropped, engine ones
         # emptied of BOOK's orders (as the full path does)
         if passive == BUY:
@@ -390,8 +426,15 @@ class AggBook:
         # also answers "not covered" for
         invalid = not (0 < price and 0 < qty
                        and max(price, qty) // PRICE_SCALE <= MAX_PRICE_WHOLE)
-        off = invalid or spec.qty_refusal(qty) is not None \
-            or spec.price_refusal(price) is not None
+        if invalid:
+            off = True
+        elif self.k_band:           # a band in force: the spec's own rules
+            spec = self.sym.spec
+            off = spec.qty_refusal(qty) is not None or spec.price_refusal(price) is not None
+        else:                       # engine/symbols.py's qty_refusal_of, price_refusal_of
+            max_qty = self.k_max
+            off = qty % self.k_step != 0 or qty < self.k_min \
+                or (max_qty is not None and qty > max_qty) or price % self.k_tick != 0
         refused = off or self.would_cross(passive, price)
         self.n += 2
         if refused:
@@ -403,7 +446,7 @@ class AggBook:
         top = self.engine()[1 if passive == SELL else 0]
         if top is not None:
             if top <= price if passive == SELL else top >= price:
-                cmd = owner._limit(FLOW, side, price, qty, "ioc")
+                cmd = self.limit(FLOW, side, price, qty, "ioc")
                 out = self.ex.apply(cmd, ts, FLOW)
                 for e in out.events:
                     if type(e) is Trade:
@@ -436,11 +479,11 @@ class AggBook:
         ex, sym = self.ex, self.sym
         ex.trade_seq += 1
         sym.last = price
-        spec = sym.spec
         n = price * qty
+        fee_q = self.k_fee_q        # kept by `fields`, which `trade` calls first
         return Trade((ex.trade_seq, ex.seq, ts, sym.name, price, qty,
                       self.book_party, self.flow_party,
-                      fee(n, spec.maker, sym.fee_q), fee(n, spec.taker, sym.fee_q), side))
+                      fee(n, self.k_maker, fee_q), fee(n, self.k_taker, fee_q), side))
 
 
 def _total(chunks: list) -> int:

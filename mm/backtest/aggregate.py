@@ -76,6 +76,7 @@ class AggregateReplay(Replay):
         self.user = user
         self.book.levels = self.levels
         self.book.queue = self.queue
+        self.book.symbol = symbol
 
     # Replay's counters, kept in the book (its steps count at C level), and its levels
     n = _kept_in_book("n", "Events replayed (Replay.n; AggBook.n).", settable=True)

@@ -282,6 +282,8 @@ class _DataLoop(_Loop):
         by_seq = self.mid_by_seq
         horizon = None          # the earliest decision, sample or arrival due: none yet
         seen = (None, None)     # (ex.seq, book.version) at the last mid read here
+        seen_seq = seen_ver = None      # the same, for the aggregate replay
+        user, mids = r.user, self.result.mids
         # the aggregate's typed book takes the common events itself (AggregateReplay's
         # level and trade only pass them on to it)
         book = replay.book if agg else replay
@@ -310,10 +312,16 @@ class _DataLoop(_Loop):
                 apply(ev)
             if not by_seq:
                 self.note_mid(ts)
-            elif agg:
-                if ex.seq != seen[0] or book.version != seen[1]:
-                    seen = (ex.seq, book.version)
-                    self.note_mid(ts)
+            elif agg:           # note_mid, inline: the book's own mid, kept by version
+                seq, ver = ex.seq, book.version
+                if seq != seen_seq or ver != seen_ver:
+                    seen_seq, seen_ver = seq, ver
+                    self._mid_seq = (seq, ver)      # what note_mid's test reads
+                    mid = book.mid(user)
+                    if mid != self.mid:
+                        self.mid = mid
+                        if mid is not None:
+                            mids.append((ts, mid))
             elif ex.seq != seen[0]:
                 seen = (ex.seq, None)
                 self.note_mid(ts)

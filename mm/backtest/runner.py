@@ -139,7 +139,11 @@ class BacktestRunner(MemoryRunner):
             if o.user.name == user or m.user.name == user:
                 break
         else:
-            self._keep(trades)
+            watch, kept = self.watch, self._tape     # self._keep(trades), inline
+            for t in trades:
+                _tid, _seq, _ts, sym, _price, _qty, _m, _o, _mf, _tf, _side = t
+                if sym in watch:
+                    kept.append(t)
             return
         own, others = [], []
         for t in trades:
