@@ -15,20 +15,12 @@ when a module fails to compile, souq installs as pure Python and says why at run
 (engine/native.py). A build record, `_compiled.json` beside the compiled modules, holds
 each compiled module's source hash, so a build older than its sources is never used.
 The generated C files stay under build/, never beside the sources.
-
-With SOUQ_PGO=1 and GCC the engine is built profile-guided: compiled instrumented, run on
-`souq bench`'s in-memory workload (PGO_TRAINING) in a child Python, then compiled again
-from that profile. Opt-in; any failure falls back to the plain build (README, Compiled
-engine).
 """
 import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
-import sysconfig
-import tempfile
 
 from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
@@ -52,27 +44,6 @@ COMPILED = (("engine", "souq.engine", COMPILED_ENGINE),
             (os.path.join("mm", "backtest"), "souq.mm.backtest", COMPILED_BACKTEST),
             (os.path.join("mm", "desk"), "souq.mm.desk", COMPILED_DESK))
 STAGE = os.path.join("build", "cython-src")   # souq/engine/*.py|pxd copied for Cython
-#: profile-guided optimisation of the engine (GCC, opt-in: SOUQ_PGO=1): instrumented, then
-#: built from the profile; untrained functions keep the ordinary -O3 (partial training)
-PGO_GENERATE = ["-fprofile-generate", "-fprofile-update=single"]
-PGO_USE = ["-fprofile-use", "-fprofile-partial-training", "-Wno-missing-profile"]
-#: the training run: `souq bench`'s in-memory workload (README, Compiled engine); it must
-#: load the compiled engine, or the profile would be empty
-PGO_TRAINING = """
-import sys
-sys.path.insert(0, sys.argv[1])
-from souq.engine import native
-if native.ENGINE.kind != "compiled":
-    sys.exit(native.ENGINE.why)
-from souq.engine.exchange import Exchange
-from souq.engine.stream import parse_command
-from souq.engine.workload import orders, setup
-ex = Exchange()
-for o in setup(1000):
-    ex.apply(parse_command(o))
-for o in orders(50000, 1000, 1):
-    ex.apply(parse_command(o))
-"""
 
 
 def _native():
@@ -118,85 +89,12 @@ class OptionalBuildExt(build_ext):
         by_name = {e.name: e for e in compiled}
         for ext in self.extensions:  # the finalized placeholders get the generated C
             ext.sources = list(by_name[ext.name].sources)
-        pgo = self._pgo_wanted()
-        engine = [e for e in self.extensions if e.name.startswith("souq.engine.")]
-        if pgo:
-            for ext in engine:
-                ext.extra_compile_args, ext.extra_link_args = PGO_GENERATE, PGO_GENERATE
         try:
             super().run()            # builds in build_lib; copies back when inplace
         except Exception as exc:     # no compiler at all (DistutilsPlatformError ...)
             _say(f"no C compiler ({exc}): the engine stays pure Python")
             return
-        if pgo:
-            self._pgo(engine)
         self._write_records()
-
-    def _pgo_wanted(self) -> bool:
-        """Profile-guided optimisation of the engine, opt-in: SOUQ_PGO=1, and GCC (its
-        -fprofile-* flags). Any failure on the way falls back to a plain build."""
-        if os.environ.get("SOUQ_PGO", "") in ("", "0"):
-            return False
-        cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or ""
-        return "gcc" in os.path.basename(cc.split()[0] if cc.split() else "")
-
-    def _pgo(self, engine: list) -> None:
-        """The engine was built instrumented: run the bench's workload through it
-        (PGO_TRAINING, in a child Python without site-packages), then build it again
-        from that profile. If the instrumented build or the run failed, build it plain."""
-        for root, _, files in os.walk(self.build_temp):    # no stale profile
-            for name in files:
-                if name.endswith(".gcda"):
-                    os.remove(os.path.join(root, name))
-        trained = all(e.name in self.built for e in engine) and self._pgo_train(engine)
-        self.pgo = trained
-        flags = PGO_USE if trained else []
-        _say("engine trained for profile-guided optimisation" if trained else
-             "profile-guided optimisation skipped: the engine is built plain")
-        for ext in engine:
-            ext.extra_compile_args, ext.extra_link_args = flags, []
-        self._rebuild(engine)
-        failed = [e for e in engine if e.name not in self.built]
-        if failed and trained:                             # a profile GCC refused
-            self.pgo = False
-            for ext in engine:
-                ext.extra_compile_args = []
-            self._rebuild(engine)                          # never a mix of the two
-
-    def _rebuild(self, exts: list) -> None:
-        """Build `exts` again (forced), copied back like the first build."""
-        every, self.extensions, force = self.extensions, exts, self.force
-        for ext in exts:
-            self.built.pop(ext.name, None)
-        self.force = True
-        try:
-            super().run()
-        finally:
-            self.extensions, self.force = every, force
-
-    def _pgo_train(self, engine: list) -> bool:
-        """Run PGO_TRAINING on the instrumented engine, staged with its sources and a
-        build record in a temporary souq/engine. True when it ran to the end."""
-        native = _native()
-        with tempfile.TemporaryDirectory() as tmp:
-            stage = os.path.join(tmp, "souq", "engine")
-            shutil.copytree("engine", stage, ignore=shutil.ignore_patterns(
-                "*.so", "*.pyd", "__pycache__", native.RECORD))
-            for ext in engine:
-                shutil.copy2(self.built[ext.name], stage)
-            record = {"cython": self.cython_version, "expected": list(COMPILED_ENGINE),
-                      "modules": {m: native.source_hash("engine", m) for m in COMPILED_ENGINE}}
-            with open(os.path.join(stage, native.RECORD), "w", encoding="utf-8") as f:
-                json.dump(record, f)
-            env = dict(os.environ, PYTHONHASHSEED="0")
-            env.pop(native.PURE_ENV, None)
-            try:
-                subprocess.run([sys.executable, "-E", "-s", "-S", "-c", PGO_TRAINING, tmp],
-                               env=env, check=True, timeout=600, capture_output=True)
-            except (OSError, subprocess.SubprocessError) as exc:
-                _say(f"the profile run failed ({exc})")
-                return False
-        return True
 
     def _staged(self) -> list:
         """Copy engine/*.py|pxd to build/cython-src/souq/engine (and mm/backtest's to
@@ -239,8 +137,6 @@ class OptionalBuildExt(build_ext):
                 continue
             record = {"cython": self.cython_version, "expected": list(modules),
                       "modules": {m: native.source_hash(src, m) for m in sorted(built)}}
-            if package == "souq.engine":
-                record["pgo"] = getattr(self, "pgo", False)
             folders = {os.path.dirname(next(iter(built.values())))}
             if self.inplace:
                 folders.add(self.get_finalized_command("build_py").get_package_dir(package))

@@ -115,9 +115,8 @@ def choose(folder: str, environ) -> tuple[Engine, dict[str, str]]:
     if stale:
         return Engine("pure", "stale build: " + ", ".join(f"engine/{m}.py" for m in stale)
                       + " changed after it was compiled; " + REBUILD, modules), {}
-    pgo = ", profile-guided (PGO)" if record.get("pgo") else ""
-    return Engine("compiled", f"Cython {record.get('cython', '?')}{pgo}, built from the "
-                  "current sources", modules), {m: built[m] for m in hashes}
+    return Engine("compiled", f"Cython {record.get('cython', '?')}, built from the current "
+                  "sources", modules), {m: built[m] for m in hashes}
 
 
 class _Finder:

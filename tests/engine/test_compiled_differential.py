@@ -112,15 +112,6 @@ def test_a_current_build_is_chosen(tmp_path):
     assert engine.kind == "compiled" and set(files) == {"alpha", "beta"}
 
 
-def test_a_profile_guided_build_says_so(tmp_path):
-    folder = _package(tmp_path)
-    assert "profile-guided" not in native.choose(str(folder), {})[0].why
-    record = json.loads((folder / native.RECORD).read_text())
-    (folder / native.RECORD).write_text(json.dumps(dict(record, pgo=True)))
-    engine, _ = native.choose(str(folder), {})
-    assert engine.kind == "compiled" and "profile-guided (PGO)" in engine.why
-
-
 def test_pure_python_is_forced_by_the_environment(tmp_path):
     engine, files = native.choose(str(_package(tmp_path)), {"SOUQ_PURE_PYTHON": "1"})
     assert (engine.kind, engine.why, files) == ("pure", "SOUQ_PURE_PYTHON=1", {})
