@@ -99,11 +99,14 @@ def bare_matcher(commands: int, users: int, seed: int) -> dict:
     book = BareBook()
     apply = book.apply
     start = time.perf_counter()
+    cpu = time.process_time()
     for c in cmds:
         apply(*c)
     seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     return {"commands": commands, "seconds": round(seconds, 3),
-            "commands_per_s": round(commands / seconds), "trades": book.trades}
+            "commands_per_s": round(commands / seconds), "cpu_seconds": round(cpu, 3),
+            "commands_per_cpu_s": round(commands / cpu), "trades": book.trades}
 
 
 SCHEMA = """
