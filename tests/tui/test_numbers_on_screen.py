@@ -80,3 +80,16 @@ def test_wallets_value_the_position_at_the_books_mid_and_say_when_they_cannot(wo
         position, "value at mid 285,002,250  fees 570,005 IRR"]    # 0.003 x 95,000,750,000
     assert seen["no_asks"].splitlines()[:2] == [
         position, "value at last trade (no asks) 285,012,000  fees 570,005 IRR"]  # x 95,004,000,000
+
+
+def test_a_wallet_rows_amounts_line_up_their_decimal_points():
+    """The Wallets pane shows a row's balance, hold and available at one number of places
+    (Figures.common_places): 0.90001 ETH held finer than the 0.0001 step beside a 0.9 hold
+    reads 10.90001 / 0.90000 / 10.00001, zeros added and nothing rounded; a USDT row at
+    its 2 places stays there."""
+    from souq.tui.widgets.wallets import _amounts
+    f = Figures([ETH])
+    eth = {"asset": "ETH", "balance": "10.90001", "hold": "0.9", "available": "10.00001"}
+    usdt = {"asset": "USDT", "balance": "1500", "hold": "0", "available": "1500"}
+    assert _amounts(f, eth) == ("10.90001", "0.90000", "10.00001")
+    assert _amounts(f, usdt) == ("1,500.00", "0.00", "1,500.00")
