@@ -152,6 +152,8 @@ def guard_commands(group, prefix: str = "") -> None:
         if hasattr(cmd, "commands"):
             guard_commands(cmd, path + " ")
             continue
+        for param in cmd.params:
+            ascii_numbers(param)
 
         labels = {p.name: (p.opts[0] if p.opts[0].startswith("-") else p.name.upper())
                   for p in cmd.params}
@@ -160,6 +162,36 @@ def guard_commands(group, prefix: str = "") -> None:
             checked(_path, {_labels.get(k, k): v for k, v in kw.items()})
             return _callback(*args, **kw)
         cmd.callback = functools.wraps(cmd.callback)(wrapped)
+
+
+_NOT_FINITE = {"nan", "inf", "infinity"}
+
+
+def ascii_numbers(param) -> None:
+    """Make a whole-number or decimal option or argument read only what people mean by a
+    number: Python's int() and float(), which click uses, also read '١٠' (Arabic-Indic)
+    and '１' (fullwidth) digits, '1_0' as 10, and float() 'nan' and 'inf'. Such text is
+    now refused with a one-line usage error naming it (engine.edge.plain_ascii, the rule
+    the quick entry and the ticket use); anything else converts exactly as before. The
+    param gets its own copy of its click type, so help and ranges stay as they were."""
+    import copy
+
+    from souq.engine.edge import plain_ascii
+    kind = param.type
+    bases = {c.__name__ for c in type(kind).__mro__}    # typer ships its own click
+    if not bases & {"IntParamType", "FloatParamType"}:
+        return
+    whole = "IntParamType" in bases
+    convert = kind.convert
+
+    def checked_convert(value, param, ctx):
+        if isinstance(value, str) and (
+                not plain_ascii(value) or value.lstrip("+-").lower() in _NOT_FINITE):
+            what = "whole number" if whole else "finite number"
+            kind.fail(f"{value!r} is not a {what} in ASCII digits", param, ctx)
+        return convert(value, param, ctx)
+    param.type = copy.copy(kind)
+    param.type.convert = checked_convert
 
 
 def command(load_all: bool = False):

@@ -229,3 +229,28 @@ def test_a_remainder_finer_than_the_precision_can_always_be_withdrawn_whole(mark
     market.ok("withdraw", "alice", "IRR", "2000000000.5")
     [w] = [w for w in market.json("wallets", "--user", "alice") if w["asset"] == "IRR"]
     assert (w["available"], w["hold"]) == ("0", "0")
+
+
+def test_whole_and_decimal_options_read_ascii_digits_only(market):
+    """click reads typed options with int() and float(), which also take Arabic-Indic and
+    fullwidth digits, '1_0' and 'inf': `mm run --duration ١` ran a strategy. Every whole-
+    number or decimal option and argument of every command now refuses such text with one
+    line naming it (cli/main.py ascii_numbers), and nothing is journalled."""
+    before = journal(market)
+    market.fail_all([
+        (("orders", "--limit", "١"), None,
+         "error: Invalid value for '--limit': '١' is not a whole number in ASCII digits"),
+        (("orders", "--limit", "１"), None, "'１' is not a whole number in ASCII digits"),
+        (("ledger", "--limit", "1_0"), None, "'1_0' is not a whole number in ASCII digits"),
+        (("book", "BTC-IRR", "--depth", "٣"), None, "'٣' is not a whole number"),
+        (("mm", "run", "nope", "--duration", "١"), None,
+         "error: Invalid value for '--duration': '١' is not a finite number in ASCII digits"),
+        (("mm", "run", "nope", "--duration", "inf"), None,
+         "'inf' is not a finite number in ASCII digits"),
+        (("mm", "stop", "nope", "--timeout", "-Infinity"), None,
+         "'-Infinity' is not a finite number in ASCII digits"),
+        (("runs", "show", "١"), None,
+         "error: Invalid value for 'run': '١' is not a whole number in ASCII digits"),
+    ])
+    assert journal(market) == before
+    assert market.ok("orders", "--limit", "1").count("\n") > 0      # ASCII still reads
