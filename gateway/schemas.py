@@ -6,7 +6,7 @@ an unknown field is refused with a sentence naming it (strict models, extra="for
 import typing
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from souq.engine.model import ORDER_TYPES, ROLES, SIDES, STPS, TIFS
 from souq.engine.numbers import (
@@ -14,6 +14,18 @@ from souq.engine.numbers import (
 )
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
+
+
+def _ascii_whole(value):
+    """A whole-number query parameter as typed: ASCII digits only (pydantic alone reads
+    '1_0' as 10 and ' 2' as 2, as the CLI's options once read '١' as 1)."""
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError(f"{value!r} is not a whole number in ASCII digits")
+    return value
+
+
+#: put in a whole-number query parameter's Annotated[...] beside its Query(...)
+WHOLE = BeforeValidator(_ascii_whole)
 
 
 def _decimal_type(dp: int, max_whole: int, example: str):

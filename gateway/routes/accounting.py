@@ -8,7 +8,7 @@ from souq.mm.display import rejection
 
 from ..auth import Principal
 from ..problems import Problem
-from ..schemas import AmountIn, LedgerOut, MeOut, TransactionOut, UserIn, UserOut, WalletOut
+from ..schemas import WHOLE, AmountIn, LedgerOut, MeOut, TransactionOut, UserIn, UserOut, WalletOut
 from ..service import denied, known, principal, reading, state
 from ..shapes import ledger_out, wallet_id, wallet_out
 
@@ -135,7 +135,7 @@ def withdraw(wallet_id: WalletId, body: AmountIn, request: Request,
 def ledger(request: Request, p: Principal = Depends(reading),
            asset: Annotated[Optional[str], Query(max_length=16)] = None,
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
-           limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000):
+           limit: Annotated[Optional[int], Query(ge=1, le=10000), WHOLE] = 1000):
     """Your ledger entries (an admin: anyone's), oldest first, the newest `limit`."""
     reader = state(request).reader(p)
     known(reader, user=user_id, asset=asset)

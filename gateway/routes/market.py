@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from souq.db.tickers import ticker as ticker_stats
 
 from ..problems import Problem
-from ..schemas import BookOut, SessionOut, SymbolOut, TickerOut
+from ..schemas import WHOLE, BookOut, SessionOut, SymbolOut, TickerOut
 from ..service import limit, state
 from ..shapes import book_out, session_out, symbol_out
 
@@ -53,7 +53,7 @@ def ticker(symbol: Symbol, request: Request):
 
 @router.get("/book/{symbol}", response_model=BookOut)
 def book(symbol: Symbol, request: Request,
-         depth: Annotated[int, Query(ge=1, le=1000)] = 10):
+         depth: Annotated[int, Query(ge=1, le=1000), WHOLE] = 10):
     """Aggregated depth, best prices first."""
     g = _public(request)
     _known(g, symbol)

@@ -17,7 +17,7 @@ from souq.mm.display import grouped_text, rejection
 
 from ..auth import Principal
 from ..problems import Problem
-from ..schemas import CancelAllOut, OrderIn, OrderOut, TradeOut
+from ..schemas import WHOLE, CancelAllOut, OrderIn, OrderOut, TradeOut
 from ..service import denied, known, principal, reading, state
 from .accounting import refused
 from ..shapes import order_out, trade_out, trade_row_out
@@ -160,7 +160,7 @@ def orders(request: Request, p: Principal = Depends(reading),
            symbol: Annotated[Optional[str], Query(max_length=64)] = None,
            status: Optional[Literal[STATUSES + ("open",)]] = None,     # type: ignore[valid-type]
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
-           limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000):
+           limit: Annotated[Optional[int], Query(ge=1, le=10000), WHOLE] = 1000):
     """Your orders (an admin: anyone's), oldest first, the newest `limit`."""
     reader = state(request).reader(p)
     known(reader, user=user_id, symbol=symbol)
@@ -229,7 +229,7 @@ def trades(request: Request, p: Principal = Depends(reading),
            symbol: Annotated[Optional[str], Query(max_length=64)] = None,
            public: bool = False,
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
-           limit: Annotated[Optional[int], Query(ge=1, le=10000)] = 1000,
+           limit: Annotated[Optional[int], Query(ge=1, le=10000), WHOLE] = 1000,
            since: Annotated[Optional[datetime], Query(
                description="public=true: trades at or after this time (ISO-8601)")] = None,
            until: Annotated[Optional[datetime], Query(

@@ -280,3 +280,17 @@ def test_an_amount_finer_than_the_assets_precision_is_422(clients, gw_market):
         problem(boss.post(f"/wallets/alice:BTC/{route}",
                           json={"amount": "0.000000001"}), 422, detail + tail)
     assert state(clients) == before
+
+
+def test_whole_number_query_parameters_read_ascii_digits_only(clients):
+    """depth and limit as typed: pydantic alone read '1_0' as 10 and ' 2' as 2 (the kind
+    the CLI's options had with '١'); each is a 422 naming the parameter and the text, and
+    plain digits still read."""
+    boss = clients["boss"]
+    for path, name, text in (("/book/BTC-IRR", "depth", "1_0"), ("/book/BTC-IRR", "depth", " 2"),
+                             ("/orders", "limit", "1_0"), ("/trades", "limit", "+5"),
+                             ("/ledger", "limit", "١")):
+        body = problem(boss.get(path, params={name: text}), 422, name)
+        assert body["detail"] == f"{name}: {text!r} is not a whole number in ASCII digits"
+    assert len(boss.get("/book/BTC-IRR", params={"depth": "1"}).json()["bids"]) <= 1
+    assert boss.get("/ledger", params={"limit": "2"}).status_code == 200
