@@ -3,7 +3,10 @@
 Client messages (JSON text): {"op": "subscribe"|"unsubscribe", "channel": C, "symbol": S}
 for book, trades and ticker; {"op": "auth", "token": ACCESS_TOKEN} then
 {"op": "subscribe", "channel": "orders"|"fills"|"wallets"}; {"op": "ping"}.
-Every refusal is {"type": "error", "detail": one sentence}; the socket stays open.
+Every refusal is {"type": "error", "detail": one sentence}; the socket stays open. A
+message is read as strictly as a route reads a body: a missing op, channel or symbol is
+named, and a field its op does not take (FIELDS) is refused rather than ignored, so a
+client that sends `"depth": 5` learns the channel has no such setting.
 
 Cancel on disconnect (the dead-man's switch): after auth, {"op": "cancel_on_disconnect",
 "timeout": N} (seconds, 1 to 3600) arms it; when the socket closes or sends nothing (a
@@ -92,10 +95,21 @@ async def _handle(g, sub, who, text: str) -> dict | None:
         limit(g, key or f"ws:{id(sub)}")
     except Problem as exc:
         return _error(exc.detail)
+    if op is None:
+        return _error(f"a message needs an op: {_choices(OPS)}")
     handler = OPS.get(op) if isinstance(op, str) else None
     if handler is None:
         return _error(f"unknown op {op!r}; use {_choices(OPS)}")
+    unknown = [f for f in msg if f not in FIELDS[op]]
+    if unknown:
+        return _error(f"unknown field {unknown[0]!r} in {_a(op)} message; it takes "
+                      f"{_choices(FIELDS[op])}")
     return await handler(g, sub, who, msg)
+
+
+def _a(op: str) -> str:
+    """`a subscribe`, `an auth`: the op with its article, for a refusal's sentence."""
+    return f"{'an' if op[0] in 'aeiou' else 'a'} {op}"
 
 
 def _choices(names) -> str:
@@ -140,10 +154,14 @@ async def _subscription(g, sub, who, msg) -> dict | None:
     channel = msg.get("channel")
     if channel in PUBLIC:
         symbol = msg.get("symbol")
+        if symbol is None:
+            return _error(f"channel {channel} needs a symbol")
         if not isinstance(symbol, str) or g.api.symbol(symbol) is None:
             return _error(f"channel {channel} needs a listed symbol; {symbol!r} is not one")
         key = symbol
     elif channel in PRIVATE:
+        if "symbol" in msg:
+            return _error(f"channel {channel} takes no symbol: it carries all of yours")
         p = who["principal"]
         if p is None:
             return _error(f"channel {channel} is private: authenticate first with "
@@ -156,8 +174,9 @@ async def _subscription(g, sub, who, msg) -> dict | None:
             return _error(exc.detail)
         key = p.user
     else:
-        return _error(f"unknown channel {channel!r}; public: {', '.join(PUBLIC)}; "
-                      f"private: {', '.join(PRIVATE)}")
+        what = (f"{_a(op)} message needs a channel" if channel is None
+                else f"unknown channel {channel!r}")
+        return _error(f"{what}; public: {', '.join(PUBLIC)}; private: {', '.join(PRIVATE)}")
     if op == "unsubscribe":
         g.feed.unsubscribe(sub, channel, key)
         return {"type": "unsubscribed", "channel": channel, "key": key}
@@ -168,3 +187,6 @@ async def _subscription(g, sub, who, msg) -> dict | None:
 #: the client messages, by op (the unknown-op refusal lists these)
 OPS = {"subscribe": _subscription, "unsubscribe": _subscription, "auth": _auth,
        "cancel_on_disconnect": _cancel_on_disconnect, "ping": _ping}
+#: the fields each op takes (a private channel takes no symbol: _subscription says so)
+FIELDS = {"subscribe": ("op", "channel", "symbol"), "unsubscribe": ("op", "channel", "symbol"),
+          "auth": ("op", "token"), "cancel_on_disconnect": ("op", "timeout"), "ping": ("op",)}

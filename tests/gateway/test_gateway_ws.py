@@ -120,8 +120,8 @@ def test_an_unknown_op_lists_every_op_there_is(server):
     for op in ("nonsense", 5, None):
         ws.send(op=op)
         assert ws.next(type="error")["detail"] == (
-            f"unknown op {op!r}; use subscribe, unsubscribe, auth, cancel_on_disconnect "
-            "or ping")
+            (f"unknown op {op!r}; use" if op is not None else "a message needs an op:")
+            + " subscribe, unsubscribe, auth, cancel_on_disconnect or ping")
     # each op listed is one the socket knows (answered, not refused as unknown)
     for op in OPS:
         ws.send(op=op)
@@ -173,6 +173,43 @@ def test_a_message_repeating_a_key_is_refused_naming_it(server, clients):
         ws.ws.send('{"op": "auth", "token": "x", "token": "y"}')
         assert ws.next(type="error")["detail"] == (
             "the message has a duplicate key 'token'; each field may appear once")
+        ws.send(op="ping")
+        assert ws.next() == {"type": "pong"}       # nothing was subscribed in between
+    finally:
+        ws.close()
+
+
+def test_a_message_missing_or_adding_a_field_is_refused_naming_it(server, clients):
+    """Each op takes its own fields, as each route takes its body's: a missing op, channel
+    or symbol is named (not shown as Python's None), a field the op does not take is
+    refused rather than silently ignored, and a private channel takes no symbol. Nothing
+    is subscribed by a refused message."""
+    ws = Ws(server)
+    ops = "subscribe, unsubscribe, auth, cancel_on_disconnect or ping"
+    channels = "public: book, trades, ticker; private: orders, fills, wallets"
+    cases = [
+        ({"channel": "book", "symbol": "BTC-IRR"}, f"a message needs an op: {ops}"),
+        ({"op": "subscribe"}, f"a subscribe message needs a channel; {channels}"),
+        ({"op": "unsubscribe", "symbol": "BTC-IRR"},
+         f"an unsubscribe message needs a channel; {channels}"),
+        ({"op": "subscribe", "channel": "book"}, "channel book needs a symbol"),
+        ({"op": "subscribe", "channel": "book", "symbol": "BTC-IRR", "depth": 5},
+         "unknown field 'depth' in a subscribe message; it takes op, channel or symbol"),
+        ({"op": "ping", "id": 1}, "unknown field 'id' in a ping message; it takes op"),
+        ({"op": "auth", "token": "x", "scope": "admin"},
+         "unknown field 'scope' in an auth message; it takes op or token"),
+        ({"op": "cancel_on_disconnect", "timeout": 5, "user": "alice"},
+         "unknown field 'user' in a cancel_on_disconnect message; it takes op or timeout"),
+    ]
+    try:
+        for msg, detail in cases:
+            ws.send(**msg)
+            assert ws.next() == {"type": "error", "detail": detail}, msg
+        ws.send(op="auth", token=clients["alice"].tokens["access_token"])
+        assert ws.next()["type"] == "authenticated"
+        ws.send(op="subscribe", channel="orders", symbol="BTC-IRR")
+        assert ws.next() == {"type": "error", "detail":
+                             "channel orders takes no symbol: it carries all of yours"}
         ws.send(op="ping")
         assert ws.next() == {"type": "pong"}       # nothing was subscribed in between
     finally:
