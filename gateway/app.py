@@ -22,6 +22,7 @@ from .committer import Committer
 from .config import GatewayConfig
 from .feed import Feed
 from .limits import RateLimiter
+from .query import KNOWN_QUERY
 from .routes import router
 from .surveil import SurveillanceProcess
 from .service import Gateway
@@ -83,7 +84,7 @@ def create_app(config: GatewayConfig) -> AuditMiddleware:
             api.close()
 
     app = FastAPI(title="souq gateway", version="1", description=DESCRIPTION, lifespan=lifespan,
-                  responses={})
+                  responses={}, dependencies=[KNOWN_QUERY])
     app.include_router(router())
     app.add_api_websocket_route("/ws", websocket_endpoint)
     app.add_exception_handler(problems.Problem, problems.on_problem)

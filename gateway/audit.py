@@ -150,7 +150,7 @@ class AuditMiddleware:
             if problem:
                 await response(*problem, scope["path"])(scope, receive, sending)
             elif (g is not None and body and scope["method"] == "POST"
-                  and scope["path"] == fastpath.PATH):
+                  and scope["path"] == fastpath.PATH and not scope["query_string"]):
                 status[0] = await fastpath.place(g, scope, body, flat, body_receive, send,
                                                  rid_header)
                 if not status[0]:

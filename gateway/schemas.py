@@ -3,6 +3,7 @@
 Every amount, price and quantity is a decimal string: a JSON number, exponent notation or
 an unknown field is refused with a sentence naming it (strict models, extra="forbid").
 """
+import re
 import typing
 from typing import Annotated, Literal, Optional
 
@@ -26,6 +27,21 @@ def _ascii_whole(value):
 
 #: put in a whole-number query parameter's Annotated[...] beside its Query(...)
 WHOLE = BeforeValidator(_ascii_whole)
+
+
+_ISO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
+
+
+def _iso_time(value):
+    """A time query parameter as typed: ISO-8601 date and time (pydantic alone also reads
+    '1' or '99999999999' as seconds since 1970, and a bare date as its midnight)."""
+    if isinstance(value, str) and not _ISO_TIME.match(value):
+        raise ValueError(f"{value!r} is not an ISO-8601 time like 2026-12-02T09:30:00Z")
+    return value
+
+
+#: put in a time query parameter's Annotated[...] beside its Query(...)
+ISO_TIME = BeforeValidator(_iso_time)
 
 
 def _decimal_type(dp: int, max_whole: int, example: str):

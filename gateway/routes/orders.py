@@ -17,7 +17,7 @@ from souq.mm.display import grouped_text, rejection
 
 from ..auth import Principal
 from ..problems import Problem
-from ..schemas import WHOLE, CancelAllOut, OrderIn, OrderOut, TradeOut
+from ..schemas import ISO_TIME, WHOLE, CancelAllOut, OrderIn, OrderOut, TradeOut
 from ..service import denied, known, principal, reading, state
 from .accounting import refused
 from ..shapes import order_out, trade_out, trade_row_out
@@ -231,9 +231,11 @@ def trades(request: Request, p: Principal = Depends(reading),
            user_id: Annotated[Optional[str], Query(max_length=64)] = None,
            limit: Annotated[Optional[int], Query(ge=1, le=10000), WHOLE] = 1000,
            since: Annotated[Optional[datetime], Query(
-               description="public=true: trades at or after this time (ISO-8601)")] = None,
+               description="public=true: trades at or after this time (ISO-8601)"),
+               ISO_TIME] = None,
            until: Annotated[Optional[datetime], Query(
-               description="public=true: trades before this time (ISO-8601)")] = None):
+               description="public=true: trades before this time (ISO-8601)"),
+               ISO_TIME] = None):
     """Your fills (an admin: anyone's), or with public=true a symbol's trades without
     who traded, within since..until when given (the workstation's chart reads a time
     window so). Oldest first, the newest `limit`."""
@@ -245,8 +247,11 @@ def trades(request: Request, p: Principal = Depends(reading),
         if since is None and until is None:
             rows = g.api.read(Q.trades, symbol=symbol, limit=limit)
         else:
-            rows = g.api.read(Q.trades_between, symbol, _ns(since, "since"),
-                              _ns(until, "until"))[-limit:]
+            start, end = _ns(since, "since"), _ns(until, "until")
+            if start is not None and end is not None and start >= end:
+                raise Problem(422, f"since ({since.isoformat()}) must be before until "
+                                   f"({until.isoformat()})")
+            rows = g.api.read(Q.trades_between, symbol, start, end)[-limit:]
         return [trade_row_out(r, public=True) for r in rows]
     if since is not None or until is not None:
         raise Problem(422, "since and until select public trades: add public=true")

@@ -294,3 +294,51 @@ def test_whole_number_query_parameters_read_ascii_digits_only(clients):
         assert body["detail"] == f"{name}: {text!r} is not a whole number in ASCII digits"
     assert len(boss.get("/book/BTC-IRR", params={"depth": "1"}).json()["bids"]) <= 1
     assert boss.get("/ledger", params={"limit": "2"}).status_code == 200
+
+
+def test_a_query_parameter_no_route_takes_is_refused_naming_it(clients):
+    """Query parameters are read as strictly as body fields: FastAPI alone ignored one a
+    route does not declare, so `/orders?limt=1` listed every order and
+    `/trades?symbl=BTC-IRR` the caller's own fills. Each is now a 422 naming the
+    parameter and what the route takes, on the order fast path too, and nothing is done."""
+    boss = clients["boss"]
+    before = state(clients)
+    cases = (("get", "/orders", {"limt": "1"},
+              "unknown query parameter 'limt' for /orders; it takes symbol, status, user_id, "
+              "limit"),
+             ("get", "/trades", {"symbl": "BTC-IRR"},
+              "unknown query parameter 'symbl' for /trades; it takes symbol, public, user_id, "
+              "limit, since, until"),
+             ("get", "/book/BTC-IRR", {"depth": "1", "levels": "5"},
+              "unknown query parameter 'levels' for /book/BTC-IRR; it takes depth"),
+             ("get", "/symbols", {"active": "true"},
+              "unknown query parameter 'active' for /symbols; it takes none"))
+    for method, path, params, detail in cases:
+        assert problem(getattr(boss, method)(path, params=params), 422, detail)["detail"] == detail
+    order = {"symbol": "BTC-IRR", "side": "buy", "type": "limit", "price": "1000000",
+             "quantity": "0.01"}
+    detail = "unknown query parameter 'dry_run' for /orders; it takes none"
+    assert problem(boss.post("/orders", params={"dry_run": "1"}, json=order), 422,
+                   detail)["detail"] == detail
+    assert state(clients) == before
+    assert boss.get("/orders", params={"limit": "1", "status": "open"}).status_code == 200
+
+
+def test_trade_windows_read_iso_times_and_since_before_until(clients):
+    """since and until as ISO-8601 date-times only (pydantic alone read '1' as a second
+    after 1970 and a bare date as its midnight), and an empty or backward window is a 422
+    rather than an empty list that looks like a quiet market."""
+    boss = clients["boss"]
+    public = {"symbol": "BTC-IRR", "public": "true"}
+    for text in ("1", "99999999999", "2026-12-01", "yesterday"):
+        detail = f"since: {text!r} is not an ISO-8601 time like 2026-12-02T09:30:00Z"
+        assert problem(boss.get("/trades", params={**public, "since": text}), 422,
+                       detail)["detail"] == detail
+    detail = ("since (2026-12-01T00:00:00+00:00) must be before until "
+              "(2026-11-01T00:00:00+00:00)")
+    assert problem(boss.get("/trades", params={**public, "since": "2026-12-01T00:00:00Z",
+                                               "until": "2026-11-01T00:00:00Z"}), 422,
+                   detail)["detail"] == detail
+    r = boss.get("/trades", params={**public, "since": "2026-12-01T00:00:00+03:30",
+                                    "until": "2026-12-01T00:00:00Z"})   # 3.5 h: a window
+    assert r.status_code == 200 and r.json() == []
