@@ -28,6 +28,7 @@ from souq.mm.venue.ports import Amend, Place
 _new = object.__new__
 _TRADE = slot_setters(Trade)    # ts, symbol, price, qty, taker_side
 _FILL = slot_setters(Fill)      # ts, symbol, side, price, qty, fee, cid
+_LIVE = slot_setters(Live)      # cid, symbol, side, price, qty, remaining, placed
 
 
 class BacktestRunner(MemoryRunner):
@@ -122,6 +123,8 @@ class BacktestRunner(MemoryRunner):
         orders = self.ex.users[self.user].orders
         out = []
         unnoticed = self.unnoticed
+        new, live = _new, Live
+        l_cid, l_sym, l_side, l_price, l_qty, l_left, l_placed = _LIVE
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
             if cid in unnoticed:            # as the strategy last knew it
@@ -131,7 +134,16 @@ class BacktestRunner(MemoryRunner):
                 price = o.price if a is None or a.price is None else a.price
                 qty = o.qty if a is None or a.qty is None else a.qty
                 known = o.filled - unnoticed[cid][0] if cid in unnoticed else o.filled
-                out.append(Live(cid, o.sym.name, o.side, price, qty, qty - known, placed))
+                # Live(cid, o.sym.name, o.side, price, qty, qty - known, placed)
+                r = new(live)
+                l_cid(r, cid)
+                l_sym(r, o.sym.name)
+                l_side(r, o.side)
+                l_price(r, price)
+                l_qty(r, qty)
+                l_left(r, qty - known)
+                l_placed(r, placed)
+                out.append(r)
             elif cid in on_way:
                 c = on_way[cid]
                 out.append(Live(cid, c.symbol, c.side, c.price, c.qty, c.qty, placed))
@@ -159,10 +171,10 @@ class BacktestRunner(MemoryRunner):
         for t in trades:
             _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side = t
             if o.user.name == user:
-                self.fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
+                self.fills.append(_fill(_new(Fill), ts, sym, side, price, qty, tfee, o.cid))
             if m.user.name == user:
-                self.fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty,
-                                       mfee, m.cid))
+                self.fills.append(_fill(_new(Fill), ts, sym, SELL if side == BUY else BUY,
+                                        price, qty, mfee, m.cid))
             if self.response > 0 and user in (o.user.name, m.user.name):
                 own.append(t)
                 for order in (o, m):
