@@ -31,7 +31,7 @@ COMPILED_ENGINE = ("book", "model", "events", "commands", "fees", "symbols", "pe
                    "ledger", "escrow", "matching", "orders", "sessions", "exchange", "numbers")
 #: the data replay's hot modules, compiled the same way (mm/backtest/native.py decides at
 #: run time, with their own build record, whether they run compiled)
-COMPILED_BACKTEST = ("aggregate", "aggbook", "replay", "runner", "run")
+COMPILED_BACKTEST = ("aggregate", "aggbook", "aggregate_venue", "replay", "runner", "run")
 #: the desk's decision path, compiled the same way (mm/desk/native.py decides at run time)
 COMPILED_DESK = ("runner", "pipeline", "quote_engine", "controls", "shape", "risk", "mark",
                  "valuation", "alerts", "fair", "signals", "holding")

@@ -17,13 +17,13 @@ asks (best first), and a heap of the keys whose stale entries are dropped lazily
 """
 from heapq import heapify, heappop, heappush
 
-from souq.engine.commands import CancelOrder, PlaceOrder
+from souq.engine.commands import CancelOrder
 from souq.engine.events import Trade
 from souq.engine.fees import fee
 from souq.engine.model import BUY, SELL
-from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
+from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE
 
-from .replay import BOOK, FLOW, Replay
+from .replay import BOOK, FLOW, Replay, limit_order
 
 _MAX = MAX_PRICE_WHOLE * PRICE_SCALE
 
@@ -114,11 +114,7 @@ class AggBook:
         same counter (the replay's `n`, kept here), without going through the owner's
         `n` property."""
         self.n += 1
-        invalid = None
-        if not (0 < price and 0 < qty and max(price, qty) // PRICE_SCALE <= MAX_PRICE_WHOLE):
-            invalid = f"price {fmt(price)} or qty {fmt(qty)} is not a positive number in range"
-        return PlaceOrder(user=user, cid=f"r{self.n}", symbol=self.symbol, side=side,
-                          type="limit", qty=qty, price=price, tif=tif, invalid=invalid)
+        return limit_order(self.n, user, self.symbol, side, price, qty, tif)
 
     # ------------------------------------------------------------ the sides
     def top(self, side) -> int | None:

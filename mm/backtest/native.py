@@ -1,7 +1,8 @@
 """Whether the data replay's hot modules run compiled or as pure Python (issue 16).
 
-setup.py compiles COMPILED_BACKTEST (aggregate, replay, runner, run: the replay's loop,
-its aggregate book and the strategy's latency line) with Cython from the very same .py
+setup.py compiles COMPILED_BACKTEST (aggregate, aggbook, aggregate_venue, replay, runner,
+run: the replay's loop, its aggregate book, the book the strategy reads and the strategy's
+latency line) with Cython from the very same .py
 files, as it compiles the engine, and writes their build record, `_compiled.json` beside
 them, with each module's source hash. `install` (called by souq.mm.backtest's __init__)
 decides once, by engine/native.py's rules (`install_package`): pure when SOUQ_PURE_PYTHON is

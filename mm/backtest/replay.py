@@ -38,6 +38,18 @@ from souq.engine.numbers import MAX_PRICE_WHOLE, PRICE_SCALE, fmt
 from .models import PESSIMISTIC
 
 BOOK, FLOW = "bt-book", "bt-flow"
+
+
+def limit_order(n: int, user: str, symbol: str, side: str, price: int, qty: int,
+                tif: str) -> PlaceOrder:
+    """The replay's `n`th synthetic limit order (cid "r<n>") for `user`, as an engine
+    command built directly; a price or qty out of range is marked `invalid` with the
+    text parse_command gives, so the engine refuses it as it would the order stream's."""
+    invalid = None
+    if not (0 < price and 0 < qty and max(price, qty) // PRICE_SCALE <= MAX_PRICE_WHOLE):
+        invalid = f"price {fmt(price)} or qty {fmt(qty)} is not a positive number in range"
+    return PlaceOrder(user=user, cid=f"r{n}", symbol=symbol, side=side, type="limit",
+                      qty=qty, price=price, tif=tif, invalid=invalid)
 SIDES = {"buy": BUY, "bid": BUY, "sell": SELL, "ask": SELL}
 
 
@@ -250,11 +262,7 @@ class Replay:
     # same commands, without formatting every number as text and parsing it back.
     def _limit(self, user: str, side: str, price: int, qty: int, tif: str) -> PlaceOrder:
         self.n += 1
-        invalid = None
-        if not (0 < price and 0 < qty and max(price, qty) // PRICE_SCALE <= MAX_PRICE_WHOLE):
-            invalid = f"price {fmt(price)} or qty {fmt(qty)} is not a positive number in range"
-        return PlaceOrder(user=user, cid=f"r{self.n}", symbol=self.symbol, side=side,
-                          type="limit", qty=qty, price=price, tif=tif, invalid=invalid)
+        return limit_order(self.n, user, self.symbol, side, price, qty, tif)
 
     def _place(self, ts: int, side: str, price: int, qty: int, tif: str) -> str | None:
         cmd = self._limit(BOOK, side, price, qty, tif)

@@ -18,8 +18,17 @@ from collections import deque
 from souq.engine.events import OrderNew
 from souq.mm.desk.quotes import BUY, SELL, Fill, Live, Trade
 from souq.mm.desk.runner import MemoryRunner
+from souq.mm.desk.slotted import slot_setters
 from souq.mm.venue.local import engine_command
 from souq.mm.venue.ports import Amend, Place
+
+# The tape's records are made by the dozen at every step: each as object.__new__ and its
+# slot setters (mm/desk/slotted.py), the same record as Trade(...)/Fill(...) without an
+# interpreted __init__ per record
+_new = object.__new__
+_TRADE = slot_setters(Trade)    # ts, symbol, price, qty, taker_side
+_FILL = slot_setters(Fill)      # ts, symbol, side, price, qty, fee, cid
+_LIVE = slot_setters(Live)      # cid, symbol, side, price, qty, remaining, placed
 
 
 class BacktestRunner(MemoryRunner):
@@ -42,7 +51,9 @@ class BacktestRunner(MemoryRunner):
         if self.latency <= 0:
             return [self._apply(c, now, now) for c in cmds]
         due = now + self.latency
-        self.pending.extend((due, now, c) for c in cmds)
+        pending = self.pending      # a loop: no generator per decision
+        for c in cmds:
+            pending.append((due, now, c))
         return [None] * len(cmds)
 
     def next_due(self) -> int | None:
@@ -112,6 +123,8 @@ class BacktestRunner(MemoryRunner):
         orders = self.ex.users[self.user].orders
         out = []
         unnoticed = self.unnoticed
+        new, live = _new, Live
+        l_cid, l_sym, l_side, l_price, l_qty, l_left, l_placed = _LIVE
         for cid, placed in list(self.open.items()):
             o = orders.get(cid)
             if cid in unnoticed:            # as the strategy last knew it
@@ -121,7 +134,16 @@ class BacktestRunner(MemoryRunner):
                 price = o.price if a is None or a.price is None else a.price
                 qty = o.qty if a is None or a.qty is None else a.qty
                 known = o.filled - unnoticed[cid][0] if cid in unnoticed else o.filled
-                out.append(Live(cid, o.sym.name, o.side, price, qty, qty - known, placed))
+                # Live(cid, o.sym.name, o.side, price, qty, qty - known, placed)
+                r = new(live)
+                l_cid(r, cid)
+                l_sym(r, o.sym.name)
+                l_side(r, o.side)
+                l_price(r, price)
+                l_qty(r, qty)
+                l_left(r, qty - known)
+                l_placed(r, placed)
+                out.append(r)
             elif cid in on_way:
                 c = on_way[cid]
                 out.append(Live(cid, c.symbol, c.side, c.price, c.qty, c.qty, placed))
@@ -149,10 +171,10 @@ class BacktestRunner(MemoryRunner):
         for t in trades:
             _tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side = t
             if o.user.name == user:
-                self.fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
+                self.fills.append(_fill(_new(Fill), ts, sym, side, price, qty, tfee, o.cid))
             if m.user.name == user:
-                self.fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty,
-                                       mfee, m.cid))
+                self.fills.append(_fill(_new(Fill), ts, sym, SELL if side == BUY else BUY,
+                                        price, qty, mfee, m.cid))
             if self.response > 0 and user in (o.user.name, m.user.name):
                 own.append(t)
                 for order in (o, m):
@@ -185,15 +207,23 @@ class BacktestRunner(MemoryRunner):
         user = self.user
         raw, self._tape = self._tape, []
         last = self.trade_mark
+        new, trade, fill = _new, Trade, Fill
+        t_ts, t_sym, t_price, t_qty, t_side = _TRADE
         for tid, _seq, ts, sym, price, qty, m, o, mfee, tfee, side in raw:
             if tid > last:
                 last = tid
-            tape.append(Trade(ts, sym, price, qty, side))
+            t = new(trade)          # Trade(ts, sym, price, qty, side)
+            t_ts(t, ts)
+            t_sym(t, sym)
+            t_price(t, price)
+            t_qty(t, qty)
+            t_side(t, side)
+            tape.append(t)
             if o.user.name == user:
-                fills.append(Fill(ts, sym, side, price, qty, tfee, o.cid))
+                fills.append(_fill(new(fill), ts, sym, side, price, qty, tfee, o.cid))
             if m.user.name == user:
-                fills.append(Fill(ts, sym, SELL if side == BUY else BUY, price, qty, mfee,
-                                  m.cid))
+                fills.append(_fill(new(fill), ts, sym, SELL if side == BUY else BUY, price,
+                                   qty, mfee, m.cid))
         self.trade_mark = last
         return tuple(fills), tuple(tape)
 
@@ -208,3 +238,16 @@ class BacktestRunner(MemoryRunner):
             out.append({"id": c.cid, "ts": decided, "side": c.side, "price": c.price,
                         "qty": c.qty, "status": status, "filled": filled})
         return out
+
+
+def _fill(f, ts, sym, side, price, qty, fee, cid):
+    """`f`, a new bare Fill, set to Fill(ts, sym, side, price, qty, fee, cid)."""
+    f_ts, f_sym, f_side, f_price, f_qty, f_fee, f_cid = _FILL
+    f_ts(f, ts)
+    f_sym(f, sym)
+    f_side(f, side)
+    f_price(f, price)
+    f_qty(f, qty)
+    f_fee(f, fee)
+    f_cid(f, cid)
+    return f

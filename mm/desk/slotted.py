@@ -37,3 +37,16 @@ def quick_init(cls):
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     cls.__init__ = init
     return cls
+
+
+def slot_setters(cls) -> tuple:
+    """The slot setters of the frozen, slotted dataclass `cls`, in field order: what
+    `quick_init`'s __init__ calls. For compiled code that makes many records of one
+    class at once (mm/backtest/runner.py, the tape's Trade and Fill records):
+    `r = object.__new__(cls)` and then each setter called on (r, value), in field order,
+    for every field, gives the record `cls(*values)` gives, without an interpreted
+    __init__ frame per record. Raises TypeError for any other kind of class."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not (params.frozen and "__slots__" in cls.__dict__):
+        raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
+    return tuple(cls.__dict__[f.name].__set__ for f in dataclasses.fields(cls))

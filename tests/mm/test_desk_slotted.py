@@ -8,7 +8,7 @@ import pytest
 
 from souq.mm.desk.book import Book
 from souq.mm.desk.quotes import Fill, Live, Quote, Trade
-from souq.mm.desk.slotted import quick_init
+from souq.mm.desk.slotted import quick_init, slot_setters
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -75,3 +75,24 @@ def test_only_frozen_slotted_plain_dataclasses_are_taken():
     for cls in (Open, Unslotted, Factory):
         with pytest.raises(TypeError):
             quick_init(cls)
+
+
+@pytest.mark.parametrize("cls,values", [(Trade, (5, "ETH-USDT", 7, 8, "sell")),
+                                        (Fill, (5, "ETH-USDT", "buy", 7, 8, -3, "bt.4")),
+                                        (Quote, ("buy", 1, 2, None, "ioc"))])
+def test_a_record_made_by_its_slot_setters_is_the_record(cls, values):
+    r = object.__new__(cls)
+    for put, v in zip(slot_setters(cls), values):
+        put(r, v)
+    made = cls(*values)
+    assert r == made and hash(r) == hash(made) and repr(r) == repr(made)
+    assert pickle.loads(pickle.dumps(r)) == made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.qty = 1
+
+
+def test_slot_setters_refuse_other_classes():
+    with pytest.raises(TypeError):
+        slot_setters(dataclasses.make_dataclass("Loose", ["a"]))
+    with pytest.raises(TypeError):
+        slot_setters(int)
