@@ -68,7 +68,9 @@ class MainScreen(UnderDialogs):
 
     def on_screen_resume(self) -> None:
         """On top again (a dialog or another screen closed): draw what arrived meanwhile
-        (tui/view_control.py), and poll now: no view was built while it was covered."""
+        (tui/view_control.py) and the desk read meanwhile (tui/desk_control.py), and poll
+        now: no view was built while it was covered."""
+        self.app.desk.resume()
         self.app.views.draw()
         self.app.follow()
 
