@@ -153,3 +153,32 @@ def test_a_key_or_a_command_on_its_way_holds_the_collection_off(workstation):
         await keys(pilot, "escape")
     drive(workstation.app(), script)
     assert seen == {"stamped": True, "after a key": True, "later": False, "command": True}
+
+
+def test_collections_are_spaced_out_while_no_view_would_be_seen(monkeypatch):
+    """Under a dialog (`seen()` false) the collection runs only every FREEZE_COVERED, not
+    every FREEZE_EVERY: one due while the order ticket is read would start just before
+    Enter. Once a view would be seen again, it runs at the next poll."""
+    import asyncio
+    collected, seen = [], [False]
+    monkeypatch.setattr(follower, "quiet_collector", lambda first=False: collected.append(seen[0]))
+    monkeypatch.setattr(follower, "FREEZE_EVERY", 0.0)
+    monkeypatch.setattr(follower, "FREEZE_COVERED", 60.0)
+
+    class Facade:
+        def follow(self, force: bool = True, view: bool = True):
+            return None
+
+    async def run():
+        poller = follower.JournalFollower(Facade(), show=lambda view: None,
+                                          failed=lambda text: None, every=0.01,
+                                          seen=lambda: seen[0])
+        task = asyncio.create_task(poller.run())
+        await asyncio.sleep(0.1)                # several polls under a dialog
+        covered = list(collected)
+        seen[0] = True
+        await asyncio.sleep(0.1)
+        poller.close()
+        await task
+        return covered
+    assert asyncio.run(run()) == [] and collected and all(collected)
