@@ -52,6 +52,8 @@ class DeskControl:
         self._busy = False          # a desk read is under way
         self._again = False         # an action finished while a read was under way
         self._fills_title = ""      # the title of the last fills toast: the next replaces it
+        self._stale = False         # a desk read came while the main screen was covered
+        self._unshown_alerts: list = []     # desk alerts not yet in the pane
 
     def start(self, url: str) -> None:
         """Open the desk of the database at `url` and read it about once a second."""
@@ -117,10 +119,24 @@ class DeskControl:
 
     def draw(self, alerts=()) -> bool:
         """Show the desk (with the strategies asked to start) and `alerts` new with it;
-        False when there is nothing to draw on (not open yet, or closing)."""
+        False when there is nothing to draw on (not open yet, or closing).
+
+        While another screen covers the main screen (an order ticket, a form, the
+        palette) the panes are not drawn, as views are not (tui/view_control.py): the
+        desk's panes took 2-5 ms of the UI thread a second under the order ticket, for a
+        picture nobody sees (the dialog replays the one it kept, tui/screens/dialog.py).
+        The alerts are kept at once; the panes are drawn by `resume` when it is on top."""
         main = self._main()
         if main is None or not main.is_attached or self.state.desk is None:
             return False
+        if alerts:
+            self.state.add_alerts(alerts)
+            self._unshown_alerts += alerts
+        if self.app.screen is not main:     # covered: drawn when it is on top again
+            self._stale = True
+            return True
+        self._stale = False
+        alerts, self._unshown_alerts = self._unshown_alerts, []
         view = replace(self.state.desk, rows=self.shown_rows())
         try:
             with self.app.batch_update():
@@ -130,11 +146,15 @@ class DeskControl:
                 main.query_one(MakerPane).update_desk(view, figures, self.state.strategy)
                 main.query_one(TradesTape).set_strategies(r.user for r in view.rows)
                 if alerts:
-                    self.state.add_alerts(alerts)
                     main.query_one(AlertsPane).add_alerts(alerts, self.clock_text)
         except NoMatches:          # closing
             return False
         return True
+
+    def resume(self) -> None:
+        """The main screen is on top again: draw the desk if a read came while covered."""
+        if self._stale:
+            self.draw()
 
     def _notify_fills(self, view) -> None:
         """One short toast for the fills of one desk read (at most one a second), in place

@@ -24,6 +24,7 @@ from .facade import ViewReady
 
 GC_THRESHOLDS = (0, 10, 10)         # no collection of its own accord (Python's: 700, 10, 10)
 FREEZE_EVERY = 0.25                 # seconds between collections, each then freezing what survived
+FREEZE_COVERED = 2.0                # the same while no view would be seen (a dialog on top)
 RETRY_AFTER = 1.0                   # seconds after a failed poll
 GAP = 0.2                           # of `every`: the least pause between two polls
 SETTLE = 1.0                        # of `every`: the longest wait for the screen's frame
@@ -90,7 +91,12 @@ class JournalFollower:
         throughout (6-34 ms of the UI thread's CPU, 13-275 ms of wall time at load 12-17);
         it started 2-6 ms after Enter in the order ticket in most tickets (before the
         command was even sent), and the command's thread, its answer and the order's
-        frame waited behind it (issue 15, 2026-12-03). It runs at the first poll after."""
+        frame waited behind it (issue 15, 2026-12-03). It runs at the first poll after.
+        While no view would be seen (`seen()` false: a dialog such as the order ticket
+        on top), the collection runs only every FREEZE_COVERED: a person reads a ticket
+        for longer than KEY_QUIET, so a collection due then started just before Enter
+        (3 in 8 tickets, 2026-12-03), and the polls under a dialog build no view, the
+        most of what a collection frees (Textual's strips and their caches)."""
         loop = asyncio.get_running_loop()
         frozen = time.monotonic()
         started = -self.every                  # loop time the last poll started
@@ -105,13 +111,15 @@ class JournalFollower:
             await self._settle()
             if self._closing:
                 return
-            if time.monotonic() - frozen > FREEZE_EVERY and not self.busy():
+            seen = self.seen()
+            if time.monotonic() - frozen > (FREEZE_EVERY if seen else FREEZE_COVERED) \
+                    and not self.busy():
                 # after the pause, in which the last view's frame was drawn, not before it
                 quiet_collector()
                 frozen = time.monotonic()
             started = loop.time()
             try:
-                ready = await loop.run_in_executor(self._pool, self._poll, self.seen())
+                ready = await loop.run_in_executor(self._pool, self._poll, seen)
             except Exception as exc:        # keep following; say what went wrong
                 if self._closing:
                     return

@@ -13,6 +13,9 @@ from souq.tui.screens.order_ticket import OrderTicket
 from souq.tui.widgets.chart import ChartPane
 from souq.tui.widgets.keys_footer import KeysFooter
 from souq.tui.widgets.order_book import OrderBook
+from souq.tui.widgets.inventory import InventoryPane
+from souq.tui.widgets.maker import MakerPane
+from souq.tui.widgets.strategy import StrategyPane
 
 from tui_harness import drive, keys, settled, wait_for
 
@@ -148,3 +151,53 @@ def test_a_change_under_a_dialog_does_not_compose_the_dialog_again(workstation, 
         seen["first after"] = next(k for c, k in frames if c is main._compositor)
     drive(workstation.app(), script)
     assert seen == {"ticket whole": 0, "first after": "full"}
+
+
+def test_the_desk_waits_under_a_dialog_and_is_drawn_when_it_closes(workstation, monkeypatch):
+    """A desk read (about once a second) that arrives while the order ticket covers the
+    main screen is not drawn into its panes (nobody sees them: the dialog replays the
+    picture it kept); it is drawn once the main screen is on top again."""
+    drawn, seen = [], {}
+    original = StrategyPane.update_desk
+    monkeypatch.setattr(StrategyPane, "update_desk",
+                        lambda self, view: drawn.append(view) or original(self, view))
+
+    async def script(pilot):
+        app = pilot.app
+        await wait_for(pilot, lambda: app.state.desk is not None)
+        await settled(pilot)
+        await keys(pilot, "b")
+        assert isinstance(app.screen, OrderTicket)
+        drawn.clear()
+        app.desk.ready(app.state.desk)          # a desk read arrives under the ticket
+        await settled(pilot)
+        seen["under"] = len(drawn)
+        await keys(pilot, "escape")
+        await settled(pilot)
+        seen["after"] = len(drawn) >= 1 and drawn[-1].rows == app.desk.shown_rows()
+    drive(workstation.app(), script)
+    assert seen == {"under": 0, "after": True}
+
+
+def test_the_same_desk_read_again_repaints_no_desk_pane(workstation, monkeypatch):
+    """The desk is read every second: a read that changed nothing repaints none of its
+    panes (setting a pane's title, even to the same text, repaints the whole pane)."""
+    repaints, seen = [], {}
+
+    async def script(pilot):
+        app = pilot.app
+        await wait_for(pilot, lambda: app.state.desk is not None)
+        await settled(pilot)
+        main = app.screen
+        panes = [main.query_one(p) for p in (StrategyPane, InventoryPane, MakerPane)]
+        for pane in panes:
+            original = pane.refresh
+            monkeypatch.setattr(pane, "refresh", lambda *a, _o=original, _p=pane, **k:
+                                repaints.append(type(_p).__name__) or _o(*a, **k))
+        for _ in range(3):
+            app.desk.draw()                     # the same desk read again
+            await settled(pilot)
+        seen["repainted"] = sorted(set(repaints))
+        seen["title"] = str(panes[0].border_title).startswith("Strategy (")
+    drive(workstation.app(), script)
+    assert seen == {"repainted": [], "title": True}

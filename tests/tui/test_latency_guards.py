@@ -106,12 +106,14 @@ def test_an_order_sent_by_ticket_never_lays_the_main_screen_out(workstation, mon
     assert "MainScreen" not in laid_out
 
 
-def test_no_collection_while_a_command_is_on_its_way(monkeypatch):
-    """A full collection holds the interpreter: it waits while `busy()` (a command sent,
-    its answer not yet taken), and runs at the first poll after."""
+def _collections(monkeypatch, flag: list, **asked) -> tuple[list, list]:
+    """Run a JournalFollower over a facade with nothing new for 0.1 s with `flag[0]` as
+    it is, then 0.1 s with it flipped; `asked` names which of its callables (`busy`,
+    `seen`) reads the flag. Returns the collections (the flag's value at each) made in
+    the first part, and all of them."""
     import asyncio
-    collected, busy = [], [True]
-    monkeypatch.setattr(follower, "quiet_collector", lambda first=False: collected.append(busy[0]))
+    collected = []
+    monkeypatch.setattr(follower, "quiet_collector", lambda first=False: collected.append(flag[0]))
     monkeypatch.setattr(follower, "FREEZE_EVERY", 0.0)
 
     class Facade:
@@ -121,16 +123,23 @@ def test_no_collection_while_a_command_is_on_its_way(monkeypatch):
     async def run():
         poller = follower.JournalFollower(Facade(), show=lambda view: None,
                                           failed=lambda text: None, every=0.01,
-                                          busy=lambda: busy[0])
+                                          **{name: (lambda: flag[0]) for name in asked})
         task = asyncio.create_task(poller.run())
-        await asyncio.sleep(0.1)                # several polls, the command on its way
-        polled_busy = list(collected)
-        busy[0] = False
+        await asyncio.sleep(0.1)                # several polls
+        first = list(collected)
+        flag[0] = not flag[0]
         await asyncio.sleep(0.1)
         poller.close()
         await task
-        return polled_busy
-    assert asyncio.run(run()) == [] and collected and not any(collected)
+        return first
+    return asyncio.run(run()), collected
+
+
+def test_no_collection_while_a_command_is_on_its_way(monkeypatch):
+    """A full collection holds the interpreter: it waits while `busy()` (a command sent,
+    its answer not yet taken), and runs at the first poll after."""
+    first, collected = _collections(monkeypatch, [True], busy=True)
+    assert first == [] and collected and not any(collected)
 
 
 def test_a_key_or_a_command_on_its_way_holds_the_collection_off(workstation):
@@ -153,3 +162,12 @@ def test_a_key_or_a_command_on_its_way_holds_the_collection_off(workstation):
         await keys(pilot, "escape")
     drive(workstation.app(), script)
     assert seen == {"stamped": True, "after a key": True, "later": False, "command": True}
+
+
+def test_collections_are_spaced_out_while_no_view_would_be_seen(monkeypatch):
+    """Under a dialog (`seen()` false) the collection runs only every FREEZE_COVERED, not
+    every FREEZE_EVERY: one due while the order ticket is read would start just before
+    Enter. Once a view would be seen again, it runs at the next poll."""
+    monkeypatch.setattr(follower, "FREEZE_COVERED", 60.0)
+    first, collected = _collections(monkeypatch, [False], seen=True)
+    assert first == [] and collected and all(collected)

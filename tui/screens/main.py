@@ -68,8 +68,11 @@ class MainScreen(UnderDialogs):
 
     def on_screen_resume(self) -> None:
         """On top again (a dialog or another screen closed): draw what arrived meanwhile
-        (tui/view_control.py), and poll now: no view was built while it was covered."""
+        (tui/view_control.py), and poll now: no view was built while it was covered. A
+        desk read that came meanwhile (tui/desk_control.py) is drawn after this frame,
+        the one that shows an order sent by ticket, not in it."""
         self.app.views.draw()
+        self.call_after_refresh(self.app.desk.resume)
         self.app.follow()
 
     def on_resize(self) -> None:

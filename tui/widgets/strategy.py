@@ -53,7 +53,9 @@ class StrategyPane(TablePane):
     def update_desk(self, view: DeskView) -> None:
         rows = {r.name: cells(r) for r in view.rows}
         self.show_rows(rows)
-        self.border_title = f"Strategy ({len(rows)} configured, {counts(view.rows)})"
+        # set_title: the desk is read every second, and setting the same title again
+        # repaints the whole pane (every line of its table) for the next frame
+        self.set_title(f"Strategy ({len(rows)} configured, {counts(view.rows)})")
 
     def selected(self) -> str | None:
         """The configuration under the cursor, or None."""
