@@ -67,15 +67,19 @@ def duplicate_id(cid: str, user: str) -> str:
     return f"duplicate client order id {cid!r} for {user}"
 
 
-def edge_refusal(ex, obj: dict, actor: str, has_order=None) -> str | None:
+def edge_refusal(ex, obj: dict, actor: str, has_order=None, *,
+                 numbers_read: bool = False) -> str | None:
     """Why `obj` (a stream-shaped command from `actor`) must be refused at the edge rather
     than journalled, in one sentence naming the bad value; None when it may go in.
     `ex` is an engine.exchange.Exchange, only read. `has_order(user, client_id)` says
     whether a closed order had that id (the exchange keeps only open ones in memory);
     without it, an id not open counts as unknown, and a new order's id as unused. An
-    order reusing its user's client id is refused here (no order can take it)."""
+    order reusing its user's client id is refused here (no order can take it).
+    `numbers_read`: the caller has read an order's numbers already with these very
+    limits (engine.stream's PlaceOrder, `invalid` None: the same parse_fixed at PRICE_DP
+    and MAX_PRICE_WHOLE), so they are not read a second time."""
     op = obj.get("op")
-    for key, dp, most in NUMBERS.get(op, ()):
+    for key, dp, most in () if numbers_read and op in ORDER_OPS else NUMBERS.get(op, ()):
         text = obj.get(key)
         if text is None:
             continue

@@ -23,8 +23,10 @@ exception middleware and the Request object: most of the gateway's own time per 
 import orjson
 from sqlalchemy.exc import SQLAlchemyError
 
+from souq.db.store import prepare
+from souq.engine.admission import edge_refusal
 from souq.engine.model import ORDER_TYPES, SIDES, STPS, TIFS
-from souq.engine.numbers import PRICE_DP, parse_fixed
+from souq.engine.stream import StreamError
 
 from . import problems
 from .problems import Problem
@@ -33,7 +35,6 @@ from .routes.orders import command_of, placed_body
 from .committer import STALE
 
 PATH = "/orders"
-DECIMALS = ("price", "quantity", "stop_price")
 CHOICES = {"side": SIDES, "type": ORDER_TYPES, "time_in_force": TIFS, "stp": STPS}
 FIELDS = frozenset(("symbol", "side", "type", "price", "quantity", "stop_price",
                     "time_in_force", "stp"))
@@ -49,9 +50,11 @@ ROUTE = Route()
 
 
 def order_fields(body: bytes, obj=None) -> dict | None:
-    """The posted order's fields when schemas.OrderIn accepts `body` exactly as it is
-    and it needs nothing of the route's own (client_order_id, nulls); None otherwise.
-    `obj`: the body as orjson read it already (gateway.bodies.read), if it did."""
+    """The posted order's fields when they have the shape schemas.OrderIn accepts as it
+    stands and need nothing of the route's own (client_order_id, nulls); None otherwise.
+    Its numbers are read once, by the engine's own parse (`prepared`: the model's check,
+    engine.numbers.parse_fixed at PRICE_DP and MAX_PRICE_WHOLE). `obj`: the body as orjson
+    read it already (gateway.bodies.read), if it did."""
     if obj is None:
         try:
             obj = orjson.loads(body)
@@ -72,12 +75,32 @@ def order_fields(body: bytes, obj=None) -> dict | None:
         elif key == "symbol":
             if not 1 <= len(value) <= NAME_MAX:
                 return None
-        else:                  # a decimal: the model's own check (schemas._decimal_type)
-            try:
-                parse_fixed(value, PRICE_DP, key)
-            except ValueError:
-                return None
     return obj
+
+
+def prepared(fields: dict, user: str):
+    """(the order-stream command, its prepared item: db.store.prepare) of the fields
+    order_fields took, posted by `user`; None when the route must answer: a command of the
+    wrong shape, or a number the model refuses. The engine reads the order's numbers
+    exactly as the model's check does (engine.stream's _order and schemas._decimal_type
+    both call parse_fixed(text, PRICE_DP, name) with the default MAX_PRICE_WHOLE), and
+    keeps the first failure in PlaceOrder.invalid: set, the route's model would refuse
+    the body."""
+    obj = command_of(user, **fields)
+    try:
+        item = prepare(obj, user)
+    except StreamError:
+        return None
+    if item[0].invalid is not None:
+        return None
+    return obj, item
+
+
+def takes(body: bytes, user: str, flat=None):
+    """What the fast path takes of `body` posted by `user` (order_fields, then prepared):
+    (the command, its prepared item), or None for the route to answer."""
+    fields = order_fields(body, flat)
+    return None if fields is None else prepared(fields, user)
 
 
 async def place(g, scope, body: bytes, flat, receive, send, extra: tuple) -> int:
@@ -99,12 +122,13 @@ async def place(g, scope, body: bytes, flat, receive, send, extra: tuple) -> int
     if hit is None:
         return 0
     p, _, generation = hit
+    taken = prepared(fields, p.user)
+    if taken is None:              # a wrong shape or number: the route says why
+        return 0
     if p.refuse("limit") or g.limiter.take(p.client_id):   # a 429 is the route's to answer
         return 0
-    try:
-        item, reason = g.admit(command_of(p.user, **fields), p)
-    except Problem:                # a command of the wrong shape: the route says why
-        item, reason = None, "shape"
+    obj, item = taken
+    reason = edge_refusal(g.committer.store.ex, obj, p.user, g.api.has_order, numbers_read=True)
     if reason is not None:         # every refusal at the edge, after the route's auth check
         g.limiter.refund(p.client_id)
         return 0

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from gw_kit import Client, Server, problem
-from souq.gateway.fastpath import order_fields
+from souq.gateway.fastpath import order_fields, takes
 from souq.gateway.schemas import OrderIn
 
 
@@ -53,15 +53,44 @@ def bodies(draw) -> bytes:
 @settings(max_examples=600, deadline=None)
 @given(bodies())
 def test_what_it_takes_the_route_takes_the_same(body):
-    fields = order_fields(body)
-    if fields is None:
+    """order_fields checks the shape and prepare (the engine's parse_command) reads the
+    numbers: together they take only what the route's model takes, as the model reads it;
+    the numbers the engine reads are the ones it journals."""
+    taken = takes(body, "alice")
+    if taken is None:
         return
+    fields = order_fields(body)
     model = route_reads(body)
     assert model is not None, body
     assert {k: v for k, v in model.items() if k != "client_order_id"} == \
         {**{"type": "limit", "price": None, "stop_price": None, "time_in_force": None,
             "stp": None}, **fields}
     assert model["client_order_id"] is None
+    obj, (cmd, text, actor, op) = taken
+    assert (actor, op, json.loads(text)) == ("alice", model["type"], obj)
+    assert cmd.invalid is None and cmd.qty is not None
+
+
+@st.composite
+def shaped(draw) -> bytes:
+    """Bodies of the shape the fast path takes, with any decimal text in their numbers."""
+    kind = draw(st.sampled_from(["limit", "market", "stop_limit", "stop_market"]))
+    obj = {"symbol": "BTC-IRR", "side": draw(st.sampled_from(["buy", "sell"])), "type": kind,
+           "quantity": draw(DECIMALS)}
+    if kind in ("limit", "stop_limit"):
+        obj["price"] = draw(DECIMALS)
+    if kind.startswith("stop"):
+        obj["stop_price"] = draw(DECIMALS)
+    return json.dumps(obj).encode()
+
+
+@settings(max_examples=300, deadline=None)
+@given(shaped())
+def test_its_numbers_are_the_models(body):
+    """The fast path reads numbers only through prepare (PlaceOrder.invalid): of bodies
+    shaped as it takes them, it takes exactly those whose numbers the model accepts."""
+    assert order_fields(body) is not None
+    assert (takes(body, "alice") is None) == (route_reads(body) is None), body
 
 
 @pytest.mark.parametrize("body", [
@@ -74,7 +103,7 @@ def test_what_it_takes_the_route_takes_the_same(body):
     b'[1]', b'{"symbol": "BTC-IRR", "side": "buy", "quantity": "1"', b'\xff',
 ])
 def test_anything_else_goes_on_to_the_route(body):
-    assert order_fields(body) is None
+    assert takes(body, "alice") is None
 
 
 def test_a_plain_order_takes_it():
@@ -82,6 +111,11 @@ def test_a_plain_order_takes_it():
                         b'"price": "95000000", "quantity": "0.01"}') == {
         "symbol": "BTC-IRR", "side": "buy", "type": "limit", "price": "95000000",
         "quantity": "0.01"}
+    obj, (cmd, _, _, _) = takes(b'{"symbol": "BTC-IRR", "side": "buy", "type": "limit", '
+                                b'"price": "95000000", "quantity": "0.01"}', "alice")
+    assert obj == {"op": "limit", "user": "alice", "symbol": "BTC-IRR", "side": "buy",
+                   "qty": "0.01", "price": "95000000"}
+    assert (cmd.qty, cmd.price, cmd.invalid) == (10_000_000, 95_000_000 * 10**9, None)
 
 
 
