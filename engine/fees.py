@@ -13,6 +13,12 @@ from .numbers import AMOUNT_DP, PRICE_SCALE
 
 MAX_PRECISION = AMOUNT_DP      # decimal places: the ledger's own resolution
 _UP = PRICE_SCALE - 1          # (x + _UP) // PRICE_SCALE: x / PRICE_SCALE rounded up
+# A notional below _WIDE_NOTIONAL times a rate below _WIDE_RATE, plus _UP, is below 2**127:
+# compiled (fees.pxd), `_fee_wide` works such a fee out in C 128-bit integers instead of
+# three Python big-number operations (a notional at 1e-18 is past 64 bits: 1e8 IRR x 0.01
+# BTC is 1e24). Same result: the formula and its floor division are the same.
+_WIDE_NOTIONAL = 2**96
+_WIDE_RATE = 2**30
 
 
 def precision_unit(places: int) -> int:
@@ -25,9 +31,20 @@ def fee(notional: int, rate: int, unit: int) -> int:
     if not rate or not notional:     # a symbol without fees: no big-number arithmetic
         return 0
     if unit == 1:                    # no precision set: the ledger's own 1e-18
+        if 0 < notional < _WIDE_NOTIONAL and 0 < rate < _WIDE_RATE:
+            return _fee_wide(notional, rate)
         return (notional * rate + _UP) // PRICE_SCALE
     scale = PRICE_SCALE * unit       # ceil(a / b) == (a + b - 1) // b for any a, b > 0
     return (notional * rate + scale - 1) // scale * unit
+
+
+def _fee_wide(notional: int, rate: int) -> int:
+    """fee(notional, rate, 1) for 0 < notional < _WIDE_NOTIONAL and 0 < rate < _WIDE_RATE:
+    (notional x rate) / PRICE_SCALE rounded up (1e-18). Compiled, its arguments and locals
+    are C 128-bit integers (fees.pxd), which these bounds keep from overflowing."""
+    up = _UP
+    scale = PRICE_SCALE
+    return (notional * rate + up) // scale
 
 
 def buy_hold(price: int, qty: int, step: int, rate: int, unit: int) -> int:

@@ -1,6 +1,7 @@
 # The compiled engine's view of model.py (engine/native.py, setup.py): the same classes as
 # cdef classes, so the compiled modules read and write their fields at C level. Money and
 # quantities stay Python integers: money at 1e-18 and quantities at 1e-9 outgrow 64 bits.
+cimport cython
 from souq.engine.book cimport BookSide
 
 cdef class User:
@@ -27,3 +28,8 @@ cdef class Level:
 
 cdef dict _CLOSED
 cpdef closed(object status)
+
+# the hot path's Order maker: a C call of the type's allocator, no __init__ (model.py)
+@cython.locals(o=Order)
+cpdef Order new_order(object oid, User user, object cid, object sym, object side, object type_,
+                      object tif, object stp, object price, object stop, object qty)

@@ -1,6 +1,6 @@
 # Compiled engine (engine/native.py): Orders, fourth link of Exchange's chain (ledger.pxd).
 cimport cython
-from souq.engine.model cimport Level, Order, Symbol, User, closed
+from souq.engine.model cimport Level, Order, Symbol, User, closed, new_order
 from souq.engine.events cimport OrderNew, OrderQueued, OrderRejected, order_event
 from souq.engine.permissions cimport act_refusal
 from souq.engine.matching cimport Matching

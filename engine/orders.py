@@ -15,7 +15,7 @@ from .ledger import SYSTEM
 from .matching import Matching, _best, _oid
 from .model import (
     ACTIVE_USER, BUY, CANCELLED, MARKET, POST_ONLY, QUEUED, REJECTED, STOP_MARKET, IOC,
-    Order, Symbol, User, closed,
+    Order, Symbol, User, closed, new_order,
 )
 from .numbers import fmt
 from .permissions import act_refusal
@@ -54,7 +54,8 @@ class Orders(Matching):
         if cid is None:
             cid = f"#{self.seq}"
         sym = self.symbols.get(c.symbol) or UnknownSymbol(c.symbol)
-        o = Order(self.seq, user, cid, sym, c.side, c.type, c.tif, c.stp, c.price, c.stop, c.qty)
+        o = new_order(self.seq, user, cid, sym, c.side, c.type, c.tif, c.stp, c.price, c.stop,
+                      c.qty)
         # one look-up of the id: a user's orders hold every id it ever used, a dict too
         # large to stay in cache (a duplicate leaves it as it was and `o` unused)
         if user.orders.setdefault(cid, o) is not o:

@@ -132,7 +132,7 @@ def band_limits_of(band: int, ref: int | None) -> tuple[int, int] | None:
 def price_refusal_of(price: int, field: str, tick: int, band: int, ref: int | None):
     """SymbolSpec.price_refusal of a spec with this `tick`, `band` and `ref` (1e-9):
     (ResultCode, reason) or None."""
-    if price % tick:
+    if _off_grid(price, tick):
         return (R.INVALID_PRICE,
                 f"{field} {fmt(price)} is not a multiple of the tick {fmt(tick)}")
     if band and field == "price":
@@ -141,6 +141,24 @@ def price_refusal_of(price: int, field: str, tick: int, band: int, ref: int | No
             return R.PRICE_OUTSIDE_BAND, (f"price {fmt(price)} is outside the daily band "
                                           f"{fmt(limits[0])}-{fmt(limits[1])}")
     return None
+
+
+_WIDE = 2**63     # values below it fit a C 64-bit integer (`_off_grid`)
+
+
+def _off_grid(value: int, grid: int) -> int:
+    """value % grid: how far `value` is off a grid of step `grid` (same units). Compiled
+    (symbols.pxd), a value and a grid both in 1 .. 2**63 - 1 are divided as C 64-bit
+    integers (`_mod64`) rather than as Python big numbers (a price at 1e-9 is past 30
+    bits: 1e8 IRR is 1e17); any other pair as Python integers. Same result either way."""
+    if 0 < value < _WIDE and 0 < grid < _WIDE:
+        return _mod64(value, grid)
+    return value % grid
+
+
+def _mod64(value: int, grid: int) -> int:
+    """value % grid for 0 < value, grid < 2**63: C 64-bit integers when compiled."""
+    return value % grid
 
 
 def qty_refusal_of(qty: int, step: int, min_qty: int, max_qty: int | None):

@@ -129,3 +129,21 @@ def test_the_fee_is_the_notional_times_the_rate_rounded_up_to_the_unit():
         unit = 10 ** rng.randrange(19)
         want = ceil(Fraction(notional * rate, 10**9 * unit)) * unit
         assert fee(notional, rate, unit) == want, (notional, rate, unit)
+
+
+def test_the_fee_at_the_edges_of_its_128_bit_path():
+    """Compiled, a fee whose notional is below 2**96 and rate below 2**30 (no precision set)
+    is worked out in C 128-bit integers (fees._fee_wide): the same exact result on both
+    sides of those bounds, at the largest products the path takes and beyond."""
+    import random
+    from fractions import Fraction
+    from math import ceil
+    notionals = [1, 2**63 - 1, 2**63, 2**64 + 1, 2**95, 2**96 - 1, 2**96, 2**96 + 1, 2**127,
+                 10**33]
+    rates = [1, 999_999_999, 10**9, 2**30 - 1, 2**30, 2**31]
+    rng = random.Random(32)
+    notionals += [rng.randrange(1, 2**97) for _ in range(2_000)]
+    for notional in notionals:
+        for rate in rates + [rng.randrange(1, 2**31)]:
+            want = ceil(Fraction(notional * rate, 10**9))
+            assert fee(notional, rate, 1) == want, (notional, rate)

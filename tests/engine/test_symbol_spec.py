@@ -67,6 +67,24 @@ def test_refusals_name_the_rule():
     assert BANDED.price_refusal(E // 3, "stop_price")[0] is R.INVALID_PRICE
 
 
+def test_the_tick_check_on_both_sides_of_64_bits():
+    """Compiled, a price and a tick both below 2**63 are divided as C 64-bit integers
+    (symbols._off_grid); off the grid or on it is the same answer on both sides of that
+    bound, for zero and negative values too (read as Python integers)."""
+    import random
+    from souq.engine.symbols import price_refusal_of
+    ticks = [1, 3, 1000 * E, 2**40 + 1, 2**62, 2**63 - 1, 2**63, 2**64 + 3]
+    rng = random.Random(32)
+    prices = [0, -E, 1, E, 2**62, 2**63 - 1, 2**63, 2**63 + 1, 2**64, 3 * (2**63 - 1), 10**30]
+    prices += [rng.randrange(1, 2**65) for _ in range(500)]
+    for tick in ticks + [rng.randrange(1, 2**64) for _ in range(20)]:
+        for price in prices + [tick * rng.randrange(1, 2**10), 2**63 // tick * tick]:
+            refused = price_refusal_of(price, "stop_price", tick, 0, None)
+            assert (refused is not None) == bool(price % tick), (price, tick)
+            if refused is not None:
+                assert refused[0] is R.INVALID_PRICE
+
+
 def test_listing_refusals():
     assert BANDED.refusal() is None
     bad = dataclasses.replace
