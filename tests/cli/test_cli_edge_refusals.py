@@ -256,6 +256,23 @@ def test_whole_and_decimal_options_read_ascii_digits_only(market):
     assert market.ok("orders", "--limit", "1").count("\n") > 0      # ASCII still reads
 
 
+def test_every_commands_help_is_dedented():
+    """`souq data import --help` read "the file is     stored whole" (its docstring
+    joined to the columns' help without cleandoc): no command's help keeps a docstring's
+    indentation."""
+    from souq.cli.main import command
+
+    def leaves(group, path=""):
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                yield from leaves(cmd, f"{path}{name} ")
+            else:
+                yield f"{path}{name}", cmd
+    indented = [path for path, cmd in leaves(command(load_all=True))
+                if "\n " in (cmd.help or "")]
+    assert indented == []
+
+
 def test_an_admin_command_that_would_change_nothing_is_refused(market):
     """Suspending a suspended user, reinstating an active one, deactivating an inactive
     symbol, activating an active one and setting an asset's precision to the places it has
