@@ -256,6 +256,20 @@ def test_whole_and_decimal_options_read_ascii_digits_only(market):
     assert market.ok("orders", "--limit", "1").count("\n") > 0      # ASCII still reads
 
 
+def test_an_empty_file_path_is_refused_naming_it(market):
+    """pathlib reads '' as '.': `souq replay ''` said "error: .: is a directory" and
+    `souq data import ''` "no file '.'", a path nobody typed. Every file argument now
+    refuses an empty or blank path in one line (cli/main.py nonempty_paths)."""
+    before = journal(market)
+    market.fail_all([
+        (("replay", ""), None, "error: Invalid value for 'file': the path is empty"),
+        (("replay", "  "), None, "error: Invalid value for 'file': the path is empty"),
+        (("data", "import", "", "--name", "x", "--kind", "trades", "--symbol", "BTC-IRR"),
+         None, "error: Invalid value for 'file': the path is empty"),
+    ])
+    assert journal(market) == before
+
+
 def test_every_commands_help_is_dedented():
     """`souq data import --help` read "the file is     stored whole" (its docstring
     joined to the columns' help without cleandoc): no command's help keeps a docstring's
