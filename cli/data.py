@@ -1,5 +1,6 @@
 """`souq data import|list|show|delete`: historical market data for backtests. The rules
 (columns, validation, all-or-nothing) live in mm/marketdata."""
+import inspect
 import os
 import sys
 import time
@@ -33,7 +34,8 @@ SET_KEYS = ("name", "kind", "symbol", "rows", "first", "last", "source")
 def register(app: typer.Typer) -> None:
     for name, fn in (("import", import_file), ("list", list_sets), ("show", show),
                      ("delete", delete)):
-        data_app.command(name, help=(fn.__doc__ + "\n\n" + COLUMNS_HELP) if name == "import"
+        data_app.command(name, help=(inspect.cleandoc(fn.__doc__) + "\n\n" + COLUMNS_HELP)
+                         if name == "import"
                          else None)(fn)
     app.add_typer(data_app, name="data")
 

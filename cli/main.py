@@ -154,6 +154,7 @@ def guard_commands(group, prefix: str = "") -> None:
             continue
         for param in cmd.params:
             ascii_numbers(param)
+            nonempty_paths(param)
 
         labels = {p.name: (p.opts[0] if p.opts[0].startswith("-") else p.name.upper())
                   for p in cmd.params}
@@ -189,6 +190,25 @@ def ascii_numbers(param) -> None:
                 not plain_ascii(value) or value.lstrip("+-").lower() in _NOT_FINITE):
             what = "whole number" if whole else "finite number"
             kind.fail(f"{value!r} is not a {what} in ASCII digits", param, ctx)
+        return convert(value, param, ctx)
+    param.type = copy.copy(kind)
+    param.type.convert = checked_convert
+
+
+def nonempty_paths(param) -> None:
+    """Make a file argument or option refuse an empty or blank path: pathlib reads '' as
+    '.', so `souq replay ''` said "'.': is a directory" and `souq data import ''` "no file
+    '.'", naming a path nobody typed. Now a one-line usage error, as db.outfiles words it
+    for the paths souq writes ("the path is empty"); '-' (stdin) and real paths unchanged."""
+    import copy
+    kind = param.type
+    if not {c.__name__ for c in type(kind).__mro__} & {"Path", "TyperPath"}:
+        return
+    convert = kind.convert
+
+    def checked_convert(value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            kind.fail("the path is empty", param, ctx)
         return convert(value, param, ctx)
     param.type = copy.copy(kind)
     param.type.convert = checked_convert

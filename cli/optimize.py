@@ -29,8 +29,9 @@ def optimize(
                                            help="N points drawn uniformly from the grid's "
                                                 "box (seeded by --seed) instead of the grid."),
     objective: str = typer.Option("sharpe", "--objective", help="sharpe, pnl or calmar."),
-    workers: int = typer.Option(os.cpu_count() or 1, "--workers",
-                                help="Processes evaluating in parallel (default: all cores)."),
+    workers: int = typer.Option(min(os.cpu_count() or 1, 64), "--workers",
+                                help="Processes evaluating in parallel, 1 to 64 (default: "
+                                     "all cores)."),
     cluster: Optional[str] = typer.Option(None, "--cluster", metavar="ADDRESS",
                                           help="Run the evaluations on the Dask scheduler at "
                                                "ADDRESS (tcp://HOST:8786) instead of local "
@@ -63,8 +64,8 @@ def optimize(
 
     from .backtest import _models, _ns, _time
     with guarded(), worded(M.SearchError):
-        if workers < 1:
-            fail("--workers must be at least 1")
+        if not 1 <= workers <= M.MAX_WORKERS:
+            fail(f"--workers must be 1 to {M.MAX_WORKERS}, not {workers}")
         if cluster is not None:
             M.check_address(cluster)
         if (data is None) == (scenario is None):

@@ -104,6 +104,9 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None, *,
             reason = _finer_than_precision(ex, obj, op == "withdraw")
             if reason:
                 return reason
+    reason = no_change(ex, obj)
+    if reason:
+        return reason
     if op in ORDER_OPS and obj.get("id") is not None:
         user = ex.users.get(obj.get("user"))
         if user is not None and (obj["id"] in user.orders
@@ -114,6 +117,32 @@ def edge_refusal(ex, obj: dict, actor: str, has_order=None, *,
         if (user is not None and obj["id"] not in user.orders
                 and not (has_order is not None and has_order(user.name, obj["id"]))):
             return unknown_order(obj["id"], user.name)
+    return None
+
+
+def no_change(ex, obj: dict) -> str | None:
+    """Why an admin command that would change nothing is refused: suspending a suspended
+    user, reinstating an active one, deactivating an inactive symbol, activating an active
+    one, setting an asset's precision to the places it already has. Each is refused as
+    revoking a revoked API key is (db.apikeys), in the words `... is already ...`, so the
+    journal holds only changes and the edges (CLI, gateway: 409) never report a no-op as
+    done. Commands journalled without the edge (a surveillance case's suspensions, a
+    replayed stream) still apply as before. Unknown names are refused before this."""
+    op = obj.get("op")
+    if op == "user_status":
+        user = ex.users.get(obj.get("user"))
+        if user is not None and obj.get("status") == user.status:
+            return f"user {user.name} is already {user.status}"
+    elif op == "symbol_status":
+        sym = ex.symbols.get(obj.get("symbol"))
+        if sym is not None and obj.get("active") == ("true" if sym.active else "false"):
+            return f"symbol {sym.name} is already {'active' if sym.active else 'inactive'}"
+    elif op == "asset":
+        text, places = obj.get("precision"), ex.assets.get(obj.get("asset"))
+        if (places is not None and text is not None and text.isascii() and text.isdigit()
+                and int(text) == places):
+            return (f"{obj['asset']} precision is already {places} decimal "
+                    f"place{'' if places == 1 else 's'}")
     return None
 
 

@@ -39,8 +39,9 @@ class Gateway:
     def run(self, obj: dict, p: Principal) -> Done:
         """One command as the principal, blocking until it is durable. What a person got
         wrong is refused before it is journalled (engine.admission): an unknown symbol,
-        asset, user or order is a 404 problem, acting for another user a 403, a wrong
-        shape or number a 422."""
+        asset, user or order is a 404 problem, acting for another user a 403, an admin
+        command that would change nothing (`... is already ...`) a 409, a wrong shape or
+        number a 422."""
         item, reason = self.admit(obj, p)
         if reason is not None and reason.startswith("unknown"):
             # this server's view may predate a user, symbol or order another process made
@@ -74,7 +75,8 @@ class Gateway:
 
 def _refuse(reason: str | None) -> None:
     if reason is not None:
-        status = 404 if reason.startswith("unknown") else 403 if " may not " in reason else 422
+        status = (404 if reason.startswith("unknown") else 403 if " may not " in reason
+                  else 409 if " is already " in reason else 422)
         raise Problem(status, grouped_text(reason))     # numbers grouped, as the CLI says it
 
 

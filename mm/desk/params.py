@@ -247,12 +247,17 @@ def config_items(config) -> list[tuple[str, object]]:
 
 
 def parse_assignments(items: list[str]) -> dict[str, str]:
-    """`key=value` words from a command line as a dict; BadParam on a word without '='."""
+    """`key=value` words from a command line as a dict; BadParam on a word without '=',
+    and on a key given twice (`max_inventory=1 max_inventory=2`: which one was meant is
+    not ours to guess; `souq optimize --grid` refuses a repeated axis likewise)."""
     out = {}
     for item in items:
         key, eq, value = item.partition("=")
         if not eq or not key.strip():
             raise BadParam(f"{item!r} is not key=value")
+        if key.strip() in out:
+            raise BadParam(f"{key.strip()} is given twice ({key.strip()}={out[key.strip()]}, "
+                           f"{item}); give each parameter once")
         out[key.strip()] = value       # the value's spaces are Param.parse's to refuse
     return out
 

@@ -1,14 +1,15 @@
 """Times in data files: integer nanoseconds since the Unix epoch, or ISO-8601 with an
-explicit offset (`2024-03-01T09:30:00.123456789Z`, `...+03:30`), exact to the nanosecond;
-no float anywhere, no local time zone guessed."""
+explicit offset (`2024-03-01T09:30:00.123456789Z`, `...+03:30`, `2024-03-01T09:30Z`), exact
+to the nanosecond; no float anywhere, no local time zone guessed."""
 import calendar
 import re
 import time
 from datetime import datetime
 from souq.engine.timeunits import SECOND
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
                   r"(Z|[+-]\d{2}:\d{2})", re.ASCII)     # \d: 0-9 only, not Arabic-Indic
+# seconds may be left out (ISO-8601's hh:mm, `--from 2024-03-01T10:00Z`); a fraction then not
 MAX_NS = 2**63 - 1      # 2262-04-11T23:47:16.854775807Z: a 64-bit nanosecond column's end
 
 
@@ -24,7 +25,7 @@ def parse_time(text: str) -> int:
     if m is None:
         raise BadTime(f"time {text!r} is neither integer nanoseconds nor ISO-8601 with a "
                       "zone, like 2024-03-01T09:30:00.5Z")
-    y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
+    y, mo, d, h, mi, s = (int(g or 0) for g in m.groups()[:6])
     try:
         datetime(y, mo, d, h, mi, s)
     except ValueError as exc:

@@ -26,9 +26,9 @@ from .cluster import ClusterPool, check_address
 from .errors import SearchError
 from .folds import Fold, folds
 from .grid import MAX_POINTS, Axis, check_points, grid_points, parse_axis, parse_grid, random_points
-from .search import NOT_SCORED, OBJECTIVES, Search, run_search
+from .search import MAX_WORKERS, NOT_SCORED, OBJECTIVES, Search, run_search
 
-__all__ = ["Axis", "Backtest", "ClusterPool", "Fold", "MAX_POINTS", "NOT_SCORED",
+__all__ = ["Axis", "Backtest", "ClusterPool", "Fold", "MAX_POINTS", "MAX_WORKERS", "NOT_SCORED",
            "OBJECTIVES", "Search", "SearchError", "check_address", "check_points", "evaluation",
            "folds", "grid_points", "parse_axis",
            "parse_grid", "plan", "random_points", "run_search"]

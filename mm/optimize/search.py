@@ -9,6 +9,10 @@ from .cluster import ClusterPool
 from .pool import Pool
 
 OBJECTIVES = ("sharpe", "pnl", "calmar")
+#: the most local worker processes a search starts: the pool forks them all at once, so
+#: `--workers 99999` forked until the machine ran out of processes (a machine with more
+#: than 64 cores is better served by a cluster, --cluster)
+MAX_WORKERS = 64
 
 
 @dataclass
@@ -52,8 +56,9 @@ def run_search(points: list[dict[str, str]], fold_list: list[Fold], objective: s
     if objective not in OBJECTIVES:
         raise SearchError("unknown objective {objective!r}; objectives: {known}",
                           objective=objective, known=", ".join(OBJECTIVES))
-    if workers < 1:
-        raise SearchError("{workers} must be at least 1")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise SearchError("{workers} must be 1 to {most}, not {n}", most=MAX_WORKERS,
+                          n=workers)
     if not points:
         raise SearchError("no parameter sets to evaluate")
     s = Search(points, fold_list, objective)
@@ -67,7 +72,8 @@ def run_search(points: list[dict[str, str]], fold_list: list[Fold], objective: s
         if on_progress is not None:
             on_progress(done[0], total)
 
-    pool = ClusterPool(cluster, evaluate) if cluster else Pool(workers, evaluate)
+    pool = (ClusterPool(cluster, evaluate) if cluster
+            else Pool(min(workers, len(jobs)), evaluate))   # no idle process forked
     with pool:
         flat = pool.map([(points[i], fold_list[f]) for f, i in jobs], tick)
         s.scores = [flat[f * len(points):(f + 1) * len(points)] for f in range(len(fit))]

@@ -8,6 +8,7 @@ snapshot of its detectors' state. After a crash or a stop it restores the snapsh
 replays the entries from there to the cursor, dropping the alerts they raise (stored
 already): the detectors are deterministic, so nothing is missed and nothing repeated.
 Memory is bounded by the batch size and the detectors' windows, not by the journal."""
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -21,6 +22,8 @@ from .entries import build
 from .monitor import LINK, SET, Surveillance
 
 BATCH = 2000
+#: a cursor's name: as a strategy configuration's (mm/desk/configs.py NAME)
+CURSOR_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z", re.ASCII)
 SOURCE = "surveillance"     # the alert log's source for new critical alerts
 
 
@@ -68,6 +71,11 @@ class Follower:
 
     def __init__(self, engine, name: str = "follower", batch: int = BATCH, clock=time.time_ns,
                  checkpoint: int = 50_000) -> None:
+        if not CURSOR_NAME.match(name or ""):
+            # `souq surveil --once --name ''` stored a cursor named '' and scanned the
+            # whole journal again under it
+            raise ValueError(f"cursor name {name!r} must be 1-64 letters, digits, '.', '-' "
+                             "or '_', starting with a letter or digit")
         self.engine = engine
         self.name = name
         self.batch = batch

@@ -254,3 +254,60 @@ def test_whole_and_decimal_options_read_ascii_digits_only(market):
     ])
     assert journal(market) == before
     assert market.ok("orders", "--limit", "1").count("\n") > 0      # ASCII still reads
+
+
+def test_an_empty_file_path_is_refused_naming_it(market):
+    """pathlib reads '' as '.': `souq replay ''` said "error: .: is a directory" and
+    `souq data import ''` "no file '.'", a path nobody typed. Every file argument now
+    refuses an empty or blank path in one line (cli/main.py nonempty_paths)."""
+    before = journal(market)
+    market.fail_all([
+        (("replay", ""), None, "error: Invalid value for 'file': the path is empty"),
+        (("replay", "  "), None, "error: Invalid value for 'file': the path is empty"),
+        (("data", "import", "", "--name", "x", "--kind", "trades", "--symbol", "BTC-IRR"),
+         None, "error: Invalid value for 'file': the path is empty"),
+    ])
+    assert journal(market) == before
+
+
+def test_every_commands_help_is_dedented():
+    """`souq data import --help` read "the file is     stored whole" (its docstring
+    joined to the columns' help without cleandoc): no command's help keeps a docstring's
+    indentation."""
+    from souq.cli.main import command
+
+    def leaves(group, path=""):
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                yield from leaves(cmd, f"{path}{name} ")
+            else:
+                yield f"{path}{name}", cmd
+    indented = [path for path, cmd in leaves(command(load_all=True))
+                if "\n " in (cmd.help or "")]
+    assert indented == []
+
+
+def test_an_admin_command_that_would_change_nothing_is_refused(market):
+    """Suspending a suspended user, reinstating an active one, deactivating an inactive
+    symbol, activating an active one and setting an asset's precision to the places it has
+    are refused as revoking a revoked key is (engine.admission.no_change): one line, exit
+    1, nothing journalled. Each was journalled and reported as done before."""
+    market.ok("user", "suspend", "bob")
+    market.ok("symbol", "deactivate", "BTC-IRR")
+    market.ok("asset", "precision", "IRR", "2")
+    before = journal(market)
+    market.fail_all([
+        (("user", "suspend", "bob"), None, "error: user bob is already suspended"),
+        (("user", "reinstate", "alice"), None, "error: user alice is already active"),
+        (("symbol", "deactivate", "BTC-IRR"), None, "error: symbol BTC-IRR is already inactive"),
+        (("asset", "precision", "IRR", "2"), None, "error: IRR precision is already 2 decimal places"),
+        (("asset", "precision", "IRR", "02"), None, "error: IRR precision is already 2 decimal places"),
+    ])
+    assert journal(market) == before
+    market.ok("user", "reinstate", "bob")
+    market.ok("symbol", "activate", "BTC-IRR")
+    market.fail_all([
+        (("user", "reinstate", "bob"), None, "error: user bob is already active"),
+        (("symbol", "activate", "BTC-IRR"), None, "error: symbol BTC-IRR is already active"),
+    ])
+    assert len(journal(market)) == len(before) + 2

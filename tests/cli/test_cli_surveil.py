@@ -129,6 +129,24 @@ def test_bad_input_changes_nothing(washed):
     assert after == before
 
 
+def test_a_cursor_name_must_be_a_name(washed):
+    """`surveil --once --name ''` stored a cursor named '' (and scanned the journal again
+    under it): a name is refused as a configuration's is, and no cursor is stored."""
+    def cursors():
+        with sqlite3.connect(washed.db) as c:
+            return c.execute("select name from surv_cursor order by name").fetchall()
+    before = cursors()
+    washed.fail_all([
+        (("surveil", "--once", "--name", ""), None, "error: cursor name '' must be 1-64 "
+                                                    "letters, digits, '.', '-' or '_'"),
+        (("surveil", "--once", "--name", " x"), None, "error: cursor name ' x' must be"),
+        (("surveil", "--once", "--name", "x" * 65), None, "must be 1-64 letters"),
+    ])
+    assert cursors() == before
+    washed.ok("surveil", "--once", "--name", "second.1")
+    assert ("second.1",) in cursors()
+
+
 def test_setting_a_rule_is_journalled_and_applied(market):
     market.ok("surveil", "link", "alice", "bob")
     assert market.ok("surveil", "set", "wash_trading", "min_trades=5").startswith(

@@ -342,3 +342,24 @@ def test_trade_windows_read_iso_times_and_since_before_until(clients):
     r = boss.get("/trades", params={**public, "since": "2026-12-01T00:00:00+03:30",
                                     "until": "2026-12-01T00:00:00Z"})   # 3.5 h: a window
     assert r.status_code == 200 and r.json() == []
+
+
+def test_suspending_a_suspended_user_is_a_409_as_in_the_cli(clients):
+    """The CLI's rule (engine.admission.no_change): suspending a suspended user and
+    reinstating an active one change nothing, so each is a 409 naming it and nothing is
+    journalled (before, each answered 200 and wrote a journal entry): the deposits either
+    side of them take consecutive journal seqs."""
+    boss = clients["boss"]
+    assert boss.post("/users", json={"user_id": "idle"}).status_code == 201
+    assert boss.post("/users/idle/suspend").json()["status"] == "suspended"
+
+    def seq() -> int:
+        r = boss.post("/wallets/idle:IRR/deposit", json={"amount": "1"})
+        assert r.status_code == 201, r.text
+        return int(r.json()["transaction_id"])
+
+    first = seq()
+    problem(boss.post("/users/idle/suspend"), 409, "user idle is already suspended")
+    problem(boss.post("/users/alice/reinstate"), 409, "user alice is already active")
+    assert seq() == first + 1
+    assert boss.post("/users/idle/reinstate").json()["status"] == "active"

@@ -58,3 +58,13 @@ def test_assignments():
     assert parse_assignments(["a=1", " b = x y"]) == {"a": "1", "b": " x y"}
     with pytest.raises(BadParam, match="'gamma' is not key=value"):
         parse_assignments(["gamma"])
+
+
+def test_a_key_given_twice_is_refused():
+    """`max_inventory=1 max_inventory=2` took the last silently (mm set wrote version N
+    with 2); now one line naming both, whatever the order."""
+    with pytest.raises(BadParam, match=r"^max_inventory is given twice \(max_inventory=1, "
+                                       r"max_inventory=2\); give each parameter once$"):
+        parse_assignments(["max_inventory=1", "gamma=3", "max_inventory=2"])
+    with pytest.raises(BadParam, match="a is given twice"):
+        parse_assignments(["a=1", " a =1"])

@@ -203,9 +203,17 @@ def test_times():
     assert parse_time(str(T0)) == T0
     assert format_time(T0) == "2024-03-01T09:30:00Z"
     assert format_time(T0 + 120_000_000) == "2024-03-01T09:30:00.12Z"
-    for bad in ("2024-03-01T09:30:00", "1.5", "-5", "2024-03-01T09:30:00+25:00"):
+    for bad in ("2024-03-01T09:30:00", "1.5", "-5", "2024-03-01T09:30:00+25:00",
+                "2024-03-01T09:30.5Z", "2024-03-01T09Z", "2024-03-01T09:30"):
         with pytest.raises(ValueError):
             parse_time(bad)
+
+
+def test_iso_times_may_leave_out_the_seconds():
+    """ISO-8601's hh:mm: `souq backtest --data D --from 2024-03-01T09:30Z` was refused as
+    "neither integer nanoseconds nor ISO-8601 with a zone"; it is the minute's start."""
+    assert parse_time("2024-03-01T09:30Z") == T0
+    assert parse_time("2024-03-01T13:00-00:30") == T0 + 4 * 3600 * P
 
 
 def test_shipped_rows_give_the_events_load_gives_for_every_window(db, tmp_path):

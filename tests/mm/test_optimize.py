@@ -173,9 +173,28 @@ def test_with_no_scored_point_there_is_no_best():
     assert s.best is None
 
 
+def test_a_search_forks_no_more_workers_than_it_has_evaluations(monkeypatch):
+    """Two points on one fold are two evaluations: with --workers 64 the pool is asked
+    for two processes, not 64 idle ones."""
+    from souq.mm.optimize import search
+    asked = []
+
+    class Recording(search.Pool):
+        def __init__(self, workers, evaluate):
+            asked.append(workers)
+            super().__init__(1, evaluate)
+    monkeypatch.setattr(search, "Pool", Recording)
+    run_search([{"bid_spread_bps": "1"}, {"bid_spread_bps": "2"}], [Fold(0, 0)], "pnl", quad,
+               workers=64)
+    assert asked == [2]
+
+
 def test_bad_search_arguments():
-    with pytest.raises(SearchError, match="^workers must be at least 1$"):
+    with pytest.raises(SearchError, match="^workers must be 1 to 64, not 0$"):
         run_search([{"a": "1"}], [Fold(0, 0)], "pnl", quad, workers=0)
+    # the pool forks every worker at once: 99999 forked until the machine had no processes
+    with pytest.raises(SearchError, match="^workers must be 1 to 64, not 99999$"):
+        run_search([{"a": "1"}], [Fold(0, 0)], "pnl", quad, workers=99999)
     with pytest.raises(SearchError, match="unknown objective"):
         run_search([{"a": "1"}], [Fold(0, 0)], "profit", quad)
 
