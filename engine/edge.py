@@ -142,4 +142,4 @@ def check_magnitude(field: str, value) -> None:
             raise EdgeError(f"{field}: {v} is out of range (at most {INT64_MAX})")
         if isinstance(v, float) and not (math.isfinite(v) and abs(v) <= MAX_OPTION_FLOAT):
             raise EdgeError(f"{field}: {v} is out of range (a finite number up to "
-                            f"{MAX_OPTION_FLOAT:g})")
+                            f"{int(MAX_OPTION_FLOAT)})")

@@ -15,6 +15,7 @@ from typing import Callable
 
 from souq.engine.edge import parse_decimal
 from souq.engine.timeunits import SECOND
+from souq.mm.display import number
 
 from .sim import SimParams
 from .sim.params import ns, ppb
@@ -69,7 +70,8 @@ class Scenario:
                                  f"(it has: {names})")
             value = float(parse_decimal(str(raw).strip(), f"{self.name} {key}"))
             if not knob.lo <= value <= knob.hi:
-                raise ValueError(f"{self.name} {key}: {raw} is outside {knob.lo:g}..{knob.hi:g}")
+                raise ValueError(f"{self.name} {key}: {raw} is outside {number(knob.lo)}.."
+                                 f"{number(knob.hi)}")
             out[key] = value
         return out
 

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 
 from souq.engine.numbers import fmt, fmt_amount
 from souq.engine.timeunits import SECOND
+from souq.mm.display import number
 
 from .scenarios import SCENARIOS, scenario
 
@@ -83,7 +84,7 @@ def run_stress(config: dict, *, seeds: int = 3, duration_ns: int = 60 * SECOND,
     if not 1 <= seeds <= MAX_SEEDS:
         raise ValueError(f"seeds must be from 1 to {MAX_SEEDS}")
     if not 0 < duration_ns <= MAX_DURATION:
-        raise ValueError(f"duration must be positive and at most {MAX_DURATION // SECOND} s")
+        raise ValueError(f"duration must be positive and at most {number(MAX_DURATION // SECOND)} s")
     names = list(scenarios) if scenarios else list(SCENARIOS)
     params = scenario_params or {}
     for name in names:

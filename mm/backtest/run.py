@@ -16,6 +16,7 @@ from souq.mm.desk.mark import engine_mark, engine_mid, mark
 from souq.mm.marketdata.events import BookEvent, TradeEvent
 from souq.mm.sim.tape import TapeDriver
 from souq.engine.timeunits import SECOND
+from souq.mm.display import number
 
 from .models import MAX_LATENCY
 from .aggregate import AggregateReplay, usable
@@ -48,7 +49,7 @@ def run_backtest(spec: Spec, *, data_source=None, progress=None, data_info=None)
             and 0 <= lat.response_ns <= MAX_LATENCY):
         raise ValueError(f"latency must be from 0 to {MAX_LATENCY // 1_000_000} ms")
     if spec.duration_ns is not None and not 0 < spec.duration_ns <= MAX_DURATION:
-        raise ValueError(f"duration must be positive and at most {MAX_DURATION // SECOND} s")
+        raise ValueError(f"duration must be positive and at most {number(MAX_DURATION // SECOND)} s")
     if spec.start is not None and spec.end is not None and spec.end <= spec.start:
         raise ValueError("the window's end must come after its start")
     cfg = dict(spec.config)

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from souq.engine.numbers import PRICE_SCALE
+from souq.mm.display import number
 
 
 # Bounds that keep a run finite: a simulated market has at most this many orders per
@@ -18,10 +19,11 @@ MAX_FAST_ORDERS = 10_000_000
 def check_run(params: "SimParams", seconds: float, fast: bool) -> None:
     """ValueError unless a run of `seconds` (simulated with `fast`) is one that ends."""
     if not 0 < seconds <= MAX_SECONDS:
-        raise ValueError(f"duration must be positive and at most {MAX_SECONDS} s")
+        raise ValueError(f"duration must be positive and at most {number(MAX_SECONDS)} s")
     if fast and params.rate * seconds > MAX_FAST_ORDERS:
-        raise ValueError(f"--fast at {params.rate:g} orders/s for {seconds:g} s is "
-                         f"{params.rate * seconds:.0f} orders; at most {MAX_FAST_ORDERS}")
+        raise ValueError(f"--fast at {number(params.rate)} orders/s for {number(seconds)} s "
+                         f"is {number(params.rate * seconds, 0)} orders; at most "
+                         f"{number(MAX_FAST_ORDERS)}")
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ class AbnormalVolume(Detector):
         start, size = b[START], self.ns("bucket")
         return Alert(self.rule, CRITICAL, ctx.accounts(owner), symbol, b[FIRST], e.seq, start,
                      start + size,
-                     f"{owner} {side}s {number(size_x, 0)}x the typical order in {p['bucket']:g} s, "
+                     f"{owner} {side}s {number(size_x, 0)}x the typical order in {number(p['bucket'])} s, "
                      f"reaching {number(reach, 0)} bps past the price "
                      f"({qty / total:.0%} of the aggressive flow)",
                      orders=tuple(seqs), trades=tuple(tids), scores=scores)
@@ -222,7 +222,7 @@ class MarkingClose(Detector):
             return None
         users = tuple(sorted({a for o in big for a in ctx.accounts(o)}))
         return Alert(self.rule, WARNING, users, symbol, q[0][1], e.seq, q[0][0], e.ts,
-                     f"the close moved {move:+.0f} bps in the last {self.p['window']:g} s, "
+                     f"the close moved {move:+.0f} bps in the last {number(self.p['window'])} s, "
                      f"{side}s mostly by {', '.join(big)}",
                      trades=tuple(x[2] for x in q if x[5] in big),
                      scores={"move_bps": round(move, 1), "min_move_bps": self.p["move_bps"],

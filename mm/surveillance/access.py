@@ -16,6 +16,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from .alert import CRITICAL, WARNING, Alert
+from ..display import number
 from .params import Param
 from .rule import Detector
 
@@ -90,5 +91,5 @@ class UnauthorisedAccess(Detector):
         refs = tuple(r for _, r in q)
         return [Alert(self.rule, CRITICAL, (who,), None, 0 if logins else refs[0],
                       0 if logins else refs[-1], q[0][0], ts, f"{len(q)} {text} in "
-                      f"{self.p['window']:g} s", logins=refs if logins else (),
+                      f"{number(self.p['window'])} s", logins=refs if logins else (),
                       scores={"failures": len(q), "min_failures": self.p["min_failures"]})]

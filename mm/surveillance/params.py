@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from souq.engine.edge import plain_ascii
 from souq.engine.timeunits import SECOND as SECOND_NS
+from souq.mm.display import number
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,8 @@ class Param:
         if not value.is_finite() or "e" in text.lower():
             raise ValueError(f"{rule}.{self.name}: {text!r} is not a plain decimal number")
         if not Decimal(str(self.lo)) <= value <= Decimal(str(self.hi)):
-            raise ValueError(f"{rule}.{self.name}: {text} is outside {self.lo:g}..{self.hi:g} "
-                             f"({self.unit})")
+            raise ValueError(f"{rule}.{self.name}: {text} is outside {number(self.lo)}.."
+                             f"{number(self.hi)} ({self.unit})")
         if self.unit == "count":
             if value != value.to_integral_value():
                 raise ValueError(f"{rule}.{self.name}: {text} must be a whole number")
@@ -50,7 +51,9 @@ class Param:
         return float(value)
 
     def show(self, value) -> str:
-        return value if isinstance(value, str) else f"{value:g}"
+        """The value as `souq surveil rules` prints it: text as kept, a number grouped and
+        plain (mm.display.number: 86,400 and 1,000,000, never 1e+06)."""
+        return value if isinstance(value, str) else number(value)
 
 
 def seconds_ns(value: float) -> int:

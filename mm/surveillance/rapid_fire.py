@@ -13,6 +13,7 @@ from collections import deque
 
 from .alert import WARNING, Alert
 from .entries import ORDER_OPS
+from ..display import number
 from .params import Param
 from .rule import Detector
 
@@ -54,7 +55,7 @@ class RapidFire(Detector):
             if len(q) >= self.p["burst_count"] and self.fire((owner, "burst"), ts, self.ns("burst_window")):
                 out.append(Alert(self.rule, WARNING, ctx.accounts(owner), e.body.get("symbol"),
                                  q[0][1], e.seq, q[0][0], ts,
-                                 f"burst of {len(q)} orders and cancels in {self.p['burst_window']:g} s",
+                                 f"burst of {len(q)} orders and cancels in {number(self.p['burst_window'])} s",
                                  scores={"burst": len(q), "burst_count": self.p["burst_count"]}))
             if e.op in ORDER_OPS:
                 acc = self.flow.get(owner)

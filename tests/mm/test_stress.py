@@ -91,7 +91,7 @@ def test_a_subset_of_scenarios_and_missing_alerts():
 
 @pytest.mark.parametrize("kw,match", [
     ({"seeds": 0}, "seeds must be from 1 to 1000"),
-    ({"duration_ns": 0}, "duration must be positive and at most 86400 s"),
+    ({"duration_ns": 0}, "duration must be positive and at most 86,400 s"),
     ({"scenarios": ["meteor"]}, "unknown scenario 'meteor'"),
     ({"scenario_params": {"news_jump": {"drop": "1"}}}, "news_jump has no parameter 'drop'"),
     ({"scenarios": ["normal"], "scenario_params": {"trending": {"drift": "0.1"}}},

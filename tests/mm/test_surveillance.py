@@ -338,3 +338,17 @@ def test_fast_and_real_time_runs_journal_the_same_times_and_alerts(tmp_path):
     caught = {(a["rule"], u) for a in alerts for u in a["users"] if u.startswith("bad-")}
     assert caught == {("rapid_fire", "bad-rapid"), ("wash_trading", "bad-wash-a"),
                       ("wash_trading", "bad-wash-b")}
+
+
+def test_parameter_ranges_and_values_read_as_plain_grouped_numbers():
+    """A range or value a person reads is never in exponent notation: Python's {:g} wrote
+    'is outside 1..1e+06' and a window of a million seconds as '1e+06' (in `souq surveil
+    rules` and the alerts' texts); mm.display.number writes them grouped and plain."""
+    from souq.mm.surveillance.params import Param
+    size = Param("size_x", "ratio", 15.0, "x", 1, 1e6)
+    with pytest.raises(ValueError) as refused:
+        size.parse("spoofing", "0.5")
+    assert str(refused.value) == "spoofing.size_x: 0.5 is outside 1..1,000,000 (ratio)"
+    window = Param("window", "seconds", 300.0, "x", 1, 10**7)
+    assert [window.show(v) for v in (1_000_000.0, 86_400.0, 0.001, 60.0)] == [
+        "1,000,000", "86,400", "0.001", "60"]
